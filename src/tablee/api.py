@@ -1,0 +1,68 @@
+"""The JSON API root: bearer-token auth, JSON errors, and one router per capability."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from tablee.members.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token: str):
+        found = ApiToken.objects.for_raw(token).select_related("user").first()
+        if found is None or not found.user.is_active:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Tablée API",
+    version="1",
+    description="Small tables, deep conversations. Authenticate with `Authorization: Bearer <token>`"
+    " (`tablee token create EMAIL`).",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return api.create_response(request, {"detail": "Authentication required (Bearer token)."}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.get("/health", auth=None, tags=["system"])
+def health(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok"}
+
+
+def _add_routers() -> None:
+    from tablee.gatherings.api import router as gatherings_router
+    from tablee.members.api import router as members_router
+
+    api.add_router("/", members_router)
+    api.add_router("/", gatherings_router)
+
+
+_add_routers()

@@ -1,0 +1,181 @@
+"""The `tablee` command.
+
+`tablee engine …` never starts Django: the engine is plain Python and starts fast. Every other
+sub-command sets Django up first. Handlers live next to the capability they serve; this module
+only parses arguments and dispatches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+
+class CommandError(Exception):
+    """A user error: printed as one clear line on stderr, exit code 1, never a traceback."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tablee.settings")
+    from tablee.config import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        raise CommandError(f"configuration: {exc}") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from tablee.server import serve
+
+    return serve(port=args.port, host=args.host, workers=args.workers, threads=args.threads)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    options = {"queue_name": "*", "reload": False, "verbosity": args.verbosity}
+    if args.batch:
+        options["batch"] = True
+    if args.max_tasks:
+        options["max_tasks"] = args.max_tasks
+    call_command("tablee_worker", **options)
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tablee manage", *args.rest])
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from tablee.demo import load_demo
+
+    load_demo(out=sys.stdout)
+    return 0
+
+
+def _association_create(args: argparse.Namespace) -> int:
+    from tablee.members.commands import association_create
+
+    return association_create(slug=args.slug, name=args.name, out=sys.stdout)
+
+
+def _members_import(args: argparse.Namespace) -> int:
+    from tablee.members.commands import members_import
+
+    return members_import(slug=args.slug, path=args.file, out=sys.stdout, err=sys.stderr)
+
+
+def _members_promote(args: argparse.Namespace) -> int:
+    from tablee.members.commands import members_promote
+
+    return members_promote(slug=args.slug, email=args.email, role=args.role, out=sys.stdout)
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    from tablee.members.commands import token_create
+
+    return token_create(emails=args.emails, out=sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tablee",
+        description="Tablée: small tables, deep conversations. / Petites tables, vraies conversations.",
+    )
+    parser.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("serve", help="serve the web app with gunicorn (production server)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    p.add_argument("--host", default=os.environ.get("TABLEE_HOST", "127.0.0.1"))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("TABLEE_WORKERS", "2")))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("TABLEE_THREADS", "8")))
+    p.set_defaults(handler=_serve, django=True)
+
+    p = sub.add_parser("migrate", help="create or update the database tables")
+    p.set_defaults(handler=_migrate, django=True)
+
+    p = sub.add_parser("worker", help="run background tasks (emails, table plans)")
+    p.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    p.add_argument("--max-tasks", type=int, default=None, help="exit after this many tasks")
+    p.set_defaults(handler=_worker, django=True)
+
+    p = sub.add_parser("manage", help="any Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=_manage, django=True)
+
+    p = sub.add_parser("demo", help="create or refresh the demo association and print how to sign in")
+    p.set_defaults(handler=_demo, django=True)
+
+    p = sub.add_parser("association", help="manage associations")
+    asub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = asub.add_parser("create", help="create an association")
+    q.add_argument("slug", metavar="SLUG")
+    q.add_argument("name", metavar="NAME")
+    q.set_defaults(handler=_association_create, django=True)
+
+    p = sub.add_parser("members", help="import members, change their role")
+    msub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = msub.add_parser(
+        "import",
+        help="import members from a CSV file (all or nothing)",
+        description="Header: email,first_name,last_name,organization,sector,languages,offers,needs,"
+        "interests. List fields are separated by ';'. UTF-8 (with or without BOM) or Windows-1252.",
+    )
+    q.add_argument("slug", metavar="SLUG")
+    q.add_argument("file", metavar="FILE.csv")
+    q.set_defaults(handler=_members_import, django=True)
+    q = msub.add_parser("promote", help="set a member's role in an association")
+    q.add_argument("slug", metavar="SLUG")
+    q.add_argument("email", metavar="EMAIL")
+    q.add_argument("--role", required=True, choices=["organizer", "member"])
+    q.set_defaults(handler=_members_promote, django=True)
+
+    p = sub.add_parser("token", help="API bearer tokens")
+    tsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = tsub.add_parser("create", help="create a token for each account; prints email,token lines")
+    q.add_argument("emails", nargs="+", metavar="EMAIL")
+    q.set_defaults(handler=_token_create, django=True)
+
+    # Parsed by tablee.engine.cli itself so that it never imports Django.
+    sub.add_parser("engine", help="the table engine (mdgp, golfers, plan); see `tablee engine --help`", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "engine":
+        from tablee.engine.cli import main as engine_main
+
+        return engine_main(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        if getattr(args, "django", False):
+            _setup_django()
+        return handler(args)
+    except CommandError as exc:
+        print(f"tablee: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

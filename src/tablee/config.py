@@ -1,0 +1,175 @@
+"""Typed readers for the environment. Settings read configuration only through these.
+
+Each helper fails loudly (ImproperlyConfigured-like ``ConfigError``) on a value it cannot read,
+so a typo in production stops the start-up instead of silently running with a default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A configuration variable holds a value we cannot use."""
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}; got {value}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("TABLEE_DATA_DIR", "data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(*, debug: bool) -> str:
+    """TABLEE_SECRET_KEY, or one generated once and kept in the data folder.
+
+    Outside debug the key must come from the environment: a key silently created on one of
+    several servers would sign sessions the others reject.
+    """
+    value = os.environ.get("TABLEE_SECRET_KEY", "").strip()
+    if value:
+        if len(value) < 32:
+            raise ConfigError("TABLEE_SECRET_KEY must be at least 32 characters long")
+        return value
+    if not debug:
+        raise ConfigError(
+            "TABLEE_SECRET_KEY is required when TABLEE_DEBUG is off "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    key_file = data_dir() / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database(url: str | None) -> dict:
+    """Django DATABASES['default'] from a URL: sqlite:///path or postgres://user:pw@host:port/db."""
+    if not url:
+        url = f"sqlite:///{data_dir() / 'tablee.sqlite3'}"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # sqlite:////abs/path is absolute, sqlite:///rel/path is relative (the usual URL rule).
+        path = unquote(parts.netloc + parts.path)
+        path = path[1:] if path.startswith("/") else path
+        if not path:
+            raise ConfigError(f"DATABASE_URL has no file path: {url!r}")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                # Writers queue on the lock instead of failing; IMMEDIATE makes a transaction take
+                # the write lock at BEGIN, so read-then-write never deadlocks.
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=30000;"
+                    "PRAGMA foreign_keys=ON;"
+                ),
+            },
+            "CONN_MAX_AGE": 0,
+        }
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        if not parts.path.strip("/"):
+            raise ConfigError(f"DATABASE_URL names no database: {url!r}")
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": unquote(parts.hostname or ""),
+            "PORT": str(parts.port or ""),
+            "OPTIONS": options,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ConfigError(f"DATABASE_URL must start with sqlite:// or postgres://; got {url!r}")
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    backend: str
+    host: str = ""
+    port: int = 0
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    file_path: str = ""
+
+
+def email(url: str | None, *, debug: bool) -> EmailConfig:
+    """EMAIL_URL: smtp://[user:pw@]host:port (smtp+tls://, smtps:// too), console://, file:///dir."""
+    if not url:
+        if debug:
+            return EmailConfig(backend="django.core.mail.backends.filebased.EmailBackend",
+                               file_path=str(data_dir() / "sent-emails"))
+        return EmailConfig(backend="django.core.mail.backends.console.EmailBackend")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return EmailConfig(backend="django.core.mail.backends.console.EmailBackend")
+    if scheme == "file":
+        return EmailConfig(backend="django.core.mail.backends.filebased.EmailBackend",
+                           file_path=unquote(parts.path) or str(data_dir() / "sent-emails"))
+    if scheme in {"smtp", "smtp+tls", "smtps"}:
+        if not parts.hostname:
+            raise ConfigError(f"EMAIL_URL names no host: {url!r}")
+        try:
+            port = parts.port or (465 if scheme == "smtps" else 25)
+        except ValueError:
+            raise ConfigError(f"EMAIL_URL has a bad port: {url!r}") from None
+        return EmailConfig(
+            backend="django.core.mail.backends.smtp.EmailBackend",
+            host=parts.hostname,
+            port=port,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            use_tls=scheme == "smtp+tls",
+            use_ssl=scheme == "smtps",
+        )
+    raise ConfigError(f"EMAIL_URL must start with smtp://, smtp+tls://, smtps://, console:// or file://; got {url!r}")

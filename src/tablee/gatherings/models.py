@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tablee.members.models import Association
+
+
+class Series(models.Model):
+    """A recurring rhythm, e.g. the first Tuesday of each month at 7:30, that creates gatherings."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY_NTH_WEEKDAY = "monthly_nth_weekday", _("chaque mois, le n-ième jour de semaine")
+        WEEKLY = "weekly", _("chaque semaine")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="series")
+    title = models.CharField(_("titre"), max_length=200)
+    frequency = models.CharField(max_length=30, choices=Frequency.choices, default=Frequency.MONTHLY_NTH_WEEKDAY)
+    # 0 = Monday … 6 = Sunday; week_of_month 1..4, or -1 for the last one.
+    weekday = models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)])
+    week_of_month = models.SmallIntegerField(default=1, validators=[MinValueValidator(-1), MaxValueValidator(4)])
+    start_time = models.TimeField(_("heure"))
+    duration_minutes = models.PositiveIntegerField(default=120, validators=[MinValueValidator(15)])
+    venue = models.CharField(_("lieu"), max_length=300, blank=True)
+    tables = models.PositiveSmallIntegerField(default=6, validators=[MinValueValidator(1)])
+    seats_per_table = models.PositiveSmallIntegerField(default=6, validators=[MinValueValidator(2)])
+    rsvp_deadline_hours = models.PositiveIntegerField(default=24)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("série")
+        verbose_name_plural = _("séries")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Gathering(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        OPEN = "open", _("inscriptions ouvertes")
+        CLOSED = "closed", _("inscriptions fermées")
+        DONE = "done", _("terminée")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="gatherings")
+    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="gatherings")
+    title = models.CharField(_("titre"), max_length=200)
+    starts_at = models.DateTimeField(_("début"))
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), default=120, validators=[MinValueValidator(15)])
+    venue = models.CharField(_("lieu"), max_length=300, blank=True)
+    tables = models.PositiveSmallIntegerField(_("tables"), default=6, validators=[MinValueValidator(1), MaxValueValidator(200)])
+    seats_per_table = models.PositiveSmallIntegerField(
+        _("places par table"), default=6, validators=[MinValueValidator(2), MaxValueValidator(20)]
+    )
+    rsvp_deadline = models.DateTimeField(_("date limite d'inscription"), null=True, blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.OPEN)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rencontre")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(tables__gte=1), name="gathering_has_tables"),
+            models.CheckConstraint(condition=models.Q(seats_per_table__gte=2), name="gathering_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def capacity(self) -> int:
+        return self.tables * self.seats_per_table
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class Rsvp(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmée")
+        WAITLISTED = "waitlisted", _("en liste d'attente")
+        CANCELLED = "cancelled", _("annulée")
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    # When this person (re)joined the queue: the waiting list is first come, first served.
+    queued_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # At the door: None = not yet checked, True = present, False = no-show.
+    present = models.BooleanField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    walk_in = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gathering", "user"], name="one_rsvp_per_person")]
+        indexes = [models.Index(fields=["gathering", "status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.gathering} ({self.status})"

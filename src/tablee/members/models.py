@@ -1,0 +1,150 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Signs in with an email address; the profile holds what the tables need."""
+
+    email = models.EmailField(_("courriel"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class Association(models.Model):
+    """A chapter that gathers its members around small tables."""
+
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("association")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("membre")
+        ORGANIZER = "organizer", _("organisateur·rice")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["association", "user"], name="one_membership_per_association")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.association} ({self.role})"
+
+
+class Profile(models.Model):
+    class Visibility(models.TextChoices):
+        NOBODY = "nobody", _("personne")
+        MEMBERS = "members", _("les membres de mes associations")
+
+    class Language(models.TextChoices):
+        FR = "fr-ca", _("Français")
+        EN = "en", _("English")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    organization = models.CharField(_("organisation"), max_length=200, blank=True)
+    sector = models.CharField(_("secteur"), max_length=100, blank=True)
+    # Spoken languages as short codes ("fr", "en", "es"…), used by the table engine.
+    languages = models.JSONField(_("langues parlées"), default=list, blank=True)
+    offers = models.JSONField(_("ce que j'offre"), default=list, blank=True)
+    needs = models.JSONField(_("ce que je cherche"), default=list, blank=True)
+    interests = models.JSONField(_("intérêts"), default=list, blank=True)
+    bio = models.TextField(_("courte présentation"), max_length=600, blank=True)
+    preferred_language = models.CharField(
+        _("langue de l'interface"), max_length=10, choices=Language.choices, default=Language.FR
+    )
+    directory_visibility = models.CharField(
+        _("visibilité dans le répertoire"), max_length=20, choices=Visibility.choices, default=Visibility.NOBODY
+    )
+    # Law 25: consent to appear in the directory is explicit and dated; None means never given.
+    directory_consent_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_raw(self, raw: str):
+        return self.filter(key_hash=_hash_token(raw), revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    @staticmethod
+    def new_raw() -> str:
+        return "tbl_" + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return _hash_token(raw)

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from tablee.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tablee.web.urls")),
+]

@@ -1,0 +1,64 @@
+"""Shared personas: a member, an organizer, another member of the same association, anonymous."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def make_person(db):
+    from tablee.members.models import Membership, Profile, User
+
+    counter = {"n": 0}
+
+    def make(*, association=None, role="member", email=None, first_name="Test", last_name="Person",
+             password="motdepasse-tablee-123", **profile):
+        counter["n"] += 1
+        email = email or f"person{counter['n']}@example.org"
+        user = User.objects.create_user(email=email, password=password, first_name=first_name,
+                                        last_name=last_name)
+        Profile.objects.create(user=user, **profile)
+        if association is not None:
+            Membership.objects.create(association=association, user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def association(db):
+    from tablee.members.models import Association
+
+    return Association.objects.create(slug="cafe-rencontres", name="Café-rencontres de Québec")
+
+
+@pytest.fixture
+def other_association(db):
+    from tablee.members.models import Association
+
+    return Association.objects.create(slug="ailleurs", name="Une autre association")
+
+
+@pytest.fixture
+def member(make_person, association):
+    return make_person(association=association, email="marie@example.org", first_name="Marie",
+                       last_name="Tremblay", organization="Coop Laval", sector="santé",
+                       languages=["fr"], offers=["financement"], needs=["mentorat"])
+
+
+@pytest.fixture
+def organizer(make_person, association):
+    return make_person(association=association, role="organizer", email="olivier@example.org",
+                       first_name="Olivier", last_name="Gagnon", languages=["fr", "en"])
+
+
+@pytest.fixture
+def other_member(make_person, association):
+    return make_person(association=association, email="samuel@example.org", first_name="Samuel",
+                       last_name="Roy", languages=["fr"])
+
+
+@pytest.fixture
+def outsider(make_person, other_association):
+    return make_person(association=other_association, email="alex@example.org", first_name="Alex",
+                       last_name="Smith", languages=["en"])
