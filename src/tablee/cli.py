@@ -135,7 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="import members from a CSV file (all or nothing)",
         description="Header: email,first_name,last_name,organization,sector,languages,offers,needs,"
-        "interests. List fields are separated by ';'. UTF-8 (with or without BOM) or Windows-1252.",
+        "interests (email, first_name, last_name required; French names such as courriel, prénom, "
+        "nom also accepted). List fields are separated by ';'. Comma or semicolon delimiter; UTF-8 "
+        "(with or without BOM) or Windows-1252. Existing people are matched by email and updated; "
+        "an empty cell keeps the current value. If any row is invalid nothing is imported and every "
+        "bad line is listed.",
     )
     q.add_argument("slug", metavar="SLUG")
     q.add_argument("file", metavar="FILE.csv")

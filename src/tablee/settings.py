@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "tablee.members",
     "tablee.gatherings",
     "tablee.outbox",
+    "tablee.tables",
     "tablee.web",
 ]
 

@@ -5,5 +5,6 @@ from tablee.api import api
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tablee.tables.urls")),
     path("", include("tablee.web.urls")),
 ]

@@ -1,0 +1,91 @@
+"""The table engine: plain Python + numpy (numba in the solvers), no Django.
+
+Public API (plain data in, plain data out; see docs/engine.md):
+
+- `plan(problem, *, time_limit, seed, progress=None, lang=None) -> dict`: seat a whole season.
+- `repair(problem, tables, *, absent=(), walk_ins=(), lang=None) -> dict`: fix a published round
+  after late changes, moving as few people as possible.
+- `ProblemError`: invalid input; its message names what is wrong.
+
+Imports are lazy so that `import tablee.engine` stays fast (the app imports it in web processes).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["ProblemError", "plan", "repair"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ProblemError":
+        from tablee.engine.model import ProblemError
+
+        return ProblemError
+    raise AttributeError(name)
+
+
+def plan(
+    problem: dict[str, Any],
+    *,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[float, str], None] | None = None,
+    lang: str | None = None,
+    max_iterations: int | None = None,
+) -> dict[str, Any]:
+    """Seat every round of `problem` (a PROBLEM.json dict). Raises ProblemError on invalid input."""
+    import numpy as np
+
+    from tablee.engine.model import ProblemError, evaluate, parse_problem, score_matrices
+    from tablee.engine.season import solve_season
+    from tablee.engine.why import table_score, table_why
+
+    started = time.perf_counter()
+    parsed = parse_problem(problem)
+    lang = lang or parsed.lang
+    if lang not in ("fr", "en"):
+        raise ProblemError(f"lang: expected \"fr\" or \"en\", got {lang!r}")
+    scores = score_matrices(parsed)
+    result = solve_season(parsed, scores, time_limit=time_limit, seed=seed, progress=progress,
+                          max_iterations=max_iterations)
+    met = scores.history_count.copy()
+    plan_met = np.zeros_like(met)
+    rounds_out = []
+    for tables in result.rounds:
+        out = []
+        for table in tables:
+            table = sorted(table, key=lambda i: str(parsed.people[i].id))
+            out.append({
+                "people": parsed.ids(table),
+                "why": table_why(parsed, scores, table, met, lang),
+                "score": table_score(scores, table, plan_met),
+            })
+        for table in tables:
+            for a in table:
+                for b in table:
+                    if a != b:
+                        met[a, b] += 1
+                        plan_met[a, b] += 1
+        rounds_out.append(out)
+    stats = evaluate(parsed, scores, result.rounds)
+    stats.update(iterations=result.iterations, perturbations=result.perturbations,
+                 tables=[len(t) for t in result.rounds],
+                 elapsed_s=round(time.perf_counter() - started, 3))
+    return {"rounds": rounds_out, "stats": stats}
+
+
+def repair(
+    problem: dict[str, Any],
+    tables: list[list[Any]],
+    *,
+    absent: Iterable[Any] = (),
+    walk_ins: Iterable[Any] = (),
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """Fix one published round: see `tablee.engine.repair.repair_round`."""
+    from tablee.engine.repair import repair_round
+
+    return repair_round(problem, tables, absent=list(absent), walk_ins=list(walk_ins), lang=lang)

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tablee.members.models import Association
@@ -70,6 +72,17 @@ class Gathering(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at is not None and timezone.is_naive(self.starts_at):
+            errors["starts_at"] = _("L'heure de début doit indiquer son fuseau horaire.")
+        elif self.rsvp_deadline is not None and timezone.is_naive(self.rsvp_deadline):
+            errors["rsvp_deadline"] = _("La date limite doit indiquer son fuseau horaire.")
+        elif self.starts_at is not None and self.rsvp_deadline is not None and self.rsvp_deadline > self.starts_at:
+            errors["rsvp_deadline"] = _("La date limite d'inscription doit précéder le début de la rencontre.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def capacity(self) -> int:

@@ -141,6 +141,9 @@ class ApiToken(models.Model):
 
     objects = ApiTokenQuerySet.as_manager()
 
+    def __str__(self) -> str:
+        return f"token {self.label or self.pk} of {self.user_id}"
+
     @staticmethod
     def new_raw() -> str:
         return "tbl_" + secrets.token_urlsafe(32)

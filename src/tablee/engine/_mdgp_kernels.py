@@ -1,0 +1,253 @@
+"""Numba kernels of the MDGP solver (see `mdgp.py` for the algorithm and docs/engine_mdgp.md).
+
+State is plain arrays owned by the caller, so the search can run in chunks between time checks and
+stay deterministic: a chunk boundary changes nothing, only the number of iterations does. The random
+generator is our own xorshift64* in a one-cell array, independent of numba's global generator.
+
+Gain matrix: W[i, g] = sum of d[i, j] over the elements j of group g. With it a move of i from a to
+b is worth W[i, b] - W[i, a], and a swap of i (in a) with j (in b) is worth
+W[i, b] - W[i, a] + W[j, a] - W[j, b] - 2 d[i, j]; applying either updates W in O(n).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# A delta must beat this to count as an improvement: below it, float noise could cycle.
+EPS = 1e-9
+
+# Layout of the int64 `counters` array.
+C_ITER = 0  # iterations done so far
+C_STALL = 1  # maxima-search rounds since its best improved
+C_ROUNDS = 2  # maxima searches finished (strong perturbations)
+C_IMPROVED_AT = 3  # iteration at which the global best last improved
+N_COUNTERS = 4
+
+# Layout of the float64 `values` array.
+V_CUR = 0  # objective of the current solution
+V_MS_BEST = 1  # best of the current maxima search
+V_BEST = 2  # global best
+N_VALUES = 3
+
+
+@njit(cache=True)
+def _next(rng):
+    x = rng[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rng[0] = x
+    return x * np.uint64(2685821657736338717)
+
+
+@njit(cache=True)
+def _randint(rng, k):
+    """Uniform integer in [0, k)."""
+    return np.int64(_next(rng) >> np.uint64(11)) % k
+
+
+@njit(cache=True)
+def _rand01(rng):
+    return np.float64(_next(rng) >> np.uint64(11)) / 9007199254740992.0
+
+
+@njit(cache=True)
+def compute_gains(d, assign, n_groups):
+    n = assign.shape[0]
+    w = np.zeros((n, n_groups))
+    for i in range(n):
+        for j in range(n):
+            w[i, assign[j]] += d[i, j]
+    return w
+
+
+@njit(cache=True)
+def objective_of(w, assign):
+    total = 0.0
+    for i in range(assign.shape[0]):
+        total += w[i, assign[i]]
+    return 0.5 * total
+
+
+@njit(cache=True)
+def random_assignment(rng, n, lower, upper):
+    """A uniformly shuffled feasible assignment: every group filled to its lower bound first."""
+    n_groups = lower.shape[0]
+    order = np.arange(n)
+    for k in range(n - 1, 0, -1):
+        r = _randint(rng, k + 1)
+        order[k], order[r] = order[r], order[k]
+    assign = np.empty(n, dtype=np.int64)
+    size = np.zeros(n_groups, dtype=np.int64)
+    pos = 0
+    for g in range(n_groups):
+        for _ in range(lower[g]):
+            assign[order[pos]] = g
+            pos += 1
+        size[g] = lower[g]
+    open_groups = np.empty(n_groups, dtype=np.int64)
+    while pos < n:
+        m = 0
+        for g in range(n_groups):
+            if size[g] < upper[g]:
+                open_groups[m] = g
+                m += 1
+        g = open_groups[_randint(rng, m)]
+        assign[order[pos]] = g
+        size[g] += 1
+        pos += 1
+    return assign, size
+
+
+@njit(cache=True)
+def _apply_move(d, assign, size, w, i, b):
+    a = assign[i]
+    n = assign.shape[0]
+    for k in range(n):
+        dik = d[i, k]
+        w[k, a] -= dik
+        w[k, b] += dik
+    assign[i] = b
+    size[a] -= 1
+    size[b] += 1
+
+
+@njit(cache=True)
+def _apply_swap(d, assign, w, i, j):
+    a = assign[i]
+    b = assign[j]
+    n = assign.shape[0]
+    for k in range(n):
+        diff = d[j, k] - d[i, k]
+        w[k, a] += diff
+        w[k, b] -= diff
+    assign[i] = b
+    assign[j] = a
+
+
+@njit(cache=True)
+def local_search(d, assign, size, w, lower, upper):
+    """First-improvement descent over one-moves then swaps, until neither improves. Returns the gain.
+
+    The swap scan is a plain O(n^2) loop on purpose: skipping pairs of unchanged groups made it
+    slower (the branch costs more than the few loads it saves).
+    """
+    n = assign.shape[0]
+    n_groups = lower.shape[0]
+    gain = 0.0
+    improved = True
+    while improved:
+        improved = False
+        # One-moves: cheap (O(nG) per pass) and the only way group sizes change.
+        moved = True
+        while moved:
+            moved = False
+            for i in range(n):
+                a = assign[i]
+                if size[a] <= lower[a]:
+                    continue
+                best_g = -1
+                best_delta = EPS
+                for g in range(n_groups):
+                    if g != a and size[g] < upper[g]:
+                        delta = w[i, g] - w[i, a]
+                        if delta > best_delta:
+                            best_delta = delta
+                            best_g = g
+                if best_g >= 0:
+                    _apply_move(d, assign, size, w, i, best_g)
+                    gain += best_delta
+                    moved = True
+        # Swaps: back to moves as soon as a pass improved.
+        for i in range(n):
+            a = assign[i]
+            for j in range(i + 1, n):
+                b = assign[j]
+                if b == a:
+                    continue
+                delta = w[i, b] - w[i, a] + w[j, a] - w[j, b] - 2.0 * d[i, j]
+                if delta > EPS:
+                    _apply_swap(d, assign, w, i, j)
+                    gain += delta
+                    improved = True
+                    a = b
+    return gain
+
+
+@njit(cache=True)
+def perturb(rng, d, assign, size, w, lower, upper, strength):
+    """`strength` random moves or swaps, whatever their value. Returns the objective change."""
+    n = assign.shape[0]
+    n_groups = lower.shape[0]
+    change = 0.0
+    if n_groups < 2:
+        return change
+    for _ in range(strength):
+        i = _randint(rng, n)
+        a = assign[i]
+        b = _randint(rng, n_groups - 1)
+        if b >= a:
+            b += 1
+        if size[a] > lower[a] and size[b] < upper[b] and _rand01(rng) < 0.5:
+            change += w[i, b] - w[i, a]
+            _apply_move(d, assign, size, w, i, b)
+            continue
+        if size[b] == 0:
+            continue
+        # A random member of b by rejection: groups are a fair share of n, so this is quick.
+        j = _randint(rng, n)
+        while assign[j] != b:
+            j = _randint(rng, n)
+        change += w[i, b] - w[i, a] + w[j, a] - w[j, b] - 2.0 * d[i, j]
+        _apply_swap(d, assign, w, i, j)
+    return change
+
+
+@njit(cache=True)
+def _restore(d, src, assign, size, n_groups):
+    assign[:] = src
+    size[:] = 0
+    for i in range(assign.shape[0]):
+        size[assign[i]] += 1
+    return compute_gains(d, assign, n_groups)
+
+
+@njit(cache=True)
+def iterated_maxima_search(d, lower, upper, assign, size, w, ms_best, best, values, counters,
+                           rng, n_iterations, alpha, weak, strong):
+    """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
+
+    One iteration: weak perturbation of the current local optimum, descent, then bookkeeping. After
+    `alpha` iterations without improving the maxima search's best, that best becomes global best if
+    better, and the next maxima search starts from a strong perturbation of the global best.
+    """
+    n_groups = lower.shape[0]
+    for _ in range(n_iterations):
+        values[V_CUR] += perturb(rng, d, assign, size, w, lower, upper, weak)
+        values[V_CUR] += local_search(d, assign, size, w, lower, upper)
+        counters[C_ITER] += 1
+        if values[V_CUR] > values[V_MS_BEST] + EPS:
+            values[V_MS_BEST] = values[V_CUR]
+            ms_best[:] = assign
+            counters[C_STALL] = 0
+            if values[V_CUR] > values[V_BEST] + EPS:
+                values[V_BEST] = values[V_CUR]
+                best[:] = assign
+                counters[C_IMPROVED_AT] = counters[C_ITER]
+        else:
+            counters[C_STALL] += 1
+        if counters[C_STALL] >= alpha:
+            # Start afresh from the best with an exact W: this also clears float drift.
+            w[:, :] = _restore(d, best, assign, size, n_groups)
+            perturb(rng, d, assign, size, w, lower, upper, strong)
+            local_search(d, assign, size, w, lower, upper)
+            values[V_CUR] = objective_of(w, assign)
+            values[V_MS_BEST] = values[V_CUR]
+            ms_best[:] = assign
+            counters[C_STALL] = 0
+            counters[C_ROUNDS] += 1
+            if values[V_CUR] > values[V_BEST] + EPS:
+                values[V_BEST] = values[V_CUR]
+                best[:] = assign
+                counters[C_IMPROVED_AT] = counters[C_ITER]

@@ -1,0 +1,146 @@
+"""The social golfer problem: W rounds of G groups of S players, no pair meeting twice.
+
+When no schedule without repeats exists (or none is found in time) the solver
+returns the schedule with the fewest repeats it found, counted as
+Σ over pairs of max(0, times met − 1). Algorithm notes: docs/engine_golfers.md.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from tablee.engine import _golfers_kernels as kernels
+
+
+@dataclass(frozen=True)
+class GolfersResult:
+    rounds: list[list[list[int]]]
+    repeats: int
+    elapsed_s: float
+
+
+# Tuning, measured on 5-3-7, 6-6-3, 8-4-9, 8-4-10, 7-6-7 and 10-6-7 (see the doc).
+TENURE_MIN = 4
+TENURE_SPAN = 40
+KICK = 4
+PROGRESS_EVERY_S = 0.25
+CHUNK_TARGET_S = 0.05
+
+
+def count_repeats(rounds: Sequence[Sequence[Sequence[int]]]) -> int:
+    """Σ over pairs of players of max(0, times they shared a group − 1)."""
+    met = Counter(
+        (min(p, q), max(p, q)) for groups in rounds for group in groups for p, q in combinations(group, 2)
+    )
+    return sum(times - 1 for times in met.values())
+
+
+def repeats_lower_bound(*, groups: int, size: int, rounds: int) -> int:
+    """A lower bound on the repeats of any schedule.
+
+    Each player shares a group with rounds·(size − 1) partners but has only
+    n − 1 distinct people to meet; every surplus is a repeat, counted from both ends.
+    """
+    n = groups * size
+    surplus = max(0, rounds * (size - 1) - (n - 1))
+    return (n * surplus + 1) // 2
+
+
+def solve_golfers(
+    *,
+    groups: int,
+    size: int,
+    rounds: int,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[float, str], None] | None = None,
+    max_iterations: int | None = None,
+) -> GolfersResult:
+    """Find `rounds` partitions of players 0..groups·size−1 into groups of `size`
+    with as few repeated pairs as possible.
+
+    Stops at zero repeats (or the lower bound), after `max_iterations` tabu
+    iterations, or at `time_limit` seconds, whichever comes first, and returns the
+    best schedule found. Deterministic for a seed whenever the iteration budget,
+    not the clock, ends the search.
+    """
+    _validate(groups=groups, size=size, rounds=rounds, time_limit=time_limit, max_iterations=max_iterations)
+    start = time.perf_counter()
+    deadline = start + time_limit
+    n = groups * size
+    lower = repeats_lower_bound(groups=groups, size=size, rounds=rounds)
+
+    members = np.empty((rounds, groups, size), dtype=np.int64)
+    members[0] = np.arange(n).reshape(groups, size)
+    rng = np.array([_seed_state(seed)], dtype=np.uint64)
+    if rounds > 1:
+        kernels.greedy_init(members, rng)
+    grp = np.empty((rounds, n), dtype=np.int64)
+    meet = np.zeros((n, n), dtype=np.int64)
+    cost = kernels.rebuild(members, grp, meet)
+    best_members = members.copy()
+
+    if cost > lower and groups > 1 and rounds > 1:
+        stats = np.zeros(kernels.N_STATS, dtype=np.int64)
+        stats[kernels.COST] = cost
+        stats[kernels.BEST] = cost
+        tabu = np.zeros((rounds, n, n), dtype=np.int64)
+        max_stable = _max_stable(n=n, rounds=rounds)
+        budget = max_iterations if max_iterations is not None else np.iinfo(np.int64).max
+        chunk = 64
+        last_report = start
+        while stats[kernels.BEST] > lower and stats[kernels.IT] < budget:
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+            chunk_start = now
+            kernels.search(
+                members, grp, meet, tabu, best_members, stats, rng,
+                min(budget, int(stats[kernels.IT]) + chunk), lower,
+                TENURE_MIN, TENURE_SPAN, max_stable, KICK,
+            )  # fmt: skip
+            now = time.perf_counter()
+            # Size the next chunk so that the clock is read every CHUNK_TARGET_S or so.
+            took = now - chunk_start
+            chunk = int(min(max(chunk * CHUNK_TARGET_S / max(took, 1e-6), 16), chunk * 4, 1 << 22))
+            if progress is not None and now - last_report >= PROGRESS_EVERY_S:
+                last_report = now
+                fraction = (now - start) / time_limit
+                if max_iterations is not None:
+                    fraction = max(fraction, stats[kernels.IT] / max_iterations)
+                progress(min(fraction, 1.0), f"Répétitions : {stats[kernels.BEST]} (itération {stats[kernels.IT]})")
+        cost = int(stats[kernels.BEST])
+
+    if progress is not None:
+        progress(1.0, f"Répétitions : {cost}")
+    schedule = best_members.tolist()
+    return GolfersResult(rounds=schedule, repeats=count_repeats(schedule), elapsed_s=time.perf_counter() - start)
+
+
+def _validate(*, groups: int, size: int, rounds: int, time_limit: float, max_iterations: int | None) -> None:
+    if groups < 1:
+        raise ValueError(f"groups must be at least 1 (got {groups})")
+    if size < 2:
+        raise ValueError(f"size must be at least 2 (got {size})")
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1 (got {rounds})")
+    if not time_limit > 0:
+        raise ValueError(f"time_limit must be positive (got {time_limit})")
+    if max_iterations is not None and max_iterations < 0:
+        raise ValueError(f"max_iterations must be zero or more (got {max_iterations})")
+
+
+def _seed_state(seed: int) -> int:
+    # splitmix64 of the seed: any int, including 0, gives a good non-zero xorshift state.
+    z = (seed + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return (z ^ (z >> 31)) or 1
+
+
+def _max_stable(*, n: int, rounds: int) -> int:
+    return 2000

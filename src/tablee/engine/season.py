@@ -1,0 +1,149 @@
+"""The season solver: every round of a season seated at once.
+
+Construction, then iterated tabu search (Lai & Hao 2016 for the maximally diverse grouping problem,
+extended to many rounds): each iteration takes the next round in turn, picks the best non-tabu move
+(one person to another table, sizes permitting) or swap (two people of different tables), with
+aspiration when it beats the best plan; when the best has not improved for a while, a burst of
+random swaps. Deltas are O(1) from per-round gain matrices (see `_season_kernels`).
+
+Deterministic for a seed and an iteration count: the search runs in chunks between time checks, and
+a chunk boundary changes nothing. It stops at the time limit, at `max_iterations`, or when the best
+plan has not improved for `idle_limit` iterations — whichever comes first; only the time limit makes
+two runs with the same seed differ.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from tablee.engine.model import Problem, Scores, spread_bounds
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class SeasonResult:
+    rounds: list[list[list[int]]]  # per round, tables of person indices
+    objective: float
+    iterations: int
+    perturbations: int
+    elapsed_s: float
+
+
+def _seed(seed: int) -> np.ndarray:
+    x = (int(seed) * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % (1 << 64)
+    return np.array([x or 1], dtype=np.uint64)
+
+
+def solve_season(
+    problem: Problem,
+    scores: Scores,
+    *,
+    time_limit: float,
+    seed: int,
+    progress: Progress | None = None,
+    max_iterations: int | None = None,
+    idle_limit: int | None = None,
+) -> SeasonResult:
+    from tablee.engine import _season_kernels as k  # numba: imported only when solving
+
+    started = time.perf_counter()
+    R, n = problem.rounds, problem.n
+    tmax = max(problem.tables)
+    smin, smax = problem.size_min, problem.size_max
+    tab = np.full((R, n), -1, dtype=np.int64)
+    mem = np.zeros((R, tmax, smax + 2), dtype=np.int64)
+    size = np.zeros((R, tmax), dtype=np.int64)
+    pos = np.full((R, n), -1, dtype=np.int64)
+    att = np.zeros((R, n), dtype=np.int64)
+    na = np.array([len(a) for a in problem.attendance], dtype=np.int64)
+    isatt = np.zeros((R, n), dtype=np.bool_)
+    pin = np.full((R, n), -1, dtype=np.int64)
+    compat = np.ascontiguousarray(scores.compat)
+    for r, present in enumerate(problem.attendance):
+        att[r, : len(present)] = present
+        isatt[r, present] = True
+        for i, t in problem.pinned[r].items():
+            pin[r, i] = t
+    movable = isatt & (pin < 0)
+    ntab = np.array(problem.tables, dtype=np.int64)
+    C = np.zeros((n, n), dtype=np.int64)
+    W = np.zeros((R, n, tmax), dtype=np.float64)
+    LC = np.zeros((R, n), dtype=np.int64)
+    LCT = np.zeros((R, n, tmax), dtype=np.int64)
+    crit = np.zeros((R, n), dtype=np.int64)
+    tviol = np.zeros((R, tmax), dtype=np.int64)
+    attr = np.ascontiguousarray(scores.attributes)
+    aw = scores.attribute_weights
+    A = len(aw)
+    alo = np.zeros((R, A), dtype=np.int64)
+    ahi = np.zeros((R, A), dtype=np.int64)
+    for r, present in enumerate(problem.attendance):
+        for a in range(A):
+            alo[r, a], ahi[r, a] = spread_bounds(int(attr[a, present].sum()), problem.tables[r])
+    acnt = np.zeros((R, A, tmax), dtype=np.int64)
+    abits = np.zeros(n, dtype=np.int64)  # which attributes each person has, as bits
+    for a in range(A):
+        abits |= attr[a].astype(np.int64) << a
+    tabu = np.zeros((R, n), dtype=np.int64)
+    rng = _seed(seed)
+    buf = np.zeros((2, smax + 2), dtype=np.int64)
+    # The kernels take base - avoid - past as one matrix (one memory read per pair in the hot loop).
+    base = scores.base - scores.avoid - scores.past
+    once, past, repeat = scores.once, scores.past, scores.repeat
+    wl = float(problem.weights.language)
+
+    k.construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, past, repeat, compat,
+                LC, LCT, crit, tviol, attr, acnt, pin, smin, rng)
+    cur = k.objective(C, tviol, acnt, base, once, repeat, wl, aw, alo, ahi, ntab)
+    counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
+    values = np.array([cur, cur], dtype=np.float64)
+    best_tab = tab.copy()
+
+    mean_size = max(1, int(na.mean()))
+    stall_limit = R * 150
+    strength = max(2, mean_size // 20)
+    tenure_min, tenure_span = R * 7, R * 8
+    idle = idle_limit if idle_limit is not None else max(20_000, 12 * stall_limit)
+    chunk, last_report = R, started
+    while True:
+        now = time.perf_counter()
+        done_iters = int(counters[k.K_ITER])
+        if now - started >= time_limit:
+            break
+        if max_iterations is not None and done_iters >= max_iterations:
+            break
+        if done_iters - counters[k.K_IMPROVED_AT] > idle:
+            break
+        if progress is not None and now - last_report >= 0.25:
+            last_report = now
+            progress(min(1.0, (now - started) / time_limit), _progress_text(values[k.V_BEST], done_iters))
+        steps = chunk if max_iterations is None else min(chunk, max_iterations - done_iters)
+        t0 = time.perf_counter()
+        k.search(steps, counters, values, best_tab, tab, mem, size, pos, att, na, isatt, movable,
+                 ntab, C, W, base, once, past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw,
+                 alo, ahi, acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min,
+                 tenure_span)
+        spent = time.perf_counter() - t0
+        # Aim at ~50 ms per chunk: frequent time checks, negligible overhead.
+        chunk = max(1, min(chunk * 2, int(steps * 0.05 / max(spent, 1e-6)) or 1))
+    if progress is not None:
+        progress(1.0, _progress_text(values[k.V_BEST], int(counters[k.K_ITER])))
+    rounds = []
+    for r in range(R):
+        tables: list[list[int]] = [[] for _ in range(problem.tables[r])]
+        for i in problem.attendance[r]:
+            tables[int(best_tab[r, i])].append(i)
+        rounds.append(tables)
+    return SeasonResult(
+        rounds=rounds, objective=float(values[k.V_BEST]), iterations=int(counters[k.K_ITER]),
+        perturbations=int(counters[k.K_PERTURBATIONS]), elapsed_s=time.perf_counter() - started,
+    )
+
+
+def _progress_text(best: float, iterations: int) -> str:
+    return f"objectif {best:,.1f} · itération {iterations:,}".replace(",", " ")

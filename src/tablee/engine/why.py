@@ -1,0 +1,101 @@
+"""Why this table: a few short sentences a member understands, in French or English.
+
+Built from what the table actually holds: needs met by offers, wishes granted, shared interests,
+varied sectors, nobody who met before. Avoid wishes are confidential: never mentioned here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from tablee.engine.model import Problem, Scores
+
+TEXTS = {
+    "fr": {
+        "need": "{a} cherche « {topic} » : {b} peut l'aider.",
+        "meet": "Un souhait de rencontre est exaucé : {a} et {b}.",
+        "continue": "{a} et {b} poursuivent leur conversation.",
+        "interest_all": "Vous partagez un intérêt pour {topic}.",
+        "interest": "{names} partagent un intérêt pour {topic}.",
+        "sectors": "Secteurs variés : {sectors}.",
+        "fresh": "Personne ici ne s'est encore rencontré.",
+        "and": " et ",
+    },
+    "en": {
+        "need": "{a} is looking for “{topic}”: {b} can help.",
+        "meet": "A wish to meet comes true: {a} and {b}.",
+        "continue": "{a} and {b} continue their conversation.",
+        "interest_all": "You share an interest in {topic}.",
+        "interest": "{names} share an interest in {topic}.",
+        "sectors": "Varied sectors: {sectors}.",
+        "fresh": "Nobody here has met before.",
+        "and": " and ",
+    },
+}
+MAX_NEEDS = 2
+
+
+def _names(problem: Problem, people: list[int], lang: str) -> str:
+    names = [problem.people[i].name for i in people]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + TEXTS[lang]["and"] + names[-1]
+
+
+def table_why(problem: Problem, scores: Scores, table: list[int], met_before: np.ndarray,
+              lang: str) -> list[str]:
+    """`met_before[i, j]`: times i and j sat together before this round (history and plan)."""
+    text = TEXTS[lang]
+    people = problem.people
+    out: list[str] = []
+    pairs = [(a, b) for k, a in enumerate(table) for b in table[k + 1:]]
+    wished = {(min(a, b), max(a, b)) for a, b in pairs}
+    for a, b in problem.continue_:
+        if (a, b) in wished:
+            out.append(text["continue"].format(a=people[a].name, b=people[b].name))
+    for a, b in problem.meet:
+        if (a, b) in wished and met_before[a, b] == 0:
+            out.append(text["meet"].format(a=people[a].name, b=people[b].name))
+    needs = []
+    helped: set[int] = set()
+    for a in table:
+        for b in table:
+            if a != b and scores.matches[a, b]:
+                topic = sorted(people[a].needs & people[b].offers)[0]
+                needs.append((a, b, topic))
+    # One sentence per person in need at most, those with a single helper first.
+    needs.sort(key=lambda x: (sum(1 for y in needs if y[0] == x[0]), str(people[x[0]].id)))
+    for a, b, topic in needs:
+        if len(helped) >= MAX_NEEDS or a in helped:
+            continue
+        helped.add(a)
+        out.append(text["need"].format(a=people[a].name, b=people[b].name, topic=topic))
+    interests = Counter(x for i in table for x in people[i].interests)
+    shared = sorted((-count, topic) for topic, count in interests.items() if count >= 2)
+    if shared:
+        topic = shared[0][1]
+        holders = [i for i in table if topic in people[i].interests]
+        if len(holders) == len(table):
+            out.append(text["interest_all"].format(topic=topic))
+        else:
+            out.append(text["interest"].format(names=_names(problem, holders, lang), topic=topic))
+    sectors = sorted({people[i].sector for i in table if people[i].sector})
+    if len(sectors) >= 3:
+        out.append(text["sectors"].format(sectors=", ".join(sectors)))
+    if all(met_before[a, b] == 0 for a, b in pairs):
+        out.append(text["fresh"])
+    return out
+
+
+def table_score(scores: Scores, table: list[int], plan_met: np.ndarray) -> float:
+    """Worth of a table: base scores (avoid excluded: confidential) minus the history penalty, plus
+    the wishes this table grants for the first time in the plan."""
+    total = 0.0
+    for k, a in enumerate(table):
+        for b in table[k + 1:]:
+            total += float(scores.base[a, b] - scores.past[a, b])
+            if plan_met[a, b] == 0:
+                total += float(scores.once[a, b])
+    return round(total, 3)

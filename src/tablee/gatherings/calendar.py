@@ -1,0 +1,91 @@
+"""Calendar invitations (.ics, RFC 5545) for gatherings."""
+
+from __future__ import annotations
+
+from datetime import date
+from email.utils import parseaddr
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress
+
+from tablee.gatherings.models import Gathering
+
+PRODID = "-//Tablée//Tablée//FR"
+
+
+def gathering_uid(gathering: Gathering) -> str:
+    """The same UID in every invitation for this gathering, so calendars update instead of duplicating."""
+    host = urlsplit(settings.SITE_URL).hostname or "tablee.local"
+    return f"gathering-{gathering.pk}@tablee.{host}"
+
+
+def gathering_url(gathering: Gathering) -> str:
+    try:
+        path = reverse("gatherings:detail", args=[gathering.pk])
+    except NoReverseMatch:
+        path = "/"
+    return f"{settings.SITE_URL}{path}"
+
+
+def gathering_sequence(gathering: Gathering) -> int:
+    """Grows each time the gathering is saved, so clients apply a changed time or place."""
+    if gathering.updated_at is None or gathering.created_at is None:
+        return 0
+    return max(0, int((gathering.updated_at - gathering.created_at).total_seconds()))
+
+
+def gathering_ics(*, gathering: Gathering, attendee=None) -> bytes:
+    """An invitation (METHOD:REQUEST) for one attendee, or a plain calendar entry (PUBLISH)."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = gathering.starts_at.astimezone(tz)
+    end = gathering.ends_at.astimezone(tz)
+    cancelled = gathering.state == "cancelled"  # a state the gathering model may gain later
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "REQUEST" if attendee is not None else "PUBLISH")
+
+    event = Event()
+    event.add("uid", gathering_uid(gathering))
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("sequence", gathering_sequence(gathering))
+    event.add("summary", gathering.title)
+    if gathering.venue:
+        event.add("location", gathering.venue)
+    url = gathering_url(gathering)
+    event.add("url", url)
+    event.add("description", f"{gathering.association.name}\n{url}")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+
+    organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organizer.params["cn"] = gathering.association.name
+    event.add("organizer", organizer)
+    if attendee is not None:
+        person = vCalAddress(f"mailto:{attendee.email}")
+        person.params["cn"] = attendee.get_full_name() or attendee.email
+        person.params["role"] = "REQ-PARTICIPANT"
+        # They answered on Tablée already: the calendar shows the event as accepted, no reply asked.
+        person.params["partstat"] = "ACCEPTED"
+        person.params["rsvp"] = "FALSE"
+        event.add("attendee", person)
+
+    cal.add_component(_vtimezone(settings.TIME_ZONE, start.year))
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+@lru_cache(maxsize=32)
+def _vtimezone(tzid: str, year: int) -> Timezone:
+    # Only the rules around the event: the full history of a zone is kilobytes of noise, and
+    # computing it takes a noticeable fraction of a second.
+    return Timezone.from_tzid(tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31))

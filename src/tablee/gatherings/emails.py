@@ -1,0 +1,149 @@
+"""The emails a gathering sends: RSVP confirmation, waiting list, promotion, reminder.
+
+Each is rendered in the member's own language (not the language of whoever triggered it, e.g. an
+organizer cancelling a seat) and stored in the outbox; the worker sends it. Keys make every email
+idempotent: a retried transaction stores nothing new, a fresh confirmation after a cancellation does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from tablee.gatherings.calendar import gathering_ics, gathering_url
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.outbox.models import Email
+from tablee.outbox.services import email_queue
+
+TEMPLATES = "gatherings/email"
+
+# Québec writes 7 h 30; English readers expect 7:30 a.m.
+_DATE_FORMATS = {
+    "fr-ca": ("l j F Y", "G \\h i"),
+    "en": ("l, F j, Y", "g:i A"),
+}
+
+
+def queue_rsvp_confirmation(*, rsvp: Rsvp) -> Email | None:
+    """A confirmed seat (with the invitation), or the place in the waiting list."""
+    if rsvp.status == Rsvp.Status.CONFIRMED:
+        return _queue(
+            rsvp=rsvp,
+            kind="rsvp_confirmed",
+            key=f"rsvp-confirmed:{rsvp.pk}:{_stamp(rsvp.confirmed_at)}",
+            with_ics=True,
+        )
+    if rsvp.status == Rsvp.Status.WAITLISTED:
+        from tablee.gatherings.selectors import waitlist_position
+
+        return _queue(
+            rsvp=rsvp,
+            kind="rsvp_waitlisted",
+            key=f"rsvp-waitlisted:{rsvp.pk}:{_stamp(rsvp.queued_at)}",
+            extra={"position": waitlist_position(rsvp=rsvp)},
+        )
+    return None
+
+
+def queue_waitlist_promotion(*, rsvp: Rsvp) -> Email:
+    return _queue(
+        rsvp=rsvp,
+        kind="rsvp_promoted",
+        key=f"rsvp-promoted:{rsvp.pk}:{_stamp(rsvp.confirmed_at)}",
+        with_ics=True,
+    )
+
+
+def queue_due_reminders(*, now: datetime | None = None) -> int:
+    """Queue the reminder for gatherings starting within TABLEE_REMINDER_DAYS. Returns how many.
+
+    Safe to call every minute: each confirmed seat gets one reminder per start time. People who
+    took their seat after the reminder moment are skipped, they just got their confirmation.
+    """
+    now = now or timezone.now()
+    days = settings.TABLEE_REMINDER_DAYS
+    if days <= 0:
+        return 0
+    lead = timedelta(days=days)
+    rsvps = [
+        rsvp
+        for rsvp in Rsvp.objects.filter(
+            status=Rsvp.Status.CONFIRMED,
+            gathering__state__in=(Gathering.State.OPEN, Gathering.State.CLOSED),
+            gathering__starts_at__gt=now,
+            gathering__starts_at__lte=now + lead,
+        ).select_related("gathering__association", "user__profile")
+        if rsvp.confirmed_at is None or rsvp.confirmed_at < rsvp.gathering.starts_at - lead
+    ]
+    keys = {rsvp.pk: f"reminder:{rsvp.pk}:{_stamp(rsvp.gathering.starts_at)}" for rsvp in rsvps}
+    already = set(Email.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    queued = 0
+    for rsvp in rsvps:
+        if keys[rsvp.pk] in already:
+            continue
+        _queue(rsvp=rsvp, kind="reminder", key=keys[rsvp.pk], extra={"days": days})
+        queued += 1
+    if rsvps:
+        # A queryset update leaves updated_at (and so the invitation's SEQUENCE) alone.
+        Gathering.objects.filter(
+            pk__in={rsvp.gathering_id for rsvp in rsvps}, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=now)
+    return queued
+
+
+def _queue(*, rsvp: Rsvp, kind: str, key: str, with_ics: bool = False, extra: dict | None = None) -> Email:
+    gathering, user = rsvp.gathering, rsvp.user
+    language = _language_of(user)
+    with translation.override(language):
+        context = {
+            "user": user,
+            "name": user.first_name or user.email,
+            "gathering": gathering,
+            "association": gathering.association,
+            "url": gathering_url(gathering),
+            "site_url": settings.SITE_URL,
+            **_when(gathering, language),
+            **(extra or {}),
+        }
+        subject = render_to_string(f"{TEMPLATES}/{kind}_subject.txt", context)
+        context["subject"] = subject.strip()
+        body_text = render_to_string(f"{TEMPLATES}/{kind}.txt", context)
+        body_html = render_to_string(f"{TEMPLATES}/{kind}.html", context)
+    return email_queue(
+        key=key,
+        kind=kind,
+        to=user.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        ics=gathering_ics(gathering=gathering, attendee=user) if with_ics else "",
+        user=user,
+    )
+
+
+def _language_of(user) -> str:
+    profile = getattr(user, "profile", None)
+    language = getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE
+    return language if language in _DATE_FORMATS else settings.LANGUAGE_CODE
+
+
+def _when(gathering: Gathering, language: str) -> dict:
+    date_pattern, time_pattern = _DATE_FORMATS[language]
+    # The gathering's own clock, whatever zone the request that queued the email had activated.
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = gathering.starts_at.astimezone(tz)
+    end = gathering.ends_at.astimezone(tz)
+    return {
+        "date": date_format(start, date_pattern),
+        "start_time": date_format(start, time_pattern),
+        "end_time": date_format(end, time_pattern),
+    }
+
+
+def _stamp(moment: datetime | None) -> str:
+    return f"{moment.timestamp():.6f}" if moment is not None else "none"

@@ -1,0 +1,91 @@
+"""Reads for gatherings and RSVPs. Visibility comes from tablee.members.permissions."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.members.models import Association, Membership, User
+from tablee.members.permissions import visible_gatherings
+
+
+def gathering_counts(*, gathering: Gathering) -> dict:
+    counts = Rsvp.objects.filter(gathering_id=gathering.pk).aggregate(
+        confirmed=Count("pk", filter=Q(status=Rsvp.Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Rsvp.Status.WAITLISTED)),
+    )
+    counts["seats_left"] = max(gathering.capacity - counts["confirmed"], 0)
+    return counts
+
+
+def waitlist_position(*, rsvp: Rsvp | None) -> int | None:
+    """1 for the first person waiting; None when not waiting."""
+    if rsvp is None or rsvp.status != Rsvp.Status.WAITLISTED:
+        return None
+    ahead = Rsvp.objects.filter(gathering_id=rsvp.gathering_id, status=Rsvp.Status.WAITLISTED).filter(
+        Q(queued_at__lt=rsvp.queued_at) | Q(queued_at=rsvp.queued_at, pk__lt=rsvp.pk)
+    )
+    return ahead.count() + 1
+
+
+def my_rsvp(*, gathering: Gathering, user) -> Rsvp | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk).first()
+
+
+def _with_my_status(queryset: QuerySet[Gathering], user) -> QuerySet[Gathering]:
+    mine = Rsvp.objects.filter(gathering_id=OuterRef("pk"), user_id=user.pk)
+    return queryset.select_related("association").annotate(
+        my_status=Subquery(mine.values("status")[:1]),
+        confirmed_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.CONFIRMED)),
+    )
+
+
+def _start_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def gatherings_upcoming_for(*, user) -> QuerySet[Gathering]:
+    """Gatherings from today on in the user's associations, soonest first, with ``my_status``."""
+    qs = visible_gatherings(user).filter(starts_at__gte=_start_of_today()).exclude(state=Gathering.State.DONE)
+    return _with_my_status(qs, user).order_by("starts_at", "pk")
+
+
+def gatherings_past_for(*, user) -> QuerySet[Gathering]:
+    """Gatherings before today (or marked done) in the user's associations, latest first."""
+    qs = visible_gatherings(user).filter(Q(starts_at__lt=_start_of_today()) | Q(state=Gathering.State.DONE))
+    return _with_my_status(qs, user).order_by("-starts_at", "-pk")
+
+
+def gatherings_of_association(*, association: Association, user) -> QuerySet[Gathering]:
+    qs = visible_gatherings(user).filter(association=association)
+    return _with_my_status(qs, user).order_by("starts_at", "pk")
+
+
+def attendees(*, gathering: Gathering) -> list[Rsvp]:
+    """Confirmed people (in the order they got their seat), then the waiting list in order.
+
+    Waiting RSVPs carry ``waitlist_position`` (1-based); confirmed ones have it set to None.
+    """
+    base = Rsvp.objects.filter(gathering_id=gathering.pk).select_related("user", "user__profile")
+    confirmed = list(base.filter(status=Rsvp.Status.CONFIRMED).order_by("confirmed_at", "queued_at", "pk"))
+    waiting = list(base.filter(status=Rsvp.Status.WAITLISTED).order_by("queued_at", "pk"))
+    for rsvp in confirmed:
+        rsvp.waitlist_position = None
+    for position, rsvp in enumerate(waiting, start=1):
+        rsvp.waitlist_position = position
+    return confirmed + waiting
+
+
+def member_by_email(*, association: Association, email: str) -> User | None:
+    """A member (any role) of the association with this email, case-insensitive."""
+    membership = (
+        Membership.objects.filter(association=association, user__email__iexact=email.strip())
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None

@@ -1,0 +1,131 @@
+"""Handlers for `tablee association …`, `tablee members …` and `tablee token …`.
+
+Each returns the exit code. A user error raises ``tablee.cli.CommandError`` (one line on stderr,
+exit 1); the import prints its own list of bad rows and returns 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tablee.cli import CommandError
+from tablee.members import services
+from tablee.members.models import Association
+from tablee.members.selectors import user_by_email
+
+# Above this many bytes the import shows a progress bar on stderr.
+_PROGRESS_FROM_BYTES = 200_000
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(
+            f"{name}: {message}" if name != "__all__" else message
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        )
+    return " ".join(exc.messages)
+
+
+def _association(slug: str) -> Association:
+    association = Association.objects.filter(slug=slug).first()
+    if association is None:
+        raise CommandError(_("aucune association « %(slug)s »") % {"slug": slug})
+    return association
+
+
+def association_create(*, slug: str, name: str, out: TextIO) -> int:
+    if Association.objects.filter(slug=slug.strip()).exists():
+        raise CommandError(_("l'association « %(slug)s » existe déjà") % {"slug": slug})
+    try:
+        association = services.association_create(slug=slug, name=name)
+    except ValidationError as exc:
+        raise CommandError(_messages(exc)) from None
+    out.write(
+        _("Association « %(name)s » créée (identifiant : %(slug)s).\n")
+        % {"name": association.name, "slug": association.slug}
+    )
+    return 0
+
+
+def members_import(*, slug: str, path: str, out: TextIO, err: TextIO) -> int:
+    association = _association(slug)
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CommandError(
+            _("impossible de lire %(path)s : %(reason)s") % {"path": path, "reason": exc.strerror}
+        ) from None
+
+    if len(data) >= _PROGRESS_FROM_BYTES:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(file=err), transient=True) as bar:
+            task = bar.add_task(_("Importation"), total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = services.members_import(association=association, data=data, progress=progress)
+    else:
+        result = services.members_import(association=association, data=data)
+
+    if result.errors:
+        err.write(
+            _("%(path)s : %(count)d ligne(s) à corriger ; rien n'a été importé.\n")
+            % {"path": path, "count": len(result.errors)}
+        )
+        for line, reason in result.errors:
+            err.write(_("  ligne %(line)d : %(reason)s\n") % {"line": line, "reason": reason})
+        return 1
+    out.write(
+        _(
+            "%(association)s : %(created)d membre(s) créé(s), %(updated)d mis à jour "
+            "(dont %(joined)d ajouté(s) à l'association).\n"
+        )
+        % {
+            "association": association.name,
+            "created": result.created,
+            "updated": result.updated,
+            "joined": result.joined,
+        }
+    )
+    return 0
+
+
+def members_promote(*, slug: str, email: str, role: str, out: TextIO) -> int:
+    association = _association(slug)
+    user = user_by_email(email=email)
+    if user is None:
+        raise CommandError(_("aucun compte avec le courriel %(email)s") % {"email": email})
+    try:
+        membership = services.membership_set_role(association=association, user=user, role=role)
+    except ValidationError as exc:
+        raise CommandError(_messages(exc)) from None
+    out.write(
+        _("%(email)s est maintenant %(role)s de « %(association)s ».\n")
+        % {"email": user.email, "role": membership.get_role_display(), "association": association.name}
+    )
+    return 0
+
+
+def token_create(*, emails: list[str], out: TextIO) -> int:
+    users = [(email, user_by_email(email=email)) for email in emails]
+    unknown = [email for email, user in users if user is None]
+    if unknown:
+        raise CommandError(
+            _("aucun compte pour : %(emails)s ; aucun jeton créé")
+            % {"emails": ", ".join(unknown)}
+        )
+    unique = list({user.pk: user for _email, user in users}.values())
+    with transaction.atomic():
+        lines = [f"{user.email},{services.token_create(user=user, label='cli')}" for user in unique]
+    out.write("\n".join(lines) + "\n")
+    return 0

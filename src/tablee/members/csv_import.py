@@ -1,0 +1,285 @@
+"""Read a members CSV file and check every row, writing nothing.
+
+The file is what an association secretary exports from Excel: UTF-8 with or without a BOM, or
+Windows-1252; comma-separated, or semicolon-separated when Excel runs in a French locale. Every
+problem is reported with the physical line it is on (the header is line 1), so the person can fix
+the file in one pass; ``tablee.members.services.members_import`` writes only a file with none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from tablee.members.services import MAX_ITEM_LENGTH, MAX_LIST_ITEMS, clean_list, languages_normalize
+
+COLUMNS = (
+    "email",
+    "first_name",
+    "last_name",
+    "organization",
+    "sector",
+    "languages",
+    "offers",
+    "needs",
+    "interests",
+)
+REQUIRED = ("email", "first_name", "last_name")
+LIST_COLUMNS = ("languages", "offers", "needs", "interests")
+MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "organization": 200, "sector": 100}
+
+# Header names as people write them in French, folded (lower-case, no accents, "_" for spaces).
+_ALIASES = {
+    "courriel": "email",
+    "adresse_courriel": "email",
+    "e_mail": "email",
+    "mail": "email",
+    "prenom": "first_name",
+    "firstname": "first_name",
+    "nom": "last_name",
+    "nom_de_famille": "last_name",
+    "lastname": "last_name",
+    "organisation": "organization",
+    "entreprise": "organization",
+    "secteur": "sector",
+    "langues": "languages",
+    "offres": "offers",
+    "offre": "offers",
+    "besoins": "needs",
+    "interets": "interests",
+}
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    line: int
+    email: str
+    first_name: str
+    last_name: str
+    # Only the optional columns with a value: an empty cell keeps what an existing member has.
+    values: dict = field(default_factory=dict)
+
+    def profile_values(self) -> dict:
+        return dict(self.values)
+
+
+@dataclass
+class ParsedCsv:
+    rows: list[MemberRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+# UTF-8 bytes of « é », « à », « ç »… read as Windows-1252 look like "Ã©", "Ã ", "Ã§".
+_MOJIBAKE = re.compile("Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """(text, is_utf8): UTF-8 (a BOM is dropped), else Windows-1252.
+
+    Raises UnicodeDecodeError if neither fits.
+    """
+    try:
+        return data.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), False
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.strip().lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", "_", plain)
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _split_list(column: str, cell: str) -> list[str]:
+    # Offers and needs may hold commas ("design, image de marque"); languages are short words
+    # that people also separate with commas or slashes ("fr, en", "fr/en").
+    pattern = r"[;,/]" if column == "languages" else r";"
+    return clean_list(re.split(pattern, cell))
+
+
+def _header(cells: list[str]) -> tuple[list[str | None], list[str]]:
+    """The column each cell names (None for an empty trailing cell), and what is wrong with it."""
+    names: list[str | None] = []
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    for cell in cells:
+        if not cell.strip():
+            names.append(None)
+            continue
+        folded = _fold(cell)
+        name = folded if folded in COLUMNS else _ALIASES.get(folded)
+        if name is None:
+            unknown.append(cell.strip())
+        elif name in names:
+            duplicates.append(cell.strip())
+        names.append(name)
+    problems = []
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        problems.append(_("colonnes obligatoires absentes : %(names)s") % {"names": ", ".join(missing)})
+    if unknown:
+        problems.append(_("colonnes inconnues : %(names)s") % {"names": ", ".join(unknown)})
+    if duplicates:
+        problems.append(_("colonnes en double : %(names)s") % {"names": ", ".join(duplicates)})
+    if problems:
+        problems.append(_("en-tête attendu : %(header)s") % {"header": ",".join(COLUMNS)})
+    return names, problems
+
+
+def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list[str]]:
+    problems: list[str] = []
+    for column in REQUIRED:
+        if column in named and not named[column].strip():
+            problems.append(_("« %(column)s » est vide") % {"column": column})
+    email = named.get("email", "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(_("courriel invalide : « %(email)s »") % {"email": email})
+    for column, limit in MAX_LENGTHS.items():
+        value = named.get(column, "").strip()
+        if len(value) > limit:
+            problems.append(
+                _("« %(column)s » est trop long (%(length)d caractères, au plus %(max)d)")
+                % {"column": column, "length": len(value), "max": limit}
+            )
+    values: dict = {}
+    for column in ("organization", "sector"):
+        value = " ".join(named.get(column, "").split())
+        if value:
+            values[column] = value
+    for column in LIST_COLUMNS:
+        items = _split_list(column, named.get(column, ""))
+        if column == "languages":
+            items, unknown = languages_normalize(items)
+            for name in unknown:
+                problems.append(_("langue inconnue : « %(name)s »") % {"name": name})
+        if len(items) > MAX_LIST_ITEMS:
+            problems.append(
+                _("« %(column)s » a %(count)d éléments (au plus %(max)d)")
+                % {"column": column, "count": len(items), "max": MAX_LIST_ITEMS}
+            )
+        for item in items:
+            if len(item) > MAX_ITEM_LENGTH:
+                problems.append(
+                    _("« %(item)s… » dans « %(column)s » est trop long (au plus %(max)d caractères)")
+                    % {"item": item[:30], "column": column, "max": MAX_ITEM_LENGTH}
+                )
+        if items:
+            values[column] = items
+    if problems:
+        return None, problems
+    row = MemberRow(
+        line=line,
+        email=email,
+        first_name=" ".join(named.get("first_name", "").split()),
+        last_name=" ".join(named.get("last_name", "").split()),
+        values=values,
+    )
+    return row, []
+
+
+def parse_members_csv(data: bytes) -> ParsedCsv:
+    result = ParsedCsv()
+    try:
+        text, is_utf8 = decode(data)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        result.errors.append(
+            (line, _("le fichier n'est ni en UTF-8 ni en Windows-1252 (octet illisible)"))
+        )
+        return result
+    # A file mostly in UTF-8 with one stray byte would otherwise import "FranÃ§ois" silently.
+    garbled = None if is_utf8 else _MOJIBAKE.search(text)
+    if garbled is not None:
+        line = text.count("\n", 0, garbled.start()) + 1
+        result.errors.append(
+            (
+                line,
+                _("le fichier mélange UTF-8 et Windows-1252 (« %(text)s ») : enregistrez-le en UTF-8")
+                % {"text": garbled.group()},
+            )
+        )
+        return result
+    stream = io.StringIO(text, newline="")
+    first_line = stream.readline()
+    line = 1
+    # Excel may write a "sep=;" line before the header to name its delimiter.
+    if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
+        delimiter = first_line.strip()[4]
+        line = 2
+    else:
+        delimiter = _delimiter(first_line)
+        stream.seek(0)
+    reader = csv.reader(stream, delimiter=delimiter)
+    skipped = line - 1
+
+    names: list[str | None] | None = None
+    first_line_of: dict[str, int] = {}
+    try:
+        for cells in reader:
+            start, line = line, skipped + reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if names is None:
+                names, problems = _header(cells)
+                if problems:
+                    result.errors.append((start, "; ".join(problems)))
+                    return result
+                continue
+            named: dict[str, str] = {}
+            extra = 0
+            for index, cell in enumerate(cells):
+                if index < len(names) and names[index] is not None:
+                    named[names[index]] = cell
+                elif cell.strip():
+                    extra += 1
+            problems = []
+            if extra:
+                problems.append(
+                    _("%(count)d valeur(s) de trop (en-tête : %(columns)d colonnes)")
+                    % {"count": extra, "columns": len([n for n in names if n])}
+                )
+            missing = [n for n in names[len(cells) :] if n]
+            if missing:
+                problems.append(
+                    _("colonnes manquantes sur cette ligne : %(names)s") % {"names": ", ".join(missing)}
+                )
+            row, row_problems = _check_row(start, named)
+            problems.extend(row_problems)
+            email = named.get("email", "").strip().lower()
+            if email in first_line_of:
+                problems.append(
+                    _("courriel en double : « %(email)s » est déjà à la ligne %(line)d")
+                    % {"email": email, "line": first_line_of[email]}
+                )
+            elif email:
+                first_line_of[email] = start
+            if row is not None and not problems:
+                result.rows.append(row)
+            if problems:
+                result.errors.append((start, "; ".join(problems)))
+    except csv.Error as exc:
+        result.errors.append(
+            (skipped + reader.line_num, _("CSV illisible : %(error)s") % {"error": exc})
+        )
+        return result
+    if names is None:
+        result.errors.append((1, _("le fichier est vide : il faut au moins l'en-tête")))
+    elif not result.rows and not result.errors:
+        result.errors.append((2, _("aucun membre dans le fichier, seulement l'en-tête")))
+    return result

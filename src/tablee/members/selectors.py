@@ -1,0 +1,44 @@
+"""Reads for people and associations. Who may call them is decided in ``permissions``."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+
+from tablee.members.models import Association, Membership, Profile, User
+
+
+def user_by_email(*, email: str) -> User | None:
+    """The account for an address, whatever its case."""
+    return (
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower=email.strip().lower())
+        .first()
+    )
+
+
+def association_members(*, association: Association) -> QuerySet[User]:
+    """Everyone in the association, with their profile, by last then first name."""
+    return (
+        User.objects.filter(memberships__association=association, is_active=True)
+        .select_related("profile")
+        .order_by(Lower("last_name"), Lower("first_name"), "email")
+    )
+
+
+def association_organizers(*, association: Association) -> QuerySet[User]:
+    return association_members(association=association).filter(
+        memberships__role=Membership.Role.ORGANIZER
+    )
+
+
+def directory(*, association: Association) -> QuerySet[User]:
+    """The members who consented to appear in the directory (Law 25: consent dated, not withdrawn)."""
+    return association_members(association=association).filter(
+        profile__directory_visibility=Profile.Visibility.MEMBERS,
+        profile__directory_consent_at__isnull=False,
+    )
+
+
+def membership_of(*, user: User, association: Association) -> Membership | None:
+    return Membership.objects.filter(user=user, association=association).first()

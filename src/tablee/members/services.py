@@ -1,0 +1,330 @@
+"""Writes for people, associations, memberships, profiles and API tokens.
+
+One function per use case, keyword-only. Each validates with ``full_clean()`` and raises
+``django.core.exceptions.ValidationError`` with a translatable message on bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tablee.members.languages import language_code
+from tablee.members.models import ApiToken, Association, Membership, Profile, User
+
+USER_FIELDS = frozenset({"first_name", "last_name"})
+PROFILE_FIELDS = frozenset(
+    {
+        "organization",
+        "sector",
+        "languages",
+        "offers",
+        "needs",
+        "interests",
+        "bio",
+        "preferred_language",
+        "directory_visibility",
+    }
+)
+LIST_FIELDS = ("languages", "offers", "needs", "interests")
+MAX_LIST_ITEMS = 20
+MAX_ITEM_LENGTH = 120
+
+
+def clean_list(values: Iterable[str]) -> list[str]:
+    """Trimmed, non-empty items without case-insensitive duplicates, in their first order."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        item = " ".join(str(value).split())
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            result.append(item)
+    return result
+
+
+def _list_errors(name: str, items: list[str]) -> list[str]:
+    errors = []
+    if len(items) > MAX_LIST_ITEMS:
+        errors.append(
+            _("%(count)d éléments dans « %(field)s » (au plus %(max)d).")
+            % {"count": len(items), "field": name, "max": MAX_LIST_ITEMS}
+        )
+    for item in items:
+        if len(item) > MAX_ITEM_LENGTH:
+            errors.append(
+                _("« %(item)s… » dans « %(field)s » est trop long (au plus %(max)d caractères).")
+                % {"item": item[:30], "field": name, "max": MAX_ITEM_LENGTH}
+            )
+    return errors
+
+
+def languages_normalize(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(codes, unknown): « Français », "EN", "fr-CA" become "fr", "en"; what is not a language is returned."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for value in clean_list(values):
+        code = language_code(value)
+        if code is None:
+            unknown.append(value)
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown
+
+
+@transaction.atomic
+def profile_update(*, user: User, directory_consent: bool | None = None, **fields) -> Profile:
+    """Change a person's name and profile. Creates the profile if the person has none.
+
+    Québec's Law 25: appearing in the directory ("members") needs explicit consent, given with
+    ``directory_consent=True`` and dated in ``directory_consent_at``. ``directory_consent=False``
+    withdraws it, as does switching to "nobody"; both clear the date.
+    """
+    unknown = set(fields) - USER_FIELDS - PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"profile_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    errors: dict[str, list[str]] = {}
+
+    for name in LIST_FIELDS:
+        if name not in fields:
+            continue
+        items = clean_list(fields[name] or [])
+        if name == "languages":
+            items, bad = languages_normalize(items)
+            if bad:
+                errors.setdefault(name, []).append(
+                    _("Langue inconnue : %(names)s.") % {"names": ", ".join(bad)}
+                )
+        errors.setdefault(name, []).extend(_list_errors(name, items))
+        fields[name] = items
+
+    Visibility = Profile.Visibility
+    target = fields.get("directory_visibility", profile.directory_visibility)
+    if directory_consent is False:
+        if "directory_visibility" in fields and target == Visibility.MEMBERS:
+            errors.setdefault("directory_visibility", []).append(
+                _("On ne peut pas paraître dans le répertoire sans y consentir.")
+            )
+        target = Visibility.NOBODY
+    if target == Visibility.MEMBERS:
+        if directory_consent:
+            # Keep the date consent was first given while it has not been withdrawn since.
+            if profile.directory_consent_at is None or profile.directory_visibility != Visibility.MEMBERS:
+                profile.directory_consent_at = timezone.now()
+        elif profile.directory_consent_at is None:
+            errors.setdefault("directory_visibility", []).append(
+                _("Pour paraître dans le répertoire des membres, cochez la case de consentement.")
+            )
+    else:
+        profile.directory_consent_at = None
+    fields["directory_visibility"] = target
+
+    errors = {name: messages for name, messages in errors.items() if messages}
+    if errors:
+        raise ValidationError(errors)
+
+    for name, value in fields.items():
+        setattr(user if name in USER_FIELDS else profile, name, value)
+    if USER_FIELDS & set(fields):
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=sorted(USER_FIELDS & set(fields)))
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def person_create(
+    *,
+    email: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    **profile_fields,
+) -> User:
+    """A new person with a profile. Without a password the account cannot sign in by password."""
+    email = email.strip().lower()
+    if User.objects.annotate(email_lower=Lower("email")).filter(email_lower=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec ce courriel.")})
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    profile_update(user=user, **profile_fields)
+    return user
+
+
+def association_create(*, slug: str, name: str, description: str = "") -> Association:
+    association = Association(slug=slug.strip(), name=name.strip(), description=description)
+    association.full_clean()
+    association.save()
+    return association
+
+
+def _check_role(role: str) -> None:
+    if role not in Membership.Role.values:
+        raise ValidationError(
+            {"role": _("Rôle inconnu : « %(role)s » (membre ou organisateur).") % {"role": role}}
+        )
+
+
+def member_join(
+    *, association: Association, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Add a person to an association. Joining again changes nothing (an organizer stays one)."""
+    _check_role(role)
+    membership, _created = Membership.objects.get_or_create(
+        association=association, user=user, defaults={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, association: Association, user: User, role: str) -> Membership:
+    _check_role(role)
+    membership = (
+        Membership.objects.select_for_update().filter(association=association, user=user).first()
+    )
+    if membership is None:
+        raise ValidationError(
+            _("%(email)s n'est pas membre de « %(association)s ».")
+            % {"email": user.email, "association": association.name}
+        )
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def token_create(*, user: AbstractBaseUser, label: str = "") -> str:
+    """A new API bearer token. Returns the raw token: it is shown once, only its hash is kept."""
+    raw = ApiToken.new_raw()
+    token = ApiToken(user=user, key_hash=ApiToken.hash(raw), label=label[:100])
+    token.full_clean()
+    token.save()
+    return raw
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    # Of the updated people, those who were not yet members of the association.
+    joined: int = 0
+    # (physical line in the file, reason); when there is any, nothing was written.
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+_BATCH = 500
+
+
+def members_import(
+    *,
+    association: Association,
+    data: bytes,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Create or update members from a CSV file, all or nothing (see ``csv_import``).
+
+    New people get a profile (not in the directory: that consent is theirs to give) and a member
+    membership. For existing people (matched by email, case-insensitively) the names are updated
+    and so is every other column whose cell is not empty: an empty cell keeps what is there.
+    """
+    from tablee.members.csv_import import parse_members_csv
+
+    parsed = parse_members_csv(data)
+    if parsed.errors:
+        return ImportResult(errors=parsed.errors)
+    rows = parsed.rows
+    result = ImportResult()
+    total = len(rows)
+
+    with transaction.atomic():
+        existing: dict[str, User] = {}
+        emails = [row.email for row in rows]
+        for start in range(0, len(emails), _BATCH):
+            chunk = emails[start : start + _BATCH]
+            for user in (
+                User.objects.annotate(email_lower=Lower("email"))
+                .filter(email_lower__in=chunk)
+                .select_related("profile")
+            ):
+                existing[user.email.lower()] = user
+        member_ids = set(
+            Membership.objects.filter(association=association).values_list("user_id", flat=True)
+        )
+
+        new_users: list[User] = []
+        new_profiles_for: list[tuple[User, dict]] = []
+        changed_users: list[User] = []
+        changed_profiles: list[Profile] = []
+        for done, row in enumerate(rows, start=1):
+            values = row.profile_values()
+            user = existing.get(row.email)
+            if user is None:
+                user = User(email=row.email, first_name=row.first_name, last_name=row.last_name)
+                user.set_unusable_password()
+                new_users.append(user)
+                new_profiles_for.append((user, values))
+                result.created += 1
+            else:
+                result.updated += 1
+                if (user.first_name, user.last_name) != (row.first_name, row.last_name):
+                    user.first_name, user.last_name = row.first_name, row.last_name
+                    changed_users.append(user)
+                try:
+                    profile = user.profile
+                except Profile.DoesNotExist:
+                    new_profiles_for.append((user, values))
+                else:
+                    if any(getattr(profile, k) != v for k, v in values.items()):
+                        for key, value in values.items():
+                            setattr(profile, key, value)
+                        changed_profiles.append(profile)
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress(done, total)
+
+        User.objects.bulk_create(new_users, batch_size=_BATCH)
+        Profile.objects.bulk_create(
+            [Profile(user=user, **_new_profile_values(values)) for user, values in new_profiles_for],
+            batch_size=_BATCH,
+        )
+        if changed_users:
+            User.objects.bulk_update(changed_users, ["first_name", "last_name"], batch_size=_BATCH)
+        if changed_profiles:
+            Profile.objects.bulk_update(
+                changed_profiles,
+                ["organization", "sector", "languages", "offers", "needs", "interests"],
+                batch_size=_BATCH,
+            )
+        joining = [user for user in existing.values() if user.pk not in member_ids]
+        Membership.objects.bulk_create(
+            [Membership(association=association, user=user) for user in [*new_users, *joining]],
+            batch_size=_BATCH,
+            ignore_conflicts=True,
+        )
+        result.joined = len(joining)
+    return result
+
+
+def _new_profile_values(values: dict) -> dict:
+    languages = values.get("languages") or []
+    # Someone who does not speak French sees the interface in English from the first email.
+    if languages and "fr" not in languages and "en" in languages:
+        return {**values, "preferred_language": Profile.Language.EN}
+    return values

@@ -1,0 +1,181 @@
+"""Writes for the outbox: store an email, send one stored email, sweep what is due.
+
+Requests only call ``email_queue``: it stores the row in the caller's transaction and, once that
+transaction commits, enqueues the send task. The worker sends. Each send locks the row, marks it
+``sending`` with a lease, commits, talks to SMTP, then records the outcome, so a duplicate task run
+or a sweep racing the task never sends the same row twice. The one gap left is a crash between the
+SMTP accept and the ``sent`` write: the lease expires and the row is sent again (at least once);
+its stable Message-ID lets mail clients fold the duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+from datetime import datetime, timedelta
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
+from django.db import transaction
+from django.utils import timezone
+
+from tablee.outbox.models import Email
+
+logger = logging.getLogger(__name__)
+
+# A row in ``sending`` longer than this is presumed lost (worker killed mid-send) and may be retried.
+# Well above EMAIL_TIMEOUT so a slow but live send is never doubled.
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 10
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=1)
+SWEEP_BATCH = 100
+EMAIL_QUEUE_NAME = "email"
+
+_METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+def email_queue(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    ics: str | bytes = "",
+    user=None,
+) -> Email:
+    """Store one email (once per ``key``) and send it after the caller's transaction commits."""
+    if isinstance(ics, bytes):
+        ics = ics.decode()
+    email, created = Email.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "to": to,
+            "user": user,
+            # A stray newline from a title would make Django refuse the header at send time.
+            "subject": " ".join(subject.split())[:300],
+            "body_text": body_text,
+            "body_html": body_html,
+            "ics": ics,
+            "message_id": make_msgid(domain=_sender_domain()),
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _enqueue_send(email.pk), robust=True)
+    return email
+
+
+def email_send(*, email_id: int, now: datetime | None = None) -> str:
+    """Send one stored email if it is due. Returns what happened: sent, retry, failed, skipped."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = Email.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status in (Email.Status.SENT, Email.Status.FAILED):
+            return "skipped"
+        # For a queued row next_attempt_at is the back-off; for a sending row it is the lease end.
+        if email.next_attempt_at > now:
+            return "skipped"
+        email.status = Email.Status.SENDING
+        email.attempts += 1
+        email.next_attempt_at = now + LEASE
+        email.save(update_fields=["status", "attempts", "next_attempt_at"])
+
+    try:
+        _build_message(email).send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 — any failure is recorded on the row and retried
+        return _record_failure(email, exc, now=timezone.now())
+
+    Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(
+        status=Email.Status.SENT, sent_at=timezone.now()
+    )
+    return "sent"
+
+
+def email_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
+    """Send rows that are due: lost tasks, back-off retries, sends whose lease expired.
+
+    Runs in the worker's periodic tick, never in a request. Returns how many were sent.
+    """
+    now = now or timezone.now()
+    due = list(
+        Email.objects.filter(
+            status__in=(Email.Status.QUEUED, Email.Status.SENDING), next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(email_send(email_id=pk) == "sent" for pk in due)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failure: 1 min, 2, 4, … capped at one hour."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def _record_failure(email: Email, exc: Exception, *, now: datetime) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    permanent = _is_permanent(exc)
+    with transaction.atomic():
+        row = Email.objects.select_for_update().get(pk=email.pk)
+        row.last_error = error
+        if permanent or row.attempts >= MAX_ATTEMPTS:
+            row.status = Email.Status.FAILED
+            outcome = "failed"
+        else:
+            row.status = Email.Status.QUEUED
+            row.next_attempt_at = now + backoff(row.attempts)
+            outcome = "retry"
+        row.save(update_fields=["status", "next_attempt_at", "last_error"])
+    logger.warning("email %s to %s: %s (attempt %s, %s)", row.pk, row.to, error, row.attempts, outcome)
+    if outcome == "retry":
+        transaction.on_commit(lambda: _enqueue_send(row.pk, run_after=row.next_attempt_at), robust=True)
+    return outcome
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """The server refused every recipient for good (5xx): retrying cannot help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    return False
+
+
+def _build_message(email: Email) -> EmailMultiAlternatives:
+    # One recipient per message, in To: never BCC, so nobody learns who else was invited.
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Message-ID": email.message_id} if email.message_id else None,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.ics:
+        part = SafeMIMEText(email.ics, "calendar", "utf-8")
+        match = _METHOD.search(email.ics)
+        part.set_param("method", match.group(1) if match else "PUBLISH")
+        part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+        message.attach(part)
+    return message
+
+
+def _enqueue_send(email_id: int, *, run_after: datetime | None = None) -> None:
+    from tablee.outbox.tasks import send_email
+
+    task = send_email if run_after is None else send_email.using(run_after=run_after)
+    try:
+        task.enqueue(email_id=email_id)
+    except Exception:
+        # The row is stored: the worker's sweep sends it even if the task never existed.
+        logger.exception("could not enqueue the send of email %s; the sweep will send it", email_id)
+
+
+def _sender_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "tablee.local"

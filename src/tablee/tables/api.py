@@ -1,0 +1,267 @@
+"""JSON API for table plans, Ma tablée and wishes. Thin: permissions, then one service or selector.
+
+Check-in and walk-ins are in gatherings/api.py; repair here reads what they recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.utils import translation
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from tablee.gatherings.selectors import member_by_email
+from tablee.members import permissions
+from tablee.members.models import Association
+from tablee.tables import selectors, services
+from tablee.tables.models import Plan, Wish
+
+router = Router(tags=["tables"])
+
+
+class Error(Schema):
+    detail: str | dict | list
+
+
+class PlanIn(Schema):
+    time_limit_s: float | None = Field(None, gt=0, le=services.MAX_TIME_LIMIT_S)
+
+
+class MemberOut(Schema):
+    email: str
+    name: str
+    pinned: bool = False
+    moved: bool = False
+
+
+class TableOut(Schema):
+    number: int
+    members: list[MemberOut]
+    why: list[str]
+    score: float
+
+
+class WarningOut(Schema):
+    code: str
+    table: int
+    message: str
+
+
+class PlanOut(Schema):
+    status: Literal["running", "ready", "published", "failed"]
+    progress: float
+    message: str
+    error: str
+    tables: list[TableOut]
+    stats: dict
+    warnings: list[WarningOut]
+    published_at: str | None
+
+
+class RepairOut(PlanOut):
+    moved: list[str]
+
+
+class MoveIn(Schema):
+    email: str
+    table: int = Field(..., ge=1)
+
+
+class SwapIn(Schema):
+    a: str
+    b: str
+
+
+class PinIn(Schema):
+    email: str
+    pinned: bool = True
+
+
+class CompanionOut(Schema):
+    name: str
+    organization: str
+    offers: list[str]
+    needs: list[str]
+    why: list[str]
+
+
+class MyTableOut(Schema):
+    table: int
+    why: list[str]
+    companions: list[CompanionOut]
+    conversation_starters: list[str]
+
+
+class WishIn(Schema):
+    association: str
+    kind: Literal["meet", "avoid"]
+    email: str
+
+
+class WishOut(Schema):
+    id: int
+    association: str
+    kind: str
+    email: str
+    name: str
+
+
+def _language(request) -> str:
+    """The member's chosen language: API calls carry no session or cookie."""
+    profile = getattr(request.auth, "profile", None)
+    return (profile.preferred_language if profile else None) or translation.get_language() or "fr-ca"
+
+
+def warning_message(violation) -> str:
+    from django.utils.translation import gettext as _
+
+    messages = {
+        "size_min": _("Table %(table)s : moins de personnes que le minimum."),
+        "size_max": _("Table %(table)s : plus de personnes que de places."),
+        "language": _("Table %(table)s : une personne n'a personne avec qui partager une langue."),
+        "avoid": _("Table %(table)s : une contrainte confidentielle n'est pas respectée."),
+    }
+    return messages[violation.code] % {"table": violation.table}
+
+
+def plan_out(plan: Plan, language: str) -> dict:
+    tables = selectors.plan_tables(plan=plan) if plan.status != Plan.Status.FAILED else []
+    warnings = selectors.plan_violations(plan=plan) if plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED) else []
+    return {
+        "status": plan.status,
+        "progress": round(plan.progress, 3),
+        "message": plan.progress_message,
+        "error": plan.error,
+        "tables": [
+            {
+                "number": t.number,
+                "members": [{"email": s.user.email, "name": s.user.get_full_name() or s.user.email,
+                             "pinned": s.pinned, "moved": s.moved} for s in t.people],
+                "why": t.why(language),
+                "score": t.score,
+            }
+            for t in tables
+        ],
+        "stats": plan.stats,
+        "warnings": [{"code": v.code, "table": v.table, "message": warning_message(v)} for v in warnings],
+        "published_at": plan.published_at.isoformat() if plan.published_at else None,
+    }
+
+
+def _plan_or_404(gathering) -> Plan:
+    plan = selectors.current_plan(gathering=gathering)
+    if plan is None:
+        raise HttpError(404, "No plan yet.")
+    return plan
+
+
+def _person(gathering, email: str):
+    user = member_by_email(association=gathering.association, email=email)
+    if user is None:
+        raise HttpError(404, "No member of this association has this email.")
+    return user
+
+
+def _run(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except services.PlanError as exc:
+        raise HttpError(409, exc.message) from None
+
+
+@router.post("/gatherings/{gathering_id}/plan", response={202: PlanOut, 409: Error})
+def plan_request(request, gathering_id: int, payload: PlanIn | None = None):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    plan = _run(services.plan_request, gathering=gathering, requested_by=request.auth,
+                time_limit_s=payload.time_limit_s if payload else None)
+    return 202, plan_out(plan, _language(request))
+
+
+@router.get("/gatherings/{gathering_id}/plan", response={200: PlanOut, 404: Error})
+def plan_detail(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    return plan_out(_plan_or_404(gathering), _language(request))
+
+
+@router.post("/gatherings/{gathering_id}/plan/publish", response={200: PlanOut, 404: Error, 409: Error})
+def plan_publish(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    plan = _run(services.plan_publish, plan=_plan_or_404(gathering))
+    return plan_out(plan, _language(request))
+
+
+@router.post("/gatherings/{gathering_id}/plan/move", response={200: PlanOut, 404: Error, 409: Error})
+def plan_move(request, gathering_id: int, payload: MoveIn):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    plan = _plan_or_404(gathering)
+    _run(services.plan_move, plan=plan, user=_person(gathering, payload.email), to_table=payload.table)
+    return plan_out(_plan_or_404(gathering), _language(request))
+
+
+@router.post("/gatherings/{gathering_id}/plan/swap", response={200: PlanOut, 404: Error, 409: Error})
+def plan_swap(request, gathering_id: int, payload: SwapIn):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    plan = _plan_or_404(gathering)
+    _run(services.plan_swap, plan=plan, a=_person(gathering, payload.a), b=_person(gathering, payload.b))
+    return plan_out(_plan_or_404(gathering), _language(request))
+
+
+@router.post("/gatherings/{gathering_id}/plan/pin", response={200: PlanOut, 404: Error, 409: Error})
+def plan_pin(request, gathering_id: int, payload: PinIn):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    plan = _plan_or_404(gathering)
+    _run(services.plan_pin, plan=plan, user=_person(gathering, payload.email), pinned=payload.pinned)
+    return plan_out(_plan_or_404(gathering), _language(request))
+
+
+@router.post("/gatherings/{gathering_id}/plan/reoptimize", response={202: PlanOut, 404: Error, 409: Error})
+def plan_reoptimize(request, gathering_id: int, payload: PlanIn | None = None):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    plan = _run(services.plan_reoptimize, plan=_plan_or_404(gathering),
+                time_limit_s=payload.time_limit_s if payload else None)
+    return 202, plan_out(plan, _language(request))
+
+
+@router.post("/gatherings/{gathering_id}/plan/repair", response={200: RepairOut, 404: Error, 409: Error})
+def plan_repair(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    plan, moved = _run(services.plan_repair, gathering=gathering)
+    return {**plan_out(plan, _language(request)), "moved": [u.email for u in moved]}
+
+
+@router.get("/gatherings/{gathering_id}/my-table", response={200: MyTableOut, 404: Error})
+def my_table(request, gathering_id: int):
+    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    mine = selectors.my_table(gathering=gathering, user=request.auth, language=_language(request))
+    if mine is None:
+        raise HttpError(404, "No published table for you at this gathering.")
+    return mine
+
+
+def _wish_out(wish: Wish) -> dict:
+    return {"id": wish.pk, "association": wish.association.slug, "kind": wish.kind, "email": wish.target.email,
+            "name": wish.target.get_full_name() or wish.target.email}
+
+
+@router.get("/wishes", response=list[WishOut])
+def wish_list(request):
+    return [_wish_out(w) for w in selectors.wishes_of(author=request.auth)]
+
+
+@router.post("/wishes", response={201: WishOut, 404: Error, 409: Error})
+def wish_create(request, payload: WishIn):
+    association = Association.objects.filter(slug=payload.association).first()
+    if association is None or not permissions.is_member(request.auth, association):
+        raise HttpError(404, "Not found.")
+    target = member_by_email(association=association, email=payload.email)
+    if target is None:
+        raise HttpError(404, "No member of this association has this email.")
+    wish = _run(services.wish_create, author=request.auth, association=association, kind=payload.kind, target=target)
+    return 201, _wish_out(wish)
+
+
+@router.delete("/wishes/{wish_id}", response={204: None, 404: Error})
+def wish_delete(request, wish_id: int):
+    services.wish_delete(author=request.auth, wish_id=wish_id)
+    return 204, None

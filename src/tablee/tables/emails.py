@@ -1,0 +1,43 @@
+"""The email each attendee receives when the table plan is published."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tablee.tables import selectors
+from tablee.tables.models import Plan, Seat
+
+
+def queue_plan_published(*, plan: Plan, seat: Seat):
+    """Queue "your table" for one seated person, in their language (stored once per plan and person)."""
+    from tablee.outbox.services import email_queue
+
+    user = seat.user
+    profile = getattr(user, "profile", None)
+    language = profile.preferred_language if profile else settings.LANGUAGE_CODE
+    gathering = plan.gathering
+    with translation.override(language):
+        mine = selectors.my_table(gathering=gathering, user=user, language=language)
+        context = {
+            "user": user,
+            "gathering": gathering,
+            "mine": mine,
+            "url": settings.SITE_URL + reverse("tables:my_table", args=[gathering.pk]),
+        }
+        subject = _("Votre table au %(title)s : table %(number)s") % {
+            "title": gathering.title, "number": seat.table.number}
+        body_text = render_to_string("tables/email/plan_published.txt", context)
+        body_html = render_to_string("tables/email/plan_published.html", context)
+    return email_queue(
+        key=f"tables:published:{plan.pk}:{user.pk}",
+        kind="plan_published",
+        to=user.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        user=user,
+    )

@@ -1,0 +1,43 @@
+"""Explanations and scores for tables the engine did not lay out itself (manual moves, other language).
+
+Reuses the engine's own `why` sentences, so a table reads the same whoever seated it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def explain(problem: dict[str, Any], tables: list[list[int]], *, lang: str) -> list[tuple[list[str], float]]:
+    """(why, score) for each table of one round, the tables given as lists of person ids."""
+    import numpy as np
+
+    from tablee.engine.model import parse_problem, score_matrices
+    from tablee.engine.why import table_score, table_why
+
+    data = dict(problem, lang=lang, pinned=None, tables=None)
+    # Sizes after a manual move may break the bounds: explaining must still work.
+    sizes = [len(t) for t in tables if t] or [2]
+    data["table_size"] = {"min": 2, "target": max(2, min(sizes)), "max": max(2, max(sizes))}
+    parsed = parse_problem(_tolerant(data))
+    scores = score_matrices(parsed)
+    zeros = np.zeros_like(scores.history_count)
+    out = []
+    for ids in tables:
+        table = sorted((parsed.index[i] for i in ids if i in parsed.index), key=lambda k: str(parsed.people[k].id))
+        if not table:
+            out.append(([], 0.0))
+            continue
+        out.append((table_why(parsed, scores, table, scores.history_count, lang), table_score(scores, table, zeros)))
+    return out
+
+
+def _tolerant(data: dict[str, Any]) -> dict[str, Any]:
+    """The engine refuses a person nobody can talk to; for explanations, forget languages instead."""
+    from tablee.engine.model import ProblemError, parse_problem
+
+    try:
+        parse_problem(data)
+        return data
+    except ProblemError:
+        return dict(data, people=[dict(p, languages=[]) for p in data["people"]])

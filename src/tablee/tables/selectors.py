@@ -1,0 +1,232 @@
+"""Reads for table plans and wishes, and the engine's input built from the database.
+
+Visibility is decided in ``tablee.members.permissions``; these functions assume the caller checked.
+Avoid wishes leave this module only inside the engine problem and in their author's own list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.members.models import Association, User
+from tablee.tables import questions, rules
+from tablee.tables.models import Plan, PlanTable, Seat, Wish
+
+SIZE_SLACK = 2  # a table may hold this many fewer people than the gathering's seats per table
+
+
+def current_plan(*, gathering: Gathering) -> Plan | None:
+    return Plan.objects.filter(gathering_id=gathering.pk).first()
+
+
+def attendees_now(*, gathering: Gathering) -> list[User]:
+    """Who is to be seated: confirmed RSVPs (walk-ins included) except those marked absent."""
+    rsvps = (
+        Rsvp.objects.filter(gathering_id=gathering.pk, status=Rsvp.Status.CONFIRMED)
+        .exclude(present=False)
+        .select_related("user", "user__profile")
+        .order_by("confirmed_at", "queued_at", "pk")
+    )
+    return [r.user for r in rsvps]
+
+
+def table_layout(*, attendees: int, gathering: Gathering, tables: int | None = None) -> dict:
+    """Number of tables and size bounds for ``attendees`` people at this gathering.
+
+    As few tables as the gathering's seats allow (never more than it has), sizes balanced. Walk-ins
+    may push a table beyond its seats: the organizer let them in, so they get a chair.
+    """
+    seats = gathering.seats_per_table
+    count = tables or max(1, min(gathering.tables, -(-attendees // seats)))
+    count = min(count, max(1, attendees // 2))
+    low, high = attendees // count, -(-attendees // count)
+    size_max = max(seats, high)
+    size_min = max(2, min(low, seats - SIZE_SLACK))
+    return {"tables": count, "min": size_min, "target": min(max(size_min, high), size_max), "max": size_max}
+
+
+def person_input(user: User) -> dict:
+    profile = getattr(user, "profile", None)
+    return {
+        "id": user.pk,
+        "name": user.get_full_name() or user.email,
+        "offers": list(profile.offers) if profile else [],
+        "needs": list(profile.needs) if profile else [],
+        "interests": list(profile.interests) if profile else [],
+        "sector": profile.sector if profile else "",
+        "languages": [str(x).strip().lower()[:2] for x in (profile.languages if profile else []) if str(x).strip()],
+    }
+
+
+def history_for(*, gathering: Gathering, people: set[int]) -> list[list[list[int]]]:
+    """Past published plans of the association, oldest first, as the door saw them.
+
+    No-shows are dropped; walk-ins seated by a repair are in the plan already. Only people seated
+    now matter to the engine, so the others are left out.
+    """
+    plans = (
+        Plan.objects.filter(
+            gathering__association_id=gathering.association_id,
+            gathering__starts_at__lt=gathering.starts_at,
+            status=Plan.Status.PUBLISHED,
+        )
+        .exclude(gathering_id=gathering.pk)
+        .order_by("gathering__starts_at", "pk")
+    )
+    rounds = []
+    for plan in plans:
+        absent = set(
+            Rsvp.objects.filter(gathering_id=plan.gathering_id)
+            .exclude(status=Rsvp.Status.CONFIRMED, present__isnull=True)
+            .exclude(status=Rsvp.Status.CONFIRMED, present=True)
+            .values_list("user_id", flat=True)
+        )
+        tables = defaultdict(list)
+        for table_number, user_id in Seat.objects.filter(plan=plan).values_list("table__number", "user_id"):
+            if user_id in people and user_id not in absent:
+                tables[table_number].append(user_id)
+        past = [ids for _n, ids in sorted(tables.items()) if len(ids) >= 2]
+        if past:
+            rounds.append(past)
+    return rounds
+
+
+def wish_pairs(*, association: Association | int, people: set[int]) -> dict[str, list[list[int]]]:
+    """Wishes between people seated now, by kind. An avoid wins over a meet or continue of the same pair."""
+    association_id = association if isinstance(association, int) else association.pk
+    found: dict[str, set[tuple[int, int]]] = {kind: set() for kind in Wish.Kind.values}
+    rows = Wish.objects.filter(association_id=association_id, author_id__in=people, target_id__in=people)
+    for kind, a, b in rows.values_list("kind", "author_id", "target_id"):
+        found[kind].add((min(a, b), max(a, b)))
+    avoid = found[Wish.Kind.AVOID]
+    # A continue wish counts when both people asked for it (the circle's mutual wish).
+    seen: dict[tuple[int, int], int] = defaultdict(int)
+    for kind, a, b in rows.filter(kind=Wish.Kind.CONTINUE).values_list("kind", "author_id", "target_id"):
+        seen[(min(a, b), max(a, b))] += 1
+    continue_ = {pair for pair, count in seen.items() if count >= 2} - avoid
+    meet = found[Wish.Kind.MEET] - avoid - continue_
+    return {
+        "avoid": [list(p) for p in sorted(avoid)],
+        "meet": [list(p) for p in sorted(meet)],
+        "continue": [list(p) for p in sorted(continue_)],
+    }
+
+
+def engine_problem_for(
+    *, gathering: Gathering, pinned: dict[int, int] | None = None, tables: int | None = None, lang: str = "fr"
+) -> dict:
+    """The engine's input for this gathering: profiles, history, wishes, pins (user id → table index)."""
+    users = attendees_now(gathering=gathering)
+    ids = {u.pk for u in users}
+    layout = table_layout(attendees=len(users), gathering=gathering, tables=tables)
+    wishes = wish_pairs(association=gathering.association_id, people=ids)
+    return {
+        "people": [person_input(u) for u in users],
+        "rounds": 1,
+        "table_size": {"min": layout["min"], "target": layout["target"], "max": layout["max"]},
+        "tables": layout["tables"],
+        "history": history_for(gathering=gathering, people=ids),
+        "avoid": wishes["avoid"],
+        "meet": wishes["meet"],
+        "continue": wishes["continue"],
+        "pinned": {uid: t for uid, t in (pinned or {}).items() if uid in ids},
+        "attendance": None,
+        "lang": lang,
+    }
+
+
+def plan_tables(*, plan: Plan) -> list[PlanTable]:
+    """The tables of a plan, each with ``people`` (its seats, users with profiles) in seat order."""
+    tables = list(plan.tables.all())
+    seats = Seat.objects.filter(plan=plan).select_related("user", "user__profile").order_by("position", "pk")
+    by_table: dict[int, list[Seat]] = defaultdict(list)
+    for seat in seats:
+        by_table[seat.table_id].append(seat)
+    for table in tables:
+        table.people = by_table.get(table.pk, [])
+    return tables
+
+
+def plan_violations(*, plan: Plan) -> list[rules.Violation]:
+    """Hard rules the current seating breaks (after manual moves); avoid ones name no one."""
+    tables: dict[int, list[int]] = defaultdict(list)
+    for number in plan.tables.values_list("number", flat=True):
+        tables[number] = []
+    for number, user_id in Seat.objects.filter(plan=plan).values_list("table__number", "user_id"):
+        tables[number].append(user_id)
+    people = {uid for ids in tables.values() for uid in ids}
+    layout = table_layout(attendees=len(people), gathering=plan.gathering, tables=len(tables) or None)
+    languages = {
+        u.pk: {str(x).strip().lower()[:2] for x in (getattr(u, "profile", None) and u.profile.languages or [])}
+        for u in User.objects.filter(pk__in=people).select_related("profile")
+    }
+    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people)["avoid"]}
+    return rules.violations(tables, size_min=layout["min"], size_max=layout["max"], languages=languages, avoid=avoid)
+
+
+def _companion_why(me: dict, other: dict, language: str) -> list[str]:
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    out = []
+    with translation.override(language):
+        helps = sorted(set(map(str.casefold, me["needs"])) & set(map(str.casefold, other["offers"])))
+        if helps:
+            out.append(_("Peut t'aider : %(topics)s") % {"topics": ", ".join(helps)})
+        helped = sorted(set(map(str.casefold, me["offers"])) & set(map(str.casefold, other["needs"])))
+        if helped:
+            out.append(_("Cherche ce que tu offres : %(topics)s") % {"topics": ", ".join(helped)})
+        shared = sorted(set(map(str.casefold, me["interests"])) & set(map(str.casefold, other["interests"])))
+        if shared:
+            out.append(_("Intérêts communs : %(topics)s") % {"topics": ", ".join(shared)})
+        if me["sector"] and other["sector"] and me["sector"].casefold() != other["sector"].casefold():
+            out.append(_("Un autre regard : %(sector)s") % {"sector": other["sector"]})
+    return out
+
+
+def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | None:
+    """What a seated member sees of a published plan; None before publication or when not seated."""
+    plan = Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).first()
+    if plan is None or not getattr(user, "is_authenticated", False):
+        return None
+    seat = Seat.objects.filter(plan=plan, user_id=user.pk).select_related("table", "user__profile").first()
+    if seat is None:
+        return None
+    mates = [
+        s for s in Seat.objects.filter(plan=plan, table=seat.table).select_related("user", "user__profile")
+        .order_by("position", "pk") if s.user_id != user.pk
+    ]
+    me = person_input(seat.user)
+    companions = []
+    topics = list(me["needs"]) + list(me["interests"])
+    for mate in mates:
+        other = person_input(mate.user)
+        profile = getattr(mate.user, "profile", None)
+        companions.append({
+            "name": other["name"],
+            "organization": profile.organization if profile else "",
+            "offers": other["offers"],
+            "needs": other["needs"],
+            "why": _companion_why(me, other, language),
+        })
+        topics += other["needs"] + other["interests"] + other["offers"]
+    return {
+        "plan": plan,
+        "table": seat.table.number,
+        "why": seat.table.why(language),
+        "companions": companions,
+        "conversation_starters": questions.starters(
+            gathering_id=gathering.pk, user_id=user.pk, language=language, topics=topics
+        ),
+    }
+
+
+def wishes_of(*, author, association: Association | None = None) -> QuerySet[Wish]:
+    """The author's own wishes; the only place an avoid wish is ever listed."""
+    qs = Wish.objects.filter(author_id=author.pk).select_related("target", "association")
+    if association is not None:
+        qs = qs.filter(association=association)
+    return qs

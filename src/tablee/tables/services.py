@@ -1,0 +1,356 @@
+"""Writes for table plans and wishes.
+
+A plan is computed by the worker (`tasks.run_plan` → `plan_run`): requests only create the row and
+enqueue. Manual edits (move, swap, pin) apply at once and return the hard rules the seating now
+breaks; an avoid wish shows up there only as "a confidential constraint", never with names.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.members import permissions
+from tablee.members.models import Association, User
+from tablee.tables import selectors
+from tablee.tables.explain import explain
+from tablee.tables.models import Plan, PlanTable, Seat, Wish
+
+DEFAULT_TIME_LIMIT_S = 5.0
+MAX_TIME_LIMIT_S = 120.0
+PROGRESS_EVERY_S = 0.5
+# A running plan older than this is considered lost (worker stopped) and may be asked for again.
+STALE_AFTER = timedelta(minutes=10)
+
+
+class PlanError(Exception):
+    """The plan cannot change this way now. The message is translated and shown as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------
+# Computing a plan
+
+
+def plan_request(*, gathering: Gathering, requested_by: User | None, time_limit_s: float | None = None) -> Plan:
+    """Replace the unpublished plan of the gathering with a new running one, computed by the worker."""
+    time_limit = min(max(float(time_limit_s or DEFAULT_TIME_LIMIT_S), 0.2), MAX_TIME_LIMIT_S)
+    with transaction.atomic():
+        Gathering.objects.select_for_update().filter(pk=gathering.pk).first()
+        existing = selectors.current_plan(gathering=gathering)
+        if existing is not None:
+            if existing.status == Plan.Status.PUBLISHED:
+                raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
+            if existing.status == Plan.Status.RUNNING and existing.updated_at > timezone.now() - STALE_AFTER:
+                return existing
+            existing.delete()
+        if len(selectors.attendees_now(gathering=gathering)) < 2:
+            raise PlanError(_("Il faut au moins deux personnes confirmées pour faire un plan de tables."))
+        plan = Plan.objects.create(
+            gathering=gathering,
+            created_by=requested_by,
+            status=Plan.Status.RUNNING,
+            progress_message=_("En attente du calcul…"),
+            seed=random.SystemRandom().randint(1, 2**31 - 1),
+            time_limit_s=time_limit,
+        )
+        _enqueue(plan)
+    return plan
+
+
+def _enqueue(plan: Plan) -> None:
+    from tablee.tables.tasks import run_plan
+
+    plan_id = plan.pk
+    transaction.on_commit(lambda: run_plan.enqueue(plan_id))
+
+
+def _progress_writer(plan: Plan):
+    last = {"at": 0.0}
+
+    def progress(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if now - last["at"] < PROGRESS_EVERY_S and fraction < 1.0:
+            return
+        last["at"] = now
+        Plan.objects.filter(pk=plan.pk, status=Plan.Status.RUNNING).update(
+            progress=max(0.0, min(1.0, float(fraction))), progress_message=message[:200], updated_at=timezone.now()
+        )
+
+    return progress
+
+
+def _pins(plan: Plan) -> dict[int, int]:
+    return dict(Seat.objects.filter(plan=plan, pinned=True).values_list("user_id", "table__number"))
+
+
+def plan_run(*, plan: Plan) -> Plan:
+    """Compute the plan with the engine (in the worker) and store its tables; pinned people stay put."""
+    from tablee import engine
+
+    gathering = plan.gathering
+    pins = _pins(plan)  # table numbers, 1-based
+    tables_before = plan.tables.count() or None
+    problem = selectors.engine_problem_for(
+        gathering=gathering,
+        pinned={uid: number - 1 for uid, number in pins.items()},
+        tables=tables_before if pins else None,
+    )
+    try:
+        result = engine.plan(
+            problem, time_limit=plan.time_limit_s, seed=plan.seed, progress=_progress_writer(plan), lang="fr"
+        )
+    except ValueError as exc:  # the engine's ProblemError included: its message says what is wrong
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.FAILED, error=str(exc), progress=1.0)
+        plan.refresh_from_db()
+        return plan
+    round_ = result["rounds"][0]
+    tables = [t["people"] for t in round_]
+    english = explain(problem, tables, lang="en")
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != Plan.Status.RUNNING:
+            return locked  # replaced or deleted meanwhile: nothing to store
+        _store(locked, tables, why_fr=[t["why"] for t in round_], why_en=[w for w, _s in english],
+               scores=[t["score"] for t in round_], pinned=set(pins))
+        locked.stats = _public_stats(result["stats"], people=len(problem["people"]))
+        locked.status = Plan.Status.READY
+        locked.progress = 1.0
+        locked.progress_message = ""
+        locked.error = ""
+        locked.save()
+    return locked
+
+
+def _public_stats(stats: dict, *, people: int) -> dict:
+    """What organizers may see of the engine's statistics: no count of avoid wishes, only whether
+    every hard constraint holds."""
+    keep = ("repeat_pairs", "meet_satisfied", "meet_total", "need_offer_matches", "objective", "elapsed_s",
+            "iterations", "language_violations", "size_violations")
+    out = {k: stats[k] for k in keep if k in stats}
+    out["attendees"] = people
+    out["constraints_ok"] = not (stats.get("avoid_violations") or stats.get("language_violations")
+                                 or stats.get("size_violations"))
+    return out
+
+
+def _store(plan: Plan, tables: list[list[int]], *, why_fr, why_en, scores, pinned: set[int],
+           moved: set[int] = frozenset(), numbers: list[int] | None = None) -> None:
+    PlanTable.objects.filter(plan=plan).delete()
+    seats = []
+    for k, people in enumerate(tables):
+        number = numbers[k] if numbers else k + 1
+        table = PlanTable.objects.create(plan=plan, number=number, score=scores[k], why_fr=why_fr[k], why_en=why_en[k])
+        for position, user_id in enumerate(people):
+            seats.append(Seat(plan=plan, table=table, user_id=user_id, position=position,
+                              pinned=user_id in pinned, moved=user_id in moved))
+    Seat.objects.bulk_create(seats)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewing
+
+
+def _editable(plan: Plan) -> Plan:
+    locked = Plan.objects.select_for_update().select_related("gathering").get(pk=plan.pk)
+    if locked.status in (Plan.Status.RUNNING, Plan.Status.FAILED):
+        raise PlanError(_("Le plan n'est pas prêt : attendez la fin du calcul."))
+    return locked
+
+
+def _seat_of(plan: Plan, user: User) -> Seat:
+    seat = Seat.objects.select_for_update().filter(plan=plan, user_id=user.pk).first()
+    if seat is None:
+        raise PlanError(_("Cette personne n'est pas dans le plan."))
+    return seat
+
+
+def _table(plan: Plan, number: int) -> PlanTable:
+    table = PlanTable.objects.filter(plan=plan, number=number).first()
+    if table is None:
+        raise PlanError(_("Il n'y a pas de table %(number)s.") % {"number": number})
+    return table
+
+
+def _refresh_explanations(plan: Plan, numbers: set[int]) -> None:
+    """Recompute why and score of the tables a manual change touched."""
+    problem = selectors.engine_problem_for(gathering=plan.gathering)
+    tables = {t.number: t for t in plan.tables.all()}
+    ids = {n: list(Seat.objects.filter(table=tables[n]).order_by("position", "pk").values_list("user_id", flat=True))
+           for n in numbers}
+    order = sorted(ids)
+    fr = explain(problem, [ids[n] for n in order], lang="fr")
+    en = explain(problem, [ids[n] for n in order], lang="en")
+    for n, (why_fr, score), (why_en, _score) in zip(order, fr, en, strict=True):
+        PlanTable.objects.filter(pk=tables[n].pk).update(why_fr=why_fr, why_en=why_en, score=score)
+
+
+def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
+    """Move one person to another table (last seat). Returns the hard rules now broken."""
+    with transaction.atomic():
+        plan = _editable(plan)
+        seat = _seat_of(plan, user)
+        target = _table(plan, to_table)
+        source = seat.table.number
+        if target.pk != seat.table_id:
+            seat.table = target
+            seat.position = (Seat.objects.filter(table=target).order_by("-position").values_list("position", flat=True)
+                             .first() or 0) + 1
+            seat.save(update_fields=["table", "position"])
+            _refresh_explanations(plan, {source, to_table})
+    return selectors.plan_violations(plan=plan)
+
+
+def plan_swap(*, plan: Plan, a: User, b: User) -> list:
+    """Swap the seats of two people. Returns the hard rules now broken."""
+    with transaction.atomic():
+        plan = _editable(plan)
+        seat_a, seat_b = _seat_of(plan, a), _seat_of(plan, b)
+        numbers = {seat_a.table.number, seat_b.table.number}
+        (seat_a.table_id, seat_a.position), (seat_b.table_id, seat_b.position) = (
+            (seat_b.table_id, seat_b.position), (seat_a.table_id, seat_a.position))
+        seat_a.save(update_fields=["table", "position"])
+        seat_b.save(update_fields=["table", "position"])
+        if len(numbers) > 1:
+            _refresh_explanations(plan, numbers)
+    return selectors.plan_violations(plan=plan)
+
+
+def plan_pin(*, plan: Plan, user: User, pinned: bool) -> Seat:
+    """Pin a person to their table: re-optimising keeps them there."""
+    with transaction.atomic():
+        plan = _editable(plan)
+        seat = _seat_of(plan, user)
+        seat.pinned = pinned
+        seat.save(update_fields=["pinned"])
+    return seat
+
+
+def plan_reoptimize(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
+    """Compute the unpinned seats again, in the worker; pinned people keep their table."""
+    with transaction.atomic():
+        plan = _editable(plan)
+        if plan.status == Plan.Status.PUBLISHED:
+            raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
+        plan.status = Plan.Status.RUNNING
+        plan.progress = 0.0
+        plan.progress_message = _("En attente du calcul…")
+        if time_limit_s:
+            plan.time_limit_s = min(max(float(time_limit_s), 0.2), MAX_TIME_LIMIT_S)
+        plan.seed = random.SystemRandom().randint(1, 2**31 - 1)
+        plan.save()
+        _enqueue(plan)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing and the door
+
+
+def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
+    """Publish: every seated person sees Ma tablée and gets one email (queued, sent by the worker)."""
+    with transaction.atomic():
+        plan = _editable(plan)
+        if plan.status == Plan.Status.PUBLISHED:
+            return plan
+        if any(v.code == "avoid" for v in selectors.plan_violations(plan=plan)):
+            raise PlanError(_("Une contrainte confidentielle n'est pas respectée : déplacez quelqu'un avant de publier."))
+        plan.status = Plan.Status.PUBLISHED
+        plan.published_at = timezone.now()
+        plan.save(update_fields=["status", "published_at", "updated_at"])
+        if notify:
+            from tablee.tables.emails import queue_plan_published
+
+            for seat in Seat.objects.filter(plan=plan).select_related("user", "user__profile", "table"):
+                queue_plan_published(plan=plan, seat=seat)
+    return plan
+
+
+def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
+    """Seat the people present now (no-shows out, walk-ins in), moving as few people as possible."""
+    from tablee import engine
+
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().filter(gathering_id=gathering.pk).first()
+        if plan is None or plan.status not in (Plan.Status.READY, Plan.Status.PUBLISHED):
+            raise PlanError(_("Il n'y a pas encore de plan prêt à réparer."))
+        tables = [list(Seat.objects.filter(table=t).order_by("position", "pk").values_list("user_id", flat=True))
+                  for t in plan.tables.all()]
+        seated = {uid for t in tables for uid in t}
+        rsvps = Rsvp.objects.filter(gathering_id=gathering.pk, user_id__in=seated)
+        absent = set(seated) - set(
+            rsvps.filter(status=Rsvp.Status.CONFIRMED).exclude(present=False).values_list("user_id", flat=True))
+        present = [u.pk for u in selectors.attendees_now(gathering=gathering)]
+        walk_ins = [uid for uid in present if uid not in seated]
+        if not absent and not walk_ins:
+            Seat.objects.filter(plan=plan).update(moved=False)
+            return plan, []
+        # The engine needs everyone it is told about, the absent included, to read the old tables.
+        problem = selectors.engine_problem_for(gathering=gathering, tables=len(tables))
+        known = {p["id"] for p in problem["people"]}
+        missing = [uid for uid in seated if uid not in known]
+        if missing:
+            problem["people"] += [selectors.person_input(u) for u in User.objects.filter(pk__in=missing).select_related("profile")]
+        pins = _pins(plan)
+        numbers = list(plan.tables.values_list("number", flat=True))
+        try:
+            result = engine.repair(problem, tables, absent=sorted(absent), walk_ins=walk_ins, lang="fr")
+        except ValueError as exc:
+            raise PlanError(str(exc)) from None
+        new_tables = [t["people"] for t in result["tables"]]
+        # Tables keep their number at the door (cards are printed); a new table takes the next one.
+        fresh = iter(range(max(numbers) + 1, max(numbers) + 1 + len(new_tables)))
+        new_numbers = [numbers[t["index_before"]] if t["index_before"] is not None else next(fresh)
+                       for t in result["tables"]]
+        moved_ids = set(result["moved"])
+        english = explain(problem, new_tables, lang="en")
+        _store(plan, new_tables, why_fr=[t["why"] for t in result["tables"]], why_en=[w for w, _s in english],
+               scores=[t["score"] for t in result["tables"]], pinned=set(pins),
+               moved=moved_ids | set(walk_ins), numbers=new_numbers)
+        stats = dict(plan.stats)
+        stats.update(_public_stats(result.get("stats", {}), people=len(present)))
+        stats.update(moved=len(moved_ids), repair_elapsed_s=result.get("elapsed_s"),
+                     walk_ins=len(walk_ins), absent=len(absent))
+        plan.stats = stats
+        plan.repaired_at = timezone.now()
+        plan.save(update_fields=["stats", "repaired_at", "updated_at"])
+        moved = list(User.objects.filter(pk__in=moved_ids).order_by("last_name", "first_name", "email"))
+    return plan, moved
+
+
+# ---------------------------------------------------------------------------------------------
+# Wishes
+
+
+def wish_create(*, author: User, association: Association, kind: str, target: User) -> Wish:
+    """Record a private wish about the coming gatherings of an association (idempotent)."""
+    if kind not in Wish.Kind.values:
+        raise PlanError(_("Type de souhait inconnu."))
+    if author.pk == target.pk:
+        raise PlanError(_("Un souhait porte sur une autre personne que soi."))
+    if not permissions.is_member(author, association) or not permissions.is_member(target, association):
+        raise PlanError(_("Cette personne n'est pas membre de l'association."))
+    with transaction.atomic():
+        wish, _created = Wish.objects.get_or_create(author=author, association=association, kind=kind, target=target)
+        # Wanting to meet and to avoid the same person makes no sense: the latest wish wins.
+        opposite = [Wish.Kind.AVOID] if kind != Wish.Kind.AVOID else [Wish.Kind.MEET, Wish.Kind.CONTINUE]
+        Wish.objects.filter(author=author, association=association, target=target, kind__in=opposite).delete()
+    return wish
+
+
+def wish_delete(*, author: User, wish_id: int) -> None:
+    """Delete one of the author's wishes; someone else's wish is "not found", never "forbidden"."""
+    deleted, _rows = Wish.objects.filter(pk=wish_id, author_id=author.pk).delete()
+    if not deleted:
+        from django.http import Http404
+
+        raise Http404

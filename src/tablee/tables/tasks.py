@@ -1,0 +1,16 @@
+"""Background tasks of the tables. The logic lives in services; a task only names the work."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from tablee.tables import services
+from tablee.tables.models import Plan
+
+
+@task()
+def run_plan(plan_id: int) -> str:
+    plan = Plan.objects.select_related("gathering", "gathering__association").filter(pk=plan_id).first()
+    if plan is None or plan.status != Plan.Status.RUNNING:
+        return "skipped"  # replaced, deleted or already computed by a duplicate run
+    return services.plan_run(plan=plan).status

@@ -1,0 +1,240 @@
+"""Pages for table plans (organizers), Ma tablée and Mes souhaits (members). Thin: permission, one
+service or selector, then render or redirect."""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tablee.gatherings.selectors import member_by_email
+from tablee.members import permissions
+from tablee.members.models import Association, User
+from tablee.tables import selectors, services
+from tablee.tables.api import warning_message
+from tablee.tables.models import Plan, Wish
+
+MAP_SIZE = 240  # px of one table's square drawing
+TABLE_RADIUS = 46
+SEAT_RADIUS = 84
+
+
+def _language() -> str:
+    return translation.get_language() or "fr-ca"
+
+
+def _drawing(table) -> list[dict]:
+    """Where each seat's name goes around the round table (SVG coordinates)."""
+    count = max(len(table.people), 1)
+    centre = MAP_SIZE / 2
+    out = []
+    for k, seat in enumerate(table.people):
+        angle = -math.pi / 2 + 2 * math.pi * k / count
+        x, y = centre + SEAT_RADIUS * math.cos(angle), centre + SEAT_RADIUS * math.sin(angle)
+        anchor = "middle" if abs(math.cos(angle)) < 0.3 else ("start" if math.cos(angle) > 0 else "end")
+        out.append({"seat": seat, "x": round(x, 1), "y": round(y, 1), "anchor": anchor,
+                    "dot_x": round(centre + (TABLE_RADIUS + 10) * math.cos(angle), 1),
+                    "dot_y": round(centre + (TABLE_RADIUS + 10) * math.sin(angle), 1)})
+    return out
+
+
+def _plan_context(gathering, plan: Plan | None) -> dict:
+    tables = selectors.plan_tables(plan=plan) if plan and plan.status != Plan.Status.FAILED else []
+    for table in tables:
+        table.drawing = _drawing(table)
+        table.why_lines = table.why(_language())
+    show_warnings = plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
+    warnings = [warning_message(v) for v in selectors.plan_violations(plan=plan)] if show_warnings else []
+    people = sorted((s.user for t in tables for s in t.people), key=lambda u: (u.last_name, u.first_name, u.email))
+    return {
+        "gathering": gathering,
+        "plan": plan,
+        "tables": tables,
+        "warnings": warnings,
+        "people": people,
+        "confirmed": len(selectors.attendees_now(gathering=gathering)),
+        "map_size": MAP_SIZE,
+        "table_radius": TABLE_RADIUS,
+        "moved": [s.user for t in tables for s in t.people if s.moved],
+    }
+
+
+@login_required
+def plan_page(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    return render(request, "tables/plan.html", _plan_context(gathering, plan))
+
+
+@login_required
+def plan_status(request, gathering_id: int):
+    """The progress fragment polled while the engine runs; once done, the page reloads itself."""
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    response = render(request, "tables/_progress.html", {"gathering": gathering, "plan": plan})
+    if plan is None or plan.status != Plan.Status.RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _back(gathering_id: int):
+    return redirect("tables:plan", gathering_id=gathering_id)
+
+
+def _attempt(request, fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except services.PlanError as exc:
+        messages.error(request, exc.message)
+        return None
+
+
+def _warn(request, violations) -> None:
+    for violation in violations or []:
+        messages.warning(request, warning_message(violation))
+
+
+def _seated(gathering, user_id) -> User | None:
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    return User.objects.filter(pk=pk, memberships__association_id=gathering.association_id).first()
+
+
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def plan_request(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    _attempt(request, services.plan_request, gathering=gathering, requested_by=request.user,
+             time_limit_s=_number(request.POST.get("time_limit_s")))
+    return _back(gathering.pk)
+
+
+@login_required
+@require_POST
+def plan_move(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan, user = selectors.current_plan(gathering=gathering), _seated(gathering, request.POST.get("user"))
+    table = _number(request.POST.get("table"))
+    if plan and user and table:
+        _warn(request, _attempt(request, services.plan_move, plan=plan, user=user, to_table=table))
+    return _back(gathering.pk)
+
+
+@login_required
+@require_POST
+def plan_swap(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    a, b = _seated(gathering, request.POST.get("a")), _seated(gathering, request.POST.get("b"))
+    if plan and a and b:
+        _warn(request, _attempt(request, services.plan_swap, plan=plan, a=a, b=b))
+    return _back(gathering.pk)
+
+
+@login_required
+@require_POST
+def plan_pin(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan, user = selectors.current_plan(gathering=gathering), _seated(gathering, request.POST.get("user"))
+    if plan and user:
+        _attempt(request, services.plan_pin, plan=plan, user=user, pinned=request.POST.get("pinned") == "1")
+    return _back(gathering.pk)
+
+
+@login_required
+@require_POST
+def plan_reoptimize(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    if plan:
+        _attempt(request, services.plan_reoptimize, plan=plan)
+    return _back(gathering.pk)
+
+
+@login_required
+@require_POST
+def plan_publish(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    if plan and _attempt(request, services.plan_publish, plan=plan):
+        messages.success(request, _("Plan publié : chaque personne reçoit sa table par courriel."))
+    return _back(gathering.pk)
+
+
+@login_required
+@require_POST
+def plan_repair(request, gathering_id: int):
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    result = _attempt(request, services.plan_repair, gathering=gathering)
+    if result is not None:
+        _plan, moved = result
+        messages.success(request, _("Plan réparé : %(count)d personne(s) déplacée(s).") % {"count": len(moved)})
+    return _back(gathering.pk)
+
+
+@login_required
+def plan_print(request, gathering_id: int):
+    """Table cards and the seating list, laid out for paper by the print stylesheet."""
+    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    context = _plan_context(gathering, plan)
+    context["seating"] = sorted(
+        ((s.user, t.number) for t in context["tables"] for s in t.people),
+        key=lambda row: (row[0].last_name.casefold(), row[0].first_name.casefold(), row[0].email),
+    )
+    return render(request, "tables/print.html", context)
+
+
+@login_required
+def my_table(request, gathering_id: int):
+    gathering = permissions.gathering_for_member(request.user, gathering_id)
+    mine = selectors.my_table(gathering=gathering, user=request.user, language=_language())
+    return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine},
+                  status=200 if mine else 404)
+
+
+@login_required
+def wishes(request):
+    associations = list(permissions.associations_of(request.user).order_by("name"))
+    if request.method == "POST":
+        association = Association.objects.filter(pk=_number(request.POST.get("association"))).first()
+        if association is None or association not in associations:
+            return HttpResponse(status=404)
+        target = member_by_email(association=association, email=request.POST.get("email", ""))
+        kind = request.POST.get("kind")
+        if target is None:
+            messages.error(request, _("Aucun membre de cette association n'a ce courriel."))
+        elif kind not in (Wish.Kind.MEET, Wish.Kind.AVOID):
+            messages.error(request, _("Type de souhait inconnu."))
+        elif _attempt(request, services.wish_create, author=request.user, association=association, kind=kind,
+                      target=target):
+            messages.success(request, _("Souhait enregistré. Vous seul le voyez."))
+        return redirect("tables:wishes")
+    return render(request, "tables/wishes.html", {
+        "wishes": selectors.wishes_of(author=request.user),
+        "associations": associations,
+        "kinds": [(Wish.Kind.MEET, _("J'aimerais rencontrer")), (Wish.Kind.AVOID, _("Je préfère ne pas être à la même table que"))],
+    })
+
+
+@login_required
+@require_POST
+def wish_delete(request, wish_id: int):
+    services.wish_delete(author=request.user, wish_id=wish_id)
+    messages.success(request, _("Souhait supprimé."))
+    return redirect("tables:wishes")

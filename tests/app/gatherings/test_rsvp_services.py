@@ -1,0 +1,166 @@
+"""rsvp_create / rsvp_cancel / checkin_mark / walkin_add: seats, the waiting list and the door."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tablee.gatherings import selectors, services
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.outbox.models import Email
+
+
+def _people(make_person, association, n):
+    return [make_person(association=association) for _ in range(n)]
+
+
+def test_rsvp_confirms_while_seats_are_free(gathering, member):
+    rsvp = services.rsvp_create(gathering=gathering, user=member)
+
+    rsvp.refresh_from_db()
+    assert rsvp.status == Rsvp.Status.CONFIRMED
+    assert rsvp.confirmed_at is not None
+
+
+def test_rsvp_twice_keeps_one_seat(gathering, member):
+    first = services.rsvp_create(gathering=gathering, user=member)
+    second = services.rsvp_create(gathering=gathering, user=member)
+
+    assert first.pk == second.pk
+    assert Rsvp.objects.filter(gathering=gathering, user=member).count() == 1
+    assert selectors.gathering_counts(gathering=gathering)["confirmed"] == 1
+
+
+def test_rsvp_beyond_capacity_joins_the_waiting_list_in_order(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    people = _people(make_person, association, 5)
+
+    rsvps = [services.rsvp_create(gathering=gathering, user=p) for p in people]
+
+    assert [r.status for r in rsvps] == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
+    assert [selectors.waitlist_position(rsvp=r) for r in rsvps] == [None, None, 1, 2, 3]
+    assert selectors.gathering_counts(gathering=gathering) == {"confirmed": 2, "waitlisted": 3, "seats_left": 0}
+
+
+def test_cancel_promotes_the_first_waiting_person_and_queues_an_email(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, c, d = _people(make_person, association, 4)
+    for person in (a, b, c, d):
+        services.rsvp_create(gathering=gathering, user=person)
+
+    cancelled = services.rsvp_cancel(gathering=gathering, user=a)
+
+    assert cancelled.status == Rsvp.Status.CANCELLED
+    statuses = dict(Rsvp.objects.filter(gathering=gathering).values_list("user__email", "status"))
+    assert statuses == {a.email: "cancelled", b.email: "confirmed", c.email: "confirmed", d.email: "waitlisted"}
+    assert selectors.waitlist_position(rsvp=Rsvp.objects.get(user=d)) == 1
+    assert Email.objects.filter(user=c, to=c.email).count() == 2  # the waitlist notice, then the promotion
+    assert Email.objects.filter(user=d).count() == 1
+
+
+def test_cancel_of_a_waiting_person_promotes_nobody(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, c, d = _people(make_person, association, 4)
+    for person in (a, b, c, d):
+        services.rsvp_create(gathering=gathering, user=person)
+
+    services.rsvp_cancel(gathering=gathering, user=c)
+
+    assert Rsvp.objects.get(user=d).status == Rsvp.Status.WAITLISTED
+    assert selectors.waitlist_position(rsvp=Rsvp.objects.get(user=d)) == 1
+
+
+def test_cancel_without_rsvp_returns_none(gathering, member):
+    assert services.rsvp_cancel(gathering=gathering, user=member) is None
+    assert not Rsvp.objects.exists()
+
+
+def test_coming_back_after_cancelling_goes_to_the_end_of_the_line(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, c = _people(make_person, association, 3)
+    for person in (a, b, c):
+        services.rsvp_create(gathering=gathering, user=person)
+    services.rsvp_cancel(gathering=gathering, user=a)  # c takes a's seat
+
+    again = services.rsvp_create(gathering=gathering, user=a)
+
+    assert again.status == Rsvp.Status.WAITLISTED
+    assert Rsvp.objects.filter(gathering=gathering).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"state": Gathering.State.CLOSED}, "fermées"),
+        ({"state": Gathering.State.DONE}, "fermées"),
+        ({"rsvp_deadline": timezone.now() - timedelta(hours=1)}, "date limite"),
+    ],
+)
+def test_rsvp_is_refused_when_closed_or_late(make_gathering, member, fields, message):
+    gathering = make_gathering(**fields)
+
+    with pytest.raises(services.RsvpError, match=message):
+        services.rsvp_create(gathering=gathering, user=member)
+    assert not Rsvp.objects.exists()
+
+
+def test_rsvp_is_refused_once_started(gathering, member):
+    Gathering.objects.filter(pk=gathering.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    gathering.refresh_from_db()
+
+    with pytest.raises(services.RsvpError):
+        services.rsvp_create(gathering=gathering, user=member)
+    assert not Rsvp.objects.exists()
+
+
+def test_checkin_marks_a_confirmed_person(gathering, member):
+    services.rsvp_create(gathering=gathering, user=member)
+
+    services.checkin_mark(gathering=gathering, user=member, present=False)
+
+    rsvp = Rsvp.objects.get(user=member)
+    assert rsvp.present is False
+    assert rsvp.checked_in_at is not None
+
+
+def test_checkin_refuses_someone_without_a_seat(gathering, member):
+    with pytest.raises(services.RsvpError):
+        services.checkin_mark(gathering=gathering, user=member, present=True)
+    assert not Rsvp.objects.exists()
+
+
+def test_walkin_is_let_in_beyond_capacity(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, c, late = _people(make_person, association, 4)
+    for person in (a, b, c):
+        services.rsvp_create(gathering=gathering, user=person)
+
+    services.walkin_add(gathering=gathering, user=late)
+    services.walkin_add(gathering=gathering, user=c)  # was waiting: the organizer lets them in too
+
+    walkins = Rsvp.objects.filter(gathering=gathering, walk_in=True, present=True, status="confirmed")
+    assert set(walkins.values_list("user_id", flat=True)) == {late.pk, c.pk}
+    assert selectors.gathering_counts(gathering=gathering)["confirmed"] == 4
+
+
+def test_walkin_of_a_confirmed_person_only_marks_them_present(gathering, member):
+    services.rsvp_create(gathering=gathering, user=member)
+
+    services.walkin_add(gathering=gathering, user=member)
+
+    rsvp = Rsvp.objects.get(user=member)
+    assert (rsvp.present, rsvp.walk_in) == (True, False)
+
+
+def test_attendees_lists_confirmed_then_waiting_with_positions(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    people = _people(make_person, association, 4)
+    for person in people:
+        services.rsvp_create(gathering=gathering, user=person)
+
+    rows = selectors.attendees(gathering=gathering)
+
+    assert [r.user_id for r in rows] == [p.pk for p in people]
+    assert [r.waitlist_position for r in rows] == [None, None, 1, 2]

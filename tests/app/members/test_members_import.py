@@ -1,0 +1,210 @@
+"""CSV import: all or nothing, line numbers, encodings, delimiters, updates by email."""
+
+from __future__ import annotations
+
+import pytest
+
+from tablee.members.models import Membership, Profile, User
+from tablee.members.services import members_import
+
+HEADER = "email,first_name,last_name,organization,sector,languages,offers,needs,interests\n"
+
+
+def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    return (header + "".join(row + "\n" for row in rows)).encode(encoding)
+
+
+def test_a_good_file_creates_people_profiles_and_memberships(association):
+    data = csv_bytes(
+        "Julie.Bouchard@Example.org,Julie,Bouchard,Clinique Vitalis,santé,français;anglais,"
+        "physiothérapie;ergonomie au bureau,premiers clients en santé,vélo;jardinage",
+        "luc@example.org,Luc,Gauthier,,,fr,,,",
+    )
+
+    result = members_import(association=association, data=data)
+
+    assert result.errors == []
+    assert (result.created, result.updated) == (2, 0)
+    julie = User.objects.get(email="julie.bouchard@example.org")
+    assert (julie.first_name, julie.last_name) == ("Julie", "Bouchard")
+    assert not julie.has_usable_password()
+    assert julie.profile.organization == "Clinique Vitalis"
+    assert julie.profile.languages == ["fr", "en"]
+    assert julie.profile.offers == ["physiothérapie", "ergonomie au bureau"]
+    assert julie.profile.needs == ["premiers clients en santé"]
+    assert julie.profile.interests == ["vélo", "jardinage"]
+    assert julie.profile.directory_visibility == Profile.Visibility.NOBODY
+    assert Membership.objects.get(user=julie, association=association).role == "member"
+    assert Membership.objects.filter(association=association).count() == 2
+
+
+def test_one_invalid_row_imports_nothing_and_names_its_line(association):
+    data = csv_bytes(
+        "a@example.org,Anne,Roy,,,fr,,,",
+        "pas-un-courriel,Bruno,Roy,,,fr,,,",
+        "c@example.org,Chloé,Roy,,,fr,,,",
+    )
+
+    result = members_import(association=association, data=data)
+
+    assert len(result.errors) == 1
+    line, reason = result.errors[0]
+    assert line == 3
+    assert "courriel invalide" in reason
+    assert User.objects.count() == 0
+    assert Membership.objects.count() == 0
+
+
+def test_every_bad_row_is_reported_with_its_physical_line(association):
+    data = csv_bytes(
+        'a@example.org,Anne,Roy,"Coop\nsur deux lignes",,fr,,,',  # lines 2-3
+        "b@example.org,,Roy,,,klingon,,,",  # line 4
+        "A@example.org,Alice,Roy,,,fr,,,",  # line 5: duplicate of line 2
+        "d@example.org,Denis," + "x" * 151 + ",,,fr,,,",  # line 6
+        "e@example.org,Eve,Roy,,,fr",  # line 7: short row
+    )
+
+    result = members_import(association=association, data=data)
+
+    by_line = dict(result.errors)
+    assert sorted(by_line) == [4, 5, 6, 7]
+    assert "first_name" in by_line[4] and "klingon" in by_line[4]
+    assert "double" in by_line[5] and "ligne 2" in by_line[5]
+    assert "trop long" in by_line[6]
+    assert "offers" in by_line[7]
+    assert User.objects.count() == 0
+
+
+def test_a_utf8_file_with_bom_is_read(association):
+    data = b"\xef\xbb\xbf" + csv_bytes("h@example.org,Hélène,Lévesque,,,fr,,,")
+
+    result = members_import(association=association, data=data)
+
+    assert result.errors == []
+    assert User.objects.get(email="h@example.org").first_name == "Hélène"
+
+
+def test_a_windows_1252_file_from_excel_is_read(association):
+    data = csv_bytes("f@example.org,François,Bélanger,Café Saint-Roch,,français,,,",
+                     encoding="cp1252")
+    assert "é".encode("cp1252") in data  # really not UTF-8
+
+    result = members_import(association=association, data=data)
+
+    assert result.errors == []
+    user = User.objects.get(email="f@example.org")
+    assert (user.first_name, user.last_name) == ("François", "Bélanger")
+    assert user.profile.organization == "Café Saint-Roch"
+
+
+def test_a_semicolon_file_from_french_excel_is_read(association):
+    header = "email;first_name;last_name;organization;sector;languages;offers;needs;interests\r\n"
+    data = (header + 'g@example.org;Gabriel;Côté;Coop, inc.;techno;fr;"site web;infonuagique";;\r\n').encode()
+
+    result = members_import(association=association, data=data)
+
+    assert result.errors == []
+    profile = User.objects.get(email="g@example.org").profile
+    assert profile.organization == "Coop, inc."
+    assert profile.offers == ["site web", "infonuagique"]
+
+
+def test_french_header_names_and_excel_sep_line_are_accepted(association):
+    data = "sep=;\nCourriel;Prénom;Nom;Langues\nk@example.org;Karine;Ouellet;fr/en\n".encode()
+
+    result = members_import(association=association, data=data)
+
+    assert result.errors == []
+    assert User.objects.get(email="k@example.org").profile.languages == ["fr", "en"]
+
+
+def test_an_existing_email_updates_the_person_and_adds_them_to_the_association(
+    association, outsider
+):
+    Profile.objects.filter(user=outsider).update(offers=["traduction"], sector="culture")
+
+    data = csv_bytes("ALEX@example.org,Alexandra,Smith,Traductions AS,,en;es,,réseau à Québec,")
+    result = members_import(association=association, data=data)
+
+    assert result.errors == []
+    assert (result.created, result.updated, result.joined) == (0, 1, 1)
+    outsider.refresh_from_db()
+    assert outsider.first_name == "Alexandra"
+    assert outsider.profile.organization == "Traductions AS"
+    assert outsider.profile.languages == ["en", "es"]
+    assert outsider.profile.needs == ["réseau à Québec"]
+    # Empty cells keep what was there.
+    assert outsider.profile.offers == ["traduction"]
+    assert outsider.profile.sector == "culture"
+    assert Membership.objects.filter(user=outsider, association=association).exists()
+    assert User.objects.count() == 1
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(association):
+    data = csv_bytes("m@example.org,Mia,Roy,,,fr,,,", "n@example.org,Noé,Roy,,,en,,,")
+
+    members_import(association=association, data=data)
+    again = members_import(association=association, data=data)
+
+    assert (again.created, again.updated, again.joined) == (0, 2, 0)
+    assert User.objects.count() == 2
+    assert Membership.objects.count() == 2
+
+
+def test_someone_who_speaks_only_english_gets_the_english_interface(association):
+    members_import(association=association, data=csv_bytes("o@example.org,Owen,Reid,,,English,,,"))
+
+    assert User.objects.get(email="o@example.org").profile.preferred_language == "en"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("email,last_name\n", "first_name"),
+        ("email,first_name,last_name,langues_parlees\n", "langues_parlees"),
+        ("email,first_name,last_name,email\n", "double"),
+    ],
+)
+def test_a_bad_header_is_one_clear_error(association, header, expected):
+    result = members_import(association=association, data=csv_bytes("x@example.org,X,Y", header=header))
+
+    assert len(result.errors) == 1
+    assert result.errors[0][0] == 1
+    assert expected in result.errors[0][1]
+    assert User.objects.count() == 0
+
+
+def test_an_empty_file_is_an_error(association):
+    assert members_import(association=association, data=b"").errors
+    assert members_import(association=association, data=HEADER.encode()).errors
+
+
+def test_a_file_in_neither_encoding_is_an_error_with_its_line(association):
+    data = csv_bytes("a@example.org,A,B,,,fr,,,") + b"b@example.org,\x81,B,,,fr,,,\n"
+
+    result = members_import(association=association, data=data)
+
+    assert result.errors[0][0] == 3
+    assert User.objects.count() == 0
+
+
+def test_a_file_mixing_utf8_and_windows_1252_is_refused(association):
+    data = csv_bytes("a@example.org,Anne,Roy,,,fr,,,", "b@example.org,François,Roy,,,fr,,,")
+    data += "c@example.org,Éloïse,Roy,,,fr,,,\n".encode("cp1252")  # one stray Excel line
+
+    result = members_import(association=association, data=data)
+
+    assert [line for line, _reason in result.errors] == [3]
+    assert "UTF-8" in result.errors[0][1]
+    assert User.objects.count() == 0
+
+
+def test_columns_may_come_in_any_order_and_a_short_row_is_an_error(association):
+    header = "last_name,email,first_name\n"
+    data = csv_bytes("Roy,a@example.org,Anne", "Roy,b@example.org", header=header)
+
+    result = members_import(association=association, data=data)
+
+    assert [line for line, _reason in result.errors] == [3]
+    assert "first_name" in result.errors[0][1]
+    assert User.objects.count() == 0

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+SECTORS = ["santé", "techno", "finance", "culture", "construction", "éducation", "communautaire"]
+TOPICS = ["financement", "mentorat", "recrutement", "exportation", "comptabilité", "marketing",
+          "cybersécurité", "subventions", "design", "formation", "immobilier", "juridique"]
+INTERESTS = ["vélo", "jazz", "cuisine", "hockey", "lecture", "randonnée", "théâtre", "échecs"]
+ENGINE_SECONDS = 1.0
+
+
+@pytest.fixture
+def crowd(make_person, association, organizer):
+    """42 members of the association with varied profiles (a few speak English only or mostly)."""
+    rng = random.Random(42)
+    people = []
+    for k in range(42):
+        languages = ["en"] if k % 14 == 13 else (["fr", "en"] if k % 3 == 0 else ["fr"])
+        people.append(make_person(
+            association=association, email=f"p{k:02d}@example.org", first_name=f"Prénom{k:02d}",
+            last_name=f"Nom{k:02d}", organization=f"Organisation {k:02d}", sector=SECTORS[k % len(SECTORS)],
+            languages=languages, offers=rng.sample(TOPICS, 2), needs=rng.sample(TOPICS, 2),
+            interests=rng.sample(INTERESTS, 2),
+        ))
+    return people
+
+
+@pytest.fixture
+def make_breakfast(association):
+    """A gathering `days` ahead with these people confirmed (rows written directly, no emails)."""
+    from tablee.gatherings.models import Rsvp
+    from tablee.gatherings.services import gathering_create
+
+    def make(people, *, days=7, tables=7, seats=6, title="Déjeuner réseautage"):
+        gathering = gathering_create(association=association, title=title,
+                                     starts_at=timezone.now() + timedelta(days=days),
+                                     tables=tables, seats_per_table=seats)
+        now = timezone.now()
+        Rsvp.objects.bulk_create([
+            Rsvp(gathering=gathering, user=u, status=Rsvp.Status.CONFIRMED, queued_at=now + timedelta(seconds=k),
+                 confirmed_at=now + timedelta(seconds=k))
+            for k, u in enumerate(people)
+        ])
+        return gathering
+
+    return make
+
+
+@pytest.fixture
+def planned(organizer):
+    """Request and compute a plan synchronously (the worker's job), with a short engine time."""
+    from tablee.tables import services
+
+    def plan(gathering, *, publish=False, seconds=ENGINE_SECONDS):
+        result = services.plan_request(gathering=gathering, requested_by=organizer, time_limit_s=seconds)
+        result = services.plan_run(plan=result)
+        assert result.status == "ready", result.error
+        if publish:
+            result = services.plan_publish(plan=result)
+        return result
+
+    return plan
+
+
+@pytest.fixture
+def api(client):
+    """A JSON client sending the user's bearer token (same helper as tests/app/api)."""
+    import json
+
+    from tablee.members.models import ApiToken
+
+    tokens = {}
+
+    class Api:
+        def _headers(self, user):
+            if user is None:
+                return {}
+            if user.pk not in tokens:
+                raw = ApiToken.new_raw()
+                ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
+                tokens[user.pk] = raw
+            return {"HTTP_AUTHORIZATION": f"Bearer {tokens[user.pk]}"}
+
+        def get(self, path, user=None):
+            return client.get(path, **self._headers(user))
+
+        def post(self, path, body=None, user=None):
+            data = json.dumps(body) if body is not None else ""
+            return client.post(path, data=data, content_type="application/json", **self._headers(user))
+
+        def delete(self, path, user=None):
+            return client.delete(path, **self._headers(user))
+
+    return Api()

@@ -1,0 +1,67 @@
+"""`tablee demo`: a usable demo, the same after two runs."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from tablee.cli import main
+from tablee.demo import MEMBER_EMAIL, ORGANIZER_EMAIL, PASSWORD, load_demo
+
+
+def _snapshot():
+    from tablee.gatherings.models import Gathering, Rsvp
+    from tablee.members.models import Membership, Profile, User
+
+    return {
+        "users": User.objects.count(),
+        "profiles": sorted(Profile.objects.values_list("user__email", "offers", "needs", "languages")),
+        "memberships": sorted(Membership.objects.values_list("user__email", "role")),
+        "gatherings": list(Gathering.objects.order_by("starts_at").values_list("title", "starts_at", "state")),
+        "rsvps": sorted(Rsvp.objects.values_list("gathering__title", "user__email", "status", "present", "walk_in")),
+    }
+
+
+def test_demo_twice_gives_the_same_data(db):
+    now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    load_demo(out=io.StringIO(), now=now)
+    first = _snapshot()
+
+    load_demo(out=io.StringIO(), now=now)
+
+    assert _snapshot() == first
+
+
+def test_demo_has_members_past_breakfasts_and_an_upcoming_one(db):
+    from tablee.gatherings.models import Gathering, Rsvp
+    from tablee.members.models import Membership, User
+    from tablee.outbox.models import Email
+
+    load_demo(out=io.StringIO(), now=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
+
+    assert Membership.objects.filter(association__slug="demo", role="member").count() == 48
+    assert Membership.objects.get(user__email=ORGANIZER_EMAIL).role == "organizer"
+    assert User.objects.get(email=ORGANIZER_EMAIL).check_password(PASSWORD)
+    assert User.objects.get(email=MEMBER_EMAIL).check_password(PASSWORD)
+    past = Gathering.objects.filter(state="done")
+    assert past.count() == 2
+    for gathering in past:
+        rsvps = Rsvp.objects.filter(gathering=gathering)
+        assert rsvps.filter(present=True).exists() and rsvps.filter(present=False).exists()
+        assert rsvps.filter(walk_in=True).count() == 1
+    upcoming = Gathering.objects.get(state="open")
+    assert upcoming.title == "Déjeuner-réseautage de décembre"
+    assert upcoming.starts_at == datetime(2026, 12, 1, 12, 30, tzinfo=UTC)  # 7:30 in Québec
+    assert upcoming.capacity == 36
+    assert Rsvp.objects.filter(gathering=upcoming, status="confirmed").count() == 30
+    assert not Email.objects.exists()
+
+
+def test_demo_command_prints_how_to_sign_in(db, capsys, monkeypatch):
+    monkeypatch.setenv("TABLEE_SITE_URL", "https://tablee.example.org")
+
+    assert main(["demo"]) == 0
+
+    out = capsys.readouterr().out
+    assert "https://tablee.example.org" in out
+    assert ORGANIZER_EMAIL in out and MEMBER_EMAIL in out and PASSWORD in out

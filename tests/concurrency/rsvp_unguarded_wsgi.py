@@ -1,0 +1,12 @@
+"""The control server for the RSVP race: the real app with the seat guard switched off.
+
+Only tests/concurrency/test_rsvp_race.py (and bench/bench_rsvp_race.py --control) start it, to
+prove that the race really overbooks without the lock, so the guarded test can fail.
+"""
+
+import importlib
+
+from tablee.wsgi import application  # noqa: F401  (sets Django up; gunicorn serves it)
+
+# Imported only now: the services module needs the app registry that tablee.wsgi just set up.
+importlib.import_module("tablee.gatherings.services").RSVP_GUARD = False

@@ -1,0 +1,177 @@
+"""The social golfer solver: schedules are valid, repeats are counted right, it finds zero."""
+
+from collections import Counter
+from itertools import combinations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tablee.engine import _golfers_kernels as kernels
+from tablee.engine.golfers import count_repeats, repeats_lower_bound, solve_golfers
+
+
+def brute_force_repeats(rounds):
+    met = Counter()
+    for groups in rounds:
+        for group in groups:
+            for p in group:
+                for q in group:
+                    if p < q:
+                        met[p, q] += 1
+    return sum(max(0, times - 1) for times in met.values())
+
+
+def assert_is_schedule(rounds, *, groups, size, n_rounds):
+    assert len(rounds) == n_rounds
+    for round_ in rounds:
+        assert len(round_) == groups
+        assert all(len(group) == size for group in round_)
+        assert sorted(p for group in round_ for p in group) == list(range(groups * size))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    groups=st.integers(1, 5),
+    size=st.integers(2, 5),
+    n_rounds=st.integers(1, 6),
+    seed=st.integers(0, 2**32),
+)
+def test_every_round_partitions_all_players_into_groups_of_size(groups, size, n_rounds, seed):
+    result = solve_golfers(
+        groups=groups, size=size, rounds=n_rounds, time_limit=5, seed=seed, max_iterations=300
+    )
+
+    assert_is_schedule(result.rounds, groups=groups, size=size, n_rounds=n_rounds)
+    assert result.repeats == brute_force_repeats(result.rounds)
+    assert result.repeats >= repeats_lower_bound(groups=groups, size=size, rounds=n_rounds)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.integers(2, 12).flatmap(
+        lambda n: st.lists(
+            st.permutations(range(n)).map(lambda p: [list(p[:2]), list(p[2:4]), list(p[4:])]),
+            min_size=1,
+            max_size=6,
+        )
+    )
+)
+def test_count_repeats_matches_a_brute_force_count(rounds):
+    assert count_repeats(rounds) == brute_force_repeats(rounds)
+
+
+def test_count_repeats_counts_each_extra_meeting():
+    same_table_three_times = [[[0, 1, 2]], [[0, 1, 2]], [[2, 1, 0]]]
+
+    assert count_repeats(same_table_three_times) == 3 * 2
+
+
+def test_the_lower_bound_is_reached_when_one_group_meets_every_round():
+    result = solve_golfers(groups=1, size=4, rounds=3, time_limit=1, seed=0)
+
+    assert result.repeats == repeats_lower_bound(groups=1, size=4, rounds=3) == 6 * 2
+
+
+@pytest.mark.parametrize(("groups", "size", "n_rounds"), [(5, 3, 7), (6, 6, 3)])
+def test_it_finds_a_schedule_without_repeats(groups, size, n_rounds):
+    result = solve_golfers(groups=groups, size=size, rounds=n_rounds, time_limit=8, seed=1)
+
+    assert result.repeats == 0
+    assert brute_force_repeats(result.rounds) == 0
+    assert_is_schedule(result.rounds, groups=groups, size=size, n_rounds=n_rounds)
+    assert result.elapsed_s < 8
+
+
+def test_the_first_round_is_the_canonical_one():
+    result = solve_golfers(groups=3, size=3, rounds=3, time_limit=2, seed=4)
+
+    assert result.rounds[0] == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+
+
+def test_it_is_deterministic_for_a_seed_and_an_iteration_budget():
+    # 8-4-9 is not solved in 3000 iterations, so the whole budget is used.
+    runs = [
+        solve_golfers(groups=8, size=4, rounds=9, time_limit=60, seed=7, max_iterations=3000)
+        for _ in range(2)
+    ]
+    other_seed = solve_golfers(groups=8, size=4, rounds=9, time_limit=60, seed=8, max_iterations=3000)
+
+    assert runs[0].rounds == runs[1].rounds
+    assert runs[0].repeats == runs[1].repeats > 0
+    assert other_seed.rounds != runs[0].rounds
+
+
+def test_it_returns_its_best_schedule_when_time_runs_out():
+    result = solve_golfers(groups=8, size=4, rounds=10, time_limit=0.3, seed=0)
+
+    assert_is_schedule(result.rounds, groups=8, size=4, n_rounds=10)
+    assert result.repeats == brute_force_repeats(result.rounds)
+    assert result.elapsed_s < 2
+
+
+def test_it_reports_progress_as_a_fraction():
+    reports = []
+
+    solve_golfers(
+        groups=8, size=4, rounds=10, time_limit=0.6, seed=0,
+        progress=lambda fraction, message: reports.append((fraction, message)),
+    )  # fmt: skip
+
+    assert reports
+    assert all(0 <= fraction <= 1 for fraction, _ in reports)
+    assert reports[-1][0] == 1.0
+    assert len(reports) <= 0.6 * 4 + 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"groups": 0}, "groups"),
+        ({"size": 1}, "size"),
+        ({"rounds": 0}, "rounds"),
+        ({"time_limit": 0}, "time_limit"),
+        ({"time_limit": -1.5}, "time_limit"),
+        ({"max_iterations": -1}, "max_iterations"),
+    ],
+)
+def test_invalid_arguments_raise_value_error(kwargs, message):
+    arguments = {"groups": 3, "size": 3, "rounds": 3, "time_limit": 1.0, "seed": 0} | kwargs
+
+    with pytest.raises(ValueError, match=message):
+        solve_golfers(**arguments)
+
+
+def test_swaps_keep_the_incremental_indexes_exact():
+    rng = np.random.default_rng(0)
+    groups, size, n_rounds = 5, 3, 6
+    n = groups * size
+    members = np.array([rng.permutation(n).reshape(groups, size) for _ in range(n_rounds)])
+    grp = np.empty((n_rounds, n), dtype=np.int64)
+    meet = np.zeros((n, n), dtype=np.int64)
+    kernels.rebuild(members, grp, meet)
+    slot = np.empty((n_rounds, n), dtype=np.int64)
+    for w, g, s in np.ndindex(members.shape):
+        slot[w, members[w, g, s]] = s
+    index = np.empty((n_rounds, n, groups), dtype=np.int32)
+    out = np.empty((n_rounds, n), dtype=np.int32)
+    kernels.build_index(members, meet, index, out)
+
+    for _ in range(500):
+        w = int(rng.integers(n_rounds))
+        a, b = (int(p) for p in rng.choice(n, 2, replace=False))
+        if grp[w, a] != grp[w, b]:
+            kernels.swap(members, grp, slot, meet, index, out, w, a, b)
+
+    fresh_meet = np.zeros_like(meet)
+    fresh_grp = np.empty_like(grp)
+    fresh_index, fresh_out = np.empty_like(index), np.empty_like(out)
+    kernels.rebuild(members, fresh_grp, fresh_meet)
+    kernels.build_index(members, fresh_meet, fresh_index, fresh_out)
+    assert (meet == fresh_meet).all() and (grp == fresh_grp).all()
+    assert (index == fresh_index).all() and (out == fresh_out).all()
+    pairs = Counter(
+        tuple(sorted(pair)) for round_ in members.tolist() for group in round_ for pair in combinations(group, 2)
+    )
+    assert all(meet[p, q] == times for (p, q), times in pairs.items())

@@ -1,0 +1,213 @@
+"""The MDGP solver: instance files, known optima, feasibility, determinism, the clock."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tablee.engine import _mdgp_kernels as k
+from tablee.engine.mdgp import (
+    MdgpInstance,
+    MdgpParams,
+    objective,
+    read_instance,
+    solve_mdgp,
+)
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled() -> None:
+    """Compile (or load from cache) the kernels once, so timing tests measure the search only."""
+    solve_mdgp(_random_instance(np.random.default_rng(0), 6, [2, 2, 2], [2, 2, 2]),
+               time_limit=60, seed=0, max_iterations=2)
+
+
+def _random_instance(rng: np.random.Generator, n: int, lower: list[int], upper: list[int],
+                     integer: bool = False) -> MdgpInstance:
+    d = rng.integers(0, 100, size=(n, n)).astype(float) if integer else rng.uniform(0, 100, (n, n))
+    d = np.triu(d, 1)
+    return MdgpInstance(n=n, lower=np.array(lower), upper=np.array(upper), d=d + d.T)
+
+
+def _brute_force(instance: MdgpInstance) -> float:
+    n, n_groups = instance.n, instance.lower.size
+    assigns = np.array(list(itertools.product(range(n_groups), repeat=n)))
+    sizes = np.stack([(assigns == g).sum(axis=1) for g in range(n_groups)], axis=1)
+    feasible = np.all((sizes >= instance.lower) & (sizes <= instance.upper), axis=1)
+    assigns = assigns[feasible]
+    values = np.zeros(len(assigns))
+    for i, j in itertools.combinations(range(n), 2):
+        values += instance.d[i, j] * (assigns[:, i] == assigns[:, j])
+    return float(values.max())
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "instance.txt"
+    path.write_text(text)
+    return path
+
+
+# --- reading instance files -------------------------------------------------------------------
+
+def test_read_instance_reads_bounds_and_a_symmetric_matrix() -> None:
+    instance = read_instance(DATA / "RanInt_n012_ss_03.txt")
+    assert instance.n == 12
+    assert instance.lower.tolist() == [3, 3, 3, 3]
+    assert instance.upper.tolist() == [3, 3, 3, 3]
+    assert instance.d[0, 2] == instance.d[2, 0] == 70
+    assert instance.d[10, 11] == 10
+    assert np.all(np.diag(instance.d) == 0)
+
+
+GOOD_HEADER = "3 2 ds 1 2 1 2\n"
+GOOD_PAIRS = "0 1 1.5\n0 2 2\n1 2 3\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty file"),
+        ("3 2\n" + GOOD_PAIRS, "expected `N G ss|ds"),
+        ("3 two ds 1 2 1 2\n" + GOOD_PAIRS, "must be integers"),
+        ("3 2 xx 1 2 1 2\n" + GOOD_PAIRS, "`ss` or `ds`"),
+        ("3 2 ds 1 2 1\n" + GOOD_PAIRS, "expected 4 bounds"),
+        (GOOD_HEADER + "0 1 1.5\n0 2 2\n", "expected 3 lines"),
+        (GOOD_HEADER + "0 1 1.5\n0 2 2\n1 2\n", "expected `i j d_ij`"),
+        (GOOD_HEADER + "0 1 1.5\n0 2 abc\n1 2 3\n", "d_ij a number"),
+        (GOOD_HEADER + "0 1 1.5\n0 3 2\n1 2 3\n", "is not two elements"),
+        (GOOD_HEADER + "0 1 1.5\n1 0 2\n1 2 3\n", "appears twice"),
+        (GOOD_HEADER + "0 1 nan\n0 2 2\n1 2 3\n", "must be finite"),
+        ("3 2 ds 2 2 2 2\n" + GOOD_PAIRS, "no grouping of 3 elements"),
+        ("3 2 ds 2 1 1 2\n" + GOOD_PAIRS, "lower <= upper"),
+    ],
+)
+def test_read_instance_rejects_a_bad_file_with_a_clear_message(tmp_path: Path, text: str,
+                                                               message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        read_instance(_write(tmp_path, text))
+
+
+def test_read_instance_rejects_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot read the file"):
+        read_instance(tmp_path / "absent.txt")
+
+
+# --- solution quality -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "best_known"),
+    [("RanInt_n012_ss_03.txt", 993.0), ("RanReal_n060_ss_04.txt", 18050.80)],
+)
+def test_solver_reaches_the_published_best_known_value(name: str, best_known: float) -> None:
+    result = solve_mdgp(read_instance(DATA / name), time_limit=3.0, seed=1)
+    assert result.objective >= best_known * (1 - 1e-6)
+
+
+@pytest.mark.parametrize("case", range(12))
+def test_solver_finds_the_brute_force_optimum_of_tiny_instances(case: int) -> None:
+    rng = np.random.default_rng(case)
+    n = int(rng.integers(4, 10))
+    n_groups = int(rng.integers(2, 4))
+    if case % 2:  # equal sizes, as at a breakfast of full tables
+        lower = [n // n_groups] * n_groups
+        upper = [-(-n // n_groups)] * n_groups
+    else:
+        lower = [int(x) for x in rng.integers(0, n // n_groups + 1, n_groups)]
+        upper = [lo + int(x) for lo, x in zip(lower, rng.integers(0, 4, n_groups), strict=True)]
+        upper[-1] = max(upper[-1], n - sum(upper[:-1]))
+    instance = _random_instance(rng, n, lower, upper, integer=bool(case % 3 == 0))
+    result = solve_mdgp(instance, time_limit=10.0, seed=case, max_iterations=300)
+    assert result.objective == pytest.approx(_brute_force(instance), rel=1e-9)
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> MdgpInstance:
+    n = draw(st.integers(1, 14))
+    n_groups = draw(st.integers(1, 5))
+    lower = draw(st.lists(st.integers(0, 4), min_size=n_groups, max_size=n_groups))
+    extra = draw(st.lists(st.integers(0, 4), min_size=n_groups, max_size=n_groups))
+    upper = [lo + x for lo, x in zip(lower, extra, strict=True)]
+    if sum(lower) > n:
+        lower = [0] * n_groups
+    upper[-1] = max(upper[-1], n - sum(upper[:-1]), lower[-1])
+    seed = draw(st.integers(0, 2**32 - 1))
+    return _random_instance(np.random.default_rng(seed), n, lower, upper,
+                            integer=draw(st.booleans()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(instance=instances(), seed=st.integers(0, 2**63))
+def test_every_solution_partitions_the_elements_within_the_size_bounds(instance: MdgpInstance,
+                                                                      seed: int) -> None:
+    result = solve_mdgp(instance, time_limit=10.0, seed=seed, max_iterations=20)
+    assert len(result.groups) == instance.lower.size
+    assert sorted(itertools.chain.from_iterable(result.groups)) == list(range(instance.n))
+    for members, lo, up in zip(result.groups, instance.lower, instance.upper, strict=True):
+        assert lo <= len(members) <= up
+    assert result.objective == pytest.approx(objective(instance.d, result.groups), abs=1e-9)
+
+
+def test_reported_objective_is_the_sum_over_pairs_in_each_group() -> None:
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+    result = solve_mdgp(instance, time_limit=10.0, seed=3, max_iterations=200)
+    by_hand = sum(instance.d[i, j] for members in result.groups
+                  for i, j in itertools.combinations(members, 2))
+    assert result.objective == pytest.approx(by_hand, rel=1e-12)
+
+
+# --- determinism and the clock ----------------------------------------------------------------
+
+def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+    params = MdgpParams(alpha=20)  # several restarts within the budget
+    first = solve_mdgp(instance, time_limit=60.0, seed=7, max_iterations=400, params=params)
+    second = solve_mdgp(instance, time_limit=60.0, seed=7, max_iterations=400, params=params)
+    other_seed = solve_mdgp(instance, time_limit=60.0, seed=8, max_iterations=400, params=params)
+    assert first.iterations == second.iterations == 400
+    assert first.groups == second.groups
+    assert first.objective == second.objective
+    assert other_seed.groups != first.groups
+
+
+def test_chunk_boundaries_do_not_change_the_search() -> None:
+    """The driver cuts the search into chunks by the clock; the result must not depend on it."""
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+    lower, upper, d = instance.lower, instance.upper, instance.d
+
+    def run(chunks: list[int]) -> np.ndarray:
+        rng = np.array([12345], dtype=np.uint64)
+        assign, size = k.random_assignment(rng, instance.n, lower, upper)
+        w = k.compute_gains(d, assign, lower.size)
+        k.local_search(d, assign, size, w, lower, upper)
+        values = np.full(k.N_VALUES, k.objective_of(w, assign))
+        counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
+        ms_best, best = assign.copy(), assign.copy()
+        for chunk in chunks:
+            k.iterated_maxima_search(d, lower, upper, assign, size, w, ms_best, best, values,
+                                     counters, rng, chunk, 15, 3, 7)
+        return best
+
+    assert np.array_equal(run([120]), run([1] * 30 + [7] * 10 + [20]))
+
+
+def test_solver_returns_by_the_time_limit() -> None:
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+    reports: list[tuple[float, str]] = []
+    started = time.perf_counter()
+    result = solve_mdgp(instance, time_limit=0.6, seed=1,
+                        progress=lambda f, msg: reports.append((f, msg)))
+    took = time.perf_counter() - started
+    assert took < 0.6 + 0.25
+    assert result.elapsed_s <= took
+    assert result.iterations > 0
+    assert 2 <= len(reports) <= 0.6 * 4 + 2  # a few per second, never a flood
+    assert [f for f, _ in reports] == sorted(f for f, _ in reports)
+    assert reports[-1][0] == 1.0
