@@ -40,9 +40,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--people", type=int, default=240)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--topics", type=int, default=24,
+                        help="size of the needs/offers vocabulary (fewer: random seating matches more)")
     args = parser.parse_args()
 
-    problem = season_problem(people=args.people, rounds=args.rounds, seed=args.seed)
+    problem = season_problem(people=args.people, rounds=args.rounds, topics=args.topics, seed=args.seed)
     load = os.getloadavg()[0]
     started = time.perf_counter()
     result = plan(problem, time_limit=args.time_limit, seed=args.seed)
@@ -64,7 +66,7 @@ def main() -> int:
          f"{stats['need_offer_matches']} vs {baseline:.0f} random = {ratio:.2f}x"),
         (f"within {args.time_limit:g} s", wall <= args.time_limit + 1.0, f"{wall:.1f} s wall"),
     ]
-    print(f"season: {args.people} members, {args.rounds} rounds, seed {args.seed}, "
+    print(f"season: {args.people} members, {args.rounds} rounds, {args.topics} topics, seed {args.seed}, "
           f"load average at start {load:.2f}, {os.cpu_count()} CPUs")
     print(f"solver: {stats['iterations']} iterations, objective {stats['objective']:.1f}, "
           f"continue {stats['continue_satisfied']}/{stats['continue_total']}, "

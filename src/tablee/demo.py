@@ -251,6 +251,12 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
                                 queued_at=starts_at, confirmed_at=starts_at, present=True,
                                 checked_in_at=starts_at, walk_in=True)
 
+    # Published table plans, oldest first so each one learns from the breakfasts before it.
+    from tablee.tables.demo import plan_demo
+
+    for gathering in Gathering.objects.filter(association=association).order_by("starts_at"):
+        plan_demo(gathering)
+
     site = os.environ.get("TABLEE_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
     count = Membership.objects.filter(association=association).count()
     out.write(

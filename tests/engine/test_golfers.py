@@ -9,7 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tablee.engine import _golfers_kernels as kernels
-from tablee.engine.golfers import count_repeats, repeats_lower_bound, solve_golfers
+from tablee.engine.golfers import (
+    count_repeats,
+    repeats_lower_bound,
+    solve_golfers,
+    transversal_rounds,
+)
 
 
 def brute_force_repeats(rounds):
@@ -84,6 +89,23 @@ def test_it_finds_a_schedule_without_repeats(groups, size, n_rounds):
     assert result.elapsed_s < 8
 
 
+@pytest.mark.parametrize(
+    ("groups", "size", "n_rounds"), [(7, 6, 7), (8, 4, 9), (4, 4, 5), (9, 3, 10)]
+)
+def test_finite_field_designs_have_no_repeats(groups, size, n_rounds):
+    design = transversal_rounds(groups=groups, size=size, rounds=n_rounds)
+
+    assert len(design) == n_rounds
+    assert_is_schedule(design.tolist(), groups=groups, size=size, n_rounds=n_rounds)
+    assert brute_force_repeats(design.tolist()) == 0
+
+
+def test_no_design_without_a_prime_power_number_of_groups():
+    assert transversal_rounds(groups=6, size=6, rounds=3) is None
+    assert transversal_rounds(groups=10, size=6, rounds=7) is None
+    assert transversal_rounds(groups=5, size=6, rounds=3) is None
+
+
 def test_the_first_round_is_the_canonical_one():
     result = solve_golfers(groups=3, size=3, rounds=3, time_limit=2, seed=4)
 
@@ -91,12 +113,14 @@ def test_the_first_round_is_the_canonical_one():
 
 
 def test_it_is_deterministic_for_a_seed_and_an_iteration_budget():
-    # 8-4-9 is not solved in 3000 iterations, so the whole budget is used.
+    # 10-6-7 (no finite-field design for 10) is not solved in 2000 iterations: the budget ends it.
     runs = [
-        solve_golfers(groups=8, size=4, rounds=9, time_limit=60, seed=7, max_iterations=3000)
+        solve_golfers(groups=10, size=6, rounds=7, time_limit=60, seed=7, max_iterations=2000)
         for _ in range(2)
     ]
-    other_seed = solve_golfers(groups=8, size=4, rounds=9, time_limit=60, seed=8, max_iterations=3000)
+    other_seed = solve_golfers(
+        groups=10, size=6, rounds=7, time_limit=60, seed=8, max_iterations=2000
+    )
 
     assert runs[0].rounds == runs[1].rounds
     assert runs[0].repeats == runs[1].repeats > 0
@@ -172,6 +196,9 @@ def test_swaps_keep_the_incremental_indexes_exact():
     assert (meet == fresh_meet).all() and (grp == fresh_grp).all()
     assert (index == fresh_index).all() and (out == fresh_out).all()
     pairs = Counter(
-        tuple(sorted(pair)) for round_ in members.tolist() for group in round_ for pair in combinations(group, 2)
+        tuple(sorted(pair))
+        for round_ in members.tolist()
+        for group in round_
+        for pair in combinations(group, 2)
     )
     assert all(meet[p, q] == times for (p, q), times in pairs.items())

@@ -111,11 +111,11 @@ def test_solver_reaches_the_published_best_known_value(name: str, best_known: fl
     assert result.objective >= best_known * (1 - 1e-6)
 
 
-@pytest.mark.parametrize("case", range(12))
+@pytest.mark.parametrize("case", range(16))
 def test_solver_finds_the_brute_force_optimum_of_tiny_instances(case: int) -> None:
     rng = np.random.default_rng(case)
-    n = int(rng.integers(4, 10))
-    n_groups = int(rng.integers(2, 4))
+    n = int(rng.integers(8, 10))
+    n_groups = 3
     if case % 2:  # equal sizes, as at a breakfast of full tables
         lower = [n // n_groups] * n_groups
         upper = [-(-n // n_groups)] * n_groups
@@ -184,15 +184,18 @@ def test_chunk_boundaries_do_not_change_the_search() -> None:
 
     def run(chunks: list[int]) -> np.ndarray:
         rng = np.array([12345], dtype=np.uint64)
-        assign, size = k.random_assignment(rng, instance.n, lower, upper)
+        assign, _ = k.random_assignment(rng, instance.n, lower, upper)
+        members, size, pos = k.build_members(assign, lower.size, instance.n)
         w = k.compute_gains(d, assign, lower.size)
-        k.local_search(d, assign, size, w, lower, upper)
+        bound = np.empty((lower.size, lower.size))
+        k.local_search(d, assign, size, members, pos, w, lower, upper, bound, 0.0)
         values = np.full(k.N_VALUES, k.objective_of(w, assign))
         counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
-        ms_best, best = assign.copy(), assign.copy()
+        best = assign.copy()
         for chunk in chunks:
-            k.iterated_maxima_search(d, lower, upper, assign, size, w, ms_best, best, values,
-                                     counters, rng, chunk, 15, 3, 7)
+            k.iterated_maxima_search(d, 0.0, lower, upper, assign, size, members, pos, w, bound,
+                                     best, values, counters, rng, chunk, 15, 3, 7)
+        assert counters[k.C_ROUNDS] >= 3  # the chunks cut through restarts too
         return best
 
     assert np.array_equal(run([120]), run([1] * 30 + [7] * 10 + [20]))

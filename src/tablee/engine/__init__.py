@@ -37,19 +37,22 @@ def plan(
     max_iterations: int | None = None,
 ) -> dict[str, Any]:
     """Seat every round of `problem` (a PROBLEM.json dict). Raises ProblemError on invalid input."""
+    started = time.perf_counter()
     import numpy as np
 
     from tablee.engine.model import ProblemError, evaluate, parse_problem, score_matrices
     from tablee.engine.season import solve_season
     from tablee.engine.why import table_score, table_why
 
-    started = time.perf_counter()
     parsed = parse_problem(problem)
     lang = lang or parsed.lang
     if lang not in ("fr", "en"):
         raise ProblemError(f"lang: expected \"fr\" or \"en\", got {lang!r}")
     scores = score_matrices(parsed)
-    result = solve_season(parsed, scores, time_limit=time_limit, seed=seed, progress=progress,
+    # Keep a little of the budget for the why texts and the statistics.
+    reserve = min(1.0, max(0.2, 0.05 * time_limit))
+    budget = max(0.05, time_limit - (time.perf_counter() - started) - reserve)
+    result = solve_season(parsed, scores, time_limit=budget, seed=seed, progress=progress,
                           max_iterations=max_iterations)
     met = scores.history_count.copy()
     plan_met = np.zeros_like(met)

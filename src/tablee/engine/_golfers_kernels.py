@@ -72,8 +72,9 @@ def rebuild(members: np.ndarray, grp: np.ndarray, meet: np.ndarray) -> int:
 
 
 @njit(cache=True)
-def greedy_init(members: np.ndarray, rng: np.ndarray) -> None:
-    """Fill rounds 1..W-1 greedily, round after round (after Triska & Musliu).
+def greedy_init(members: np.ndarray, first: int, rng: np.ndarray) -> None:
+    """Fill rounds first..W-1 greedily, round after round (after Triska & Musliu),
+    given rounds 0..first-1.
 
     Players are placed two at a time: among unplaced pairs, take the one that
     creates the fewest repeated meetings with the group being filled, then the one
@@ -86,15 +87,16 @@ def greedy_init(members: np.ndarray, rng: np.ndarray) -> None:
     met = np.zeros((n, words), dtype=np.uint64)  # met[p] = bitset of players p has met
     for p in range(n):
         met[p, p // 64] |= np.uint64(1) << np.uint64(p % 64)  # a player "has met" itself
-    for g in range(G):
-        for i in range(S):
-            p = members[0, g, i]
-            for j in range(S):
-                q = members[0, g, j]
-                met[p, q // 64] |= np.uint64(1) << np.uint64(q % 64)
+    for w in range(first):
+        for g in range(G):
+            for i in range(S):
+                p = members[w, g, i]
+                for j in range(S):
+                    q = members[w, g, j]
+                    met[p, q // 64] |= np.uint64(1) << np.uint64(q % 64)
     placed = np.zeros(n, dtype=np.bool_)
     group = np.empty(S, dtype=np.int64)
-    for w in range(1, W):
+    for w in range(first, W):
         placed[:] = False
         for g in range(G):
             k = 0
@@ -163,24 +165,6 @@ def greedy_init(members: np.ndarray, rng: np.ndarray) -> None:
                 for j in range(S):
                     q = members[w, g, j]
                     met[p, q // 64] |= np.uint64(1) << np.uint64(q % 64)
-    # Unused padding bits of the last word count as "met" so they never add freedom.
-    # (They are set above only for real players; the constant offset is the same for
-    # every candidate, so it does not change any comparison.)
-
-
-@njit(cache=True)
-def random_init(members: np.ndarray, rng: np.ndarray) -> None:
-    """Fill rounds 1..W-1 with random partitions."""
-    W, G, S = members.shape
-    n = G * S
-    perm = np.arange(n)
-    for w in range(1, W):
-        for i in range(n - 1, 0, -1):
-            j = _randint(rng, i + 1)
-            perm[i], perm[j] = perm[j], perm[i]
-        for g in range(G):
-            for s in range(S):
-                members[w, g, s] = perm[g * S + s]
 
 
 @njit(cache=True)
@@ -369,7 +353,7 @@ def search(
             stable += 1
             if stable > max_stable:
                 members[:, :, :] = best_members
-                for k in range(kick):
+                for _ in range(kick):
                     w = 1 + _randint(rng, W - 1)
                     ga = _randint(rng, G)
                     gb = _randint(rng, G - 1)

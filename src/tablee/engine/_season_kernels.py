@@ -325,7 +325,8 @@ def construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, past,
 @njit(cache=True)
 def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isatt, movable, ntab,
            C, W, base, once, past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
-           acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min, tenure_span):
+           acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min, tenure_span,
+           restore):
     """Tabu search over moves and swaps, one round per iteration in turn; when the best has not
     improved for `stall_limit` iterations, a burst of random swaps (iterated tabu search)."""
     R = tab.shape[0]
@@ -442,6 +443,10 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
                 best_tab[:, :] = tab
         counters[K_ITER] = it + 1
         if it - max(counters[K_IMPROVED_AT], counters[K_LAST_PERTURB]) > stall_limit:
+            if restore and values[V_CUR] < values[V_BEST] - EPS:
+                rebuild(best_tab, tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
+                        repeat, compat, LC, LCT, crit, tviol, attr, acnt)
+                values[V_CUR] = values[V_BEST]
             _perturb(values, strength, tab, mem, size, pos, att, na, isatt, movable, C, W, base,
                      once, past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
                      acnt, rng, buf)
@@ -479,3 +484,24 @@ def _perturb(values, strength, tab, mem, size, pos, att, na, isatt, movable, C, 
         _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
               compat, LC, LCT, crit, tviol, attr, acnt)
         values[V_CUR] += d
+
+
+@njit(cache=True)
+def rebuild(source, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat, compat,
+            LC, LCT, crit, tviol, attr, acnt):
+    """Reset the whole state to the seating `source` (rounds x people, -1 when absent)."""
+    tab[:, :] = -1
+    size[:, :] = 0
+    pos[:, :] = -1
+    C[:, :] = 0
+    W[:, :, :] = 0.0
+    LC[:, :] = 0
+    LCT[:, :, :] = 0
+    crit[:, :] = 0
+    tviol[:, :] = 0
+    acnt[:, :, :] = 0
+    for r in range(tab.shape[0]):
+        for a in range(na[r]):
+            i = att[r, a]
+            _add(r, i, source[r, i], tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
+                 repeat, compat, LC, LCT, crit, tviol, attr, acnt)

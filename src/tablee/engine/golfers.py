@@ -23,10 +23,14 @@ class GolfersResult:
     elapsed_s: float
 
 
-# Tuning, measured on 5-3-7, 6-6-3, 8-4-9, 8-4-10, 7-6-7 and 10-6-7 (see the doc).
-TENURE_MIN = 4
-TENURE_SPAN = 40
-KICK = 4
+# Tabu tenure in [TENURE_MIN, TENURE_MIN + TENURE_SPAN); after MAX_STABLE iterations without a
+# new best, back to the best schedule plus KICK random swaps. Tuned on 8-4-9 without the design.
+TENURE_MIN = 2
+TENURE_SPAN = 10
+KICK = 20
+MAX_STABLE = 5000
+# The bench turns the finite-field designs off to measure the local search alone.
+USE_DESIGNS = True
 PROGRESS_EVERY_S = 0.25
 CHUNK_TARGET_S = 0.05
 
@@ -34,7 +38,10 @@ CHUNK_TARGET_S = 0.05
 def count_repeats(rounds: Sequence[Sequence[Sequence[int]]]) -> int:
     """Σ over pairs of players of max(0, times they shared a group − 1)."""
     met = Counter(
-        (min(p, q), max(p, q)) for groups in rounds for group in groups for p, q in combinations(group, 2)
+        (min(p, q), max(p, q))
+        for groups in rounds
+        for group in groups
+        for p, q in combinations(group, 2)
     )
     return sum(times - 1 for times in met.values())
 
@@ -68,7 +75,13 @@ def solve_golfers(
     best schedule found. Deterministic for a seed whenever the iteration budget,
     not the clock, ends the search.
     """
-    _validate(groups=groups, size=size, rounds=rounds, time_limit=time_limit, max_iterations=max_iterations)
+    _validate(
+        groups=groups,
+        size=size,
+        rounds=rounds,
+        time_limit=time_limit,
+        max_iterations=max_iterations,
+    )
     start = time.perf_counter()
     deadline = start + time_limit
     n = groups * size
@@ -77,8 +90,13 @@ def solve_golfers(
     members = np.empty((rounds, groups, size), dtype=np.int64)
     members[0] = np.arange(n).reshape(groups, size)
     rng = np.array([_seed_state(seed)], dtype=np.uint64)
-    if rounds > 1:
-        kernels.greedy_init(members, rng)
+    designed = transversal_rounds(groups=groups, size=size, rounds=rounds) if USE_DESIGNS else None
+    first = 1
+    if designed is not None:
+        first = len(designed)
+        members[:first] = designed
+    if first < rounds:
+        kernels.greedy_init(members, first, rng)
     grp = np.empty((rounds, n), dtype=np.int64)
     meet = np.zeros((n, n), dtype=np.int64)
     cost = kernels.rebuild(members, grp, meet)
@@ -89,7 +107,6 @@ def solve_golfers(
         stats[kernels.COST] = cost
         stats[kernels.BEST] = cost
         tabu = np.zeros((rounds, n, n), dtype=np.int64)
-        max_stable = _max_stable(n=n, rounds=rounds)
         budget = max_iterations if max_iterations is not None else np.iinfo(np.int64).max
         chunk = 64
         last_report = start
@@ -101,7 +118,7 @@ def solve_golfers(
             kernels.search(
                 members, grp, meet, tabu, best_members, stats, rng,
                 min(budget, int(stats[kernels.IT]) + chunk), lower,
-                TENURE_MIN, TENURE_SPAN, max_stable, KICK,
+                TENURE_MIN, TENURE_SPAN, MAX_STABLE, KICK,
             )  # fmt: skip
             now = time.perf_counter()
             # Size the next chunk so that the clock is read every CHUNK_TARGET_S or so.
@@ -112,16 +129,116 @@ def solve_golfers(
                 fraction = (now - start) / time_limit
                 if max_iterations is not None:
                     fraction = max(fraction, stats[kernels.IT] / max_iterations)
-                progress(min(fraction, 1.0), f"Répétitions : {stats[kernels.BEST]} (itération {stats[kernels.IT]})")
+                progress(
+                    min(fraction, 1.0),
+                    f"Répétitions : {stats[kernels.BEST]} (itération {stats[kernels.IT]})",
+                )
         cost = int(stats[kernels.BEST])
 
     if progress is not None:
         progress(1.0, f"Répétitions : {cost}")
     schedule = best_members.tolist()
-    return GolfersResult(rounds=schedule, repeats=count_repeats(schedule), elapsed_s=time.perf_counter() - start)
+    return GolfersResult(
+        rounds=schedule, repeats=count_repeats(schedule), elapsed_s=time.perf_counter() - start
+    )
 
 
-def _validate(*, groups: int, size: int, rounds: int, time_limit: float, max_iterations: int | None) -> None:
+def transversal_rounds(*, groups: int, size: int, rounds: int) -> np.ndarray | None:
+    """Rounds without any repeat built from the finite field GF(groups), when
+    `groups` is a prime power and size ≤ groups (a transversal design).
+
+    Player g·size + j is "(g, j)": column j, value g. In round t (a field element)
+    group g holds (g + j·t, j) for each column j. Two players of different columns
+    j ≠ k share a group only in the round t = (x − y)/(j − k), so at most once; two
+    players of one column never do. That gives `groups` rounds, round 0 being the
+    canonical one; when size divides groups, one more round splits each column into
+    groups of `size`. Returns None when no such design applies.
+    """
+    field = _galois_field(groups)
+    if field is None or size > groups:
+        return None
+    add, mul = field
+    n_rounds = groups + (1 if groups % size == 0 else 0)
+    n_rounds = min(n_rounds, rounds)
+    design = np.empty((n_rounds, groups, size), dtype=np.int64)
+    for t in range(min(groups, n_rounds)):
+        for g in range(groups):
+            for j in range(size):
+                design[t, g, j] = add[g, mul[j, t]] * size + j
+    if n_rounds > groups:
+        column = np.array([[x * size + j for x in range(groups)] for j in range(size)])
+        design[groups] = column.reshape(groups, size)
+    return design
+
+
+def _galois_field(q: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Addition and multiplication tables of GF(q), or None if q is not a prime power.
+
+    Elements are the integers 0..q−1 read as polynomials over GF(p) in base p.
+    """
+    p = next((d for d in range(2, q + 1) if q % d == 0), None)
+    if p is None:
+        return None
+    k, rest = 0, q
+    while rest % p == 0:
+        rest //= p
+        k += 1
+    if rest != 1:
+        return None
+
+    def digits(x: int) -> list[int]:
+        return [(x // p**i) % p for i in range(k)]
+
+    def number(ds: list[int]) -> int:
+        return sum(d * p**i for i, d in enumerate(ds))
+
+    def reduce(poly: list[int], modulus: list[int]) -> list[int]:
+        poly = poly[:]
+        for i in range(len(poly) - 1, k - 1, -1):
+            c = poly[i] % p
+            if c:
+                for j in range(k + 1):
+                    poly[i - k + j] = (poly[i - k + j] - c * modulus[j]) % p
+        return [c % p for c in poly[:k]]
+
+    def times(a: list[int], b: list[int], modulus: list[int]) -> list[int]:
+        prod = [0] * (2 * k - 1)
+        for i, x in enumerate(a):
+            for j, y in enumerate(b):
+                prod[i + j] += x * y
+        return reduce(prod + [0], modulus) if k > 1 else [prod[0] % p]
+
+    modulus = [0] * k + [1]
+    if k > 1:
+        # The monic polynomial of degree k whose powers of x reach every non-zero element.
+        for low in range(p**k):
+            candidate = digits(low) + [1]
+            seen, x = set(), [0, 1] + [0] * (k - 2)
+            power = [1] + [0] * (k - 1)
+            for _ in range(q - 1):
+                power = times(power, x, candidate)
+                seen.add(number(power))
+            if len(seen) == q - 1 and 0 not in seen:
+                modulus = candidate
+                break
+    add = np.array(
+        [
+            [
+                number([(a + b) % p for a, b in zip(digits(x), digits(y), strict=True)])
+                for y in range(q)
+            ]
+            for x in range(q)
+        ]
+    )
+    mul = np.array(
+        [[number(times(digits(x), digits(y), modulus)) for y in range(q)] for x in range(q)]
+    )
+    return add, mul
+
+
+def _validate(
+    *, groups: int, size: int, rounds: int, time_limit: float, max_iterations: int | None
+) -> None:
     if groups < 1:
         raise ValueError(f"groups must be at least 1 (got {groups})")
     if size < 2:
@@ -140,7 +257,3 @@ def _seed_state(seed: int) -> int:
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
     return (z ^ (z >> 31)) or 1
-
-
-def _max_stable(*, n: int, rounds: int) -> int:
-    return 2000

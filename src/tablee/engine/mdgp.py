@@ -154,12 +154,16 @@ def solve_mdgp(
     strong = params.strong if params.strong is not None else max(2, n // 8)
 
     rng = np.array([_seed_state(seed)], dtype=np.uint64)
-    assign, size = k.random_assignment(rng, n, lower, upper)
+    # Bound of d used to skip hopeless swaps (see _mdgp_kernels.local_search).
+    dmin = float(d[~np.eye(n, dtype=bool)].min()) if n > 1 else 0.0
+    assign, _ = k.random_assignment(rng, n, lower, upper)
+    members, size, pos = k.build_members(assign, n_groups, int(min(upper.max(), n)))
     w = k.compute_gains(d, assign, n_groups)
-    k.local_search(d, assign, size, w, lower, upper)
+    bound = np.empty((n_groups, n_groups))
+    k.local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin)
     values = np.full(k.N_VALUES, k.objective_of(w, assign))
     counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
-    ms_best, best = assign.copy(), assign.copy()
+    best = assign.copy()
 
     deadline = started + time_limit
     chunk, last_report = 1, -1.0
@@ -172,8 +176,9 @@ def solve_mdgp(
             progress(min(1.0, (now - started) / time_limit), f"{values[k.V_BEST]:.2f}")
         todo = chunk if max_iterations is None else min(chunk, max_iterations - counters[k.C_ITER])
         t0 = time.perf_counter()
-        k.iterated_maxima_search(d, lower, upper, assign, size, w, ms_best, best, values, counters,
-                                 rng, todo, params.alpha, params.weak, strong)
+        k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
+                                 best, values, counters, rng, todo, params.alpha, params.weak,
+                                 strong)
         spent = time.perf_counter() - t0
         # Aim at chunks of ~20 ms, never past the deadline.
         per_iteration = max(spent / todo, 1e-7)

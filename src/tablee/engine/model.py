@@ -325,22 +325,37 @@ class Scores:
     attribute_weights: np.ndarray  # A
 
 
+def _incidence(*families: list[frozenset[str]]) -> list[np.ndarray]:
+    """People x words 0/1 matrices over one shared vocabulary (so needs and offers line up)."""
+    vocabulary = sorted({word for family in families for words in family for word in words})
+    column = {word: k for k, word in enumerate(vocabulary)}
+    out = []
+    for family in families:
+        m = np.zeros((len(family), len(vocabulary)), dtype=np.int64)
+        for i, words in enumerate(family):
+            m[i, [column[w] for w in words]] = 1
+        out.append(m)
+    return out
+
+
 def score_matrices(problem: Problem) -> Scores:
     w = problem.weights
     n = problem.n
     people = problem.people
-    matches = np.zeros((n, n), dtype=np.int64)
-    interests = np.zeros((n, n), dtype=np.int64)
-    same_sector = np.zeros((n, n), dtype=bool)
-    compat = np.ones((n, n), dtype=bool)
-    for i, a in enumerate(people):
-        for j, b in enumerate(people):
-            if i == j:
-                continue
-            matches[i, j] = len(a.needs & b.offers)
-            interests[i, j] = len(a.interests & b.interests)
-            same_sector[i, j] = bool(a.sector) and a.sector.casefold() == b.sector.casefold()
-            compat[i, j] = compatible(a, b)
+    needs, offers = _incidence([p.needs for p in people], [p.offers for p in people])
+    (interest_sets,) = _incidence([p.interests for p in people])
+    (spoken,) = _incidence([p.languages for p in people])
+    matches = needs @ offers.T  # needs of i offered by j
+    interests = interest_sets @ interest_sets.T
+    sectors = [p.sector.casefold() for p in people]
+    known = {x: k for k, x in enumerate(sorted(set(sectors) - {""}))}
+    codes = np.array([known[x] if x else -1 - k for k, x in enumerate(sectors)], dtype=np.int64)
+    same_sector = codes[:, None] == codes[None, :]
+    silent = spoken.sum(axis=1) == 0  # no language given: talks with anyone
+    compat = ((spoken @ spoken.T) > 0) | silent[:, None] | silent[None, :]
+    np.fill_diagonal(matches, 0)
+    np.fill_diagonal(interests, 0)
+    np.fill_diagonal(same_sector, False)
     np.fill_diagonal(compat, False)
     base = (w.complementarity * (matches + matches.T) + w.interest * interests
             + w.same_sector * same_sector)

@@ -34,6 +34,15 @@ class SeasonResult:
     elapsed_s: float
 
 
+@dataclass(frozen=True)
+class SearchParams:
+    stall_visits: int = 150  # visits of each round without a new best before a perturbation
+    perturb_divisor: int = 20  # a perturbation makes (people per round / this) random swaps
+    tenure_min: int = 7  # a person moved stays put for this many visits of the round...
+    tenure_span: int = 8  # ...plus a random 0..span
+    restore_best: bool = True  # perturb the best plan, not the current one
+
+
 def _seed(seed: int) -> np.ndarray:
     x = (int(seed) * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % (1 << 64)
     return np.array([x or 1], dtype=np.uint64)
@@ -48,10 +57,11 @@ def solve_season(
     progress: Progress | None = None,
     max_iterations: int | None = None,
     idle_limit: int | None = None,
+    params: SearchParams | None = None,
 ) -> SeasonResult:
+    started = time.perf_counter()
     from tablee.engine import _season_kernels as k  # numba: imported only when solving
 
-    started = time.perf_counter()
     R, n = problem.rounds, problem.n
     tmax = max(problem.tables)
     smin, smax = problem.size_min, problem.size_max
@@ -105,9 +115,11 @@ def solve_season(
     best_tab = tab.copy()
 
     mean_size = max(1, int(na.mean()))
-    stall_limit = R * 150
-    strength = max(2, mean_size // 20)
-    tenure_min, tenure_span = R * 7, R * 8
+    params = params or SearchParams()
+    # Iterations visit the rounds in turn: per-round counts are scaled by R.
+    stall_limit = R * params.stall_visits
+    strength = max(2, mean_size // params.perturb_divisor)
+    tenure_min, tenure_span = R * params.tenure_min, R * params.tenure_span
     idle = idle_limit if idle_limit is not None else max(20_000, 12 * stall_limit)
     chunk, last_report = R, started
     while True:
@@ -127,7 +139,7 @@ def solve_season(
         k.search(steps, counters, values, best_tab, tab, mem, size, pos, att, na, isatt, movable,
                  ntab, C, W, base, once, past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw,
                  alo, ahi, acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min,
-                 tenure_span)
+                 tenure_span, params.restore_best)
         spent = time.perf_counter() - t0
         # Aim at ~50 ms per chunk: frequent time checks, negligible overhead.
         chunk = max(1, min(chunk * 2, int(steps * 0.05 / max(spent, 1e-6)) or 1))

@@ -8,7 +8,8 @@ from typing import Any
 TOPICS = [
     "financement", "mentorat", "recrutement", "exportation", "marketing", "juridique",
     "comptabilité", "numérique", "subventions", "ventes", "relève", "innovation", "immobilier",
-    "logistique", "communication", "gouvernance",
+    "logistique", "communication", "gouvernance", "ressources humaines", "design", "intelligence artificielle",
+    "développement durable", "philanthropie", "assurances", "fiscalité", "partenariats",
 ]
 INTERESTS = [
     "vélo", "ski de fond", "plein air", "lecture", "cuisine", "musique", "théâtre", "hockey",
@@ -33,6 +34,7 @@ def season_problem(
     avoid_pairs: int = 20,
     continue_pairs: int = 10,
     newcomers: float = 0.1,
+    topics: int = len(TOPICS),
     seed: int = 0,
 ) -> dict[str, Any]:
     """A PROBLEM.json dict: members with offers, needs, interests, sector and languages (mostly
@@ -46,8 +48,8 @@ def season_problem(
         members.append({
             "id": pid,
             "name": f"{FIRST[k % len(FIRST)]} {LAST[(k * 7) % len(LAST)]}",
-            "offers": rnd.sample(TOPICS, rnd.randint(1, 2)),
-            "needs": rnd.sample(TOPICS, rnd.randint(1, 2)),
+            "offers": rnd.sample(TOPICS[:topics], rnd.randint(1, 2)),
+            "needs": rnd.sample(TOPICS[:topics], rnd.randint(1, 2)),
             "interests": rnd.sample(INTERESTS, rnd.randint(1, 3)),
             "sector": rnd.choice(SECTORS),
             "languages": languages,

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime, model_validator
@@ -53,9 +54,11 @@ class SeriesIn(Schema):
     rsvp_deadline_hours: int = Field(24, ge=0, le=24 * 60)
 
     @model_validator(mode="after")
-    def _week_of_month(self):
+    def _check(self):
         if self.frequency == "monthly_nth_weekday" and self.week_of_month == 0:
             raise ValueError("week_of_month must be 1..4 or -1")
+        if self.start_time.tzinfo is not None:
+            raise ValueError("start_time is a local time of day, without an offset (e.g. 07:30)")
         return self
 
 
@@ -162,7 +165,7 @@ def _rsvp_out(rsvp: Rsvp | None) -> RsvpOut:
 def _member_of(gathering: Gathering, email: str):
     user = selectors.member_by_email(association=gathering.association, email=email)
     if user is None:
-        raise HttpError(404, "No member of this association has this email.")
+        raise HttpError(404, _("Aucun membre de cette association n'a ce courriel."))
     return user
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
@@ -25,11 +25,7 @@ def gathering_uid(gathering: Gathering) -> str:
 
 
 def gathering_url(gathering: Gathering) -> str:
-    try:
-        path = reverse("gatherings:detail", args=[gathering.pk])
-    except NoReverseMatch:
-        path = "/"
-    return f"{settings.SITE_URL}{path}"
+    return settings.SITE_URL + reverse("gatherings:detail", args=[gathering.pk])
 
 
 def gathering_sequence(gathering: Gathering) -> int:

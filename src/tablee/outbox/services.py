@@ -83,13 +83,14 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
             return "skipped"
         email.status = Email.Status.SENDING
         email.attempts += 1
-        email.next_attempt_at = now + LEASE
+        # The lease runs from the real clock: a sweep's ``now`` may be minutes old by this row.
+        email.next_attempt_at = max(now, timezone.now()) + LEASE
         email.save(update_fields=["status", "attempts", "next_attempt_at"])
 
     try:
         _build_message(email).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 — any failure is recorded on the row and retried
-        return _record_failure(email, exc, now=timezone.now())
+        return _record_failure(email, exc, now=now)
 
     Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(
         status=Email.Status.SENT, sent_at=timezone.now()
@@ -110,7 +111,7 @@ def email_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(email_send(email_id=pk) == "sent" for pk in due)
+    return sum(email_send(email_id=pk, now=now) == "sent" for pk in due)
 
 
 def backoff(attempts: int) -> timedelta:

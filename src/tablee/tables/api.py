@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.utils import translation
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tablee.gatherings.selectors import member_by_email
@@ -175,7 +175,7 @@ def plan_request(request, gathering_id: int, payload: PlanIn | None = None):
     gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
     plan = _run(services.plan_request, gathering=gathering, requested_by=request.auth,
                 time_limit_s=payload.time_limit_s if payload else None)
-    return 202, plan_out(plan, _language(request))
+    return Status(202, plan_out(plan, _language(request)))
 
 
 @router.get("/gatherings/{gathering_id}/plan", response={200: PlanOut, 404: Error})
@@ -220,7 +220,7 @@ def plan_reoptimize(request, gathering_id: int, payload: PlanIn | None = None):
     gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
     plan = _run(services.plan_reoptimize, plan=_plan_or_404(gathering),
                 time_limit_s=payload.time_limit_s if payload else None)
-    return 202, plan_out(plan, _language(request))
+    return Status(202, plan_out(plan, _language(request)))
 
 
 @router.post("/gatherings/{gathering_id}/plan/repair", response={200: RepairOut, 404: Error, 409: Error})
@@ -258,10 +258,10 @@ def wish_create(request, payload: WishIn):
     if target is None:
         raise HttpError(404, "No member of this association has this email.")
     wish = _run(services.wish_create, author=request.auth, association=association, kind=payload.kind, target=target)
-    return 201, _wish_out(wish)
+    return Status(201, _wish_out(wish))
 
 
 @router.delete("/wishes/{wish_id}", response={204: None, 404: Error})
 def wish_delete(request, wish_id: int):
     services.wish_delete(author=request.auth, wish_id=wish_id)
-    return 204, None
+    return Status(204, None)

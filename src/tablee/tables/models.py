@@ -58,6 +58,9 @@ class PlanTable(models.Model):
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_table_number_per_plan")]
 
+    def __str__(self) -> str:
+        return f"table {self.number} of plan #{self.plan_id}"
+
     def why(self, language: str) -> list[str]:
         return self.why_en if (language or "").startswith("en") else self.why_fr
 
@@ -74,6 +77,9 @@ class Seat(models.Model):
     class Meta:
         ordering = ["table__number", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["plan", "user"], name="one_seat_per_person")]
+
+    def __str__(self) -> str:
+        return f"seat of user #{self.user_id} in plan #{self.plan_id}"
 
 
 class Wish(models.Model):

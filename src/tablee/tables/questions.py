@@ -38,11 +38,9 @@ def starters(*, gathering_id: int, user_id: int, language: str, topics: list[str
     for depth in DEPTHS:
         pool = [q for q in bank() if q["depth"] == depth]
         best = max(_relevance(q, text) for q in pool)
-        # Relevant questions first, but keep a few others in the draw so a table does not always
-        # get the same three.
+        # When the table shares a topic a question is about, that question it is: the same one
+        # for table-mates is fine, it gives the table a common thread.
         candidates = [q for q in pool if _relevance(q, text) == best] if best else pool
-        if best and len(candidates) < 3:
-            candidates += [q for q in pool if q not in candidates][: 3 - len(candidates)]
         pick = candidates[_stable(gathering_id, user_id, depth) % len(candidates)]
         chosen.append(pick[lang])
     return chosen

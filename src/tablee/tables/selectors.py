@@ -104,7 +104,7 @@ def wish_pairs(*, association: Association | int, people: set[int]) -> dict[str,
     avoid = found[Wish.Kind.AVOID]
     # A continue wish counts when both people asked for it (the circle's mutual wish).
     seen: dict[tuple[int, int], int] = defaultdict(int)
-    for kind, a, b in rows.filter(kind=Wish.Kind.CONTINUE).values_list("kind", "author_id", "target_id"):
+    for a, b in rows.filter(kind=Wish.Kind.CONTINUE).values_list("author_id", "target_id"):
         seen[(min(a, b), max(a, b))] += 1
     continue_ = {pair for pair, count in seen.items() if count >= 2} - avoid
     meet = found[Wish.Kind.MEET] - avoid - continue_
@@ -175,10 +175,10 @@ def _companion_why(me: dict, other: dict, language: str) -> list[str]:
     with translation.override(language):
         helps = sorted(set(map(str.casefold, me["needs"])) & set(map(str.casefold, other["offers"])))
         if helps:
-            out.append(_("Peut t'aider : %(topics)s") % {"topics": ", ".join(helps)})
+            out.append(_("Peut vous aider : %(topics)s") % {"topics": ", ".join(helps)})
         helped = sorted(set(map(str.casefold, me["offers"])) & set(map(str.casefold, other["needs"])))
         if helped:
-            out.append(_("Cherche ce que tu offres : %(topics)s") % {"topics": ", ".join(helped)})
+            out.append(_("Cherche ce que vous offrez : %(topics)s") % {"topics": ", ".join(helped)})
         shared = sorted(set(map(str.casefold, me["interests"])) & set(map(str.casefold, other["interests"])))
         if shared:
             out.append(_("Intérêts communs : %(topics)s") % {"topics": ", ".join(shared)})

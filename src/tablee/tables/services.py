@@ -275,9 +275,20 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
     return plan
 
 
+def _separate_avoid_pairs(problem: dict, tables: list[list[int]], moved: set[int]) -> list[list[int]]:
+    from tablee.tables import rules
+
+    languages = {p["id"]: set(p["languages"]) for p in problem["people"]}
+    avoid = {frozenset(pair) for pair in problem["avoid"]}
+    size = problem["table_size"]
+    return rules.resolve_avoid(tables, size_min=size["min"], size_max=size["max"], languages=languages,
+                               avoid=avoid, already_moved=moved)
+
+
 def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
     """Seat the people present now (no-shows out, walk-ins in), moving as few people as possible."""
-    from tablee import engine
+    # Not `engine.repair`: importing the submodule tablee.engine.repair shadows that function.
+    from tablee.engine.repair import repair_round
 
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(gathering_id=gathering.pk).first()
@@ -302,24 +313,29 @@ def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
             problem["people"] += [selectors.person_input(u) for u in User.objects.filter(pk__in=missing).select_related("profile")]
         pins = _pins(plan)
         numbers = list(plan.tables.values_list("number", flat=True))
+        started = time.perf_counter()
         try:
-            result = engine.repair(problem, tables, absent=sorted(absent), walk_ins=walk_ins, lang="fr")
+            result = repair_round(problem, tables, absent=sorted(absent), walk_ins=walk_ins, lang="fr")
         except ValueError as exc:
             raise PlanError(str(exc)) from None
         new_tables = [t["people"] for t in result["tables"]]
+        new_tables = _separate_avoid_pairs(problem, new_tables, set(result["moved"]) | set(walk_ins))
         # Tables keep their number at the door (cards are printed); a new table takes the next one.
         fresh = iter(range(max(numbers) + 1, max(numbers) + 1 + len(new_tables)))
         new_numbers = [numbers[t["index_before"]] if t["index_before"] is not None else next(fresh)
                        for t in result["tables"]]
-        moved_ids = set(result["moved"])
-        english = explain(problem, new_tables, lang="en")
-        _store(plan, new_tables, why_fr=[t["why"] for t in result["tables"]], why_en=[w for w, _s in english],
-               scores=[t["score"] for t in result["tables"]], pinned=set(pins),
+        elapsed = time.perf_counter() - started
+        previous = {uid: numbers[k] for k, t in enumerate(tables) for uid in t}
+        moved_ids = {uid for k, t in enumerate(new_tables) for uid in t
+                     if uid in previous and previous[uid] != new_numbers[k]}
+        french, english = explain(problem, new_tables, lang="fr"), explain(problem, new_tables, lang="en")
+        _store(plan, new_tables, why_fr=[w for w, _s in french], why_en=[w for w, _s in english],
+               scores=[s for _w, s in french], pinned=set(pins),
                moved=moved_ids | set(walk_ins), numbers=new_numbers)
         stats = dict(plan.stats)
-        stats.update(_public_stats(result.get("stats", {}), people=len(present)))
-        stats.update(moved=len(moved_ids), repair_elapsed_s=result.get("elapsed_s"),
-                     walk_ins=len(walk_ins), absent=len(absent))
+        stats.update(attendees=len(present), moved=len(moved_ids), walk_ins=len(walk_ins), absent=len(absent),
+                     repair_elapsed_s=round(elapsed, 4),
+                     constraints_ok=not selectors.plan_violations(plan=plan))
         plan.stats = stats
         plan.repaired_at = timezone.now()
         plan.save(update_fields=["stats", "repaired_at", "updated_at"])

@@ -126,9 +126,18 @@ def test_member_cannot_create_a_series(api, member, association):
     assert not Series.objects.exists()
 
 
-def test_series_bad_weekday_is_422(api, organizer, association):
-    body = {"title": "x", "weekday": 9, "start_time": "07:30", "first_date": "2030-01-01", "count": 3}
-    assert api.post(f"/api/associations/{association.slug}/series", body, user=organizer).status_code == 422
+@pytest.mark.parametrize(
+    "change",
+    [{"weekday": 9}, {"week_of_month": 0}, {"start_time": "07:30-05:00"}, {"count": 0}, {"count": 61},
+     {"first_date": "demain"}],
+)
+def test_bad_series_input_is_422(api, organizer, association, change):
+    body = {"title": "x", "weekday": 1, "start_time": "07:30", "first_date": "2030-01-01", "count": 3, **change}
+
+    response = api.post(f"/api/associations/{association.slug}/series", body, user=organizer)
+
+    assert response.status_code == 422, response.content
+    assert not Series.objects.exists()
 
 
 # --- GET /api/gatherings/{id} -----------------------------------------------------------------

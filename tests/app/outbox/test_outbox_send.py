@@ -90,6 +90,16 @@ def test_running_the_task_twice_sends_once(smtp, member, gathering):
     assert len(smtp.inbox.envelopes) == 1
 
 
+def test_a_sent_email_is_never_sent_again_even_long_after(smtp, member, gathering):
+    email = queue(member, gathering)
+    send_email.call(email_id=email.pk)
+    next_week = timezone.now() + timedelta(days=7)  # long past any lease
+
+    assert services.email_send(email_id=email.pk, now=next_week) == "skipped"
+    assert services.email_sweep(now=next_week) == 0
+    assert len(smtp.inbox.envelopes) == 1
+
+
 def test_the_sweep_after_the_task_sends_nothing_more(smtp, member, gathering):
     email = queue(member, gathering)
     send_email.call(email_id=email.pk)

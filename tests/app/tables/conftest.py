@@ -21,7 +21,7 @@ def crowd(make_person, association, organizer):
     for k in range(42):
         languages = ["en"] if k % 14 == 13 else (["fr", "en"] if k % 3 == 0 else ["fr"])
         people.append(make_person(
-            association=association, email=f"p{k:02d}@example.org", first_name=f"Prénom{k:02d}",
+            association=association, password=None, email=f"p{k:02d}@example.org", first_name=f"Prénom{k:02d}",
             last_name=f"Nom{k:02d}", organization=f"Organisation {k:02d}", sector=SECTORS[k % len(SECTORS)],
             languages=languages, offers=rng.sample(TOPICS, 2), needs=rng.sample(TOPICS, 2),
             interests=rng.sample(INTERESTS, 2),

@@ -14,7 +14,13 @@ def _pairs(plan: Plan) -> set[frozenset[int]]:
     return {frozenset(p) for ids in tables.values() for p in combinations(ids, 2)}
 
 
-def test_three_breakfasts_never_seat_a_pair_twice(crowd, make_breakfast, planned):
+def test_three_breakfasts_never_seat_a_pair_twice(crowd, association, make_breakfast, planned):
+    from tablee.tables.services import wish_create
+
+    avoid = [(crowd[0], crowd[1]), (crowd[2], crowd[9]), (crowd[5], crowd[30]), (crowd[12], crowd[13]),
+             (crowd[40], crowd[0])]
+    for author, target in avoid:
+        wish_create(author=author, association=association, kind="avoid", target=target)
     seen: set[frozenset[int]] = set()
     for week in (1, 2, 3):
         gathering = make_breakfast(crowd, days=7 * week, title=f"Déjeuner {week}")
@@ -26,6 +32,7 @@ def test_three_breakfasts_never_seat_a_pair_twice(crowd, make_breakfast, planned
         pairs = _pairs(plan)
         assert not pairs & seen, f"week {week}: {len(pairs & seen)} pairs already met"
         seen |= pairs
+        assert not pairs & {frozenset((a.pk, b.pk)) for a, b in avoid}
         assert plan.stats["repeat_pairs"] == 0
     assert len(seen) == 3 * 7 * 15
 

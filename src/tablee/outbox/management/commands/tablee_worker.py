@@ -35,14 +35,15 @@ def tick() -> dict[str, int]:
 
     done = {"reminders": 0, "swept": 0}
     close_old_connections()
-    try:
-        done["reminders"] = queue_due_reminders()
-    except Exception:
-        logger.exception("queueing reminders failed")
+    # Sweep first: reminders queued just after go out through their own tasks, not the sweep.
     try:
         done["swept"] = email_sweep()
     except Exception:
         logger.exception("sweeping the outbox failed")
+    try:
+        done["reminders"] = queue_due_reminders()
+    except Exception:
+        logger.exception("queueing reminders failed")
     if done["reminders"] or done["swept"]:
         logger.info("tick: %(reminders)s reminders queued, %(swept)s emails sent by the sweep", done)
     return done

@@ -1,0 +1,134 @@
+"""The tables JSON API: plan, review, publish, Ma tablée, repair and wishes, for each persona."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from tablee.outbox.models import Email
+from tablee.tables.models import Plan, Seat, Wish
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                         "QUEUES": ["default", "email"]}}
+
+
+@pytest.fixture
+def small(make_person, association, member, other_member, make_breakfast):
+    """Twelve confirmed people (the two personas among them) at two tables of six."""
+    people = [member, other_member] + [
+        make_person(association=association, password=None, email=f"s{k}@example.org", first_name=f"S{k}",
+                    last_name="Membre", languages=["fr"], sector=["santé", "techno", "finance"][k % 3])
+        for k in range(10)
+    ]
+    return make_breakfast(people, tables=2, seats=6)
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_organizer_requests_a_plan_that_the_worker_computes(api, organizer, small, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/gatherings/{small.pk}/plan", {"time_limit_s": 0.5}, user=organizer)
+
+    assert response.status_code == 202, response.content
+    assert response.json()["status"] == "running"
+    plan = Plan.objects.get(gathering=small)
+    assert plan.status == Plan.Status.READY
+    data = api.get(f"/api/gatherings/{small.pk}/plan", user=organizer).json()
+    assert data["status"] == "ready"
+    assert sorted(len(t["members"]) for t in data["tables"]) == [6, 6]
+    assert all(t["why"] for t in data["tables"])
+    assert {"email", "name"} <= set(data["tables"][0]["members"][0])
+    assert data["stats"]["constraints_ok"] is True
+    assert "avoid_violations" not in data["stats"]
+
+
+def test_members_and_outsiders_cannot_plan(api, member, outsider, small):
+    assert api.post(f"/api/gatherings/{small.pk}/plan", user=member).status_code == 403
+    assert api.get(f"/api/gatherings/{small.pk}/plan", user=member).status_code == 403
+    assert api.post(f"/api/gatherings/{small.pk}/plan", user=outsider).status_code == 404
+    assert api.post(f"/api/gatherings/{small.pk}/plan", user=None).status_code == 401
+    assert not Plan.objects.exists()
+
+
+def test_my_table_is_hidden_until_publication(api, organizer, member, small, planned):
+    plan = planned(small)
+    assert api.get(f"/api/gatherings/{small.pk}/my-table", user=member).status_code == 404
+
+    response = api.post(f"/api/gatherings/{small.pk}/plan/publish", user=organizer)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "published"
+    mine = api.get(f"/api/gatherings/{small.pk}/my-table", user=member).json()
+    seat = Seat.objects.select_related("table").get(plan=plan, user=member)
+    assert mine["table"] == seat.table.number
+    assert len(mine["companions"]) == 5
+    assert {"name", "organization", "offers", "needs", "why"} <= set(mine["companions"][0])
+    assert len(mine["conversation_starters"]) == 3
+
+
+def test_publishing_queues_one_email_per_seated_person(api, organizer, small, planned):
+    planned(small)
+
+    api.post(f"/api/gatherings/{small.pk}/plan/publish", user=organizer)
+    api.post(f"/api/gatherings/{small.pk}/plan/publish", user=organizer)
+
+    emails = Email.objects.filter(kind="plan_published")
+    assert emails.count() == 12
+    assert len(set(emails.values_list("to", flat=True))) == 12
+
+
+def test_a_published_plan_cannot_be_replaced_only_repaired(api, organizer, small, planned):
+    planned(small, publish=True)
+
+    response = api.post(f"/api/gatherings/{small.pk}/plan", user=organizer)
+
+    assert response.status_code == 409
+    assert Plan.objects.get(gathering=small).status == Plan.Status.PUBLISHED
+
+
+def test_organizer_moves_swaps_and_pins_people(api, organizer, member, other_member, small, planned):
+    plan = planned(small)
+    home = Seat.objects.get(plan=plan, user=member).table.number
+    other = 2 if home == 1 else 1
+
+    moved = api.post(f"/api/gatherings/{small.pk}/plan/move", {"email": member.email, "table": other},
+                     user=organizer).json()
+
+    assert Seat.objects.get(plan=plan, user=member).table.number == other
+    assert [w["code"] for w in moved["warnings"]] == ["size_max"]  # 7 at a table of 6 seats
+
+    api.post(f"/api/gatherings/{small.pk}/plan/move", {"email": member.email, "table": home}, user=organizer)
+    a_table = Seat.objects.get(plan=plan, user=member).table.number
+    b_table = Seat.objects.get(plan=plan, user=other_member).table.number
+    swapped = api.post(f"/api/gatherings/{small.pk}/plan/swap", {"a": member.email, "b": other_member.email},
+                       user=organizer).json()
+    assert Seat.objects.get(plan=plan, user=member).table.number == b_table
+    assert Seat.objects.get(plan=plan, user=other_member).table.number == a_table
+    assert swapped["warnings"] == []
+
+    api.post(f"/api/gatherings/{small.pk}/plan/pin", {"email": member.email, "pinned": True}, user=organizer)
+    assert Seat.objects.get(plan=plan, user=member).pinned
+
+
+def test_wishes_are_listed_to_their_author_only(api, member, other_member, association):
+    created = api.post("/api/wishes", {"association": association.slug, "kind": "avoid", "email": other_member.email},
+                       user=member)
+
+    assert created.status_code == 201, created.content
+    wish = Wish.objects.get()
+    assert (wish.author, wish.target, wish.kind) == (member, other_member, "avoid")
+    assert [w["email"] for w in api.get("/api/wishes", user=member).json()] == [other_member.email]
+    assert api.get("/api/wishes", user=other_member).json() == []
+    assert api.delete(f"/api/wishes/{wish.pk}", user=other_member).status_code == 404
+    assert Wish.objects.filter(pk=wish.pk).exists()
+    assert api.delete(f"/api/wishes/{wish.pk}", user=member).status_code == 204
+    assert not Wish.objects.exists()
+
+
+def test_wishes_need_a_member_of_the_association(api, member, outsider, association, other_association):
+    assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "email": outsider.email},
+                    user=member).status_code == 404
+    assert api.post("/api/wishes", {"association": other_association.slug, "kind": "meet", "email": outsider.email},
+                    user=member).status_code == 404
+    assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "email": member.email},
+                    user=member).status_code == 409
+    assert not Wish.objects.exists()

@@ -1,0 +1,116 @@
+"""The HTML pages: plan map for organizers, Ma tablée, Mes souhaits, print cards."""
+
+from __future__ import annotations
+
+import pytest
+
+from tablee.tables.models import Plan, Seat, Wish
+
+
+@pytest.fixture
+def small(make_person, association, member, other_member, make_breakfast):
+    people = [member, other_member] + [
+        make_person(association=association, password=None, email=f"s{k}@example.org", first_name=f"S{k}",
+                    last_name="Membre", languages=["fr"]) for k in range(10)
+    ]
+    return make_breakfast(people, tables=2, seats=6)
+
+
+def test_organizer_sees_the_map_with_round_tables_and_controls(client, organizer, member, small, planned):
+    planned(small)
+    client.force_login(organizer)
+
+    response = client.get(f"/organize/gatherings/{small.pk}/tables/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<svg class=\"table-map\"") == 2
+    assert "Marie T." in html
+    assert 'data-testid="plan-publish"' in html
+    assert f'data-testid="pin-{member.pk}"' in html
+
+
+def test_members_cannot_open_the_plan_page(client, member, outsider, small, planned):
+    planned(small)
+    client.force_login(member)
+    assert client.get(f"/organize/gatherings/{small.pk}/tables/").status_code == 403
+    assert client.post(f"/organize/gatherings/{small.pk}/tables/publish/").status_code == 403
+    assert Plan.objects.get(gathering=small).status == Plan.Status.READY
+    client.force_login(outsider)
+    assert client.get(f"/organize/gatherings/{small.pk}/tables/").status_code == 404
+
+
+def test_organizer_requests_a_plan_from_the_page(client, organizer, small):
+    client.force_login(organizer)
+
+    response = client.post(f"/organize/gatherings/{small.pk}/tables/plan/", {"time_limit_s": "1"})
+
+    assert response.status_code == 302
+    plan = Plan.objects.get(gathering=small)
+    assert plan.status == Plan.Status.RUNNING and plan.time_limit_s == 1.0
+    page = client.get(f"/organize/gatherings/{small.pk}/tables/").content.decode()
+    assert 'hx-trigger="every 1s"' in page
+
+
+def test_progress_fragment_asks_for_a_reload_when_done(client, organizer, small, planned):
+    planned(small)
+    client.force_login(organizer)
+
+    response = client.get(f"/organize/gatherings/{small.pk}/tables/status/")
+
+    assert response["HX-Refresh"] == "true"
+
+
+def test_organizer_moves_someone_from_the_page_and_sees_the_broken_rule(client, organizer, member, small, planned):
+    plan = planned(small)
+    home = Seat.objects.get(plan=plan, user=member).table.number
+    client.force_login(organizer)
+
+    response = client.post(f"/organize/gatherings/{small.pk}/tables/move/", {"user": member.pk, "table": 3 - home},
+                           follow=True)
+
+    assert Seat.objects.get(plan=plan, user=member).table.number == 3 - home
+    assert "plus de personnes que de places" in response.content.decode()
+
+
+def test_ma_tablee_shows_companions_and_three_questions_after_publication(client, member, small, planned):
+    client.force_login(member)
+    plan = planned(small)
+    assert client.get(f"/gatherings/{small.pk}/my-table/").status_code == 404
+
+    plan.status = Plan.Status.PUBLISHED
+    plan.save()
+    response = client.get(f"/gatherings/{small.pk}/my-table/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    number = Seat.objects.get(plan=plan, user=member).table.number
+    assert f"Vous êtes à la table {number}" in html
+    assert html.count('data-testid="companion"') == 5
+    assert html.count("<li>", html.index('data-testid="starters"')) >= 3
+
+
+def test_print_page_has_one_card_per_table_and_the_seating_list(client, organizer, small, planned):
+    planned(small)
+    client.force_login(organizer)
+
+    html = client.get(f"/organize/gatherings/{small.pk}/tables/print/").content.decode()
+
+    assert 'data-testid="card-1"' in html and 'data-testid="card-2"' in html
+    assert html.count("<tr>") == 1 + 12
+
+
+def test_member_records_and_deletes_a_wish_on_the_page(client, member, other_member, association):
+    client.force_login(member)
+
+    client.post("/wishes/", {"association": association.pk, "kind": "avoid", "email": other_member.email})
+
+    wish = Wish.objects.get()
+    assert (wish.author, wish.target, wish.kind) == (member, other_member, "avoid")
+    assert other_member.get_full_name() in client.get("/wishes/").content.decode()
+    client.force_login(other_member)
+    assert client.post(f"/wishes/{wish.pk}/delete/").status_code == 404
+    assert "Roy" not in client.get("/wishes/").content.decode().split("Mes souhaits enregistrés")[1]
+    client.force_login(member)
+    client.post(f"/wishes/{wish.pk}/delete/")
+    assert not Wish.objects.exists()

@@ -1,0 +1,61 @@
+"""My profile: lists typed with commas or semicolons, and directory consent recorded with its date (Law 25)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from tablee.members.models import Profile
+
+
+def _data(**changes) -> dict:
+    data = {"first_name": "Marie", "last_name": "Tremblay", "organization": "Coop Laval", "sector": "santé",
+            "languages": "français, English", "offers": "financement; mentorat", "needs": "clients, ",
+            "interests": "vélo", "bio": "", "preferred_language": "fr-ca", "directory_visibility": "nobody"}
+    return {**data, **changes}
+
+
+def test_profile_saves_lists_from_commas_and_semicolons(login, member):
+    response = login(member).post(reverse("profile"), _data())
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=member)
+    assert profile.languages == ["fr", "en"]
+    assert profile.offers == ["financement", "mentorat"]
+    assert profile.needs == ["clients"]
+
+
+def test_profile_page_shows_the_spoken_languages_by_name(login, member):
+    page = login(member).get(reverse("profile")).content.decode()
+    assert 'value="français"' in page
+
+
+def test_directory_needs_the_consent_box(login, member):
+    response = login(member).post(reverse("profile"), _data(directory_visibility="members"))
+    assert response.status_code == 200
+    assert "cochez la case de consentement" in response.content.decode()
+    profile = Profile.objects.get(user=member)
+    assert profile.directory_visibility == "nobody" and profile.directory_consent_at is None
+
+
+def test_consent_is_recorded_with_its_date_then_withdrawn(login, member):
+    client = login(member)
+    client.post(reverse("profile"), _data(directory_visibility="members", directory_consent="on"))
+    profile = Profile.objects.get(user=member)
+    assert profile.directory_visibility == "members" and profile.directory_consent_at is not None
+    assert "Consentement donné le" in client.get(reverse("profile")).content.decode()
+
+    client.post(reverse("profile"), _data(directory_visibility="nobody"))
+    profile.refresh_from_db()
+    assert profile.directory_visibility == "nobody" and profile.directory_consent_at is None
+
+
+def test_unknown_language_is_shown_as_an_error_on_the_field(login, member):
+    response = login(member).post(reverse("profile"), _data(languages="klingon"))
+    assert "Langue inconnue" in response.content.decode()
+    assert Profile.objects.get(user=member).languages == ["fr"]
+
+
+def test_choosing_english_sets_the_interface_language(login, member):
+    response = login(member).post(reverse("profile"), _data(preferred_language="en"))
+    assert Profile.objects.get(user=member).preferred_language == "en"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"

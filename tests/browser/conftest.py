@@ -1,0 +1,125 @@
+"""A real server for the browser tests: `tablee serve` on a throwaway SQLite database with the demo loaded.
+
+The server runs as a subprocess exactly as in production (gunicorn, whitenoise); the tests drive
+Debian's chromium through Playwright and read the database file directly to check what changed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLEE = Path(sys.executable).with_name("tablee")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "tablee-demo"
+ORGANIZER = "organisatrice@demo.tablee.ca"
+MEMBER = "marie.tremblay@demo.tablee.ca"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 860}}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, url: str, db_path: Path):
+        self.url = url
+        self.db_path = db_path
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with sqlite3.connect(self.db_path, timeout=30) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("tablee-browser")
+    db_path = data / "db.sqlite3"
+    port = _free_port()
+    env = {**os.environ, "TABLEE_DEBUG": "1", "TABLEE_DATA_DIR": str(data),
+           "DATABASE_URL": f"sqlite:///{db_path}", "TABLEE_SITE_URL": f"http://127.0.0.1:{port}",
+           "PORT": str(port), "EMAIL_URL": f"file://{data / 'mail'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for command in (["migrate", "-v", "0"], ["demo"]):
+        args = [str(TABLEE), *command] if command[0] != "migrate" else [str(TABLEE), "-v", "0", "migrate"]
+        subprocess.run(args, env=env, check=True, capture_output=True, timeout=300)
+    log = open(data / "server.log", "wb")  # noqa: SIM115 — closed below after the server stops
+    process = subprocess.Popen(
+        [str(TABLEE), "serve", "--port", str(port), "--workers", "1", "--threads", "8"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"tablee serve did not start:\n{(data / 'server.log').read_text()[-3000:]}")
+        time.sleep(0.2)
+    try:
+        yield Server(url, db_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, server):
+    contexts = []
+
+    def make(device: dict | None = None, locale: str = "fr-CA"):
+        context = browser.new_context(base_url=server.url, locale=locale, **(device or DESKTOP))
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/gatherings/")
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,174 @@
+"""Tables in a real browser: plan (worker + progress) → review (map, move, pin) → publish → Ma tablée.
+
+Its own server and worker on a throwaway database (the demo plus one breakfast to plan), so the
+session server of the other browser tests is left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from conftest import DESKTOP, MEMBER, ORGANIZER, PHONE, TABLEE, Server, screenshot, sign_in
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+SETUP = """
+from datetime import timedelta
+from django.utils import timezone
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.gatherings.services import gathering_create
+from tablee.members.models import Association, User
+association = Association.objects.get(slug="demo")
+starts = timezone.now() + timedelta(days=3)
+gathering = gathering_create(association=association, title="Déjeuner à planifier", starts_at=starts,
+                             venue="Café du Faubourg", tables=6, seats_per_table=6, state="closed")
+Gathering.objects.filter(pk=gathering.pk).update(reminder_sent_at=timezone.now())
+people = list(User.objects.filter(memberships__association=association, memberships__role="member")
+              .order_by("pk")[:30])
+now = timezone.now()
+for k, user in enumerate(people):
+    Rsvp.objects.create(gathering=gathering, user=user, status="confirmed",
+                        queued_at=now + timedelta(seconds=k), confirmed_at=now + timedelta(seconds=k))
+print(gathering.pk)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def tables_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("tablee-tables-browser")
+    db_path = data / "db.sqlite3"
+    port = _free_port()
+    env = {**os.environ, "TABLEE_DEBUG": "1", "TABLEE_DATA_DIR": str(data),
+           "DATABASE_URL": f"sqlite:///{db_path}", "TABLEE_SITE_URL": f"http://127.0.0.1:{port}",
+           "PORT": str(port), "EMAIL_URL": f"file://{data / 'mail'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([str(TABLEE), "-v", "0", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([str(TABLEE), "demo"], env=env, check=True, capture_output=True, timeout=300)
+    created = subprocess.run([str(TABLEE), "manage", "shell", "-c", SETUP], env=env, check=True,
+                             capture_output=True, text=True, timeout=120)
+    gathering_id = int(created.stdout.strip().splitlines()[-1])
+    log = open(data / "server.log", "wb")  # noqa: SIM115 — closed after the processes stop
+    processes = [
+        subprocess.Popen([str(TABLEE), "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
+                         env=env, stdout=log, stderr=subprocess.STDOUT),
+        subprocess.Popen([str(TABLEE), "worker"], env=env, stdout=log, stderr=subprocess.STDOUT),
+    ]
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
+            for p in processes:
+                p.kill()
+            raise RuntimeError(f"server or worker did not start:\n{(data / 'server.log').read_text()[-3000:]}")
+        time.sleep(0.2)
+    server = Server(url, db_path)
+    server.gathering_id = gathering_id
+    try:
+        yield server
+    finally:
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        log.close()
+
+
+@pytest.fixture
+def page_for(browser, tables_server):
+    contexts = []
+
+    def make(device: dict | None = None):
+        context = browser.new_context(base_url=tables_server.url, locale="fr-CA", **(device or DESKTOP))
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _plan(server) -> tuple[str, int]:
+    rows = server.query("SELECT status, id FROM tables_plan WHERE gathering_id = ?", (server.gathering_id,))
+    return rows[0] if rows else (None, None)
+
+
+def test_plan_review_publish_then_ma_tablee(page_for, tables_server):
+    g = tables_server.gathering_id
+    organizer = page_for()
+    sign_in(organizer, ORGANIZER)
+    organizer.goto(f"/organize/gatherings/{g}/tables/")
+    screenshot(organizer, "tables-empty-desktop")
+
+    organizer.get_by_test_id("plan-request").click()
+    expect(organizer.get_by_test_id("plan-progress")).to_be_visible()
+    screenshot(organizer, "tables-progress-desktop")
+    # The worker computes; the polled fragment reloads the page when the plan is ready.
+    expect(organizer.get_by_test_id("plan-publish")).to_be_visible(timeout=60_000)
+    assert _plan(tables_server)[0] == "ready"
+    expect(organizer.locator("svg.table-map")).to_have_count(5)
+    screenshot(organizer, "tables-review-desktop")
+
+    # Review: move Marie to another table, pin her there.
+    marie_id, table_before = tables_server.query(
+        "SELECT s.user_id, t.number FROM tables_seat s JOIN tables_plantable t ON t.id = s.table_id "
+        "JOIN members_user u ON u.id = s.user_id WHERE s.plan_id = ? AND u.email = ?",
+        (_plan(tables_server)[1], MEMBER))[0]
+    target = 1 if table_before != 1 else 2
+    organizer.locator(f"#move-{marie_id}").select_option(str(target))
+    organizer.get_by_test_id(f"move-{marie_id}").click()
+    expect(organizer.get_by_test_id(f"table-{target}")).to_contain_text("Marie Tremblay")
+    organizer.get_by_test_id(f"pin-{marie_id}").click()
+    expect(organizer.get_by_test_id(f"pin-{marie_id}")).to_have_text("Désépingler")
+    pinned = tables_server.query("SELECT pinned FROM tables_seat WHERE user_id = ? AND plan_id = ?",
+                                 (marie_id, _plan(tables_server)[1]))
+    assert pinned == [(1,)]
+    screenshot(organizer, "tables-moved-pinned-desktop")
+
+    organizer.get_by_test_id("plan-publish").click()
+    expect(organizer.get_by_test_id("plan-published")).to_be_visible()
+    assert _plan(tables_server)[0] == "published"
+    emails = tables_server.query("SELECT COUNT(*) FROM outbox_email WHERE kind = 'plan_published'")
+    assert emails == [(30,)]
+    screenshot(organizer, "tables-published-desktop")
+
+    organizer.get_by_test_id("plan-print").click()
+    expect(organizer.get_by_test_id("seating-list")).to_be_visible()
+    organizer.emulate_media(media="print")
+    screenshot(organizer, "tables-print-cards")
+
+    member = page_for(PHONE)
+    sign_in(member, MEMBER)
+    member.goto(f"/gatherings/{g}/my-table/")
+    expect(member.get_by_test_id("my-table-number")).to_have_text(f"Vous êtes à la table {target}")
+    expect(member.get_by_test_id("companion")).not_to_have_count(0)
+    expect(member.get_by_test_id("starters").locator("li")).to_have_count(3)
+    screenshot(member, "ma-tablee-phone")
+
+    member.goto("/wishes/")
+    member.get_by_test_id("wish-kind").select_option("meet")
+    member.get_by_test_id("wish-email").fill("maxime.cote@demo.tablee.ca")
+    member.get_by_test_id("wish-submit").click()
+    expect(member.get_by_test_id("wish-list")).to_contain_text("Maxime Côté")
+    screenshot(member, "mes-souhaits-phone")
