@@ -6,6 +6,8 @@ Public API (plain data in, plain data out; see docs/engine.md):
 - `repair(problem, tables, *, absent=(), walk_ins=(), lang=None) -> dict`: fix a published round
   after late changes, moving as few people as possible.
 - `ProblemError`: invalid input; its message names what is wrong.
+- `warm_up()`: compile (or load from the cache) the numba kernels, e.g. when a worker starts, so
+  that the first plan spends its time limit searching.
 
 Imports are lazy so that `import tablee.engine` stays fast (the app imports it in web processes).
 """
@@ -16,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["ProblemError", "plan", "repair"]
+__all__ = ["ProblemError", "plan", "repair", "warm_up"]
 
 
 def __getattr__(name: str) -> Any:
@@ -92,3 +94,12 @@ def repair(
     from tablee.engine.repair import repair_round
 
     return repair_round(problem, tables, absent=list(absent), walk_ins=list(walk_ins), lang=lang)
+
+
+def warm_up() -> float:
+    """Compile or load the season kernels with a tiny plan; returns the seconds it took."""
+    started = time.perf_counter()
+    people = [{"id": k, "languages": ["fr"], "tags": ["x"] if k % 2 else []} for k in range(6)]
+    plan({"people": people, "rounds": 2, "table_size": {"min": 3, "max": 3},
+          "spread_attribute": "x"}, time_limit=60, seed=0, max_iterations=4)
+    return time.perf_counter() - started

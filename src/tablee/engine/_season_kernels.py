@@ -8,7 +8,9 @@ Gain matrix: W[r, i, t] = sum over the people j at table t in round r (j != i) o
 value(i, j, k) where k = C[i, j] - [i and j share a table in round r] is the number of *other*
 rounds of the plan in which i and j meet, and
 
-    value(i, j, k) = base[i, j] - past[i, j] - repeat[i, j] * k + (once[i, j] if k == 0)
+    value(i, j, k) = base[i, j] - repeat * k + (once[i, j] if k == 0)
+
+with `base` = base - avoid - past of the model (one matrix read in the hot loop).
 
 is the marginal worth of one more meeting of the pair. A move of i from t to u in round r is then
 worth W[r, i, u] - W[r, i, t]; a swap of i (at t) with j (at u) is worth
@@ -53,8 +55,8 @@ def _randint(rng, n):
 
 
 @njit(cache=True, inline="always")
-def _value(base, once, past, repeat, i, j, k):
-    # `base` here is base - past (merged by the caller); `past` is unused, `repeat` a scalar.
+def _value(base, once, repeat, i, j, k):
+    # `base` here is base - avoid - past (merged by the caller); `repeat` is a scalar.
     x = base[i, j] - repeat * k
     if k == 0:
         x += once[i, j]
@@ -72,15 +74,15 @@ def _spread_pen(c, lo, hi):
 
 
 @njit(cache=True)
-def _pair_count_changed(W, tab, isatt, base, once, past, repeat, i, j, cold, cnew, skip):
+def _pair_count_changed(W, tab, isatt, base, once, repeat, i, j, cold, cnew, skip):
     for r2 in range(tab.shape[0]):
         if r2 == skip:
             continue
         ti = tab[r2, i]
         tj = tab[r2, j]
         s = 1 if (ti >= 0 and ti == tj) else 0
-        diff = (_value(base, once, past, repeat, i, j, cnew - s)
-                - _value(base, once, past, repeat, i, j, cold - s))
+        diff = (_value(base, once, repeat, i, j, cnew - s)
+                - _value(base, once, repeat, i, j, cold - s))
         if tj >= 0 and isatt[r2, i]:
             W[r2, i, tj] += diff
         if ti >= 0 and isatt[r2, j]:
@@ -112,7 +114,7 @@ def _lang_table(r, t, mem, size, compat, LC, crit, tviol):
 
 
 @njit(cache=True)
-def _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
+def _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
             compat, LC, LCT, crit, tviol, attr, acnt):
     t = tab[r, i]
     last = size[r, t] - 1
@@ -128,11 +130,11 @@ def _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, r
         cold = C[i, j]
         C[i, j] = cold - 1
         C[j, i] = cold - 1
-        _pair_count_changed(W, tab, isatt, base, once, past, repeat, i, j, cold, cold - 1, r)
+        _pair_count_changed(W, tab, isatt, base, once, repeat, i, j, cold, cold - 1, r)
     for a in range(na[r]):
         x = att[r, a]
         if x != i:
-            W[r, x, t] -= _value(base, once, past, repeat, x, i, C[x, i])
+            W[r, x, t] -= _value(base, once, repeat, x, i, C[x, i])
             if compat[x, i]:
                 LCT[r, x, t] -= 1
     for a in range(attr.shape[0]):
@@ -145,12 +147,12 @@ def _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, r
 
 
 @njit(cache=True)
-def _add(r, i, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
+def _add(r, i, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
          compat, LC, LCT, crit, tviol, attr, acnt):
     for a in range(na[r]):
         x = att[r, a]
         if x != i:
-            W[r, x, u] += _value(base, once, past, repeat, x, i, C[x, i])
+            W[r, x, u] += _value(base, once, repeat, x, i, C[x, i])
             if compat[x, i]:
                 LCT[r, x, u] += 1
     for a in range(size[r, u]):
@@ -158,7 +160,7 @@ def _add(r, i, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, r
         cold = C[i, j]
         C[i, j] = cold + 1
         C[j, i] = cold + 1
-        _pair_count_changed(W, tab, isatt, base, once, past, repeat, i, j, cold, cold + 1, r)
+        _pair_count_changed(W, tab, isatt, base, once, repeat, i, j, cold, cold + 1, r)
     m = size[r, u]
     mem[r, u, m] = i
     pos[r, i] = m
@@ -235,13 +237,13 @@ def _attr_delta(r, i, t, j, u, attr, aw, alo, ahi, acnt):
 
 
 @njit(cache=True)
-def _swap_delta(r, i, j, bound, tab, mem, size, C, W, base, once, past, repeat, compat, LCT,
+def _swap_delta(r, i, j, bound, tab, mem, size, C, W, base, once, repeat, compat, LCT,
                 crit, tviol, wl, attr, aw, alo, ahi, acnt, buf):
     """Exact worth of swapping i and j; or any value <= bound when it cannot exceed bound."""
     t = tab[r, i]
     u = tab[r, j]
     d = (W[r, i, u] - W[r, i, t] + W[r, j, t] - W[r, j, u]
-         - 2.0 * _value(base, once, past, repeat, i, j, C[i, j]))
+         - 2.0 * _value(base, once, repeat, i, j, C[i, j]))
     if attr.shape[0] > 0:
         d += _attr_delta(r, i, t, j, u, attr, aw, alo, ahi, acnt)
     if _leave_safe(r, i, t, crit, tviol) and _leave_safe(r, j, u, crit, tviol):
@@ -271,7 +273,7 @@ def objective(C, tviol, acnt, base, once, repeat, wl, aw, alo, ahi, ntab):
 
 
 @njit(cache=True)
-def construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, past, repeat,
+def construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, repeat,
               compat, LC, LCT, crit, tviol, attr, acnt, pin, smin, rng):
     """Greedy: round after round, pinned people first, then each person (in a random order) at
     the open table where they gain most; capacities keep sizes balanced within min..max."""
@@ -285,7 +287,7 @@ def construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, past,
         for a in range(n_r):
             i = att[r, a]
             if pin[r, i] >= 0:
-                _add(r, i, pin[r, i], tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
+                _add(r, i, pin[r, i], tab, mem, size, pos, att, na, isatt, C, W, base, once,
                      repeat, compat, LC, LCT, crit, tviol, attr, acnt)
         for t in range(T):
             if size[r, t] > cap[t]:
@@ -318,15 +320,15 @@ def construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, past,
                 if v > best_v:
                     best_v = v
                     best_t = t
-            _add(r, i, best_t, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
+            _add(r, i, best_t, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
                  compat, LC, LCT, crit, tviol, attr, acnt)
 
 
 @njit(cache=True)
 def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isatt, movable, ntab,
-           C, W, base, once, past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
+           C, W, base, once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
            acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min, tenure_span,
-           restore):
+           restore, burst):
     """Tabu search over moves and swaps, one round per iteration in turn; when the best has not
     improved for `stall_limit` iterations, a burst of random swaps (iterated tabu search)."""
     R = tab.shape[0]
@@ -339,7 +341,7 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
     D = np.empty((n, W.shape[2]), dtype=np.float64)
     for _ in range(iters):
         it = counters[K_ITER]
-        r = it % R
+        r = (it // burst) % R
         cur = values[V_CUR]
         best = values[V_BEST]
         bd = -1e300
@@ -427,12 +429,12 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
                         bu = -1
         if bi >= 0:
             if bj < 0:
-                _remove(r, bi, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
+                _remove(r, bi, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
                         compat, LC, LCT, crit, tviol, attr, acnt)
-                _add(r, bi, bu, tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
+                _add(r, bi, bu, tab, mem, size, pos, att, na, isatt, C, W, base, once,
                      repeat, compat, LC, LCT, crit, tviol, attr, acnt)
             else:
-                _swap(r, bi, bj, tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
+                _swap(r, bi, bj, tab, mem, size, pos, att, na, isatt, C, W, base, once,
                       repeat, compat, LC, LCT, crit, tviol, attr, acnt)
                 tabu[r, bj] = it + tenure_min + _randint(rng, tenure_span + 1)
             tabu[r, bi] = it + tenure_min + _randint(rng, tenure_span + 1)
@@ -444,32 +446,32 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
         counters[K_ITER] = it + 1
         if it - max(counters[K_IMPROVED_AT], counters[K_LAST_PERTURB]) > stall_limit:
             if restore and values[V_CUR] < values[V_BEST] - EPS:
-                rebuild(best_tab, tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
+                rebuild(best_tab, tab, mem, size, pos, att, na, isatt, C, W, base, once,
                         repeat, compat, LC, LCT, crit, tviol, attr, acnt)
                 values[V_CUR] = values[V_BEST]
             _perturb(values, strength, tab, mem, size, pos, att, na, isatt, movable, C, W, base,
-                     once, past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
+                     once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
                      acnt, rng, buf)
             counters[K_LAST_PERTURB] = it
             counters[K_PERTURBATIONS] += 1
 
 
 @njit(cache=True)
-def _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat, compat,
+def _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat, compat,
           LC, LCT, crit, tviol, attr, acnt):
-    t = _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
+    t = _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
                 compat, LC, LCT, crit, tviol, attr, acnt)
-    u = _remove(r, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
+    u = _remove(r, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
                 compat, LC, LCT, crit, tviol, attr, acnt)
-    _add(r, i, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat, compat,
+    _add(r, i, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat, compat,
          LC, LCT, crit, tviol, attr, acnt)
-    _add(r, j, t, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat, compat,
+    _add(r, j, t, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat, compat,
          LC, LCT, crit, tviol, attr, acnt)
 
 
 @njit(cache=True)
 def _perturb(values, strength, tab, mem, size, pos, att, na, isatt, movable, C, W, base, once,
-             past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, rng, buf):
+             repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, rng, buf):
     R = tab.shape[0]
     for _ in range(strength):
         r = _randint(rng, R)
@@ -479,15 +481,15 @@ def _perturb(values, strength, tab, mem, size, pos, att, na, isatt, movable, C, 
         j = att[r, _randint(rng, na[r])]
         if i == j or not movable[r, i] or not movable[r, j] or tab[r, i] == tab[r, j]:
             continue
-        d = _swap_delta(r, i, j, -1e300, tab, mem, size, C, W, base, once, past, repeat, compat,
+        d = _swap_delta(r, i, j, -1e300, tab, mem, size, C, W, base, once, repeat, compat,
                         LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, buf)
-        _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat,
+        _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
               compat, LC, LCT, crit, tviol, attr, acnt)
         values[V_CUR] += d
 
 
 @njit(cache=True)
-def rebuild(source, tab, mem, size, pos, att, na, isatt, C, W, base, once, past, repeat, compat,
+def rebuild(source, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat, compat,
             LC, LCT, crit, tviol, attr, acnt):
     """Reset the whole state to the seating `source` (rounds x people, -1 when absent)."""
     tab[:, :] = -1
@@ -503,5 +505,5 @@ def rebuild(source, tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
     for r in range(tab.shape[0]):
         for a in range(na[r]):
             i = att[r, a]
-            _add(r, i, source[r, i], tab, mem, size, pos, att, na, isatt, C, W, base, once, past,
+            _add(r, i, source[r, i], tab, mem, size, pos, att, na, isatt, C, W, base, once,
                  repeat, compat, LC, LCT, crit, tviol, attr, acnt)

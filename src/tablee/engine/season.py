@@ -41,6 +41,7 @@ class SearchParams:
     tenure_min: int = 7  # a person moved stays put for this many visits of the round...
     tenure_span: int = 8  # ...plus a random 0..span
     restore_best: bool = True  # perturb the best plan, not the current one
+    burst: int = 1  # iterations in a row on the same round
 
 
 def _seed(seed: int) -> np.ndarray:
@@ -104,10 +105,10 @@ def solve_season(
     buf = np.zeros((2, smax + 2), dtype=np.int64)
     # The kernels take base - avoid - past as one matrix (one memory read per pair in the hot loop).
     base = scores.base - scores.avoid - scores.past
-    once, past, repeat = scores.once, scores.past, scores.repeat
+    once, repeat = scores.once, scores.repeat
     wl = float(problem.weights.language)
 
-    k.construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, past, repeat, compat,
+    k.construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, repeat, compat,
                 LC, LCT, crit, tviol, attr, acnt, pin, smin, rng)
     cur = k.objective(C, tviol, acnt, base, once, repeat, wl, aw, alo, ahi, ntab)
     counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
@@ -137,9 +138,9 @@ def solve_season(
         steps = chunk if max_iterations is None else min(chunk, max_iterations - done_iters)
         t0 = time.perf_counter()
         k.search(steps, counters, values, best_tab, tab, mem, size, pos, att, na, isatt, movable,
-                 ntab, C, W, base, once, past, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw,
+                 ntab, C, W, base, once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw,
                  alo, ahi, acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min,
-                 tenure_span, params.restore_best)
+                 tenure_span, params.restore_best, params.burst)
         spent = time.perf_counter() - t0
         # Aim at ~50 ms per chunk: frequent time checks, negligible overhead.
         chunk = max(1, min(chunk * 2, int(steps * 0.05 / max(spent, 1e-6)) or 1))
