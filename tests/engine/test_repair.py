@@ -148,3 +148,38 @@ def test_invalid_repairs_are_clear_errors(kwargs, message):
 
     with pytest.raises(ProblemError, match=message):
         repair(problem, tables, **kwargs)
+
+
+@pytest.mark.parametrize(("pinned", "mover"), [("p00", "p11"), ("p11", "p00")])
+def test_pinned_people_are_not_the_ones_who_move(pinned, mover):
+    problem, tables = published(12, 2, 6)
+    for p in problem["people"]:
+        if p["id"] in ("p00", "p01"):
+            p["languages"] = ["en"]
+        if p["id"] == "p11":
+            p["languages"] = ["fr", "en"]
+    problem["pinned"] = {pinned: 0}
+
+    result = repair(problem, tables, absent=["p01"])
+
+    assert_valid(problem, result, {pid for t in tables for pid in t} - {"p01"})
+    assert result["moved"] == [mover]
+
+
+def test_the_repair_function_is_not_shadowed_by_its_module():
+    import importlib
+
+    importlib.import_module("tablee.engine.repair")
+    from tablee.engine import repair as public
+
+    assert callable(public)
+
+
+def test_an_avoid_wish_made_after_publication_separates_the_pair_with_one_move():
+    problem, tables = published(13, 2, 6)
+    problem["avoid"] = [["p00", "p01"]]
+
+    result = repair(problem, tables, absent=[])
+
+    assert_valid(problem, result, {pid for t in tables for pid in t})
+    assert len(result["moved"]) == 1 and result["moved"][0] in ("p00", "p01")

@@ -67,15 +67,23 @@ def feasible_problems(draw):
     where = {pid: t for t, table in enumerate(seating) for pid in table}
     apart = [[a, b] for a, b in itertools.combinations(ids, 2) if where[a] != where[b]]
     avoid = draw(st.lists(st.sampled_from(apart), max_size=4, unique_by=lambda p: tuple(p))) if apart else []
-    pinned = {}
-    if draw(st.booleans()):
-        pid = draw(st.sampled_from(ids))
-        pinned = {str(pid): where[pid]}
+    rounds = draw(st.integers(1, 3))
+    attendance, counts, pinned = [], [], []
+    for _ in range(rounds):  # whole hidden tables come or not: the hidden seating stays valid
+        present = draw(st.lists(st.integers(0, tables - 1), min_size=1, unique=True).map(sorted))
+        attendance.append([pid for t in present for pid in seating[t]])
+        counts.append(len(present))
+        pins = {}
+        if draw(st.booleans()):
+            pid = draw(st.sampled_from(attendance[-1]))
+            pins = {str(pid): present.index(where[pid])}
+        pinned.append(pins)
     return {
         "people": people,
-        "rounds": draw(st.integers(1, 3)),
+        "rounds": rounds,
         "table_size": {"min": size_min, "target": size_min, "max": size_max},
-        "tables": tables,
+        "tables": counts,
+        "attendance": attendance,
         "avoid": avoid,
         "pinned": pinned,
     }
@@ -274,3 +282,16 @@ def test_invalid_problems_are_clear_errors(change, message):
 
     with pytest.raises(ProblemError, match=re.escape(message)):
         plan(problem, time_limit=1, seed=0)
+
+
+def test_the_time_limit_is_honoured_and_progress_is_reported():
+    problem = season_problem(people=240, rounds=3, seed=5)
+    plan(problem, time_limit=5, seed=0, max_iterations=3)  # kernels loaded: the run measures search
+    reports = []
+
+    result = plan(problem, time_limit=2, seed=0, progress=lambda f, m: reports.append((f, m)))
+
+    assert result["stats"]["elapsed_s"] <= 2.5
+    fractions = [f for f, _ in reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert all(m.startswith("objectif") for _, m in reports)

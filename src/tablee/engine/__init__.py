@@ -82,6 +82,11 @@ def plan(
     return {"rounds": rounds_out, "stats": stats}
 
 
+# The submodule must be imported before `repair` is defined: importing `tablee.engine.repair`
+# later would otherwise replace the function below with the module of the same name.
+from tablee.engine import repair as _repair_module  # noqa: E402
+
+
 def repair(
     problem: dict[str, Any],
     tables: list[list[Any]],
@@ -91,9 +96,8 @@ def repair(
     lang: str | None = None,
 ) -> dict[str, Any]:
     """Fix one published round: see `tablee.engine.repair.repair_round`."""
-    from tablee.engine.repair import repair_round
-
-    return repair_round(problem, tables, absent=list(absent), walk_ins=list(walk_ins), lang=lang)
+    return _repair_module.repair_round(problem, tables, absent=list(absent), walk_ins=list(walk_ins),
+                                       lang=lang)
 
 
 def warm_up() -> float:

@@ -1,23 +1,24 @@
 """Numba kernels of the season solver (see `season.py` for the algorithm, docs/engine.md for the model).
 
-All state lives in plain arrays owned by the caller (`season.State`), so the search runs in chunks
-between time checks; the random generator is our own xorshift64* in a one-cell array, so a chunk
-boundary changes nothing, only the number of iterations does.
+All state lives in plain arrays owned by the caller (`season.solve_season`), so the search runs in
+chunks between time checks; the random generator is our own xorshift64* in a one-cell array, so a
+chunk boundary changes nothing, only the number of iterations does.
 
 Gain matrix: W[r, i, t] = sum over the people j at table t in round r (j != i) of
-value(i, j, k) where k = C[i, j] - [i and j share a table in round r] is the number of *other*
+value(i, j, k), where k = C[i, j] - [i and j share a table in round r] is the number of *other*
 rounds of the plan in which i and j meet, and
 
     value(i, j, k) = base[i, j] - repeat * k + (once[i, j] if k == 0)
 
-with `base` = base - avoid - past of the model (one matrix read in the hot loop).
-
-is the marginal worth of one more meeting of the pair. A move of i from t to u in round r is then
-worth W[r, i, u] - W[r, i, t]; a swap of i (at t) with j (at u) is worth
+is the marginal worth of one more meeting of the pair (`base` here is base - avoid - past of the
+model: one matrix read in the hot loop). A move of i from t to u in round r is then worth
+W[r, i, u] - W[r, i, t]; a swap of i (at t) with j (at u) is worth
 W[r, i, u] - W[r, i, t] + W[r, j, t] - W[r, j, u] - 2 value(i, j, C[i, j]).
 Taking i out of a table changes C for its table-mates, which shifts their gains in the other rounds:
-`_pair_count_changed` keeps W exact in O(rounds) per pair. The language rule is table-level; it is
-re-counted in O(size^2) only when the move could change it (see `_move_delta`).
+`_pair_count_changed` keeps W exact in O(rounds) per pair. The language rule is table-level: with
+per-person counters (LC: compatible table-mates, LCT: compatible people per table, crit: table-mates
+who would be left with nobody) most moves are proven harmless in O(1); the others are re-counted in
+O(size^2) by `_lang_delta`.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Construction, then iterated tabu search (Lai & Hao 2016 for the maximally diverse grouping problem,
 extended to many rounds): each iteration takes the next round in turn, picks the best non-tabu move
 (one person to another table, sizes permitting) or swap (two people of different tables), with
-aspiration when it beats the best plan; when the best has not improved for a while, a burst of
-random swaps. Deltas are O(1) from per-round gain matrices (see `_season_kernels`).
+aspiration when it beats the best plan; when the best has not improved for a while, the best plan
+is restored and shaken by random swaps. Deltas are O(1) from per-round gain matrices (see `_season_kernels`).
 
 Deterministic for a seed and an iteration count: the search runs in chunks between time checks, and
 a chunk boundary changes nothing. It stops at the time limit, at `max_iterations`, or when the best

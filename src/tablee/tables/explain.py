@@ -1,6 +1,8 @@
-"""Explanations and scores for tables the engine did not lay out itself (manual moves, other language).
+"""Why and score of each table, in French or English, whoever seated it (engine, move, repair).
 
-Reuses the engine's own `why` sentences, so a table reads the same whoever seated it.
+Reuses the engine's own `why` sentences, but without the private wishes: a meet wish is not
+announced to the table, and an avoid pair never shows up as a sunken score; the organizer learns of
+a broken avoid wish only through the anonymous warning of `rules.violations`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ def explain(problem: dict[str, Any], tables: list[list[int]], *, lang: str) -> l
     from tablee.engine.model import parse_problem, score_matrices
     from tablee.engine.why import table_score, table_why
 
-    data = dict(problem, lang=lang, pinned=None, tables=None)
+    data = dict(problem, lang=lang, pinned=None, tables=None, meet=[], avoid=[])
     # Sizes after a manual move may break the bounds: explaining must still work.
     sizes = [len(t) for t in tables if t] or [2]
     data["table_size"] = {"min": 2, "target": max(2, min(sizes)), "max": max(2, max(sizes))}

@@ -7,6 +7,7 @@ breaks; an avoid wish shows up there only as "a confidential constraint", never 
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from datetime import timedelta
@@ -93,10 +94,21 @@ def _pins(plan: Plan) -> dict[int, int]:
     return dict(Seat.objects.filter(plan=plan, pinned=True).values_list("user_id", "table__number"))
 
 
+@functools.cache
+def _engine_warm_up() -> float:
+    """Compile the engine's kernels once per process, so a plan's time limit goes to the search."""
+    from tablee import engine
+
+    return engine.warm_up()
+
+
 def plan_run(*, plan: Plan) -> Plan:
     """Compute the plan with the engine (in the worker) and store its tables; pinned people stay put."""
     from tablee import engine
 
+    if _engine_warm_up.cache_info().currsize == 0:
+        Plan.objects.filter(pk=plan.pk).update(progress_message=_("Préparation du moteur…"))
+    _engine_warm_up()
     gathering = plan.gathering
     pins = _pins(plan)  # table numbers, 1-based
     tables_before = plan.tables.count() or None
@@ -113,15 +125,14 @@ def plan_run(*, plan: Plan) -> Plan:
         Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.FAILED, error=str(exc), progress=1.0)
         plan.refresh_from_db()
         return plan
-    round_ = result["rounds"][0]
-    tables = [t["people"] for t in round_]
-    english = explain(problem, tables, lang="en")
+    tables = [t["people"] for t in result["rounds"][0]]
+    french, english = explain(problem, tables, lang="fr"), explain(problem, tables, lang="en")
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != Plan.Status.RUNNING:
             return locked  # replaced or deleted meanwhile: nothing to store
-        _store(locked, tables, why_fr=[t["why"] for t in round_], why_en=[w for w, _s in english],
-               scores=[t["score"] for t in round_], pinned=set(pins))
+        _store(locked, tables, why_fr=[w for w, _s in french], why_en=[w for w, _s in english],
+               scores=[s for _w, s in french], pinned=set(pins))
         locked.stats = _public_stats(result["stats"], people=len(problem["people"]))
         locked.status = Plan.Status.READY
         locked.progress = 1.0
@@ -276,6 +287,7 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
 
 
 def _separate_avoid_pairs(problem: dict, tables: list[list[int]], moved: set[int]) -> list[list[int]]:
+    """A second guard after the engine's repair: an avoid pair must never be published together."""
     from tablee.tables import rules
 
     languages = {p["id"]: set(p["languages"]) for p in problem["people"]}
@@ -287,8 +299,7 @@ def _separate_avoid_pairs(problem: dict, tables: list[list[int]], moved: set[int
 
 def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
     """Seat the people present now (no-shows out, walk-ins in), moving as few people as possible."""
-    # Not `engine.repair`: importing the submodule tablee.engine.repair shadows that function.
-    from tablee.engine.repair import repair_round
+    from tablee import engine
 
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(gathering_id=gathering.pk).first()
@@ -315,7 +326,7 @@ def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
         numbers = list(plan.tables.values_list("number", flat=True))
         started = time.perf_counter()
         try:
-            result = repair_round(problem, tables, absent=sorted(absent), walk_ins=walk_ins, lang="fr")
+            result = engine.repair(problem, tables, absent=sorted(absent), walk_ins=walk_ins, lang="fr")
         except ValueError as exc:
             raise PlanError(str(exc)) from None
         new_tables = [t["people"] for t in result["tables"]]

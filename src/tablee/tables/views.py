@@ -223,7 +223,7 @@ def wishes(request):
             messages.error(request, _("Type de souhait inconnu."))
         elif _attempt(request, services.wish_create, author=request.user, association=association, kind=kind,
                       target=target):
-            messages.success(request, _("Souhait enregistré. Vous seul le voyez."))
+            messages.success(request, _("Souhait enregistré. Personne d’autre que vous ne le voit."))
         return redirect("tables:wishes")
     return render(request, "tables/wishes.html", {
         "wishes": selectors.wishes_of(author=request.user),

@@ -11,6 +11,7 @@ TOPICS = ["financement", "mentorat", "recrutement", "exportation", "comptabilit�
           "cybersécurité", "subventions", "design", "formation", "immobilier", "juridique"]
 INTERESTS = ["vélo", "jazz", "cuisine", "hockey", "lecture", "randonnée", "théâtre", "échecs"]
 ENGINE_SECONDS = 1.0
+SEED = 2026
 
 
 @pytest.fixture
@@ -54,9 +55,12 @@ def make_breakfast(association):
 def planned(organizer):
     """Request and compute a plan synchronously (the worker's job), with a short engine time."""
     from tablee.tables import services
+    from tablee.tables.models import Plan
 
     def plan(gathering, *, publish=False, seconds=ENGINE_SECONDS):
         result = services.plan_request(gathering=gathering, requested_by=organizer, time_limit_s=seconds)
+        Plan.objects.filter(pk=result.pk).update(seed=SEED)  # reproducible, up to the time limit
+        result.refresh_from_db()
         result = services.plan_run(plan=result)
         assert result.status == "ready", result.error
         if publish:

@@ -24,7 +24,7 @@ def test_three_breakfasts_never_seat_a_pair_twice(crowd, association, make_break
     seen: set[frozenset[int]] = set()
     for week in (1, 2, 3):
         gathering = make_breakfast(crowd, days=7 * week, title=f"Déjeuner {week}")
-        plan = planned(gathering, publish=True)
+        plan = planned(gathering, publish=True, seconds=2.0)
         assert plan.status == Plan.Status.PUBLISHED
         assert Seat.objects.filter(plan=plan).count() == 42
         sizes = sorted(Seat.objects.filter(plan=plan).values_list("table__number", flat=True))

@@ -83,3 +83,21 @@ def test_meet_wishes_are_granted_when_possible(crowd, association, make_breakfas
     assert table[crowd[3].pk] == table[crowd[4].pk]
     assert table[crowd[5].pk] == table[crowd[6].pk]
     assert plan.stats["meet_satisfied"] == plan.stats["meet_total"] == 2
+    # Private: the table is not told that someone asked to meet someone.
+    for table in plan.tables.all():
+        assert not any("souhait" in line.casefold() for line in table.why_fr)
+        assert not any("wish" in line.casefold() for line in table.why_en)
+
+
+def test_a_broken_avoid_wish_does_not_show_in_the_table_score(crowd, association, make_breakfast, planned):
+    gathering = make_breakfast(crowd[:12], tables=2)
+    plan = planned(gathering)
+    home = Seat.objects.get(plan=plan, user=crowd[0]).table
+    other = Seat.objects.filter(plan=plan).exclude(table=home).first().user
+    score_before = home.score
+    services.wish_create(author=crowd[0], association=association, kind="avoid", target=other)
+
+    services.plan_swap(plan=plan, a=other, b=Seat.objects.filter(table=home).exclude(user=crowd[0]).first().user)
+
+    home.refresh_from_db()
+    assert abs(home.score - score_before) < 1000  # the avoid penalty (a million) is not in the score
