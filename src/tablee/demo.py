@@ -36,6 +36,8 @@ DOMAIN = "demo.tablee.ca"
 PASSWORD = "tablee-demo"
 ORGANIZER_EMAIL = f"organisatrice@{DOMAIN}"
 MEMBER_EMAIL = f"marie.tremblay@{DOMAIN}"
+# Not signed up for the upcoming breakfast, so the sign-up itself can be tried.
+NEWCOMER_EMAIL = f"jean-francois.gagnon@{DOMAIN}"
 VENUE = "Café du Faubourg, 1025, rue Saint-Jean, Québec"
 LOCAL = ZoneInfo("America/Toronto")
 
@@ -144,7 +146,9 @@ def _profile(rng: random.Random, organization: str, sector: str, languages: list
         "sector": sector,
         "languages": languages,
         "offers": rng.sample(OFFERS[sector], 2),
-        "needs": rng.sample(NEEDS, 2),
+        # Needs are named like offers (the same topics), so the tables engine can match them.
+        "needs": rng.sample([t for other, topics in OFFERS.items() if other != sector for t in topics], 2)
+        + rng.sample(NEEDS, 1),
         "interests": rng.sample(INTERESTS, 3),
         "preferred_language": "en" if "fr" not in languages else "fr-ca",
     }
@@ -211,7 +215,7 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
     for index, (first, last, organization, sector, languages) in enumerate(PEOPLE):
         email = MEMBER_EMAIL if (first, last) == ("Marie", "Tremblay") else _email(first, last)
         user = _person(email, first, last, _profile(rng, organization, sector, languages),
-                       password=PASSWORD if email == MEMBER_EMAIL else None,
+                       password=PASSWORD if email in (MEMBER_EMAIL, NEWCOMER_EMAIL) else None,
                        consent=index % 6 != 5)  # most, not all, chose to appear in the directory
         member_join(association=association, user=user)
         membership_set_role(association=association, user=user, role=Membership.Role.MEMBER)
@@ -242,8 +246,10 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
         # Reminders for fictional people would go to addresses nobody reads.
         Gathering.objects.filter(pk=gathering.pk).update(reminder_sent_at=now)
         past = state == Gathering.State.DONE
-        # Marie went to both past breakfasts; the upcoming one is left for her to sign up to.
-        people = ([marie] if past else []) + rng.sample(others, attending - (1 if past else 0))
+        # Marie goes to every breakfast (her « Ma tablée » is ready); the newcomer has not signed up
+        # for the upcoming one yet.
+        pool = others if past else [u for u in others if u.email != NEWCOMER_EMAIL]
+        people = [marie] + rng.sample(pool, attending - 1)
         _rsvps(gathering, people, past=past, rng=rng)
         if past:
             walk_in = next(u for u in others if u not in people)
@@ -265,7 +271,8 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
             "%(date)s à 7 h 30).\n"
             "  Adresse :       %(site)s\n"
             "  Organisatrice : %(organizer)s / %(password)s\n"
-            "  Membre :        %(member)s / %(password)s\n"
+            "  Membre :        %(member)s / %(password)s  (sa tablée est publiée)\n"
+            "  Nouveau membre : %(newcomer)s / %(password)s  (pas encore inscrit)\n"
             "  (mot de passe de démonstration : ne l'utilisez nulle part ailleurs)\n"
         )
         % {
@@ -275,6 +282,7 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
             "site": site,
             "organizer": ORGANIZER_EMAIL,
             "member": MEMBER_EMAIL,
+            "newcomer": NEWCOMER_EMAIL,
             "password": PASSWORD,
         }
     )

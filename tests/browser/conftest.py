@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 PASSWORD = "tablee-demo"
 ORGANIZER = "organisatrice@demo.tablee.ca"
 MEMBER = "marie.tremblay@demo.tablee.ca"
+NEWCOMER = "jean-francois.gagnon@demo.tablee.ca"  # not yet signed up for the upcoming breakfast
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 860}}

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MEMBER, ORGANIZER, PHONE, screenshot, sign_in
+from conftest import MEMBER, NEWCOMER, ORGANIZER, PHONE, screenshot, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_home_says_what_tablee_is(new_page):
 
 def test_member_signs_in_rsvps_and_cancels_in_place(new_page, server):
     page = new_page()
-    sign_in(page, MEMBER)
+    sign_in(page, NEWCOMER)
     screenshot(page, "my-gatherings-desktop")
     page.locator(".card h3 a").first.click()
     url = page.url
@@ -42,12 +42,12 @@ def test_member_signs_in_rsvps_and_cancels_in_place(new_page, server):
     expect(page.get_by_role("button", name="Annuler ma place")).to_be_visible()
     assert page.url == url  # swapped in place by HTMX, no navigation
     expect(page.locator("#rsvp-box")).to_contain_text("Votre place est réservée")
-    assert _rsvp_status(server, MEMBER) == "confirmed"
+    assert _rsvp_status(server, NEWCOMER) == "confirmed"
     screenshot(page, "gathering-confirmed-desktop")
 
     page.get_by_role("button", name="Annuler ma place").click()
     expect(page.get_by_role("button", name="Réserver ma place")).to_be_visible()
-    assert _rsvp_status(server, MEMBER) == "cancelled"
+    assert _rsvp_status(server, NEWCOMER) == "cancelled"
 
     ics = page.request.get(page.get_by_role("link", name=re.compile("agenda")).get_attribute("href"))
     assert ics.headers["content-type"].startswith("text/calendar")

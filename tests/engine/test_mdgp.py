@@ -192,11 +192,9 @@ def test_chunk_boundaries_do_not_change_the_search() -> None:
         values = np.full(k.N_VALUES, k.objective_of(w, assign))
         counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
         best = assign.copy()
-        ms_state = (assign.copy(), size.copy(), members.copy(), pos.copy(), w.copy())
         for chunk in chunks:
             k.iterated_maxima_search(d, 0.0, lower, upper, assign, size, members, pos, w, bound,
-                                     best, values, counters, rng, chunk, 15, 2, 3, 7, 0.001,
-                                     True, *ms_state)
+                                     best, values, counters, rng, chunk, 15, 1, 3, 7)
         assert counters[k.C_ROUNDS] >= 3  # the chunks cut through restarts too
         return best
 

@@ -262,15 +262,13 @@ def _reset(d, source, assign, size, members, pos, w):
 @njit(cache=True)
 def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound, best,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
-                           strong, drop, restart_from_best, ms_assign, ms_size, ms_members,
-                           ms_pos, ms_w):
+                           strong):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
-    moves or swaps), then descent. The new local optimum is kept unless it falls more than
-    `drop` (relative) below the best of this maxima search, kept in the ms_* arrays; then the walk
-    goes back to that best. After `alpha` iterations without improving the maxima search's best,
-    the next maxima search starts from a strong perturbation of the global best.
+    moves or swaps), then descent; the new local optimum is always kept, so the search walks from
+    maximum to maximum. After `alpha` iterations without improving the best of this walk, the next
+    walk starts from a strong perturbation of the global best.
     """
     for _ in range(n_iterations):
         weak = weak_min + _randint(rng, weak_max - weak_min + 1)
@@ -279,7 +277,6 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
         counters[C_ITER] += 1
         if values[V_CUR] > values[V_MS_BEST] + EPS:
             values[V_MS_BEST] = values[V_CUR]
-            _copy_state(assign, size, members, pos, w, ms_assign, ms_size, ms_members, ms_pos, ms_w)
             counters[C_STALL] = 0
             if values[V_CUR] > values[V_BEST] + EPS:
                 values[V_BEST] = values[V_CUR]
@@ -287,30 +284,16 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
                 counters[C_IMPROVED_AT] = counters[C_ITER]
         else:
             counters[C_STALL] += 1
-            if values[V_CUR] < values[V_MS_BEST] - drop * abs(values[V_MS_BEST]):
-                _copy_state(ms_assign, ms_size, ms_members, ms_pos, ms_w, assign, size, members,
-                            pos, w)
-                values[V_CUR] = values[V_MS_BEST]
         if counters[C_STALL] >= alpha:
-            # Start afresh from a best with an exact W: this also clears float drift.
-            _reset(d, best if restart_from_best else ms_assign, assign, size, members, pos, w)
+            # Start afresh from the best with an exact W: this also clears float drift.
+            _reset(d, best, assign, size, members, pos, w)
             perturb(rng, d, assign, size, members, pos, w, lower, upper, strong)
             local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin)
             values[V_CUR] = objective_of(w, assign)
             values[V_MS_BEST] = values[V_CUR]
-            _copy_state(assign, size, members, pos, w, ms_assign, ms_size, ms_members, ms_pos, ms_w)
             counters[C_STALL] = 0
             counters[C_ROUNDS] += 1
             if values[V_CUR] > values[V_BEST] + EPS:
                 values[V_BEST] = values[V_CUR]
                 best[:] = assign
                 counters[C_IMPROVED_AT] = counters[C_ITER]
-
-
-@njit(cache=True)
-def _copy_state(assign, size, members, pos, w, to_assign, to_size, to_members, to_pos, to_w):
-    to_assign[:] = assign
-    to_size[:] = size
-    to_members[:, :] = members
-    to_pos[:] = pos
-    to_w[:, :] = w

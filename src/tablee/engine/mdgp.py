@@ -45,11 +45,9 @@ class MdgpParams:
     `weak_min`..`weak_max`: random moves or swaps per weak perturbation, drawn each time;
     `strong`: random moves or swaps per strong perturbation (None: n // 8)."""
 
-    alpha: int = 200
-    weak_min: int = 2
+    alpha: int = 1000
+    weak_min: int = 1
     weak_max: int = 3
-    drop: float = 1.0
-    restart_from_best: bool = True
     strong: int | None = None
 
 
@@ -168,7 +166,6 @@ def solve_mdgp(
     values = np.full(k.N_VALUES, k.objective_of(w, assign))
     counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
     best = assign.copy()
-    ms_state = (assign.copy(), size.copy(), members.copy(), pos.copy(), w.copy())
 
     deadline = started + time_limit
     chunk, last_report = 1, -1.0
@@ -183,8 +180,7 @@ def solve_mdgp(
         t0 = time.perf_counter()
         k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
                                  best, values, counters, rng, todo, params.alpha,
-                                 params.weak_min, params.weak_max, strong, params.drop,
-                                 params.restart_from_best, *ms_state)
+                                 params.weak_min, params.weak_max, strong)
         spent = time.perf_counter() - t0
         # Aim at chunks of ~20 ms, never past the deadline.
         per_iteration = max(spent / todo, 1e-7)

@@ -6,7 +6,7 @@ from tablee.gatherings.models import Gathering
 from tablee.tables import services
 from tablee.tables.models import Plan
 
-DEMO_SECONDS = 1.0
+DEMO_SECONDS = 3.0
 
 
 def plan_demo(gathering: Gathering, *, seconds: float = DEMO_SECONDS) -> Plan:

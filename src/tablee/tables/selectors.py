@@ -40,7 +40,9 @@ def table_layout(*, attendees: int, gathering: Gathering, tables: int | None = N
     may push a table beyond its seats: the organizer let them in, so they get a chair.
     """
     seats = gathering.seats_per_table
-    count = tables or max(1, min(gathering.tables, -(-attendees // seats)))
+    # One chair left free per table when the room allows: smaller tables, and more ways to seat
+    # people who already met apart (five tables cannot split six former table-mates).
+    count = tables or max(1, min(gathering.tables, -(-attendees // max(2, seats - 1))))
     count = min(count, max(1, attendees // 2))
     low, high = attendees // count, -(-attendees // count)
     size_max = max(seats, high)
