@@ -87,5 +87,13 @@ def _add_routers() -> None:
 
     api.add_router("/", tables_router)
 
+    from tablee.journey.api import router as journey_router
+
+    api.add_router("/", journey_router)
+
+    from tablee.circle.api import router as circle_router
+
+    api.add_router("/", circle_router)
+
 
 _add_routers()

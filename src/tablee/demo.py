@@ -263,6 +263,10 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
     for gathering in Gathering.objects.filter(association=association).order_by("starts_at"):
         plan_demo(gathering)
 
+    from tablee.journey.demo import journey_demo
+
+    journey_demo(association=association, marie=marie, now=now)
+
     site = os.environ.get("TABLEE_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
     count = Membership.objects.filter(association=association).count()
     out.write(

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "tablee.outbox",
     "tablee.tables",
     "tablee.web",
+    "tablee.circle",
+    "tablee.journey",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,8 @@ TASKS = {
 
 # Days before a gathering when the reminder leaves.
 TABLEE_REMINDER_DAYS = config.env_int("TABLEE_REMINDER_DAYS", 2, minimum=0)
+# Days after a card when its follow-up is due.
+TABLEE_FOLLOWUP_DAYS = config.env_int("TABLEE_FOLLOWUP_DAYS", 2, minimum=0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = config.env_bool("TABLEE_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))

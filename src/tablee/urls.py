@@ -6,5 +6,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tablee.tables.urls")),
+    path("", include("tablee.journey.urls")),
+    path("", include("tablee.circle.urls")),
     path("", include("tablee.web.urls")),
 ]

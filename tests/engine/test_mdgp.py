@@ -100,6 +100,16 @@ def test_read_instance_rejects_a_missing_file(tmp_path: Path) -> None:
         read_instance(tmp_path / "absent.txt")
 
 
+def test_solve_mdgp_rejects_an_impossible_instance_before_searching() -> None:
+    d = np.array([[0.0, 1.0], [np.nan, 0.0]])
+    with pytest.raises(ValueError, match="finite"):
+        solve_mdgp(MdgpInstance(n=2, lower=np.array([1]), upper=np.array([2]), d=d),
+                   time_limit=1.0, seed=0)
+    with pytest.raises(ValueError, match="no grouping of 2 elements"):
+        solve_mdgp(MdgpInstance(n=2, lower=np.array([1]), upper=np.array([1]), d=np.zeros((2, 2))),
+                   time_limit=1.0, seed=0)
+
+
 # --- solution quality -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -188,7 +198,7 @@ def test_chunk_boundaries_do_not_change_the_search() -> None:
         members, size, pos = k.build_members(assign, lower.size, instance.n)
         w = k.compute_gains(d, assign, lower.size)
         bound = np.empty((lower.size, lower.size))
-        k.local_search(d, assign, size, members, pos, w, lower, upper, bound, 0.0)
+        k.local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, 0.0)
         values = np.full(k.N_VALUES, k.objective_of(w, assign))
         counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
         best = assign.copy()

@@ -163,7 +163,7 @@ def _best_leave_gains(assign, w, n_groups, out):
 
 
 @njit(cache=True)
-def local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin):
+def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin):
     """Descent over one-moves then swaps until neither improves. Returns the objective gain.
 
     A swap of i (in a) with j (in b) is worth at most (W[i, b] - W[i, a]) + bound[b, a] - 2 dmin,
@@ -199,7 +199,10 @@ def local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin):
                     moved = True
         # Swaps; back to moves as soon as a pass improved.
         _best_leave_gains(assign, w, n_groups, bound)
-        for i in range(n):
+        # A random starting element, so that low indices are not always tried first.
+        offset = _randint(rng, n)
+        for step in range(n):
+            i = step + offset if step + offset < n else step + offset - n
             a = assign[i]
             wia = w[i, a]
             for b in range(n_groups):
@@ -212,7 +215,7 @@ def local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin):
                 best_delta = EPS
                 for t in range(size[b]):
                     j = members[b, t]
-                    delta = gain_i + w[j, a] - w[j, b] - 2.0 * d[i, j]
+                    delta = gain_i + w[j, a] - w[j, b]
                     if delta > best_delta:
                         best_delta = delta
                         best_j = j
@@ -273,7 +276,8 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
     for _ in range(n_iterations):
         weak = weak_min + _randint(rng, weak_max - weak_min + 1)
         values[V_CUR] += perturb(rng, d, assign, size, members, pos, w, lower, upper, weak)
-        values[V_CUR] += local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin)
+        values[V_CUR] += local_search(rng, d, assign, size, members, pos, w, lower, upper, bound,
+                                      dmin)
         counters[C_ITER] += 1
         if values[V_CUR] > values[V_MS_BEST] + EPS:
             values[V_MS_BEST] = values[V_CUR]
@@ -288,7 +292,7 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
             # Start afresh from the best with an exact W: this also clears float drift.
             _reset(d, best, assign, size, members, pos, w)
             perturb(rng, d, assign, size, members, pos, w, lower, upper, strong)
-            local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin)
+            local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin)
             values[V_CUR] = objective_of(w, assign)
             values[V_MS_BEST] = values[V_CUR]
             counters[C_STALL] = 0

@@ -116,6 +116,8 @@ def check_instance(instance: MdgpInstance) -> None:
         raise ValueError("lower and upper must be two vectors of the same length G >= 1")
     if d.shape != (instance.n, instance.n):
         raise ValueError(f"d must be {instance.n}x{instance.n}, got {d.shape}")
+    if not np.all(np.isfinite(d)):
+        raise ValueError("d must hold finite numbers only")
     if not np.allclose(d, d.T) or np.any(np.diag(d) != 0):
         raise ValueError("d must be symmetric with a zero diagonal")
     if np.any(lower < 0) or np.any(lower > upper):
@@ -162,7 +164,7 @@ def solve_mdgp(
     members, size, pos = k.build_members(assign, n_groups, int(min(upper.max(), n)))
     w = k.compute_gains(d, assign, n_groups)
     bound = np.empty((n_groups, n_groups))
-    k.local_search(d, assign, size, members, pos, w, lower, upper, bound, dmin)
+    k.local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin)
     values = np.full(k.N_VALUES, k.objective_of(w, assign))
     counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
     best = assign.copy()

@@ -108,3 +108,15 @@ def association_for_organizer(user, slug: str) -> Association:
     if not is_organizer(user, association):
         raise PermissionDenied
     return association
+
+
+def intention_for_author(user, intention_id):
+    """An intention (with its reflection) is its author's alone: ``Http404`` to everyone else, organizers included."""
+    from tablee.journey.models import Intention
+
+    if not _authenticated(user):
+        raise Http404
+    intention = Intention.objects.select_related("gathering").filter(pk=intention_id, author_id=user.pk).first()
+    if intention is None:
+        raise Http404
+    return intention

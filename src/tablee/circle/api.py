@@ -1,0 +1,311 @@
+"""JSON API for cards, follow-ups, continue wishes and my circle. Everything answers for its owner only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from tablee.circle import selectors, services
+from tablee.circle.drafts import followup_draft, mailto_link
+from tablee.circle.exports import me_export, vcard_export
+from tablee.circle.models import Contact, FollowUp
+from tablee.circle.rendering import render
+from tablee.members import permissions
+
+router = Router(tags=["circle"])
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class Error(Schema):
+    detail: str | dict | list
+
+
+class CardsIn(Schema):
+    emails: list[str]
+    notes: dict[str, str] = {}
+
+
+class CardOut(Schema):
+    id: int
+    contact_id: int
+    name: str
+    email: str
+    note: str
+    followup_id: int | None
+    due_on: date | None
+
+
+class CardsOut(Schema):
+    budget: int
+    kept: int
+    cards: list[CardOut]
+
+
+class FollowUpOut(Schema):
+    id: int
+    contact_id: int
+    contact_name: str
+    to: str
+    due_on: date
+    overdue: bool
+    status: str
+    subject: str
+    body: str
+    mailto: str
+
+
+class SendIn(Schema):
+    subject: str
+    body: str
+
+
+class SendOut(Schema):
+    id: int
+    status: str
+    key: str
+
+
+class ContinueIn(Schema):
+    email: str
+
+
+class ContinueOut(Schema):
+    mutual: bool
+
+
+class ContactIn(Schema):
+    name: str
+    email: str = ""
+    phone: str = ""
+    organization: str = ""
+    position: str = ""
+    pronunciation: str = ""
+    language: str = ""
+    tier: str = ""
+    trusted: bool = False
+    rhythm_ideal_days: int | None = None
+    rhythm_max_days: int | None = None
+    moves_out: int | None = None
+
+
+class ContactPatch(Schema):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    organization: str | None = None
+    position: str | None = None
+    pronunciation: str | None = None
+    language: str | None = None
+    tier: str | None = None
+    trusted: bool | None = None
+    rhythm_ideal_days: int | None = None
+    rhythm_max_days: int | None = None
+    moves_out: int | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    email: str
+    phone: str
+    organization: str
+    position: str
+    pronunciation: str
+    language: str
+    tier: str
+    trusted: bool
+    rhythm_ideal_days: int | None
+    rhythm_max_days: int | None
+    rhythm: str
+    last_interaction_at: str | None
+    is_member: bool
+
+
+class NoteIn(Schema):
+    text: str
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    html: str
+    created_at: str
+
+
+class ImportErrorOut(Schema):
+    line: int
+    reason: str
+
+
+class ImportOut(Schema):
+    kind: str
+    created: int
+    updated: int
+    errors: list[ImportErrorOut]
+
+
+def _contact_out(contact: Contact) -> ContactOut:
+    return ContactOut(
+        id=contact.pk, name=contact.name, email=contact.email, phone=contact.phone,
+        organization=contact.organization, position=contact.position, pronunciation=contact.pronunciation,
+        language=contact.language, tier=contact.tier, trusted=contact.trusted,
+        rhythm_ideal_days=contact.rhythm_ideal_days, rhythm_max_days=contact.rhythm_max_days,
+        rhythm=selectors.rhythm_of(contact).color,
+        last_interaction_at=contact.last_interaction_at.isoformat() if contact.last_interaction_at else None,
+        is_member=contact.user_id is not None,
+    )
+
+
+def _followup_out(followup: FollowUp) -> FollowUpOut:
+    subject, body = followup.subject, followup.body
+    if followup.status == FollowUp.Status.PENDING and not body:
+        subject, body = followup_draft(followup)
+    return FollowUpOut(
+        id=followup.pk, contact_id=followup.contact_id, contact_name=followup.contact.name,
+        to=followup.contact.email, due_on=followup.due_on,
+        overdue=followup.status == FollowUp.Status.PENDING and followup.due_on < selectors.today(),
+        status=selectors.followup_delivery(followup), subject=subject, body=body,
+        mailto=mailto_link(to=followup.contact.email, subject=subject, body=body),
+    )
+
+
+def _moves_out(owner, contact_id: int | None) -> Contact | None:
+    return selectors.contact_for_owner(owner=owner, contact_id=contact_id) if contact_id else None
+
+
+def _tier_full(exc: services.TierFull) -> HttpError:
+    return HttpError(409, f"{exc} ({', '.join(f'{c.pk}: {c.name}' for c in exc.members)})")
+
+
+# --- cards and continue wishes --------------------------------------------------------------------
+
+
+@router.post("/gatherings/{gathering_id}/cards", response={201: CardsOut, 422: Error})
+def cards_keep(request, gathering_id: int, payload: CardsIn):
+    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    if not selectors.attended(user=request.auth, gathering=gathering):
+        raise HttpError(422, _("Vous n'étiez pas à cette rencontre."))
+    notes = {k.strip().lower(): v for k, v in payload.notes.items()}
+    entries = [services.CardEntry(email=e, note=notes.get(e.strip().lower(), "")) for e in payload.emails]
+    try:
+        services.cards_keep(owner=request.auth, gathering=gathering, entries=entries)
+    except services.CircleError as exc:
+        raise HttpError(422, str(exc)) from None
+    cards = selectors.cards_for_event(owner=request.auth, gathering=gathering).select_related("followup")
+    out = [
+        CardOut(id=c.pk, contact_id=c.contact_id, name=c.contact.name, email=c.contact.email, note=c.note,
+                followup_id=getattr(getattr(c, "followup", None), "pk", None),
+                due_on=getattr(getattr(c, "followup", None), "due_on", None))
+        for c in cards
+    ]
+    return Status(201, CardsOut(budget=selectors.card_budget_for(request.auth, gathering), kept=len(out), cards=out))
+
+
+@router.post("/gatherings/{gathering_id}/continue", response={200: ContinueOut, 422: Error})
+def continue_wish(request, gathering_id: int, payload: ContinueIn):
+    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    try:
+        mutual = services.continue_wish_create(author=request.auth, gathering=gathering, target_email=payload.email)
+    except services.CircleError as exc:
+        raise HttpError(422, str(exc)) from None
+    return ContinueOut(mutual=mutual)
+
+
+# --- follow-ups -------------------------------------------------------------------------------------
+
+
+@router.get("/followups", response=list[FollowUpOut])
+def followup_list(request):
+    queue = list(selectors.followups_queue(owner=request.auth)) + list(selectors.followups_recent(owner=request.auth))
+    return [_followup_out(f) for f in queue]
+
+
+@router.post("/followups/{followup_id}/send", response={202: SendOut, 422: Error})
+def followup_send(request, followup_id: int, payload: SendIn):
+    followup = selectors.followup_for_owner(owner=request.auth, followup_id=followup_id)
+    try:
+        email = services.followup_send(owner=request.auth, followup=followup, subject=payload.subject, body=payload.body)
+    except services.CircleError as exc:
+        raise HttpError(422, str(exc)) from None
+    return Status(202, SendOut(id=followup.pk, status=email.status, key=email.key))
+
+
+# --- contacts ---------------------------------------------------------------------------------------
+
+
+@router.get("/contacts", response=list[ContactOut])
+def contact_list(request):
+    return [_contact_out(c) for c in selectors.contacts_for_owner(owner=request.auth)]
+
+
+@router.post("/contacts", response={201: ContactOut, 409: Error, 422: Error})
+def contact_create(request, payload: ContactIn):
+    data = payload.dict()
+    moves_out = _moves_out(request.auth, data.pop("moves_out"))
+    try:
+        contact = services.contact_create(owner=request.auth, moves_out=moves_out, **data)
+    except services.TierFull as exc:
+        raise _tier_full(exc) from None
+    return Status(201, _contact_out(contact))
+
+
+@router.get("/contacts/export.vcf")
+def contact_export(request):
+    response = HttpResponse(vcard_export(owner=request.auth), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
+    return response
+
+
+@router.post("/contacts/import", response={200: ImportOut, 413: Error, 422: ImportOut})
+def contact_import(request, file: File[UploadedFile]):
+    if file.size > MAX_IMPORT_BYTES:
+        raise HttpError(413, _("Fichier trop volumineux (5 Mo au plus)."))
+    result = services.contacts_import(owner=request.auth, data=file.read())
+    out = ImportOut(kind=result.kind, created=result.created, updated=result.updated,
+                    errors=[ImportErrorOut(line=line, reason=reason) for line, reason in result.errors])
+    return Status(422 if result.errors else 200, out)
+
+
+@router.get("/contacts/{contact_id}", response=ContactOut)
+def contact_detail(request, contact_id: int):
+    return _contact_out(selectors.contact_for_owner(owner=request.auth, contact_id=contact_id))
+
+
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, 409: Error, 422: Error})
+def contact_update(request, contact_id: int, payload: ContactPatch):
+    contact = selectors.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    data = payload.dict(exclude_unset=True)
+    moves_out = _moves_out(request.auth, data.pop("moves_out", None))
+    try:
+        contact = services.contact_update(owner=request.auth, contact=contact, moves_out=moves_out, **data)
+    except services.TierFull as exc:
+        raise _tier_full(exc) from None
+    return _contact_out(contact)
+
+
+@router.delete("/contacts/{contact_id}", response={204: None})
+def contact_delete(request, contact_id: int):
+    contact = selectors.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    services.contact_delete(owner=request.auth, contact=contact)
+    return Status(204, None)
+
+
+@router.post("/contacts/{contact_id}/notes", response={201: NoteOut, 422: Error})
+def note_add(request, contact_id: int, payload: NoteIn):
+    contact = selectors.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    note = services.note_add(owner=request.auth, contact=contact, text=payload.text)
+    return Status(201, NoteOut(id=note.pk, text=note.text, html=render(note.text), created_at=note.created_at.isoformat()))
+
+
+# --- my data ----------------------------------------------------------------------------------------
+
+
+@router.get("/me/export.json")
+def my_export(request):
+    return me_export(owner=request.auth)

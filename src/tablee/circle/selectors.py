@@ -1,0 +1,189 @@
+"""Reads for the circle. Every query is filtered by ``owner``: these rows belong to their author alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tablee.circle.models import (
+    CARD_BUDGET_DEFAULT,
+    Card,
+    CircleSettings,
+    Contact,
+    ContinueWish,
+    FollowUp,
+    Interaction,
+    Promise,
+)
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.members.models import User
+
+# Soft sizes of the tiers (Dunbar-like): beyond them, adding someone asks who moves out.
+TIER_SIZES = {Contact.Tier.CLOSE: 5, Contact.Tier.CIRCLE: 15, Contact.Tier.NETWORK: 50}
+DORMANT_AFTER = timedelta(days=365)
+SUGGESTIONS_PER_WEEK = 3
+
+
+def contacts_for_owner(*, owner) -> QuerySet[Contact]:
+    if not getattr(owner, "is_authenticated", False):
+        return Contact.objects.none()
+    return Contact.objects.filter(owner_id=owner.pk)
+
+
+def contact_for_owner(*, owner, contact_id: int) -> Contact:
+    """The owner's contact, or 404: someone else's contact does not exist for you."""
+    contact = contacts_for_owner(owner=owner).filter(pk=contact_id).select_related("user__profile").first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def followup_for_owner(*, owner, followup_id: int) -> FollowUp:
+    if not getattr(owner, "is_authenticated", False):
+        raise Http404
+    followup = (
+        FollowUp.objects.filter(owner_id=owner.pk, pk=followup_id)
+        .select_related("contact__user__profile", "card", "email")
+        .first()
+    )
+    if followup is None:
+        raise Http404
+    return followup
+
+
+def followups_queue(*, owner) -> QuerySet[FollowUp]:
+    """Follow-ups still to do, oldest due first (overdue ones lead)."""
+    return (
+        FollowUp.objects.filter(owner_id=owner.pk, status=FollowUp.Status.PENDING)
+        .select_related("contact", "card", "email")
+        .order_by("due_on", "pk")
+    )
+
+
+def followups_recent(*, owner, limit: int = 20) -> QuerySet[FollowUp]:
+    """Follow-ups already sent or handed to a mail program, with their outbox status."""
+    return (
+        FollowUp.objects.filter(owner_id=owner.pk)
+        .exclude(status=FollowUp.Status.PENDING)
+        .select_related("contact", "email")
+        .order_by("-sent_at", "-pk")[:limit]
+    )
+
+
+def followup_delivery(followup: FollowUp) -> str:
+    """What the sender sees: to do, queued, sending, sent, failed, opened in a mail program, dismissed."""
+    if followup.email_id is not None:
+        return followup.email.status
+    return followup.status
+
+
+def card_budget_for(user, event: Gathering | str | None = None) -> int:
+    """How many cards this user keeps from one event (their setting, 1..5; default 3).
+
+    ``event`` is a gathering or the label of an outside event; the journey may narrow it per event.
+    """
+    setting = CircleSettings.objects.filter(user_id=user.pk).values_list("card_budget", flat=True).first()
+    return setting or CARD_BUDGET_DEFAULT
+
+
+def cards_for_event(*, owner, gathering: Gathering | None = None, event_label: str = "") -> QuerySet[Card]:
+    cards = Card.objects.filter(owner_id=owner.pk).select_related("contact")
+    if gathering is not None:
+        return cards.filter(gathering_id=gathering.pk)
+    return cards.filter(gathering__isnull=True, event_label=event_label)
+
+
+def attended(*, user, gathering: Gathering) -> bool:
+    return (
+        Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk, status=Rsvp.Status.CONFIRMED)
+        .exclude(present=False)
+        .exists()
+    )
+
+
+def attendees_for_cards(*, gathering: Gathering, user) -> list[User]:
+    """The other people of the gathering, the user's own table first when a plan was published."""
+    from tablee.tables.selectors import attendees_now, my_table
+
+    people = [u for u in attendees_now(gathering=gathering) if u.pk != user.pk]
+    table = my_table(gathering=gathering, user=user)
+    if table is not None:
+        names = {c["name"] for c in table["companions"]}
+        people.sort(key=lambda u: (u.get_full_name() not in names, u.get_full_name()))
+    return people
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    color: str  # "green", "yellow", "red", or "" when no rhythm is set
+    days_since: int | None
+
+
+def rhythm_of(contact: Contact, *, now: datetime | None = None) -> Rhythm:
+    """Green before the ideal number of days without contact, yellow up to the maximum, red after."""
+    now = now or timezone.now()
+    since = contact.last_interaction_at or contact.created_at
+    days = (now - since).days if since else None
+    if contact.rhythm_ideal_days is None and contact.rhythm_max_days is None or days is None:
+        return Rhythm("", days)
+    ideal = contact.rhythm_ideal_days if contact.rhythm_ideal_days is not None else contact.rhythm_max_days
+    maximum = contact.rhythm_max_days if contact.rhythm_max_days is not None else ideal
+    if days <= ideal:
+        return Rhythm("green", days)
+    if days <= maximum:
+        return Rhythm("yellow", days)
+    return Rhythm("red", days)
+
+
+def dormant_ties(*, owner, now: datetime | None = None) -> QuerySet[Contact]:
+    """Trusted contacts with no interaction for over a year: worth a gentle word."""
+    now = now or timezone.now()
+    limit = now - DORMANT_AFTER
+    return (
+        contacts_for_owner(owner=owner)
+        .filter(trusted=True)
+        .filter(last_interaction_at__lt=limit)
+        .order_by("last_interaction_at", "pk")
+    )
+
+
+def tier_counts(*, owner) -> dict[str, int]:
+    counts = {tier: 0 for tier in TIER_SIZES}
+    for tier in contacts_for_owner(owner=owner).exclude(tier="").values_list("tier", flat=True):
+        counts[tier] = counts.get(tier, 0) + 1
+    return counts
+
+
+def timeline(*, contact: Contact) -> QuerySet[Interaction]:
+    return Interaction.objects.filter(owner_id=contact.owner_id, contact_id=contact.pk).select_related("gathering")
+
+
+def open_promises(*, owner, contact: Contact | None = None) -> QuerySet[Promise]:
+    promises = Promise.objects.filter(owner_id=owner.pk, status=Promise.Status.OPEN)
+    if contact is not None:
+        promises = promises.filter(contact_id=contact.pk)
+    return promises
+
+
+def mutual_continues(*, user, gathering: Gathering | None = None) -> QuerySet[ContinueWish]:
+    """Only mutual wishes are ever shown, and only to the two people who made them."""
+    wishes = ContinueWish.objects.filter(author_id=user.pk, mutual_at__isnull=False).select_related("target", "gathering")
+    if gathering is not None:
+        wishes = wishes.filter(gathering_id=gathering.pk)
+    return wishes
+
+
+def duplicate_groups(*, owner) -> list[list[Contact]]:
+    """Contacts sharing an email address (case-insensitive), oldest first in each group."""
+    groups: dict[str, list[Contact]] = {}
+    for contact in contacts_for_owner(owner=owner).exclude(email="").order_by("created_at", "pk"):
+        groups.setdefault(contact.email.lower(), []).append(contact)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def today() -> date:
+    return timezone.localdate()

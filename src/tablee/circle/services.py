@@ -1,0 +1,485 @@
+"""Writes for the circle: cards, follow-ups, contacts, notes, promises, interactions, continue wishes.
+
+Each function is one use case, keyword-only, and takes the acting user as ``owner``: a row is only
+ever written for its owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tablee.circle import selectors
+from tablee.circle.drafts import followup_draft
+from tablee.circle.models import (
+    CARD_BUDGET_MAX,
+    CARD_BUDGET_MIN,
+    Card,
+    CircleSettings,
+    Contact,
+    ContinueWish,
+    FollowUp,
+    Interaction,
+    Note,
+    Promise,
+    Suggestion,
+)
+from tablee.gatherings.models import Gathering
+from tablee.members.models import User
+from tablee.outbox.models import Email
+from tablee.outbox.services import email_queue
+
+
+class CircleError(Exception):
+    """A refusal worth explaining to the member (shown as is)."""
+
+
+class CardBudgetExceeded(CircleError):
+    pass
+
+
+class TierFull(CircleError):
+    def __init__(self, message: str, *, tier: str, members: list[Contact]):
+        super().__init__(message)
+        self.tier = tier
+        self.members = members
+
+
+@dataclass(frozen=True)
+class CardEntry:
+    """One person to keep: an email of an attendee, or a new contact captured on the spot."""
+
+    email: str = ""
+    name: str = ""
+    organization: str = ""
+    note: str = ""
+    pronunciation: str = ""
+    contact_id: int | None = None
+
+
+# Settings -------------------------------------------------------------------------------------
+
+
+def circle_settings_update(*, user: User, card_budget: int) -> CircleSettings:
+    if not CARD_BUDGET_MIN <= card_budget <= CARD_BUDGET_MAX:
+        raise ValidationError({"card_budget": _("Entre %(min)s et %(max)s cartes.") % {"min": CARD_BUDGET_MIN, "max": CARD_BUDGET_MAX}})
+    row, _created = CircleSettings.objects.update_or_create(user=user, defaults={"card_budget": card_budget})
+    return row
+
+
+# Contacts -------------------------------------------------------------------------------------
+
+CONTACT_FIELDS = ("name", "email", "phone", "organization", "position", "pronunciation", "language", "tier",
+                  "trusted", "rhythm_ideal_days", "rhythm_max_days")
+_TIER_BELOW = {Contact.Tier.CLOSE: Contact.Tier.CIRCLE, Contact.Tier.CIRCLE: Contact.Tier.NETWORK,
+               Contact.Tier.NETWORK: Contact.Tier.NONE}
+
+
+def _check_tier(*, owner: User, contact: Contact, moves_out: Contact | None) -> None:
+    """Soft sizes: joining a full tier names who steps down a tier (the member chooses)."""
+    tier = contact.tier
+    size = selectors.TIER_SIZES.get(tier)
+    if size is None:
+        return
+    others = selectors.contacts_for_owner(owner=owner).filter(tier=tier).exclude(pk=contact.pk)
+    if others.count() < size:
+        return
+    if moves_out is None or moves_out.owner_id != owner.pk or moves_out.tier != tier or moves_out.pk == contact.pk:
+        raise TierFull(
+            _("Ce cercle compte déjà %(size)s personnes : qui en sort pour faire de la place ?") % {"size": size},
+            tier=tier,
+            members=list(others),
+        )
+    moves_out.tier = _TIER_BELOW[tier]
+    moves_out.save(update_fields=["tier", "updated_at"])
+
+
+def contact_create(*, owner: User, name: str, moves_out: Contact | None = None, user: User | None = None,
+                   source: str = Contact.Source.MANUAL, **fields) -> Contact:
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
+    contact = Contact(owner=owner, name=name.strip(), user=user, source=source, **fields)
+    if contact.email:
+        contact.email = contact.email.strip().lower()
+    contact.full_clean()
+    with transaction.atomic():
+        _check_tier(owner=owner, contact=contact, moves_out=moves_out)
+        contact.save()
+    return contact
+
+
+def contact_update(*, owner: User, contact: Contact, moves_out: Contact | None = None, **fields) -> Contact:
+    if contact.owner_id != owner.pk:
+        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    if contact.email:
+        contact.email = contact.email.strip().lower()
+    contact.full_clean()
+    with transaction.atomic():
+        if "tier" in fields:
+            _check_tier(owner=owner, contact=contact, moves_out=moves_out)
+        contact.save()
+    return contact
+
+
+def contact_delete(*, owner: User, contact: Contact) -> None:
+    Contact.objects.filter(pk=contact.pk, owner_id=owner.pk).delete()
+
+
+def contact_merge(*, owner: User, keep: Contact, others: list[Contact]) -> Contact:
+    """Fold duplicates into ``keep``: their cards, notes, promises, follow-ups and timeline move over."""
+    others = [c for c in others if c.pk != keep.pk and c.owner_id == owner.pk]
+    if keep.owner_id != owner.pk:
+        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    ids = [c.pk for c in others]
+    with transaction.atomic():
+        for name in ("email", "phone", "organization", "position", "pronunciation", "language", "tier"):
+            if not getattr(keep, name):
+                for other in others:
+                    if getattr(other, name):
+                        setattr(keep, name, getattr(other, name))
+                        break
+        keep.trusted = keep.trusted or any(c.trusted for c in others)
+        if keep.user_id is None:
+            keep.user_id = next((c.user_id for c in others if c.user_id), None)
+        dates = [d for d in [keep.last_interaction_at, *(c.last_interaction_at for c in others)] if d]
+        keep.last_interaction_at = max(dates) if dates else None
+        for model in (Note, Promise, FollowUp, Interaction):
+            model.objects.filter(owner_id=owner.pk, contact_id__in=ids).update(contact=keep)
+        for card in Card.objects.filter(owner_id=owner.pk, contact_id__in=ids):
+            clash = Card.objects.filter(owner_id=owner.pk, contact=keep, gathering_id=card.gathering_id,
+                                        event_label=card.event_label).exists()
+            if clash:
+                card.delete()
+            else:
+                Card.objects.filter(pk=card.pk).update(contact=keep)
+        Contact.objects.filter(owner_id=owner.pk, pk__in=ids).delete()
+        keep.save()
+    return keep
+
+
+def note_add(*, owner: User, contact: Contact, text: str) -> Note:
+    if contact.owner_id != owner.pk:
+        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    note = Note(owner=owner, contact=contact, text=text.strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+def promise_create(*, owner: User, contact: Contact, text: str, due_on: date | None = None) -> Promise:
+    if contact.owner_id != owner.pk:
+        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    promise = Promise(owner=owner, contact=contact, text=text.strip(), due_on=due_on)
+    promise.full_clean()
+    promise.save()
+    return promise
+
+
+def promise_close(*, owner: User, promise: Promise, kept: bool) -> Promise:
+    if promise.owner_id != owner.pk:
+        raise ValidationError(_("Cette promesse n'est pas la vôtre."))
+    promise.status = Promise.Status.KEPT if kept else Promise.Status.DROPPED
+    promise.closed_at = timezone.now()
+    promise.save(update_fields=["status", "closed_at"])
+    return promise
+
+
+def interaction_record(*, owner: User, contact: Contact, kind: str, happened_at: datetime | None = None,
+                       summary: str = "", gathering: Gathering | None = None,
+                       followup: FollowUp | None = None) -> Interaction:
+    """Log an interaction; any interaction resets the keep-in-touch rhythm."""
+    if contact.owner_id != owner.pk:
+        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    interaction = Interaction(owner=owner, contact=contact, kind=kind, happened_at=happened_at or timezone.now(),
+                              summary=summary[:500], gathering=gathering, followup=followup)
+    interaction.full_clean()
+    with transaction.atomic():
+        interaction.save()
+        Contact.objects.filter(pk=contact.pk).filter(
+            Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=interaction.happened_at)
+        ).update(last_interaction_at=interaction.happened_at)
+    contact.refresh_from_db(fields=["last_interaction_at"])
+    return interaction
+
+
+# Cards ----------------------------------------------------------------------------------------
+
+
+def _contact_for_entry(*, owner: User, entry: CardEntry, gathering: Gathering | None) -> Contact:
+    from tablee.circle.selectors import attended
+
+    if entry.contact_id is not None:
+        return selectors.contact_for_owner(owner=owner, contact_id=entry.contact_id)
+    email = entry.email.strip().lower()
+    member = None
+    if email and gathering is not None:
+        member = User.objects.filter(email__iexact=email).select_related("profile").first()
+        if member is not None and (member.pk == owner.pk or not attended(user=member, gathering=gathering)):
+            member = None
+    if member is not None:
+        existing = selectors.contacts_for_owner(owner=owner).filter(user=member).first()
+        if existing is not None:
+            return existing
+        profile = getattr(member, "profile", None)
+        return contact_create(
+            owner=owner, user=member, name=entry.name or member.get_full_name() or member.email,
+            email=member.email, organization=entry.organization or (profile.organization if profile else ""),
+            pronunciation=entry.pronunciation, source=Contact.Source.CARD,
+        )
+    if email:
+        existing = selectors.contacts_for_owner(owner=owner).filter(email__iexact=email).order_by("pk").first()
+        if existing is not None:
+            return existing
+    if not (entry.name.strip() or email):
+        raise ValidationError({"name": _("Un nom ou un courriel, au moins.")})
+    return contact_create(
+        owner=owner, name=entry.name.strip() or email, email=email, organization=entry.organization,
+        pronunciation=entry.pronunciation, source=Contact.Source.CARD,
+    )
+
+
+def cards_keep(*, owner: User, entries: list[CardEntry], gathering: Gathering | None = None,
+               event_label: str = "", now: datetime | None = None) -> list[Card]:
+    """Keep a few people from one event: a card each, with a note and a follow-up due in a few days.
+
+    All or nothing; beyond the member's budget the whole request is refused with the reason why.
+    """
+    now = now or timezone.now()
+    if gathering is None and not event_label.strip():
+        raise ValidationError({"event_label": _("Nommez l'événement où vous vous êtes rencontrés.")})
+    event_label = "" if gathering is not None else event_label.strip()
+    budget = selectors.card_budget_for(owner, gathering or event_label)
+    due_on = timezone.localdate(now) + timedelta(days=settings.TABLEE_FOLLOWUP_DAYS)
+    with transaction.atomic():
+        # Serialise the member's own card requests so two quick taps cannot both pass the budget.
+        User.objects.select_for_update().filter(pk=owner.pk).first()
+        existing = selectors.cards_for_event(owner=owner, gathering=gathering, event_label=event_label)
+        kept_ids = set(existing.values_list("contact_id", flat=True))
+        contacts = []
+        for entry in entries:
+            contact = _contact_for_entry(owner=owner, entry=entry, gathering=gathering)
+            if contact.pk not in kept_ids and contact.pk not in {c.pk for c, _e in contacts}:
+                contacts.append((contact, entry))
+        total = len(kept_ids) + len(contacts)
+        if total > budget:
+            raise CardBudgetExceeded(ngettext(
+                "Vous gardez au plus %(budget)s carte par événement. Peu, mais mieux : une personne que "
+                "vous relancez vraiment vaut plus que dix cartes oubliées dans une poche.",
+                "Vous gardez au plus %(budget)s cartes par événement. Peu, mais mieux : trois personnes que "
+                "vous relancez vraiment valent plus que dix cartes oubliées dans une poche.",
+                budget,
+            ) % {"budget": budget})
+        cards = []
+        for contact, entry in contacts:
+            card = Card.objects.create(owner=owner, contact=contact, gathering=gathering,
+                                       event_label=event_label, note=entry.note.strip())
+            FollowUp.objects.create(owner=owner, contact=contact, card=card, due_on=due_on)
+            interaction_record(
+                owner=owner, contact=contact, kind=Interaction.Kind.GATHERING,
+                happened_at=gathering.starts_at if gathering is not None and gathering.starts_at < now else now,
+                summary=gathering.title if gathering is not None else event_label, gathering=gathering,
+            )
+            cards.append(card)
+    return cards
+
+
+# Follow-ups -----------------------------------------------------------------------------------
+
+
+def followup_create(*, owner: User, contact: Contact, subject: str = "", body: str = "",
+                    kind: str = FollowUp.Kind.FOLLOWUP, due_on: date | None = None) -> FollowUp:
+    """A follow-up without a card (e.g. a share from the journey), due today unless said otherwise."""
+    if contact.owner_id != owner.pk:
+        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    return FollowUp.objects.create(owner=owner, contact=contact, kind=kind, subject=subject, body=body,
+                                   due_on=due_on or timezone.localdate())
+
+
+def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -> Email:
+    """Send a follow-up through the outbox: exactly one email per follow-up, whatever the presses.
+
+    The outbox row (key ``followup:<id>``) and the follow-up's status change commit together; a
+    second press finds the row and returns it untouched.
+    """
+    if followup.owner_id != owner.pk:
+        raise ValidationError(_("Ce suivi n'est pas le vôtre."))
+    with transaction.atomic():
+        row = FollowUp.objects.select_for_update().select_related("contact", "email").get(pk=followup.pk)
+        if row.email_id is not None:
+            return row.email
+        if row.status not in (FollowUp.Status.PENDING,):
+            raise CircleError(_("Ce suivi a déjà été traité."))
+        if not row.contact.email:
+            raise CircleError(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": row.contact.name})
+        subject, body = subject.strip(), body.strip()
+        if not subject or not body:
+            raise ValidationError({"body": _("L'objet et le message sont requis.")})
+        email = email_queue(key=row.outbox_key, kind="followup", to=row.contact.email, subject=subject,
+                            body_text=body, user=None)
+        now = timezone.now()
+        row.email = email
+        row.subject, row.body = subject, body
+        row.status = FollowUp.Status.QUEUED
+        row.sent_at = now
+        row.save(update_fields=["email", "subject", "body", "status", "sent_at"])
+        interaction_record(owner=owner, contact=row.contact, kind=Interaction.Kind.EMAIL, happened_at=now,
+                           summary=subject, followup=row)
+    followup.refresh_from_db()
+    return email
+
+
+def followup_open_in_mail(*, owner: User, followup: FollowUp, subject: str, body: str) -> FollowUp:
+    """The member sends it from their own mail program: it counts as an interaction, once."""
+    if followup.owner_id != owner.pk:
+        raise ValidationError(_("Ce suivi n'est pas le vôtre."))
+    with transaction.atomic():
+        row = FollowUp.objects.select_for_update().select_related("contact").get(pk=followup.pk)
+        if row.status != FollowUp.Status.PENDING:
+            return row
+        now = timezone.now()
+        row.subject, row.body, row.status, row.sent_at = subject, body, FollowUp.Status.MAILTO, now
+        row.save(update_fields=["subject", "body", "status", "sent_at"])
+        interaction_record(owner=owner, contact=row.contact, kind=Interaction.Kind.EMAIL, happened_at=now,
+                           summary=subject, followup=row)
+    return row
+
+
+def followup_dismiss(*, owner: User, followup: FollowUp) -> None:
+    FollowUp.objects.filter(pk=followup.pk, owner_id=owner.pk, status=FollowUp.Status.PENDING).update(
+        status=FollowUp.Status.DISMISSED
+    )
+
+
+def followup_fill_draft(*, followup: FollowUp) -> FollowUp:
+    """Store the first draft on a pending follow-up that has none, so the member edits from it."""
+    if followup.status == FollowUp.Status.PENDING and not followup.body:
+        followup.subject, followup.body = followup_draft(followup)
+    return followup
+
+
+# Continue the conversation ----------------------------------------------------------------------
+
+
+def continue_wish_create(*, author: User, gathering: Gathering, target_email: str) -> bool:
+    """Say privately "I'd like to continue with X". Returns True when it is mutual (revealed to both).
+
+    Both must have attended. A mutual pair becomes two *continue* wishes for the table engine.
+    """
+    from tablee.tables.services import wish_create
+
+    if not selectors.attended(user=author, gathering=gathering):
+        raise CircleError(_("Vous n'étiez pas à cette rencontre."))
+    target = User.objects.filter(email__iexact=target_email.strip()).first()
+    if target is None or target.pk == author.pk or not selectors.attended(user=target, gathering=gathering):
+        raise CircleError(_("Cette personne n'était pas à cette rencontre."))
+    with transaction.atomic():
+        wish, _created = ContinueWish.objects.get_or_create(author=author, target=target, gathering=gathering)
+        other = ContinueWish.objects.select_for_update().filter(author=target, target=author, gathering=gathering).first()
+        if other is None:
+            return False
+        if wish.mutual_at is None or other.mutual_at is None:
+            now = timezone.now()
+            ContinueWish.objects.filter(pk__in=[wish.pk, other.pk]).update(mutual_at=now)
+            wish_create(author=author, association=gathering.association, kind="continue", target=target)
+            wish_create(author=target, association=gathering.association, kind="continue", target=author)
+    return True
+
+
+# Suggestions ------------------------------------------------------------------------------------
+
+
+def suggestion_for_today(*, owner: User, now: datetime | None = None) -> Suggestion | None:
+    """At most one suggestion a day and a few a week: red rhythms first, then dormant ties."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    existing = Suggestion.objects.filter(owner_id=owner.pk, day=day).select_related("contact").first()
+    if existing is not None:
+        return existing if existing.dismissed_at is None else None
+    week = Suggestion.objects.filter(owner_id=owner.pk, day__gt=day - timedelta(days=7)).count()
+    if week >= selectors.SUGGESTIONS_PER_WEEK:
+        return None
+    recent = set(Suggestion.objects.filter(owner_id=owner.pk, day__gt=day - timedelta(days=30))
+                 .values_list("contact_id", flat=True))
+    candidates = []
+    for contact in selectors.contacts_for_owner(owner=owner).exclude(pk__in=recent):
+        if selectors.rhythm_of(contact, now=now).color == "red":
+            candidates.append((0, contact.last_interaction_at or contact.created_at, contact, Suggestion.Reason.RHYTHM))
+    for contact in selectors.dormant_ties(owner=owner, now=now).exclude(pk__in=recent):
+        candidates.append((1, contact.last_interaction_at, contact, Suggestion.Reason.DORMANT))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1], c[2].pk))
+    _rank, _when, contact, reason = candidates[0]
+    suggestion, _created = Suggestion.objects.get_or_create(owner=owner, day=day,
+                                                            defaults={"contact": contact, "reason": reason})
+    return suggestion
+
+
+def suggestion_dismiss(*, owner: User, suggestion_id: int) -> None:
+    Suggestion.objects.filter(pk=suggestion_id, owner_id=owner.pk).update(dismissed_at=timezone.now())
+
+
+# Import -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    created: int
+    updated: int
+    errors: list[tuple[int, str]]
+
+
+def contacts_import(*, owner: User, data: bytes) -> ImportResult:
+    """Import a vCard or CSV file, all or nothing: one bad entry and nothing is written.
+
+    An entry whose email (or, without email, whose name and organization) matches a contact fills
+    that contact's blank fields instead of creating a duplicate.
+    """
+    from tablee.circle.importers import parse
+
+    parsed = parse(data)
+    if parsed.errors:
+        return ImportResult(parsed.kind, 0, 0, parsed.errors)
+    created = updated = 0
+    mine = selectors.contacts_for_owner(owner=owner)
+    with transaction.atomic():
+        for row in parsed.rows:
+            if row.email:
+                existing = mine.filter(email__iexact=row.email).order_by("pk").first()
+            else:
+                existing = mine.filter(email="", name__iexact=row.name, organization__iexact=row.organization).first()
+            fields = {"email": row.email, "phone": row.phone[:50], "organization": row.organization[:200],
+                      "position": row.position[:200], "pronunciation": row.pronunciation[:200],
+                      "language": row.language}
+            if existing is None:
+                contact = Contact(owner=owner, name=row.name, source=Contact.Source.IMPORT, **fields)
+                contact.full_clean()
+                contact.save()
+                created += 1
+            else:
+                contact = existing
+                changed = [k for k, v in fields.items() if v and not getattr(contact, k)]
+                for name in changed:
+                    setattr(contact, name, fields[name])
+                if changed:
+                    contact.full_clean()
+                    contact.save()
+                updated += 1
+            if row.note and not Note.objects.filter(owner_id=owner.pk, contact=contact, text=row.note).exists():
+                Note.objects.create(owner=owner, contact=contact, text=row.note[:10000])
+    return ImportResult(parsed.kind, created, updated, [])

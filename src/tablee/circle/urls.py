@@ -1,0 +1,19 @@
+from django.urls import path
+
+from tablee.circle import views
+
+app_name = "circle"
+
+urlpatterns = [
+    path("gatherings/<int:gathering_id>/cards/", views.cards, name="cards"),
+    path("circle/event-cards/", views.event_cards, name="event_cards"),
+    path("followups/", views.followups, name="followups"),
+    path("followups/<int:followup_id>/", views.followup, name="followup"),
+    path("circle/", views.circle, name="circle"),
+    path("circle/add/", views.contact_add, name="contact_add"),
+    path("circle/contacts/<int:contact_id>/", views.contact, name="contact"),
+    path("circle/merge/", views.contacts_merge, name="merge"),
+    path("circle/import/", views.contacts_import, name="import"),
+    path("circle/export.vcf", views.contacts_export, name="export"),
+    path("circle/suggestions/<int:suggestion_id>/dismiss/", views.suggestion_dismiss, name="suggestion_dismiss"),
+]

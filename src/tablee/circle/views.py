@@ -1,0 +1,260 @@
+"""Pages for the three cards, the follow-ups and my circle. Thin: owner check in a selector, one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tablee.circle import selectors, services
+from tablee.circle.drafts import mailto_link
+from tablee.circle.exports import vcard_export
+from tablee.circle.models import Contact, FollowUp, Interaction, Promise
+from tablee.circle.rendering import render as render_markdown
+from tablee.members import permissions
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# --- three cards ------------------------------------------------------------------------------------
+
+
+@login_required
+def cards(request, gathering_id: int):
+    gathering = permissions.gathering_for_member(request.user, gathering_id)
+    attended = selectors.attended(user=request.user, gathering=gathering)
+    budget = selectors.card_budget_for(request.user, gathering)
+    if request.method == "POST" and attended:
+        entries = []
+        for user_id in request.POST.getlist("keep"):
+            entries.append(services.CardEntry(email=request.POST.get(f"email-{user_id}", ""),
+                                              note=request.POST.get(f"note-{user_id}", "")))
+        if request.POST.get("new_name", "").strip() or request.POST.get("new_email", "").strip():
+            entries.append(_new_entry(request.POST))
+        try:
+            kept = services.cards_keep(owner=request.user, gathering=gathering, entries=entries)
+            for user_id in request.POST.getlist("continue"):
+                email = request.POST.get(f"email-{user_id}", "")
+                services.continue_wish_create(author=request.user, gathering=gathering, target_email=email)
+        except (services.CircleError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            if kept:
+                messages.success(request, _("Cartes gardées. Vos suivis vous attendent dans « Suivis »."))
+            return redirect("circle:cards", gathering_id=gathering.pk)
+    kept_cards = list(selectors.cards_for_event(owner=request.user, gathering=gathering))
+    kept_users = {c.contact.user_id for c in kept_cards}
+    people = selectors.attendees_for_cards(gathering=gathering, user=request.user) if attended else []
+    return render(request, "circle/cards.html", {
+        "gathering": gathering, "attended": attended, "budget": budget, "kept": kept_cards,
+        "left": max(budget - len(kept_cards), 0),
+        "people": [p for p in people if p.pk not in kept_users],
+        "mutual": selectors.mutual_continues(user=request.user, gathering=gathering),
+    })
+
+
+def _new_entry(post) -> services.CardEntry:
+    return services.CardEntry(
+        name=post.get("new_name", ""), email=post.get("new_email", ""), organization=post.get("new_organization", ""),
+        note=post.get("new_note", ""), pronunciation=post.get("new_pronunciation", ""),
+    )
+
+
+@login_required
+def event_cards(request):
+    """Cards from an event outside Tablée (a conference…), captured on the phone."""
+    label = request.POST.get("event_label", request.GET.get("event", "")).strip()
+    if request.method == "POST":
+        try:
+            services.cards_keep(owner=request.user, event_label=label, entries=[_new_entry(request.POST)])
+        except (services.CircleError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Carte gardée."))
+            return redirect(f"{request.path}?event={label}")
+    kept = list(selectors.cards_for_event(owner=request.user, event_label=label)) if label else []
+    budget = selectors.card_budget_for(request.user, label)
+    return render(request, "circle/event_cards.html", {"label": label, "kept": kept, "budget": budget,
+                                                        "left": max(budget - len(kept), 0)})
+
+
+# --- follow-ups -------------------------------------------------------------------------------------
+
+
+@login_required
+def followups(request):
+    queue = [services.followup_fill_draft(followup=f) for f in selectors.followups_queue(owner=request.user)]
+    today = selectors.today()
+    return render(request, "circle/followups.html", {
+        "queue": queue, "today": today, "recent": selectors.followups_recent(owner=request.user),
+        "delivery": selectors.followup_delivery,
+    })
+
+
+@login_required
+def followup(request, followup_id: int):
+    item = services.followup_fill_draft(followup=selectors.followup_for_owner(owner=request.user, followup_id=followup_id))
+    if request.method == "POST":
+        subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
+        action = request.POST.get("action")
+        try:
+            if action == "send":
+                services.followup_send(owner=request.user, followup=item, subject=subject, body=body)
+                messages.success(request, _("Votre courriel part sous peu. Un seul, promis."))
+            elif action == "mailto":
+                services.followup_open_in_mail(owner=request.user, followup=item, subject=subject, body=body)
+                messages.success(request, _("Noté : envoyé depuis votre logiciel de courriel."))
+            elif action == "dismiss":
+                services.followup_dismiss(owner=request.user, followup=item)
+        except (services.CircleError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            return redirect("circle:followups")
+    return render(request, "circle/followup.html", {
+        "item": item, "status": selectors.followup_delivery(item),
+        "mailto": mailto_link(to=item.contact.email, subject=item.subject, body=item.body),
+        "pending": item.status == FollowUp.Status.PENDING,
+    })
+
+
+# --- my circle --------------------------------------------------------------------------------------
+
+
+@login_required
+def circle(request):
+    contacts = list(selectors.contacts_for_owner(owner=request.user))
+    for contact in contacts:
+        contact.rhythm = selectors.rhythm_of(contact)
+    tiers = [(value, label, [c for c in contacts if c.tier == value], selectors.TIER_SIZES.get(value))
+             for value, label in Contact.Tier.choices]
+    return render(request, "circle/circle.html", {
+        "tiers": tiers, "count": len(contacts),
+        "suggestion": services.suggestion_for_today(owner=request.user),
+        "dormant": selectors.dormant_ties(owner=request.user)[:3],
+        "duplicates": selectors.duplicate_groups(owner=request.user),
+        "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
+    })
+
+
+@login_required
+@require_POST
+def contact_add(request):
+    fields = {k: request.POST.get(k, "").strip() for k in ("email", "organization", "phone", "pronunciation", "tier")}
+    try:
+        contact = services.contact_create(owner=request.user, name=request.POST.get("name", ""),
+                                          moves_out=_moves_out(request), **fields)
+    except services.TierFull as exc:
+        messages.error(request, f"{exc} " + ", ".join(c.name for c in exc.members))
+        return redirect("circle:circle")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("circle:circle")
+    return redirect("circle:contact", contact_id=contact.pk)
+
+
+def _moves_out(request) -> Contact | None:
+    contact_id = _int_or_none(request.POST.get("moves_out"))
+    return selectors.contact_for_owner(owner=request.user, contact_id=contact_id) if contact_id else None
+
+
+@login_required
+def contact(request, contact_id: int):
+    item = selectors.contact_for_owner(owner=request.user, contact_id=contact_id)
+    if request.method == "POST":
+        try:
+            _contact_action(request, item)
+        except services.TierFull as exc:
+            messages.error(request, f"{exc} " + ", ".join(c.name for c in exc.members))
+        except (services.CircleError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            if request.POST.get("action") == "delete":
+                return redirect("circle:circle")
+        return redirect("circle:contact", contact_id=item.pk)
+    notes = [(note, render_markdown(note.text)) for note in item.notes.all()]
+    tier_others = selectors.contacts_for_owner(owner=request.user).exclude(pk=item.pk).exclude(tier="")
+    return render(request, "circle/contact.html", {
+        "contact": item, "rhythm": selectors.rhythm_of(item), "timeline": selectors.timeline(contact=item),
+        "notes": notes, "promises": Promise.objects.filter(owner=request.user, contact=item),
+        "kinds": [(k, label) for k, label in Interaction.Kind.choices if k != Interaction.Kind.GATHERING],
+        "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
+        "tier_others": tier_others,
+    })
+
+
+def _contact_action(request, item: Contact) -> None:
+    post, owner = request.POST, request.user
+    action = post.get("action")
+    if action == "note":
+        services.note_add(owner=owner, contact=item, text=post.get("text", ""))
+    elif action == "promise":
+        services.promise_create(owner=owner, contact=item, text=post.get("text", ""), due_on=post.get("due_on") or None)
+    elif action in ("kept", "dropped"):
+        promise = Promise.objects.filter(owner=owner, contact=item, pk=_int_or_none(post.get("promise"))).first()
+        if promise is not None:
+            services.promise_close(owner=owner, promise=promise, kept=action == "kept")
+    elif action == "interaction":
+        services.interaction_record(owner=owner, contact=item, kind=post.get("kind", ""), summary=post.get("summary", ""))
+    elif action == "edit":
+        fields = {k: post.get(k, "").strip() for k in ("name", "email", "phone", "organization", "position",
+                                                         "pronunciation", "language", "tier")}
+        fields["trusted"] = post.get("trusted") == "on"
+        fields["rhythm_ideal_days"] = _int_or_none(post.get("rhythm_ideal_days"))
+        fields["rhythm_max_days"] = _int_or_none(post.get("rhythm_max_days"))
+        services.contact_update(owner=owner, contact=item, moves_out=_moves_out(request), **fields)
+    elif action == "delete":
+        services.contact_delete(owner=owner, contact=item)
+
+
+@login_required
+@require_POST
+def contacts_merge(request):
+    keep = selectors.contact_for_owner(owner=request.user, contact_id=_int_or_none(request.POST.get("keep")) or 0)
+    others = [selectors.contact_for_owner(owner=request.user, contact_id=pk)
+              for pk in map(_int_or_none, request.POST.getlist("merge")) if pk]
+    services.contact_merge(owner=request.user, keep=keep, others=others)
+    messages.success(request, _("Doublons fusionnés."))
+    return redirect("circle:contact", contact_id=keep.pk)
+
+
+@login_required
+def contacts_import(request):
+    result = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            messages.error(request, _("Fichier trop volumineux (5 Mo au plus)."))
+        else:
+            result = services.contacts_import(owner=request.user, data=upload.read())
+    return render(request, "circle/import.html", {"result": result})
+
+
+@login_required
+def contacts_export(request):
+    response = HttpResponse(vcard_export(owner=request.user), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
+    return response
+
+
+@login_required
+@require_POST
+def suggestion_dismiss(request, suggestion_id: int):
+    services.suggestion_dismiss(owner=request.user, suggestion_id=suggestion_id)
+    return redirect("circle:circle")

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+ENERGY_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class IntentionForm(forms.Form):
+    gathering = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Une rencontre Tablée"),
+        empty_label=_("— un autre événement (conférence, cocktail…) —"),
+    )
+    event_title = forms.CharField(label=_("Nom de l'événement"), max_length=200, required=False)
+    event_date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    result = forms.CharField(label=_("Le résultat que je veux"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Par exemple : rencontrer une personne qui a déjà exporté en Europe."))
+    signal = forms.CharField(label=_("Le signe qui me dira que je l'ai atteint"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Par exemple : un café prévu avec quelqu'un avant de partir."))
+    cards_budget = forms.IntegerField(label=_("Cartes à garder, au plus"), min_value=0, max_value=50, initial=3)
+    energy_before = forms.TypedChoiceField(label=_("Mon énergie maintenant (1 à 5)"), choices=ENERGY_CHOICES,
+                                           coerce=int, initial=3, widget=forms.RadioSelect)
+    leave_at = forms.TimeField(label=_("L'heure où je pars"), required=False,
+                               widget=forms.TimeInput(attrs={"type": "time"}))
+    question_1 = forms.CharField(label=_("Question préparée 1"), max_length=300, required=False,
+                                 widget=forms.TextInput(attrs={"list": "question-bank"}))
+    question_2 = forms.CharField(label=_("Question préparée 2"), max_length=300, required=False,
+                                 widget=forms.TextInput(attrs={"list": "question-bank"}))
+    question_3 = forms.CharField(label=_("Question préparée 3"), max_length=300, required=False,
+                                 widget=forms.TextInput(attrs={"list": "question-bank"}))
+
+    def __init__(self, *args, gatherings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gathering"].queryset = gatherings
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("gathering"):
+            if not (data.get("event_title") or "").strip():
+                self.add_error("event_title", _("Nommez l'événement ou choisissez une rencontre."))
+            if not data.get("event_date"):
+                self.add_error("event_date", _("Indiquez la date de l'événement."))
+        return data
+
+    def questions(self) -> list[str]:
+        return [self.cleaned_data[f"question_{k}"] for k in (1, 2, 3) if self.cleaned_data.get(f"question_{k}")]
+
+
+class ReflectionForm(forms.Form):
+    reached = forms.TypedChoiceField(
+        label=_("Le signe est-il arrivé ?"), choices=[("1", _("Oui")), ("0", _("Pas cette fois"))],
+        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+    )
+    next_step = forms.CharField(label=_("La suite"), max_length=1000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    energy_after = forms.TypedChoiceField(label=_("Mon énergie après (1 à 5)"), choices=ENERGY_CHOICES,
+                                          coerce=int, widget=forms.RadioSelect)
+
+
+class PacingForm(forms.Form):
+    weekly_cap = forms.IntegerField(label=_("Événements par semaine, au plus"), min_value=1, max_value=14)
+
+
+class ShareForm(forms.Form):
+    text = forms.CharField(label=_("Le lien ou la note à partager"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+

@@ -1,0 +1,241 @@
+"""Which people of my circle a pasted text is for: a bilingual (French/English) relevance scorer.
+
+Plain Python, no Django, no downloaded model. A text and each contact become bags of terms:
+normalised (casefold, accents stripped), stop words dropped, lightly stemmed, and mapped through a
+small bilingual table of the domains our members work in, so « financement » and "funding" meet.
+Contacts are scored with BM25 over weighted fields (what they need counts most, then their
+interests, my notes about them, their organization and sector), plus a little character-trigram
+similarity so spelling variants and words the tables do not know still count.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+FIELD_WEIGHTS = {"needs": 3.0, "interests": 2.0, "notes": 1.5, "organization": 1.0, "sector": 1.0}
+K1 = 1.2
+B = 0.5
+TRIGRAM_WEIGHT = 2.0
+
+_STOP_WORDS = """
+a au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur leurs lui ma
+mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi
+ton tu un une vos votre vous c d j l m n s t y ete etre avoir ai as avons avez ont est sont etait sera
+fait faire plus moins tres tout tous toute toutes aussi comme donc ici la-bas cela ca ceci celle celui
+ceux si sans sous entre vers chez depuis pendant avant apres alors encore deja bien peu beaucoup autre
+autres quel quelle quels quelles dont lorsque quand comment pourquoi ainsi car puis selon voici voila
+nouveau nouvelle nouveaux nouvelles cherche cherchent recherche besoin veut voudrait aimerait
+lire article lien texte voir ici partage
+the of and or to in on for with by at from as is are was were be been being it its this that these
+those an not no but if then so than too very can could will would should may might must do does did has
+have had having he she they them their his her our we you your i me my who whom which what when where
+why how all any some such only own same other more most new about into over after before between out up
+down off again further once here there both each few many much just also via per looking look seeks
+seeking needs need wants want read article link text see share
+quebec canada montreal entreprise entreprises business businesses company companies
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+# Each row is one idea; any word on a row is read as the row's first word. Words are written
+# normalised (no accents) and are stemmed when the table is loaded, like the texts.
+SYNONYMS = """
+financement funding financing fund funds financer finance capital investisseur investisseurs investor investors investissement investment pret loan bailleur
+subvention subventions grant grants subsidy subsidies aide
+comptabilite accounting comptable accountant bookkeeping tenue livres
+fiscalite tax taxes impot impots fiscal fiscale
+recrutement hiring recruit recruiting recruitment embauche embaucher talent talents personnel staffing
+mentorat mentoring mentor mentore coaching coach accompagnement
+exportation export exports exporting international
+marketing mercatique publicite advertising promotion
+cybersecurite cybersecurity securite security piratage hacking rancongiciel ransomware
+intelligence ai ia artificielle artificial apprentissage machine learning
+donnees data analytics analytique
+logiciel software application applications app apps
+infonuagique cloud nuage
+sante health medical medicale clinique clinic soins care
+mental mentale psychologique wellbeing bien-etre stress epuisement burnout
+immobilier real estate property proprietes locatif
+juridique legal avocat lawyer droit law contrat contracts contract
+construction chantier batiment batiments building buildings renovation renover renovate renovates
+energie energy energetique solaire solar renewable renouvelable carbone carbon climat climate
+durable sustainable sustainability environnement environment vert green
+education ecole school enseignement teaching formation training cours course
+design graphisme graphic identite branding brand marque
+video film cinema production
+photographie photography photo photos
+evenement event events evenements conference congres festival
+benevolat volunteer volunteering benevole communautaire community nonprofit osbl
+agriculture agricole farm farming ferme agroalimentaire food alimentaire
+restaurant restauration cuisine cooking chef gastronomie
+velo cycling bike bicycle
+randonnee hiking hike plein air outdoor
+jazz musique music concert
+lecture reading livres books roman
+hockey sport sports
+vente ventes sales vendre selling
+leadership gestion management gestionnaire manager direction
+transfert succession releve repreneur
+demarrage startup startups jeune pousse entrepreneur entrepreneuriat entrepreneurship
+tourisme tourism voyage travel
+manufacturier manufacturing usine factory industriel industrial production
+commerce retail boutique detail ecommerce
+efficacite efficiency efficace efficient
+commercial commerciaux commerciale commerciales
+meuble meubles furniture mobilier
+distributeur distributeurs distributor distributors retailer retailers detaillant detaillants
+quincaillerie hardware
+ligne online internet
+magasin magasins store stores shop shops
+amorcage seed
+cleantech propre propres clean
+proprietaire proprietaires owner owners
+acheteur acheteurs buyer buyers acquereur acquereurs
+rachat acquisition acquisitions buyout
+retraite retiring retirement retire retraites
+boise boises woodlot woodlots foret forest forestry foresterie
+marche market markets
+europe european europeen europeens europeenne europeennes
+assurance insurance assurances
+ressources humaines hr rh
+innovation recherche research r-d
+""".strip().splitlines()
+
+_SUFFIXES = ("issements", "issement", "ements", "ement", "ations", "ation", "itions", "ition", "ements",
+             "iques", "ique", "ent", "ismes", "isme", "istes", "iste", "ings", "ing", "ers", "eurs", "euses",
+             "euse", "eur", "ives", "ive", "ifs", "if", "ness", "ment", "ies", "ied", "ed", "es", "er",
+             "e", "s", "y")
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", plain.replace("'", " ").replace("’", " ")).strip()
+
+
+def stem(word: str) -> str:
+    """A light French/English stemmer: strip one common suffix, keep at least four letters."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@cache
+def _synonyms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for row in SYNONYMS:
+        words = row.split()
+        head = stem(words[0])
+        for word in words:
+            table.setdefault(stem(word), head)
+    return table
+
+
+def terms(text: str) -> list[str]:
+    """The text as a list of canonical terms (stop words dropped, stemmed, synonyms folded)."""
+    table = _synonyms()
+    out = []
+    for word in normalise(text).split():
+        if word in STOP_WORDS or len(word) < 2 or word.isdigit():
+            continue
+        root = stem(word)
+        out.append(table.get(root, root))
+    return out
+
+
+def _trigrams(text: str) -> Counter:
+    grams: Counter = Counter()
+    for word in normalise(text).split():
+        if word in STOP_WORDS or len(word) < 3:
+            continue
+        padded = f" {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+
+
+@dataclass
+class Candidate:
+    """One person of the circle as the scorer sees them. ``fields`` maps a field name to its text."""
+
+    id: int
+    name: str
+    fields: dict[str, str]
+    _weighted: Counter = field(default_factory=Counter, repr=False)
+    _origin: dict[str, str] = field(default_factory=dict, repr=False)
+    _trigrams: Counter = field(default_factory=Counter, repr=False)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    name: str
+    score: float
+    # What matched, by field: {"needs": ["financement"], "notes": ["export"]} with the contact's words.
+    matched: dict[str, list[str]]
+
+
+def _prepare(candidate: Candidate) -> None:
+    weighted: Counter = Counter()
+    origin: dict[str, str] = {}
+    for name, text in candidate.fields.items():
+        weight = FIELD_WEIGHTS.get(name, 1.0)
+        for word in normalise(text).split():
+            if word in STOP_WORDS or len(word) < 2:
+                continue
+            term = terms(word)
+            if not term:
+                continue
+            weighted[term[0]] += weight
+            # Remember the field of highest weight a term came from, and the contact's own word.
+            if term[0] not in origin or FIELD_WEIGHTS.get(origin[term[0]].split(":")[0], 1.0) < weight:
+                origin[term[0]] = f"{name}:{word}"
+    candidate._weighted = weighted
+    candidate._origin = origin
+    candidate._trigrams = _trigrams(" ".join(candidate.fields.values()))
+
+
+def rank(text: str, candidates: list[Candidate], *, limit: int = 3) -> list[Suggestion]:
+    """The ``limit`` candidates the text is most relevant to, best first; those with no match left out."""
+    query = Counter(terms(text))
+    if not query or not candidates:
+        return []
+    for candidate in candidates:
+        _prepare(candidate)
+    count = len(candidates)
+    lengths = [sum(c._weighted.values()) for c in candidates]
+    average = (sum(lengths) / count) or 1.0
+    document_frequency: Counter = Counter()
+    for candidate in candidates:
+        document_frequency.update(candidate._weighted.keys())
+    query_grams = _trigrams(text)
+    scored = []
+    for candidate, length in zip(candidates, lengths, strict=True):
+        score = 0.0
+        matched: dict[str, list[str]] = {}
+        for term, query_count in query.items():
+            tf = candidate._weighted.get(term, 0.0)
+            if not tf:
+                continue
+            idf = math.log(1 + (count - document_frequency[term] + 0.5) / (document_frequency[term] + 0.5))
+            saturation = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+            score += idf * saturation * (1 + math.log(query_count))
+            name, word = candidate._origin[term].split(":", 1)
+            matched.setdefault(name, []).append(word)
+        if not score:
+            continue
+        score += TRIGRAM_WEIGHT * _cosine(query_grams, candidate._trigrams)
+        scored.append(Suggestion(id=candidate.id, name=candidate.name, score=round(score, 3), matched=matched))
+    scored.sort(key=lambda s: (-s.score, s.name, s.id))
+    return scored[:limit]

@@ -1,0 +1,303 @@
+"""Reads for the journey: my intentions, pacing, Mon parcours over months, share suggestions, depth.
+
+Intentions and reflections are read through ``intentions_of`` only, which filters by author: no
+organizer or other member ever reaches them. The depth of an association counts, never names.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import combinations
+
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tablee.circle.models import Card, Contact, ContinueWish, FollowUp, Interaction, Note, Promise
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.journey import relevance
+from tablee.journey.models import Intention, Pacing
+from tablee.members.models import Association
+from tablee.tables.models import Plan, Seat
+
+FOLLOWUP_WITHIN = timedelta(days=2)
+SENT_STATUSES = (FollowUp.Status.QUEUED, FollowUp.Status.SENT, FollowUp.Status.MAILTO)
+# Below this many attendees, a share of people who followed up could point at someone: not shown.
+MIN_ATTENDEES_FOR_SHARE = 5
+MONTHS = 6
+
+
+def intentions_of(*, author) -> QuerySet[Intention]:
+    if not getattr(author, "is_authenticated", False):
+        return Intention.objects.none()
+    return Intention.objects.filter(author_id=author.pk).select_related("gathering", "reflection")
+
+
+def weekly_cap(user) -> int:
+    return Pacing.objects.filter(user_id=user.pk).values_list("weekly_cap", flat=True).first() or 2
+
+
+def events_in_week(*, user, day: date) -> int:
+    """Events of the ISO week of ``day``: my intentions, plus gatherings I am confirmed at without one."""
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    intentions = intentions_of(author=user).filter(event_date__range=(monday, sunday))
+    with_intention = set(intentions.exclude(gathering=None).values_list("gathering_id", flat=True))
+    gatherings = {
+        g.pk for g in Gathering.objects.filter(
+            rsvps__user_id=user.pk, rsvps__status=Rsvp.Status.CONFIRMED
+        ) if monday <= timezone.localtime(g.starts_at).date() <= sunday
+    }
+    return intentions.count() + len(gatherings - with_intention)
+
+
+def pacing_warning(*, user, day: date, adding: bool = True) -> str:
+    """A gentle warning when this event would go past the member's weekly cap; empty otherwise."""
+    cap = weekly_cap(user)
+    count = events_in_week(user=user, day=day) + (1 if adding else 0)
+    if count <= cap:
+        return ""
+    return _(
+        "Avec celui-ci, vous auriez %(count)s événements cette semaine, au-delà des %(cap)s que vous vous "
+        "êtes donnés. Rien ne vous empêche d'y aller : prévoyez du temps pour récupérer."
+    ) % {"count": count, "cap": cap}
+
+
+def recovery_reminder(*, user, today: date) -> Intention | None:
+    """Yesterday's event, if any: the day after is for recovering (and for reflecting)."""
+    return intentions_of(author=user).filter(event_date=today - timedelta(days=1)).first()
+
+
+def event_of(intention: Intention) -> dict:
+    """Cards and follow-ups of the event an intention is about (the circle's rows, mine only)."""
+    cards = Card.objects.filter(owner_id=intention.author_id).select_related("contact")
+    if intention.gathering_id:
+        cards = cards.filter(gathering_id=intention.gathering_id)
+    else:
+        cards = cards.filter(gathering__isnull=True, event_label=intention.event_title)
+    cards = list(cards)
+    followups = list(FollowUp.objects.filter(card__in=cards).select_related("contact"))
+    return {"cards": cards, "followups": followups}
+
+
+# Mon parcours ------------------------------------------------------------------------------------
+
+
+def _months(today: date, count: int) -> list[date]:
+    first = today.replace(day=1)
+    out = []
+    for _k in range(count):
+        out.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return out[::-1]
+
+
+def _month_of(moment) -> date:
+    day = timezone.localtime(moment).date() if hasattr(moment, "hour") else moment
+    return day.replace(day=1)
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    values: list[int]
+
+
+def parcours(*, user, today: date | None = None, months: int = MONTHS) -> dict:
+    """Month by month: follow-ups sent within two days, conversations continued, promises kept,
+    intentions reached. Never a count of contacts."""
+    today = today or timezone.localdate()
+    keys = _months(today, months)
+    start = keys[0]
+    counts: dict[str, dict[date, int]] = {k: defaultdict(int) for k in ("followups", "continued", "kept", "reached")}
+
+    quick = (
+        FollowUp.objects.filter(owner_id=user.pk, status__in=SENT_STATUSES, card__isnull=False,
+                                sent_at__lte=F("card__created_at") + FOLLOWUP_WITHIN)
+        .values_list("sent_at", flat=True)
+    )
+    for sent_at in quick:
+        counts["followups"][_month_of(sent_at)] += 1
+    # A conversation continued: a coffee, a call or a note exchanged beyond the first follow-up.
+    talks = Interaction.objects.filter(
+        owner_id=user.pk, kind__in=(Interaction.Kind.COFFEE, Interaction.Kind.CALL, Interaction.Kind.OTHER)
+    ).values_list("happened_at", flat=True)
+    for moment in talks:
+        counts["continued"][_month_of(moment)] += 1
+    for moment in ContinueWish.objects.filter(author_id=user.pk, mutual_at__isnull=False).values_list("mutual_at", flat=True):
+        counts["continued"][_month_of(moment)] += 1
+    kept = Promise.objects.filter(owner_id=user.pk, status=Promise.Status.KEPT, closed_at__isnull=False)
+    for moment in kept.values_list("closed_at", flat=True):
+        counts["kept"][_month_of(moment)] += 1
+    reached = intentions_of(author=user).filter(reflection__reached=True, event_date__gte=start)
+    for day in reached.values_list("event_date", flat=True):
+        counts["reached"][_month_of(day)] += 1
+
+    labels = {
+        "followups": _("Suivis envoyés en deux jours ou moins"),
+        "continued": _("Conversations poursuivies"),
+        "kept": _("Promesses tenues"),
+        "reached": _("Intentions atteintes"),
+    }
+    series = [Series(key, labels[key], [counts[key].get(m, 0) for m in keys]) for key in labels]
+    reflected = intentions_of(author=user).filter(reflection__isnull=False, event_date__gte=start)
+    energy = [(i.event_date, i.energy_before, i.reflection.energy_after) for i in reflected.order_by("event_date")]
+    return {"months": keys, "series": series, "energy": energy}
+
+
+def month_label(month: date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(month, "M Y")
+
+
+# Share with the few -------------------------------------------------------------------------------
+
+
+def _candidate(contact: Contact, notes: list[str]) -> relevance.Candidate:
+    profile = getattr(contact.user, "profile", None) if contact.user_id else None
+    return relevance.Candidate(
+        id=contact.pk,
+        name=contact.name,
+        fields={
+            "needs": " ; ".join(profile.needs) if profile else "",
+            "interests": " ; ".join(profile.interests) if profile else "",
+            "notes": " ".join(notes),
+            "organization": f"{contact.organization} {contact.position}",
+            "sector": profile.sector if profile else "",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ShareSuggestion:
+    contact: Contact
+    score: float
+    why: str
+    note: str
+
+
+def _why(matched: dict[str, list[str]]) -> str:
+    labels = {
+        "needs": _("cherche : %(words)s"),
+        "interests": _("s'intéresse à : %(words)s"),
+        "notes": _("vos notes : %(words)s"),
+        "organization": _("son organisation : %(words)s"),
+        "sector": _("son secteur : %(words)s"),
+    }
+    parts = [labels[name] % {"words": ", ".join(dict.fromkeys(words))} for name, words in matched.items()]
+    return " · ".join(parts)
+
+
+def share_suggestions(*, owner, text: str, limit: int = 3) -> list[ShareSuggestion]:
+    """One to three people of my circle this text is for, best first, each with a note draft."""
+    contacts = list(Contact.objects.filter(owner_id=owner.pk).select_related("user__profile"))
+    if not contacts:
+        return []
+    notes: dict[int, list[str]] = defaultdict(list)
+    for contact_id, note in Note.objects.filter(owner_id=owner.pk).values_list("contact_id", "text"):
+        notes[contact_id].append(note)
+    for contact_id, note in Card.objects.filter(owner_id=owner.pk).values_list("contact_id", "note"):
+        notes[contact_id].append(note)
+    by_id = {c.pk: c for c in contacts}
+    ranked = relevance.rank(text, [_candidate(c, notes[c.pk]) for c in contacts], limit=limit)
+    return [
+        ShareSuggestion(contact=by_id[s.id], score=s.score, why=_why(s.matched),
+                        note=note_draft(owner=owner, contact=by_id[s.id], matched=s.matched))
+        for s in ranked
+    ]
+
+
+def note_draft(*, owner, contact: Contact, matched: dict[str, list[str]]) -> str:
+    """A short personal note in the contact's language, naming what made me think of them."""
+    from tablee.circle.drafts import contact_language
+
+    words = list(dict.fromkeys(w for ws in matched.values() for w in ws))[:3]
+    first = contact.name.split()[0] if contact.name.split() else contact.name
+    with translation.override(contact_language(contact)):
+        lines = [_("Bonjour %(name)s,") % {"name": first}, ""]
+        if words:
+            lines.append(_("J'ai pensé à toi en lisant ceci, à cause de %(topics)s.") % {"topics": ", ".join(words)})
+        else:
+            lines.append(_("J'ai pensé à toi en lisant ceci."))
+        lines += ["", owner.get_full_name() or owner.email]
+    return "\n".join(lines)
+
+
+# Depth for organizers -----------------------------------------------------------------------------
+
+
+def season_start(today: date) -> date:
+    """Seasons run from September to August."""
+    year = today.year if today.month >= 9 else today.year - 1
+    return date(year, 9, 1)
+
+
+def _seated(plan: Plan) -> dict[int, list[int]]:
+    """Tables of a published plan as the door saw them: no-shows and cancellations left out."""
+    absent = set(
+        Rsvp.objects.filter(gathering_id=plan.gathering_id)
+        .exclude(status=Rsvp.Status.CONFIRMED, present__isnull=True)
+        .exclude(status=Rsvp.Status.CONFIRMED, present=True)
+        .values_list("user_id", flat=True)
+    )
+    tables: dict[int, list[int]] = defaultdict(list)
+    for number, user_id in Seat.objects.filter(plan=plan).values_list("table__number", "user_id"):
+        if user_id not in absent:
+            tables[number].append(user_id)
+    return tables
+
+
+@dataclass(frozen=True)
+class DepthRow:
+    gathering_id: int
+    title: str
+    starts_at: object
+    attendees: int
+    new_pairs_per_member: float
+    repeat_rate: float
+    followed_up_share: float | None  # None when too few attendees to show it anonymously
+    mutual_continues: int
+
+
+def association_depth(*, association: Association, today: date | None = None) -> list[DepthRow]:
+    """Per published gathering of the season, counts only: never a name, a note or a wish's content."""
+    today = today or timezone.localdate()
+    start = season_start(today)
+    plans = (
+        Plan.objects.filter(gathering__association_id=association.pk, status=Plan.Status.PUBLISHED,
+                            gathering__starts_at__lte=timezone.now())
+        .select_related("gathering").order_by("gathering__starts_at", "pk")
+    )
+    met: set[tuple[int, int]] = set()
+    rows = []
+    for plan in plans:
+        gathering = plan.gathering
+        tables = _seated(plan)
+        pairs = {tuple(sorted(p)) for ids in tables.values() for p in combinations(ids, 2)}
+        people = {uid for ids in tables.values() for uid in ids}
+        new = pairs - met
+        met |= pairs
+        if timezone.localtime(gathering.starts_at).date() < start:
+            continue
+        followed = set(
+            FollowUp.objects.filter(
+                owner_id__in=people, card__gathering_id=gathering.pk, status__in=SENT_STATUSES,
+                sent_at__lte=gathering.ends_at + FOLLOWUP_WITHIN,
+            ).values_list("owner_id", flat=True)
+        )
+        mutual = ContinueWish.objects.filter(gathering_id=gathering.pk, mutual_at__isnull=False).count() // 2
+        rows.append(DepthRow(
+            gathering_id=gathering.pk,
+            title=gathering.title,
+            starts_at=gathering.starts_at,
+            attendees=len(people),
+            new_pairs_per_member=round(2 * len(new) / len(people), 2) if people else 0.0,
+            repeat_rate=round(1 - len(new) / len(pairs), 3) if pairs else 0.0,
+            followed_up_share=round(len(followed) / len(people), 3) if len(people) >= MIN_ATTENDEES_FOR_SHARE else None,
+            mutual_continues=mutual,
+        ))
+    return rows

@@ -1,0 +1,101 @@
+"""Writes for the journey: intentions, reflections, pacing, and shares with the few.
+
+Callers check visibility first (``tablee.members.permissions``); these functions trust their
+arguments to belong to ``author`` only where they say so, and check ownership otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tablee.circle import services as circle_services
+from tablee.circle.models import Contact, FollowUp
+from tablee.gatherings.models import Gathering
+from tablee.journey.models import Intention, Pacing, Reflection, Share, ShareRecipient
+from tablee.members.models import User
+
+SHARE_MAX = 3
+
+
+def intention_create(
+    *,
+    author: User,
+    result: str,
+    signal: str,
+    gathering: Gathering | None = None,
+    event_title: str = "",
+    event_date: date | None = None,
+    cards_budget: int = 3,
+    energy_before: int = 3,
+    leave_at: time | None = None,
+    questions: list[str] | None = None,
+) -> Intention:
+    """An intention for a Tablée gathering (its date is the gathering's) or an outside event."""
+    if gathering is not None:
+        event_date = timezone.localtime(gathering.starts_at).date()
+        event_title = ""
+    if event_date is None:
+        raise ValidationError({"event_date": _("Indiquez la date de l'événement.")})
+    intention = Intention(
+        author=author, gathering=gathering, event_title=event_title.strip(), event_date=event_date,
+        result=result.strip(), signal=signal.strip(), cards_budget=cards_budget, energy_before=energy_before,
+        leave_at=leave_at, questions=[q.strip() for q in (questions or []) if q and q.strip()],
+    )
+    intention.full_clean()
+    intention.save()
+    return intention
+
+
+def reflection_record(
+    *, intention: Intention, reached: bool, energy_after: int, next_step: str = ""
+) -> Reflection:
+    """After the event: the signal happened or not, what comes next, energy after. Recording again replaces it."""
+    reflection = Reflection.objects.filter(intention=intention).first() or Reflection(intention=intention)
+    reflection.reached = reached
+    reflection.energy_after = energy_after
+    reflection.next_step = next_step.strip()
+    reflection.full_clean()
+    reflection.save()
+    return reflection
+
+
+def pacing_update(*, user: User, weekly_cap: int) -> Pacing:
+    pacing = Pacing.objects.filter(user=user).first() or Pacing(user=user)
+    pacing.weekly_cap = weekly_cap
+    pacing.full_clean()
+    pacing.save()
+    return pacing
+
+
+def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> Share:
+    """Share a text with one to three contacts: one personal email each, through the follow-up outbox.
+
+    All or nothing: if one email cannot be queued (no address), nothing is stored or sent.
+    """
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Collez un texte ou une note à partager.")})
+    if not 1 <= len(picks) <= SHARE_MAX:
+        raise ValidationError({"picks": _("Choisissez d'une à trois personnes.")})
+    if len({contact.pk for contact, _note in picks}) != len(picks):
+        raise ValidationError({"picks": _("Une même personne ne reçoit le partage qu'une fois.")})
+    with transaction.atomic():
+        share = Share.objects.create(author=author, text=text)
+        for contact, note in picks:
+            if contact.owner_id != author.pk:
+                raise ValidationError(_("Ce contact n'est pas le vôtre."))
+            if not contact.email:
+                raise ValidationError({"picks": _("Ajoutez d'abord le courriel de %(name)s.") % {"name": contact.name}})
+            body = f"{note.strip()}\n\n{text}".strip()
+            subject = _("Pensé pour toi") if not text.startswith("http") else _("Un lien pensé pour toi")
+            followup = circle_services.followup_create(
+                owner=author, contact=contact, kind=FollowUp.Kind.SHARE, subject=subject, body=body
+            )
+            circle_services.followup_send(owner=author, followup=followup, subject=subject, body=body)
+            ShareRecipient.objects.create(share=share, contact=contact, followup=followup)
+    return share

@@ -1,0 +1,198 @@
+"""Pages of the journey: Mon parcours, an intention and its reflection, share with the few, and an
+association's depth for organizers. Thin: permission, one service or selector, then render."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tablee.circle.selectors import card_budget_for, contact_for_owner
+from tablee.gatherings.models import Gathering
+from tablee.journey import charts, selectors, services
+from tablee.journey.forms import IntentionForm, PacingForm, ReflectionForm, ShareForm
+from tablee.members import permissions
+from tablee.tables import questions
+from tablee.tables.selectors import my_table
+
+
+def _language() -> str:
+    return translation.get_language() or "fr-ca"
+
+
+@login_required
+def parcours(request):
+    today = timezone.localdate()
+    data = selectors.parcours(user=request.user, today=today)
+    labels = [selectors.month_label(m) for m in data["months"]]
+    bar_charts = [
+        charts.bar_chart(title=s.label, labels=labels, values=s.values, colour=charts.PALETTE[k])
+        for k, s in enumerate(data["series"])
+    ]
+    energy_chart = None
+    if data["energy"]:
+        energy_chart = charts.line_chart(
+            title=_("Mon énergie avant et après"),
+            labels=[e[0].strftime("%d/%m") for e in data["energy"]],
+            lines=[(_("avant"), [e[1] for e in data["energy"]]), (_("après"), [e[2] for e in data["energy"]])],
+            top=5,
+        )
+    return render(request, "journey/parcours.html", {
+        "charts": bar_charts,
+        "energy_chart": energy_chart,
+        "series": data["series"],
+        "rows": [(label, [s.values[k] for s in data["series"]]) for k, label in enumerate(labels)],
+        "intentions": selectors.intentions_of(author=request.user)[:20],
+        "recovery": selectors.recovery_reminder(user=request.user, today=today),
+        "pacing_form": PacingForm(initial={"weekly_cap": selectors.weekly_cap(request.user)}),
+        "this_week": selectors.events_in_week(user=request.user, day=today),
+    })
+
+
+@login_required
+@require_POST
+def pacing(request):
+    form = PacingForm(request.POST)
+    if form.is_valid():
+        services.pacing_update(user=request.user, weekly_cap=form.cleaned_data["weekly_cap"])
+        messages.success(request, _("Votre rythme est enregistré."))
+    else:
+        messages.error(request, _("Choisissez un nombre entre 1 et 14."))
+    return redirect("journey:parcours")
+
+
+def _upcoming(user):
+    return permissions.visible_gatherings(user).filter(
+        starts_at__gte=timezone.now() - timedelta(days=1)
+    ).exclude(state=Gathering.State.DRAFT).order_by("starts_at")
+
+
+@login_required
+def intention_new(request):
+    gatherings = _upcoming(request.user)
+    chosen = None
+    if request.GET.get("gathering"):
+        chosen = permissions.gathering_for_member(request.user, request.GET["gathering"])
+    form = IntentionForm(request.POST or None, gatherings=gatherings,
+                         initial={"gathering": chosen, "cards_budget": card_budget_for(request.user)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intention = services.intention_create(
+                author=request.user, gathering=data["gathering"], event_title=data["event_title"],
+                event_date=data["event_date"], result=data["result"], signal=data["signal"],
+                cards_budget=data["cards_budget"], energy_before=data["energy_before"],
+                leave_at=data["leave_at"], questions=form.questions(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Votre intention est notée. Bonne rencontre !"))
+            return redirect("journey:intention", intention_id=intention.pk)
+    day = timezone.localtime(chosen.starts_at).date() if chosen else None
+    return render(request, "journey/intention_new.html", {
+        "form": form,
+        "gathering": chosen,
+        "table": my_table(gathering=chosen, user=request.user, language=_language()) if chosen else None,
+        "warning": selectors.pacing_warning(user=request.user, day=day) if day else "",
+        "bank": [q["en" if _language().startswith("en") else "fr"] for q in questions.bank()],
+    })
+
+
+@login_required
+def intention_detail(request, intention_id: int):
+    intention = permissions.intention_for_author(request.user, intention_id)
+    reflection = getattr(intention, "reflection", None)
+    initial = {"reached": "1" if reflection.reached else "0", "next_step": reflection.next_step,
+               "energy_after": reflection.energy_after} if reflection else {}
+    form = ReflectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.reflection_record(intention=intention, reached=form.cleaned_data["reached"],
+                                   next_step=form.cleaned_data["next_step"],
+                                   energy_after=form.cleaned_data["energy_after"])
+        messages.success(request, _("Votre réflexion est enregistrée."))
+        return redirect("journey:intention", intention_id=intention.pk)
+    table = None
+    if intention.gathering_id and intention.gathering.starts_at >= timezone.now():
+        table = my_table(gathering=intention.gathering, user=request.user, language=_language())
+    return render(request, "journey/intention.html", {
+        "intention": intention,
+        "reflection": reflection,
+        "form": form,
+        "table": table,
+        "event": selectors.event_of(intention),
+        "past": intention.event_date <= timezone.localdate(),
+    })
+
+
+@login_required
+def share(request):
+    """Step 1: paste a text, see one to three people. Step 2: tick who, edit the notes, send."""
+    form = ShareForm(request.POST or None)
+    suggestions = []
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        if request.POST.get("step") == "send":
+            ids = request.POST.getlist("contact")[: services.SHARE_MAX]
+            try:
+                picks = [(contact_for_owner(owner=request.user, contact_id=int(i)),
+                          request.POST.get(f"note_{i}", "")) for i in ids if str(i).isdigit()]
+                sent = services.share_send(author=request.user, text=text, picks=picks)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Partagé avec %(count)s personne(s), un courriel chacune.")
+                                 % {"count": sent.recipients.count()})
+                return redirect("journey:share")
+        suggestions = selectors.share_suggestions(owner=request.user, text=text)
+    return render(request, "journey/share.html", {"form": form, "suggestions": suggestions})
+
+
+def _depth_context(request, slug: str) -> dict:
+    association = permissions.association_for_organizer(request.user, slug)
+    rows = selectors.association_depth(association=association)
+    labels = [timezone.localtime(r.starts_at).strftime("%d/%m") for r in rows]
+    shares = [r for r in rows if r.followed_up_share is not None]
+    depth_charts = [
+        charts.bar_chart(title=_("Nouvelles rencontres par membre"), labels=labels,
+                         values=[r.new_pairs_per_member for r in rows], colour=charts.PALETTE[0]),
+        charts.bar_chart(title=_("Taux de répétition (%)"), labels=labels,
+                         values=[round(100 * r.repeat_rate) for r in rows], colour=charts.PALETTE[1], top=100),
+        charts.bar_chart(title=_("Part des présents qui ont fait un suivi (%)"),
+                         labels=[timezone.localtime(r.starts_at).strftime("%d/%m") for r in shares],
+                         values=[round(100 * r.followed_up_share) for r in shares], colour=charts.PALETTE[2],
+                         top=100),
+        charts.bar_chart(title=_("Souhaits « poursuivre » réciproques"), labels=labels,
+                         values=[r.mutual_continues for r in rows], colour=charts.PALETTE[3]),
+    ]
+    return {"association": association, "rows": rows, "charts": depth_charts,
+            "season_start": selectors.season_start(timezone.localdate()),
+            "min_attendees": selectors.MIN_ATTENDEES_FOR_SHARE}
+
+
+@login_required
+def depth(request, slug: str):
+    return render(request, "journey/depth.html", _depth_context(request, slug))
+
+
+@login_required
+def depth_csv(request, slug: str):
+    context = _depth_context(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="profondeur-{slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["date", "titre", "presents", "nouvelles_rencontres_par_membre", "taux_repetition",
+                     "part_suivi_48h", "poursuivre_reciproques"])
+    for row in context["rows"]:
+        writer.writerow([timezone.localtime(row.starts_at).date().isoformat(), row.title, row.attendees,
+                         row.new_pairs_per_member, row.repeat_rate,
+                         "" if row.followed_up_share is None else row.followed_up_share, row.mutual_continues])
+    return response

@@ -1,0 +1,62 @@
+"""Mon parcours: month-by-month figures and their SVG charts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tablee.journey import charts
+
+
+def test_the_parcours_counts_quick_follow_ups_kept_promises_and_reached_intentions(member, make_contact):
+    from tablee.circle.models import Card, FollowUp
+    from tablee.circle.services import promise_close, promise_create
+    from tablee.journey.selectors import parcours
+    from tablee.journey.services import intention_create, reflection_record
+
+    contact = make_contact(member, "Julie Bouchard")
+    quick = Card.objects.create(owner=member, contact=contact, event_label="Salon")
+    FollowUp.objects.create(owner=member, contact=contact, card=quick, due_on=timezone.localdate(),
+                            status=FollowUp.Status.SENT, sent_at=timezone.now() + timedelta(days=1))
+    slow_contact = make_contact(member, "Luc Morin")
+    slow = Card.objects.create(owner=member, contact=slow_contact, event_label="Salon")
+    FollowUp.objects.create(owner=member, contact=slow_contact, card=slow, due_on=timezone.localdate(),
+                            status=FollowUp.Status.SENT, sent_at=timezone.now() + timedelta(days=4))
+    promise_close(owner=member, promise=promise_create(owner=member, contact=contact, text="le rapport"), kept=True)
+    intention = intention_create(author=member, event_title="Salon", event_date=timezone.localdate(),
+                                 result="r", signal="s")
+    reflection_record(intention=intention, reached=True, energy_after=2)
+
+    today = timezone.localdate() + timedelta(days=4)
+    data = parcours(user=member, today=today)
+    series = {s.key: s.values for s in data["series"]}
+    assert len(data["months"]) == 6
+    assert sum(series["followups"]) == 1
+    assert sum(series["kept"]) == 1
+    assert sum(series["reached"]) == 1
+    assert data["energy"] == [(timezone.localdate(), 3, 2)]
+
+
+def test_the_parcours_page_draws_charts_and_no_contact_count(client, member, make_contact):
+    for k in range(3):
+        make_contact(member, f"Contact {k}")
+    client.force_login(member)
+    html = client.get("/parcours/").content.decode()
+    assert html.count("<svg") == 4
+    assert "Suivis envoyés en deux jours ou moins" in html
+    assert "3 contacts" not in html and "Contact 0" not in html
+
+
+def test_a_bar_chart_is_accessible_svg_with_escaped_labels():
+    svg = str(charts.bar_chart(title="Promesses <tenues>", labels=["janv.", "févr."], values=[2, 5]))
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "<title>Promesses &lt;tenues&gt;</title>" in svg
+    assert svg.count("<rect") == 2 and "févr. : 5" in svg
+
+
+def test_a_line_chart_draws_one_line_per_series():
+    svg = str(charts.line_chart(title="Énergie", labels=["01/11", "08/11"], lines=[("avant", [3, 4]),
+                                                                                  ("après", [2, 5])], top=5))
+    assert svg.count("<polyline") == 2 and "avant, 08/11 : 4" in svg
+

@@ -1,0 +1,102 @@
+"""Share with the few: suggestions over my contacts only, one email per person, at most three."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tablee.circle.models import FollowUp
+from tablee.journey.models import Share, ShareRecipient
+from tablee.outbox.models import Email
+
+
+@pytest.fixture
+def circle(member, make_contact):
+    return {
+        "chen": make_contact(member, "David Chen", language="en",
+                             note="Struggles to hire data engineers in Québec City."),
+        "lavoie": make_contact(member, "Sophie Lavoie", note="Cherche du financement pour un deuxième four."),
+        "roy": make_contact(member, "Isabelle Roy", organization="Cabinet Roy CPA",
+                            note="Comptable, aime les crédits d'impôt."),
+    }
+
+
+def test_suggestions_rank_my_contacts_across_languages(api, member, circle):
+    response = api.post("/api/share/suggest", {"text": "Job fair: dozens of data engineers looking for a new role"},
+                        user=member)
+    assert response.status_code == 200
+    suggestions = response.json()["suggestions"]
+    assert suggestions[0]["contact_id"] == circle["chen"].pk
+    assert suggestions[0]["score"] > 0 and suggestions[0]["why"]
+    french = api.post("/api/share/suggest", {"text": "New funding program for small bakeries"}, user=member)
+    assert french.json()["suggestions"][0]["contact_id"] == circle["lavoie"].pk
+
+
+def test_suggestions_never_include_someone_elses_contacts(api, member, other_member, circle, make_contact):
+    theirs = make_contact(other_member, "Daniel Wright", note="Accountant for R&D tax credits and data engineers")
+    found = api.post("/api/share/suggest", {"text": "data engineers tax credits"}, user=member).json()["suggestions"]
+    assert theirs.pk not in [s["contact_id"] for s in found]
+    assert api.post("/api/share/suggest", {"text": "data engineers"}, user=other_member).json()["suggestions"][0][
+        "contact_id"] == theirs.pk
+
+
+def test_at_most_three_suggestions_each_with_a_personal_note(api, member, make_contact):
+    for k in range(6):
+        make_contact(member, f"Personne {k}", note="financement de démarrage")
+    found = api.post("/api/share/suggest", {"text": "funding"}, user=member).json()["suggestions"]
+    assert len(found) == 3
+    assert all(s["note"].startswith("Bonjour Personne") for s in found)
+
+
+def test_sharing_sends_one_email_per_person_through_the_followup_outbox(django_capture_on_commit_callbacks,
+                                                                        member, circle):
+    from tablee.journey.services import share_send
+
+    text = "https://exemple.ca/salon-emploi-techno"
+    with django_capture_on_commit_callbacks():
+        share = share_send(author=member, text=text, picks=[(circle["chen"], "Hi David,"), (circle["roy"], "Bonjour")])
+    emails = Email.objects.order_by("to")
+    assert [e.to for e in emails] == ["david.chen@example.org", "isabelle.roy@example.org"]
+    assert all(text in e.body_text for e in emails)
+    followups = FollowUp.objects.filter(kind=FollowUp.Kind.SHARE)
+    assert {f.email.key for f in followups} == {f"followup:{f.pk}" for f in followups}
+    assert ShareRecipient.objects.filter(share=share).count() == 2
+
+
+def test_more_than_three_people_is_refused_and_nothing_is_sent(member, make_contact):
+    from tablee.journey.services import share_send
+
+    people = [make_contact(member, f"Personne {k}") for k in range(4)]
+    with pytest.raises(ValidationError):
+        share_send(author=member, text="Un lien", picks=[(c, "Bonjour") for c in people])
+    assert not Email.objects.exists() and not Share.objects.exists()
+
+
+def test_a_contact_without_email_stops_the_whole_share(member, circle, make_contact):
+    from tablee.journey.services import share_send
+
+    nameless = make_contact(member, "Sans Courriel", email="")
+    with pytest.raises(ValidationError):
+        share_send(author=member, text="Un lien", picks=[(circle["chen"], "Hi"), (nameless, "Bonjour")])
+    assert not Email.objects.exists() and not FollowUp.objects.exists()
+
+
+def test_someone_elses_contact_cannot_receive_my_share(member, other_member, make_contact):
+    from tablee.journey.services import share_send
+
+    theirs = make_contact(other_member, "Daniel Wright")
+    with pytest.raises(ValidationError):
+        share_send(author=member, text="Un lien", picks=[(theirs, "Hi")])
+    assert not Email.objects.exists()
+
+
+def test_the_share_page_suggests_then_sends_to_the_ticked_people_only(client, member, circle):
+    client.force_login(member)
+    page = client.post("/parcours/share/", {"text": "Hiring fair for data engineers", "step": "suggest"})
+    html = page.content.decode()
+    assert 'data-testid="suggestion"' in html and "David Chen" in html
+    assert "à tous" not in html and "to all" not in html
+    sent = client.post("/parcours/share/", {"text": "Hiring fair for data engineers", "step": "send",
+                                            "contact": [circle["chen"].pk], f"note_{circle['chen'].pk}": "Hi David"})
+    assert sent.status_code == 302
+    assert list(Email.objects.values_list("to", flat=True)) == ["david.chen@example.org"]
