@@ -32,7 +32,7 @@ lint: venv
 	$(BIN)/lint-imports --config pyproject.toml
 
 messages: venv
-	cd src/tablee && TABLEE_DEBUG=1 ../../$(BIN)/tablee manage makemessages -l fr_CA -l en --no-obsolete --ignore 'engine/*' && TABLEE_DEBUG=1 ../../$(BIN)/tablee manage compilemessages
+	cd src/tablee && TABLEE_DATA_DIR=$(CURDIR)/data TABLEE_DEBUG=1 ../../$(BIN)/tablee manage makemessages -l fr_CA -l en --no-obsolete --ignore 'engine/*' && TABLEE_DATA_DIR=$(CURDIR)/data TABLEE_DEBUG=1 ../../$(BIN)/tablee manage compilemessages
 
 clean:
 	rm -rf $(VENV) data
