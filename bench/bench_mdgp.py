@@ -1,6 +1,6 @@
 """Benchmark the MDGP solver on MDGPLIB instances and print a table.
 
-    python bench/bench_mdgp.py [--quick] [--seed 1] [--dir /work/shared/bench/mdgplib] [--only n120]
+    python bench/bench_mdgp.py [--quick] [--seed 1] [--dir ../shared/bench/mdgplib] [--only n120]
 
 Each instance runs with its time budget (`--quick`: a tenth, at least 1 s). Gap is
 (reference - objective) / reference: negative means better than the reference. The load average is
@@ -17,7 +17,10 @@ from pathlib import Path
 
 from tablee.engine.mdgp import read_instance, solve_mdgp
 
-DEFAULT_DIR = Path(os.environ.get("TABLEE_MDGPLIB", "/work/shared/bench/mdgplib"))
+# The shared benchmark folder sits beside the checkout (../shared/bench/mdgplib).
+DEFAULT_DIR = Path(
+    os.environ.get("TABLEE_MDGPLIB", Path(__file__).resolve().parents[2] / "shared" / "bench" / "mdgplib")
+)
 
 # (file, budget in seconds, reference objective or None). References: best-known values published
 # by Araujo & Figueiredo (SBPO 2018) for the two small ones, Iterated Maxima Search (Lai & Hao 2016)

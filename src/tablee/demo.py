@@ -267,6 +267,10 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
 
     journey_demo(association=association, marie=marie, now=now)
 
+    from tablee.circle.demo import circle_demo
+
+    circle_demo(association=association, marie=marie, now=now)
+
     site = os.environ.get("TABLEE_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
     count = Membership.objects.filter(association=association).count()
     out.write(

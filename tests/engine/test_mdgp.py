@@ -173,6 +173,37 @@ def test_reported_objective_is_the_sum_over_pairs_in_each_group() -> None:
     assert result.objective == pytest.approx(by_hand, rel=1e-12)
 
 
+@pytest.mark.parametrize("case", range(4))
+def test_descent_stops_where_no_move_or_swap_improves(case: int) -> None:
+    rng = np.random.default_rng(100 + case)
+    instance = _random_instance(rng, 30, [4, 5, 3, 6, 4], [8, 7, 9, 6, 8], integer=case % 2 == 0)
+    lower, upper, d = instance.lower, instance.upper, instance.d
+    state = np.array([case + 1], dtype=np.uint64)
+    assign, _ = k.random_assignment(state, instance.n, lower, upper)
+    members, size, pos = k.build_members(assign, lower.size, instance.n)
+    w = k.compute_gains(d, assign, lower.size)
+    bound = np.empty((lower.size, lower.size))
+    k.local_search(state, d, assign, size, members, pos, w, lower, upper, bound, float(d.min()))
+
+    def value(a: np.ndarray) -> float:
+        return objective(d, [list(np.flatnonzero(a == g)) for g in range(lower.size)])
+
+    here = value(assign)
+    sizes = np.bincount(assign, minlength=lower.size)
+    assert np.all((sizes >= lower) & (sizes <= upper))
+    np.testing.assert_allclose(w, k.compute_gains(d, assign, lower.size), atol=1e-9)
+    for i in range(instance.n):
+        for g in range(lower.size):
+            if g != assign[i] and sizes[assign[i]] > lower[assign[i]] and sizes[g] < upper[g]:
+                moved = assign.copy()
+                moved[i] = g
+                assert value(moved) <= here + 1e-9
+        for j in range(i + 1, instance.n):
+            swapped = assign.copy()
+            swapped[i], swapped[j] = assign[j], assign[i]
+            assert value(swapped) <= here + 1e-9
+
+
 # --- determinism and the clock ----------------------------------------------------------------
 
 def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:

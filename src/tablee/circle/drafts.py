@@ -48,7 +48,8 @@ def followup_draft(followup: FollowUp) -> tuple[str, str]:
             lines.append(_("Tu m'avais parlé de %(topic)s.") % {"topic": _clean(card.note)})
         for promise in promises:
             lines.append(_("Comme promis, voici %(promise)s.") % {"promise": _clean(promise.text)})
-        lines += ["", _("Au plaisir de poursuivre la conversation,"), owner.get_full_name() or owner.email]
+        # The outbox sends from Tablée's address: the signature carries mine so a reply finds me.
+        lines += ["", _("Au plaisir de poursuivre la conversation,"), owner.get_full_name() or owner.email, owner.email]
     return subject, "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tablee.circle.models import (
     CARD_BUDGET_DEFAULT,
@@ -79,6 +80,16 @@ def followup_delivery(followup: FollowUp) -> str:
     if followup.email_id is not None:
         return followup.email.status
     return followup.status
+
+
+def delivery_label(followup: FollowUp) -> str:
+    labels = {
+        "pending": _("à faire"), "queued": _("en file d'envoi"), "sending": _("en cours d'envoi"),
+        "sent": _("envoyé"), "failed": _("échec de l'envoi"),
+        "mailto": _("envoyé depuis mon logiciel de courriel"), "dismissed": _("laissé tomber"),
+    }
+    status = followup_delivery(followup)
+    return labels.get(status, status)
 
 
 def card_budget_for(user, event: Gathering | str | None = None) -> int:

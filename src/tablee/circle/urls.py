@@ -15,5 +15,7 @@ urlpatterns = [
     path("circle/merge/", views.contacts_merge, name="merge"),
     path("circle/import/", views.contacts_import, name="import"),
     path("circle/export.vcf", views.contacts_export, name="export"),
+    path("circle/my-data.json", views.my_export, name="my_export"),
+    path("circle/budget/", views.budget_update, name="budget"),
     path("circle/suggestions/<int:suggestion_id>/dismiss/", views.suggestion_dismiss, name="suggestion_dismiss"),
 ]

@@ -5,15 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tablee.circle import selectors, services
 from tablee.circle.drafts import mailto_link
-from tablee.circle.exports import vcard_export
-from tablee.circle.models import Contact, FollowUp, Interaction, Promise
+from tablee.circle.exports import me_export, vcard_export
+from tablee.circle.models import (
+    CARD_BUDGET_MAX,
+    CARD_BUDGET_MIN,
+    Contact,
+    FollowUp,
+    Interaction,
+    Promise,
+)
 from tablee.circle.rendering import render as render_markdown
 from tablee.members import permissions
 
@@ -62,10 +69,13 @@ def cards(request, gathering_id: int):
     kept_cards = list(selectors.cards_for_event(owner=request.user, gathering=gathering))
     kept_users = {c.contact.user_id for c in kept_cards}
     people = selectors.attendees_for_cards(gathering=gathering, user=request.user) if attended else []
+    # After a refusal the member's choices and notes stay on screen.
+    chosen, wished = set(request.POST.getlist("keep")), set(request.POST.getlist("continue"))
+    rows = [{"person": p, "checked": str(p.pk) in chosen, "wish": str(p.pk) in wished,
+             "note": request.POST.get(f"note-{p.pk}", "")} for p in people if p.pk not in kept_users]
     return render(request, "circle/cards.html", {
         "gathering": gathering, "attended": attended, "budget": budget, "kept": kept_cards,
-        "left": max(budget - len(kept_cards), 0),
-        "people": [p for p in people if p.pk not in kept_users],
+        "left": max(budget - len(kept_cards), 0), "rows": rows,
         "mutual": selectors.mutual_continues(user=request.user, gathering=gathering),
     })
 
@@ -101,11 +111,10 @@ def event_cards(request):
 @login_required
 def followups(request):
     queue = [services.followup_fill_draft(followup=f) for f in selectors.followups_queue(owner=request.user)]
-    today = selectors.today()
-    return render(request, "circle/followups.html", {
-        "queue": queue, "today": today, "recent": selectors.followups_recent(owner=request.user),
-        "delivery": selectors.followup_delivery,
-    })
+    recent = list(selectors.followups_recent(owner=request.user))
+    for item in recent:
+        item.delivery = selectors.delivery_label(item)
+    return render(request, "circle/followups.html", {"queue": queue, "today": selectors.today(), "recent": recent})
 
 
 @login_required
@@ -128,7 +137,7 @@ def followup(request, followup_id: int):
         else:
             return redirect("circle:followups")
     return render(request, "circle/followup.html", {
-        "item": item, "status": selectors.followup_delivery(item),
+        "item": item, "status": selectors.delivery_label(item),
         "mailto": mailto_link(to=item.contact.email, subject=item.subject, body=item.body),
         "pending": item.status == FollowUp.Status.PENDING,
     })
@@ -150,6 +159,7 @@ def circle(request):
         "dormant": selectors.dormant_ties(owner=request.user)[:3],
         "duplicates": selectors.duplicate_groups(owner=request.user),
         "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
+        "budget": selectors.card_budget_for(request.user), "budget_choices": range(CARD_BUDGET_MIN, CARD_BUDGET_MAX + 1),
     })
 
 
@@ -251,6 +261,25 @@ def contacts_export(request):
     response = HttpResponse(vcard_export(owner=request.user), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
     return response
+
+
+@login_required
+def my_export(request):
+    response = JsonResponse(me_export(owner=request.user), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="tablee-mes-donnees.json"'
+    return response
+
+
+@login_required
+@require_POST
+def budget_update(request):
+    try:
+        services.circle_settings_update(user=request.user, card_budget=_int_or_none(request.POST.get("card_budget")) or 0)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("C'est noté."))
+    return redirect(request.POST.get("next") or "circle:circle")
 
 
 @login_required

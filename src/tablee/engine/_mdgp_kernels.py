@@ -215,7 +215,7 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
                 best_delta = EPS
                 for t in range(size[b]):
                     j = members[b, t]
-                    delta = gain_i + w[j, a] - w[j, b]
+                    delta = gain_i + w[j, a] - w[j, b] - 2.0 * d[i, j]
                     if delta > best_delta:
                         best_delta = delta
                         best_j = j

@@ -7,7 +7,7 @@ search", restarted from a strong perturbation of the best when stuck. The hot lo
 kernels in `_mdgp_kernels.py`; this module reads instances, checks data and drives the clock.
 
 Determinism: for a given instance, seed and number of iterations, the search is the same on every
-machine. A time limit makes the number of iterations depend on speed; pass `max_iterations` to get a
+run. A time limit makes the number of iterations depend on speed; pass `max_iterations` to get a
 reproducible run.
 """
 

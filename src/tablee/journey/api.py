@@ -117,7 +117,7 @@ def intention_create(request, payload: IntentionIn):
         from django.utils import timezone
 
         day = timezone.localtime(gathering.starts_at).date()
-    warning = selectors.pacing_warning(user=request.auth, day=day) if day else ""
+    warning = selectors.pacing_warning(user=request.auth, day=day, gathering=gathering) if day else ""
     intention = services.intention_create(
         author=request.auth, gathering=gathering, event_title=payload.title, event_date=payload.date,
         result=payload.result, signal=payload.signal, cards_budget=payload.cards_budget,

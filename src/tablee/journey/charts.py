@@ -10,40 +10,39 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 28, 44
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 46
 INK = "#1f2933"
 GRID = "#d9dee3"
 PALETTE = ("#1d5f8a", "#8a3b12", "#2d6a2f", "#6b3a8a")
 
 
-def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
-        if value <= step * 4:
-            return float(step * -(-value // step)) if step >= 1 else value
-    return float(value)
-
-
-def _ticks(top: float, count: int = 4) -> list[float]:
-    return [top * k / count for k in range(count + 1)]
+def _scale(values: list[float], top: float | None) -> tuple[float, list[float]]:
+    """The axis top and its ticks, on whole numbers."""
+    if top is None:
+        top = max(int(-(-max(values, default=0) // 1)), 1)
+    top = int(-(-top // 1))
+    if top <= 5:
+        return float(top), [float(k) for k in range(top + 1)]
+    top = -(-top // 4) * 4
+    return float(top), [top * k / 4 for k in range(5)]
 
 
 def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _frame(title: str, description: str, body: list[str], top: float, unit: str = "") -> SafeString:
+def _frame(title: str, description: str, body: list[str], top: float, ticks: list[float],
+           unit: str = "") -> SafeString:
     plot_h = HEIGHT - TOP - BOTTOM
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" class="chart">',
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
-        f'<text x="{LEFT}" y="16" font-size="13" font-weight="600" fill="{INK}">{escape(title)}</text>',
+        f'<text x="{LEFT}" y="16" font-size="16" font-weight="600" fill="{INK}">{escape(title)}</text>',
     ]
-    for tick in _ticks(top):
+    for tick in ticks:
         y = TOP + plot_h - plot_h * tick / top
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{INK}">'
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="13" text-anchor="end" fill="{INK}">'
                      f"{_fmt(tick)}{escape(unit)}</text>")
     parts.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" stroke="{INK}"/>')
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="{INK}"/>')
@@ -54,7 +53,7 @@ def _frame(title: str, description: str, body: list[str], top: float, unit: str 
 
 def bar_chart(*, title: str, labels: list[str], values: list[float], colour: str = PALETTE[0],
               unit: str = "", top: float | None = None) -> SafeString:
-    top = top or _nice_max(max(values, default=0))
+    top, ticks = _scale(values, top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(values), 1)
     body = []
@@ -64,28 +63,30 @@ def bar_chart(*, title: str, labels: list[str], values: list[float], colour: str
         y = TOP + plot_h - h
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="{colour}">'
                     f"<title>{escape(label)} : {_fmt(value)}{escape(unit)}</title></rect>")
-        body.append(f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" font-size="11" text-anchor="middle" '
+        body.append(f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" font-size="13" text-anchor="middle" '
                     f'fill="{INK}">{_fmt(value)}</text>')
-        body.append(f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" '
+        body.append(f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
                     f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
     description = ", ".join(f"{label} : {_fmt(v)}{unit}" for label, v in zip(labels, values, strict=True))
-    return _frame(title, description, body, top, unit)
+    return _frame(title, description, body, top, ticks, unit)
 
 
 def line_chart(*, title: str, labels: list[str], lines: list[tuple[str, list[float]]],
                unit: str = "", top: float | None = None) -> SafeString:
     """Several series over the same labels, each with its own colour and a legend below."""
-    top = top or _nice_max(max((v for _n, vs in lines for v in vs), default=0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    top, ticks = _scale([v for _n, vs in lines for v in vs], top)
+    pad = 24  # keeps the first and last labels inside the drawing
+    plot_w, plot_h = WIDTH - LEFT - RIGHT - 2 * pad, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
+    left = LEFT + pad
     body = []
     for k, label in enumerate(labels):
-        body.append(f'<text x="{LEFT + k * step:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" '
+        body.append(f'<text x="{left + k * step:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
                     f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
     descriptions = []
     for index, (name, values) in enumerate(lines):
         colour = PALETTE[index % len(PALETTE)]
-        points = [(LEFT + k * step, TOP + plot_h - plot_h * min(v, top) / top) for k, v in enumerate(values)]
+        points = [(left + k * step, TOP + plot_h - plot_h * min(v, top) / top) for k, v in enumerate(values)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for (x, y), label, value in zip(points, labels, values, strict=True):
@@ -93,6 +94,6 @@ def line_chart(*, title: str, labels: list[str], lines: list[tuple[str, list[flo
                         f"<title>{escape(name)}, {escape(label)} : {_fmt(value)}{escape(unit)}</title></circle>")
         legend_x = LEFT + index * 170
         body.append(f'<rect x="{legend_x}" y="{HEIGHT - 16}" width="12" height="4" fill="{colour}"/>'
-                    f'<text x="{legend_x + 16}" y="{HEIGHT - 11}" font-size="11" fill="{INK}">{escape(name)}</text>')
+                    f'<text x="{legend_x + 16}" y="{HEIGHT - 11}" font-size="13" fill="{INK}">{escape(name)}</text>')
         descriptions.append(f"{name} : " + ", ".join(_fmt(v) for v in values))
-    return _frame(title, " ; ".join(descriptions), body, top, unit)
+    return _frame(title, " ; ".join(descriptions), body, top, ticks, unit)

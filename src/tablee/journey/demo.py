@@ -43,7 +43,7 @@ def _tablemates(gathering: Gathering, user: User) -> list[User]:
 def _talked_about(person: User) -> str:
     profile = getattr(person, "profile", None)
     topic = profile.needs[0] if profile and profile.needs else "son métier"
-    return f"Cherche de l'aide : {topic}."
+    return f"Nous avons parlé de {topic}."
 
 
 def _card_with_followup(owner: User, person: User, gathering: Gathering | None, *, note: str, after: timedelta,

@@ -45,7 +45,7 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 # normalised (no accents) and are stemmed when the table is loaded, like the texts.
 SYNONYMS = """
 financement funding financing fund funds financer finance capital investisseur investisseurs investor investors investissement investment pret loan bailleur
-subvention subventions grant grants subsidy subsidies aide
+subvention subventions grant grants subsidy subsidies
 comptabilite accounting comptable accountant bookkeeping tenue livres
 fiscalite tax taxes impot impots fiscal fiscale
 recrutement hiring recruit recruiting recruitment embauche embaucher talent talents personnel staffing
@@ -100,15 +100,66 @@ retraite retiring retirement retire retraites
 boise boises woodlot woodlots foret forest forestry foresterie
 marche market markets
 europe european europeen europeens europeenne europeennes
+teletravail remote telework hybride hybrid
+stage stages stagiaire stagiaires internship internships intern interns
+emploi emplois job jobs poste postes career carriere careers
+salarie salaries employe employes employee employees
+entrepot entrepots warehouse warehouses entreposage storage
+transport transports camionnage trucking camion camions truck trucks logistique logistics
+brevet brevets patent patents
+marque marques trademark trademarks
+propriete intellectuelle ip
+vin vins wine wines vignoble vignobles vineyard vineyards winery wineries
+biere beer brasserie brewery
+alcool liquor spiritueux spirits saq
+epicerie epiceries grocery groceries supermarche supermarket
+salubrite hygiene innocuite safety
+fournisseur fournisseurs supplier suppliers approvisionnement sourcing
+importation import imports importer
+client clients customer customers clientele
+locataire locataires tenant tenants bail lease location
+bureau bureaux office offices
+inoccupation vacance vacancy vacancies
+hameconnage phishing fraude fraud
+faille failles vulnerabilite vulnerabilites vulnerability vulnerabilities breach breaches fuite fuites
+audit audits verification assessment evaluation
+pme smb smbs sme smes
+politique politiques policy policies
+benevoles benevolat volunteers
+don dons donation donations commandite commandites commanditaire commanditaires sponsor sponsors sponsorship philanthropie
+logo logos visuel visuelle visual
+bois wood timber lumber
+traduction translation traducteur traductrice translator
+langue langues language languages
+immigrant immigrants immigration nouveaux arrivants newcomer newcomers
+garderie garderies daycare childcare
+retraite pension
+vieillissement aging
+sondage sondages survey surveys
+consommateur consommateurs consumer consumers
+emballage emballages packaging
+imprimerie printing impression print
+automatisation automation automate automatiser robot robots robotique robotics
+usinage machining machiniste machinistes machinist machinists
+penurie shortage shortages manque
+main-d-oeuvre workforce labour labor
+benefice profit profits rentabilite profitability
+croissance growth
+prix award awards
 assurance insurance assurances
 ressources humaines hr rh
 innovation recherche research r-d
 """.strip().splitlines()
 
-_SUFFIXES = ("issements", "issement", "ements", "ement", "ations", "ation", "itions", "ition", "ements",
-             "iques", "ique", "ent", "ismes", "isme", "istes", "iste", "ings", "ing", "ers", "eurs", "euses",
-             "euse", "eur", "ives", "ive", "ifs", "if", "ness", "ment", "ies", "ied", "ed", "es", "er",
-             "e", "s", "y")
+# Longest first. Several pairs fold French and English cognates together: -ité/-ity,
+# -ie/-y, -ique/-ic, -iser/-ize, -isme/-ism, -iste/-ist.
+_SUFFIXES = tuple(sorted({
+    "issements", "issement", "ements", "ement", "ations", "ation", "itions", "ition", "ions", "ion",
+    "iques", "ique", "ical", "ics", "ic", "ites", "ite", "ities", "ity", "ismes", "isme", "isms", "ism",
+    "istes", "iste", "ists", "ist", "iser", "ise", "ises", "izes", "ize", "ings", "ing", "ers", "eurs",
+    "euses", "euse", "eur", "ors", "or", "ives", "ive", "ifs", "if", "ness", "ment", "ent", "ies", "ie",
+    "ied", "ed", "es", "er", "e", "s", "y",
+}, key=len, reverse=True))
 
 
 def normalise(text: str) -> str:

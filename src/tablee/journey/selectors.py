@@ -53,16 +53,34 @@ def events_in_week(*, user, day: date) -> int:
     return intentions.count() + len(gatherings - with_intention)
 
 
-def pacing_warning(*, user, day: date, adding: bool = True) -> str:
-    """A gentle warning when this event would go past the member's weekly cap; empty otherwise."""
+def pacing_warning(*, user, day: date, gathering: Gathering | None = None) -> str:
+    """A gentle warning when one more event would go past the member's weekly cap; empty otherwise.
+
+    A gathering the member is already confirmed at is counted in the week already.
+    """
     cap = weekly_cap(user)
-    count = events_in_week(user=user, day=day) + (1 if adding else 0)
+    already = gathering is not None and (
+        Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk, status=Rsvp.Status.CONFIRMED).exists()
+        or intentions_of(author=user).filter(gathering_id=gathering.pk).exists()
+    )
+    count = events_in_week(user=user, day=day) + (0 if already else 1)
     if count <= cap:
         return ""
     return _(
         "Avec celui-ci, vous auriez %(count)s événements cette semaine, au-delà des %(cap)s que vous vous "
         "êtes donnés. Rien ne vous empêche d'y aller : prévoyez du temps pour récupérer."
     ) % {"count": count, "cap": cap}
+
+
+def upcoming_to_prepare(*, user, days: int = 30) -> list[Gathering]:
+    """Gatherings I am confirmed at in the coming weeks that have no intention yet."""
+    now = timezone.now()
+    prepared = intentions_of(author=user).exclude(gathering=None).values("gathering_id")
+    return list(
+        Gathering.objects.filter(rsvps__user_id=user.pk, rsvps__status=Rsvp.Status.CONFIRMED,
+                                 starts_at__gte=now, starts_at__lte=now + timedelta(days=days))
+        .exclude(pk__in=prepared).order_by("starts_at")
+    )
 
 
 def recovery_reminder(*, user, today: date) -> Intention | None:
@@ -148,10 +166,10 @@ def parcours(*, user, today: date | None = None, months: int = MONTHS) -> dict:
     return {"months": keys, "series": series, "energy": energy}
 
 
-def month_label(month: date) -> str:
+def month_label(month: date, *, year: bool = True) -> str:
     from django.utils.formats import date_format
 
-    return date_format(month, "M Y")
+    return date_format(month, "F Y" if year else "F")
 
 
 # Share with the few -------------------------------------------------------------------------------
@@ -215,14 +233,18 @@ def note_draft(*, owner, contact: Contact, matched: dict[str, list[str]]) -> str
     """A short personal note in the contact's language, naming what made me think of them."""
     from tablee.circle.drafts import contact_language
 
-    words = list(dict.fromkeys(w for ws in matched.values() for w in ws))[:3]
+    def words(field: str) -> str:
+        return ", ".join(list(dict.fromkeys(matched.get(field, [])))[:3])
+
     first = contact.name.split()[0] if contact.name.split() else contact.name
     with translation.override(contact_language(contact)):
-        lines = [_("Bonjour %(name)s,") % {"name": first}, ""]
-        if words:
-            lines.append(_("J'ai pensé à toi en lisant ceci, à cause de %(topics)s.") % {"topics": ", ".join(words)})
-        else:
-            lines.append(_("J'ai pensé à toi en lisant ceci."))
+        lines = [_("Bonjour %(name)s,") % {"name": first}, "", _("J'ai pensé à toi en lisant ceci.")]
+        if matched.get("needs"):
+            lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": words("needs")})
+        elif matched.get("interests"):
+            lines.append(_("Je sais que tu t'intéresses à %(topics)s.") % {"topics": words("interests")})
+        elif matched.get("notes"):
+            lines.append(_("Ça m'a rappelé notre conversation (%(topics)s).") % {"topics": words("notes")})
         lines += ["", owner.get_full_name() or owner.email]
     return "\n".join(lines)
 

@@ -10,10 +10,11 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tablee.circle import services as circle_services
+from tablee.circle.drafts import contact_language
 from tablee.circle.models import Contact, FollowUp
 from tablee.gatherings.models import Gathering
 from tablee.journey.models import Intention, Pacing, Reflection, Share, ShareRecipient
@@ -92,7 +93,8 @@ def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> 
             if not contact.email:
                 raise ValidationError({"picks": _("Ajoutez d'abord le courriel de %(name)s.") % {"name": contact.name}})
             body = f"{note.strip()}\n\n{text}".strip()
-            subject = _("Pensé pour toi") if not text.startswith("http") else _("Un lien pensé pour toi")
+            with translation.override(contact_language(contact)):
+                subject = _("Un lien pensé pour toi") if text.startswith("http") else _("Pensé pour toi")
             followup = circle_services.followup_create(
                 owner=author, contact=contact, kind=FollowUp.Kind.SHARE, subject=subject, body=body
             )

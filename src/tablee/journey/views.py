@@ -33,8 +33,9 @@ def parcours(request):
     today = timezone.localdate()
     data = selectors.parcours(user=request.user, today=today)
     labels = [selectors.month_label(m) for m in data["months"]]
+    short = [selectors.month_label(m, year=False) for m in data["months"]]
     bar_charts = [
-        charts.bar_chart(title=s.label, labels=labels, values=s.values, colour=charts.PALETTE[k])
+        charts.bar_chart(title=s.label, labels=short, values=s.values, colour=charts.PALETTE[k])
         for k, s in enumerate(data["series"])
     ]
     energy_chart = None
@@ -52,6 +53,7 @@ def parcours(request):
         "rows": [(label, [s.values[k] for s in data["series"]]) for k, label in enumerate(labels)],
         "intentions": selectors.intentions_of(author=request.user)[:20],
         "recovery": selectors.recovery_reminder(user=request.user, today=today),
+        "to_prepare": selectors.upcoming_to_prepare(user=request.user),
         "pacing_form": PacingForm(initial={"weekly_cap": selectors.weekly_cap(request.user)}),
         "this_week": selectors.events_in_week(user=request.user, day=today),
     })
@@ -102,7 +104,7 @@ def intention_new(request):
         "form": form,
         "gathering": chosen,
         "table": my_table(gathering=chosen, user=request.user, language=_language()) if chosen else None,
-        "warning": selectors.pacing_warning(user=request.user, day=day) if day else "",
+        "warning": selectors.pacing_warning(user=request.user, day=day, gathering=chosen) if day else "",
         "bank": [q["en" if _language().startswith("en") else "fr"] for q in questions.bank()],
     })
 

@@ -16,6 +16,16 @@ from django.utils import timezone
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Requests leave their language active in the thread: start and end each test in French."""
+    from django.utils import translation
+
+    translation.activate("fr-ca")
+    yield
+    translation.activate("fr-ca")
+
+
 @pytest.fixture
 def past_gathering(association):
     from tablee.gatherings.models import Gathering

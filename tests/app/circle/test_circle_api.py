@@ -148,7 +148,8 @@ def test_nobody_else_sees_my_circle_pages(request, client, member, my_data, past
     for path in (f"/circle/contacts/{contact.pk}/", f"/followups/{followup.pk}/"):
         response = client.get(path)
         assert response.status_code == (302 if user is None else 404), path
-    for path in ("/circle/", "/followups/", f"/gatherings/{past_gathering.pk}/cards/", "/circle/export.vcf"):
+    for path in ("/circle/", "/followups/", f"/gatherings/{past_gathering.pk}/cards/", "/circle/export.vcf",
+                 "/circle/my-data.json"):
         response = client.get(path)
         assert response.status_code in ((302,) if user is None else (200,)), path
         assert not any(secret in response.content for secret in SECRETS), path
@@ -172,3 +173,21 @@ def test_my_pages_show_my_circle(client, member, my_data):
     assert b"SECRET-NOTE" in page.content and b"SECRET-PROMESSE" in page.content
     followups = client.get(f"/followups/{my_data['followup'].pk}/")
     assert b"SECRET-CARTE" in followups.content
+
+
+def test_my_budget_page_setting_and_json_export(client, member):
+    client.force_login(member)
+    client.post("/circle/budget/", {"card_budget": "5"})
+    assert client.get("/circle/").context["budget"] == 5
+    client.post("/circle/budget/", {"card_budget": "9"})
+    assert client.get("/circle/").context["budget"] == 5
+    export = client.get("/circle/my-data.json")
+    assert export.json()["me"]["email"] == member.email
+
+
+def test_circle_pages_speak_english_when_asked(client, member):
+    member.profile.preferred_language = "en"
+    member.profile.save()
+    client.force_login(member)
+    page = client.get("/followups/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"Follow-ups" in page.content and b"My circle" in page.content

@@ -28,7 +28,7 @@ def test_the_draft_cites_the_note_the_promise_and_the_gathering(followup):
     assert "Bonjour Samuel," in body
     assert "Tu m'avais parlé de son projet de coopérative d'habitation." in body
     assert "Comme promis, voici le rapport sur le financement participatif." in body
-    assert body.rstrip().endswith("Marie Tremblay")
+    assert body.rstrip().endswith("Marie Tremblay\nmarie@example.org")
 
 
 def test_the_draft_is_in_english_for_an_english_speaking_contact(followup):

@@ -55,10 +55,14 @@ class GatedInbox:
         self.arrivals += 1
         if self.arrivals == self.hold_at:
             self.held.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
+            try:
+                while not self.release.is_set():
+                    await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                self.discarded += 1  # aiosmtpd saw the client vanish: the message was never accepted
+                raise
             if server.transport is None or server.transport.is_closing():
-                self.discarded += 1  # the client is gone: the message was never accepted
+                self.discarded += 1
                 return "421 4.4.2 Connection dropped"
         self.accepted.append(envelope)
         return "250 Message accepted for delivery"

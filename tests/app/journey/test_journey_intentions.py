@@ -154,3 +154,29 @@ def test_the_day_after_an_event_the_parcours_reminds_to_recover(client, member):
                      result="r", signal="s")
     client.force_login(member)
     assert 'data-testid="recovery"' in client.get("/parcours/").content.decode()
+
+
+def test_a_gathering_i_am_confirmed_at_is_not_counted_twice(api, member, make_gathering):
+    from tablee.gatherings.models import Rsvp
+    from tablee.journey.services import pacing_update
+
+    pacing_update(user=member, weekly_cap=1)
+    gathering = make_gathering()
+    Rsvp.objects.create(gathering=gathering, user=member, status=Rsvp.Status.CONFIRMED, queued_at=timezone.now())
+    response = api.post("/api/intentions", _intention_body(event=gathering.pk), user=member)
+    assert response.json()["pacing_warning"] == ""
+    day = timezone.localtime(gathering.starts_at).date()
+    other = api.post("/api/intentions", _intention_body(title="Cocktail", date=day.isoformat()), user=member)
+    assert other.json()["pacing_warning"] != ""
+
+
+def test_the_parcours_invites_to_prepare_a_gathering_i_am_confirmed_at(client, member, make_gathering):
+    from tablee.gatherings.models import Rsvp
+    from tablee.journey.services import intention_create
+
+    gathering = make_gathering(title="Déjeuner de décembre")
+    Rsvp.objects.create(gathering=gathering, user=member, status=Rsvp.Status.CONFIRMED, queued_at=timezone.now())
+    client.force_login(member)
+    assert f"?gathering={gathering.pk}" in client.get("/parcours/").content.decode()
+    intention_create(author=member, gathering=gathering, result="r", signal="s")
+    assert f"?gathering={gathering.pk}" not in client.get("/parcours/").content.decode()

@@ -60,3 +60,11 @@ def test_a_line_chart_draws_one_line_per_series():
                                                                                   ("après", [2, 5])], top=5))
     assert svg.count("<polyline") == 2 and "avant, 08/11 : 4" in svg
 
+
+
+def test_the_parcours_speaks_english_to_an_english_speaking_member(client, make_person, association):
+    anglophone = make_person(association=association, email="ann@example.org", preferred_language="en")
+    client.force_login(anglophone)
+    html = client.get("/parcours/").content.decode()
+    assert "My journey" in html and "Follow-ups sent within two days" in html
+    assert "Suivis envoyés" not in html

@@ -48,13 +48,23 @@ def test_the_right_contact_comes_first_in_most_cases(capsys):
     assert top3 >= top1
 
 
-def test_held_out_texts_are_reported_and_beat_chance(capsys):
-    """Texts never used to tune the vocabulary: the honest figure. Chance would be 2 % top-1."""
+def test_the_first_held_out_set_is_reported(capsys):
+    """Looked at while broadening the vocabulary: reported, no longer out of sample."""
     texts = json.loads((DATA / "ranking_heldout.json").read_text(encoding="utf-8"))["texts"]
     top1, top3 = _accuracy(texts)
     with capsys.disabled():
-        print(f"\nranking held-out (10 texts): top-1 {top1:.0%}, top-3 {top3:.0%}")
-    assert top1 >= 0.30
+        print(f"\nranking held-out #1, seen while tuning (10 texts): top-1 {top1:.0%}, top-3 {top3:.0%}")
+    assert top1 >= 0.70
+
+
+def test_clean_held_out_texts_rank_the_right_contact_well_above_chance(capsys):
+    """Never used to tune anything: the honest figure. Chance is 2 % top-1, 6 % top-3."""
+    texts = json.loads((DATA / "ranking_heldout2.json").read_text(encoding="utf-8"))["texts"]
+    top1, top3 = _accuracy(texts)
+    with capsys.disabled():
+        print(f"\nranking held-out #2, clean (15 texts): top-1 {top1:.0%}, top-3 {top3:.0%}")
+    assert top1 >= 0.50
+    assert top3 >= 0.75
 
 
 @pytest.mark.parametrize(("french", "english"), [
@@ -77,3 +87,27 @@ def test_what_matched_is_reported_with_the_contacts_own_words():
     best = relevance.rank("A new loan program to buy equipment", _candidates(), limit=1)[0]
     assert best.id == 1
     assert "financement" in best.matched["needs"]
+
+
+def test_the_api_ranks_the_fixture_circle_as_well_as_the_scorer(api, member, make_person, capsys):
+    """The same 50 people as Tablée members in Marie's circle (profile needs and interests, her notes)."""
+    from tablee.circle.models import Contact, Note
+
+    data = json.loads((DATA / "ranking.json").read_text(encoding="utf-8"))
+    ids = {}
+    for c in data["contacts"]:
+        person = make_person(email=f"c{c['id']}@example.org", password=None, first_name=c["name"].split()[0],
+                             last_name=c["name"].split(maxsplit=1)[1], organization=c["organization"],
+                             sector=c["sector"], needs=c["needs"], interests=c["interests"])
+        contact = Contact.objects.create(owner=member, user=person, name=c["name"], email=person.email,
+                                         organization=c["organization"])
+        Note.objects.create(owner=member, contact=contact, text=c["notes"])
+        ids[contact.pk] = c["id"]
+    top1 = 0
+    for item in data["texts"]:
+        found = api.post("/api/share/suggest", {"text": item["text"]}, user=member).json()["suggestions"]
+        assert 1 <= len(found) <= 3
+        top1 += ids[found[0]["contact_id"]] == item["expected"]
+    with capsys.disabled():
+        print(f"\nranking through the API (20 texts): top-1 {top1 / 20:.0%}")
+    assert top1 / 20 >= 0.70

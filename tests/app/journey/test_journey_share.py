@@ -100,3 +100,13 @@ def test_the_share_page_suggests_then_sends_to_the_ticked_people_only(client, me
                                             "contact": [circle["chen"].pk], f"note_{circle['chen'].pk}": "Hi David"})
     assert sent.status_code == 302
     assert list(Email.objects.values_list("to", flat=True)) == ["david.chen@example.org"]
+
+
+def test_each_email_speaks_the_contacts_language(member, circle):
+    from tablee.journey.services import share_send
+
+    share_send(author=member, text="https://example.org/jobs", picks=[(circle["chen"], "Hi David"),
+                                                                     (circle["lavoie"], "Bonjour Sophie")])
+    subjects = dict(Email.objects.values_list("to", "subject"))
+    assert subjects["david.chen@example.org"] == "A link I thought you'd like"
+    assert subjects["sophie.lavoie@example.org"] == "Un lien pensé pour toi"

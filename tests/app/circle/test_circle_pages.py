@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tablee.circle import services
+from tablee.circle.models import Card, Contact, Interaction, Note, Promise
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_the_import_page_imports_a_file_and_lists_bad_lines(client, member):
+    client.force_login(member)
+    with open(FIXTURES / "google_contacts.vcf", "rb") as upload:
+        page = client.post("/circle/import/", {"file": upload})
+    assert b"2 cr\xc3\xa9\xc3\xa9s, 0 mis \xc3\xa0 jour." in page.content
+    with open(FIXTURES / "bad_contacts.vcf", "rb") as upload:
+        page = client.post("/circle/import/", {"file": upload})
+    assert "Ligne 6 : Courriel invalide : pas-un-courriel" in page.content.decode()
+    assert Contact.objects.filter(owner=member).count() == 2
+
+
+def test_a_card_from_an_outside_event_is_captured_from_the_page(client, member):
+    client.force_login(member)
+    client.post("/circle/event-cards/", {"event_label": "Congrès C2", "new_name": "Hoa Nguyen",
+                                          "new_email": "hoa@example.com", "new_note": "IA", "new_pronunciation": "Hoa"})
+    card = Card.objects.get(owner=member)
+    assert (card.event_label, card.contact.name, card.contact.pronunciation, card.note) == (
+        "Congrès C2", "Hoa Nguyen", "Hoa", "IA")
+
+
+def test_contact_page_actions_write_notes_promises_and_interactions(client, member):
+    client.force_login(member)
+    contact = services.contact_create(owner=member, name="Julie Roy")
+    url = f"/circle/contacts/{contact.pk}/"
+    client.post(url, {"action": "note", "text": "*vélo*"})
+    client.post(url, {"action": "promise", "text": "le rapport", "due_on": "2026-12-01"})
+    client.post(url, {"action": "kept", "promise": Promise.objects.get().pk})
+    client.post(url, {"action": "interaction", "kind": "coffee", "summary": "Café"})
+    assert Note.objects.get().text == "*vélo*"
+    assert Promise.objects.get().status == "kept"
+    assert Interaction.objects.get().kind == "coffee"
+    contact.refresh_from_db()
+    assert contact.last_interaction_at is not None
+    assert "<em>vélo</em>" in client.get(url).content.decode()
+
+
+def test_a_full_tier_on_the_contact_page_explains_and_changes_nothing(client, member):
+    client.force_login(member)
+    for n in range(5):
+        services.contact_create(owner=member, name=f"Proche {n}", tier="close")
+    contact = services.contact_create(owner=member, name="Julie Roy")
+    page = client.post(f"/circle/contacts/{contact.pk}/", {"action": "edit", "name": "Julie Roy", "tier": "close"},
+                       follow=True)
+    assert "qui en sort" in page.content.decode()
+    contact.refresh_from_db()
+    assert contact.tier == ""
