@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -98,7 +100,7 @@ def event_cards(request):
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, _("Carte gardée."))
-            return redirect(f"{request.path}?event={label}")
+            return redirect(f"{request.path}?{urlencode({'event': label})}")
     kept = list(selectors.cards_for_event(owner=request.user, event_label=label)) if label else []
     budget = selectors.card_budget_for(request.user, label)
     return render(request, "circle/event_cards.html", {"label": label, "kept": kept, "budget": budget,

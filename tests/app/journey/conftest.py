@@ -59,3 +59,12 @@ def make_contact():
         return contact
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """Pages activate the member's language for the thread; leave the next test in French."""
+    from django.utils import translation
+
+    yield
+    translation.activate("fr-ca")
