@@ -5,6 +5,17 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Every test starts in the product's default language; a request that switched to English
+    must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("fr-ca")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_person(db):
     from tablee.members.models import Membership, Profile, User

@@ -329,7 +329,8 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
         if not subject or not body:
             raise ValidationError({"body": _("L'objet et le message sont requis.")})
         email = email_queue(key=row.outbox_key, kind="followup", to=row.contact.email, subject=subject,
-                            body_text=body, user=None)
+                            body_text=body, user=None, sender_name=owner.get_full_name() or owner.email,
+                            reply_to=owner.email)
         now = timezone.now()
         row.email = email
         row.subject, row.body = subject, body

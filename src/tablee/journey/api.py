@@ -61,6 +61,22 @@ class ShareIn(Schema):
     text: str = Field(..., min_length=1, max_length=5000)
 
 
+class PickIn(Schema):
+    contact_id: int
+    note: str = Field("", max_length=2000)
+
+
+class ShareSendIn(Schema):
+    text: str = Field(..., min_length=1, max_length=5000)
+    # One to three people; there is no "send to all".
+    picks: list[PickIn] = Field(..., min_length=1, max_length=services.SHARE_MAX)
+
+
+class ShareOut(Schema):
+    id: int
+    sent_to: list[int]
+
+
 class SuggestionOut(Schema):
     contact_id: int
     name: str
@@ -152,6 +168,15 @@ def share_suggest(request, payload: ShareIn):
         {"contact_id": s.contact.pk, "name": s.contact.name, "why": s.why, "score": s.score, "note": s.note}
         for s in found
     ]}
+
+
+@router.post("/share", response={201: ShareOut, 404: Error, 422: Error})
+def share_send(request, payload: ShareSendIn):
+    from tablee.circle.selectors import contact_for_owner
+
+    picks = [(contact_for_owner(owner=request.auth, contact_id=p.contact_id), p.note) for p in payload.picks]
+    share = services.share_send(author=request.auth, text=payload.text, picks=picks)
+    return Status(201, {"id": share.pk, "sent_to": [c.pk for c, _note in picks]})
 
 
 @router.get("/associations/{slug}/depth", response={200: DepthOut, 403: Error, 404: Error})

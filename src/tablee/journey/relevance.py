@@ -242,16 +242,21 @@ def _prepare(candidate: Candidate) -> None:
     origin: dict[str, str] = {}
     for name, text in candidate.fields.items():
         weight = FIELD_WEIGHTS.get(name, 1.0)
-        for word in normalise(text).split():
-            if word in STOP_WORDS or len(word) < 2:
-                continue
-            term = terms(word)
-            if not term:
-                continue
-            weighted[term[0]] += weight
-            # Remember the field of highest weight a term came from, and the contact's own word.
-            if term[0] not in origin or FIELD_WEIGHTS.get(origin[term[0]].split(":")[0], 1.0) < weight:
-                origin[term[0]] = f"{name}:{word}"
+        # Needs and interests are short phrases separated by ";": the phrase is what a person reads.
+        items = [i.strip() for i in text.split(";")] if name in ("needs", "interests") else [text]
+        for item in items:
+            for original in re.findall(r"\w+", item):
+                word = normalise(original)
+                if word in STOP_WORDS or len(word) < 2 or " " in word:
+                    continue
+                term = terms(word)
+                if not term:
+                    continue
+                weighted[term[0]] += weight
+                # Remember the field of highest weight a term came from, and the contact's own words.
+                if term[0] not in origin or FIELD_WEIGHTS.get(origin[term[0]].split(":")[0], 1.0) < weight:
+                    shown = item if name in ("needs", "interests") else original
+                    origin[term[0]] = f"{name}:{shown}"
     candidate._weighted = weighted
     candidate._origin = origin
     candidate._trigrams = _trigrams(" ".join(candidate.fields.values()))

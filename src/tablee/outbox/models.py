@@ -19,6 +19,10 @@ class Email(models.Model):
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40)
     to = models.EmailField()
+    # A personal email (a follow-up, a share) is sent on the member's behalf: the reader sees
+    # "Name via Tablée" and their reply goes to the member, not to Tablée.
+    sender_name = models.CharField(max_length=200, blank=True)
+    reply_to = models.EmailField(blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox_emails"
     )

@@ -14,7 +14,7 @@ import logging
 import re
 import smtplib
 from datetime import datetime, timedelta
-from email.utils import make_msgid, parseaddr
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -48,6 +48,8 @@ def email_queue(
     body_html: str = "",
     ics: str | bytes = "",
     user=None,
+    sender_name: str = "",
+    reply_to: str = "",
 ) -> Email:
     """Store one email (once per ``key``) and send it after the caller's transaction commits."""
     if isinstance(ics, bytes):
@@ -63,12 +65,21 @@ def email_queue(
             "body_text": body_text,
             "body_html": body_html,
             "ics": ics,
+            "sender_name": sender_name[:200],
+            "reply_to": reply_to,
             "message_id": make_msgid(domain=_sender_domain()),
         },
     )
     if created:
         transaction.on_commit(lambda: _enqueue_send(email.pk), robust=True)
     return email
+
+
+def _from_address(email: Email) -> str:
+    if not email.sender_name:
+        return settings.DEFAULT_FROM_EMAIL
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((f"{email.sender_name} via {name or 'Tablée'}", address))
 
 
 def email_send(*, email_id: int, now: datetime | None = None) -> str:
@@ -151,8 +162,9 @@ def _build_message(email: Email) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=_from_address(email),
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
         headers={"Message-ID": email.message_id} if email.message_id else None,
     )
     if email.body_html:

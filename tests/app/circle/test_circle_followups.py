@@ -109,3 +109,14 @@ def test_opening_in_my_mail_program_counts_as_an_interaction_once(member, follow
     assert followup.status == FollowUp.Status.MAILTO
     assert Interaction.objects.filter(followup=followup).count() == 1
     assert not Email.objects.exists()
+
+
+def test_a_follow_up_comes_from_me_via_tablee_and_replies_reach_me(member, followup, smtp,
+                                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.followup_send(owner=member, followup=followup, subject="Suite", body="Bonjour Samuel")
+    assert email_send(email_id=Email.objects.get().pk) == "sent"
+
+    message = smtp.inbox.messages[0]
+    assert message["Reply-To"] == "marie@example.org"
+    assert message["From"].startswith("Marie Tremblay via ")

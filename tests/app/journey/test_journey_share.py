@@ -110,3 +110,19 @@ def test_each_email_speaks_the_contacts_language(member, circle):
     subjects = dict(Email.objects.values_list("to", "subject"))
     assert subjects["david.chen@example.org"] == "A link I thought you'd like"
     assert subjects["sophie.lavoie@example.org"] == "Un lien pensé pour toi"
+
+
+def test_the_api_sends_to_the_picked_contacts_only_and_refuses_others(api, member, other_member, circle,
+                                                                      make_contact):
+    theirs = make_contact(other_member, "Daniel Wright")
+    refused = api.post("/api/share", {"text": "Un lien", "picks": [{"contact_id": theirs.pk, "note": "Hi"}]},
+                       user=member)
+    assert refused.status_code == 404
+    too_many = api.post("/api/share", {"text": "Un lien", "picks": [{"contact_id": c.pk} for c in circle.values()]
+                                       + [{"contact_id": circle["chen"].pk}]}, user=member)
+    assert too_many.status_code == 422
+    assert not Email.objects.exists()
+    sent = api.post("/api/share", {"text": "Un lien", "picks": [{"contact_id": circle["roy"].pk, "note": "Salut"}]},
+                    user=member)
+    assert sent.status_code == 201 and sent.json()["sent_to"] == [circle["roy"].pk]
+    assert list(Email.objects.values_list("to", flat=True)) == ["isabelle.roy@example.org"]
