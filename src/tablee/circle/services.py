@@ -318,7 +318,7 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
     if followup.owner_id != owner.pk:
         raise ValidationError(_("Ce suivi n'est pas le vôtre."))
     with transaction.atomic():
-        row = FollowUp.objects.select_for_update().select_related("contact", "email").get(pk=followup.pk)
+        row = FollowUp.objects.select_for_update(of=("self",)).select_related("contact", "email").get(pk=followup.pk)
         if row.email_id is not None:
             return row.email
         if row.status not in (FollowUp.Status.PENDING,):
@@ -348,7 +348,7 @@ def followup_open_in_mail(*, owner: User, followup: FollowUp, subject: str, body
     if followup.owner_id != owner.pk:
         raise ValidationError(_("Ce suivi n'est pas le vôtre."))
     with transaction.atomic():
-        row = FollowUp.objects.select_for_update().select_related("contact").get(pk=followup.pk)
+        row = FollowUp.objects.select_for_update(of=("self",)).select_related("contact").get(pk=followup.pk)
         if row.status != FollowUp.Status.PENDING:
             return row
         now = timezone.now()
