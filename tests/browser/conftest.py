@@ -6,6 +6,7 @@ Debian's chromium through Playwright and read the database file directly to chec
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sqlite3
@@ -47,45 +48,61 @@ class Server:
             return conn.execute(sql, params).fetchall()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("tablee-browser")
+@contextlib.contextmanager
+def demo_server(data: Path, *, setup: str | None = None, worker: bool = False, threads: int = 8):
+    """`tablee serve` (and `tablee worker` if asked) on a fresh SQLite database holding the demo.
+
+    ``setup`` is Python run with `tablee manage shell -c` after the demo; what it prints is kept on
+    ``server.setup_output``. The processes are stopped when the block ends.
+    """
     db_path = data / "db.sqlite3"
     port = _free_port()
     env = {**os.environ, "TABLEE_DEBUG": "1", "TABLEE_DATA_DIR": str(data),
            "DATABASE_URL": f"sqlite:///{db_path}", "TABLEE_SITE_URL": f"http://127.0.0.1:{port}",
            "PORT": str(port), "EMAIL_URL": f"file://{data / 'mail'}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    for command in (["migrate", "-v", "0"], ["demo"]):
-        args = [str(TABLEE), *command] if command[0] != "migrate" else [str(TABLEE), "-v", "0", "migrate"]
-        subprocess.run(args, env=env, check=True, capture_output=True, timeout=300)
-    log = open(data / "server.log", "wb")  # noqa: SIM115 — closed below after the server stops
-    process = subprocess.Popen(
-        [str(TABLEE), "serve", "--port", str(port), "--workers", "1", "--threads", "8"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    subprocess.run([str(TABLEE), "-v", "0", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([str(TABLEE), "demo"], env=env, check=True, capture_output=True, timeout=300)
+    setup_output = ""
+    if setup:
+        setup_output = subprocess.run([str(TABLEE), "manage", "shell", "-c", setup], env=env, check=True,
+                                      capture_output=True, text=True, timeout=120).stdout
+    log = open(data / "server.log", "wb")  # noqa: SIM115 — closed below after the processes stop
+    commands = [[str(TABLEE), "serve", "--port", str(port), "--workers", "1", "--threads", str(threads)]]
+    if worker:
+        commands.append([str(TABLEE), "worker"])
+    processes = [subprocess.Popen(c, env=env, stdout=log, stderr=subprocess.STDOUT) for c in commands]
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"tablee serve did not start:\n{(data / 'server.log').read_text()[-3000:]}")
-        time.sleep(0.2)
     try:
-        yield Server(url, db_path)
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
+                raise RuntimeError(f"tablee serve did not start:\n{(data / 'server.log').read_text()[-3000:]}")
+            time.sleep(0.2)
+        server = Server(url, db_path)
+        server.setup_output = setup_output
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    with demo_server(tmp_path_factory.mktemp("tablee-browser")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,10 @@ server of the other browser tests is left as it was.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 
 import pytest
-from conftest import MEMBER, PHONE, TABLEE, Server, screenshot, sign_in
+from conftest import MEMBER, PHONE, demo_server, screenshot, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -40,54 +35,14 @@ print(",".join(u.email for u in others))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cards_server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("tablee-cards-browser")
-    db_path = data / "db.sqlite3"
-    port = _free_port()
-    env = {**os.environ, "TABLEE_DEBUG": "1", "TABLEE_DATA_DIR": str(data),
-           "DATABASE_URL": f"sqlite:///{db_path}", "TABLEE_SITE_URL": f"http://127.0.0.1:{port}",
-           "PORT": str(port), "EMAIL_URL": f"file://{data / 'mail'}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run([str(TABLEE), "-v", "0", "migrate"], env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run([str(TABLEE), "demo"], env=env, check=True, capture_output=True, timeout=300)
-    created = subprocess.run([str(TABLEE), "manage", "shell", "-c", SETUP], env=env, check=True,
-                             capture_output=True, text=True, timeout=120)
-    gathering_line, people_line = created.stdout.strip().splitlines()[-2:]
-    log = open(data / "server.log", "wb")  # noqa: SIM115 — closed after the server stops
-    process = subprocess.Popen([str(TABLEE), "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"server did not start:\n{(data / 'server.log').read_text()[-3000:]}")
-        time.sleep(0.2)
-    server = Server(url, db_path)
-    server.gathering_id = int(gathering_line)
-    server.people = people_line.split(",")
-    try:
+    """Its own server: the demo plus a past breakfast Marie attended."""
+    with demo_server(tmp_path_factory.mktemp("tablee-cards-browser"), setup=SETUP, threads=4) as server:
+        gathering_line, people_line = server.setup_output.strip().splitlines()[-2:]
+        server.gathering_id = int(gathering_line)
+        server.people = people_line.split(",")
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture

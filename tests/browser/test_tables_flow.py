@@ -6,14 +6,8 @@ session server of the other browser tests is left as it was.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
-import urllib.request
-
 import pytest
-from conftest import DESKTOP, MEMBER, ORGANIZER, PHONE, TABLEE, Server, screenshot, sign_in
+from conftest import DESKTOP, MEMBER, ORGANIZER, PHONE, demo_server, screenshot, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -39,59 +33,13 @@ print(gathering.pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def tables_server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("tablee-tables-browser")
-    db_path = data / "db.sqlite3"
-    port = _free_port()
-    env = {**os.environ, "TABLEE_DEBUG": "1", "TABLEE_DATA_DIR": str(data),
-           "DATABASE_URL": f"sqlite:///{db_path}", "TABLEE_SITE_URL": f"http://127.0.0.1:{port}",
-           "PORT": str(port), "EMAIL_URL": f"file://{data / 'mail'}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run([str(TABLEE), "-v", "0", "migrate"], env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run([str(TABLEE), "demo"], env=env, check=True, capture_output=True, timeout=300)
-    created = subprocess.run([str(TABLEE), "manage", "shell", "-c", SETUP], env=env, check=True,
-                             capture_output=True, text=True, timeout=120)
-    gathering_id = int(created.stdout.strip().splitlines()[-1])
-    log = open(data / "server.log", "wb")  # noqa: SIM115 — closed after the processes stop
-    processes = [
-        subprocess.Popen([str(TABLEE), "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
-                         env=env, stdout=log, stderr=subprocess.STDOUT),
-        subprocess.Popen([str(TABLEE), "worker"], env=env, stdout=log, stderr=subprocess.STDOUT),
-    ]
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
-            for p in processes:
-                p.kill()
-            raise RuntimeError(f"server or worker did not start:\n{(data / 'server.log').read_text()[-3000:]}")
-        time.sleep(0.2)
-    server = Server(url, db_path)
-    server.gathering_id = gathering_id
-    try:
+    """Its own server and worker: the demo plus one breakfast to plan."""
+    with demo_server(tmp_path_factory.mktemp("tablee-tables-browser"), setup=SETUP, worker=True,
+                     threads=4) as server:
+        server.gathering_id = int(server.setup_output.strip().splitlines()[-1])
         yield server
-    finally:
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        log.close()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association, User
 from tablee.tables import questions, rules
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
+from tablee.tables.topics import align_needs_to_offers
 
 SIZE_SLACK = 2  # a table may hold this many fewer people than the gathering's seats per table
 
@@ -126,7 +127,7 @@ def engine_problem_for(
     layout = table_layout(attendees=len(users), gathering=gathering, tables=tables)
     wishes = wish_pairs(association=gathering.association_id, people=ids)
     return {
-        "people": [person_input(u) for u in users],
+        "people": align_needs_to_offers([person_input(u) for u in users]),
         "rounds": 1,
         "table_size": {"min": layout["min"], "target": layout["target"], "max": layout["max"]},
         "tables": layout["tables"],

@@ -70,33 +70,3 @@ def planned(organizer):
     return plan
 
 
-@pytest.fixture
-def api(client):
-    """A JSON client sending the user's bearer token (same helper as tests/app/api)."""
-    import json
-
-    from tablee.members.models import ApiToken
-
-    tokens = {}
-
-    class Api:
-        def _headers(self, user):
-            if user is None:
-                return {}
-            if user.pk not in tokens:
-                raw = ApiToken.new_raw()
-                ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
-                tokens[user.pk] = raw
-            return {"HTTP_AUTHORIZATION": f"Bearer {tokens[user.pk]}"}
-
-        def get(self, path, user=None):
-            return client.get(path, **self._headers(user))
-
-        def post(self, path, body=None, user=None):
-            data = json.dumps(body) if body is not None else ""
-            return client.post(path, data=data, content_type="application/json", **self._headers(user))
-
-        def delete(self, path, user=None):
-            return client.delete(path, **self._headers(user))
-
-    return Api()

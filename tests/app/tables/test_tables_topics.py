@@ -1,0 +1,55 @@
+"""Needs in a member's own words meet the offers of the people attending."""
+
+from tablee.tables.topics import align_needs_to_offers
+
+
+def _person(pid, *, offers=(), needs=()):
+    return {"id": pid, "offers": list(offers), "needs": list(needs)}
+
+
+def test_a_need_in_other_words_takes_the_wording_of_the_matching_offer():
+    people = [
+        _person(1, needs=["Trouver du financement", "un comptable de confiance"]),
+        _person(2, offers=["financement de démarrage"]),
+        _person(3, offers=["comptabilité pour PME"]),
+    ]
+    aligned = align_needs_to_offers(people)
+    assert aligned[0]["needs"] == ["financement de démarrage", "comptabilité pour PME"]
+
+
+def test_an_english_need_meets_a_french_offer():
+    people = [_person(1, needs=["startup funding"]), _person(2, offers=["financement de démarrage"])]
+    assert align_needs_to_offers(people)[0]["needs"] == ["financement de démarrage"]
+
+
+def test_a_need_nobody_offers_is_kept_as_written():
+    people = [_person(1, needs=["un local commercial à Québec"]), _person(2, offers=["financement de démarrage"])]
+    assert align_needs_to_offers(people)[0]["needs"] == ["un local commercial à Québec"]
+
+
+def test_a_loose_resemblance_is_not_a_match():
+    # « développeur » alone is half of the need but a third of the offer: not clearly the same thing.
+    people = [_person(1, needs=["recruter un développeur"]),
+              _person(2, offers=["développement d'applications web"])]
+    assert align_needs_to_offers(people)[0]["needs"] == ["recruter un développeur"]
+
+
+def test_my_own_offer_never_answers_my_need():
+    people = [_person(1, offers=["financement de démarrage"], needs=["trouver du financement"])]
+    assert align_needs_to_offers(people)[0]["needs"] == ["trouver du financement"]
+
+
+def test_the_engine_finds_more_need_offer_matches_once_aligned():
+    from tablee.engine.model import parse_problem, score_matrices
+
+    people = [
+        {**_person(1, needs=["trouver du financement"]), "languages": ["fr"]},
+        {**_person(2, offers=["financement de démarrage"]), "languages": ["fr"]},
+    ]
+
+    def matches(ps):
+        problem = parse_problem({"people": ps, "rounds": 1, "table_size": {"min": 2, "target": 2, "max": 2}})
+        return int(score_matrices(problem).matches.sum())
+
+    assert matches(people) == 0
+    assert matches(align_needs_to_offers(people)) == 1
