@@ -86,9 +86,14 @@ def test_300_simultaneous_rsvps_fill_exactly_36_seats_then_the_waiting_list():
 
 
 def test_control_without_the_guard_the_same_race_overbooks():
-    with harness.race(database_url=DATABASE_URL, members=MEMBERS, guard=False) as race:
-        shots = race.fire([("POST", token) for token in race.tokens])
-
-        assert Counter(s.status for s in shots) == {200: MEMBERS}, race.log_tail()
-        confirmed, _ = _check_attendees(race.attendees())
-        assert confirmed > CAPACITY, f"the race did not happen ({confirmed} confirmed): the control proves nothing"
+    # How far it overbooks depends on how the requests interleave on a busy machine (PostgreSQL runs
+    # have gone from 37 to 41 confirmed): a few fresh races, and one overbooking is the proof.
+    seen = []
+    for _attempt in range(3):
+        with harness.race(database_url=DATABASE_URL, members=MEMBERS, guard=False) as race:
+            shots = race.fire([("POST", token) for token in race.tokens])
+            assert Counter(s.status for s in shots) == {200: MEMBERS}, race.log_tail()
+            seen.append(sum(1 for a in race.attendees() if a["status"] == "confirmed"))
+        if seen[-1] > CAPACITY:
+            break
+    assert max(seen) > CAPACITY, f"the race did not happen ({seen} confirmed): the control proves nothing"
