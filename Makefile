@@ -5,16 +5,24 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint venv demo worker messages clean
+.PHONY: run test lint venv venv-dev lock demo worker messages clean
 
+PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
+
+# `make run` installs the runtime lock only; `make test` adds the test and lint tools.
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
-		|| $(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps --no-build-isolation -e . 2>/dev/null || $(PIP) --no-deps -e .
+	@touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
+	$(PIP) --require-hashes -r requirements-dev.lock
 	@touch $@
 
 venv: $(BIN)/.installed
+
+venv-dev: $(BIN)/.installed-dev
 
 run: venv
 	@TABLEE_DEBUG=$${TABLEE_DEBUG:-1} $(BIN)/tablee -v 0 migrate
@@ -24,10 +32,10 @@ run: venv
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		TABLEE_DEBUG=$${TABLEE_DEBUG:-1} $(BIN)/tablee serve --port $(PORT)
 
-test: venv
+test: venv-dev
 	bash scripts/test.sh
 
-lint: venv
+lint: venv-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --config pyproject.toml
 
@@ -40,5 +48,12 @@ messages: venv
 	cd src/tablee && TABLEE_DATA_DIR=$(CURDIR)/data TABLEE_DEBUG=1 ../../$(BIN)/tablee manage compilemessages
 	@find src/tablee -path '*/en/*' -name django.po -exec msgfmt --statistics -o /dev/null {} \;
 
+# Re-pin both locks after a change to pyproject.toml (uv from PyPI, in a throwaway tools venv).
+UV := $(VENV)-tools/bin/uv
+lock:
+	@test -x $(UV) || { $(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/python -m pip install -q uv; }
+	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
+
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) $(VENV)-tools data
