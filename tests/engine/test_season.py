@@ -175,16 +175,46 @@ def test_the_incremental_objective_matches_a_recount_from_scratch():
     assert result.objective == pytest.approx(evaluate(parsed, scores, result.rounds)["objective"])
 
 
+def random_seating_stats(problem_dict: dict, *, samples: int, seed: int) -> list[dict]:
+    """The same attendance seated at random: same number of tables per round, sizes within one."""
+    parsed = parse_problem(problem_dict)
+    scores = score_matrices(parsed)
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(samples):
+        rounds = []
+        for r, present in enumerate(parsed.attendance):
+            order = present[:]
+            rnd.shuffle(order)
+            rounds.append([order[t::parsed.tables[r]] for t in range(parsed.tables[r])])
+        out.append(evaluate(parsed, scores, rounds))
+    return out
+
+
 def test_a_season_has_no_repeats_grants_wishes_and_beats_random_seating():
     problem = season_problem(people=72, rounds=4, meet_wishes=18, avoid_pairs=6, seed=2)
 
-    result = plan(problem, time_limit=8, seed=1)
+    # A fixed number of iterations, not a clock: the same plan on a loaded machine (time is for bench/).
+    result = plan(problem, time_limit=120, seed=1, max_iterations=3000)
+    randoms = random_seating_stats(problem, samples=50, seed=2)
 
     stats = result["stats"]
     check_hard_rules(problem, result)
     assert stats["repeat_pairs"] == 0
-    assert stats["meet_satisfied"] >= 0.9 * stats["meet_total"]
+    assert stats["meet_satisfied"] >= 0.9 * stats["meet_total"]  # seen: 17 of 18
     assert stats["continue_satisfied"] == stats["continue_total"]
+    # Random seating, same attendance and tables, 50 draws: 110.1 need <-> offer matches on average,
+    # standard deviation 9.9, best draw 141; the planner makes 149 (1.35x: 72 people and 24 topics
+    # leave less to gain than the 240-person bench). The bar is the random mean + 3 standard
+    # deviations (about 140): a planner blind to needs and offers (complementarity weight 0) makes
+    # 97 and fails it.
+    matches = [s["need_offer_matches"] for s in randoms]
+    mean = sum(matches) / len(matches)
+    sd = (sum((m - mean) ** 2 for m in matches) / len(matches)) ** 0.5
+    assert stats["need_offer_matches"] >= mean + 3 * sd
+    # The best random draw repeats 119 pairs and grants at most 7 of the 18 meet wishes.
+    assert stats["repeat_pairs"] < min(s["repeat_pairs"] for s in randoms)
+    assert stats["meet_satisfied"] > max(s["meet_satisfied"] for s in randoms)
 
 
 def test_continue_pairs_sit_together_again_despite_history():
