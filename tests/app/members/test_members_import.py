@@ -208,3 +208,57 @@ def test_columns_may_come_in_any_order_and_a_short_row_is_an_error(association):
     assert [line for line, _reason in result.errors] == [3]
     assert "first_name" in result.errors[0][1]
     assert User.objects.count() == 0
+
+
+class FailAtWrite:
+    """A database execute wrapper that counts the writes (INSERT, UPDATE, DELETE) and raises on the Nth."""
+
+    def __init__(self, fail_at: int | None = None):
+        self.fail_at = fail_at
+        self.writes = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if sql.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            self.writes += 1
+            if self.writes == self.fail_at:
+                raise RuntimeError(f"injected failure at write {self.writes}")
+        return execute(sql, params, many, context)
+
+
+def _import_writes(association, outsider, fail_at: int | None):
+    from django.db import connection
+
+    # One new person, one existing person whose names and profile change and who joins.
+    data = csv_bytes("new@example.org,Nadia,Nouvelle,,,fr,,,",
+                     "ALEX@example.org,Alexandra,Smith,Traductions AS,,en;es,,réseau à Québec,")
+    wrapper = FailAtWrite(fail_at)
+    with connection.execute_wrapper(wrapper):
+        members_import(association=association, data=data)
+    return wrapper.writes
+
+
+def test_the_import_makes_several_writes_so_a_failure_can_fall_between_them(association, outsider):
+    from django.db import transaction
+
+    with transaction.atomic():
+        writes = _import_writes(association, outsider, fail_at=None)
+        transaction.set_rollback(True)
+    # New user, new profile, updated names, updated profile, memberships: 5 statements on SQLite
+    # and PostgreSQL alike (a batch is one statement).
+    assert writes == 5
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: a write outside the import's transaction stays
+@pytest.mark.parametrize("fail_at", [2, 3, 4, 5])
+def test_a_failure_halfway_through_the_writes_leaves_nothing(association, outsider, fail_at):
+    """All or nothing also when the database fails after some writes (removing the atomic block fails this)."""
+    outsider_before = (outsider.first_name, outsider.profile.organization, outsider.profile.needs)
+
+    with pytest.raises(RuntimeError, match=f"write {fail_at}"):
+        _import_writes(association, outsider, fail_at=fail_at)
+
+    assert not User.objects.filter(email="new@example.org").exists()
+    assert not Profile.objects.filter(user__email="new@example.org").exists()
+    after = User.objects.select_related("profile").get(pk=outsider.pk)
+    assert (after.first_name, after.profile.organization, after.profile.needs) == outsider_before
+    assert not Membership.objects.filter(association=association).exists()
