@@ -14,6 +14,8 @@ from itertools import combinations
 import numpy as np
 
 from tablee.engine import _golfers_kernels as kernels
+from tablee.engine import designs
+from tablee.engine._random import seed_state
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,10 @@ TENURE_MIN = 2
 TENURE_SPAN = 10
 KICK = 20
 MAX_STABLE = 5000
-# The bench turns the finite-field designs off to measure the local search alone.
+# The bench turns the designs (finite-field and cyclic) off to measure the local search alone.
 USE_DESIGNS = True
+# Share of the time limit the cyclic design searches may use before the local search takes over.
+DESIGN_SHARE = 0.25
 PROGRESS_EVERY_S = 0.25
 CHUNK_TARGET_S = 0.05
 
@@ -66,6 +70,7 @@ def solve_golfers(
     seed: int,
     progress: Callable[[float, str], None] | None = None,
     max_iterations: int | None = None,
+    use_designs: bool | None = None,
 ) -> GolfersResult:
     """Find `rounds` partitions of players 0..groups·size−1 into groups of `size`
     with as few repeated pairs as possible.
@@ -73,7 +78,8 @@ def solve_golfers(
     Stops at zero repeats (or the lower bound), after `max_iterations` tabu
     iterations, or at `time_limit` seconds, whichever comes first, and returns the
     best schedule found. Deterministic for a seed whenever the iteration budget,
-    not the clock, ends the search.
+    not the clock, ends the search (and the design searches, bounded by the clock, either
+    finish or are off: `use_designs`, default the module's USE_DESIGNS).
     """
     _validate(
         groups=groups,
@@ -89,8 +95,13 @@ def solve_golfers(
 
     members = np.empty((rounds, groups, size), dtype=np.int64)
     members[0] = np.arange(n).reshape(groups, size)
-    rng = np.array([_seed_state(seed)], dtype=np.uint64)
-    designed = transversal_rounds(groups=groups, size=size, rounds=rounds) if USE_DESIGNS else None
+    rng = np.array([seed_state(seed)], dtype=np.uint64)
+    with_designs = USE_DESIGNS if use_designs is None else use_designs
+    designed = (
+        _designed_rounds(groups=groups, size=size, rounds=rounds, seed=seed,
+                         deadline=start + DESIGN_SHARE * time_limit)
+        if with_designs else None
+    )  # fmt: skip
     first = 1
     if designed is not None:
         first = len(designed)
@@ -141,6 +152,28 @@ def solve_golfers(
     return GolfersResult(
         rounds=schedule, repeats=count_repeats(schedule), elapsed_s=time.perf_counter() - start
     )
+
+
+def _designed_rounds(
+    *, groups: int, size: int, rounds: int, seed: int, deadline: float
+) -> np.ndarray | None:
+    """Rounds without repeats from a construction: all `rounds` when a design family gives
+    them, else the finite-field prefix (or None). See docs/engine_golfers.md."""
+    prefix = transversal_rounds(groups=groups, size=size, rounds=rounds)
+    if prefix is not None and len(prefix) == rounds:
+        return prefix
+    for family in (designs.rotational_rounds, designs.cyclic_schedule):
+        full = family(groups=groups, size=size, rounds=rounds, deadline=deadline, seed=seed)
+        if full is not None and count_repeats(full.tolist()) == 0:
+            return _canonical(full, groups=groups, size=size)
+    return prefix
+
+
+def _canonical(schedule: np.ndarray, *, groups: int, size: int) -> np.ndarray:
+    """Relabel the players so that round 0 is the canonical one (0..S−1, S..2S−1, …)."""
+    label = np.empty(groups * size, dtype=np.int64)
+    label[schedule[0].ravel()] = np.arange(groups * size)
+    return label[schedule]
 
 
 def transversal_rounds(*, groups: int, size: int, rounds: int) -> np.ndarray | None:
@@ -249,11 +282,3 @@ def _validate(
         raise ValueError(f"time_limit must be positive (got {time_limit})")
     if max_iterations is not None and max_iterations < 0:
         raise ValueError(f"max_iterations must be zero or more (got {max_iterations})")
-
-
-def _seed_state(seed: int) -> int:
-    # splitmix64 of the seed: any int, including 0, gives a good non-zero xorshift state.
-    z = (seed + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-    return (z ^ (z >> 31)) or 1
