@@ -19,6 +19,7 @@ from tablee.tables.models import Wish
 
 
 def _escape(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
 
 
@@ -35,17 +36,29 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
+def _structured_name(contact: Contact) -> str:
+    """N as imported; without one, the whole name as given name (never a guess at the family name)."""
+    parts = [str(p) for p in (contact.name_parts or [])][:5]
+    if not any(parts):
+        parts = ["", contact.name]
+    parts += [""] * (5 - len(parts))
+    return ";".join(_escape(p) for p in parts)
+
+
 def vcard_export(*, owner) -> str:
+    """vCard 4.0 of my contacts: everything an import keeps comes back out (the round trip is lossless)."""
     lines: list[str] = []
+    notes: dict[int, list[str]] = {}
+    for contact_id, text in Note.objects.filter(owner_id=owner.pk).order_by("created_at", "pk").values_list(
+            "contact_id", "text"):
+        notes.setdefault(contact_id, []).append(text)
     for contact in Contact.objects.filter(owner_id=owner.pk).order_by("name", "pk"):
-        parts = contact.name.rsplit(" ", 1)
-        given, family = (parts[0], parts[1]) if len(parts) == 2 else (contact.name, "")
-        card = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{_escape(contact.name)}",
-                f"N:{_escape(family)};{_escape(given)};;;"]
-        if contact.email:
-            card.append(f"EMAIL:{_escape(contact.email)}")
-        if contact.phone:
-            card.append(f"TEL;VALUE=text:{_escape(contact.phone)}")
+        card = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{_escape(contact.name)}", f"N:{_structured_name(contact)}"]
+        emails = [e for e in [contact.email, *(contact.extra_emails or [])] if e]
+        card += [f"EMAIL{';PREF=1' if i == 0 and len(emails) > 1 else ''}:{_escape(e)}" for i, e in enumerate(emails)]
+        phones = [p for p in [contact.phone, *(contact.extra_phones or [])] if p]
+        card += [f"TEL;VALUE=text{';PREF=1' if i == 0 and len(phones) > 1 else ''}:{_escape(p)}"
+                 for i, p in enumerate(phones)]
         if contact.organization:
             card.append(f"ORG:{_escape(contact.organization)}")
         if contact.position:
@@ -54,6 +67,7 @@ def vcard_export(*, owner) -> str:
             card.append(f"LANG:{'fr-CA' if contact.language == 'fr-ca' else contact.language}")
         if contact.pronunciation:
             card.append(f"X-PHONETIC-FIRST-NAME:{_escape(contact.pronunciation)}")
+        card += [f"NOTE:{_escape(text)}" for text in notes.get(contact.pk, [])]
         card.append(f"UID:urn:tablee:contact:{contact.pk}")
         card.append("END:VCARD")
         lines += [_fold(line) for line in card]

@@ -69,6 +69,11 @@ class Contact(models.Model):
     organization = models.CharField(_("organisation"), max_length=200, blank=True)
     position = models.CharField(_("fonction"), max_length=200, blank=True)
     pronunciation = models.CharField(_("prononciation du nom"), max_length=200, blank=True)
+    # As imported, so an export gives the next tool what it was given: vCard N order (family, given,
+    # additional, prefix, suffix), and the other addresses and numbers the source held.
+    name_parts = models.JSONField(_("nom structuré"), default=list, blank=True)
+    extra_emails = models.JSONField(_("autres courriels"), default=list, blank=True)
+    extra_phones = models.JSONField(_("autres numéros"), default=list, blank=True)
     language = models.CharField(_("langue"), max_length=10, choices=Language.choices, blank=True, default="")
     tier = models.CharField(_("cercle"), max_length=10, choices=Tier.choices, blank=True, default="")
     trusted = models.BooleanField(_("lien de confiance"), default=False)

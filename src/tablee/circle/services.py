@@ -6,7 +6,7 @@ ever written for its owner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -443,20 +443,36 @@ class ImportResult:
     created: int
     updated: int
     errors: list[tuple[int, str]]
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _import_fields(row) -> dict:
+    return {"email": row.email, "phone": row.phone[:50], "organization": row.organization[:200],
+            "position": row.position[:200], "pronunciation": row.pronunciation[:200], "language": row.language,
+            "name_parts": [p[:200] for p in row.name_parts], "extra_emails": row.extra_emails[:20],
+            "extra_phones": [p[:50] for p in row.extra_phones[:20]]}
+
+
+def _field_errors(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return " ".join(f"{name} : {' '.join(messages)}" for name, messages in exc.message_dict.items())
+    return " ".join(exc.messages)
 
 
 def contacts_import(*, owner: User, data: bytes) -> ImportResult:
     """Import a vCard or CSV file, all or nothing: one bad entry and nothing is written.
 
     An entry whose email (or, without email, whose name and organization) matches a contact fills
-    that contact's blank fields instead of creating a duplicate.
+    that contact's blank fields instead of creating a duplicate. Warnings (a damaged photo, hidden
+    LinkedIn profiles skipped…) do not stop the import; they are returned to be shown.
     """
     from tablee.circle.importers import parse
 
     parsed = parse(data)
     if parsed.errors:
-        return ImportResult(parsed.kind, 0, 0, parsed.errors)
+        return ImportResult(parsed.kind, 0, 0, parsed.errors, parsed.warnings)
     created = updated = 0
+    errors: list[tuple[int, str]] = []
     mine = selectors.contacts_for_owner(owner=owner)
     with transaction.atomic():
         for row in parsed.rows:
@@ -464,23 +480,31 @@ def contacts_import(*, owner: User, data: bytes) -> ImportResult:
                 existing = mine.filter(email__iexact=row.email).order_by("pk").first()
             else:
                 existing = mine.filter(email="", name__iexact=row.name, organization__iexact=row.organization).first()
-            fields = {"email": row.email, "phone": row.phone[:50], "organization": row.organization[:200],
-                      "position": row.position[:200], "pronunciation": row.pronunciation[:200],
-                      "language": row.language}
+            fields = _import_fields(row)
             if existing is None:
                 contact = Contact(owner=owner, name=row.name, source=Contact.Source.IMPORT, **fields)
-                contact.full_clean()
-                contact.save()
+                changed = True
                 created += 1
             else:
                 contact = existing
                 changed = [k for k, v in fields.items() if v and not getattr(contact, k)]
                 for name in changed:
                     setattr(contact, name, fields[name])
-                if changed:
-                    contact.full_clean()
-                    contact.save()
+                more = [e for e in row.extra_emails if e != contact.email and e not in contact.extra_emails]
+                if more:
+                    contact.extra_emails = [*contact.extra_emails, *more][:20]
+                    changed = True
                 updated += 1
-            if row.note and not Note.objects.filter(owner_id=owner.pk, contact=contact, text=row.note).exists():
+            if changed:
+                try:
+                    contact.full_clean()
+                except ValidationError as exc:
+                    errors.append((row.line, _field_errors(exc)))
+                    continue
+                contact.save()
+            if row.note and not Note.objects.filter(owner_id=owner.pk, contact=contact, text=row.note[:10000]).exists():
                 Note.objects.create(owner=owner, contact=contact, text=row.note[:10000])
-    return ImportResult(parsed.kind, created, updated, [])
+        if errors:
+            transaction.set_rollback(True)
+            return ImportResult(parsed.kind, 0, 0, errors, parsed.warnings)
+    return ImportResult(parsed.kind, created, updated, [], parsed.warnings)

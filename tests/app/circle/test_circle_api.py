@@ -82,7 +82,8 @@ def test_a_full_tier_answers_409_naming_who_could_move_out(api, member):
 
 def test_import_returns_counts_and_line_errors(api, member):
     ok = api.upload("/api/contacts/import", "Connections.csv", (FIXTURES / "Connections.csv").read_bytes(), user=member)
-    assert ok.status_code == 200 and ok.json() == {"kind": "linkedin", "created": 3, "updated": 0, "errors": []}
+    assert ok.status_code == 200 and ok.json() == {"kind": "linkedin", "created": 3, "updated": 0, "errors": [],
+                                                   "warnings": []}
     bad = api.upload("/api/contacts/import", "bad.vcf", (FIXTURES / "bad_contacts.vcf").read_bytes(), user=member)
     assert bad.status_code == 422
     assert bad.json()["errors"] == [{"line": 6, "reason": "Courriel invalide : pas-un-courriel"},
