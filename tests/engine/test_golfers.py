@@ -86,7 +86,6 @@ def test_it_finds_a_schedule_without_repeats(groups, size, n_rounds):
     assert result.repeats == 0
     assert brute_force_repeats(result.rounds) == 0
     assert_is_schedule(result.rounds, groups=groups, size=size, n_rounds=n_rounds)
-    assert result.elapsed_s < 8
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,10 @@ def test_planning_and_repairing_never_import_django():
     assert done.stdout.strip() == "[]"
 
 
-def test_importing_the_engine_is_fast_and_loads_no_solver():
-    script = ("import sys, time; t = time.perf_counter(); import tablee.engine; "
-              "print(time.perf_counter() - t, 'numba' in sys.modules, 'django' in sys.modules)")
+def test_importing_the_engine_loads_no_solver_and_no_django():
+    # What makes the import cheap is that numba waits for the first solve: checked, not timed.
+    script = "import sys; import tablee.engine; print('numba' in sys.modules, 'django' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
 
-    elapsed, numba_loaded, django_loaded = done.stdout.split()
+    numba_loaded, django_loaded = done.stdout.split()
     assert (numba_loaded, django_loaded) == ("False", "False")
-    assert float(elapsed) < 0.5
