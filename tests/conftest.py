@@ -16,6 +16,15 @@ def _french_by_default():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttles live in the shared file cache, outside the test database: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_person(db):
     from tablee.members.models import Membership, Profile, User

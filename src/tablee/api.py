@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import Throttled as RateExceeded
 from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
 
 from tablee.members.models import ApiToken
+from tablee.throttle import Throttled
 
 
 class BearerToken(HttpBearer):
@@ -22,7 +27,24 @@ class BearerToken(HttpBearer):
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
+        request.api_token_id = found.pk
         return found.user
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Per-token rate (TABLEE_API_RATE_PER_MINUTE); unauthenticated calls are counted per address.
+
+    Over the rate, ninja answers 429 with Retry-After."""
+
+    scope = "token"
+
+    def __init__(self) -> None:
+        super().__init__(rate=f"{settings.TABLEE_API_RATE_PER_MINUTE}/m")
+
+    def get_cache_key(self, request) -> str:
+        token_id = getattr(request, "api_token_id", None)
+        ident = f"t{token_id}" if token_id is not None else f"a{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 api = NinjaAPI(
@@ -31,6 +53,7 @@ api = NinjaAPI(
     description="Small tables, deep conversations. Authenticate with `Authorization: Bearer <token>`"
     " (`tablee token create EMAIL`).",
     auth=BearerToken(),
+    throttle=[TokenRateThrottle()],
     urls_namespace="api",
 )
 
@@ -43,6 +66,20 @@ def _unauthorized(request, exc):
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
     return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc):
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(RateExceeded)
+def _rate_exceeded(request, exc):
+    # ninja adds Retry-After to this answer.
+    detail = _("Trop de requêtes avec ce jeton pour le moment : attendez un peu avant de réessayer.")
+    return api.create_response(request, {"detail": detail}, status=429)
 
 
 @api.exception_handler(HttpError)

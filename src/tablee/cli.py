@@ -92,6 +92,12 @@ def _token_create(args: argparse.Namespace) -> int:
     return token_create(emails=args.emails, out=sys.stdout)
 
 
+def _token_revoke(args: argparse.Namespace) -> int:
+    from tablee.members.commands import token_revoke
+
+    return token_revoke(email=args.email, token_id=args.token_id, out=sys.stdout)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tablee",
@@ -155,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = tsub.add_parser("create", help="create a token for each account; prints email,token lines")
     q.add_argument("emails", nargs="+", metavar="EMAIL")
     q.set_defaults(handler=_token_create, django=True)
+
+    q = tsub.add_parser("revoke", help="revoke all of an account's tokens, or one with --id")
+    q.add_argument("email", metavar="EMAIL")
+    q.add_argument("--id", dest="token_id", type=int, default=None, metavar="N", help="revoke only token N")
+    q.set_defaults(handler=_token_revoke, django=True)
 
     # Parsed by tablee.engine.cli itself so that it never imports Django.
     sub.add_parser("engine", help="the table engine (mdgp, golfers, plan); see `tablee engine --help`", add_help=False)

@@ -173,3 +173,33 @@ def email(url: str | None, *, debug: bool) -> EmailConfig:
             use_ssl=scheme == "smtps",
         )
     raise ConfigError(f"EMAIL_URL must start with smtp://, smtp+tls://, smtps://, console:// or file://; got {url!r}")
+
+
+@dataclass(frozen=True)
+class SiteOrigin:
+    scheme: str
+    host: str
+    origin: str
+
+
+def site_origin(url: str) -> SiteOrigin:
+    """TABLEE_SITE_URL split into what the settings derive from it (secure cookies, CSRF origin)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"TABLEE_SITE_URL must be an http:// or https:// address; got {url!r}")
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    return SiteOrigin(scheme=parts.scheme, host=host, origin=f"{parts.scheme}://{parts.netloc}")
+
+
+def inline_style_hashes(*templates: Path) -> list[str]:
+    """CSP source expressions ('sha256-…') for the inline <style> elements of these templates."""
+    import base64
+    import hashlib
+    import re
+
+    hashes = []
+    for template in templates:
+        for block in re.findall(r"<style>(.*?)</style>", template.read_text(), flags=re.DOTALL):
+            digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+            hashes.append(f"'sha256-{digest}'")
+    return hashes

@@ -1,5 +1,6 @@
 """Django settings. Every value that varies between machines comes from tablee.config."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs' assets (Swagger UI) are served from here, not from a CDN
+    "axes",
+    "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -33,6 +37,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tablee.middleware.ProxyClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -44,6 +49,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tablee.middleware.ThrottledMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tablee.urls"
@@ -76,6 +85,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a rule on the password: its hook revokes the API tokens whenever a password changes.
+    {"NAME": "tablee.members.passwords.RevokeApiTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "fr-ca"
@@ -127,9 +138,90 @@ TABLEE_REMINDER_DAYS = config.env_int("TABLEE_REMINDER_DAYS", 2, minimum=0)
 TABLEE_FOLLOWUP_DAYS = config.env_int("TABLEE_FOLLOWUP_DAYS", 2, minimum=0)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = config.env_bool("TABLEE_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security and deployment (issue 12): everything follows TABLEE_SITE_URL ------------------------
+_site = config.site_origin(SITE_URL)
+_https = _site.scheme == "https"
+# The public host is always allowed, and a form posted from the public https origin passes CSRF
+# even when the TLS proxy runs on another host.
+ALLOWED_HOSTS = sorted(set(ALLOWED_HOSTS) | {_site.host})
+if _https:
+    CSRF_TRUSTED_ORIGINS = sorted(set(CSRF_TRUSTED_ORIGINS) | {_site.origin})
+SESSION_COOKIE_SECURE = config.env_bool("TABLEE_SECURE_COOKIES", _https)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = config.env_bool("TABLEE_SSL_REDIRECT", _https)
+# The health check is probed over plain http on the loopback (systemd, nginx, monitors).
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]
+SECURE_HSTS_SECONDS = config.env_int("TABLEE_HSTS_SECONDS", 31_536_000 if _https else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("TABLEE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = config.env_bool("TABLEE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload the domain is the operator's decision (it binds every subdomain
+    # for months and anyone may submit a domain that sends it), so it is off unless they opt in.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Behind a reverse proxy (nginx, Caddy, a load balancer) that sets X-Forwarded-Proto and appends
+# the client's address to X-Forwarded-For. Never set it without such a proxy: both headers would
+# then come from the client.
+BEHIND_PROXY = config.env_bool("TABLEE_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): scripts and styles from this site only. Inline style
+# attributes in a few templates are allowed; inline <style> elements are not, save the 500 page's
+# (by its hash: that page must render even when the static files do not).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", *config.inline_style_hashes(BASE_DIR / "templates" / "500.html")],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# A cache shared by every process on this host (server workers and the worker): it holds the
+# throttles (tablee.throttle, the API's per-token rate).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(config.data_dir() / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+
+# Sign-in lockout (django-axes): 10 failures for one account or from one client address within
+# 15 minutes lock sign-in for 15 minutes, the right password included. Attempts live in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = config.env_int("TABLEE_SIGNIN_FAILURES", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "tablee.members.lockout.username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True
+# Passwords and addresses never go to the logs.
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+
+# Throttles and quotas.
+TABLEE_PERSONAL_EMAILS_PER_DAY = config.env_int("TABLEE_PERSONAL_EMAILS_PER_DAY", 20, minimum=0)
+TABLEE_API_RATE_PER_MINUTE = config.env_int("TABLEE_API_RATE_PER_MINUTE", 120, minimum=1)
+# The client address is REMOTE_ADDR, already corrected by ProxyClientAddressMiddleware.
+NINJA_NUM_PROXIES = 0
 
 LOGGING = {
     "version": 1,

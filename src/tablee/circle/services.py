@@ -36,6 +36,7 @@ from tablee.gatherings.models import Gathering
 from tablee.members.models import User
 from tablee.outbox.models import Email
 from tablee.outbox.services import email_queue
+from tablee.throttle import Throttled
 
 
 class CircleError(Exception):
@@ -309,6 +310,42 @@ def followup_create(*, owner: User, contact: Contact, subject: str = "", body: s
                                    due_on=due_on or timezone.localdate())
 
 
+def personal_emails_sent_today(*, owner: User, now: datetime | None = None) -> int:
+    """Personal emails (follow-ups and shares) that left through Tablée in the last 24 hours."""
+    since = (now or timezone.now()) - timedelta(days=1)
+    return FollowUp.objects.filter(owner=owner, email__isnull=False, sent_at__gt=since).count()
+
+
+def _check_personal_email_quota(*, owner: User) -> None:
+    """At most TABLEE_PERSONAL_EMAILS_PER_DAY personal emails per member per rolling day.
+
+    Runs inside the sending transaction with the member's row locked, so parallel sends by one
+    member queue here and the count cannot be overtaken.
+    """
+    limit = settings.TABLEE_PERSONAL_EMAILS_PER_DAY
+    User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).first()
+    now = timezone.now()
+    if personal_emails_sent_today(owner=owner, now=now) < limit:
+        return
+    oldest = (
+        FollowUp.objects.filter(owner=owner, email__isnull=False, sent_at__gt=now - timedelta(days=1))
+        .order_by("sent_at").values_list("sent_at", flat=True).first()
+    )
+    retry_after = int(((oldest or now) + timedelta(days=1) - now).total_seconds()) + 1
+    raise Throttled(
+        ngettext(
+            "Vous avez envoyé %(count)d courriel personnel par Tablée dans les dernières 24 heures : "
+            "c'est la limite, pour que personne ne puisse se servir de Tablée pour envoyer des pourriels. "
+            "Vous pourrez en envoyer d'autres plus tard, ou écrire depuis votre propre logiciel de courriel.",
+            "Vous avez envoyé %(count)d courriels personnels par Tablée dans les dernières 24 heures : "
+            "c'est la limite, pour que personne ne puisse se servir de Tablée pour envoyer des pourriels. "
+            "Vous pourrez en envoyer d'autres plus tard, ou écrire depuis votre propre logiciel de courriel.",
+            limit,
+        ) % {"count": limit},
+        retry_after=retry_after,
+    )
+
+
 def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -> Email:
     """Send a follow-up through the outbox: exactly one email per follow-up, whatever the presses.
 
@@ -321,6 +358,7 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
         row = FollowUp.objects.select_for_update(of=("self",)).select_related("contact", "email").get(pk=followup.pk)
         if row.email_id is not None:
             return row.email
+        _check_personal_email_quota(owner=owner)
         if row.status not in (FollowUp.Status.PENDING,):
             raise CircleError(_("Ce suivi a déjà été traité."))
         if not row.contact.email:

@@ -129,3 +129,16 @@ def token_create(*, emails: list[str], out: TextIO) -> int:
         lines = [f"{user.email},{services.token_create(user=user, label='cli')}" for user in unique]
     out.write("\n".join(lines) + "\n")
     return 0
+
+
+def token_revoke(*, email: str, token_id: int | None, out: TextIO) -> int:
+    user = user_by_email(email=email)
+    if user is None:
+        raise CommandError(_("aucun compte pour : %(email)s") % {"email": email})
+    count = services.api_token_revoke(user=user, token_id=token_id)
+    if token_id is not None and count == 0:
+        raise CommandError(
+            _("%(email)s n'a pas de jeton actif numéro %(id)s") % {"email": email, "id": token_id}
+        )
+    out.write(_("%(count)d jeton(s) révoqué(s) pour %(email)s") % {"count": count, "email": user.email} + "\n")
+    return 0

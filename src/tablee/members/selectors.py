@@ -42,3 +42,8 @@ def directory(*, association: Association) -> QuerySet[User]:
 
 def membership_of(*, user: User, association: Association) -> Membership | None:
     return Membership.objects.filter(user=user, association=association).first()
+
+
+def api_tokens(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens still in force, newest first (for the account page)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-pk")

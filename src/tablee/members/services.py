@@ -216,6 +216,15 @@ def token_create(*, user: AbstractBaseUser, label: str = "") -> str:
     return raw
 
 
+def api_token_revoke(*, user: AbstractBaseUser, token_id: int | None = None) -> int:
+    """Revoke one of the user's API tokens (``token_id``) or all of them. Returns how many were
+    revoked; a token already revoked, or not this user's, counts 0."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    return tokens.update(revoked_at=timezone.now())
+
+
 @dataclass
 class ImportResult:
     created: int = 0

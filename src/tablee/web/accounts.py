@@ -10,6 +10,8 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tablee.throttle import Throttled, throttle_hit
+
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
@@ -58,6 +60,11 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# One reset email per address per 5 minutes, whether or not the address has an account (the
+# answer must not tell). ``throttle_hit`` is the same helper the email-link sign-in uses.
+RESET_WINDOW_SECONDS = 5 * 60
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
@@ -65,6 +72,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().lower()
+        try:
+            throttle_hit(
+                key=f"password-reset:{address}",
+                limit=1,
+                window=RESET_WINDOW_SECONDS,
+                message=_("Un courriel vient d'être demandé pour cette adresse. Vérifiez votre boîte "
+                          "(et les indésirables), ou réessayez dans quelques minutes."),
+            )
+        except Throttled as exc:
+            form.add_error("email", exc.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         # Links in emails use the configured public address, not the Host header of this request.
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
