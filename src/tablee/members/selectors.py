@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from tablee.members.models import Association, Membership, Profile, User
+from tablee.members.models import ApiToken, Association, Membership, Profile, User
 
 
 def user_by_email(*, email: str) -> User | None:
