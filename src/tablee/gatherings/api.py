@@ -227,10 +227,12 @@ def rsvp_cancel(request, gathering_id: int):
 
 @router.get("/gatherings/{gathering_id}/calendar.ics")
 def gathering_calendar(request, gathering_id: int):
-    from tablee.gatherings.calendar import gathering_ics
+    from tablee.gatherings.calendar import member_calendar_ics
 
     gathering = permissions.gathering_for_member(request.auth, gathering_id)
-    response = HttpResponse(gathering_ics(gathering=gathering, attendee=request.auth), content_type="text/calendar; charset=utf-8")
+    # My own status: an accepted invitation, TENTATIVE on the waiting list, CANCEL once cancelled.
+    response = HttpResponse(member_calendar_ics(gathering=gathering, user=request.auth),
+                            content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tablee-{gathering.pk}.ics"'
     return response
 

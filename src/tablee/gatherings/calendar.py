@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
-from tablee.gatherings.models import Gathering
+from tablee.gatherings.models import Gathering, Rsvp
 
 PRODID = "-//Tablée//Tablée//FR"
 
@@ -35,8 +35,27 @@ def gathering_sequence(gathering: Gathering) -> int:
     return max(0, int((gathering.updated_at - gathering.created_at).total_seconds()))
 
 
-def gathering_ics(*, gathering: Gathering, attendee=None) -> bytes:
-    """An invitation (METHOD:REQUEST) for one attendee, or a plain calendar entry (PUBLISH)."""
+def attendee_sequence(rsvp: Rsvp) -> int:
+    """SEQUENCE of a message to one attendee: the gathering's own plus how many times their answer
+    changed. Both only grow, so a cancellation supersedes the invitation before it, and a seat
+    taken again supersedes the cancellation."""
+    return gathering_sequence(rsvp.gathering) + rsvp.calendar_version
+
+
+def gathering_ics(
+    *,
+    gathering: Gathering,
+    attendee=None,
+    method: str | None = None,
+    status: str | None = None,
+    partstat: str = "ACCEPTED",
+    sequence: int | None = None,
+) -> bytes:
+    """An invitation (METHOD:REQUEST) for one attendee, or a plain calendar entry (PUBLISH).
+
+    ``method``, ``status`` and ``partstat`` let the same event say CANCEL (a seat given up) or
+    TENTATIVE (waiting list); the UID never changes, so a calendar updates the one event.
+    """
     tz = ZoneInfo(settings.TIME_ZONE)
     start = gathering.starts_at.astimezone(tz)
     end = gathering.ends_at.astimezone(tz)
@@ -46,22 +65,22 @@ def gathering_ics(*, gathering: Gathering, attendee=None) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "REQUEST" if attendee is not None else "PUBLISH")
+    cal.add("method", method or ("REQUEST" if attendee is not None else "PUBLISH"))
 
     event = Event()
     event.add("uid", gathering_uid(gathering))
     event.add("dtstamp", timezone.now())
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("sequence", gathering_sequence(gathering))
+    event.add("sequence", gathering_sequence(gathering) if sequence is None else sequence)
     event.add("summary", gathering.title)
     if gathering.venue:
         event.add("location", gathering.venue)
     url = gathering_url(gathering)
     event.add("url", url)
     event.add("description", f"{gathering.association.name}\n{url}")
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("transp", "OPAQUE")
+    event.add("status", "CANCELLED" if cancelled else (status or "CONFIRMED"))
+    event.add("transp", "TRANSPARENT" if status in ("CANCELLED", "TENTATIVE") else "OPAQUE")
 
     organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
     organizer.params["cn"] = gathering.association.name
@@ -70,14 +89,37 @@ def gathering_ics(*, gathering: Gathering, attendee=None) -> bytes:
         person = vCalAddress(f"mailto:{attendee.email}")
         person.params["cn"] = attendee.get_full_name() or attendee.email
         person.params["role"] = "REQ-PARTICIPANT"
-        # They answered on Tablée already: the calendar shows the event as accepted, no reply asked.
-        person.params["partstat"] = "ACCEPTED"
+        # They answered on Tablée already: the calendar shows their answer, no reply asked.
+        person.params["partstat"] = partstat
         person.params["rsvp"] = "FALSE"
         event.add("attendee", person)
 
     cal.add_component(_vtimezone(settings.TIME_ZONE, start.year))
     cal.add_component(event)
     return cal.to_ical()
+
+
+def rsvp_cancel_ics(*, rsvp: Rsvp) -> bytes:
+    """METHOD:CANCEL for one person who gave up their seat or left the waiting list: their calendar
+    drops the event (same UID, a higher SEQUENCE than any invitation they got before)."""
+    return gathering_ics(gathering=rsvp.gathering, attendee=rsvp.user, method="CANCEL", status="CANCELLED",
+                         partstat="DECLINED", sequence=attendee_sequence(rsvp))
+
+
+def member_calendar_ics(*, gathering: Gathering, user) -> bytes:
+    """``calendar.ics`` for one member, telling their real status: a confirmed seat is an accepted
+    invitation; the waiting list is TENTATIVE; a cancelled seat is a CANCEL; without a seat, a
+    TENTATIVE entry they may add (no invitation, no attendee)."""
+    rsvp = Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk).first()
+    if rsvp is None:
+        return gathering_ics(gathering=gathering, method="PUBLISH", status="TENTATIVE")
+    rsvp.gathering, rsvp.user = gathering, user
+    if rsvp.status == Rsvp.Status.CONFIRMED:
+        return gathering_ics(gathering=gathering, attendee=user, sequence=attendee_sequence(rsvp))
+    if rsvp.status == Rsvp.Status.WAITLISTED:
+        return gathering_ics(gathering=gathering, attendee=user, status="TENTATIVE", partstat="TENTATIVE",
+                             sequence=attendee_sequence(rsvp))
+    return rsvp_cancel_ics(rsvp=rsvp)
 
 
 @lru_cache(maxsize=32)

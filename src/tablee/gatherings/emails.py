@@ -1,4 +1,4 @@
-"""The emails a gathering sends: RSVP confirmation, waiting list, promotion, reminder.
+"""The emails a gathering sends: RSVP confirmation, waiting list, promotion, cancellation, reminder.
 
 Each is rendered in the member's own language (not the language of whoever triggered it, e.g. an
 organizer cancelling a seat) and stored in the outbox; the worker sends it. Keys make every email
@@ -15,7 +15,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from tablee.gatherings.calendar import gathering_ics, gathering_url
+from tablee.gatherings.calendar import (
+    attendee_sequence,
+    gathering_ics,
+    gathering_url,
+    rsvp_cancel_ics,
+)
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.outbox.models import Email
 from tablee.outbox.services import email_queue
@@ -59,6 +64,29 @@ def queue_waitlist_promotion(*, rsvp: Rsvp) -> Email:
     )
 
 
+# One person cancelling and taking the seat again in a loop gets at most this many cancellation
+# emails a day for one gathering (their calendar state is still right: calendar.ics tells it).
+CANCELLATIONS_PER_DAY = 3
+
+
+def queue_rsvp_cancellation(*, rsvp: Rsvp, was_waitlisted: bool = False) -> Email | None:
+    """A seat given up (or a place in line left): a short note with METHOD:CANCEL, so the calendar
+    that got the invitation drops the event. Reusable for any one-person cancellation. None past
+    the daily quota."""
+    since = timezone.now() - timedelta(days=1)
+    sent = Email.objects.filter(kind="rsvp_cancelled", key__startswith=f"rsvp-cancelled:{rsvp.pk}:",
+                                created_at__gte=since).count()
+    if sent >= CANCELLATIONS_PER_DAY:
+        return None
+    return _queue(
+        rsvp=rsvp,
+        kind="rsvp_cancelled",
+        key=f"rsvp-cancelled:{rsvp.pk}:{_stamp(rsvp.cancelled_at)}",
+        ics=rsvp_cancel_ics(rsvp=rsvp),
+        extra={"was_waitlisted": was_waitlisted},
+    )
+
+
 def queue_due_reminders(*, now: datetime | None = None) -> int:
     """Queue the reminder for gatherings starting within TABLEE_REMINDER_DAYS. Returns how many.
 
@@ -96,7 +124,9 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
     return queued
 
 
-def _queue(*, rsvp: Rsvp, kind: str, key: str, with_ics: bool = False, extra: dict | None = None) -> Email:
+def _queue(
+    *, rsvp: Rsvp, kind: str, key: str, with_ics: bool = False, ics: bytes = b"", extra: dict | None = None
+) -> Email:
     gathering, user = rsvp.gathering, rsvp.user
     language = _language_of(user)
     with translation.override(language):
@@ -121,9 +151,14 @@ def _queue(*, rsvp: Rsvp, kind: str, key: str, with_ics: bool = False, extra: di
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        ics=gathering_ics(gathering=gathering, attendee=user) if with_ics else "",
+        ics=ics or (_invitation(rsvp) if with_ics else ""),
         user=user,
     )
+
+
+def _invitation(rsvp: Rsvp) -> bytes:
+    # A seat taken again after a cancellation supersedes the CANCEL the calendar got.
+    return gathering_ics(gathering=rsvp.gathering, attendee=rsvp.user, sequence=attendee_sequence(rsvp))
 
 
 def _language_of(user) -> str:

@@ -110,6 +110,9 @@ class Rsvp(models.Model):
     present = models.BooleanField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     walk_in = models.BooleanField(default=False)
+    # Grows each time this person's answer changes (seat taken, given up, taken again): added to the
+    # gathering's SEQUENCE, so their calendar applies every invitation and cancellation in order.
+    calendar_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -64,7 +64,8 @@ def _promote_waiting(gathering: Gathering, *, now: datetime) -> list[Rsvp]:
     for rsvp in promoted:
         rsvp.status = Rsvp.Status.CONFIRMED
         rsvp.confirmed_at = now
-        rsvp.save(update_fields=["status", "confirmed_at", "updated_at"])
+        rsvp.calendar_version += 1
+        rsvp.save(update_fields=["status", "confirmed_at", "calendar_version", "updated_at"])
         rsvp.gathering = gathering
 
     if promoted:
@@ -270,6 +271,7 @@ def _rsvp_write(gathering: Gathering, user, existing: Rsvp | None, *, confirmed:
     rsvp.queued_at = now
     rsvp.confirmed_at = now if confirmed else None
     rsvp.cancelled_at = None
+    rsvp.calendar_version += 1
     rsvp.save()
 
     from tablee.gatherings.emails import queue_rsvp_confirmation
@@ -292,11 +294,16 @@ def rsvp_cancel(*, gathering: Gathering, user) -> Rsvp | None:
             return None
         if locked.starts_at <= now or locked.state == Gathering.State.DONE:
             raise RsvpError(_("Cette rencontre est déjà commencée."))
+        was_waitlisted = rsvp.status == Rsvp.Status.WAITLISTED
         rsvp.status = Rsvp.Status.CANCELLED
         rsvp.cancelled_at = now
-        rsvp.save(update_fields=["status", "cancelled_at", "updated_at"])
+        rsvp.calendar_version += 1
+        rsvp.save(update_fields=["status", "cancelled_at", "calendar_version", "updated_at"])
         if locked.state != Gathering.State.DRAFT:
             _promote_waiting(locked, now=now)
+        from tablee.gatherings.emails import queue_rsvp_cancellation
+
+        queue_rsvp_cancellation(rsvp=rsvp, was_waitlisted=was_waitlisted)
         return rsvp
 
 
@@ -334,5 +341,6 @@ def walkin_add(*, gathering: Gathering, user) -> Rsvp:
         rsvp.checked_in_at = now
         rsvp.confirmed_at = now
         rsvp.cancelled_at = None
+        rsvp.calendar_version += 1
         rsvp.save()
         return rsvp

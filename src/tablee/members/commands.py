@@ -77,6 +77,8 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO) -> int:
     else:
         result = services.members_import(association=association, data=data)
 
+    for line, reason in result.warnings:
+        err.write(_("  ligne %(line)d (avertissement) : %(reason)s\n") % {"line": line, "reason": reason})
     if result.errors:
         err.write(
             _("%(path)s : %(count)d ligne(s) à corriger ; rien n'a été importé.\n")

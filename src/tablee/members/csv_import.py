@@ -1,9 +1,12 @@
 """Read a members CSV file and check every row, writing nothing.
 
-The file is what an association secretary exports from Excel: UTF-8 with or without a BOM, or
-Windows-1252; comma-separated, or semicolon-separated when Excel runs in a French locale. Every
-problem is reported with the physical line it is on (the header is line 1), so the person can fix
-the file in one pass; ``tablee.members.services.members_import`` writes only a file with none.
+The file is what an association secretary exports from Excel, LibreOffice or Google Sheets:
+UTF-8 with or without a BOM, UTF-16 with a BOM, Windows-1252, or Mac Roman ("CSV (Macintosh)" from
+Excel for Mac); comma-separated, or semicolon-separated when Excel runs in a French locale. Headers
+may be English (``email``) or French (``courriel``, ``Langue(s)``); unknown extra columns (a phone
+number, a join date) are ignored with a warning. Every problem is reported with the physical line
+it is on (the header is line 1), so the person can fix the file in one pass;
+``tablee.members.services.members_import`` writes only a file with none.
 """
 
 from __future__ import annotations
@@ -50,11 +53,17 @@ _ALIASES = {
     "entreprise": "organization",
     "secteur": "sector",
     "langues": "languages",
+    "langue": "languages",
     "offres": "offers",
     "offre": "offers",
     "besoins": "needs",
+    "besoin": "needs",
     "interets": "interests",
+    "interet": "interests",
+    "centres_d'interet": "interests",
 }
+# The header a person may write in French, in the order of COLUMNS (shown in the suggested fix).
+FRENCH_COLUMNS = ("courriel", "prénom", "nom", "organisation", "secteur", "langues", "offres", "besoins", "intérêts")
 
 
 @dataclass(frozen=True)
@@ -74,27 +83,74 @@ class MemberRow:
 class ParsedCsv:
     rows: list[MemberRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # Kept and shown after the import; they do not stop it.
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 # UTF-8 bytes of « é », « à », « ç »… read as Windows-1252 look like "Ã©", "Ã ", "Ã§".
 _MOJIBAKE = re.compile("Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
 
-def decode(data: bytes) -> tuple[str, bool]:
-    """(text, is_utf8): UTF-8 (a BOM is dropped), else Windows-1252.
+class EncodingUnclear(ValueError):
+    """The bytes read as French both in Windows-1252 and in Mac Roman: refuse rather than guess."""
 
-    Raises UnicodeDecodeError if neither fits.
+
+_FRENCH_LETTERS = set("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆáíóúñÁÍÓÚÑ")
+
+
+def _plausibility(text: str) -> int:
+    """How French the non-ASCII characters look: + for an accented letter that fits its word
+    (« Rémi », « Éric »), − for one that does not (« RÈmi ») or a symbol inside a word (« C™té »)."""
+    score = 0
+    for i, char in enumerate(text):
+        if char < "\x80":
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if char in _FRENCH_LETTERS:
+            if char.islower() or not before.isalpha() or (before.isupper() and not after.islower()):
+                score += 1
+            else:
+                score -= 1
+        elif before.isalpha() and after.isalpha():
+            score -= 1
+    return score
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-16 with a BOM, UTF-8 (a BOM is dropped), else Windows-1252 or Mac Roman,
+    whichever reads as French; when both do, ``EncodingUnclear``.
+
+    Raises UnicodeDecodeError for UTF-16 that does not decode.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
     try:
-        return data.decode("utf-8-sig"), True
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252"), False
+        pass
+    mac = data.decode("mac_roman")
+    try:
+        windows = data.decode("cp1252")
+    except UnicodeDecodeError:
+        windows = None  # bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are ç, è, ê, ù in Mac Roman
+    mac_score = _plausibility(mac)
+    windows_score = _plausibility(windows) if windows is not None else None
+    if windows_score is not None and windows_score >= mac_score:
+        return windows, "cp1252"
+    if windows_score is None or windows_score <= 0:
+        if mac_score > 0:
+            return mac, "mac_roman"
+        raise EncodingUnclear
+    raise EncodingUnclear
 
 
 def _fold(name: str) -> str:
+    """« Langue(s) » → "langues", « Intérêt(s) » → "interets", « Adresse courriel » → "adresse_courriel"."""
     decomposed = unicodedata.normalize("NFKD", name.strip().lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s\-]+", "_", plain)
+    plain = re.sub(r"\((e?s|e)\)", lambda m: m.group(1), plain)
+    return re.sub(r"[\s\-]+", "_", plain.strip(" *:."))
 
 
 def _delimiter(header_line: str) -> str:
@@ -110,8 +166,9 @@ def _split_list(column: str, cell: str) -> list[str]:
     return clean_list(re.split(pattern, cell))
 
 
-def _header(cells: list[str]) -> tuple[list[str | None], list[str]]:
-    """The column each cell names (None for an empty trailing cell), and what is wrong with it."""
+def _header(cells: list[str]) -> tuple[list[str | None], list[str], list[str]]:
+    """The column each cell names (None for an empty cell or a column Tablée does not keep), what is
+    wrong with the header (refuses the file), and the unknown columns (ignored, with a warning)."""
     names: list[str | None] = []
     unknown: list[str] = []
     duplicates: list[str] = []
@@ -125,18 +182,20 @@ def _header(cells: list[str]) -> tuple[list[str | None], list[str]]:
             unknown.append(cell.strip())
         elif name in names:
             duplicates.append(cell.strip())
+            name = None
         names.append(name)
     problems = []
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         problems.append(_("colonnes obligatoires absentes : %(names)s") % {"names": ", ".join(missing)})
-    if unknown:
-        problems.append(_("colonnes inconnues : %(names)s") % {"names": ", ".join(unknown)})
     if duplicates:
         problems.append(_("colonnes en double : %(names)s") % {"names": ", ".join(duplicates)})
     if problems:
-        problems.append(_("en-tête attendu : %(header)s") % {"header": ",".join(COLUMNS)})
-    return names, problems
+        if unknown:
+            problems.append(_("colonnes inconnues : %(names)s") % {"names": ", ".join(unknown)})
+        problems.append(_("en-tête attendu : %(english)s ou, en français, %(french)s")
+                        % {"english": ",".join(COLUMNS), "french": ",".join(FRENCH_COLUMNS)})
+    return names, problems, unknown
 
 
 def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list[str]]:
@@ -196,15 +255,23 @@ def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list
 def parse_members_csv(data: bytes) -> ParsedCsv:
     result = ParsedCsv()
     try:
-        text, is_utf8 = decode(data)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        result.errors.append(
-            (line, _("le fichier n'est ni en UTF-8 ni en Windows-1252 (octet illisible)"))
-        )
+        text, encoding = decode(data)
+    except UnicodeDecodeError:
+        result.errors.append((1, _("le fichier UTF-16 est illisible : enregistrez-le en UTF-8 (CSV UTF-8)")))
+        return result
+    except EncodingUnclear:
+        first = next(i for i, byte in enumerate(data) if byte >= 0x80)
+        result.errors.append((len(re.findall(rb"\r\n|\r|\n", data[:first])) + 1, _(
+            "impossible de savoir si ce fichier vient de Windows ou d'un Mac (les accents se lisent des "
+            "deux façons) : enregistrez-le en « CSV UTF-8 »")))
+        return result
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        result.errors.append((line, _(
+            "le fichier contient des caractères nuls (UTF-16 sans marque d'ordre ?) : enregistrez-le en « CSV UTF-8 »")))
         return result
     # A file mostly in UTF-8 with one stray byte would otherwise import "FranÃ§ois" silently.
-    garbled = None if is_utf8 else _MOJIBAKE.search(text)
+    garbled = None if encoding == "utf-8" else _MOJIBAKE.search(text)
     if garbled is not None:
         line = text.count("\n", 0, garbled.start()) + 1
         result.errors.append(
@@ -215,6 +282,9 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
             )
         )
         return result
+    if encoding == "mac_roman":
+        result.warnings.append((1, _(
+            "fichier lu comme « CSV (Macintosh) » (Mac Roman) : vérifiez les accents des noms importés")))
     stream = io.StringIO(text, newline="")
     first_line = stream.readline()
     line = 1
@@ -236,23 +306,27 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
             if not any(cell.strip() for cell in cells):
                 continue
             if names is None:
-                names, problems = _header(cells)
+                names, problems, unknown = _header(cells)
                 if problems:
                     result.errors.append((start, "; ".join(problems)))
                     return result
+                if unknown:
+                    result.warnings.append((start, _("colonnes ignorées (Tablée ne les garde pas) : %(names)s")
+                                            % {"names": ", ".join(unknown)}))
                 continue
             named: dict[str, str] = {}
             extra = 0
             for index, cell in enumerate(cells):
-                if index < len(names) and names[index] is not None:
-                    named[names[index]] = cell
+                if index < len(names):
+                    if names[index] is not None:
+                        named[names[index]] = cell
                 elif cell.strip():
                     extra += 1
             problems = []
             if extra:
                 problems.append(
                     _("%(count)d valeur(s) de trop (en-tête : %(columns)d colonnes)")
-                    % {"count": extra, "columns": len([n for n in names if n])}
+                    % {"count": extra, "columns": len(names)}
                 )
             missing = [n for n in names[len(cells) :] if n]
             if missing:
@@ -273,9 +347,9 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
                 result.rows.append(row)
             if problems:
                 result.errors.append((start, "; ".join(problems)))
-    except csv.Error as exc:
+    except csv.Error:
         result.errors.append(
-            (skipped + reader.line_num, _("CSV illisible : %(error)s") % {"error": exc})
+            (skipped + reader.line_num, _("CSV illisible : un guillemet n'est pas refermé ou une cellule est trop longue"))
         )
         return result
     if names is None:

@@ -233,6 +233,8 @@ class ImportResult:
     joined: int = 0
     # (physical line in the file, reason); when there is any, nothing was written.
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # (line, reason) worth knowing that did not stop the import (an ignored column, a Mac file).
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -258,9 +260,9 @@ def members_import(
 
     parsed = parse_members_csv(data)
     if parsed.errors:
-        return ImportResult(errors=parsed.errors)
+        return ImportResult(errors=parsed.errors, warnings=parsed.warnings)
     rows = parsed.rows
-    result = ImportResult()
+    result = ImportResult(warnings=parsed.warnings)
     total = len(rows)
 
     with transaction.atomic():

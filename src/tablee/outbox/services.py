@@ -14,7 +14,8 @@ import logging
 import re
 import smtplib
 from datetime import datetime, timedelta
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -157,15 +158,57 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
+# RFC 2047: an encoded word is at most 75 characters, "=?utf-8?q?" and "?=" included.
+_ENCODED_WORD_MAX = 75
+_Q_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!*+-/")
+
+
+def encode_subject(subject: str) -> str:
+    """A non-ASCII subject as RFC 2047 Q encoded words of at most 75 characters each, never splitting
+    a character's bytes; an ASCII subject as it is. Mail clients join the words back."""
+    if subject.isascii():
+        return subject
+    prefix, suffix = "=?utf-8?q?", "?="
+    room = _ENCODED_WORD_MAX - len(prefix) - len(suffix)
+    # The first word shares its line with "Subject: ", so the header never folds right after the colon.
+    first_room = room - len("Subject: ")
+    words, current = [], ""
+    for char in subject:
+        if char == " ":
+            piece = "_"
+        elif char in _Q_SAFE:
+            piece = char
+        else:
+            piece = "".join(f"={byte:02X}" for byte in char.encode())
+        if len(current) + len(piece) > (room if words else first_room):
+            words.append(current)
+            current = ""
+        current += piece
+    words.append(current)
+    return " ".join(f"{prefix}{word}{suffix}" for word in words if word)
+
+
+def _headers(email: Email) -> dict[str, str]:
+    # Date with the zone's offset (Django writes -0000, "zone unknown"). What Tablée sends by itself
+    # (confirmations, reminders) says so (RFC 3834), so auto-responders stay quiet; a message a member
+    # wrote and sends "via Tablée" (sender_name) is not automatic.
+    headers = {"Date": format_datetime(timezone.now().astimezone(ZoneInfo(settings.TIME_ZONE)))}
+    if email.message_id:
+        headers["Message-ID"] = email.message_id
+    if not email.sender_name:
+        headers["Auto-Submitted"] = "auto-generated"
+    return headers
+
+
 def _build_message(email: Email) -> EmailMultiAlternatives:
     # One recipient per message, in To: never BCC, so nobody learns who else was invited.
     message = EmailMultiAlternatives(
-        subject=email.subject,
+        subject=encode_subject(email.subject),
         body=email.body_text,
         from_email=_from_address(email),
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
-        headers={"Message-ID": email.message_id} if email.message_id else None,
+        headers=_headers(email),
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -129,6 +129,7 @@ def test_rsvp_services_queue_the_confirmation_and_the_promotion(
     rsvp_cancel(gathering=gathering, user=member)
 
     assert sorted(Email.objects.values_list("kind", "to")) == [
+        ("rsvp_cancelled", "marie@example.org"),
         ("rsvp_confirmed", "marie@example.org"),
         ("rsvp_confirmed", "samuel@example.org"),
         ("rsvp_promoted", "chloe@example.org"),
