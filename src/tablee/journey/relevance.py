@@ -43,6 +43,9 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 # Each row is one idea; any word on a row is read as the row's first word. Words are written
 # normalised (no accents) and are stemmed when the table is loaded, like the texts.
+# General words of our members' domains only. The 63 rows once added while reading the ranking
+# fixtures (each linking a test text to its expected contact) were taken out (issue 15): they live in
+# tests/app/journey/data/ranking_fitted_synonyms.txt, where the tests report the in-sample figure.
 SYNONYMS = """
 financement funding financing fund funds financer finance capital investisseur investisseurs investor investors investissement investment pret loan bailleur
 subvention subventions grant grants subsidy subsidies
@@ -86,69 +89,6 @@ manufacturier manufacturing usine factory industriel industrial production
 commerce retail boutique detail ecommerce
 efficacite efficiency efficace efficient
 commercial commerciaux commerciale commerciales
-meuble meubles furniture mobilier
-distributeur distributeurs distributor distributors retailer retailers detaillant detaillants
-quincaillerie hardware
-ligne online internet
-magasin magasins store stores shop shops
-amorcage seed
-cleantech propre propres clean
-proprietaire proprietaires owner owners
-acheteur acheteurs buyer buyers acquereur acquereurs
-rachat acquisition acquisitions buyout
-retraite retiring retirement retire retraites
-boise boises woodlot woodlots foret forest forestry foresterie
-marche market markets
-europe european europeen europeens europeenne europeennes
-teletravail remote telework hybride hybrid
-stage stages stagiaire stagiaires internship internships intern interns
-emploi emplois job jobs poste postes career carriere careers
-salarie salaries employe employes employee employees
-entrepot entrepots warehouse warehouses entreposage storage
-transport transports camionnage trucking camion camions truck trucks logistique logistics
-brevet brevets patent patents
-marque marques trademark trademarks
-propriete intellectuelle ip
-vin vins wine wines vignoble vignobles vineyard vineyards winery wineries
-biere beer brasserie brewery
-alcool liquor spiritueux spirits saq
-epicerie epiceries grocery groceries supermarche supermarket
-salubrite hygiene innocuite safety
-fournisseur fournisseurs supplier suppliers approvisionnement sourcing
-importation import imports importer
-client clients customer customers clientele
-locataire locataires tenant tenants bail lease location
-bureau bureaux office offices
-inoccupation vacance vacancy vacancies
-hameconnage phishing fraude fraud
-faille failles vulnerabilite vulnerabilites vulnerability vulnerabilities breach breaches fuite fuites
-audit audits verification assessment evaluation
-pme smb smbs sme smes
-politique politiques policy policies
-benevoles benevolat volunteers
-don dons donation donations commandite commandites commanditaire commanditaires sponsor sponsors sponsorship philanthropie
-logo logos visuel visuelle visual
-bois wood timber lumber
-traduction translation traducteur traductrice translator
-langue langues language languages
-immigrant immigrants immigration nouveaux arrivants newcomer newcomers
-garderie garderies daycare childcare
-retraite pension
-vieillissement aging
-sondage sondages survey surveys
-consommateur consommateurs consumer consumers
-emballage emballages packaging
-imprimerie printing impression print
-automatisation automation automate automatiser robot robots robotique robotics
-usinage machining machiniste machinistes machinist machinists
-penurie shortage shortages manque
-main-d-oeuvre workforce labour labor
-benefice profit profits rentabilite profitability
-croissance growth
-prix award awards
-assurance insurance assurances
-ressources humaines hr rh
-innovation recherche research r-d
 """.strip().splitlines()
 
 # Longest first. Several pairs fold French and English cognates together: -ité/-ity,

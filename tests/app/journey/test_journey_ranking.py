@@ -32,6 +32,38 @@ def _accuracy(texts: list[dict]) -> tuple[float, float]:
     return top1 / len(texts), top3 / len(texts)
 
 
+def _texts(name: str) -> list[dict]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))["texts"]
+
+
+def _clear_caches() -> None:
+    for value in vars(relevance).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+@pytest.fixture
+def fitted_vocabulary(monkeypatch):
+    """The product's synonyms plus the rows once fitted to these texts (the in-sample figures)."""
+    rows = [line for line in (DATA / "ranking_fitted_synonyms.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    monkeypatch.setattr(relevance, "SYNONYMS", [*relevance.SYNONYMS, *rows])
+    _clear_caches()
+    yield
+    monkeypatch.undo()
+    _clear_caches()
+
+
+# The scorer is deterministic: the figures below are exact, so each bar is the figure itself (one
+# text more or less is 5 points on the fixture, 10 on held-out #1, 6.7 on held-out #2). What the
+# product ships (general synonyms only) sits beside what the fitted rows gave (in-sample).
+FIGURES = {  # set: (product top-1, top-3, with the fitted rows top-1, top-3)
+    "ranking.json": (0.80, 0.80, 0.95, 1.00),
+    "ranking_heldout.json": (0.40, 0.40, 0.90, 1.00),
+    "ranking_heldout2.json": (0.60, 0.80, 0.67, 0.87),
+}
+
+
 def test_the_fixture_is_fifty_contacts_and_twenty_texts_in_both_languages():
     data = json.loads((DATA / "ranking.json").read_text(encoding="utf-8"))
     assert len(data["contacts"]) == 50
@@ -39,32 +71,28 @@ def test_the_fixture_is_fifty_contacts_and_twenty_texts_in_both_languages():
     assert {t["lang"] for t in data["texts"]} == {"fr", "en"}
 
 
-def test_the_right_contact_comes_first_in_most_cases(capsys):
-    texts = json.loads((DATA / "ranking.json").read_text(encoding="utf-8"))["texts"]
-    top1, top3 = _accuracy(texts)
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_the_product_ranks_the_right_contact_as_often_as_reported(name, capsys):
+    top1, top3 = _accuracy(_texts(name))
     with capsys.disabled():
-        print(f"\nranking fixture (20 texts, 50 contacts): top-1 {top1:.0%}, top-3 {top3:.0%}")
-    assert top1 >= 0.70
-    assert top3 >= top1
+        print(f"\nranking {name}, general synonyms (the product): top-1 {top1:.0%}, top-3 {top3:.0%}")
+    assert top1 >= FIGURES[name][0] - 0.005
+    assert top3 >= FIGURES[name][1] - 0.005
 
 
-def test_the_first_held_out_set_is_reported(capsys):
-    """Looked at while broadening the vocabulary: reported, no longer out of sample."""
-    texts = json.loads((DATA / "ranking_heldout.json").read_text(encoding="utf-8"))["texts"]
-    top1, top3 = _accuracy(texts)
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_the_rows_fitted_to_the_texts_give_the_in_sample_figures(name, fitted_vocabulary, capsys):
+    top1, top3 = _accuracy(_texts(name))
     with capsys.disabled():
-        print(f"\nranking held-out #1, seen while tuning (10 texts): top-1 {top1:.0%}, top-3 {top3:.0%}")
-    assert top1 >= 0.70
+        print(f"\nranking {name}, with the fitted rows (in-sample): top-1 {top1:.0%}, top-3 {top3:.0%}")
+    assert top1 >= FIGURES[name][2] - 0.005
+    assert top3 >= FIGURES[name][3] - 0.005
 
 
-def test_clean_held_out_texts_rank_the_right_contact_well_above_chance(capsys):
-    """Never used to tune anything: the honest figure. Chance is 2 % top-1, 6 % top-3."""
-    texts = json.loads((DATA / "ranking_heldout2.json").read_text(encoding="utf-8"))["texts"]
-    top1, top3 = _accuracy(texts)
-    with capsys.disabled():
-        print(f"\nranking held-out #2, clean (15 texts): top-1 {top1:.0%}, top-3 {top3:.0%}")
-    assert top1 >= 0.50
-    assert top3 >= 0.75
+def test_held_out_texts_rank_the_right_contact_well_above_chance():
+    """Chance is 2 % top-1, 6 % top-3 (50 contacts)."""
+    top1, top3 = _accuracy(_texts("ranking_heldout2.json"))
+    assert top1 >= 15 * 0.02 and top3 >= 5 * 0.06
 
 
 @pytest.mark.parametrize(("french", "english"), [
@@ -110,4 +138,4 @@ def test_the_api_ranks_the_fixture_circle_as_well_as_the_scorer(api, member, mak
         top1 += ids[found[0]["contact_id"]] == item["expected"]
     with capsys.disabled():
         print(f"\nranking through the API (20 texts): top-1 {top1 / 20:.0%}")
-    assert top1 / 20 >= 0.70
+    assert top1 / 20 >= FIGURES["ranking.json"][0] - 0.005  # the same scorer, so the same figure
