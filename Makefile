@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# Emailed links point where the server really listens, unless TABLEE_SITE_URL says otherwise.
+TABLEE_SITE_URL ?= http://127.0.0.1:$(PORT)
+export TABLEE_SITE_URL
 
-.PHONY: run test lint venv venv-dev lock demo worker messages clean
+.PHONY: run site-url test lint venv venv-dev lock demo worker messages clean
 
 PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
 
@@ -31,6 +34,9 @@ run: venv
 	@TABLEE_DEBUG=$${TABLEE_DEBUG:-1} $(BIN)/tablee worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		TABLEE_DEBUG=$${TABLEE_DEBUG:-1} $(BIN)/tablee serve --port $(PORT)
+
+site-url:  ## the address emailed links use (make run PORT=8123 serves there)
+	@echo "$$TABLEE_SITE_URL"
 
 test: venv-dev
 	bash scripts/test.sh

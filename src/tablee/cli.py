@@ -62,8 +62,13 @@ def _manage(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
     from tablee.demo import load_demo
 
+    if not settings.DEBUG:
+        # The demo's password is printed in the README: never on a real site.
+        raise CommandError("tablee demo runs only with TABLEE_DEBUG=1: its password is public")
     load_demo(out=sys.stdout)
     return 0
 
@@ -77,7 +82,13 @@ def _association_create(args: argparse.Namespace) -> int:
 def _members_import(args: argparse.Namespace) -> int:
     from tablee.members.commands import members_import
 
-    return members_import(slug=args.slug, path=args.file, out=sys.stdout, err=sys.stderr)
+    return members_import(slug=args.slug, path=args.file, out=sys.stdout, err=sys.stderr, invite=args.invite)
+
+
+def _members_invite(args: argparse.Namespace) -> int:
+    from tablee.members.commands import members_invite
+
+    return members_invite(slug=args.slug, emails=args.emails, out=sys.stdout)
 
 
 def _members_promote(args: argparse.Namespace) -> int:
@@ -149,7 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("slug", metavar="SLUG")
     q.add_argument("file", metavar="FILE.csv")
+    q.add_argument("--invite", action="store_true",
+                   help="then email an invitation to each imported member who has never signed in")
     q.set_defaults(handler=_members_import, django=True)
+    q = msub.add_parser(
+        "invite",
+        help="(re)invite members by email; without EMAIL, every member who has never signed in",
+    )
+    q.add_argument("slug", metavar="SLUG")
+    q.add_argument("emails", nargs="*", metavar="EMAIL")
+    q.set_defaults(handler=_members_invite, django=True)
     q = msub.add_parser("promote", help="set a member's role in an association")
     q.add_argument("slug", metavar="SLUG")
     q.add_argument("email", metavar="EMAIL")

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlsplit
+
+
+def site_url_warning(*, site_url: str, port: int) -> str:
+    """A warning when emailed links (under TABLEE_SITE_URL) point at another port than this server's.
+    Behind a reverse proxy that can be right (https on 443 in front of 8000): the text says so."""
+    parts = urlsplit(site_url)
+    site_port = parts.port or (443 if parts.scheme == "https" else 80)
+    if site_port == port:
+        return ""
+    return (
+        f"tablee: warning: TABLEE_SITE_URL is {site_url} (port {site_port}) but the server listens on port "
+        f"{port}: links in emails will not reach it unless a proxy forwards that port. "
+        f"Locally, set TABLEE_SITE_URL=http://127.0.0.1:{port}"
+    )
 
 
 def serve(*, port: int, host: str, workers: int, threads: int) -> int:
+    from django.conf import settings
     from django.core.management import call_command
 
     from tablee.cli import CommandError
@@ -15,6 +31,9 @@ def serve(*, port: int, host: str, workers: int, threads: int) -> int:
         raise CommandError(f"--port must be between 1 and 65535, not {port}")
     if workers < 1 or threads < 1:
         raise CommandError("--workers and --threads must be at least 1")
+    warning = site_url_warning(site_url=settings.SITE_URL, port=port)
+    if warning:
+        print(warning, file=sys.stderr)
     call_command("collectstatic", interactive=False, verbosity=0)
     argv = [
         "gunicorn",

@@ -9,4 +9,7 @@ urlpatterns = [
     path("", include("tablee.journey.urls")),
     path("", include("tablee.circle.urls")),
     path("", include("tablee.web.urls")),
+    path("", include("tablee.members.routes")),
+    path("", include("tablee.outbox.urls")),
+    path("", include("tablee.gatherings.feed_urls")),
 ]

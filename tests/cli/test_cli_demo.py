@@ -57,8 +57,9 @@ def test_demo_has_members_past_breakfasts_and_an_upcoming_one(db):
     assert not Email.objects.exists()
 
 
-def test_demo_command_prints_how_to_sign_in(db, capsys, monkeypatch):
+def test_demo_command_prints_how_to_sign_in(db, capsys, monkeypatch, settings):
     monkeypatch.setenv("TABLEE_SITE_URL", "https://tablee.example.org")
+    settings.DEBUG = True  # pytest-django runs with DEBUG off; the demo refuses that
 
     assert main(["demo"]) == 0
 

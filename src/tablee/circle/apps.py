@@ -6,3 +6,9 @@ class CircleConfig(AppConfig):
     name = "tablee.circle"
     label = "circle"
     verbose_name = _("Mon cercle")
+
+    def ready(self) -> None:
+        from tablee.circle.erasure import erase
+        from tablee.members.hooks import register_eraser
+
+        register_eraser("circle", erase)

@@ -33,9 +33,9 @@ from tablee.circle.models import (
     Suggestion,
 )
 from tablee.gatherings.models import Gathering
-from tablee.members.models import User
-from tablee.outbox.models import Email
-from tablee.outbox.services import email_queue
+from tablee.members.models import Association, User
+from tablee.outbox.models import Email, Topic
+from tablee.outbox.services import email_queue, opted_out
 from tablee.throttle import Throttled
 
 
@@ -363,12 +363,19 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
             raise CircleError(_("Ce suivi a déjà été traité."))
         if not row.contact.email:
             raise CircleError(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": row.contact.name})
+        if opted_out(address=row.contact.email, topic=Topic.PERSONAL):
+            raise CircleError(_("%(name)s a choisi de ne plus recevoir de courriels via Tablée : écrivez-lui depuis "
+                                "votre propre messagerie.") % {"name": row.contact.name})
         subject, body = subject.strip(), body.strip()
         if not subject or not body:
             raise ValidationError({"body": _("L'objet et le message sont requis.")})
+        # CASL: the email names its sender and their association, and offers a one-click way out.
+        associations = ", ".join(Association.objects.filter(memberships__user=owner, memberships__deactivated_at__isnull=True)
+                                 .order_by("name").values_list("name", flat=True))
         email = email_queue(key=row.outbox_key, kind="followup", to=row.contact.email, subject=subject,
                             body_text=body, user=None, sender_name=owner.get_full_name() or owner.email,
-                            reply_to=owner.email)
+                            reply_to=owner.email, topic=Topic.PERSONAL, on_behalf_of=associations,
+                            language=row.contact.language or settings.LANGUAGE_CODE)
         now = timezone.now()
         row.email = email
         row.subject, row.body = subject, body

@@ -29,10 +29,9 @@ def gathering_url(gathering: Gathering) -> str:
 
 
 def gathering_sequence(gathering: Gathering) -> int:
-    """Grows each time the gathering is saved, so clients apply a changed time or place."""
-    if gathering.updated_at is None or gathering.created_at is None:
-        return 0
-    return max(0, int((gathering.updated_at - gathering.created_at).total_seconds()))
+    """One more each time the title, time or place changes or the gathering is cancelled
+    (``gathering_update`` counts it), so clients apply the change."""
+    return gathering.sequence
 
 
 def attendee_sequence(rsvp: Rsvp) -> int:
@@ -59,13 +58,14 @@ def gathering_ics(
     tz = ZoneInfo(settings.TIME_ZONE)
     start = gathering.starts_at.astimezone(tz)
     end = gathering.ends_at.astimezone(tz)
-    cancelled = gathering.state == "cancelled"  # a state the gathering model may gain later
+    cancelled = gathering.state == Gathering.State.CANCELLED
 
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", method or ("REQUEST" if attendee is not None else "PUBLISH"))
+    # To an attendee of a cancelled gathering: CANCEL, and their calendar drops the event.
+    cal.add("method", method or ("PUBLISH" if attendee is None else ("CANCEL" if cancelled else "REQUEST")))
 
     event = Event()
     event.add("uid", gathering_uid(gathering))

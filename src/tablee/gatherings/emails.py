@@ -19,10 +19,11 @@ from tablee.gatherings.calendar import (
     attendee_sequence,
     gathering_ics,
     gathering_url,
+    member_calendar_ics,
     rsvp_cancel_ics,
 )
 from tablee.gatherings.models import Gathering, Rsvp
-from tablee.outbox.models import Email
+from tablee.outbox.models import Email, Topic
 from tablee.outbox.services import email_queue
 
 TEMPLATES = "gatherings/email"
@@ -124,6 +125,26 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
     return queued
 
 
+def queue_gathering_notices(*, gathering: Gathering) -> int:
+    """The time or place changed, or the gathering is cancelled: tell everyone confirmed or waiting,
+    with the updated invitation (same UID, the new SEQUENCE; METHOD:CANCEL for a cancellation).
+    One email per person and version of the gathering, whatever the retries."""
+    kind = "gathering_cancelled" if gathering.state == Gathering.State.CANCELLED else "gathering_changed"
+    rsvps = (
+        Rsvp.objects.filter(gathering=gathering, status__in=(Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED))
+        .select_related("user__profile", "gathering__association")
+    )
+    count = 0
+    for rsvp in rsvps:
+        rsvp.gathering = gathering
+        # Each person's own view of the event: a seat is an invitation, the waiting list TENTATIVE,
+        # a cancelled gathering a CANCEL (same UID, the gathering's new SEQUENCE).
+        _queue(rsvp=rsvp, kind=kind, key=f"{kind}:{gathering.pk}:{gathering.sequence}:{rsvp.user_id}",
+               ics=member_calendar_ics(gathering=gathering, user=rsvp.user))
+        count += 1
+    return count
+
+
 def _queue(
     *, rsvp: Rsvp, kind: str, key: str, with_ics: bool = False, ics: bytes = b"", extra: dict | None = None
 ) -> Email:
@@ -153,6 +174,9 @@ def _queue(
         body_html=body_html,
         ics=ics or (_invitation(rsvp) if with_ics else ""),
         user=user,
+        # A reminder is not an answer to something the person just did: it can be refused.
+        topic=Topic.REMINDERS if kind == "reminder" else "",
+        language=language,
     )
 
 

@@ -45,6 +45,7 @@ class Gathering(models.Model):
         OPEN = "open", _("inscriptions ouvertes")
         CLOSED = "closed", _("inscriptions fermées")
         DONE = "done", _("terminée")
+        CANCELLED = "cancelled", _("annulée")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="gatherings")
     series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="gatherings")
@@ -59,6 +60,9 @@ class Gathering(models.Model):
     rsvp_deadline = models.DateTimeField(_("date limite d'inscription"), null=True, blank=True)
     state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.OPEN)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The calendar SEQUENCE (RFC 5545): one more each time the title, time or place changes, or the
+    # gathering is cancelled, so calendars replace what they hold.
+    sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,3 +126,14 @@ class Rsvp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.gathering} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A member's private calendar feed (``webcal://…/calendar/<key>.ics``). Revoking deletes it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

@@ -89,3 +89,21 @@ def member_by_email(*, association: Association, email: str) -> User | None:
         .first()
     )
     return membership.user if membership else None
+
+
+def last_attended(*, association, user_ids: list[int]) -> dict[int, tuple[str, datetime]]:
+    """For the organizer's members page: each person's last past gathering of the association where
+    they held a confirmed seat and were not marked absent. {user_id: (title, starts_at)}."""
+    rows = (
+        Rsvp.objects.filter(
+            gathering__association=association, user_id__in=user_ids, status=Rsvp.Status.CONFIRMED,
+            gathering__starts_at__lt=timezone.now(),
+        )
+        .exclude(present=False)
+        .order_by("user_id", "-gathering__starts_at")
+        .values_list("user_id", "gathering__title", "gathering__starts_at")
+    )
+    found: dict[int, tuple[str, datetime]] = {}
+    for user_id, title, starts_at in rows:
+        found.setdefault(user_id, (title, starts_at))
+    return found

@@ -33,6 +33,10 @@ GATHERING_FIELDS = frozenset(
     {"title", "starts_at", "duration_minutes", "venue", "tables", "seats_per_table", "rsvp_deadline", "state"}
 )
 ACTIVE = (Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED)
+# A change to these is a new version of the calendar event (SEQUENCE + 1) ...
+CALENDAR_FIELDS = ("title", "starts_at", "duration_minutes", "venue")
+# ... and a change to these (the time or the place) is told to everyone holding or awaiting a seat.
+NOTICE_FIELDS = ("starts_at", "duration_minutes", "venue")
 
 
 class RsvpError(Exception):
@@ -126,6 +130,7 @@ def gathering_update(*, gathering: Gathering, **fields) -> Gathering:
         raise ValueError(f"cannot update {sorted(unknown)}")
     with transaction.atomic():
         locked = _lock(gathering)
+        before = {name: getattr(locked, name) for name in (*CALENDAR_FIELDS, "state")}
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean()
@@ -139,12 +144,27 @@ def gathering_update(*, gathering: Gathering, **fields) -> Gathering:
                     % {"confirmed": confirmed, "capacity": locked.capacity}
                 }
             )
+        cancelled = locked.state == Gathering.State.CANCELLED and before["state"] != Gathering.State.CANCELLED
+        moved = any(getattr(locked, name) != before[name] for name in NOTICE_FIELDS)
+        if cancelled or any(getattr(locked, name) != before[name] for name in CALENDAR_FIELDS):
+            locked.sequence += 1
         locked.save()
         if locked.state == Gathering.State.OPEN:
             _promote_waiting(locked, now=timezone.now())
-    for name in (*GATHERING_FIELDS, "updated_at"):
+        if cancelled or (moved and locked.state != Gathering.State.CANCELLED and locked.starts_at > timezone.now()):
+            from tablee.gatherings.emails import queue_gathering_notices
+
+            queue_gathering_notices(gathering=locked)
+    for name in (*GATHERING_FIELDS, "updated_at", "sequence"):
         setattr(gathering, name, getattr(locked, name))
     return gathering
+
+
+def gathering_cancel(*, gathering: Gathering) -> Gathering:
+    """Cancel a gathering: everyone confirmed or waiting receives the cancellation (METHOD:CANCEL)."""
+    if gathering.state == Gathering.State.DONE:
+        raise ValidationError({"state": _("Une rencontre terminée ne peut pas être annulée.")})
+    return gathering_update(gathering=gathering, state=Gathering.State.CANCELLED)
 
 
 def series_dates(*, frequency: str, weekday: int, week_of_month: int, first_date: date, count: int) -> list[date]:

@@ -6,3 +6,9 @@ class JourneyConfig(AppConfig):
     name = "tablee.journey"
     label = "journey"
     verbose_name = _("Parcours")
+
+    def ready(self) -> None:
+        from tablee.journey.erasure import erase
+        from tablee.members.hooks import register_eraser
+
+        register_eraser("journey", erase)

@@ -53,7 +53,7 @@ def association_create(*, slug: str, name: str, out: TextIO) -> int:
     return 0
 
 
-def members_import(*, slug: str, path: str, out: TextIO, err: TextIO) -> int:
+def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bool = False) -> int:
     association = _association(slug)
     file = Path(path)
     try:
@@ -99,6 +99,36 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO) -> int:
             "joined": result.joined,
         }
     )
+    if invite:
+        from tablee.members.invitations import invitations_send, never_signed_in
+
+        pending = set(never_signed_in(association=association).values_list("email", flat=True))
+        queued, _unknown = invitations_send(
+            association=association, emails=[e for e in result.emails if e in pending]
+        )
+        out.write(_invited(queued))
+    return 0
+
+
+def _invited(queued: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(count)d invitation mise en file d'envoi.\n",
+                    "%(count)d invitations mises en file d'envoi.\n", queued) % {"count": queued}
+
+
+def members_invite(*, slug: str, emails: list[str], out: TextIO) -> int:
+    """(Re)invite the named members, or every member who has never signed in."""
+    from tablee.members.invitations import invitations_send
+
+    association = _association(slug)
+    queued, unknown = invitations_send(association=association, emails=emails or None)
+    if unknown:
+        raise CommandError(
+            _("pas membre actif de « %(association)s » : %(emails)s ; aucune invitation envoyée")
+            % {"association": association.slug, "emails": ", ".join(unknown)}
+        )
+    out.write(_invited(queued))
     return 0
 
 

@@ -63,6 +63,8 @@ class Association(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Self-signup: anyone may ask to join (« Demander à joindre »); an organizer approves.
+    open_to_requests = models.BooleanField(_("accepte les demandes d'adhésion"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,7 +75,15 @@ class Association(models.Model):
         return self.name
 
 
+class ActiveMemberships(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(deactivated_at__isnull=True)
+
+
 class Membership(models.Model):
+    """A person's place in an association. ``objects`` holds the active ones only (a deactivated
+    member has no access anywhere); ``all_objects`` also holds the deactivated ones."""
+
     class Role(models.TextChoices):
         MEMBER = "member", _("membre")
         ORGANIZER = "organizer", _("organisateur·rice")
@@ -82,8 +92,15 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # An organizer deactivated this member: kept for the record, gives no access.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = ActiveMemberships()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["association", "user"], name="one_membership_per_association")]
 
     def __str__(self) -> str:
@@ -116,6 +133,10 @@ class Profile(models.Model):
     )
     # Law 25: consent to appear in the directory is explicit and dated; None means never given.
     directory_consent_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
+    # Law 25 again: table-mates see my organization, offers and needs only with this consent.
+    tablemates_consent_at = models.DateTimeField(_("consentement (voisins de table) donné le"), null=True, blank=True)
+    # The first-visit page was completed (name, languages, consents confirmed).
+    first_visit_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"profile of {self.user}"
@@ -152,3 +173,78 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+
+class LoginLinkQuerySet(models.QuerySet):
+    def for_raw(self, raw: str):
+        return self.filter(key_hash=_hash_token(raw))
+
+
+class LoginLink(models.Model):
+    """A one-time link that signs a person in: an invitation, a sign-in link, an activation, an
+    email change. Only the hash of the secret is stored; ``used_at`` makes it work once."""
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        SIGN_IN = "sign_in", _("lien de connexion")
+        ACTIVATION = "activation", _("activation")
+        EMAIL_CHANGE = "email_change", _("changement de courriel")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_links")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    key_hash = models.CharField(max_length=64, unique=True)
+    association = models.ForeignKey(Association, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    # For an email change: the address to confirm (the link is sent there).
+    new_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LoginLinkQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link for {self.user_id}"
+
+    @staticmethod
+    def new_raw() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return _hash_token(raw)
+
+
+class JoinRequest(models.Model):
+    """Someone asked to join an association; an organizer approves (which invites them) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        APPROVED = "approved", _("acceptée")
+        DECLINED = "declined", _("refusée")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="join_requests")
+    email = models.EmailField(_("courriel"))
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    organization = models.CharField(_("organisation"), max_length=200, blank=True)
+    message = models.TextField(_("message"), max_length=600, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["association", "email"], condition=models.Q(status="pending"),
+                                    name="one_pending_request_per_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.association} ({self.status})"

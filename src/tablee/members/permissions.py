@@ -45,13 +45,15 @@ def is_organizer(user, association: Association | int) -> bool:
 def associations_of(user) -> QuerySet[Association]:
     if not _authenticated(user):
         return Association.objects.none()
-    return Association.objects.filter(memberships__user_id=user.pk)
+    return Association.objects.filter(memberships__user_id=user.pk, memberships__deactivated_at__isnull=True)
 
 
 def organized_by(user) -> QuerySet[Association]:
     if not _authenticated(user):
         return Association.objects.none()
-    return Association.objects.filter(memberships__user_id=user.pk, memberships__role=Membership.Role.ORGANIZER)
+    return Association.objects.filter(
+        memberships__user_id=user.pk, memberships__role=Membership.Role.ORGANIZER, memberships__deactivated_at__isnull=True
+    )
 
 
 def visible_gatherings(user) -> QuerySet[Gathering]:

@@ -17,19 +17,21 @@ def user_by_email(*, email: str) -> User | None:
     )
 
 
-def association_members(*, association: Association) -> QuerySet[User]:
-    """Everyone in the association, with their profile, by last then first name."""
+def association_members(*, association: Association, role: str | None = None) -> QuerySet[User]:
+    """Everyone active in the association (or only those with ``role``), with their profile, by last
+    then first name. One filter() call, so role and association hold on the same membership."""
+    conditions = {"memberships__association": association, "memberships__deactivated_at__isnull": True}
+    if role is not None:
+        conditions["memberships__role"] = role
     return (
-        User.objects.filter(memberships__association=association, is_active=True)
+        User.objects.filter(is_active=True, **conditions)
         .select_related("profile")
         .order_by(Lower("last_name"), Lower("first_name"), "email")
     )
 
 
 def association_organizers(*, association: Association) -> QuerySet[User]:
-    return association_members(association=association).filter(
-        memberships__role=Membership.Role.ORGANIZER
-    )
+    return association_members(association=association, role=Membership.Role.ORGANIZER)
 
 
 def directory(*, association: Association) -> QuerySet[User]:

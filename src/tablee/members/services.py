@@ -80,7 +80,8 @@ def languages_normalize(values: Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 @transaction.atomic
-def profile_update(*, user: User, directory_consent: bool | None = None, **fields) -> Profile:
+def profile_update(*, user: User, directory_consent: bool | None = None, tablemates_consent: bool | None = None,
+                   **fields) -> Profile:
     """Change a person's name and profile. Creates the profile if the person has none.
 
     Québec's Law 25: appearing in the directory ("members") needs explicit consent, given with
@@ -126,6 +127,11 @@ def profile_update(*, user: User, directory_consent: bool | None = None, **field
     else:
         profile.directory_consent_at = None
     fields["directory_visibility"] = target
+    # Table-mates see my organization, offers and needs only with this consent, dated, withdrawable.
+    if tablemates_consent is True and profile.tablemates_consent_at is None:
+        profile.tablemates_consent_at = timezone.now()
+    elif tablemates_consent is False:
+        profile.tablemates_consent_at = None
 
     errors = {name: messages for name, messages in errors.items() if messages}
     if errors:
@@ -182,11 +188,15 @@ def _check_role(role: str) -> None:
 def member_join(
     *, association: Association, user: User, role: str = Membership.Role.MEMBER
 ) -> Membership:
-    """Add a person to an association. Joining again changes nothing (an organizer stays one)."""
+    """Add a person to an association. Joining again changes nothing (an organizer stays one);
+    a deactivated member comes back with their role."""
     _check_role(role)
-    membership, _created = Membership.objects.get_or_create(
+    membership, _created = Membership.all_objects.get_or_create(
         association=association, user=user, defaults={"role": role}
     )
+    if membership.deactivated_at is not None:
+        membership.deactivated_at = None
+        membership.save(update_fields=["deactivated_at"])
     return membership
 
 
@@ -235,6 +245,8 @@ class ImportResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
     # (line, reason) worth knowing that did not stop the import (an ignored column, a Mac file).
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    # Every address in the file (lowercased), created or updated.
+    emails: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -262,7 +274,7 @@ def members_import(
     if parsed.errors:
         return ImportResult(errors=parsed.errors, warnings=parsed.warnings)
     rows = parsed.rows
-    result = ImportResult(warnings=parsed.warnings)
+    result = ImportResult(warnings=parsed.warnings, emails=[row.email for row in rows])
     total = len(rows)
 
     with transaction.atomic():
@@ -277,7 +289,7 @@ def members_import(
             ):
                 existing[user.email.lower()] = user
         member_ids = set(
-            Membership.objects.filter(association=association).values_list("user_id", flat=True)
+            Membership.all_objects.filter(association=association).values_list("user_id", flat=True)
         )
 
         new_users: list[User] = []

@@ -1,6 +1,39 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Topic(models.TextChoices):
+    """What a non-transactional email is about. Each can be refused on its own.
+
+    Transactional emails (an RSVP confirmation, a sign-in link, a reset) have no topic: they answer
+    something the person just did. ``personal`` is an email a member sends through Tablée to an
+    address outside it (a follow-up, a share).
+    """
+
+    REMINDERS = "reminders", _("Rappels avant une rencontre")
+    PLAN_PUBLISHED = "plan_published", _("Plan de tables publié")
+    SUGGESTIONS = "suggestions", _("Suggestions et suites d'une rencontre")
+    DIGEST = "digest", _("Résumé de la semaine")
+    PERSONAL = "personal", _("Courriels personnels envoyés via Tablée")
+
+
+MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST)
+
+
+class OptOut(models.Model):
+    """An address that refused one topic. The outbox stores later emails of that topic as suppressed."""
+
+    address = models.EmailField()
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address", "topic"], name="one_optout_per_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.address} refuses {self.topic}"
 
 
 class Email(models.Model):
@@ -15,9 +48,13 @@ class Email(models.Model):
         SENDING = "sending"
         SENT = "sent"
         FAILED = "failed"
+        # The recipient refused this topic: stored for the record, never sent.
+        SUPPRESSED = "suppressed"
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40)
+    # Empty for a transactional email; otherwise the email carries List-Unsubscribe (RFC 8058).
+    topic = models.CharField(max_length=20, choices=Topic.choices, blank=True)
     to = models.EmailField()
     # A personal email (a follow-up, a share) is sent on the member's behalf: the reader sees
     # "Name via Tablée" and their reply goes to the member, not to Tablée.
@@ -30,6 +67,8 @@ class Email(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     ics = models.TextField(blank=True)
+    # Once sent, blank the address and the text (the goodbye email of a deleted account).
+    forget_after_send = models.BooleanField(default=False)
     message_id = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)

@@ -23,7 +23,7 @@ from django.core.mail.message import SafeMIMEText
 from django.db import transaction
 from django.utils import timezone
 
-from tablee.outbox.models import Email
+from tablee.outbox.models import Email, OptOut, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +51,30 @@ def email_queue(
     user=None,
     sender_name: str = "",
     reply_to: str = "",
+    topic: str = "",
+    language: str = "",
+    on_behalf_of: str = "",
+    forget_after_send: bool = False,
 ) -> Email:
-    """Store one email (once per ``key``) and send it after the caller's transaction commits."""
+    """Store one email (once per ``key``) and send it after the caller's transaction commits.
+
+    ``topic`` marks a non-transactional email (see ``Topic``): it gets a footer with its way back
+    (one-click unsubscribe, preferences; for ``personal`` the sender, ``on_behalf_of`` the
+    association, as CASL asks) and List-Unsubscribe headers. If the address refused the topic the
+    row is stored as ``suppressed`` and never sent. ``language`` is the recipient's, for the footer.
+    """
     if isinstance(ics, bytes):
         ics = ics.decode()
+    status = Email.Status.QUEUED
+    if topic:
+        Topic(topic)  # an unknown topic is a programming error
+        if opted_out(address=to, topic=topic):
+            status = Email.Status.SUPPRESSED
+        from tablee.outbox.wayback import footer, with_footer
+
+        text, html = footer(to=to, topic=topic, sender_name=sender_name, sender_address=reply_to,
+                            on_behalf_of=on_behalf_of, language=language)
+        body_text, body_html = with_footer(body_text=body_text, body_html=body_html, text=text, html=html)
     email, created = Email.objects.get_or_create(
         key=key,
         defaults={
@@ -69,9 +89,12 @@ def email_queue(
             "sender_name": sender_name[:200],
             "reply_to": reply_to,
             "message_id": make_msgid(domain=_sender_domain()),
+            "topic": topic,
+            "status": status,
+            "forget_after_send": forget_after_send,
         },
     )
-    if created:
+    if created and email.status == Email.Status.QUEUED:
         transaction.on_commit(lambda: _enqueue_send(email.pk), robust=True)
     return email
 
@@ -88,7 +111,7 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
     now = now or timezone.now()
     with transaction.atomic():
         email = Email.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status in (Email.Status.SENT, Email.Status.FAILED):
+        if email is None or email.status in (Email.Status.SENT, Email.Status.FAILED, Email.Status.SUPPRESSED):
             return "skipped"
         # For a queued row next_attempt_at is the back-off; for a sending row it is the lease end.
         if email.next_attempt_at > now:
@@ -104,9 +127,10 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
     except Exception as exc:  # noqa: BLE001 — any failure is recorded on the row and retried
         return _record_failure(email, exc, now=now)
 
-    Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(
-        status=Email.Status.SENT, sent_at=timezone.now()
-    )
+    done = {"status": Email.Status.SENT, "sent_at": timezone.now()}
+    if email.forget_after_send:
+        done.update(to="", subject="", body_text="", body_html="", ics="", reply_to="", sender_name="")
+    Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(**done)
     return "sent"
 
 
@@ -219,6 +243,51 @@ def _build_message(email: Email) -> EmailMultiAlternatives:
         part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
         message.attach(part)
     return message
+
+
+def _headers(email: Email) -> dict[str, str] | None:
+    headers = {}
+    if email.message_id:
+        headers["Message-ID"] = email.message_id
+    if email.topic:
+        from tablee.outbox.wayback import unsubscribe_url
+
+        # RFC 2369 + RFC 8058: one-click unsubscribe by an HTTPS POST, no sign-in.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url(address=email.to, topic=email.topic)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers or None
+
+
+def opted_out(*, address: str, topic: str) -> bool:
+    return OptOut.objects.filter(address=address.strip().lower(), topic=topic).exists()
+
+
+def optouts_of(*, address: str) -> set[str]:
+    return set(OptOut.objects.filter(address=address.strip().lower()).values_list("topic", flat=True))
+
+
+def optout_set(*, address: str, topic: str, refuse: bool) -> None:
+    """Refuse (or accept again) one topic for one address. Idempotent."""
+    Topic(topic)
+    address = address.strip().lower()
+    if refuse:
+        OptOut.objects.get_or_create(address=address, topic=topic)
+    else:
+        OptOut.objects.filter(address=address, topic=topic).delete()
+
+
+def optouts_move(*, old: str, new: str) -> None:
+    """A member changed address: their choices follow them."""
+    old, new = old.strip().lower(), new.strip().lower()
+    with transaction.atomic():
+        for topic in optouts_of(address=old):
+            OptOut.objects.get_or_create(address=new, topic=topic)
+        OptOut.objects.filter(address=old).delete()
+
+
+def optouts_forget(*, address: str, keep: tuple[str, ...] = ()) -> int:
+    """Erase an address's choices (account deletion), except the topics in ``keep``."""
+    return OptOut.objects.filter(address=address.strip().lower()).exclude(topic__in=keep).delete()[0]
 
 
 def _enqueue_send(email_id: int, *, run_after: datetime | None = None) -> None:

@@ -14,6 +14,7 @@ from tablee.tables.models import Plan, Seat
 
 def queue_plan_published(*, plan: Plan, seat: Seat):
     """Queue "your table" for one seated person, in their language (stored once per plan and person)."""
+    from tablee.outbox.models import Topic
     from tablee.outbox.services import email_queue
 
     user = seat.user
@@ -40,4 +41,6 @@ def queue_plan_published(*, plan: Plan, seat: Seat):
         body_text=body_text,
         body_html=body_html,
         user=user,
+        topic=Topic.PLAN_PUBLISHED,
+        language=language,
     )

@@ -208,9 +208,14 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
     for mate in mates:
         other = person_input(mate.user)
         profile = getattr(mate.user, "profile", None)
+        # Law 25: table-mates see a person's organization, offers and needs only with their consent
+        # (given on the first visit or the profile); without it, the name alone.
+        consented = profile is not None and profile.tablemates_consent_at is not None
+        if not consented:
+            other = {**other, "offers": [], "needs": [], "interests": [], "sector": ""}
         companions.append({
             "name": other["name"],
-            "organization": profile.organization if profile else "",
+            "organization": profile.organization if consented else "",
             "offers": other["offers"],
             "needs": other["needs"],
             "why": _companion_why(me, other, language),

@@ -105,7 +105,9 @@ def _seated(gathering, user_id) -> User | None:
         pk = int(user_id)
     except (TypeError, ValueError):
         return None
-    return User.objects.filter(pk=pk, memberships__association_id=gathering.association_id).first()
+    return User.objects.filter(
+        pk=pk, memberships__association_id=gathering.association_id, memberships__deactivated_at__isnull=True
+    ).first()
 
 
 def _number(value) -> int | None:

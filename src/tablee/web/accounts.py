@@ -30,11 +30,24 @@ class OutboxPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(label=_("Courriel"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
+    def get_users(self, email):
+        """Every active account with this address, including those that never had a password:
+        Django's form skips them, so « Mot de passe oublié » sent them nothing."""
+        from tablee.members.selectors import user_by_email
+
+        user = user_by_email(email=email)
+        return [user] if user is not None and user.is_active else []
+
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         from tablee.outbox.services import email_queue
 
         user = context["user"]
+        if not user.has_usable_password():
+            from tablee.members.invitations import activation_send
+
+            activation_send(user=user)  # a one-time link; the first-visit page offers a password
+            return
         profile = getattr(user, "profile", None)
         language = getattr(profile, "preferred_language", None) or translation.get_language()
         with translation.override(language):

@@ -52,6 +52,11 @@ class ProfileForm(forms.Form):
                 "de mes associations. Je peux retirer ce consentement en tout temps."),
         required=False,
     )
+    tablemates_consent = forms.BooleanField(
+        label=_("J'accepte que les personnes assises à ma table voient mon organisation, ce que j'offre "
+                "et ce que je cherche. Je peux retirer ce consentement en tout temps."),
+        required=False,
+    )
 
 
 class GatheringForm(forms.Form):

@@ -170,6 +170,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 "preferred_language": current.preferred_language,
                 "directory_visibility": current.directory_visibility,
                 "directory_consent": current.directory_consent_at is not None,
+                "tablemates_consent": current.tablemates_consent_at is not None,
             }
         )
     return render(request, "web/profile.html", {"form": form, "profile": current})

@@ -1,0 +1,40 @@
+"""Forms of « Mon compte »: email change, notification preferences, account deletion."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tablee.outbox.models import MEMBER_TOPICS
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("Nouveau courriel"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+                             help_text=_("Un lien de confirmation sera envoyé à cette adresse ; le changement se fait quand vous l'ouvrez."))
+
+
+class PreferencesForm(forms.Form):
+    """One box per topic: checked means « send me these »."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for topic in MEMBER_TOPICS:
+            self.fields[topic.value] = forms.BooleanField(label=topic.label, required=False)
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Pour confirmer, écrivez votre courriel"), max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != self.user.email.lower():
+            raise forms.ValidationError(_("Ce n'est pas le courriel de votre compte."))
+        return value

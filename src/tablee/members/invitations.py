@@ -1,0 +1,228 @@
+"""Writes for one-time links: invitations, sign-in links, activations, email changes.
+
+A link carries a random secret; only its hash is stored. Opening it (GET) shows one button so that
+mail scanners which pre-open links never consume it; pressing the button (POST) consumes it, once:
+``link_consume`` marks it used with a conditional UPDATE, so two presses racing each other sign in
+at most once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tablee.members.models import Association, LoginLink, Membership, Profile, User
+from tablee.members.selectors import user_by_email
+from tablee.outbox.models import Email
+from tablee.outbox.services import email_queue
+from tablee.throttle import Throttled, throttle_hit
+
+Purpose = LoginLink.Purpose
+
+LIFETIME = {
+    Purpose.INVITATION: timedelta(days=14),
+    Purpose.SIGN_IN: timedelta(minutes=30),
+    Purpose.ACTIVATION: timedelta(days=2),
+    Purpose.EMAIL_CHANGE: timedelta(days=2),
+}
+# One link of each kind per address per this long (a double click, a loop, someone else's address).
+EMAIL_LINK_WINDOW_SECONDS = 5 * 60
+
+
+def link_url(raw: str) -> str:
+    return settings.SITE_URL + reverse("members:link", args=[raw])
+
+
+def language_of(user: User) -> str:
+    profile = Profile.objects.filter(user_id=user.pk).values_list("preferred_language", flat=True).first()
+    return profile or settings.LANGUAGE_CODE
+
+
+def _link_create(*, user: User, purpose: str, association: Association | None = None,
+                 invited_by: User | None = None, new_email: str = "") -> tuple[LoginLink, str]:
+    raw = LoginLink.new_raw()
+    now = timezone.now()
+    link = LoginLink.objects.create(
+        user=user, purpose=purpose, key_hash=LoginLink.hash(raw), association=association,
+        invited_by=invited_by, new_email=new_email, created_at=now, expires_at=now + LIFETIME[purpose],
+    )
+    return link, raw
+
+
+def _queue(*, link: LoginLink, raw: str, to: str, template: str, context: dict) -> Email:
+    user = link.user
+    language = language_of(user)
+    with translation.override(language):
+        context = {
+            "user": user,
+            "name": user.first_name or user.email,
+            "url": link_url(raw),
+            "expires_at": link.expires_at,
+            "site_url": settings.SITE_URL,
+            **context,
+        }
+        subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
+        context["subject"] = subject
+        body_text = render_to_string(f"members/email/{template}.txt", context)
+        body_html = render_to_string(f"members/email/{template}.html", context)
+    return email_queue(key=f"login-link:{link.pk}", kind=template, to=to, subject=subject,
+                       body_text=body_text, body_html=body_html, user=user, language=language)
+
+
+def _throttled(*, to: str, kind: str) -> bool:
+    """True if a ``kind`` link went to this address in the last five minutes (issue 12's throttle);
+    otherwise counts this one."""
+    try:
+        throttle_hit(key=f"email-link:{kind}:{to.strip().lower()}", limit=1, window=EMAIL_LINK_WINDOW_SECONDS)
+    except Throttled:
+        return True
+    return False
+
+
+def _organizer_name(association: Association, invited_by: User | None) -> str:
+    if invited_by is not None:
+        return invited_by.get_full_name() or invited_by.email
+    organizer = (
+        User.objects.filter(memberships__association=association, memberships__role=Membership.Role.ORGANIZER,
+                            memberships__deactivated_at__isnull=True, is_active=True)
+        .order_by("memberships__joined_at").first()
+    )
+    return (organizer.get_full_name() or organizer.email) if organizer is not None else ""
+
+
+@transaction.atomic
+def invitation_send(*, association: Association, user: User, invited_by: User | None = None) -> Email:
+    """Invite one member: a link valid 14 days that works once, in the member's language."""
+    membership = Membership.objects.filter(association=association, user=user, deactivated_at__isnull=True).first()
+    if membership is None or not user.is_active:
+        raise ValidationError(
+            _("%(email)s n'est pas membre actif de « %(association)s ».")
+            % {"email": user.email, "association": association.name}
+        )
+    link, raw = _link_create(user=user, purpose=Purpose.INVITATION, association=association,
+                             invited_by=invited_by)
+    return _queue(link=link, raw=raw, to=user.email, template="invitation", context={
+        "association": association,
+        "organizer": _organizer_name(association, invited_by),
+    })
+
+
+def never_signed_in(*, association: Association):
+    """Active members of the association who have never signed in: who an invitation is for."""
+    return User.objects.filter(
+        memberships__association=association, memberships__deactivated_at__isnull=True,
+        is_active=True, last_login__isnull=True,
+    ).order_by("pk")
+
+
+def invitations_send(*, association: Association, emails: list[str] | None = None,
+                     invited_by: User | None = None) -> tuple[int, list[str]]:
+    """(Re)invite the named members, or everyone who has never signed in. Returns (queued, unknown).
+
+    Named addresses that are not active members are returned, not invited; nothing is queued then.
+    Someone invited less than five minutes ago is not invited again (a double click, a loop).
+    """
+    if emails is None:
+        users = list(never_signed_in(association=association))
+    else:
+        users, unknown = [], []
+        members = set(
+            Membership.objects.filter(association=association, deactivated_at__isnull=True)
+            .values_list("user_id", flat=True)
+        )
+        for email in emails:
+            user = user_by_email(email=email)
+            if user is None or user.pk not in members or not user.is_active:
+                unknown.append(email)
+            elif user not in users:
+                users.append(user)
+        if unknown:
+            return 0, unknown
+    users = [user for user in users if not _throttled(to=user.email, kind=f"invitation:{association.pk}")]
+    with transaction.atomic():
+        for user in users:
+            invitation_send(association=association, user=user, invited_by=invited_by)
+    return len(users), []
+
+
+def sign_in_link_send(*, email: str) -> Email | None:
+    """« Recevoir un lien de connexion »: a link if the address has an active account.
+
+    Says nothing to the caller about whether the account exists (the page shows the same answer),
+    and sends at most one per address per five minutes.
+    """
+    user = user_by_email(email=email)
+    if user is None or not user.is_active or _throttled(to=user.email, kind="sign_in"):
+        return None
+    with transaction.atomic():
+        link, raw = _link_create(user=user, purpose=Purpose.SIGN_IN)
+        return _queue(link=link, raw=raw, to=user.email, template="sign_in", context={})
+
+
+def activation_send(*, user: User) -> Email | None:
+    """A reset asked by someone who never had a password: an activation link instead."""
+    if not user.is_active or _throttled(to=user.email, kind="activation"):
+        return None
+    with transaction.atomic():
+        link, raw = _link_create(user=user, purpose=Purpose.ACTIVATION)
+        return _queue(link=link, raw=raw, to=user.email, template="activation", context={})
+
+
+def email_change_request(*, user: User, new_email: str) -> Email | None:
+    """Send a confirmation to the new address; the change happens when that link is used."""
+    new_email = new_email.strip().lower()
+    if user_by_email(email=new_email) is not None:
+        raise ValidationError({"email": _("Un compte existe déjà avec ce courriel.")})
+    if _throttled(to=new_email, kind="email_change"):
+        raise ValidationError({"email": _("Un courriel de confirmation vient d'être envoyé. Réessayez dans quelques minutes.")})
+    with transaction.atomic():
+        link, raw = _link_create(user=user, purpose=Purpose.EMAIL_CHANGE, new_email=new_email)
+        return _queue(link=link, raw=raw, to=new_email, template="email_change", context={"new_email": new_email})
+
+
+def link_valid(*, raw: str) -> LoginLink | None:
+    """The link if it can still be used (for the GET page: reads, never consumes)."""
+    link = LoginLink.objects.for_raw(raw).select_related("user", "association").first()
+    if link is None or link.used_at is not None or link.expires_at <= timezone.now() or not link.user.is_active:
+        return None
+    return link
+
+
+def link_consume(*, raw: str) -> LoginLink | None:
+    """Use the link: once. Returns it when this call consumed it, else None (used, expired, unknown).
+
+    An email change is applied here, in the same transaction: the new address proved it reads its mail.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        link = link_valid(raw=raw)
+        if link is None:
+            return None
+        # The conditional update is the guard: of two racing presses only one changes a row.
+        if not LoginLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now):
+            return None
+        link.used_at = now
+        if link.purpose == Purpose.EMAIL_CHANGE:
+            _apply_email_change(link)
+    return link
+
+
+def _apply_email_change(link: LoginLink) -> None:
+    from tablee.outbox.services import optouts_move
+
+    user = User.objects.select_for_update().get(pk=link.user_id)
+    if user_by_email(email=link.new_email) is not None:
+        raise ValidationError({"email": _("Un compte existe déjà avec ce courriel.")})
+    old = user.email
+    user.email = link.new_email
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email"])
+    optouts_move(old=old, new=user.email)
+    link.user = user

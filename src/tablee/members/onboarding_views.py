@@ -1,0 +1,105 @@
+"""The way in: one-time links (invitation, sign-in, activation, email change) and the first visit.
+
+GET on a link only shows one « Continuer » button: mail scanners that pre-open links never use it.
+POST uses it (once) and signs the person in.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tablee.members import invitations
+from tablee.members.models import LoginLink, Profile
+from tablee.members.onboarding_forms import SignInLinkForm, WelcomeForm
+from tablee.members.services import profile_update
+
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "GET":
+        found = invitations.link_valid(raw=token)
+        if found is None:
+            return render(request, "members/link_invalid.html", status=410)
+        return render(request, "members/link.html", {"link": found})
+    try:
+        used = invitations.link_consume(raw=token)
+    except ValidationError as exc:
+        return render(request, "members/link_invalid.html", {"errors": exc.messages}, status=409)
+    if used is None:
+        return render(request, "members/link_invalid.html", status=410)
+    login(request, used.user, backend=_BACKEND)
+    if used.purpose == LoginLink.Purpose.EMAIL_CHANGE:
+        messages.success(request, _("Votre courriel est maintenant %(email)s.") % {"email": used.user.email})
+        return redirect("members:account")
+    profile = Profile.objects.filter(user=used.user).first()
+    if profile is None or profile.first_visit_at is None:
+        return redirect("members:welcome")
+    return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    profile, _created = Profile.objects.get_or_create(user=user)
+    if request.method == "POST":
+        form = WelcomeForm(request.POST, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    profile_update(
+                        user=user, first_name=data["first_name"], last_name=data["last_name"],
+                        languages=data["languages"], preferred_language=data["preferred_language"],
+                        directory_visibility=(Profile.Visibility.MEMBERS if data["directory_consent"]
+                                              else Profile.Visibility.NOBODY),
+                        directory_consent=data["directory_consent"],
+                        tablemates_consent=data["tablemates_consent"],
+                    )
+                    Profile.objects.filter(pk=profile.pk).update(first_visit_at=timezone.now())
+                    if data["password1"]:
+                        user.set_password(data["password1"])
+                        user.save(update_fields=["password"])
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                if data["password1"]:
+                    from django.contrib.auth import update_session_auth_hash
+
+                    update_session_auth_hash(request, user)
+                messages.success(request, _("Bienvenue! Votre profil est prêt."))
+                return redirect(settings.LOGIN_REDIRECT_URL)
+    else:
+        form = WelcomeForm(user=user, initial={
+            "first_name": user.first_name, "last_name": user.last_name,
+            "languages": profile.languages, "preferred_language": profile.preferred_language,
+            "directory_consent": profile.directory_consent_at is not None,
+            "tablemates_consent": profile.tablemates_consent_at is not None,
+        })
+    return render(request, "members/welcome.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest) -> HttpResponse:
+    """« Recevoir un lien de connexion »: the same answer whether or not the address has an account."""
+    if request.method == "POST":
+        form = SignInLinkForm(request.POST)
+        if form.is_valid():
+            invitations.sign_in_link_send(email=form.cleaned_data["email"])
+            return render(request, "members/sign_in_link_sent.html", {"email": form.cleaned_data["email"]})
+    else:
+        form = SignInLinkForm()
+    return render(request, "members/sign_in_link.html", {"form": form})

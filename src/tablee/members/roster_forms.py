@@ -1,0 +1,53 @@
+"""Forms of the organizer's members page and of « Demander à joindre »."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tablee.members.models import JoinRequest, Membership
+from tablee.members.roster_import import MAX_BYTES
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("Courriel"), max_length=254)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom de famille"), max_length=150)
+    organization = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    invite = forms.BooleanField(label=_("Envoyer l'invitation maintenant"), required=False, initial=True)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Fichier CSV des membres"),
+                           help_text=_("Colonnes : email, first_name, last_name, puis au choix organization, "
+                                       "sector, languages, offers, needs, interests."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """The same file again (kept in the preview page), and whether to invite the new members."""
+
+    data = forms.CharField(widget=forms.HiddenInput, max_length=MAX_BYTES * 2)
+    invite = forms.BooleanField(label=_("Inviter par courriel les membres qui ne sont jamais venus"),
+                                required=False, initial=True)
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["first_name", "last_name", "email", "organization", "message"]
+        labels = {"first_name": _("Prénom"), "last_name": _("Nom de famille")}
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"message": _("Quelques mots pour l'équipe d'organisation (facultatif).")}
+
+    def validate_unique(self):
+        """One pending request per address is checked by the service, which answers the same either way."""

@@ -1,0 +1,243 @@
+"""The organizer's members page: who is in and how far they got, invitations, roles, deactivation,
+adding one member, the CSV import with its preview, and the « Demander à joindre » requests.
+
+Every page starts with ``_organized``: the association if the user organizes it, 404/403 otherwise."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tablee.members import roster as roster_services
+from tablee.members.invitations import invitations_send, never_signed_in
+from tablee.members.models import Association, JoinRequest, Membership, User
+from tablee.members.roster_forms import (
+    ImportConfirmForm,
+    ImportUploadForm,
+    JoinRequestForm,
+    MemberAddForm,
+    RoleForm,
+)
+from tablee.members.roster_import import import_preview
+from tablee.members.services import members_import, membership_set_role
+
+
+def _organized(request: HttpRequest, slug: str) -> Association:
+    from tablee.members.permissions import association_for_organizer
+
+    return association_for_organizer(request.user, slug)
+
+
+def _member(association: Association, user_id: int) -> User:
+    return get_object_or_404(User, pk=user_id, memberships__association=association)
+
+
+def _back(association: Association) -> HttpResponse:
+    return redirect("members:roster", association.slug)
+
+
+def _queued_message(queued: int) -> str:
+    return ngettext("%(count)d invitation envoyée.", "%(count)d invitations envoyées.", queued) % {"count": queued}
+
+
+def _page(request: HttpRequest, association: Association, **forms) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    rows = roster_services.roster(association=association, search=query, include_deactivated=True)
+    return render(request, "members/roster.html", {
+        "association": association,
+        "rows": rows,
+        "q": query,
+        "pending": never_signed_in(association=association).count(),
+        "join_requests": JoinRequest.objects.filter(association=association, status=JoinRequest.Status.PENDING)
+        .order_by("created_at"),
+        "add_form": forms.get("add_form") or MemberAddForm(initial={"invite": True}),
+        "upload_form": forms.get("upload_form") or ImportUploadForm(),
+        "roles": Membership.Role.choices,
+    }, status=400 if forms else 200)
+
+
+@login_required
+@require_GET
+def roster(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, _organized(request, slug))
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    association = _organized(request, slug)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, invited = roster_services.member_add(
+                association=association, email=data["email"], first_name=data["first_name"],
+                last_name=data["last_name"], organization=data["organization"], invite=data["invite"],
+                invited_by=request.user,
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("%(email)s est membre.") % {"email": user.email}
+                             + (" " + _queued_message(1) if invited else ""))
+            return _back(association)
+    return _page(request, association, add_form=form)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    association = _organized(request, slug)
+    user = _member(association, user_id)
+    queued, _unknown = invitations_send(association=association, emails=[user.email], invited_by=request.user)
+    if queued:
+        messages.success(request, _queued_message(queued))
+    else:
+        messages.warning(request, _("Une invitation vient de partir : réessayez dans quelques minutes."))
+    return _back(association)
+
+
+@login_required
+@require_POST
+def invite_pending(request: HttpRequest, slug: str) -> HttpResponse:
+    association = _organized(request, slug)
+    queued, _unknown = invitations_send(association=association, invited_by=request.user)
+    messages.success(request, _queued_message(queued))
+    return _back(association)
+
+
+@login_required
+@require_POST
+def role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    association = _organized(request, slug)
+    user = _member(association, user_id)
+    form = RoleForm(request.POST)
+    if user.pk == request.user.pk:
+        messages.error(request, _("Vous ne pouvez pas changer votre propre rôle."))
+    elif form.is_valid():
+        membership_set_role(association=association, user=user, role=form.cleaned_data["role"])
+        messages.success(request, _("Le rôle de %(email)s est changé.") % {"email": user.email})
+    return _back(association)
+
+
+@login_required
+@require_POST
+def deactivate(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    association = _organized(request, slug)
+    user = _member(association, user_id)
+    try:
+        roster_services.membership_deactivate(association=association, user=user, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(email)s est désactivé·e : plus d'accès à l'association.") % {"email": user.email})
+    return _back(association)
+
+
+@login_required
+@require_POST
+def reactivate(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    association = _organized(request, slug)
+    user = _member(association, user_id)
+    roster_services.membership_reactivate(association=association, user=user)
+    messages.success(request, _("%(email)s est de nouveau membre.") % {"email": user.email})
+    return _back(association)
+
+
+@login_required
+@require_POST
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 1: read the file and show what it would do. Nothing is written."""
+    association = _organized(request, slug)
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, association, upload_form=form)
+    data = form.cleaned_data["file"].read()
+    preview = import_preview(association=association, data=data)
+    confirm = ImportConfirmForm(initial={"data": base64.b64encode(data).decode(), "invite": True})
+    return render(request, "members/import_preview.html",
+                  {"association": association, "preview": preview, "form": confirm})
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 2: all or nothing (the file is read again: what was shown is what is written)."""
+    association = _organized(request, slug)
+    form = ImportConfirmForm(request.POST)
+    try:
+        data = base64.b64decode(form.data.get("data", ""), validate=True) if form.is_valid() else b""
+    except (binascii.Error, ValueError):
+        data = b""
+    if not data:
+        messages.error(request, _("Le fichier n'a pas été reçu : recommencez l'import."))
+        return _back(association)
+    with transaction.atomic():
+        result = members_import(association=association, data=data)
+        if result.ok and form.cleaned_data["invite"]:
+            pending = set(never_signed_in(association=association).values_list("email", flat=True))
+            queued, _unknown = invitations_send(association=association, invited_by=request.user,
+                                                emails=[e for e in result.emails if e in pending])
+        else:
+            queued = 0
+    if not result.ok:
+        preview = import_preview(association=association, data=data)
+        return render(request, "members/import_preview.html",
+                      {"association": association, "preview": preview, "form": form}, status=400)
+    messages.success(request, _("Import terminé : %(created)d créé(s), %(updated)d mis à jour.")
+                     % {"created": result.created, "updated": result.updated}
+                     + (" " + _queued_message(queued) if queued else ""))
+    return _back(association)
+
+
+@login_required
+@require_POST
+def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    association = _organized(request, slug)
+    join_request = get_object_or_404(JoinRequest, pk=request_id, association=association)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        roster_services.join_request_decide(join_request=join_request, approve=approve, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Demande acceptée : l'invitation est envoyée.") if approve
+                         else _("Demande refusée."))
+    return _back(association)
+
+
+@login_required
+@require_POST
+def requests_open(request: HttpRequest, slug: str) -> HttpResponse:
+    association = _organized(request, slug)
+    roster_services.association_open_to_requests(association=association, open=request.POST.get("open") == "1")
+    return _back(association)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    """« Demander à joindre »: public, only where the association opened it. The answer is the same
+    whether the address is new, waiting or already a member."""
+    association = get_object_or_404(Association, slug=slug, open_to_requests=True)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            roster_services.join_request_create(association=association, **data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            return render(request, "members/join_sent.html", {"association": association})
+    return render(request, "members/join.html", {"association": association, "form": form})

@@ -1,0 +1,30 @@
+"""The one-click way back: GET shows a button (mail scanners open links), POST unsubscribes.
+
+RFC 8058: a mail client POSTs ``List-Unsubscribe=One-Click`` to the URL of the
+``List-Unsubscribe`` header without cookies or CSRF token; the signed URL is the authorisation.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from tablee.outbox.models import Topic
+from tablee.outbox.services import optout_set
+from tablee.outbox.wayback import unsubscribe_read
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    read = unsubscribe_read(token)
+    if read is None:
+        raise Http404
+    address, topic = read
+    context = {"topic": topic, "topic_label": Topic(topic).label, "personal": topic == Topic.PERSONAL}
+    if request.method == "POST":
+        optout_set(address=address, topic=topic, refuse=True)
+        return render(request, "outbox/pages/unsubscribed.html", context)
+    return render(request, "outbox/pages/unsubscribe.html", context)

@@ -1,0 +1,74 @@
+"""Every email has a way back: unsubscribe links (RFC 8058), footers, and the CASL block.
+
+A non-transactional email carries ``List-Unsubscribe: <url>`` and
+``List-Unsubscribe-Post: List-Unsubscribe=One-Click``: a mail client POSTs to the URL and the
+address stops receiving that topic, without signing in. The URL holds a signed (address, topic)
+pair: nothing to store, nothing to guess, valid as long as the secret key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from tablee.outbox.models import Topic
+
+_SALT = "tablee.outbox.unsubscribe"
+
+
+def unsubscribe_token(*, address: str, topic: str) -> str:
+    # No timestamp: the footer (written at queue time) and the header (at send time) carry one URL.
+    return signing.Signer(salt=_SALT).sign_object([address.strip().lower(), topic], compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[str, str] | None:
+    """(address, topic) from a token, or None if it was not signed by us."""
+    try:
+        address, topic = signing.Signer(salt=_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if topic not in Topic.values:
+        return None
+    return address, topic
+
+
+def unsubscribe_url(*, address: str, topic: str) -> str:
+    token = unsubscribe_token(address=address, topic=topic)
+    return settings.SITE_URL + reverse("outbox:unsubscribe", args=[token])
+
+
+def preferences_url() -> str:
+    # The page lives in the members room (a higher floor): reached by its URL name, not imported.
+    return settings.SITE_URL + reverse("members:preferences")
+
+
+def footer(*, to: str, topic: str, sender_name: str = "", sender_address: str = "",
+           on_behalf_of: str = "", language: str = "") -> tuple[str, str]:
+    """(text, html) to append to a non-transactional email, in the recipient's language."""
+    context = {
+        "topic": topic,
+        "topic_label": Topic(topic).label,
+        "unsubscribe_url": unsubscribe_url(address=to, topic=topic),
+        "preferences_url": preferences_url(),
+        "site_url": settings.SITE_URL,
+        "sender_name": sender_name,
+        "sender_address": sender_address,
+        "association": on_behalf_of,
+        "personal": topic == Topic.PERSONAL,
+    }
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        context["topic_label"] = str(Topic(topic).label)
+        text = render_to_string("outbox/wayback/footer.txt", context)
+        html = render_to_string("outbox/wayback/footer.html", context)
+    return text, html
+
+
+def with_footer(*, body_text: str, body_html: str, text: str, html: str) -> tuple[str, str]:
+    body_text = body_text.rstrip("\n") + "\n\n-- \n" + text.strip() + "\n"
+    if body_html:
+        marker = body_html.rfind("</body>")
+        body_html = body_html[:marker] + html + body_html[marker:] if marker >= 0 else body_html + html
+    return body_text, body_html

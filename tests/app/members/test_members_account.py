@@ -1,0 +1,227 @@
+"""« Mon compte » and the way in: sign-in links, the first visit, preferences, email change, tokens."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+
+from tablee.members import invitations
+from tablee.members.models import ApiToken, LoginLink, Profile
+from tablee.outbox.models import Email, OptOut, Topic
+from tablee.outbox.services import optout_set
+
+
+def _link_path(email: Email) -> str:
+    [path] = re.findall(r"https?://[^/\s]+(/accounts/link/[^/\s]+/)", email.body_text)
+    return path
+
+
+# Sign-in by email link ------------------------------------------------------------------------
+
+def test_a_sign_in_link_is_sent_for_an_account_and_works_once(member):
+    response = Client().post("/accounts/sign-in-link/", {"email": "MARIE@example.org"})
+
+    assert response.status_code == 200
+    [email] = Email.objects.filter(kind="sign_in")
+    assert email.to == member.email and email.topic == ""  # transactional: no unsubscribe
+    browser = Client()
+    assert browser.post(_link_path(email)).status_code == 302
+    assert browser.session[SESSION_KEY] == str(member.pk)
+    assert Client().post(_link_path(email)).status_code == 410
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(db):
+    known_page = Client().post("/accounts/sign-in-link/", {"email": "nobody@example.org"})
+
+    assert known_page.status_code == 200 and "nobody@example.org" in known_page.content.decode()
+    assert not Email.objects.exists()
+
+
+def test_a_second_request_within_five_minutes_sends_nothing_more(member):
+    for _ in range(3):
+        Client().post("/accounts/sign-in-link/", {"email": member.email})
+
+    assert Email.objects.filter(kind="sign_in").count() == 1
+
+
+def test_an_expired_link_does_not_sign_in(member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitations.sign_in_link_send(email=member.email)
+    LoginLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    browser = Client()
+
+    assert browser.get(_link_path(Email.objects.get())).status_code == 410
+    assert browser.post(_link_path(Email.objects.get())).status_code == 410
+    assert SESSION_KEY not in browser.session
+
+
+def test_the_sign_in_page_offers_the_link(db):
+    assert "Recevoir un lien de connexion" in Client().get("/accounts/login/").content.decode()
+
+
+# First visit -------------------------------------------------------------------------------------
+
+def test_the_first_visit_confirms_name_languages_consents_and_an_optional_password(association, make_person):
+    newcomer = make_person(association=association, email="nadia@example.org", password=None)
+    assert not newcomer.has_usable_password()
+    browser = Client()
+    browser.force_login(newcomer)
+
+    page = browser.post("/welcome/", {"first_name": "Nadia", "last_name": "Roy", "languages": "fr, en",
+                                      "preferred_language": "en", "directory_consent": "on",
+                                      "tablemates_consent": "on", "password1": "", "password2": ""})
+
+    assert page.status_code == 302, page.content.decode()[:3000]
+    assert page["Location"] == "/gatherings/"
+    newcomer.refresh_from_db()
+    profile = Profile.objects.get(user=newcomer)
+    assert (newcomer.first_name, newcomer.last_name) == ("Nadia", "Roy")
+    assert profile.languages == ["fr", "en"] and profile.preferred_language == "en"
+    assert profile.directory_consent_at is not None and profile.tablemates_consent_at is not None
+    assert profile.first_visit_at is not None
+    assert not newcomer.has_usable_password()
+
+
+def test_the_first_visit_sets_a_password_when_given_twice_alike(member):
+    browser = Client()
+    browser.force_login(member)
+    base = {"first_name": "Marie", "last_name": "Tremblay", "languages": "fr", "preferred_language": "fr-ca"}
+
+    mismatch = browser.post("/welcome/", {**base, "password1": "un-mot-de-passe-long", "password2": "autre"})
+    assert mismatch.status_code == 200 and "identiques" in mismatch.content.decode()
+    browser.post("/welcome/", {**base, "password1": "un-mot-de-passe-long", "password2": "un-mot-de-passe-long"})
+
+    member.refresh_from_db()
+    assert member.check_password("un-mot-de-passe-long")
+    assert Profile.objects.get(user=member).directory_consent_at is None  # unchecked box: no consent
+
+
+# Preferences -------------------------------------------------------------------------------------
+
+def test_preferences_switch_topics_off_and_on(member):
+    browser = Client()
+    browser.force_login(member)
+
+    browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on"})
+    assert set(OptOut.objects.filter(address=member.email).values_list("topic", flat=True)) == {
+        Topic.SUGGESTIONS, Topic.DIGEST}
+    browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "suggestions": "on",
+                                           "digest": "on"})
+    assert not OptOut.objects.exists()
+
+
+def test_the_preferences_page_needs_a_session(db):
+    assert Client().get("/account/preferences/").status_code == 302
+
+
+# Email change ----------------------------------------------------------------------------------
+
+def test_an_email_change_waits_for_the_new_address_to_confirm(member):
+    optout_set(address=member.email, topic=Topic.DIGEST, refuse=True)
+    browser = Client()
+    browser.force_login(member)
+
+    browser.post("/account/email/", {"email": "marie.t@nouveau.example"})
+    member.refresh_from_db()
+    assert member.email == "marie@example.org"  # not yet
+    [confirmation] = Email.objects.filter(kind="email_change")
+    assert confirmation.to == "marie.t@nouveau.example"
+
+    Client().post(_link_path(confirmation))
+    member.refresh_from_db()
+    assert member.email == "marie.t@nouveau.example"
+    assert list(OptOut.objects.values_list("address", flat=True)) == ["marie.t@nouveau.example"]
+
+
+def test_an_email_change_to_a_taken_address_is_refused(member, other_member):
+    browser = Client()
+    browser.force_login(member)
+
+    page = browser.post("/account/email/", {"email": other_member.email})
+
+    assert page.status_code == 200 and "existe déjà" in page.content.decode()
+    assert not Email.objects.exists()
+
+
+# Password ----------------------------------------------------------------------------------------
+
+def test_a_member_without_password_sets_one_without_an_old_one(member):
+    member.set_unusable_password()
+    member.save()
+    browser = Client()
+    browser.force_login(member)
+
+    browser.post("/account/password/", {"new_password1": "un-mot-de-passe-long", "new_password2": "un-mot-de-passe-long"})
+
+    member.refresh_from_db()
+    assert member.check_password("un-mot-de-passe-long")
+
+
+def test_changing_a_password_needs_the_old_one(member):
+    browser = Client()
+    browser.force_login(member)
+
+    page = browser.post("/account/password/", {"old_password": "faux", "new_password1": "un-mot-de-passe-long",
+                                               "new_password2": "un-mot-de-passe-long"})
+
+    assert page.status_code == 200
+    member.refresh_from_db()
+    assert member.check_password("motdepasse-tablee-123")
+
+
+# Tokens --------------------------------------------------------------------------------------------
+
+def test_my_tokens_are_listed_and_revocable_but_not_anyone_elses(member, other_member):
+    mine = ApiToken.objects.create(user=member, key_hash=ApiToken.hash(ApiToken.new_raw()), label="mon script")
+    theirs = ApiToken.objects.create(user=other_member, key_hash=ApiToken.hash(ApiToken.new_raw()), label="leur")
+    browser = Client()
+    browser.force_login(member)
+
+    page = browser.get("/account/").content.decode()
+    assert "mon script" in page and "leur" not in page
+    browser.post(f"/account/tokens/{theirs.pk}/revoke/")
+    browser.post(f"/account/tokens/{mine.pk}/revoke/")
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.revoked_at is not None and theirs.revoked_at is None
+
+
+@pytest.mark.parametrize("path", ["/account/", "/welcome/", "/account/delete/"])
+def test_account_pages_need_a_session(db, path):
+    assert Client().get(path).status_code == 302
+
+
+# Table-mates consent ------------------------------------------------------------------------------
+
+def test_table_mates_see_organization_offers_and_needs_only_with_consent(member, other_member, association):
+    from django.utils import timezone
+
+    from tablee.gatherings.models import Gathering
+    from tablee.members.services import profile_update
+    from tablee.tables.models import Plan, PlanTable, Seat
+    from tablee.tables.selectors import my_table
+
+    gathering = Gathering.objects.create(association=association, title="Souper", starts_at=timezone.now())
+    plan = Plan.objects.create(gathering=gathering, status=Plan.Status.PUBLISHED)
+    table = PlanTable.objects.create(plan=plan, number=1)
+    for user in (member, other_member):
+        Seat.objects.create(plan=plan, table=table, user=user)
+
+    [samuel_seen] = my_table(gathering=gathering, user=other_member)["companions"]
+    [hidden] = [samuel_seen]
+    assert (hidden["organization"], hidden["offers"], hidden["needs"], hidden["why"]) == ("", [], [], [])
+
+    profile_update(user=member, tablemates_consent=True)
+    [shown] = my_table(gathering=gathering, user=other_member)["companions"]
+    assert shown["organization"] == "Coop Laval" and shown["offers"] == ["financement"]
+
+    profile_update(user=member, tablemates_consent=False)
+    [withdrawn] = my_table(gathering=gathering, user=other_member)["companions"]
+    assert withdrawn["offers"] == []

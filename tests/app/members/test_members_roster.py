@@ -1,0 +1,195 @@
+"""The organizer's members page: list and search, invitation state, invite/resend, roles, deactivation,
+adding one member, the browser CSV import (preview, then all or nothing), and « Demander à joindre »."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.members.models import Association, JoinRequest, Membership, User
+from tablee.outbox.models import Email
+
+PAGE = "/organize/associations/cafe-rencontres/members/"
+HEADER = "email,first_name,last_name,organization,sector,languages,offers,needs,interests\n"
+
+
+@pytest.fixture
+def browser(organizer):
+    client = Client()
+    client.force_login(organizer)
+    return client
+
+
+def _row(html: str, email: str) -> str:
+    start = html.index(f'data-email="{email}"')
+    return html[start: html.index("</tr>", start)]
+
+
+@pytest.mark.parametrize("who,status", [("member", 403), ("outsider", 404)])
+def test_only_organizers_see_or_change_the_members(who, status, request, association, organizer, member):
+    client = Client()
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(PAGE).status_code == status
+    assert client.post(PAGE + "add/", {"email": "x@example.org", "first_name": "X", "last_name": "Y"}).status_code == status
+    assert client.post(PAGE + f"{member.pk}/deactivate/").status_code == status
+    assert not User.objects.filter(email="x@example.org").exists()
+    assert Membership.objects.filter(user=member).exists()
+
+
+def test_anonymous_is_sent_to_sign_in(db, association):
+    assert Client().get(PAGE).status_code == 302
+
+
+def test_the_list_shows_role_invitation_state_and_last_gathering(browser, organizer, member, other_member, association):
+    from tablee.members.invitations import invitation_send
+
+    User.objects.filter(pk=organizer.pk).update(last_login=timezone.now())
+    invitation_send(association=association, user=member)
+    past = Gathering.objects.create(association=association, title="Déjeuner de septembre",
+                                    starts_at=timezone.now() - timezone.timedelta(days=30))
+    Rsvp.objects.create(gathering=past, user=member, status=Rsvp.Status.CONFIRMED, queued_at=past.starts_at)
+
+    html = browser.get(PAGE).content.decode()
+
+    assert "actif·ve" in _row(html, organizer.email)
+    assert "invité·e le" in _row(html, member.email) and "Déjeuner de septembre" in _row(html, member.email)
+    assert "jamais invité·e" in _row(html, other_member.email)
+
+
+def test_search_finds_by_name_email_or_organization(browser, member, other_member):
+    html = browser.get(PAGE + "?q=coop").content.decode()  # Marie's organization is Coop Laval
+
+    assert member.email in html and other_member.email not in html
+
+
+def test_invite_one_then_everyone_pending(browser, organizer, member, other_member, association):
+    User.objects.filter(pk=organizer.pk).update(last_login=timezone.now())
+
+    browser.post(PAGE + f"{member.pk}/invite/")
+    assert list(Email.objects.values_list("to", flat=True)) == [member.email]
+    browser.post(PAGE + "invite/")  # Marie was just invited: only Samuel now
+
+    assert sorted(Email.objects.values_list("to", flat=True)) == [member.email, other_member.email]
+    assert "Olivier Gagnon" in Email.objects.get(to=other_member.email).body_text
+
+
+def test_change_a_role_but_not_ones_own(browser, organizer, member, association):
+    browser.post(PAGE + f"{member.pk}/role/", {"role": "organizer"})
+    browser.post(PAGE + f"{organizer.pk}/role/", {"role": "member"})
+
+    assert Membership.objects.get(user=member).role == "organizer"
+    assert Membership.objects.get(user=organizer).role == "organizer"
+
+
+def test_a_deactivated_member_loses_access_and_can_come_back(browser, member, association):
+    from tablee.members.permissions import is_member
+
+    browser.post(PAGE + f"{member.pk}/deactivate/")
+
+    assert not is_member(member, association)
+    assert Membership.all_objects.get(user=member).deactivated_at is not None
+    marie = Client()
+    marie.force_login(member)
+    gathering = Gathering.objects.create(association=association, title="Souper", starts_at=timezone.now()
+                                         + timezone.timedelta(days=3), state=Gathering.State.OPEN)
+    assert marie.get(f"/gatherings/{gathering.pk}/").status_code == 404
+    browser.post(PAGE + f"{member.pk}/reactivate/")
+    assert is_member(member, association)
+
+
+def test_add_one_member_with_an_invitation(browser, association):
+    response = browser.post(PAGE + "add/", {"email": "nadia@example.org", "first_name": "Nadia", "last_name": "Roy",
+                                            "organization": "Coop", "invite": "on"})
+
+    assert response.status_code == 302
+    nadia = User.objects.get(email="nadia@example.org")
+    assert Membership.objects.get(user=nadia).association == association
+    assert Email.objects.get().to == "nadia@example.org"
+
+
+def test_adding_a_bad_address_shows_the_field_error(browser):
+    response = browser.post(PAGE + "add/", {"email": "pas-une-adresse", "first_name": "N", "last_name": "R"})
+
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def _upload(browser, text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return browser.post(PAGE + "import/", {"file": SimpleUploadedFile("membres.csv", text.encode())})
+
+
+def test_the_import_preview_says_what_will_be_created_and_updated_and_writes_nothing(browser, member):
+    User.objects.filter(pk=member.pk).update(last_login=timezone.now())  # Marie came already: no invitation
+    response = _upload(browser, HEADER + "nadia@example.org,Nadia,Roy,,,fr,,,\nmarie@example.org,Marie,Tremblay,,,fr,,,\n")
+
+    html = response.content.decode()
+    assert "1 à créer · 1 à mettre à jour" in html
+    assert 'data-testid="import-confirm"' in html
+    assert not User.objects.filter(email="nadia@example.org").exists()
+
+    [data] = re.findall(r'name="data" value="([^"]+)"', html)
+    done = browser.post(PAGE + "import/confirm/", {"data": data, "invite": "on"})
+    assert done.status_code == 302
+    nadia = User.objects.get(email="nadia@example.org")
+    assert Membership.objects.filter(user=nadia).exists()
+    assert list(Email.objects.values_list("to", flat=True)) == ["nadia@example.org"]
+
+
+def test_the_preview_lists_every_bad_line_and_offers_no_import(browser):
+    response = _upload(browser, HEADER + "ok@example.org,Ok,Bon,,,fr,,,\nmauvais,A,B,,,fr,,,\nc@example.org,,C,,,fr,,,\n")
+
+    html = response.content.decode()
+    assert "ligne 3" in html and "ligne 4" in html
+    assert 'data-testid="import-confirm"' not in html
+    assert not User.objects.filter(email="ok@example.org").exists()
+
+
+def test_a_tampered_confirmation_imports_nothing(browser):
+    import base64
+
+    bad = base64.b64encode((HEADER + "ok@example.org,Ok,Bon,,,fr,,,\nmauvais,A,B,,,fr,,,\n").encode()).decode()
+
+    response = browser.post(PAGE + "import/confirm/", {"data": bad, "invite": "on"})
+
+    assert response.status_code == 400
+    assert not User.objects.filter(email="ok@example.org").exists() and not Email.objects.exists()
+
+
+def test_join_requests_wait_for_approval_which_sends_the_invitation(browser, association):
+    assert Client().get("/associations/cafe-rencontres/join/").status_code == 404  # closed by default
+    browser.post("/organize/associations/cafe-rencontres/requests/open/", {"open": "1"})
+    assert Association.objects.get(pk=association.pk).open_to_requests
+
+    page = Client().post("/associations/cafe-rencontres/join/", {"first_name": "Léa", "last_name": "Roy",
+                                                                 "email": "lea@example.org", "message": "Bonjour"})
+    assert page.status_code == 200
+    join_request = JoinRequest.objects.get()
+    assert not User.objects.filter(email="lea@example.org").exists() and not Email.objects.exists()
+    assert "lea@example.org" in browser.get(PAGE).content.decode()
+
+    browser.post(f"/organize/associations/cafe-rencontres/requests/{join_request.pk}/", {"decision": "approve"})
+
+    lea = User.objects.get(email="lea@example.org")
+    assert Membership.objects.get(user=lea).association == association
+    assert Email.objects.get().to == "lea@example.org" and Email.objects.get().kind == "invitation"
+    join_request.refresh_from_db()
+    assert join_request.status == "approved"
+
+
+def test_a_declined_request_creates_nobody(browser, association):
+    Association.objects.filter(pk=association.pk).update(open_to_requests=True)
+    Client().post("/associations/cafe-rencontres/join/", {"first_name": "Léa", "last_name": "Roy",
+                                                          "email": "lea@example.org"})
+
+    browser.post(f"/organize/associations/cafe-rencontres/requests/{JoinRequest.objects.get().pk}/",
+                 {"decision": "decline"})
+
+    assert not User.objects.filter(email="lea@example.org").exists() and not Email.objects.exists()
+    assert JoinRequest.objects.get().status == "declined"

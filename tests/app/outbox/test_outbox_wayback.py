@@ -1,0 +1,115 @@
+"""Every email has a way back: List-Unsubscribe (RFC 8058) on non-transactional emails, a footer with
+the preferences link, one-click unsubscribe without signing in, and the CASL block for personal emails."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from tablee.outbox import services
+from tablee.outbox.models import Email, OptOut, Topic
+from tablee.outbox.tasks import send_email
+
+SITE = "http://tablee.example:8123"
+
+
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_URL = SITE
+
+
+def queue(to: str, *, key: str, topic: str = "", **extra) -> Email:
+    return services.email_queue(key=key, kind="test", to=to, subject="Sujet", body_text="Bonjour.",
+                                body_html="<html><body><p>Bonjour.</p></body></html>", topic=topic, **extra)
+
+
+def deliver(django_capture_on_commit_callbacks, make):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = make()
+    send_email.call(email_id=email.pk)
+    return email
+
+
+def test_a_reminder_carries_one_click_unsubscribe_headers_and_a_footer(db, smtp, django_capture_on_commit_callbacks):
+    deliver(django_capture_on_commit_callbacks,
+            lambda: queue("marie@example.org", key="t:1", topic=Topic.REMINDERS, language="fr-ca"))
+
+    [message] = smtp.inbox.messages
+    [url] = re.findall(r"<([^>]+)>", message["List-Unsubscribe"])
+    assert url.startswith(SITE + "/email/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert url in text and SITE + "/account/preferences/" in text
+    assert "Rappels avant une rencontre" in text
+    assert SITE + "/account/preferences/" in html and html.index("preferences") < html.index("</body>")
+
+
+def test_a_transactional_email_has_no_unsubscribe(db, smtp, django_capture_on_commit_callbacks):
+    deliver(django_capture_on_commit_callbacks, lambda: queue("marie@example.org", key="t:1"))
+
+    [message] = smtp.inbox.messages
+    assert message["List-Unsubscribe"] is None and message["List-Unsubscribe-Post"] is None
+    assert "/account/preferences/" not in message.get_body(("plain",)).get_content()
+
+
+def _unsubscribe_path(email: Email) -> str:
+    [url] = re.findall(re.escape(SITE) + r"(/email/unsubscribe/[^\s/]+/)", email.body_text)
+    return url
+
+
+def test_one_click_post_without_cookie_or_csrf_refuses_that_topic_only(db):
+    email = queue("Marie@Example.org", key="t:1", topic=Topic.REMINDERS)
+    mail_client = Client(enforce_csrf_checks=True)
+
+    assert mail_client.get(_unsubscribe_path(email)).status_code == 200  # a scanner opening it changes nothing
+    assert not OptOut.objects.exists()
+    response = mail_client.post(_unsubscribe_path(email), {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert list(OptOut.objects.values_list("address", "topic")) == [("marie@example.org", "reminders")]
+    later = queue("marie@example.org", key="t:2", topic=Topic.REMINDERS)
+    other = queue("marie@example.org", key="t:3", topic=Topic.PLAN_PUBLISHED)
+    transactional = queue("marie@example.org", key="t:4")
+    assert later.status == Email.Status.SUPPRESSED
+    assert other.status == Email.Status.QUEUED and transactional.status == Email.Status.QUEUED
+
+
+def test_a_suppressed_email_is_never_sent(db, smtp, django_capture_on_commit_callbacks):
+    services.optout_set(address="marie@example.org", topic=Topic.DIGEST, refuse=True)
+    email = deliver(django_capture_on_commit_callbacks,
+                    lambda: queue("marie@example.org", key="t:1", topic=Topic.DIGEST))
+
+    assert smtp.inbox.envelopes == []
+    email.refresh_from_db()
+    assert email.status == Email.Status.SUPPRESSED
+
+
+def test_a_forged_or_altered_link_does_nothing(db):
+    email = queue("marie@example.org", key="t:1", topic=Topic.REMINDERS)
+    path = _unsubscribe_path(email)
+    forged = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
+
+    assert Client().post(forged).status_code == 404
+    assert Client().post("/email/unsubscribe/nothing/").status_code == 404
+    assert not OptOut.objects.exists()
+
+
+def test_a_personal_email_names_the_sender_and_association_and_offers_the_casl_way_out(db):
+    email = queue("outside@example.com", key="t:1", topic=Topic.PERSONAL, sender_name="Marie Tremblay",
+                  reply_to="marie@example.org", on_behalf_of="Café-rencontres de Québec")
+
+    assert "Marie Tremblay (marie@example.org)" in email.body_text
+    assert "Café-rencontres de Québec" in email.body_text
+    assert "Ne plus recevoir de courriels via Tablée" in email.body_text
+    assert "/account/preferences/" not in email.body_text  # an outsider has no account
+    Client().post(_unsubscribe_path(email))
+    assert services.opted_out(address="outside@example.com", topic=Topic.PERSONAL)
+
+
+def test_the_footer_speaks_the_recipient_language(db):
+    email = queue("sam@example.org", key="t:1", topic=Topic.PLAN_PUBLISHED, language="en")
+
+    assert "Seating plan published" in email.body_text and "Your email preferences" in email.body_text

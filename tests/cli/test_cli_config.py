@@ -1,0 +1,67 @@
+"""Configuration that follows reality: site URL from PORT, a warning on a port mismatch, no public demo."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from tablee.cli import main
+from tablee.server import site_url_warning
+
+
+def test_serve_warns_when_the_site_url_port_differs():
+    warning = site_url_warning(site_url="http://127.0.0.1:8000", port=8123)
+
+    assert "8000" in warning and "8123" in warning
+
+
+@pytest.mark.parametrize("site_url,port", [("http://127.0.0.1:8123", 8123), ("http://localhost:80", 80),
+                                           ("https://tablee.example", 443)])
+def test_serve_is_quiet_when_the_ports_agree(site_url, port):
+    assert site_url_warning(site_url=site_url, port=port) == ""
+
+
+def test_serve_prints_the_warning_at_start_up(monkeypatch, settings, capsys):
+    from tablee import server
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    monkeypatch.setattr(server.os, "execv", lambda *args: None)
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+
+    server.serve(port=8123, host="127.0.0.1", workers=1, threads=1)
+
+    assert "8123" in capsys.readouterr().err
+
+
+def test_demo_refuses_without_debug(db, settings, capsys):
+    from tablee.members.models import User
+
+    settings.DEBUG = False
+
+    assert main(["demo"]) == 1
+
+    assert "TABLEE_DEBUG" in capsys.readouterr().err
+    assert not User.objects.exists()
+
+
+ROOT = __file__.rsplit("/tests/", 1)[0]
+
+
+def _site_url(*args, **env) -> str:
+    import os
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("TABLEE_SITE_URL", "PORT")}
+    result = subprocess.run(["make", "-s", "--no-print-directory", "site-url", *args], capture_output=True,
+                            text=True, cwd=ROOT, env={**environ, **env}, check=True)
+    return result.stdout.strip()
+
+
+def test_make_run_derives_the_site_url_from_port():
+    assert _site_url("PORT=8765") == "http://127.0.0.1:8765"
+    assert _site_url(PORT="8123") == "http://127.0.0.1:8123"
+    assert _site_url() == "http://127.0.0.1:8000"
+
+
+def test_a_site_url_that_is_set_wins():
+    assert _site_url("PORT=8765", TABLEE_SITE_URL="https://tablee.example") == "https://tablee.example"
