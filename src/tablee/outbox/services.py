@@ -221,6 +221,12 @@ def _headers(email: Email) -> dict[str, str]:
         headers["Message-ID"] = email.message_id
     if not email.sender_name:
         headers["Auto-Submitted"] = "auto-generated"
+    if email.topic:
+        from tablee.outbox.wayback import unsubscribe_url
+
+        # RFC 2369 + RFC 8058: one-click unsubscribe by an HTTPS POST, no sign-in.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url(address=email.to, topic=email.topic)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
 
 
@@ -243,19 +249,6 @@ def _build_message(email: Email) -> EmailMultiAlternatives:
         part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
         message.attach(part)
     return message
-
-
-def _headers(email: Email) -> dict[str, str] | None:
-    headers = {}
-    if email.message_id:
-        headers["Message-ID"] = email.message_id
-    if email.topic:
-        from tablee.outbox.wayback import unsubscribe_url
-
-        # RFC 2369 + RFC 8058: one-click unsubscribe by an HTTPS POST, no sign-in.
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url(address=email.to, topic=email.topic)}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return headers or None
 
 
 def opted_out(*, address: str, topic: str) -> bool:
