@@ -146,3 +146,13 @@ def test_progress_is_a_rich_bar_on_a_terminal_and_plain_lines_otherwise():
 
     assert "plan" in bar.getvalue() and "objectif 12" in bar.getvalue()
     assert lines.getvalue() == "plan:  50% objectif 12\nplan: 100% objectif 15\n"
+
+
+def test_mdgp_can_measure_its_limit_in_cpu_time(capsys):
+    instance = sorted(DATA.glob("*.txt"))[0]
+
+    assert main(["mdgp", str(instance), "--time-limit", "0.5", "--clock", "cpu", "--quiet"]) == 0
+    out = json.loads(capsys.readouterr().out)
+
+    assert out["clock"] == "cpu"
+    assert 0.4 <= out["cpu_s"] <= out["elapsed_s"] + 0.05

@@ -255,3 +255,33 @@ def test_solver_returns_by_the_time_limit() -> None:
     assert 2 <= len(reports) <= 0.6 * 4 + 2  # a few per second, never a flood
     assert [f for f, _ in reports] == sorted(f for f, _ in reports)
     assert reports[-1][0] == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 4)), min_size=1, max_size=5), st.data())
+def test_the_start_sizes_have_the_most_pairs(bounds, data) -> None:
+    from itertools import product
+
+    from tablee.engine.mdgp import most_pairs_sizes
+
+    lower = np.array([lo for lo, _ in bounds], dtype=np.int64)
+    upper = lower + np.array([extra for _, extra in bounds], dtype=np.int64)
+    n = data.draw(st.integers(int(lower.sum()), int(upper.sum())))
+
+    sizes = most_pairs_sizes(lower, upper, n)
+
+    assert sizes.sum() == n and np.all(lower <= sizes) and np.all(sizes <= upper)
+    best = max(
+        sum(s * (s - 1) // 2 for s in combo)
+        for combo in product(*(range(lo, hi + 1) for lo, hi in zip(lower, upper, strict=True)))
+        if sum(combo) == n
+    )
+    assert int((sizes * (sizes - 1) // 2).sum()) == best
+
+
+def test_an_unknown_clock_or_start_is_refused() -> None:
+    instance = read_instance(DATA / "RanInt_n012_ss_03.txt")
+    with pytest.raises(ValueError, match="clock"):
+        solve_mdgp(instance, time_limit=1, seed=1, clock="sundial")
+    with pytest.raises(ValueError, match="start"):
+        solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(start="anywhere"))

@@ -304,6 +304,9 @@ def test_why_texts_speak_french_and_english_and_never_mention_avoid():
     (lambda p: p["people"].append(person("a")), "duplicate id 'a'"),
     (lambda p: p.update(pinned={"a": 9}), "table 9 of 'a' is not in 0..0"),
     (lambda p: p.update(weights={"bogus": 1}), "unknown weight 'bogus'"),
+    (lambda p: p.update(need_offer_matrix=[[0, 1]]), "need_offer_matrix: expected 4×4 numbers"),
+    (lambda p: p.update(need_offer_matrix=[[0, -1, 0, 0]] * 4), "finite and non-negative"),
+    (lambda p: p.update(need_offer_matrix="close"), "need_offer_matrix"),
 ])
 def test_invalid_problems_are_clear_errors(change, message):
     problem = {"people": [person(x) for x in "abcd"], "rounds": 1,
@@ -325,3 +328,28 @@ def test_the_time_limit_is_honoured_and_progress_is_reported():
     fractions = [f for f, _ in reports]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert all(m.startswith("objectif") for _, m in reports)
+
+
+def test_a_need_offer_matrix_replaces_the_word_alignment():
+    # Words do not match ("trouver du financement" vs "seed funding"); the app's similarity does.
+    people = [
+        person("a", name="Marie", needs=["trouver du financement"]),
+        person("b", name="Paul", offers=["seed funding"]),
+        person("c", name="Anne"),
+        person("d", name="Luc"),
+    ]
+    problem = {"people": people, "rounds": 1, "table_size": {"min": 2, "target": 2, "max": 2},
+               "tables": 2}
+    similar = [[0.0, 0.9, 0.0, 0.0], [0.0] * 4, [0.0] * 4, [0.0] * 4]
+
+    by_words = score_matrices(parse_problem(problem))
+    by_matrix = score_matrices(parse_problem({**problem, "need_offer_matrix": similar}))
+    result = plan({**problem, "need_offer_matrix": similar}, time_limit=5, seed=0)
+
+    assert by_words.matches[0, 1] == 0
+    assert by_matrix.matches[0, 1] == 0.9
+    assert by_matrix.base[0, 1] > by_words.base[0, 1]
+    assert result["stats"]["need_offer_matches"] == pytest.approx(0.9)
+    table = next(t for t in result["rounds"][0] if "a" in t["people"])
+    assert sorted(table["people"]) == ["a", "b"]
+    assert any("Paul" in s for s in table["why"])

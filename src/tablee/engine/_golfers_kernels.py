@@ -6,33 +6,19 @@ State of a schedule of W rounds, G groups of S players, n = G·S:
   meet[p, q]        how many rounds p and q share a group (symmetric, zero diagonal)
 The cost is Σ_{p<q} max(0, meet[p, q] − 1). Round 0 is fixed (symmetry breaking).
 
-Everything random goes through a xorshift64* generator whose state lives in a
-one-element array, so a run split into chunks follows the same trajectory as a
-single call: the solver is deterministic for a seed and an iteration budget.
+Everything random goes through the engine's one random stream (`_random.py`: xorshift64* in a
+one-element array), so a run split into chunks follows the same trajectory as a single call: the
+solver is deterministic for a seed and an iteration budget.
 """
 
 import numpy as np
 from numba import njit
 
+from tablee.engine._random import randint as _randint
+
 # Indices into the int64 `stats` array that carries the search state between chunks.
 IT, COST, BEST, STABLE, RESTARTS = 0, 1, 2, 3, 4
 N_STATS = 5
-
-
-@njit(cache=True)
-def _rand(rng: np.ndarray) -> np.uint64:
-    x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    rng[0] = x
-    return x * np.uint64(0x2545F4914F6CDD1D)
-
-
-@njit(cache=True)
-def _randint(rng: np.ndarray, k: int) -> int:
-    """Uniform integer in [0, k)."""
-    return np.int64((_rand(rng) >> np.uint64(11)) % np.uint64(k))
 
 
 @njit(cache=True)

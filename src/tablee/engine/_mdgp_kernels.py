@@ -1,8 +1,8 @@
 """Numba kernels of the MDGP solver (see `mdgp.py` for the algorithm and docs/engine_mdgp.md).
 
 State is plain arrays owned by the caller, so the search can run in chunks between time checks and
-stay deterministic: a chunk boundary changes nothing, only the number of iterations does. The random
-generator is our own xorshift64* in a one-cell array, independent of numba's global generator.
+stay deterministic: a chunk boundary changes nothing, only the number of iterations does. Random
+numbers come from the engine's one stream (`_random.py`), independent of numba's global generator.
 
 Gain matrix: W[i, g] = sum of d[i, j] over the elements j of group g. With it a move of i from a to
 b is worth W[i, b] - W[i, a], and a swap of i (in a) with j (in b) is worth
@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from tablee.engine._random import rand01 as _rand01
+from tablee.engine._random import randint as _randint
 
 # A delta must beat this to count as an improvement: below it, float noise could cycle.
 EPS = 1e-9
@@ -29,27 +32,6 @@ V_CUR = 0  # objective of the current solution
 V_MS_BEST = 1  # best of the current maxima search
 V_BEST = 2  # global best
 N_VALUES = 3
-
-
-@njit(cache=True)
-def _next(rng):
-    x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    rng[0] = x
-    return x * np.uint64(2685821657736338717)
-
-
-@njit(cache=True)
-def _randint(rng, k):
-    """Uniform integer in [0, k)."""
-    return np.int64(_next(rng) >> np.uint64(11)) % k
-
-
-@njit(cache=True)
-def _rand01(rng):
-    return np.float64(_next(rng) >> np.uint64(11)) / 9007199254740992.0
 
 
 @njit(cache=True)
@@ -229,8 +211,9 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
 
 
 @njit(cache=True)
-def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength):
-    """`strength` random moves or swaps, whatever their value. Returns the objective change."""
+def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength, move_share=0.5):
+    """`strength` random moves or swaps, whatever their value: a move (which changes two group
+    sizes) with probability `move_share` when the bounds allow it. Returns the objective change."""
     n = assign.shape[0]
     n_groups = lower.shape[0]
     change = 0.0
@@ -242,7 +225,7 @@ def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength):
         b = _randint(rng, n_groups - 1)
         if b >= a:
             b += 1
-        if size[a] > lower[a] and size[b] < upper[b] and _rand01(rng) < 0.5:
+        if size[a] > lower[a] and size[b] < upper[b] and _rand01(rng) < move_share:
             change += w[i, b] - w[i, a]
             _apply_move(d, assign, size, members, pos, w, i, b)
         elif size[b] > 0:
@@ -265,7 +248,7 @@ def _reset(d, source, assign, size, members, pos, w):
 @njit(cache=True)
 def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound, best,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
-                           strong):
+                           strong, move_share=0.5):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
@@ -275,7 +258,8 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
     """
     for _ in range(n_iterations):
         weak = weak_min + _randint(rng, weak_max - weak_min + 1)
-        values[V_CUR] += perturb(rng, d, assign, size, members, pos, w, lower, upper, weak)
+        values[V_CUR] += perturb(rng, d, assign, size, members, pos, w, lower, upper, weak,
+                                 move_share)
         values[V_CUR] += local_search(rng, d, assign, size, members, pos, w, lower, upper, bound,
                                       dmin)
         counters[C_ITER] += 1
@@ -291,7 +275,7 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
         if counters[C_STALL] >= alpha:
             # Start afresh from the best with an exact W: this also clears float drift.
             _reset(d, best, assign, size, members, pos, w)
-            perturb(rng, d, assign, size, members, pos, w, lower, upper, strong)
+            perturb(rng, d, assign, size, members, pos, w, lower, upper, strong, move_share)
             local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin)
             values[V_CUR] = objective_of(w, assign)
             values[V_MS_BEST] = values[V_CUR]

@@ -1,7 +1,7 @@
 """Numba kernels of the season solver (see `season.py` for the algorithm, docs/engine.md for the model).
 
 All state lives in plain arrays owned by the caller (`season.solve_season`), so the search runs in
-chunks between time checks; the random generator is our own xorshift64* in a one-cell array, so a
+chunks between time checks; random numbers come from the engine's one stream (`_random.py`), so a
 chunk boundary changes nothing, only the number of iterations does.
 
 Gain matrix: W[r, i, t] = sum over the people j at table t in round r (j != i) of
@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from tablee.engine._random import randint as _randint
+
 EPS = 1e-9
 
 # int64 counters
@@ -38,21 +40,6 @@ N_COUNTERS = 4
 V_CUR = 0
 V_BEST = 1
 N_VALUES = 2
-
-
-@njit(cache=True)
-def _rand(rng):
-    x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    rng[0] = x
-    return (x * np.uint64(2685821657736338717)) >> np.uint64(11)
-
-
-@njit(cache=True)
-def _randint(rng, n):
-    return np.int64(_rand(rng) % np.uint64(n))
 
 
 @njit(cache=True, inline="always")

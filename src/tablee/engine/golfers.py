@@ -15,7 +15,7 @@ import numpy as np
 
 from tablee.engine import _golfers_kernels as kernels
 from tablee.engine import designs
-from tablee.engine._random import seed_state
+from tablee.engine._random import new_stream
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def solve_golfers(
 
     members = np.empty((rounds, groups, size), dtype=np.int64)
     members[0] = np.arange(n).reshape(groups, size)
-    rng = np.array([seed_state(seed)], dtype=np.uint64)
+    rng = new_stream(seed)
     with_designs = USE_DESIGNS if use_designs is None else use_designs
     designed = (
         _designed_rounds(groups=groups, size=size, rounds=rounds, seed=seed,

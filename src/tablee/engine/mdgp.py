@@ -21,6 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from tablee.engine import _mdgp_kernels as k
+from tablee.engine._random import new_stream
+
+# The clocks a time limit can be measured on.
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 @dataclass(frozen=True)
@@ -37,18 +41,24 @@ class MdgpResult:
     groups: list[list[int]]  # groups[g]: sorted elements of group g, sizes within its bounds
     elapsed_s: float
     iterations: int = 0
+    cpu_s: float = 0.0  # CPU time of this process during the solve
 
 
 @dataclass(frozen=True)
 class MdgpParams:
     """Search parameters. `alpha`: maxima-search rounds without improvement before a restart;
     `weak_min`..`weak_max`: random moves or swaps per weak perturbation, drawn each time;
-    `strong`: random moves or swaps per strong perturbation (None: n // 8)."""
+    `strong`: random moves or swaps per strong perturbation (None: n // 8); `start`: group sizes
+    of the first solution, "most_pairs" (see `most_pairs_sizes`) or "random" (issue 3's start);
+    `move_share`: chance that a random perturbation step is a move (changing two group sizes)
+    rather than a swap, when the bounds allow a move."""
 
     alpha: int = 1000
     weak_min: int = 1
     weak_max: int = 3
     strong: int | None = None
+    start: str = "most_pairs"
+    move_share: float = 0.5
 
 
 def read_instance(path: str | Path) -> MdgpInstance:
@@ -138,6 +148,37 @@ def objective(d: np.ndarray, groups: list[list[int]]) -> float:
     return total
 
 
+def most_pairs_sizes(lower: np.ndarray, upper: np.ndarray, n: int) -> np.ndarray:
+    """Group sizes within the bounds, summing to n, with the most pairs Σ s(s−1)/2.
+
+    With different bounds (`ds` instances) the sizes decide most of the objective: moving one
+    element from a group of 9 to a group of 15 adds 6 pairs, about 300 on RanInt_n120_ds_01, more
+    than the spread between good solutions of one size profile. A local search rarely crosses
+    between profiles (groups at a bound block one-moves), so the search starts at this one, found
+    by dynamic programming over groups and running totals. Equal bounds (`ss`) give the bounds back.
+    """
+    groups = lower.size
+    neg = -1
+    best = np.full((groups + 1, n + 1), neg, dtype=np.int64)
+    choice = np.zeros((groups + 1, n + 1), dtype=np.int64)
+    best[0, 0] = 0
+    for g in range(groups):
+        for total in range(n + 1):
+            if best[g, total] == neg:
+                continue
+            for size in range(int(lower[g]), int(min(upper[g], n - total)) + 1):
+                value = best[g, total] + size * (size - 1) // 2
+                if value > best[g + 1, total + size]:
+                    best[g + 1, total + size] = value
+                    choice[g + 1, total + size] = size
+    sizes = np.empty(groups, dtype=np.int64)
+    total = n
+    for g in range(groups, 0, -1):
+        sizes[g - 1] = choice[g, total]
+        total -= sizes[g - 1]
+    return sizes
+
+
 def solve_mdgp(
     instance: MdgpInstance,
     *,
@@ -146,9 +187,19 @@ def solve_mdgp(
     progress: Callable[[float, str], None] | None = None,
     max_iterations: int | None = None,
     params: MdgpParams | None = None,
+    clock: str = "wall",
 ) -> MdgpResult:
-    """Best grouping found within `time_limit` seconds (and `max_iterations`, when given)."""
-    started = time.perf_counter()
+    """Best grouping found within `time_limit` seconds (and `max_iterations`, when given).
+
+    `clock="wall"` (default) measures the limit in elapsed time; `clock="cpu"` in CPU time of this
+    process, like the C++ IMS of Lai & Hao (its loop tests `clock()`), so that a benchmark on a
+    shared machine compares equal work. The result carries both elapsed and CPU seconds.
+    """
+    if clock not in CLOCKS:
+        raise ValueError(f"clock must be one of {sorted(CLOCKS)} (got {clock!r})")
+    timer = CLOCKS[clock]
+    wall_started, cpu_started = time.perf_counter(), time.process_time()
+    started = timer()
     check_instance(instance)
     params = params or MdgpParams()
     d = np.ascontiguousarray(instance.d, dtype=np.float64)
@@ -157,10 +208,17 @@ def solve_mdgp(
     n, n_groups = instance.n, lower.size
     strong = params.strong if params.strong is not None else max(2, n // 8)
 
-    rng = np.array([_seed_state(seed)], dtype=np.uint64)
+    rng = new_stream(seed)
     # Bound of d used to skip hopeless swaps (see _mdgp_kernels.local_search).
     dmin = float(d[~np.eye(n, dtype=bool)].min()) if n > 1 else 0.0
-    assign, _ = k.random_assignment(rng, n, lower, upper)
+    # Start at the group sizes with the most pairs (see `most_pairs_sizes`); the search may leave them.
+    if params.start == "most_pairs":
+        start_sizes = most_pairs_sizes(lower, upper, n)
+        assign, _ = k.random_assignment(rng, n, start_sizes, start_sizes)
+    elif params.start == "random":
+        assign, _ = k.random_assignment(rng, n, lower, upper)
+    else:
+        raise ValueError(f"params.start must be 'most_pairs' or 'random' (got {params.start!r})")
     members, size, pos = k.build_members(assign, n_groups, int(min(upper.max(), n)))
     w = k.compute_gains(d, assign, n_groups)
     bound = np.empty((n_groups, n_groups))
@@ -172,21 +230,21 @@ def solve_mdgp(
     deadline = started + time_limit
     chunk, last_report = 1, -1.0
     while max_iterations is None or counters[k.C_ITER] < max_iterations:
-        now = time.perf_counter()
+        now = timer()
         if now >= deadline:
             break
         if progress is not None and now - last_report >= 0.25:
             last_report = now
             progress(min(1.0, (now - started) / time_limit), f"{values[k.V_BEST]:.2f}")
         todo = chunk if max_iterations is None else min(chunk, max_iterations - counters[k.C_ITER])
-        t0 = time.perf_counter()
+        t0 = timer()
         k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
                                  best, values, counters, rng, todo, params.alpha,
-                                 params.weak_min, params.weak_max, strong)
-        spent = time.perf_counter() - t0
+                                 params.weak_min, params.weak_max, strong, params.move_share)
+        spent = timer() - t0
         # Aim at chunks of ~20 ms, never past the deadline.
         per_iteration = max(spent / todo, 1e-7)
-        room = max(deadline - time.perf_counter(), 0.0)
+        room = max(deadline - timer(), 0.0)
         chunk = max(1, int(min(0.02, room) / per_iteration))
 
     groups = [sorted(int(i) for i in np.flatnonzero(best == g)) for g in range(n_groups)]
@@ -195,16 +253,7 @@ def solve_mdgp(
     return MdgpResult(
         objective=objective(d, groups),
         groups=groups,
-        elapsed_s=time.perf_counter() - started,
+        elapsed_s=time.perf_counter() - wall_started,
         iterations=int(counters[k.C_ITER]),
+        cpu_s=time.process_time() - cpu_started,
     )
-
-
-def _seed_state(seed: int) -> int:
-    """splitmix64 of the seed: a well-mixed, never-zero xorshift state."""
-    mask = (1 << 64) - 1
-    z = (seed + 0x9E3779B97F4A7C15) & mask
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-    z ^= z >> 31
-    return z or 0x9E3779B97F4A7C15

@@ -92,6 +92,7 @@ class Problem:
     spread_attribute: str | None = None
     lang: str = "fr"
     weights: Weights = field(default_factory=Weights)
+    need_offer_matrix: np.ndarray | None = None  # n×n, replaces the word alignment when given
 
     @property
     def n(self) -> int:
@@ -157,29 +158,70 @@ def compatible(a: Person, b: Person) -> bool:
     return not a.languages or not b.languages or bool(a.languages & b.languages)
 
 
-def parse_problem(data: Any) -> Problem:  # noqa: C901 (one validation pass, read top to bottom)
-    if not isinstance(data, dict):
-        raise ProblemError("the problem must be a JSON object")
-    raw_people = data.get("people")
-    if not isinstance(raw_people, list) or not raw_people:
-        raise ProblemError("people: expected a non-empty list")
-    people = [_person(raw, k) for k, raw in enumerate(raw_people)]
-    index: dict[Id, int] = {}
-    for k, p in enumerate(people):
-        if p.id in index:
-            raise ProblemError(f"people[{k}].id: duplicate id {p.id!r}")
-        index[p.id] = k
-    by_text = {str(p.id): k for k, p in enumerate(people)}
+class _Finder:
+    """Maps the ids found in a problem to person indices, naming the field in its errors."""
 
-    def find(pid: Any, where: str, *, key: bool = False) -> int:
-        if not isinstance(pid, bool) and isinstance(pid, str | int) and pid in index:
-            return index[pid]
-        if key and isinstance(pid, str) and pid in by_text:
-            return by_text[pid]
+    def __init__(self, people: list[Person]) -> None:
+        self.index: dict[Id, int] = {}
+        for k, p in enumerate(people):
+            if p.id in self.index:
+                raise ProblemError(f"people[{k}].id: duplicate id {p.id!r}")
+            self.index[p.id] = k
+        self.by_text = {str(p.id): k for k, p in enumerate(people)}
+
+    def __call__(self, pid: Any, where: str, *, key: bool = False) -> int:
+        if not isinstance(pid, bool) and isinstance(pid, str | int) and pid in self.index:
+            return self.index[pid]
+        if key and isinstance(pid, str) and pid in self.by_text:
+            return self.by_text[pid]
         raise ProblemError(f"{where}: unknown person id {pid!r}")
 
+
+def parse_problem(data: Any) -> Problem:
+    """Validate a PROBLEM.json dict (docs/engine.md) into a `Problem`; each error names its field."""
+    if not isinstance(data, dict):
+        raise ProblemError("the problem must be a JSON object")
+    people = _parse_people(data.get("people"))
+    find = _Finder(people)
     rounds = _int(data.get("rounds", 1), "rounds", 1)
-    sizes = data.get("table_size")
+    size_min, size_target, size_max = _parse_sizes(data.get("table_size"))
+    avoid = _parse_pairs(data, "avoid", find)
+    meet = _parse_pairs(data, "meet", find)
+    continue_ = _parse_pairs(data, "continue", find)
+    both = set(avoid) & (set(meet) | set(continue_))
+    if both:
+        a, b = min(both)
+        raise ProblemError(f"avoid: the pair {people[a].id!r}, {people[b].id!r} is also a meet or continue wish")
+    weights = Weights.from_dict(data.get("weights"))
+    history = _parse_history(data.get("history"), find)
+    history_weights = _parse_history_weights(data.get("history_weights"), len(history), weights)
+    attendance = _parse_attendance(data.get("attendance"), rounds, len(people), find)
+    tables = _parse_tables(data.get("tables"), attendance, size_min, size_target, size_max)
+    pinned = _parse_pinned(data.get("pinned"), rounds, attendance, tables, size_max, avoid, find)
+    _check_languages(people, attendance)
+    spread = data.get("spread_attribute") or data.get("spread")
+    if spread is not None and not isinstance(spread, str):
+        raise ProblemError(f"spread_attribute: expected a tag name, got {spread!r}")
+    lang = data.get("lang", "fr")
+    if lang not in ("fr", "en"):
+        raise ProblemError(f"lang: expected \"fr\" or \"en\", got {lang!r}")
+    return Problem(
+        people=people, index=find.index, rounds=rounds, size_min=size_min, size_target=size_target,
+        size_max=size_max, history=history, history_weights=history_weights, avoid=avoid, meet=meet,
+        continue_=continue_, attendance=attendance, pinned=pinned, tables=tables,
+        hosts_per_table=bool(data.get("hosts_per_table", False)),
+        spread_attribute=spread.strip().casefold() if spread else None, lang=lang, weights=weights,
+        need_offer_matrix=_parse_matrix(data.get("need_offer_matrix"), len(people)),
+    )
+
+
+def _parse_people(raw_people: Any) -> list[Person]:
+    if not isinstance(raw_people, list) or not raw_people:
+        raise ProblemError("people: expected a non-empty list")
+    return [_person(raw, k) for k, raw in enumerate(raw_people)]
+
+
+def _parse_sizes(sizes: Any) -> tuple[int, int, int]:
     if not isinstance(sizes, dict):
         raise ProblemError('table_size: expected {"min": …, "target": …, "max": …}')
     size_min = _int(sizes.get("min"), "table_size.min", 2)
@@ -188,28 +230,26 @@ def parse_problem(data: Any) -> Problem:  # noqa: C901 (one validation pass, rea
     if not size_min <= size_target <= size_max:
         raise ProblemError(f"table_size: impossible sizes, need min <= target <= max "
                            f"(got {size_min}, {size_target}, {size_max})")
+    return size_min, size_target, size_max
 
-    def pairs(name: str) -> list[tuple[int, int]]:
-        raw = data.get(name) or []
-        if not isinstance(raw, list):
-            raise ProblemError(f"{name}: expected a list of [id, id] pairs")
-        out = []
-        for k, pair in enumerate(raw):
-            if not isinstance(pair, list) or len(pair) != 2:
-                raise ProblemError(f"{name}[{k}]: expected a pair [id, id], got {pair!r}")
-            a, b = find(pair[0], f"{name}[{k}]"), find(pair[1], f"{name}[{k}]")
-            if a == b:
-                raise ProblemError(f"{name}[{k}]: a person cannot be paired with themself ({pair[0]!r})")
-            out.append((min(a, b), max(a, b)))
-        return sorted(set(out))
 
-    avoid, meet, continue_ = pairs("avoid"), pairs("meet"), pairs("continue")
-    both = set(avoid) & (set(meet) | set(continue_))
-    if both:
-        a, b = min(both)
-        raise ProblemError(f"avoid: the pair {people[a].id!r}, {people[b].id!r} is also a meet or continue wish")
+def _parse_pairs(data: dict[str, Any], name: str, find: _Finder) -> list[tuple[int, int]]:
+    raw = data.get(name) or []
+    if not isinstance(raw, list):
+        raise ProblemError(f"{name}: expected a list of [id, id] pairs")
+    out = []
+    for k, pair in enumerate(raw):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ProblemError(f"{name}[{k}]: expected a pair [id, id], got {pair!r}")
+        a, b = find(pair[0], f"{name}[{k}]"), find(pair[1], f"{name}[{k}]")
+        if a == b:
+            raise ProblemError(f"{name}[{k}]: a person cannot be paired with themself ({pair[0]!r})")
+        out.append((min(a, b), max(a, b)))
+    return sorted(set(out))
 
-    raw_history = data.get("history") or []
+
+def _parse_history(raw_history: Any, find: _Finder) -> list[list[list[int]]]:
+    raw_history = raw_history or []
     if not isinstance(raw_history, list):
         raise ProblemError("history: expected a list of past rounds, each a list of tables")
     history: list[list[list[int]]] = []
@@ -217,33 +257,38 @@ def parse_problem(data: Any) -> Problem:  # noqa: C901 (one validation pass, rea
         if not isinstance(past, list) or not all(isinstance(t, list) for t in past):
             raise ProblemError(f"history[{h}]: expected a list of tables (lists of ids)")
         history.append([[find(pid, f"history[{h}]") for pid in table] for table in past])
-    raw_hw = data.get("history_weights")
-    weights = Weights.from_dict(data.get("weights"))
+    return history
+
+
+def _parse_history_weights(raw_hw: Any, count: int, weights: Weights) -> list[float]:
     if raw_hw is None:
-        history_weights = [weights.history_decay ** (len(history) - 1 - h) for h in range(len(history))]
-    else:
-        if (not isinstance(raw_hw, list) or len(raw_hw) != len(history)
-                or not all(isinstance(w, int | float) and not isinstance(w, bool) and w >= 0 for w in raw_hw)):
-            raise ProblemError(f"history_weights: expected {len(history)} non-negative numbers, "
-                               "one per past round")
-        history_weights = [float(w) for w in raw_hw]
+        return [weights.history_decay ** (count - 1 - h) for h in range(count)]
+    if (not isinstance(raw_hw, list) or len(raw_hw) != count
+            or not all(isinstance(w, int | float) and not isinstance(w, bool) and w >= 0 for w in raw_hw)):
+        raise ProblemError(f"history_weights: expected {count} non-negative numbers, "
+                           "one per past round")
+    return [float(w) for w in raw_hw]
 
-    raw_att = data.get("attendance")
+
+def _parse_attendance(raw_att: Any, rounds: int, n: int, find: _Finder) -> list[list[int]]:
     if raw_att is None:
-        attendance = [list(range(len(people))) for _ in range(rounds)]
-    else:
-        if not isinstance(raw_att, list) or len(raw_att) != rounds:
-            raise ProblemError(f"attendance: expected null or one list of ids per round ({rounds})")
-        attendance = []
-        for r, ids in enumerate(raw_att):
-            if not isinstance(ids, list):
-                raise ProblemError(f"attendance[{r}]: expected a list of ids")
-            present = [find(pid, f"attendance[{r}]") for pid in ids]
-            if len(set(present)) != len(present):
-                raise ProblemError(f"attendance[{r}]: a person is listed twice")
-            attendance.append(sorted(present))
+        return [list(range(n)) for _ in range(rounds)]
+    if not isinstance(raw_att, list) or len(raw_att) != rounds:
+        raise ProblemError(f"attendance: expected null or one list of ids per round ({rounds})")
+    attendance = []
+    for r, ids in enumerate(raw_att):
+        if not isinstance(ids, list):
+            raise ProblemError(f"attendance[{r}]: expected a list of ids")
+        present = [find(pid, f"attendance[{r}]") for pid in ids]
+        if len(set(present)) != len(present):
+            raise ProblemError(f"attendance[{r}]: a person is listed twice")
+        attendance.append(sorted(present))
+    return attendance
 
-    raw_tables = data.get("tables")
+
+def _parse_tables(
+    raw_tables: Any, attendance: list[list[int]], size_min: int, size_target: int, size_max: int
+) -> list[int]:
     tables: list[int] = []
     for r, present in enumerate(attendance):
         fixed = raw_tables[r] if isinstance(raw_tables, list) and r < len(raw_tables) else raw_tables
@@ -258,57 +303,70 @@ def parse_problem(data: Any) -> Problem:  # noqa: C901 (one validation pass, rea
                 raise ProblemError(f"round {r + 1} cannot be seated: {len(present)} attendees at "
                                    f"{count} tables of {size_min} to {size_max}")
         tables.append(count)
+    return tables
 
-    raw_pinned = data.get("pinned")
+
+def _parse_pinned(
+    raw_pinned: Any, rounds: int, attendance: list[list[int]], tables: list[int], size_max: int,
+    avoid: list[tuple[int, int]], find: _Finder,
+) -> list[dict[int, int]]:
     pinned: list[dict[int, int]] = [{} for _ in range(rounds)]
-    if raw_pinned is not None:
-        per_round = raw_pinned if isinstance(raw_pinned, list) else [raw_pinned] * rounds
-        if len(per_round) != rounds:
-            raise ProblemError(f"pinned: expected an object {{id: table}} or one per round ({rounds})")
-        for r, pins in enumerate(per_round):
-            if pins is None:
-                continue
-            if not isinstance(pins, dict):
-                raise ProblemError(f"pinned[{r}]: expected an object {{id: table index}}")
-            present = set(attendance[r])
-            for pid, table in pins.items():
-                i = find(pid, f"pinned[{r}]", key=True)
-                if i not in present:
-                    raise ProblemError(f"pinned[{r}]: {pid!r} is pinned but does not attend round {r + 1}")
-                if isinstance(table, bool) or not isinstance(table, int) or not 0 <= table < tables[r]:
-                    raise ProblemError(f"pinned[{r}]: table {table!r} of {pid!r} is not in 0..{tables[r] - 1}")
-                pinned[r][i] = table
-            counts: dict[int, int] = {}
-            for table in pinned[r].values():
-                counts[table] = counts.get(table, 0) + 1
-            for table, count in counts.items():
-                if count > size_max:
-                    raise ProblemError(f"pinned[{r}]: {count} people pinned to table {table}, "
-                                       f"more than {size_max} seats")
-            for a, b in avoid:
-                if a in pinned[r] and b in pinned[r] and pinned[r][a] == pinned[r][b]:
-                    raise ProblemError(f"pinned[{r}]: two people pinned to table {pinned[r][a]} "
-                                       "cannot sit together")
+    if raw_pinned is None:
+        return pinned
+    per_round = raw_pinned if isinstance(raw_pinned, list) else [raw_pinned] * rounds
+    if len(per_round) != rounds:
+        raise ProblemError(f"pinned: expected an object {{id: table}} or one per round ({rounds})")
+    for r, pins in enumerate(per_round):
+        if pins is None:
+            continue
+        if not isinstance(pins, dict):
+            raise ProblemError(f"pinned[{r}]: expected an object {{id: table index}}")
+        present = set(attendance[r])
+        for pid, table in pins.items():
+            i = find(pid, f"pinned[{r}]", key=True)
+            if i not in present:
+                raise ProblemError(f"pinned[{r}]: {pid!r} is pinned but does not attend round {r + 1}")
+            if isinstance(table, bool) or not isinstance(table, int) or not 0 <= table < tables[r]:
+                raise ProblemError(f"pinned[{r}]: table {table!r} of {pid!r} is not in 0..{tables[r] - 1}")
+            pinned[r][i] = table
+        counts: dict[int, int] = {}
+        for table in pinned[r].values():
+            counts[table] = counts.get(table, 0) + 1
+        for table, count in counts.items():
+            if count > size_max:
+                raise ProblemError(f"pinned[{r}]: {count} people pinned to table {table}, "
+                                   f"more than {size_max} seats")
+        for a, b in avoid:
+            if a in pinned[r] and b in pinned[r] and pinned[r][a] == pinned[r][b]:
+                raise ProblemError(f"pinned[{r}]: two people pinned to table {pinned[r][a]} "
+                                   "cannot sit together")
+    return pinned
 
+
+def _check_languages(people: list[Person], attendance: list[list[int]]) -> None:
     for r, present in enumerate(attendance):
         for i in present:
             if not any(compatible(people[i], people[j]) for j in present if j != i):
                 raise ProblemError(f"round {r + 1} cannot be seated: nobody else speaks a language of "
                                    f"{people[i].id!r} ({', '.join(sorted(people[i].languages))})")
 
-    spread = data.get("spread_attribute") or data.get("spread")
-    if spread is not None and not isinstance(spread, str):
-        raise ProblemError(f"spread_attribute: expected a tag name, got {spread!r}")
-    lang = data.get("lang", "fr")
-    if lang not in ("fr", "en"):
-        raise ProblemError(f"lang: expected \"fr\" or \"en\", got {lang!r}")
-    return Problem(
-        people=people, index=index, rounds=rounds, size_min=size_min, size_target=size_target,
-        size_max=size_max, history=history, history_weights=history_weights, avoid=avoid, meet=meet,
-        continue_=continue_, attendance=attendance, pinned=pinned, tables=tables,
-        hosts_per_table=bool(data.get("hosts_per_table", False)),
-        spread_attribute=spread.strip().casefold() if spread else None, lang=lang, weights=weights,
-    )
+
+def _parse_matrix(raw: Any, n: int) -> np.ndarray | None:
+    """`need_offer_matrix`: n×n non-negative numbers in people order, [i][j] = how well the needs of
+    i are met by the offers of j (e.g. sentence-vector similarities computed by the app). Replaces
+    the exact-word alignment of needs and offers when given."""
+    if raw is None:
+        return None
+    try:
+        matrix = np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ProblemError(f"need_offer_matrix: expected {n} lists of {n} numbers") from None
+    if matrix.shape != (n, n):
+        raise ProblemError(f"need_offer_matrix: expected {n}×{n} numbers (people order), "
+                           f"got shape {matrix.shape}")
+    if not np.all(np.isfinite(matrix)) or np.any(matrix < 0):
+        raise ProblemError("need_offer_matrix: numbers must be finite and non-negative")
+    return matrix
 
 
 @dataclass
@@ -319,7 +377,7 @@ class Scores:
     past: np.ndarray  # n x n, per meeting, history penalty (already weighted)
     repeat: float  # per extra meeting of a pair within the plan
     compat: np.ndarray  # n x n bool, can talk
-    matches: np.ndarray  # n x n int, needs of i offered by j
+    matches: np.ndarray  # n x n, needs of i offered by j (int from words, float from a matrix)
     history_count: np.ndarray  # n x n int, times met in history
     attributes: np.ndarray  # A x n bool (hosts first when hosts_per_table)
     attribute_weights: np.ndarray  # A
@@ -346,6 +404,8 @@ def score_matrices(problem: Problem) -> Scores:
     (interest_sets,) = _incidence([p.interests for p in people])
     (spoken,) = _incidence([p.languages for p in people])
     matches = needs @ offers.T  # needs of i offered by j
+    if problem.need_offer_matrix is not None:
+        matches = problem.need_offer_matrix.copy()
     interests = interest_sets @ interest_sets.T
     sectors = [p.sector.casefold() for p in people]
     known = {x: k for k, x in enumerate(sorted(set(sectors) - {""}))}
@@ -398,6 +458,12 @@ def spread_bounds(count: int, tables: int) -> tuple[int, int]:
     return count // tables, -(-count // tables)
 
 
+def _number(value: Any) -> int | float:
+    """An int when the value is whole (word matches), else a float rounded to 6 places."""
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 6)
+
+
 def evaluate(problem: Problem, scores: Scores, plan: list[list[list[int]]]) -> dict[str, Any]:
     """Objective and statistics of a plan (rounds of tables of person indices), from scratch."""
     n = problem.n
@@ -446,7 +512,7 @@ def evaluate(problem: Problem, scores: Scores, plan: list[list[list[int]]]) -> d
         "meet_total": len(problem.meet),
         "continue_satisfied": int(sum(counts[a, b] > 0 for a, b in problem.continue_)),
         "continue_total": len(problem.continue_),
-        "need_offer_matches": int(np.sum(counts * scores.matches)),
+        "need_offer_matches": _number(np.sum(counts * scores.matches)),
         "language_violations": int(language_violations),
         "size_violations": int(size_violations + seated_wrong),
         "spread_penalty": round(float(spread_penalty), 6),

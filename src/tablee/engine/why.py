@@ -35,6 +35,9 @@ TEXTS = {
     },
 }
 MAX_NEEDS = 2
+# A need counts as met by a table-mate from this match value up (word matches count 1 per word;
+# a need_offer_matrix of similarities in [0, 1] counts from 0.5).
+MATCH_FOR_WHY = 0.5
 
 
 def _names(problem: Problem, people: list[int], lang: str) -> str:
@@ -62,9 +65,12 @@ def table_why(problem: Problem, scores: Scores, table: list[int], met_before: np
     helped: set[int] = set()
     for a in table:
         for b in table:
-            if a != b and scores.matches[a, b]:
-                topic = sorted(people[a].needs & people[b].offers)[0]
-                needs.append((a, b, topic))
+            if a == b or scores.matches[a, b] < MATCH_FOR_WHY:
+                continue
+            # With a need_offer_matrix the words may differ: name a shared word, else a's need.
+            topics = sorted(people[a].needs & people[b].offers) or sorted(people[a].needs)
+            if topics:
+                needs.append((a, b, topics[0]))
     # One sentence per person in need at most, those with a single helper first.
     needs.sort(key=lambda x: (sum(1 for y in needs if y[0] == x[0]), str(people[x[0]].id)))
     for a, b, topic in needs:
