@@ -156,6 +156,7 @@ def repair_round(
                     if i in origin and labels[t] != origin[i]), key=str)
     stats = _check(rnd)
     met = scores.history_count
+    unmet = np.zeros_like(met)  # one round: no wish granted earlier in the plan
     out_tables = []
     for t, table in enumerate(result_tables):
         table = sorted(table, key=lambda i: str(problem.people[i].id))
@@ -163,7 +164,7 @@ def repair_round(
             "people": problem.ids(table),
             "index_before": labels[t],
             "why": table_why(problem, scores, table, met, lang),
-            "score": table_score(scores, table, np.zeros_like(met)),
+            "score": table_score(scores, table, unmet),
         })
     stats["moved"] = len(moved)
     return {
