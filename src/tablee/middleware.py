@@ -44,3 +44,42 @@ class ThrottledMiddleware:
         response = render(request, "429.html", {"message": exception.message}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+class RequestLogMiddleware:
+    """One log line per request (logger ``tablee.request``) and a request id on every line.
+
+    The id comes from a well-formed ``X-Request-ID`` set by the proxy, or is made here; it is sent
+    back in the response's ``X-Request-ID``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import logging
+        import re
+        import time
+        import uuid
+
+        from tablee.logs import request_id
+
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        rid = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex[:16]
+        token = request_id.set(rid)
+        started = time.monotonic()
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            response["X-Request-ID"] = rid
+            return response
+        finally:
+            duration_ms = round((time.monotonic() - started) * 1000, 1)
+            level = logging.ERROR if status >= 500 else logging.WARNING if status in (429,) else logging.INFO
+            logging.getLogger("tablee.request").log(
+                level, "%s %s %s %sms", request.method, request.path, status, duration_ms,
+                extra={"method": request.method, "path": request.path, "status": status,
+                       "duration_ms": duration_ms},
+            )
+            request_id.reset(token)

@@ -44,7 +44,7 @@ def serve(*, port: int, host: str, workers: int, threads: int) -> int:
         "--worker-class", "gthread",
         "--timeout", "60",
         "--graceful-timeout", "20",
-        "--access-logfile", "-",
+        # No gunicorn access log: tablee.middleware.RequestLogMiddleware writes one line per request.
         "--backlog", "2048",
     ]
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")

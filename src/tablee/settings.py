@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from tablee import config
+from tablee import config, logs
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tablee.middleware.ProxyClientAddressMiddleware",
+    "tablee.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -223,10 +224,10 @@ TABLEE_API_RATE_PER_MINUTE = config.env_int("TABLEE_API_RATE_PER_MINUTE", 120, m
 # The client address is REMOTE_ADDR, already corrected by ProxyClientAddressMiddleware.
 NINJA_NUM_PROXIES = 0
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config.env_str("TABLEE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs: one line per request with its id; JSON lines with TABLEE_LOG_FORMAT=json. Errors go to
+# Sentry when SENTRY_DSN is set, without personal data (tablee.logs.scrub_event).
+LOGGING = logs.logging_config(
+    level=config.env_str("TABLEE_LOG_LEVEL", "INFO"), fmt=config.env_str("TABLEE_LOG_FORMAT", "text")
+)
+SENTRY_ENABLED = logs.sentry_init(config.env_str("SENTRY_DSN", ""),
+                                  environment="development" if DEBUG else "production")
