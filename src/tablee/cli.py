@@ -109,6 +109,28 @@ def _token_revoke(args: argparse.Namespace) -> int:
     return token_revoke(email=args.email, token_id=args.token_id, out=sys.stdout)
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from tablee.backup import BackupError, backup
+
+    try:
+        done = backup(path=args.file)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"{done.path}: {done.size} bytes ({done.engine}) in {done.seconds:.2f} s")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from tablee.backup import BackupError, restore
+
+    try:
+        seconds = restore(path=args.file, force=args.force)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"restored {args.file} in {seconds:.2f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tablee",
@@ -186,6 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("email", metavar="EMAIL")
     q.add_argument("--id", dest="token_id", type=int, default=None, metavar="N", help="revoke only token N")
     q.set_defaults(handler=_token_revoke, django=True)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the database to FILE (safe while serving)")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=_backup, django=True)
+
+    p = sub.add_parser("restore", help="load a backup into an empty database (--force replaces a non-empty one)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace the data of a database that is not empty")
+    p.set_defaults(handler=_restore, django=True)
 
     # Parsed by tablee.engine.cli itself so that it never imports Django.
     sub.add_parser("engine", help="the table engine (mdgp, golfers, plan); see `tablee engine --help`", add_help=False)

@@ -20,3 +20,4 @@ def _fast_password_hashes(settings):
     """Lockout tests sign in dozens of times: a fast hasher keeps them quick (the hasher is not
     what they test)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
