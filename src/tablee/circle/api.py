@@ -264,7 +264,7 @@ def contact_export(request):
     return response
 
 
-@router.post("/contacts/import", response={200: ImportOut, 413: Error, 422: ImportOut})
+@router.post("/contacts/import", response={200: ImportOut, 413: Error, 422: ImportOut | Error})
 def contact_import(request, file: File[UploadedFile]):
     if file.size > MAX_IMPORT_BYTES:
         raise HttpError(413, _("Fichier trop volumineux (20 Mo au plus)."))
