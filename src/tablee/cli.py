@@ -12,9 +12,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from tablee.errors import CommandError
 
-class CommandError(Exception):
-    """A user error: printed as one clear line on stderr, exit code 1, never a traceback."""
+__all__ = ["CommandError", "build_parser", "main"]
 
 
 def _setup_django() -> None:

@@ -25,7 +25,7 @@ def serve(*, port: int, host: str, workers: int, threads: int) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from tablee.cli import CommandError
+    from tablee.errors import CommandError
 
     if not 0 < port < 65536:
         raise CommandError(f"--port must be between 1 and 65535, not {port}")

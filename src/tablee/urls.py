@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tablee.api import api
+from tablee.gatherings.urls import gathering_patterns, organizer_patterns
 
 urlpatterns = [
     path("api/", api.urls),
@@ -12,4 +13,7 @@ urlpatterns = [
     path("", include("tablee.members.routes")),
     path("", include("tablee.outbox.urls")),
     path("", include("tablee.gatherings.feed_urls")),
+    path("", include("tablee.members.urls")),
+    path("gatherings/", include((gathering_patterns, "gatherings"))),
+    path("organize/", include((organizer_patterns, "organizer"))),
 ]

@@ -10,12 +10,12 @@ from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from tablee.circle import selectors, services
+from tablee.circle import access, selectors, services
 from tablee.circle.drafts import followup_draft, mailto_link
 from tablee.circle.exports import me_export, vcard_export
 from tablee.circle.models import Contact, FollowUp
 from tablee.circle.rendering import render
-from tablee.members import permissions
+from tablee.gatherings import access as gatherings_access
 
 router = Router(tags=["circle"])
 
@@ -178,7 +178,7 @@ def _followup_out(followup: FollowUp) -> FollowUpOut:
 
 
 def _moves_out(owner, contact_id: int | None) -> Contact | None:
-    return selectors.contact_for_owner(owner=owner, contact_id=contact_id) if contact_id else None
+    return access.contact_for_owner(owner=owner, contact_id=contact_id) if contact_id else None
 
 
 def _tier_full(exc: services.TierFull) -> HttpError:
@@ -190,7 +190,7 @@ def _tier_full(exc: services.TierFull) -> HttpError:
 
 @router.post("/gatherings/{gathering_id}/cards", response={201: CardsOut, 422: Error})
 def cards_keep(request, gathering_id: int, payload: CardsIn):
-    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    gathering = gatherings_access.gathering_for_member(request.auth, gathering_id)
     if not selectors.attended(user=request.auth, gathering=gathering):
         raise HttpError(422, _("Vous n'étiez pas à cette rencontre."))
     notes = {k.strip().lower(): v for k, v in payload.notes.items()}
@@ -211,7 +211,7 @@ def cards_keep(request, gathering_id: int, payload: CardsIn):
 
 @router.post("/gatherings/{gathering_id}/continue", response={200: ContinueOut, 422: Error})
 def continue_wish(request, gathering_id: int, payload: ContinueIn):
-    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    gathering = gatherings_access.gathering_for_member(request.auth, gathering_id)
     try:
         mutual = services.continue_wish_create(author=request.auth, gathering=gathering, target_email=payload.email)
     except services.CircleError as exc:
@@ -230,7 +230,7 @@ def followup_list(request):
 
 @router.post("/followups/{followup_id}/send", response={202: SendOut, 422: Error})
 def followup_send(request, followup_id: int, payload: SendIn):
-    followup = selectors.followup_for_owner(owner=request.auth, followup_id=followup_id)
+    followup = access.followup_for_owner(owner=request.auth, followup_id=followup_id)
     try:
         email = services.followup_send(owner=request.auth, followup=followup, subject=payload.subject, body=payload.body)
     except services.CircleError as exc:
@@ -277,12 +277,12 @@ def contact_import(request, file: File[UploadedFile]):
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
 def contact_detail(request, contact_id: int):
-    return _contact_out(selectors.contact_for_owner(owner=request.auth, contact_id=contact_id))
+    return _contact_out(access.contact_for_owner(owner=request.auth, contact_id=contact_id))
 
 
 @router.patch("/contacts/{contact_id}", response={200: ContactOut, 409: Error, 422: Error})
 def contact_update(request, contact_id: int, payload: ContactPatch):
-    contact = selectors.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
     data = payload.dict(exclude_unset=True)
     moves_out = _moves_out(request.auth, data.pop("moves_out", None))
     try:
@@ -294,14 +294,14 @@ def contact_update(request, contact_id: int, payload: ContactPatch):
 
 @router.delete("/contacts/{contact_id}", response={204: None})
 def contact_delete(request, contact_id: int):
-    contact = selectors.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
     services.contact_delete(owner=request.auth, contact=contact)
     return Status(204, None)
 
 
 @router.post("/contacts/{contact_id}/notes", response={201: NoteOut, 422: Error})
 def note_add(request, contact_id: int, payload: NoteIn):
-    contact = selectors.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
     note = services.note_add(owner=request.auth, contact=contact, text=payload.text)
     return Status(201, NoteOut(id=note.pk, text=note.text, html=render(note.text), created_at=note.created_at.isoformat()))
 

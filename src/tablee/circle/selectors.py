@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,27 +32,6 @@ def contacts_for_owner(*, owner) -> QuerySet[Contact]:
     if not getattr(owner, "is_authenticated", False):
         return Contact.objects.none()
     return Contact.objects.filter(owner_id=owner.pk)
-
-
-def contact_for_owner(*, owner, contact_id: int) -> Contact:
-    """The owner's contact, or 404: someone else's contact does not exist for you."""
-    contact = contacts_for_owner(owner=owner).filter(pk=contact_id).select_related("user__profile").first()
-    if contact is None:
-        raise Http404
-    return contact
-
-
-def followup_for_owner(*, owner, followup_id: int) -> FollowUp:
-    if not getattr(owner, "is_authenticated", False):
-        raise Http404
-    followup = (
-        FollowUp.objects.filter(owner_id=owner.pk, pk=followup_id)
-        .select_related("contact__user__profile", "card", "email")
-        .first()
-    )
-    if followup is None:
-        raise Http404
-    return followup
 
 
 def followups_queue(*, owner) -> QuerySet[FollowUp]:

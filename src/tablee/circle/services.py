@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tablee.circle import selectors
+from tablee.circle import access, selectors
 from tablee.circle.drafts import followup_draft
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
@@ -93,7 +93,7 @@ def _check_tier(*, owner: User, contact: Contact, moves_out: Contact | None) -> 
     others = selectors.contacts_for_owner(owner=owner).filter(tier=tier).exclude(pk=contact.pk)
     if others.count() < size:
         return
-    if moves_out is None or moves_out.owner_id != owner.pk or moves_out.tier != tier or moves_out.pk == contact.pk:
+    if moves_out is None or not access.owns(owner, moves_out) or moves_out.tier != tier or moves_out.pk == contact.pk:
         raise TierFull(
             _("Ce cercle compte déjà %(size)s personnes : qui en sort pour faire de la place ?") % {"size": size},
             tier=tier,
@@ -119,8 +119,7 @@ def contact_create(*, owner: User, name: str, moves_out: Contact | None = None, 
 
 
 def contact_update(*, owner: User, contact: Contact, moves_out: Contact | None = None, **fields) -> Contact:
-    if contact.owner_id != owner.pk:
-        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    access.check_contact(owner=owner, contact=contact)
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
@@ -142,9 +141,8 @@ def contact_delete(*, owner: User, contact: Contact) -> None:
 
 def contact_merge(*, owner: User, keep: Contact, others: list[Contact]) -> Contact:
     """Fold duplicates into ``keep``: their cards, notes, promises, follow-ups and timeline move over."""
-    others = [c for c in others if c.pk != keep.pk and c.owner_id == owner.pk]
-    if keep.owner_id != owner.pk:
-        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    others = [c for c in others if c.pk != keep.pk and access.owns(owner, c)]
+    access.check_contact(owner=owner, contact=keep)
     ids = [c.pk for c in others]
     with transaction.atomic():
         for name in ("email", "phone", "organization", "position", "pronunciation", "language", "tier"):
@@ -173,8 +171,7 @@ def contact_merge(*, owner: User, keep: Contact, others: list[Contact]) -> Conta
 
 
 def note_add(*, owner: User, contact: Contact, text: str) -> Note:
-    if contact.owner_id != owner.pk:
-        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    access.check_contact(owner=owner, contact=contact)
     note = Note(owner=owner, contact=contact, text=text.strip())
     note.full_clean()
     note.save()
@@ -182,8 +179,7 @@ def note_add(*, owner: User, contact: Contact, text: str) -> Note:
 
 
 def promise_create(*, owner: User, contact: Contact, text: str, due_on: date | None = None) -> Promise:
-    if contact.owner_id != owner.pk:
-        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    access.check_contact(owner=owner, contact=contact)
     promise = Promise(owner=owner, contact=contact, text=text.strip(), due_on=due_on)
     promise.full_clean()
     promise.save()
@@ -191,8 +187,7 @@ def promise_create(*, owner: User, contact: Contact, text: str, due_on: date | N
 
 
 def promise_close(*, owner: User, promise: Promise, kept: bool) -> Promise:
-    if promise.owner_id != owner.pk:
-        raise ValidationError(_("Cette promesse n'est pas la vôtre."))
+    access.check_promise(owner=owner, promise=promise)
     promise.status = Promise.Status.KEPT if kept else Promise.Status.DROPPED
     promise.closed_at = timezone.now()
     promise.save(update_fields=["status", "closed_at"])
@@ -203,8 +198,7 @@ def interaction_record(*, owner: User, contact: Contact, kind: str, happened_at:
                        summary: str = "", gathering: Gathering | None = None,
                        followup: FollowUp | None = None) -> Interaction:
     """Log an interaction; any interaction resets the keep-in-touch rhythm."""
-    if contact.owner_id != owner.pk:
-        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    access.check_contact(owner=owner, contact=contact)
     interaction = Interaction(owner=owner, contact=contact, kind=kind, happened_at=happened_at or timezone.now(),
                               summary=summary[:500], gathering=gathering, followup=followup)
     interaction.full_clean()
@@ -224,7 +218,7 @@ def _contact_for_entry(*, owner: User, entry: CardEntry, gathering: Gathering | 
     from tablee.circle.selectors import attended
 
     if entry.contact_id is not None:
-        return selectors.contact_for_owner(owner=owner, contact_id=entry.contact_id)
+        return access.contact_for_owner(owner=owner, contact_id=entry.contact_id)
     email = entry.email.strip().lower()
     member = None
     if email and gathering is not None:
@@ -304,8 +298,7 @@ def cards_keep(*, owner: User, entries: list[CardEntry], gathering: Gathering | 
 def followup_create(*, owner: User, contact: Contact, subject: str = "", body: str = "",
                     kind: str = FollowUp.Kind.FOLLOWUP, due_on: date | None = None) -> FollowUp:
     """A follow-up without a card (e.g. a share from the journey), due today unless said otherwise."""
-    if contact.owner_id != owner.pk:
-        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+    access.check_contact(owner=owner, contact=contact)
     return FollowUp.objects.create(owner=owner, contact=contact, kind=kind, subject=subject, body=body,
                                    due_on=due_on or timezone.localdate())
 
@@ -352,8 +345,7 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
     The outbox row (key ``followup:<id>``) and the follow-up's status change commit together; a
     second press finds the row and returns it untouched.
     """
-    if followup.owner_id != owner.pk:
-        raise ValidationError(_("Ce suivi n'est pas le vôtre."))
+    access.check_followup(owner=owner, followup=followup)
     with transaction.atomic():
         row = FollowUp.objects.select_for_update(of=("self",)).select_related("contact", "email").get(pk=followup.pk)
         if row.email_id is not None:
@@ -390,8 +382,7 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
 
 def followup_open_in_mail(*, owner: User, followup: FollowUp, subject: str, body: str) -> FollowUp:
     """The member sends it from their own mail program: it counts as an interaction, once."""
-    if followup.owner_id != owner.pk:
-        raise ValidationError(_("Ce suivi n'est pas le vôtre."))
+    access.check_followup(owner=owner, followup=followup)
     with transaction.atomic():
         row = FollowUp.objects.select_for_update(of=("self",)).select_related("contact").get(pk=followup.pk)
         if row.status != FollowUp.Status.PENDING:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tablee.circle import selectors, services
+from tablee.circle import access, selectors, services
 from tablee.circle.drafts import mailto_link
 from tablee.circle.exports import me_export, vcard_export
 from tablee.circle.models import (
@@ -24,7 +24,7 @@ from tablee.circle.models import (
     Promise,
 )
 from tablee.circle.rendering import render as render_markdown
-from tablee.members import permissions
+from tablee.gatherings import access as gatherings_access
 
 # Photos count here but not in the 5 MB of text the importer reads (importers.MAX_TEXT_CHARS).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -48,7 +48,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 @login_required
 def cards(request, gathering_id: int):
-    gathering = permissions.gathering_for_member(request.user, gathering_id)
+    gathering = gatherings_access.gathering_for_member(request.user, gathering_id)
     attended = selectors.attended(user=request.user, gathering=gathering)
     budget = selectors.card_budget_for(request.user, gathering)
     if request.method == "POST" and attended:
@@ -122,7 +122,7 @@ def followups(request):
 
 @login_required
 def followup(request, followup_id: int):
-    item = services.followup_fill_draft(followup=selectors.followup_for_owner(owner=request.user, followup_id=followup_id))
+    item = services.followup_fill_draft(followup=access.followup_for_owner(owner=request.user, followup_id=followup_id))
     if request.method == "POST":
         subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
         action = request.POST.get("action")
@@ -184,12 +184,12 @@ def contact_add(request):
 
 def _moves_out(request) -> Contact | None:
     contact_id = _int_or_none(request.POST.get("moves_out"))
-    return selectors.contact_for_owner(owner=request.user, contact_id=contact_id) if contact_id else None
+    return access.contact_for_owner(owner=request.user, contact_id=contact_id) if contact_id else None
 
 
 @login_required
 def contact(request, contact_id: int):
-    item = selectors.contact_for_owner(owner=request.user, contact_id=contact_id)
+    item = access.contact_for_owner(owner=request.user, contact_id=contact_id)
     if request.method == "POST":
         try:
             _contact_action(request, item)
@@ -239,8 +239,8 @@ def _contact_action(request, item: Contact) -> None:
 @login_required
 @require_POST
 def contacts_merge(request):
-    keep = selectors.contact_for_owner(owner=request.user, contact_id=_int_or_none(request.POST.get("keep")) or 0)
-    others = [selectors.contact_for_owner(owner=request.user, contact_id=pk)
+    keep = access.contact_for_owner(owner=request.user, contact_id=_int_or_none(request.POST.get("keep")) or 0)
+    others = [access.contact_for_owner(owner=request.user, contact_id=pk)
               for pk in map(_int_or_none, request.POST.getlist("merge")) if pk]
     services.contact_merge(owner=request.user, keep=keep, others=others)
     messages.success(request, _("Doublons fusionnés."))

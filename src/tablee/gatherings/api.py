@@ -1,4 +1,4 @@
-"""JSON API for gatherings, series, RSVPs and the door. Thin: permissions, then one service or selector."""
+"""JSON API for gatherings, series, RSVPs and the door. Thin: access, then one service or selector."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime, model_validator
 
-from tablee.gatherings import selectors, services
+from tablee.gatherings import access, selectors, services
 from tablee.gatherings.models import Gathering, Rsvp, Series
-from tablee.members import permissions
+from tablee.members import access as members_access
 
 router = Router(tags=["gatherings"])
 
@@ -174,21 +174,21 @@ def _member_of(gathering: Gathering, email: str):
 
 @router.get("/associations/{slug}/gatherings", response=list[GatheringOut])
 def gathering_list(request, slug: str):
-    association = permissions.association_for_member(request.auth, slug)
+    association = members_access.association_for_member(request.auth, slug)
     gatherings = selectors.gatherings_of_association(association=association, user=request.auth)
     return [_gathering_out(g, request.auth) for g in gatherings]
 
 
 @router.post("/associations/{slug}/gatherings", response={201: GatheringOut, 422: Error})
 def gathering_create(request, slug: str, payload: GatheringIn):
-    association = permissions.association_for_organizer(request.auth, slug)
+    association = members_access.association_for_organizer(request.auth, slug)
     gathering = services.gathering_create(association=association, **payload.dict())
     return Status(201, _gathering_out(gathering, request.auth))
 
 
 @router.post("/associations/{slug}/series", response={201: SeriesOut, 422: Error})
 def series_create(request, slug: str, payload: SeriesIn):
-    association = permissions.association_for_organizer(request.auth, slug)
+    association = members_access.association_for_organizer(request.auth, slug)
     data = payload.dict()
     data["frequency"] = Series.Frequency(data["frequency"])
     series, gatherings = services.series_create(association=association, **data)
@@ -201,13 +201,13 @@ def series_create(request, slug: str, payload: SeriesIn):
 
 @router.get("/gatherings/{gathering_id}", response=GatheringOut)
 def gathering_detail(request, gathering_id: int):
-    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    gathering = access.gathering_for_member(request.auth, gathering_id)
     return _gathering_out(gathering, request.auth)
 
 
 @router.post("/gatherings/{gathering_id}/rsvp", response={200: RsvpOut, 409: Error})
 def rsvp_create(request, gathering_id: int):
-    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    gathering = access.gathering_for_member(request.auth, gathering_id)
     try:
         rsvp = services.rsvp_create(gathering=gathering, user=request.auth)
     except services.RsvpError as exc:
@@ -217,7 +217,7 @@ def rsvp_create(request, gathering_id: int):
 
 @router.delete("/gatherings/{gathering_id}/rsvp", response={200: RsvpOut, 409: Error})
 def rsvp_cancel(request, gathering_id: int):
-    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    gathering = access.gathering_for_member(request.auth, gathering_id)
     try:
         rsvp = services.rsvp_cancel(gathering=gathering, user=request.auth)
     except services.RsvpError as exc:
@@ -229,7 +229,7 @@ def rsvp_cancel(request, gathering_id: int):
 def gathering_calendar(request, gathering_id: int):
     from tablee.gatherings.calendar import member_calendar_ics
 
-    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    gathering = access.gathering_for_member(request.auth, gathering_id)
     # My own status: an accepted invitation, TENTATIVE on the waiting list, CANCEL once cancelled.
     response = HttpResponse(member_calendar_ics(gathering=gathering, user=request.auth),
                             content_type="text/calendar; charset=utf-8")
@@ -239,13 +239,13 @@ def gathering_calendar(request, gathering_id: int):
 
 @router.get("/gatherings/{gathering_id}/attendees", response=list[AttendeeOut])
 def attendee_list(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_organizer(request.auth, gathering_id)
     return [_attendee_out(r, r.waitlist_position) for r in selectors.attendees(gathering=gathering)]
 
 
 @router.post("/gatherings/{gathering_id}/checkin", response={200: AttendeeOut, 404: Error, 409: Error})
 def checkin(request, gathering_id: int, payload: CheckinIn):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_organizer(request.auth, gathering_id)
     user = _member_of(gathering, payload.email)
     try:
         rsvp = services.checkin_mark(gathering=gathering, user=user, present=payload.present)
@@ -256,6 +256,6 @@ def checkin(request, gathering_id: int, payload: CheckinIn):
 
 @router.post("/gatherings/{gathering_id}/walkin", response={200: AttendeeOut, 404: Error})
 def walkin(request, gathering_id: int, payload: WalkinIn):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_organizer(request.auth, gathering_id)
     user = _member_of(gathering, payload.email)
     return _attendee_out(services.walkin_add(gathering=gathering, user=user))

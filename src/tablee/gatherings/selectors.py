@@ -1,4 +1,4 @@
-"""Reads for gatherings and RSVPs. Visibility comes from tablee.members.permissions."""
+"""Reads for gatherings and RSVPs. Visibility comes from tablee.gatherings.access."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import datetime, time
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from tablee.gatherings.access import visible_gatherings
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association, Membership, User
-from tablee.members.permissions import visible_gatherings
+from tablee.text.fold import fold
 
 
 def gathering_counts(*, gathering: Gathering) -> dict:
@@ -107,3 +108,30 @@ def last_attended(*, association, user_ids: list[int]) -> dict[int, tuple[str, d
     for user_id, title, starts_at in rows:
         found.setdefault(user_id, (title, starts_at))
     return found
+
+
+def checkin_people(*, gathering: Gathering, query: str = "") -> list[Rsvp]:
+    """Confirmed people, by first name, whose name, email or organization contains every typed word.
+
+    Filtered in Python: a gathering holds at most a few hundred people, and SQLite cannot compare
+    accented letters without case.
+    """
+    people = [r for r in attendees(gathering=gathering) if r.status == Rsvp.Status.CONFIRMED]
+    words = fold(query).split()
+    if words:
+        def haystack(rsvp: Rsvp) -> str:
+            profile = getattr(rsvp.user, "profile", None)
+            organization = profile.organization if profile is not None else ""
+            return fold(f"{rsvp.user.first_name} {rsvp.user.last_name} {rsvp.user.email} {organization}")
+
+        people = [r for r in people if all(word in haystack(r) for word in words)]
+    return sorted(people, key=lambda r: (fold(r.user.first_name), fold(r.user.last_name), r.pk))
+
+
+def checkin_counts(*, gathering: Gathering) -> dict:
+    confirmed = Rsvp.objects.filter(gathering_id=gathering.pk, status=Rsvp.Status.CONFIRMED)
+    return {
+        "confirmed": confirmed.count(),
+        "present": confirmed.filter(present=True).count(),
+        "absent": confirmed.filter(present=False).count(),
+    }

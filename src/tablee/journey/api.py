@@ -6,9 +6,10 @@ import datetime as dt
 
 from ninja import Field, Router, Schema, Status
 
-from tablee.journey import selectors, services
+from tablee.gatherings import access as gatherings_access
+from tablee.journey import access, selectors, services
 from tablee.journey.models import Intention
-from tablee.members import permissions
+from tablee.members import access as members_access
 
 router = Router(tags=["journey"])
 
@@ -127,7 +128,7 @@ def intention_out(intention: Intention, warning: str = "") -> dict:
 
 @router.post("/intentions", response={201: IntentionOut, 404: Error, 422: Error})
 def intention_create(request, payload: IntentionIn):
-    gathering = permissions.gathering_for_member(request.auth, payload.event) if payload.event else None
+    gathering = gatherings_access.gathering_for_member(request.auth, payload.event) if payload.event else None
     day = payload.date
     if gathering is not None:
         from django.utils import timezone
@@ -149,15 +150,15 @@ def intention_list(request):
 
 @router.get("/intentions/{intention_id}", response={200: IntentionOut, 404: Error})
 def intention_detail(request, intention_id: int):
-    return intention_out(permissions.intention_for_author(request.auth, intention_id))
+    return intention_out(access.intention_for_author(request.auth, intention_id))
 
 
 @router.post("/intentions/{intention_id}/reflection", response={200: IntentionOut, 404: Error, 422: Error})
 def reflection_record(request, intention_id: int, payload: ReflectionIn):
-    intention = permissions.intention_for_author(request.auth, intention_id)
+    intention = access.intention_for_author(request.auth, intention_id)
     services.reflection_record(intention=intention, reached=payload.reached, next_step=payload.next,
                                energy_after=payload.energy_after)
-    intention = permissions.intention_for_author(request.auth, intention_id)
+    intention = access.intention_for_author(request.auth, intention_id)
     return intention_out(intention)
 
 
@@ -172,7 +173,7 @@ def share_suggest(request, payload: ShareIn):
 
 @router.post("/share", response={201: ShareOut, 404: Error, 422: Error})
 def share_send(request, payload: ShareSendIn):
-    from tablee.circle.selectors import contact_for_owner
+    from tablee.circle.access import contact_for_owner
 
     picks = [(contact_for_owner(owner=request.auth, contact_id=p.contact_id), p.note) for p in payload.picks]
     share = services.share_send(author=request.auth, text=payload.text, picks=picks)
@@ -183,7 +184,7 @@ def share_send(request, payload: ShareSendIn):
 def association_depth(request, slug: str):
     from django.utils import timezone
 
-    association = permissions.association_for_organizer(request.auth, slug)
+    association = members_access.association_for_organizer(request.auth, slug)
     rows = selectors.association_depth(association=association)
     return {
         "association": association.slug,

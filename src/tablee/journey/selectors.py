@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from tablee.circle.models import Card, Contact, ContinueWish, FollowUp, Interaction, Note, Promise
 from tablee.gatherings.models import Gathering, Rsvp
-from tablee.journey import relevance
 from tablee.journey.models import Intention, Pacing
 from tablee.members.models import Association
 from tablee.tables.models import Plan, Seat
+from tablee.text import relevance
 
 FOLLOWUP_WITHIN = timedelta(days=2)
 SENT_STATUSES = (FollowUp.Status.QUEUED, FollowUp.Status.SENT, FollowUp.Status.MAILTO)

@@ -1,6 +1,6 @@
 """Writes for the journey: intentions, reflections, pacing, and shares with the few.
 
-Callers check visibility first (``tablee.members.permissions``); these functions trust their
+Callers check visibility first (``tablee.journey.access``); these functions trust their
 arguments to belong to ``author`` only where they say so, and check ownership otherwise.
 """
 
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tablee.circle import access as circle_access
 from tablee.circle import services as circle_services
 from tablee.circle.drafts import contact_language
 from tablee.circle.models import Contact, FollowUp
@@ -88,8 +89,7 @@ def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> 
     with transaction.atomic():
         share = Share.objects.create(author=author, text=text)
         for contact, note in picks:
-            if contact.owner_id != author.pk:
-                raise ValidationError(_("Ce contact n'est pas le vôtre."))
+            circle_access.check_contact(owner=author, contact=contact)
             if not contact.email:
                 raise ValidationError({"picks": _("Ajoutez d'abord le courriel de %(name)s.") % {"name": contact.name}})
             body = f"{note.strip()}\n\n{text}".strip()

@@ -15,11 +15,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tablee.circle.selectors import card_budget_for, contact_for_owner
+from tablee.circle.access import contact_for_owner
+from tablee.circle.selectors import card_budget_for
+from tablee.gatherings import access as gatherings_access
 from tablee.gatherings.models import Gathering
-from tablee.journey import charts, selectors, services
+from tablee.journey import access, charts, selectors, services
 from tablee.journey.forms import IntentionForm, PacingForm, ReflectionForm, ShareForm
-from tablee.members import permissions
+from tablee.members import access as members_access
 from tablee.tables import questions
 from tablee.tables.selectors import my_table
 
@@ -72,7 +74,7 @@ def pacing(request):
 
 
 def _upcoming(user):
-    return permissions.visible_gatherings(user).filter(
+    return gatherings_access.visible_gatherings(user).filter(
         starts_at__gte=timezone.now() - timedelta(days=1)
     ).exclude(state=Gathering.State.DRAFT).order_by("starts_at")
 
@@ -82,7 +84,7 @@ def intention_new(request):
     gatherings = _upcoming(request.user)
     chosen = None
     if request.GET.get("gathering"):
-        chosen = permissions.gathering_for_member(request.user, request.GET["gathering"])
+        chosen = gatherings_access.gathering_for_member(request.user, request.GET["gathering"])
     form = IntentionForm(request.POST or None, gatherings=gatherings,
                          initial={"gathering": chosen, "cards_budget": card_budget_for(request.user)})
     if request.method == "POST" and form.is_valid():
@@ -111,7 +113,7 @@ def intention_new(request):
 
 @login_required
 def intention_detail(request, intention_id: int):
-    intention = permissions.intention_for_author(request.user, intention_id)
+    intention = access.intention_for_author(request.user, intention_id)
     reflection = getattr(intention, "reflection", None)
     initial = {"reached": "1" if reflection.reached else "0", "next_step": reflection.next_step,
                "energy_after": reflection.energy_after} if reflection else {}
@@ -159,7 +161,7 @@ def share(request):
 
 
 def _depth_context(request, slug: str) -> dict:
-    association = permissions.association_for_organizer(request.user, slug)
+    association = members_access.association_for_organizer(request.user, slug)
     rows = selectors.association_depth(association=association)
     labels = [timezone.localtime(r.starts_at).strftime("%d/%m") for r in rows]
     shares = [r for r in rows if r.followed_up_share is not None]

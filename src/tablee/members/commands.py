@@ -1,6 +1,6 @@
 """Handlers for `tablee association …`, `tablee members …` and `tablee token …`.
 
-Each returns the exit code. A user error raises ``tablee.cli.CommandError`` (one line on stderr,
+Each returns the exit code. A user error raises ``tablee.errors.CommandError`` (one line on stderr,
 exit 1); the import prints its own list of bad rows and returns 1.
 """
 
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tablee.cli import CommandError
+from tablee.errors import CommandError
 from tablee.members import services
 from tablee.members.models import Association
 from tablee.members.selectors import user_by_email

@@ -21,7 +21,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from tablee.members.services import MAX_ITEM_LENGTH, MAX_LIST_ITEMS, clean_list, languages_normalize
+from tablee.members.normalize import (
+    MAX_ITEM_LENGTH,
+    MAX_LIST_ITEMS,
+    clean_list,
+    languages_normalize,
+)
 
 COLUMNS = (
     "email",

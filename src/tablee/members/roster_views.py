@@ -33,7 +33,7 @@ from tablee.members.services import members_import, membership_set_role
 
 
 def _organized(request: HttpRequest, slug: str) -> Association:
-    from tablee.members.permissions import association_for_organizer
+    from tablee.members.access import association_for_organizer
 
     return association_for_organizer(request.user, slug)
 

@@ -1,4 +1,4 @@
-"""Reads for people and associations. Who may call them is decided in ``permissions``."""
+"""Reads for people and associations. Who may call them is decided in ``access``."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ One function per use case, keyword-only. Each validates with ``full_clean()`` an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -16,8 +16,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tablee.members.languages import language_code
 from tablee.members.models import ApiToken, Association, Membership, Profile, User
+from tablee.members.normalize import (
+    MAX_ITEM_LENGTH,
+    MAX_LIST_ITEMS,
+    clean_list,
+    languages_normalize,
+)
 
 USER_FIELDS = frozenset({"first_name", "last_name"})
 PROFILE_FIELDS = frozenset(
@@ -34,22 +39,6 @@ PROFILE_FIELDS = frozenset(
     }
 )
 LIST_FIELDS = ("languages", "offers", "needs", "interests")
-MAX_LIST_ITEMS = 20
-MAX_ITEM_LENGTH = 120
-
-
-def clean_list(values: Iterable[str]) -> list[str]:
-    """Trimmed, non-empty items without case-insensitive duplicates, in their first order."""
-    seen: set[str] = set()
-    result: list[str] = []
-    for value in values:
-        item = " ".join(str(value).split())
-        if item and item.casefold() not in seen:
-            seen.add(item.casefold())
-            result.append(item)
-    return result
-
-
 def _list_errors(name: str, items: list[str]) -> list[str]:
     errors = []
     if len(items) > MAX_LIST_ITEMS:
@@ -64,19 +53,6 @@ def _list_errors(name: str, items: list[str]) -> list[str]:
                 % {"item": item[:30], "field": name, "max": MAX_ITEM_LENGTH}
             )
     return errors
-
-
-def languages_normalize(values: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(codes, unknown): « Français », "EN", "fr-CA" become "fr", "en"; what is not a language is returned."""
-    codes: list[str] = []
-    unknown: list[str] = []
-    for value in clean_list(values):
-        code = language_code(value)
-        if code is None:
-            unknown.append(value)
-        elif code not in codes:
-            codes.append(code)
-    return codes, unknown
 
 
 @transaction.atomic

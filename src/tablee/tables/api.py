@@ -1,4 +1,4 @@
-"""JSON API for table plans, Ma tablée and wishes. Thin: permissions, then one service or selector.
+"""JSON API for table plans, Ma tablée and wishes. Thin: access, then one service or selector.
 
 Check-in and walk-ins are in gatherings/api.py; repair here reads what they recorded.
 """
@@ -12,9 +12,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tablee.gatherings.selectors import member_by_email
-from tablee.members import permissions
-from tablee.members.models import Association
-from tablee.tables import selectors, services
+from tablee.members import access as members_access
+from tablee.tables import access, selectors, services
 from tablee.tables.models import Plan, Wish
 
 router = Router(tags=["tables"])
@@ -172,7 +171,7 @@ def _run(fn, **kwargs):
 
 @router.post("/gatherings/{gathering_id}/plan", response={202: PlanOut, 409: Error})
 def plan_request(request, gathering_id: int, payload: PlanIn | None = None):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan = _run(services.plan_request, gathering=gathering, requested_by=request.auth,
                 time_limit_s=payload.time_limit_s if payload else None)
     return Status(202, plan_out(plan, _language(request)))
@@ -180,20 +179,20 @@ def plan_request(request, gathering_id: int, payload: PlanIn | None = None):
 
 @router.get("/gatherings/{gathering_id}/plan", response={200: PlanOut, 404: Error})
 def plan_detail(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     return plan_out(_plan_or_404(gathering), _language(request))
 
 
 @router.post("/gatherings/{gathering_id}/plan/publish", response={200: PlanOut, 404: Error, 409: Error})
 def plan_publish(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan = _run(services.plan_publish, plan=_plan_or_404(gathering))
     return plan_out(plan, _language(request))
 
 
 @router.post("/gatherings/{gathering_id}/plan/move", response={200: PlanOut, 404: Error, 409: Error})
 def plan_move(request, gathering_id: int, payload: MoveIn):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan = _plan_or_404(gathering)
     _run(services.plan_move, plan=plan, user=_person(gathering, payload.email), to_table=payload.table)
     return plan_out(_plan_or_404(gathering), _language(request))
@@ -201,7 +200,7 @@ def plan_move(request, gathering_id: int, payload: MoveIn):
 
 @router.post("/gatherings/{gathering_id}/plan/swap", response={200: PlanOut, 404: Error, 409: Error})
 def plan_swap(request, gathering_id: int, payload: SwapIn):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan = _plan_or_404(gathering)
     _run(services.plan_swap, plan=plan, a=_person(gathering, payload.a), b=_person(gathering, payload.b))
     return plan_out(_plan_or_404(gathering), _language(request))
@@ -209,7 +208,7 @@ def plan_swap(request, gathering_id: int, payload: SwapIn):
 
 @router.post("/gatherings/{gathering_id}/plan/pin", response={200: PlanOut, 404: Error, 409: Error})
 def plan_pin(request, gathering_id: int, payload: PinIn):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan = _plan_or_404(gathering)
     _run(services.plan_pin, plan=plan, user=_person(gathering, payload.email), pinned=payload.pinned)
     return plan_out(_plan_or_404(gathering), _language(request))
@@ -217,7 +216,7 @@ def plan_pin(request, gathering_id: int, payload: PinIn):
 
 @router.post("/gatherings/{gathering_id}/plan/reoptimize", response={202: PlanOut, 404: Error, 409: Error})
 def plan_reoptimize(request, gathering_id: int, payload: PlanIn | None = None):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan = _run(services.plan_reoptimize, plan=_plan_or_404(gathering),
                 time_limit_s=payload.time_limit_s if payload else None)
     return Status(202, plan_out(plan, _language(request)))
@@ -225,14 +224,14 @@ def plan_reoptimize(request, gathering_id: int, payload: PlanIn | None = None):
 
 @router.post("/gatherings/{gathering_id}/plan/repair", response={200: RepairOut, 404: Error, 409: Error})
 def plan_repair(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan, moved = _run(services.plan_repair, gathering=gathering)
     return {**plan_out(plan, _language(request)), "moved": [u.email for u in moved]}
 
 
 @router.get("/gatherings/{gathering_id}/my-table", response={200: MyTableOut, 404: Error})
 def my_table(request, gathering_id: int):
-    gathering = permissions.gathering_for_member(request.auth, gathering_id)
+    gathering = access.gathering_for_guest(request.auth, gathering_id)
     mine = selectors.my_table(gathering=gathering, user=request.auth, language=_language(request))
     if mine is None:
         raise HttpError(404, "No published table for you at this gathering.")
@@ -251,9 +250,7 @@ def wish_list(request):
 
 @router.post("/wishes", response={201: WishOut, 404: Error, 409: Error})
 def wish_create(request, payload: WishIn):
-    association = Association.objects.filter(slug=payload.association).first()
-    if association is None or not permissions.is_member(request.auth, association):
-        raise HttpError(404, "Not found.")
+    association = members_access.association_for_member(request.auth, payload.association)
     target = member_by_email(association=association, email=payload.email)
     if target is None:
         raise HttpError(404, "No member of this association has this email.")

@@ -1,6 +1,6 @@
 """Reads for table plans and wishes, and the engine's input built from the database.
 
-Visibility is decided in ``tablee.members.permissions``; these functions assume the caller checked.
+Visibility is decided in ``tablee.gatherings.access`` and ``tablee.tables.access``; these functions assume the caller checked.
 Avoid wishes leave this module only inside the engine problem and in their author's own list.
 """
 

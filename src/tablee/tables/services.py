@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tablee.gatherings.models import Gathering, Rsvp
-from tablee.members import permissions
 from tablee.members.models import Association, User
-from tablee.tables import selectors
+from tablee.tables import access, selectors
 from tablee.tables.explain import explain
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
 
@@ -364,7 +363,7 @@ def wish_create(*, author: User, association: Association, kind: str, target: Us
         raise PlanError(_("Type de souhait inconnu."))
     if author.pk == target.pk:
         raise PlanError(_("Un souhait porte sur une autre personne que soi."))
-    if not permissions.is_member(author, association) or not permissions.is_member(target, association):
+    if not access.may_wish(author=author, target=target, association=association):
         raise PlanError(_("Cette personne n'est pas membre de l'association."))
     with transaction.atomic():
         wish, _created = Wish.objects.get_or_create(author=author, association=association, kind=kind, target=target)
@@ -376,8 +375,4 @@ def wish_create(*, author: User, association: Association, kind: str, target: Us
 
 def wish_delete(*, author: User, wish_id: int) -> None:
     """Delete one of the author's wishes; someone else's wish is "not found", never "forbidden"."""
-    deleted, _rows = Wish.objects.filter(pk=wish_id, author_id=author.pk).delete()
-    if not deleted:
-        from django.http import Http404
-
-        raise Http404
+    access.wish_for_author(author, wish_id).delete()

@@ -4,12 +4,12 @@ The engine matches a need with an offer when they are the same phrase. Members w
 « trouver du financement » and « financement de démarrage » are the same conversation, so before a
 plan each need that clearly speaks of what another attendee offers is rewritten as that offer's
 wording. Clearly: at least half of the need's terms and half of the offer's terms are shared
-(terms: bilingual, stemmed, stop words and synonyms folded — `tablee.journey.relevance.terms`).
+(terms: bilingual, stemmed, stop words and synonyms folded — `tablee.text.relevance.terms`).
 """
 
 from __future__ import annotations
 
-from tablee.journey.relevance import terms
+from tablee.text.relevance import terms
 
 THRESHOLD = 0.5
 

@@ -7,16 +7,15 @@ import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tablee.gatherings.selectors import member_by_email
-from tablee.members import permissions
-from tablee.members.models import Association, User
-from tablee.tables import selectors, services
+from tablee.members import access as members_access
+from tablee.members.models import User
+from tablee.tables import access, selectors, services
 from tablee.tables.api import warning_message
 from tablee.tables.models import Plan, Wish
 
@@ -67,7 +66,7 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
 
 @login_required
 def plan_page(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
     return render(request, "tables/plan.html", _plan_context(gathering, plan))
 
@@ -75,7 +74,7 @@ def plan_page(request, gathering_id: int):
 @login_required
 def plan_status(request, gathering_id: int):
     """The progress fragment polled while the engine runs; once done, the page reloads itself."""
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
     response = render(request, "tables/_progress.html", {"gathering": gathering, "plan": plan})
     if plan is None or plan.status != Plan.Status.RUNNING:
@@ -120,7 +119,7 @@ def _number(value) -> int | None:
 @login_required
 @require_POST
 def plan_request(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     _attempt(request, services.plan_request, gathering=gathering, requested_by=request.user,
              time_limit_s=_number(request.POST.get("time_limit_s")))
     return _back(gathering.pk)
@@ -129,7 +128,7 @@ def plan_request(request, gathering_id: int):
 @login_required
 @require_POST
 def plan_move(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan, user = selectors.current_plan(gathering=gathering), _seated(gathering, request.POST.get("user"))
     table = _number(request.POST.get("table"))
     if plan and user and table:
@@ -140,7 +139,7 @@ def plan_move(request, gathering_id: int):
 @login_required
 @require_POST
 def plan_swap(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
     a, b = _seated(gathering, request.POST.get("a")), _seated(gathering, request.POST.get("b"))
     if plan and a and b:
@@ -151,7 +150,7 @@ def plan_swap(request, gathering_id: int):
 @login_required
 @require_POST
 def plan_pin(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan, user = selectors.current_plan(gathering=gathering), _seated(gathering, request.POST.get("user"))
     if plan and user:
         _attempt(request, services.plan_pin, plan=plan, user=user, pinned=request.POST.get("pinned") == "1")
@@ -161,7 +160,7 @@ def plan_pin(request, gathering_id: int):
 @login_required
 @require_POST
 def plan_reoptimize(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
     if plan:
         _attempt(request, services.plan_reoptimize, plan=plan)
@@ -171,7 +170,7 @@ def plan_reoptimize(request, gathering_id: int):
 @login_required
 @require_POST
 def plan_publish(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
     if plan and _attempt(request, services.plan_publish, plan=plan):
         messages.success(request, _("Plan publié : chaque personne reçoit sa table par courriel."))
@@ -181,7 +180,7 @@ def plan_publish(request, gathering_id: int):
 @login_required
 @require_POST
 def plan_repair(request, gathering_id: int):
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     result = _attempt(request, services.plan_repair, gathering=gathering)
     if result is not None:
         _plan, moved = result
@@ -192,7 +191,7 @@ def plan_repair(request, gathering_id: int):
 @login_required
 def plan_print(request, gathering_id: int):
     """Table cards and the seating list, laid out for paper by the print stylesheet."""
-    gathering = permissions.gathering_for_organizer(request.user, gathering_id)
+    gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
     context = _plan_context(gathering, plan)
     context["seating"] = sorted(
@@ -204,7 +203,7 @@ def plan_print(request, gathering_id: int):
 
 @login_required
 def my_table(request, gathering_id: int):
-    gathering = permissions.gathering_for_member(request.user, gathering_id)
+    gathering = access.gathering_for_guest(request.user, gathering_id)
     mine = selectors.my_table(gathering=gathering, user=request.user, language=_language())
     return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine},
                   status=200 if mine else 404)
@@ -212,11 +211,9 @@ def my_table(request, gathering_id: int):
 
 @login_required
 def wishes(request):
-    associations = list(permissions.associations_of(request.user).order_by("name"))
+    associations = list(members_access.associations_of(request.user).order_by("name"))
     if request.method == "POST":
-        association = Association.objects.filter(pk=_number(request.POST.get("association"))).first()
-        if association is None or association not in associations:
-            return HttpResponse(status=404)
+        association = members_access.association_by_id_for_member(request.user, request.POST.get("association"))
         target = member_by_email(association=association, email=request.POST.get("email", ""))
         kind = request.POST.get("kind")
         if target is None:

@@ -1,4 +1,4 @@
-"""tablee.members.permissions for gatherings: who sees what, who may change it."""
+"""tablee.members.access and tablee.gatherings.access: who sees what, who may change it."""
 
 from __future__ import annotations
 
@@ -10,48 +10,49 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from tablee.gatherings import access as gatherings_access
 from tablee.gatherings import selectors, services
 from tablee.gatherings.models import Gathering
-from tablee.members import permissions
+from tablee.members import access as members_access
 
 
 def test_roles(member, organizer, outsider, association):
-    assert permissions.is_member(member, association) and not permissions.is_organizer(member, association)
-    assert permissions.is_member(organizer, association) and permissions.is_organizer(organizer, association)
-    assert not permissions.is_member(outsider, association)
-    assert not permissions.is_member(AnonymousUser(), association)
-    assert list(permissions.associations_of(outsider)) == [outsider.memberships.get().association]
-    assert not permissions.associations_of(AnonymousUser()).exists()
+    assert members_access.is_member(member, association) and not members_access.is_organizer(member, association)
+    assert members_access.is_member(organizer, association) and members_access.is_organizer(organizer, association)
+    assert not members_access.is_member(outsider, association)
+    assert not members_access.is_member(AnonymousUser(), association)
+    assert list(members_access.associations_of(outsider)) == [outsider.memberships.get().association]
+    assert not members_access.associations_of(AnonymousUser()).exists()
 
 
 def test_gathering_for_member(member, outsider, organizer, make_gathering):
     open_one = make_gathering()
     draft = make_gathering(state=Gathering.State.DRAFT)
 
-    assert permissions.gathering_for_member(member, open_one.pk) == open_one
-    assert permissions.gathering_for_member(organizer, draft.pk) == draft
+    assert gatherings_access.gathering_for_member(member, open_one.pk) == open_one
+    assert gatherings_access.gathering_for_member(organizer, draft.pk) == draft
     for user, gathering_id in [(outsider, open_one.pk), (member, draft.pk), (AnonymousUser(), open_one.pk),
                                (member, 999999), (member, "abc")]:
         with pytest.raises(Http404):
-            permissions.gathering_for_member(user, gathering_id)
+            gatherings_access.gathering_for_member(user, gathering_id)
 
 
 def test_gathering_for_organizer(member, outsider, organizer, gathering):
-    assert permissions.gathering_for_organizer(organizer, gathering.pk) == gathering
+    assert gatherings_access.gathering_for_organizer(organizer, gathering.pk) == gathering
     with pytest.raises(PermissionDenied):
-        permissions.gathering_for_organizer(member, gathering.pk)
+        gatherings_access.gathering_for_organizer(member, gathering.pk)
     with pytest.raises(Http404):
-        permissions.gathering_for_organizer(outsider, gathering.pk)
+        gatherings_access.gathering_for_organizer(outsider, gathering.pk)
 
 
 def test_association_for_organizer(member, outsider, organizer, association):
-    assert permissions.association_for_organizer(organizer, association.slug) == association
+    assert members_access.association_for_organizer(organizer, association.slug) == association
     with pytest.raises(PermissionDenied):
-        permissions.association_for_organizer(member, association.slug)
+        members_access.association_for_organizer(member, association.slug)
     with pytest.raises(Http404):
-        permissions.association_for_organizer(outsider, association.slug)
+        members_access.association_for_organizer(outsider, association.slug)
     with pytest.raises(Http404):
-        permissions.association_for_organizer(organizer, "inconnue")
+        members_access.association_for_organizer(organizer, "inconnue")
 
 
 def test_upcoming_and_past_show_only_my_associations_with_my_status(

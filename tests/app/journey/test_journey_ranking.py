@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tablee.journey import relevance
+from tablee.text import relevance
 
 DATA = Path(__file__).parent / "data"
 

@@ -87,7 +87,7 @@ def test_change_a_role_but_not_ones_own(browser, organizer, member, association)
 
 
 def test_a_deactivated_member_loses_access_and_can_come_back(browser, member, association):
-    from tablee.members.permissions import is_member
+    from tablee.members.access import is_member
 
     browser.post(PAGE + f"{member.pk}/deactivate/")
 

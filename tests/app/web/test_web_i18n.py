@@ -51,7 +51,7 @@ def test_errors_come_in_the_user_language(client, login, outsider, make_gatherin
 
 @pytest.mark.parametrize("template", sorted(
     str(p.relative_to(Path(tablee.__file__).parent))
-    for folder in ("templates", "web/templates")
+    for folder in ("templates", "web/templates", "gatherings/templates", "members/templates")
     for p in (Path(tablee.__file__).parent / folder).rglob("*.html")
 ))
 def test_every_visible_text_in_web_templates_is_translatable(template):

@@ -1,6 +1,6 @@
 from django import template
 
-from tablee.members.permissions import organized_by
+from tablee.members.access import organized_by
 
 register = template.Library()
 

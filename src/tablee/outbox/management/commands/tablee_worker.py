@@ -1,7 +1,8 @@
 """The Tablée worker: django-tasks' database worker plus a periodic tick.
 
-The tick (every minute, once in --batch mode) queues the reminders that are due and sweeps the
-outbox for rows whose task was lost, whose back-off is over, or whose send lease expired. It runs in
+The tick (every minute, once in --batch mode) sweeps the outbox for rows whose task was lost, whose
+back-off is over, or whose send lease expired, then runs the jobs the rooms registered in
+``tablee.outbox.ticks`` (the gatherings' reminders). It runs in
 a daemon thread next to the worker loop; each thread has its own database connection.
 """
 
@@ -25,27 +26,17 @@ from django_tasks_db.management.commands.db_worker import (
     valid_max_tasks,
 )
 
+from tablee.outbox import ticks
+
 logger = logging.getLogger("tablee.worker")
 
 
 def tick() -> dict[str, int]:
-    """One round of periodic work. Never raises: a bad tick must not stop the worker."""
-    from tablee.gatherings.emails import queue_due_reminders
-    from tablee.outbox.services import email_sweep
-
-    done = {"reminders": 0, "swept": 0}
+    """One round of periodic work (see ``tablee.outbox.ticks``). Never raises."""
     close_old_connections()
-    # Sweep first: reminders queued just after go out through their own tasks, not the sweep.
-    try:
-        done["swept"] = email_sweep()
-    except Exception:
-        logger.exception("sweeping the outbox failed")
-    try:
-        done["reminders"] = queue_due_reminders()
-    except Exception:
-        logger.exception("queueing reminders failed")
-    if done["reminders"] or done["swept"]:
-        logger.info("tick: %(reminders)s reminders queued, %(swept)s emails sent by the sweep", done)
+    done = ticks.run_all()
+    if any(done.values()):
+        logger.info("tick: %s", ", ".join(f"{name} {count}" for name, count in done.items()))
     return done
 
 
@@ -100,7 +91,7 @@ class Command(BaseCommand):
             # tasks the tick queued (reminders), so one batch run leaves nothing due behind.
             make_worker().run()
             done = tick()
-            if done["reminders"]:
+            if any(count for name, count in done.items() if name != "swept"):
                 make_worker().run()
             return
 

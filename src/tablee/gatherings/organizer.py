@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from tablee.errors import add_service_errors
 from tablee.gatherings import selectors
+from tablee.gatherings.access import gathering_for_organizer
+from tablee.gatherings.forms import GatheringForm, SeriesForm, WalkinForm
 from tablee.gatherings.models import Rsvp
 from tablee.gatherings.services import (
     RsvpError,
@@ -25,9 +28,7 @@ from tablee.gatherings.services import (
     series_create,
     walkin_add,
 )
-from tablee.members.permissions import association_for_organizer, gathering_for_organizer
-from tablee.web.forms import GatheringForm, SeriesForm, WalkinForm, add_service_errors
-from tablee.web.selectors import checkin_counts, checkin_people
+from tablee.members.access import association_for_organizer
 
 
 @login_required
@@ -38,7 +39,7 @@ def association(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     return render(
         request,
-        "web/organizer/association.html",
+        "gatherings/organizer/association.html",
         {
             "association": org,
             "upcoming": [g for g in gatherings if g.starts_at >= now],
@@ -59,7 +60,7 @@ def gathering_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("La rencontre est créée."))
             return redirect("gatherings:detail", gathering.pk)
-    return render(request, "web/organizer/gathering_form.html", {"association": org, "form": form})
+    return render(request, "gatherings/organizer/gathering_form.html", {"association": org, "form": form})
 
 
 @login_required
@@ -82,7 +83,7 @@ def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
             return redirect("gatherings:detail", gathering.pk)
     return render(
         request,
-        "web/organizer/gathering_form.html",
+        "gatherings/organizer/gathering_form.html",
         {"association": gathering.association, "form": form, "gathering": gathering},
     )
 
@@ -104,7 +105,7 @@ def series_new(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"count": len(gatherings)},
             )
             return redirect("organizer:association", org.slug)
-    return render(request, "web/organizer/series_form.html", {"association": org, "form": form})
+    return render(request, "gatherings/organizer/series_form.html", {"association": org, "form": form})
 
 
 @login_required
@@ -114,7 +115,7 @@ def attendees(request: HttpRequest, gathering_id: int) -> HttpResponse:
     people = selectors.attendees(gathering=gathering)
     return render(
         request,
-        "web/organizer/attendees.html",
+        "gatherings/organizer/attendees.html",
         {
             "gathering": gathering,
             "confirmed": [r for r in people if r.status == Rsvp.Status.CONFIRMED],
@@ -164,9 +165,9 @@ def attendees_csv(request: HttpRequest, gathering_id: int) -> HttpResponse:
 def _checkin_context(gathering, query: str = "") -> dict:
     return {
         "gathering": gathering,
-        "people": checkin_people(gathering=gathering, query=query),
+        "people": selectors.checkin_people(gathering=gathering, query=query),
         "query": query,
-        "tally": checkin_counts(gathering=gathering),
+        "tally": selectors.checkin_counts(gathering=gathering),
     }
 
 
@@ -176,9 +177,9 @@ def checkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = gathering_for_organizer(request.user, gathering_id)
     context = _checkin_context(gathering, request.GET.get("q", "").strip())
     if request.htmx:
-        return render(request, "web/organizer/_checkin_list.html", context)
+        return render(request, "gatherings/organizer/_checkin_list.html", context)
     context["walkin_form"] = WalkinForm()
-    return render(request, "web/organizer/checkin.html", context)
+    return render(request, "gatherings/organizer/checkin.html", context)
 
 
 @login_required
@@ -199,8 +200,8 @@ def checkin_person(request: HttpRequest, gathering_id: int, user_id: int) -> Htt
         return redirect("organizer:checkin", gathering.pk)
     return render(
         request,
-        "web/organizer/_checkin_row.html",
-        {"gathering": gathering, "rsvp": rsvp, "error": error, "tally": checkin_counts(gathering=gathering),
+        "gatherings/organizer/_checkin_row.html",
+        {"gathering": gathering, "rsvp": rsvp, "error": error, "tally": selectors.checkin_counts(gathering=gathering),
          "oob": True},
     )
 
@@ -229,4 +230,4 @@ def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
         return redirect("organizer:checkin", gathering.pk)
     context = _checkin_context(gathering)
     context.update({"walkin_form": form, "walkin_status": status, "walkin_error": error})
-    return render(request, "web/organizer/_walkin_result.html", context)
+    return render(request, "gatherings/organizer/_walkin_result.html", context)

@@ -1,0 +1,59 @@
+"""Who may see and change what is in a circle: its owner, and no one else.
+
+Contacts, notes, promises, cards, follow-ups and interactions are private to the member who wrote
+them. Reading someone else's row is ``Http404`` (its existence does not leak); a service handed
+someone else's row refuses with a ``ValidationError``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from tablee.circle.models import Contact, FollowUp, Promise
+from tablee.members.access import authenticated
+
+
+def owns(user, row: Contact | FollowUp | Promise | None) -> bool:
+    """True when ``row`` belongs to ``user`` (a row without an owner belongs to no one)."""
+    return row is not None and authenticated(user) and row.owner_id == user.pk
+
+
+def contact_for_owner(*, owner, contact_id: int) -> Contact:
+    """The owner's contact, or 404: someone else's contact does not exist for you."""
+    if not authenticated(owner):
+        raise Http404
+    contact = Contact.objects.filter(owner_id=owner.pk, pk=contact_id).select_related("user__profile").first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def followup_for_owner(*, owner, followup_id: int) -> FollowUp:
+    if not authenticated(owner):
+        raise Http404
+    followup = (
+        FollowUp.objects.filter(owner_id=owner.pk, pk=followup_id)
+        .select_related("contact__user__profile", "card", "email")
+        .first()
+    )
+    if followup is None:
+        raise Http404
+    return followup
+
+
+def check_contact(*, owner, contact: Contact) -> None:
+    """For a service handed a contact: refuse one that is not the owner's."""
+    if not owns(owner, contact):
+        raise ValidationError(_("Ce contact n'est pas le vôtre."))
+
+
+def check_promise(*, owner, promise: Promise) -> None:
+    if not owns(owner, promise):
+        raise ValidationError(_("Cette promesse n'est pas la vôtre."))
+
+
+def check_followup(*, owner, followup: FollowUp) -> None:
+    if not owns(owner, followup):
+        raise ValidationError(_("Ce suivi n'est pas le vôtre."))

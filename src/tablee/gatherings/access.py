@@ -1,0 +1,60 @@
+"""Who may see and change a gathering: the one place that answers it.
+
+A person sees an association's gatherings when they are a member of it (any role); drafts are
+visible to its organizers only. Organizers manage their association's gatherings, their
+attendees and their check-in.
+
+Things a person may not see raise ``Http404`` (so their existence does not leak); things they may
+see but not change raise ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tablee.gatherings.models import Gathering
+from tablee.members.access import authenticated, role_in
+from tablee.members.models import Membership
+
+
+def visible_gatherings(user) -> QuerySet[Gathering]:
+    """Gatherings of the user's associations; drafts only where the user organizes."""
+    if not authenticated(user):
+        return Gathering.objects.none()
+    member_of = Membership.objects.filter(user_id=user.pk).values("association_id")
+    organizer_of = Membership.objects.filter(user_id=user.pk, role=Membership.Role.ORGANIZER).values(
+        "association_id"
+    )
+    return Gathering.objects.filter(association_id__in=member_of).filter(
+        ~Q(state=Gathering.State.DRAFT) | Q(association_id__in=organizer_of)
+    )
+
+
+def _visible_gathering(user, gathering_id) -> tuple[Gathering, str]:
+    try:
+        pk = int(gathering_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    gathering = Gathering.objects.select_related("association").filter(pk=pk).first()
+    role = role_in(user, gathering.association_id) if gathering is not None else None
+    if gathering is None or role is None:
+        raise Http404
+    if gathering.state == Gathering.State.DRAFT and role != Membership.Role.ORGANIZER:
+        raise Http404
+    return gathering, role
+
+
+def gathering_for_member(user, gathering_id) -> Gathering:
+    """The gathering if the user may see it, else ``Http404``."""
+    gathering, _role_name = _visible_gathering(user, gathering_id)
+    return gathering
+
+
+def gathering_for_organizer(user, gathering_id) -> Gathering:
+    """The gathering if the user organizes its association; ``Http404`` if not visible, else ``PermissionDenied``."""
+    gathering, role = _visible_gathering(user, gathering_id)
+    if role != Membership.Role.ORGANIZER:
+        raise PermissionDenied
+    return gathering

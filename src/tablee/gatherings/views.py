@@ -1,0 +1,112 @@
+"""Member pages for gatherings: my gatherings, one gathering (RSVP with HTMX), its calendar file.
+
+Views stay thin: ``tablee.gatherings.access`` decides who sees what, services write.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tablee.gatherings import selectors
+from tablee.gatherings.access import gathering_for_member
+from tablee.gatherings.calendar import member_calendar_ics
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.gatherings.services import RsvpError, rsvp_cancel, rsvp_create
+from tablee.members.access import is_organizer
+
+
+@login_required
+@require_GET
+def my_gatherings(request: HttpRequest) -> HttpResponse:
+    upcoming = list(selectors.gatherings_upcoming_for(user=request.user))
+    for gathering in upcoming:
+        gathering.seats_left = max(gathering.capacity - gathering.confirmed_count, 0)
+    return render(
+        request,
+        "gatherings/mine.html",
+        {"upcoming": upcoming, "past": selectors.gatherings_past_for(user=request.user)[:20]},
+    )
+
+
+def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = "") -> dict:
+    rsvp = selectors.my_rsvp(gathering=gathering, user=request.user)
+    now = timezone.now()
+    can_rsvp = (
+        gathering.state == Gathering.State.OPEN
+        and gathering.starts_at > now
+        and (gathering.rsvp_deadline is None or gathering.rsvp_deadline > now)
+    )
+    return {
+        "gathering": gathering,
+        "rsvp": rsvp if rsvp is not None and rsvp.status != Rsvp.Status.CANCELLED else None,
+        "position": selectors.waitlist_position(rsvp=rsvp),
+        "counts": selectors.gathering_counts(gathering=gathering),
+        "can_rsvp": can_rsvp,
+        "can_cancel": gathering.starts_at > now and gathering.state != Gathering.State.DONE,
+        "error": error,
+    }
+
+
+@login_required
+@require_GET
+def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = gathering_for_member(request.user, gathering_id)
+    context = _rsvp_context(request, gathering)
+    context["is_organizer"] = is_organizer(request.user, gathering.association_id)
+    return render(request, "gatherings/detail.html", context)
+
+
+def _rsvp_response(request: HttpRequest, gathering: Gathering, *, done: str, error: str = "") -> HttpResponse:
+    """The RSVP box alone for HTMX (swapped in place), else back to the page with a message."""
+    if request.htmx:
+        context = _rsvp_context(request, gathering, error=error)
+        context["swapped"] = True
+        context["done"] = "" if error else done
+        return render(request, "gatherings/_rsvp.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("gatherings:detail", gathering.pk)
+
+
+@login_required
+@require_POST
+def rsvp(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = gathering_for_member(request.user, gathering_id)
+    try:
+        result = rsvp_create(gathering=gathering, user=request.user)
+    except RsvpError as exc:
+        return _rsvp_response(request, gathering, done="", error=exc.message)
+    if result.status == Rsvp.Status.CONFIRMED:
+        done = _("C'est noté : votre place est réservée.")
+    else:
+        done = _("La rencontre est complète : vous êtes sur la liste d'attente.")
+    return _rsvp_response(request, gathering, done=done)
+
+
+@login_required
+@require_POST
+def rsvp_cancel_view(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = gathering_for_member(request.user, gathering_id)
+    try:
+        rsvp_cancel(gathering=gathering, user=request.user)
+    except RsvpError as exc:
+        return _rsvp_response(request, gathering, done="", error=exc.message)
+    return _rsvp_response(request, gathering, done=_("C'est annulé. Merci de libérer la place!"))
+
+
+@login_required
+@require_GET
+def gathering_calendar(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = gathering_for_member(request.user, gathering_id)
+    response = HttpResponse(member_calendar_ics(gathering=gathering, user=request.user),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tablee-{gathering.pk}.ics"'
+    return response

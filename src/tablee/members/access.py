@@ -1,0 +1,85 @@
+"""Who may see and change an association: the one place that answers it for the members room.
+
+A person belongs to an association through a membership (member or organizer; organizers are
+members too). Staff have no special access here: the admin site is their tool. The rooms above
+build their own answers on these (``tablee.gatherings.access`` and the others).
+
+Things a person may not see raise ``Http404`` (so their existence does not leak); things they may
+see but not change raise ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tablee.members.models import Association, Membership
+
+
+def authenticated(user) -> bool:
+    """A signed-in, active account (anonymous visitors and disabled accounts are not)."""
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def role_in(user, association: Association | int) -> str | None:
+    """The user's role in the association (``Membership.Role``), or None when not a member."""
+    if not authenticated(user):
+        return None
+    association_id = association if isinstance(association, int) else association.pk
+    return (
+        Membership.objects.filter(association_id=association_id, user_id=user.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def is_member(user, association: Association | int) -> bool:
+    """Any membership counts: organizers are members too."""
+    return role_in(user, association) is not None
+
+
+def is_organizer(user, association: Association | int) -> bool:
+    return role_in(user, association) == Membership.Role.ORGANIZER
+
+
+def associations_of(user) -> QuerySet[Association]:
+    if not authenticated(user):
+        return Association.objects.none()
+    return Association.objects.filter(memberships__user_id=user.pk, memberships__deactivated_at__isnull=True)
+
+
+def organized_by(user) -> QuerySet[Association]:
+    if not authenticated(user):
+        return Association.objects.none()
+    return Association.objects.filter(
+        memberships__user_id=user.pk, memberships__role=Membership.Role.ORGANIZER, memberships__deactivated_at__isnull=True
+    )
+
+
+def association_for_member(user, slug: str) -> Association:
+    association = Association.objects.filter(slug=slug).first()
+    if association is None or not is_member(user, association):
+        raise Http404
+    return association
+
+
+def association_by_id_for_member(user, association_id) -> Association:
+    """The same, found by primary key (forms post the id): ``Http404`` unless the user is a member."""
+    try:
+        pk = int(association_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    association = Association.objects.filter(pk=pk).first()
+    if association is None or not is_member(user, association):
+        raise Http404
+    return association
+
+
+def association_for_organizer(user, slug: str) -> Association:
+    """The association if the user organizes it; ``Http404`` if not a member, else ``PermissionDenied``."""
+    association = association_for_member(user, slug)
+    if not is_organizer(user, association):
+        raise PermissionDenied
+    return association
+

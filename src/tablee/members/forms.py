@@ -1,0 +1,56 @@
+"""Forms for the members' pages. They only read and check input; writes go through the services."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tablee.members.models import Profile
+
+
+class ListField(forms.CharField):
+    """Items typed on one line, separated by commas or semicolons."""
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value)
+        return [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+
+def _list(label, help_text):
+    return ListField(label=label, required=False, help_text=help_text, max_length=3000)
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom de famille"), max_length=150, required=False)
+    organization = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    sector = forms.CharField(label=_("Secteur"), max_length=100, required=False,
+                             help_text=_("Par exemple : santé, techno, finance, culture."))
+    languages = _list(_("Langues parlées"), _("Séparez-les par des virgules : français, anglais."))
+    offers = _list(_("Ce que j'offre"), _("Ce que vous pouvez apporter aux autres, séparé par des virgules."))
+    needs = _list(_("Ce que je cherche"), _("Ce qui vous aiderait en ce moment, séparé par des virgules."))
+    interests = _list(_("Intérêts"), _("Ce qui vous passionne en dehors du travail, séparé par des virgules."))
+    bio = forms.CharField(label=_("Courte présentation"), required=False, max_length=600,
+                          widget=forms.Textarea(attrs={"rows": 4}),
+                          help_text=_("Quelques phrases, au plus 600 caractères."))
+    preferred_language = forms.ChoiceField(label=_("Langue de l'interface et des courriels"),
+                                           choices=Profile.Language.choices)
+    directory_visibility = forms.ChoiceField(label=_("Qui peut voir mon profil dans le répertoire"),
+                                             choices=Profile.Visibility.choices, widget=forms.RadioSelect)
+    directory_consent = forms.BooleanField(
+        label=_("J'accepte que mon nom, mon organisation et mon profil soient visibles par les membres "
+                "de mes associations. Je peux retirer ce consentement en tout temps."),
+        required=False,
+    )
+    tablemates_consent = forms.BooleanField(
+        label=_("J'accepte que les personnes assises à ma table voient mon organisation, ce que j'offre "
+                "et ce que je cherche. Je peux retirer ce consentement en tout temps."),
+        required=False,
+    )
