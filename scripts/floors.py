@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 FLOORS = ["outbox", "members", "gatherings", "tables", "circle", "journey"]  # bottom to top
-GROUND = {"engine", "text", "config", "errors"}
+GROUND = {"engine", "text", "config", "errors", "throttle"}
 
 
 def floor(module: str) -> int:

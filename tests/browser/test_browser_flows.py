@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import MEMBER, NEWCOMER, ORGANIZER, PHONE, screenshot, sign_in
 from playwright.sync_api import expect
-from tablee.web.selectors import fold
+
+from tablee.text.fold import fold
 
 pytestmark = pytest.mark.browser
 
