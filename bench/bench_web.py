@@ -1,0 +1,280 @@
+"""Requests per second of Tablée's pages as a share of a bare Django view, with wrk at 50 clients.
+
+    .venv/bin/python bench/bench_web.py                 # SQLite
+    .venv/bin/python bench/bench_web.py --pg            # also PostgreSQL (a throwaway cluster, scripts/pg.sh)
+    .venv/bin/python bench/bench_web.py --database-url postgres://postgres@127.0.0.1:54411/postgres
+    .venv/bin/python bench/bench_web.py --size large    # on `tablee demo --size large`
+
+Starts ``tablee serve`` with production settings (TABLEE_DEBUG off) on a fresh database loaded with
+``tablee demo``, and bench/bare_wsgi.py (one view, no middleware) under the same gunicorn settings
+(2 workers × 8 gthreads unless told). Each URL is checked once (status 200, no redirect to the
+sign-in page), then wrk runs 50 connections against it. The bare view is measured before and after
+the pages, and the ratios use the mean of the two, so the machine's load counts on both sides.
+Needs Debian's ``wrk`` (``apt-get install wrk``). A benchmark prints figures; no test is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_rsvp_race import _free_port, _wait_until_up, fresh_database  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ROOT = HERE.parent
+
+# Run with the server's environment: one API token and one signed-in session for the demo member.
+SETUP_SCRIPT = """
+import json, sys
+import django
+django.setup()
+from django.test import Client
+from tablee.members.models import ApiToken
+from tablee.members.selectors import user_by_email
+
+user = user_by_email(email=sys.argv[1])
+raw = ApiToken.new_raw()
+ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
+client = Client()
+client.force_login(user)
+from django.conf import settings
+print(json.dumps({"token": raw, "cookie": settings.SESSION_COOKIE_NAME,
+                  "session": client.cookies[settings.SESSION_COOKIE_NAME].value}))
+"""
+
+PAGES = [
+    ("/api/health", "none"),
+    ("/", "none"),
+    ("/api/me", "bearer"),
+    ("/gatherings/", "session"),
+    ("/circle/", "session"),
+]
+RATIO_PAGES = ("/api/me", "/gatherings/", "/circle/")
+TARGETS = {"/api/me": 0.25, "/gatherings/": 0.12}
+
+
+@dataclass
+class WrkResult:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int) -> WrkResult:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s|m)\b", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return WrkResult(rps, _ms(*p50.groups()), _ms(*p99.groups()), errors)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _check(url: str, headers: dict[str, str]) -> None:
+    """One request first: a page that redirects to sign-in would otherwise be benchmarked as a 302."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=60) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}, not 200")
+
+
+@contextlib.contextmanager
+def _server(command: list[str], env: dict[str, str], port: int, log: Path, health: str) -> Iterator[str]:
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        if health:
+            _wait_until_up(base, process, log)
+        else:
+            _wait_for_bare(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_for_bare(base: str, process: subprocess.Popen, log: Path) -> None:
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(log.read_text(errors="replace"))
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("bare view not up")
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def run(*, database_url: str | None, size: str, seconds: int, connections: int, workers: int,
+        threads: int) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="tablee-bench-web-"))
+    gunicorn_settings = ["--workers", str(workers), "--threads", str(threads)]
+    try:
+        with fresh_database(database_url, folder) as url:
+            env = {
+                **os.environ,
+                "TABLEE_DEBUG": "0",
+                "TABLEE_SECRET_KEY": secrets.token_urlsafe(50),
+                "TABLEE_DATA_DIR": str(folder),
+                "DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "tablee.settings",
+                "TABLEE_LOG_LEVEL": "WARNING",
+                "EMAIL_URL": "console://",
+            }
+            tablee = str(BIN / "tablee")
+            subprocess.run([tablee, "-v", "0", "migrate"], env=env, check=True, capture_output=True)
+            demo = [tablee, "demo"] + (["--size", size] if size != "small" else [])
+            subprocess.run(demo, env=env, check=True, capture_output=True)
+            member = "marie.tremblay@demo.tablee.ca"
+            setup = subprocess.run([sys.executable, "-c", SETUP_SCRIPT, member], env=env, check=True,
+                                   capture_output=True, text=True)
+            auth = json.loads(setup.stdout.strip().splitlines()[-1])
+            header_for = {
+                "none": {},
+                "bearer": {"Authorization": f"Bearer {auth['token']}"},
+                "session": {"Cookie": f"{auth['cookie']}={auth['session']}"},
+            }
+            results: dict[str, WrkResult] = {}
+            load_start = _load()
+            bare_port = _free_port()
+            bare_cmd = [str(BIN / "gunicorn"), "bare_wsgi:application", "--pythonpath", str(HERE),
+                        "--bind", f"127.0.0.1:{bare_port}", "--worker-class", "gthread", *gunicorn_settings,
+                        "--backlog", "2048", "--timeout", "60"]
+            with _server(bare_cmd, env, bare_port, folder / "bare.log", health="") as base:
+                wrk(base + "/", {}, seconds=2, connections=connections)  # warm-up
+                bare_before = wrk(base + "/", {}, seconds=seconds, connections=connections)
+            port = _free_port()
+            serve_cmd = [tablee, "serve", "--port", str(port), *gunicorn_settings]
+            with _server(serve_cmd, {**env, "TABLEE_LOG_LEVEL": "ERROR"}, port, folder / "serve.log",
+                         health="/api/health") as base:
+                for page, kind in PAGES:
+                    _check(base + page, header_for[kind])
+                    wrk(base + page, header_for[kind], seconds=2, connections=connections)  # warm-up
+                    results[page] = wrk(base + page, header_for[kind], seconds=seconds, connections=connections)
+            with _server(bare_cmd, env, bare_port, folder / "bare.log", health="") as base:
+                wrk(base + "/", {}, seconds=2, connections=connections)
+                bare_after = wrk(base + "/", {}, seconds=seconds, connections=connections)
+            bare_rps = (bare_before.requests_per_s + bare_after.requests_per_s) / 2
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "database": "postgresql" if database_url and database_url.startswith("postgres") else "sqlite",
+        "size": size,
+        "load_start": load_start,
+        "load_end": _load(),
+        "bare": {"before": bare_before.requests_per_s, "after": bare_after.requests_per_s, "mean": round(bare_rps, 1),
+                 "p99_ms": bare_after.p99_ms},
+        "pages": {
+            page: {"rps": r.requests_per_s, "ratio": round(r.requests_per_s / bare_rps, 4), "p50_ms": r.p50_ms,
+                   "p99_ms": r.p99_ms, "errors": r.errors}
+            for page, r in results.items()
+        },
+    }
+
+
+def print_table(result: dict) -> None:
+    print(f"\n{result['database']} ({result['size']} demo) — load average {result['load_start']} → {result['load_end']}")
+    bare = result["bare"]
+    print(f"  bare Django view: {bare['mean']:.0f} requests/s (before {bare['before']:.0f}, after {bare['after']:.0f})")
+    print(f"  {'page':<14} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  target")
+    for page, r in result["pages"].items():
+        target = TARGETS.get(page)
+        verdict = "" if target is None else f"≥ {target:.0%} {'held' if r['ratio'] >= target else 'NOT held'}"
+        print(f"  {page:<14} {r['rps']:>8.0f} {r['ratio']:>7.1%} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+              f"{r['errors']:>7}  {verdict}")
+    print("  ratios: " + ", ".join(f"{p} {result['pages'][p]['ratio']:.1%}" for p in RATIO_PAGES))
+
+
+@contextlib.contextmanager
+def _throwaway_postgres() -> Iterator[str]:
+    folder = tempfile.mkdtemp(prefix="tablee-bench-pg-")
+    port = str(55000 + secrets.randbelow(900))
+    url = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start", folder, port], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    try:
+        yield url
+    finally:
+        subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "stop", folder], check=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="also run on this PostgreSQL cluster (a fresh database is created)")
+    parser.add_argument("--pg", action="store_true", help="also run on a throwaway PostgreSQL (scripts/pg.sh)")
+    parser.add_argument("--only-pg", action="store_true", help="skip SQLite")
+    parser.add_argument("--size", choices=["small", "large"], default="small")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--json", action="store_true", help="print one JSON line per database as well")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("bench_web: wrk not found (apt-get install wrk)", file=sys.stderr)
+        return 2
+    options = dict(size=args.size, seconds=args.seconds, connections=args.connections, workers=args.workers,
+                   threads=args.threads)
+    with contextlib.ExitStack() as stack:
+        urls: list[str | None] = [] if args.only_pg else [None]
+        if args.database_url:
+            urls.append(args.database_url)
+        elif args.pg or args.only_pg:
+            urls.append(stack.enter_context(_throwaway_postgres()))
+        for url in urls:
+            result = run(database_url=url, **options)
+            print_table(result)
+            if args.json:
+                print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
