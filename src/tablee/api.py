@@ -20,7 +20,7 @@ from tablee.throttle import Throttled
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        found = ApiToken.objects.for_raw(token).select_related("user").first()
+        found = ApiToken.objects.for_raw(token).select_related("user__profile").first()
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()

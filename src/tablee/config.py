@@ -110,7 +110,10 @@ def database(url: str | None) -> dict:
                     "PRAGMA foreign_keys=ON;"
                 ),
             },
-            "CONN_MAX_AGE": 0,
+            # One connection per server thread, kept between requests: the PRAGMAs above run once
+            # per connection instead of once per request (issue 13).
+            "CONN_MAX_AGE": env_int("TABLEE_CONN_MAX_AGE", 600, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
         }
     if scheme in {"postgres", "postgresql", "pgsql"}:
         if not parts.path.strip("/"):
@@ -124,7 +127,7 @@ def database(url: str | None) -> dict:
             "HOST": unquote(parts.hostname or ""),
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": env_int("TABLEE_CONN_MAX_AGE", 600, minimum=0),
             "CONN_HEALTH_CHECKS": True,
         }
     raise ConfigError(f"DATABASE_URL must start with sqlite:// or postgres://; got {url!r}")

@@ -231,3 +231,19 @@ LOGGING = logs.logging_config(
 )
 SENTRY_ENABLED = logs.sentry_init(config.env_str("SENTRY_DSN", ""),
                                   environment="development" if DEBUG else "production")
+
+# --- Performance (issue 13): cheap requests -------------------------------------------------------
+# Persistent connections (CONN_MAX_AGE, CONN_HEALTH_CHECKS) are set in config.database.
+# Sessions: read from the process cache (60 s at most, see members/sessions.py), written to the database.
+SESSION_ENGINE = "tablee.members.sessions"
+TABLEE_SESSION_CACHE_SECONDS = config.env_int("TABLEE_SESSION_CACHE_SECONDS", 60, minimum=0)
+# The person and their profile in one query on every signed-in request.
+AUTHENTICATION_BACKENDS = ["tablee.members.backends.ModelBackend"]
+# Templates are parsed once per process (Django's cached loader; it reloads them when DEBUG is on).
+TEMPLATES[0]["OPTIONS"]["loaders"] = [
+    (
+        "django.template.loaders.cached.Loader",
+        ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+    )
+]
+TEMPLATES[0]["APP_DIRS"] = False

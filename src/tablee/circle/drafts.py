@@ -32,7 +32,9 @@ def followup_draft(followup: FollowUp) -> tuple[str, str]:
     contact = followup.contact
     owner = followup.owner
     card = followup.card
-    promises = list(Promise.objects.filter(owner_id=owner.pk, contact_id=contact.pk, status=Promise.Status.OPEN))
+    promises = getattr(contact, "open_promises", None)  # prefetched by selectors.followups_queue
+    if promises is None:
+        promises = list(Promise.objects.filter(owner_id=owner.pk, contact_id=contact.pk, status=Promise.Status.OPEN))
     event = ""
     if card is not None:
         event = card.gathering.title if card.gathering_id else card.event_label

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,8 +38,18 @@ def followups_queue(*, owner) -> QuerySet[FollowUp]:
     """Follow-ups still to do, oldest due first (overdue ones lead)."""
     return (
         FollowUp.objects.filter(owner_id=owner.pk, status=FollowUp.Status.PENDING)
-        .select_related("contact", "card", "email")
+        .select_related("owner", "contact__user__profile", "card__gathering", "email")
+        .prefetch_related(_open_promises(owner))
         .order_by("due_on", "pk")
+    )
+
+
+def _open_promises(owner) -> Prefetch:
+    """The contact's open promises, read once for a whole list of drafts (``drafts.followup_draft``)."""
+    return Prefetch(
+        "contact__promises",
+        queryset=Promise.objects.filter(owner_id=owner.pk, status=Promise.Status.OPEN),
+        to_attr="open_promises",
     )
 
 

@@ -116,8 +116,16 @@ class WalkinIn(Schema):
 
 
 def _gathering_out(gathering: Gathering, user) -> GatheringOut:
-    counts = selectors.gathering_counts(gathering=gathering)
-    mine = selectors.my_rsvp(gathering=gathering, user=user)
+    if hasattr(gathering, "confirmed_count"):  # a list: counts and my status come annotated (no N+1)
+        counts = {"confirmed": gathering.confirmed_count, "waitlisted": gathering.waitlisted_count,
+                  "seats_left": max(gathering.capacity - gathering.confirmed_count, 0)}
+        waiting = gathering.my_status == Rsvp.Status.WAITLISTED
+        mine = selectors.my_rsvp(gathering=gathering, user=user) if waiting else None
+        my_status = gathering.my_status
+    else:
+        counts = selectors.gathering_counts(gathering=gathering)
+        mine = selectors.my_rsvp(gathering=gathering, user=user)
+        my_status = mine.status if mine else None
     return GatheringOut(
         id=gathering.pk,
         association=gathering.association.slug,
@@ -135,7 +143,7 @@ def _gathering_out(gathering: Gathering, user) -> GatheringOut:
         confirmed_count=counts["confirmed"],
         waitlist_count=counts["waitlisted"],
         seats_left=counts["seats_left"],
-        my_status=mine.status if mine else None,
+        my_status=my_status,
         my_waitlist_position=selectors.waitlist_position(rsvp=mine),
     )
 

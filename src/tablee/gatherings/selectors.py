@@ -43,6 +43,7 @@ def _with_my_status(queryset: QuerySet[Gathering], user) -> QuerySet[Gathering]:
     return queryset.select_related("association").annotate(
         my_status=Subquery(mine.values("status")[:1]),
         confirmed_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.CONFIRMED)),
+        waitlisted_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.WAITLISTED)),
     )
 
 
