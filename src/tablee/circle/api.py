@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import followup_draft, mailto_link
-from tablee.circle.exports import me_export, vcard_export
+from tablee.circle.exports import me_export_stream, vcard_export_stream
 from tablee.circle.models import Contact, FollowUp
 from tablee.circle.rendering import render
 from tablee.gatherings import access as gatherings_access
+from tablee.pagination import PageIn, api_page
 
 router = Router(tags=["circle"])
 
@@ -223,9 +224,10 @@ def continue_wish(request, gathering_id: int, payload: ContinueIn):
 
 
 @router.get("/followups", response=list[FollowUpOut])
-def followup_list(request):
-    queue = list(selectors.followups_queue(owner=request.auth)) + list(selectors.followups_recent(owner=request.auth))
-    return [_followup_out(f) for f in queue]
+def followup_list(request, response: HttpResponse, page: Query[PageIn]):
+    """To do first (oldest due first), then those already handled (latest first); paginated."""
+    followups = api_page(request, response, selectors.followups_all(owner=request.auth), page)
+    return [_followup_out(f) for f in followups]
 
 
 @router.post("/followups/{followup_id}/send", response={202: SendOut, 422: Error})
@@ -242,8 +244,9 @@ def followup_send(request, followup_id: int, payload: SendIn):
 
 
 @router.get("/contacts", response=list[ContactOut])
-def contact_list(request):
-    return [_contact_out(c) for c in selectors.contacts_for_owner(owner=request.auth)]
+def contact_list(request, response: HttpResponse, page: Query[PageIn]):
+    contacts = selectors.contacts_for_owner(owner=request.auth)
+    return [_contact_out(c) for c in api_page(request, response, contacts, page)]
 
 
 @router.post("/contacts", response={201: ContactOut, 409: Error, 422: Error})
@@ -259,7 +262,7 @@ def contact_create(request, payload: ContactIn):
 
 @router.get("/contacts/export.vcf")
 def contact_export(request):
-    response = HttpResponse(vcard_export(owner=request.auth), content_type="text/vcard; charset=utf-8")
+    response = StreamingHttpResponse(vcard_export_stream(owner=request.auth), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
     return response
 
@@ -311,4 +314,4 @@ def note_add(request, contact_id: int, payload: NoteIn):
 
 @router.get("/me/export.json")
 def my_export(request):
-    return me_export(owner=request.auth)
+    return StreamingHttpResponse(me_export_stream(owner=request.auth), content_type="application/json; charset=utf-8")

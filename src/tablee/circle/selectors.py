@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,23 @@ def _open_promises(owner) -> Prefetch:
         "contact__promises",
         queryset=Promise.objects.filter(owner_id=owner.pk, status=Promise.Status.OPEN),
         to_attr="open_promises",
+    )
+
+
+def followups_all(*, owner) -> QuerySet[FollowUp]:
+    """Every follow-up of the owner for the API list: those to do first (oldest due first), then the
+    ones already handled (latest first). One query per page, drafts included."""
+    pending = Q(status=FollowUp.Status.PENDING)
+    return (
+        FollowUp.objects.filter(owner_id=owner.pk)
+        .select_related("owner", "contact__user__profile", "card__gathering", "email")
+        .prefetch_related(_open_promises(owner))
+        .annotate(
+            rank=Case(When(pending, then=Value(0)), default=Value(1)),
+            pending_due=Case(When(pending, then=F("due_on"))),
+            pending_pk=Case(When(pending, then=F("pk"))),
+        )
+        .order_by("rank", "pending_due", "pending_pk", F("sent_at").desc(nulls_last=True), "-pk")
     )
 
 
@@ -176,10 +194,21 @@ def mutual_continues(*, user, gathering: Gathering | None = None) -> QuerySet[Co
     return wishes
 
 
-def duplicate_groups(*, owner) -> list[list[Contact]]:
-    """Contacts sharing an email address (case-insensitive), oldest first in each group."""
+def duplicate_groups(*, owner, limit: int = 20) -> list[list[Contact]]:
+    """Contacts sharing an email address (case-insensitive), oldest first in each group.
+
+    The shared addresses are found in the database (GROUP BY), so a circle of 20,000 contacts
+    loads only the duplicates; at most ``limit`` groups at a time.
+    """
+    mine = contacts_for_owner(owner=owner).exclude(email="").annotate(address=Lower("email"))
+    shared = list(
+        mine.order_by().values("address").annotate(n=Count("pk")).filter(n__gt=1)
+        .order_by("address").values_list("address", flat=True)[:limit]
+    )
+    if not shared:
+        return []
     groups: dict[str, list[Contact]] = {}
-    for contact in contacts_for_owner(owner=owner).exclude(email="").order_by("created_at", "pk"):
+    for contact in mine.filter(address__in=shared).order_by("created_at", "pk"):
         groups.setdefault(contact.email.lower(), []).append(contact)
     return [group for group in groups.values() if len(group) > 1]
 

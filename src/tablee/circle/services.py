@@ -452,7 +452,8 @@ def suggestion_for_today(*, owner: User, now: datetime | None = None) -> Suggest
     recent = set(Suggestion.objects.filter(owner_id=owner.pk, day__gt=day - timedelta(days=30))
                  .values_list("contact_id", flat=True))
     candidates = []
-    for contact in selectors.contacts_for_owner(owner=owner).exclude(pk__in=recent):
+    with_rhythm = selectors.contacts_for_owner(owner=owner).exclude(rhythm_ideal_days=None, rhythm_max_days=None)
+    for contact in with_rhythm.exclude(pk__in=recent):  # only they can be red
         if selectors.rhythm_of(contact, now=now).color == "red":
             candidates.append((0, contact.last_interaction_at or contact.created_at, contact, Suggestion.Reason.RHYTHM))
     for contact in selectors.dormant_ties(owner=owner, now=now).exclude(pk__in=recent):

@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import mailto_link
-from tablee.circle.exports import me_export, vcard_export
+from tablee.circle.exports import me_export_stream, vcard_export_stream
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
     CARD_BUDGET_MIN,
@@ -25,6 +25,7 @@ from tablee.circle.models import (
 )
 from tablee.circle.rendering import render as render_markdown
 from tablee.gatherings import access as gatherings_access
+from tablee.pagination import page_params, page_url, window
 
 # Photos count here but not in the 5 MB of text the importer reads (importers.MAX_TEXT_CHARS).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -113,11 +114,16 @@ def event_cards(request):
 
 @login_required
 def followups(request):
-    queue = [services.followup_fill_draft(followup=f) for f in selectors.followups_queue(owner=request.user)]
+    limit, offset = page_params(request)
+    page = window(selectors.followups_queue(owner=request.user), limit=limit, offset=offset)
+    queue = [services.followup_fill_draft(followup=f) for f in page.items]
     recent = list(selectors.followups_recent(owner=request.user))
     for item in recent:
         item.delivery = selectors.delivery_label(item)
-    return render(request, "circle/followups.html", {"queue": queue, "today": selectors.today(), "recent": recent})
+    return render(request, "circle/followups.html", {
+        "queue": queue, "today": selectors.today(), "recent": recent, "page": page,
+        "previous_url": page_url(request, page.previous_offset), "next_url": page_url(request, page.next_offset),
+    })
 
 
 @login_required
@@ -151,13 +157,18 @@ def followup(request, followup_id: int):
 
 @login_required
 def circle(request):
-    contacts = list(selectors.contacts_for_owner(owner=request.user))
-    for contact in contacts:
+    """The tiers (small by design) in full; everyone else a page at a time (a circle can hold 20,000)."""
+    mine = selectors.contacts_for_owner(owner=request.user)
+    limit, offset = page_params(request)
+    tiered = list(mine.exclude(tier=""))
+    others = window(mine.filter(tier=""), limit=limit, offset=offset)
+    for contact in [*tiered, *others.items]:
         contact.rhythm = selectors.rhythm_of(contact)
-    tiers = [(value, label, [c for c in contacts if c.tier == value], selectors.TIER_SIZES.get(value))
-             for value, label in Contact.Tier.choices]
+    tiers = [(value, label, [c for c in tiered if c.tier == value] if value else others.items,
+              selectors.TIER_SIZES.get(value)) for value, label in Contact.Tier.choices]
     return render(request, "circle/circle.html", {
-        "tiers": tiers, "count": len(contacts),
+        "tiers": tiers, "count": len(tiered) + others.total, "others": others,
+        "previous_url": page_url(request, others.previous_offset), "next_url": page_url(request, others.next_offset),
         "suggestion": services.suggestion_for_today(owner=request.user),
         "dormant": selectors.dormant_ties(owner=request.user)[:3],
         "duplicates": selectors.duplicate_groups(owner=request.user),
@@ -261,14 +272,14 @@ def contacts_import(request):
 
 @login_required
 def contacts_export(request):
-    response = HttpResponse(vcard_export(owner=request.user), content_type="text/vcard; charset=utf-8")
+    response = StreamingHttpResponse(vcard_export_stream(owner=request.user), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
     return response
 
 
 @login_required
 def my_export(request):
-    response = JsonResponse(me_export(owner=request.user), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = StreamingHttpResponse(me_export_stream(owner=request.user), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-mes-donnees.json"'
     return response
 

@@ -7,13 +7,14 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime, model_validator
 
 from tablee.gatherings import access, selectors, services
 from tablee.gatherings.models import Gathering, Rsvp, Series
 from tablee.members import access as members_access
+from tablee.pagination import PageIn, WidePageIn, api_page
 
 router = Router(tags=["gatherings"])
 
@@ -181,10 +182,10 @@ def _member_of(gathering: Gathering, email: str):
 
 
 @router.get("/associations/{slug}/gatherings", response=list[GatheringOut])
-def gathering_list(request, slug: str):
+def gathering_list(request, response: HttpResponse, slug: str, page: Query[PageIn]):
     association = members_access.association_for_member(request.auth, slug)
     gatherings = selectors.gatherings_of_association(association=association, user=request.auth)
-    return [_gathering_out(g, request.auth) for g in gatherings]
+    return [_gathering_out(g, request.auth) for g in api_page(request, response, gatherings, page)]
 
 
 @router.post("/associations/{slug}/gatherings", response={201: GatheringOut, 422: Error})
@@ -246,9 +247,11 @@ def gathering_calendar(request, gathering_id: int):
 
 
 @router.get("/gatherings/{gathering_id}/attendees", response=list[AttendeeOut])
-def attendee_list(request, gathering_id: int):
+def attendee_list(request, response: HttpResponse, gathering_id: int, page: Query[WidePageIn]):
+    """Confirmed people in the order they got their seat, then the waiting list; paginated (1,000 by default)."""
     gathering = access.gathering_for_organizer(request.auth, gathering_id)
-    return [_attendee_out(r, r.waitlist_position) for r in selectors.attendees(gathering=gathering)]
+    rows = api_page(request, response, selectors.attendees(gathering=gathering), page)
+    return [_attendee_out(r, r.waitlist_position) for r in rows]
 
 
 @router.post("/gatherings/{gathering_id}/checkin", response={200: AttendeeOut, 404: Error, 409: Error})
