@@ -132,5 +132,9 @@ def _add_routers() -> None:
 
     api.add_router("/", circle_router)
 
+    from tablee.jobs.api import router as jobs_router
+
+    api.add_router("/", jobs_router)
+
 
 _add_routers()

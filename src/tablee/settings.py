@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tablee.web",
     "tablee.circle",
     "tablee.journey",
+    "tablee.jobs",
 ]
 
 MIDDLEWARE = [

@@ -13,9 +13,13 @@ from ninja.files import UploadedFile
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import followup_draft, mailto_link
 from tablee.circle.exports import me_export_stream, vcard_export_stream
+from tablee.circle.import_jobs import INLINE_MAX_ROWS, estimate_rows
 from tablee.circle.models import Contact, FollowUp
 from tablee.circle.rendering import render
 from tablee.gatherings import access as gatherings_access
+from tablee.jobs.api import JobOut, job_out
+from tablee.jobs.models import Job
+from tablee.jobs.services import job_queue
 from tablee.pagination import PageIn, api_page
 
 router = Router(tags=["circle"])
@@ -267,11 +271,15 @@ def contact_export(request):
     return response
 
 
-@router.post("/contacts/import", response={200: ImportOut, 413: Error, 422: ImportOut | Error})
+@router.post("/contacts/import", response={200: ImportOut, 202: JobOut, 413: Error, 422: ImportOut | Error})
 def contact_import(request, file: File[UploadedFile]):
+    """A few hundred entries: imported now (200). More: 202 with a job to poll at `GET /api/jobs/{id}`."""
     if file.size > MAX_IMPORT_BYTES:
         raise HttpError(413, _("Fichier trop volumineux (20 Mo au plus)."))
-    result = services.contacts_import(owner=request.auth, data=file.read())
+    data = file.read()
+    if estimate_rows(data) > INLINE_MAX_ROWS:
+        return Status(202, job_out(job_queue(owner=request.auth, kind=Job.Kind.CONTACTS_IMPORT, data=data)))
+    result = services.contacts_import(owner=request.auth, data=data)
     out = ImportOut(kind=result.kind, created=result.created, updated=result.updated,
                     errors=[ImportErrorOut(line=line, reason=reason) for line, reason in result.errors],
                     warnings=[ImportErrorOut(line=line, reason=reason) for line, reason in result.warnings])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import mailto_link
 from tablee.circle.exports import me_export_stream, vcard_export_stream
+from tablee.circle.import_jobs import INLINE_MAX_ROWS, estimate_rows
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
     CARD_BUDGET_MIN,
@@ -25,6 +26,9 @@ from tablee.circle.models import (
 )
 from tablee.circle.rendering import render as render_markdown
 from tablee.gatherings import access as gatherings_access
+from tablee.jobs.models import Job
+from tablee.jobs.selectors import job_for_owner
+from tablee.jobs.services import job_queue
 from tablee.pagination import page_params, page_url, window
 
 # Photos count here but not in the 5 MB of text the importer reads (importers.MAX_TEXT_CHARS).
@@ -266,8 +270,19 @@ def contacts_import(request):
         if upload.size > MAX_IMPORT_BYTES:
             messages.error(request, _("Fichier trop volumineux (20 Mo au plus)."))
         else:
-            result = services.contacts_import(owner=request.user, data=upload.read())
+            data = upload.read()
+            if estimate_rows(data) > INLINE_MAX_ROWS:  # a big file: the worker imports it, this page follows
+                job = job_queue(owner=request.user, kind=Job.Kind.CONTACTS_IMPORT, data=data)
+                return redirect("circle:import_job", job_id=job.pk)
+            result = services.contacts_import(owner=request.user, data=data)
     return render(request, "circle/import.html", {"result": result})
+
+
+@login_required
+def contacts_import_job(request, job_id: int):
+    """The progress of a big import; the page refreshes itself until the worker is done."""
+    job = job_for_owner(owner=request.user, job_id=job_id)
+    return render(request, "circle/import_job.html", {"job": job})
 
 
 @login_required

@@ -77,7 +77,7 @@ def grow(association, member, organizer, make_person, make_gathering):
 
 PAGES = [
     ("/gatherings/", "member", 8),
-    ("/circle/", "member", 12),
+    ("/circle/", "member", 14),
     ("/followups/", "member", 10),
     ("/organize/gatherings/{big}/attendees/", "organizer", 10),
     ("/organize/associations/cafe-rencontres/", "organizer", 10),

@@ -1,0 +1,45 @@
+"""JSON API for jobs: poll a big import the API answered with 202. A job answers for its owner only."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from tablee.jobs import selectors
+from tablee.jobs.models import Job
+
+router = Router(tags=["jobs"])
+
+
+class JobLineOut(Schema):
+    line: int
+    reason: str
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    detail: str
+    total: int
+    done: int
+    percent: int
+    created: int
+    updated: int
+    errors: list[JobLineOut]
+    warnings: list[JobLineOut]
+    url: str
+
+
+def job_out(job: Job) -> JobOut:
+    return JobOut(
+        id=job.pk, kind=job.kind, status=job.status, detail=job.detail, total=job.total, done=job.done,
+        percent=job.percent, created=job.created, updated=job.updated,
+        errors=[JobLineOut(line=line, reason=reason) for line, reason in job.errors],
+        warnings=[JobLineOut(line=line, reason=reason) for line, reason in job.warnings],
+        url=f"/api/jobs/{job.pk}",
+    )
+
+
+@router.get("/jobs/{job_id}", response=JobOut)
+def job_detail(request, job_id: int):
+    return job_out(selectors.job_for_owner(owner=request.auth, job_id=job_id))

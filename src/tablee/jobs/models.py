@@ -1,0 +1,54 @@
+"""Big work that left the request: a row the worker fills in batches, and the page or API polls."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        CONTACTS_IMPORT = "contacts_import", _("import de contacts")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("en file")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminé")
+        FAILED = "failed", _("refusé")
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # The person who asked: a job (and what it carries) is theirs alone.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # The uploaded file, kept only until the worker has read it (then emptied).
+    data = models.BinaryField(default=b"", editable=False)
+    detail = models.CharField(max_length=40, blank=True)  # e.g. the file's kind: vcard, linkedin, google
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [[line, reason], …]
+    warnings = models.JSONField(default=list, blank=True)
+    # The longest write transaction of the job, in milliseconds (what the others waited at most).
+    longest_write_ms = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("travail")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
