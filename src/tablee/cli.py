@@ -64,11 +64,16 @@ def _manage(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from django.conf import settings
 
-    from tablee.demo import load_demo
-
     if not settings.DEBUG:
         # The demo's password is printed in the README: never on a real site.
         raise CommandError("tablee demo runs only with TABLEE_DEBUG=1: its password is public")
+    if args.size == "large":
+        from tablee.demo_large import load_large_demo
+
+        load_large_demo(out=sys.stdout)
+        return 0
+    from tablee.demo import load_demo
+
     load_demo(out=sys.stdout)
     return 0
 
@@ -159,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_manage, django=True)
 
     p = sub.add_parser("demo", help="create or refresh the demo association and print how to sign in")
+    p.add_argument("--size", choices=["small", "large"], default="small",
+                   help="large: a separate federation (50 chapters, 20,000 members, two years of breakfasts with "
+                   "published plans, a member with 20,000 contacts) for benchmarks")
     p.set_defaults(handler=_demo, django=True)
 
     p = sub.add_parser("association", help="manage associations")
