@@ -235,11 +235,14 @@ SENTRY_ENABLED = logs.sentry_init(config.env_str("SENTRY_DSN", ""),
 
 # --- Performance (issue 13): cheap requests -------------------------------------------------------
 # Persistent connections (CONN_MAX_AGE, CONN_HEALTH_CHECKS) are set in config.database.
-# Sessions: read from the process cache (60 s at most, see members/sessions.py), written to the database.
+# Sessions: read from the cache (kept 60 s at most, see members/sessions.py), written to the database.
 SESSION_ENGINE = "tablee.members.sessions"
 TABLEE_SESSION_CACHE_SECONDS = config.env_int("TABLEE_SESSION_CACHE_SECONDS", 60, minimum=0)
-# The person and their profile in one query on every signed-in request.
-AUTHENTICATION_BACKENDS = ["tablee.members.backends.ModelBackend"]
+# The person and their profile in one query on every signed-in request (axes stays first).
+AUTHENTICATION_BACKENDS = [
+    "tablee.members.backends.ModelBackend" if b == "django.contrib.auth.backends.ModelBackend" else b
+    for b in AUTHENTICATION_BACKENDS
+]
 # Templates are parsed once per process (Django's cached loader; it reloads them when DEBUG is on).
 TEMPLATES[0]["OPTIONS"]["loaders"] = [
     (

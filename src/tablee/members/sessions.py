@@ -1,10 +1,10 @@
-"""Sessions read from memory, written to the database: a signed-in page costs no session query.
+"""Sessions read from the cache, written to the database: a signed-in page costs no session query.
 
-Django's ``cached_db`` engine keeps each session in the process cache for as long as the session
-lives. Tablée runs several processes (and possibly several servers), each with its own cache, so a
-sign-out handled by one process would leave the session alive in the others' caches. Here a cached
-copy lives at most ``TABLEE_SESSION_CACHE_SECONDS`` (60 s by default): after a sign-out, a copied
-cookie keeps working for at most that long on another process, never longer. The browser that signed
+Django's ``cached_db`` engine keeps each session in the cache for as long as the session lives.
+The cache is shared by the processes of one host (``CACHES``), not across servers, so a sign-out
+handled by one server would leave the session alive in another server's cache. Here a cached copy
+lives at most ``TABLEE_SESSION_CACHE_SECONDS`` (60 s by default): after a sign-out, a copied
+cookie keeps working for at most that long on another server, never longer. The browser that signed
 out has dropped its cookie at once. A password change takes effect at once everywhere (Django
 checks the password hash stored in the session against the user loaded on each request).
 """
