@@ -17,6 +17,12 @@ def queue_plan_published(*, plan: Plan, seat: Seat):
     from tablee.outbox.models import Topic
     from tablee.outbox.services import email_queue
 
+    return email_queue(**render_plan_published(plan=plan, seat=seat))
+
+
+def render_plan_published(*, plan: Plan, seat: Seat) -> dict:
+    """The email "your table" for one seated person, ready for ``email_queue`` (reads only: publishing
+    renders the 240 emails of a big breakfast before it takes the write lock)."""
     user = seat.user
     profile = getattr(user, "profile", None)
     language = profile.preferred_language if profile else settings.LANGUAGE_CODE
@@ -33,7 +39,7 @@ def queue_plan_published(*, plan: Plan, seat: Seat):
             "title": gathering.title, "number": seat.table.number}
         body_text = render_to_string("tables/email/plan_published.txt", context)
         body_html = render_to_string("tables/email/plan_published.html", context)
-    return email_queue(
+    return dict(
         key=f"tables:published:{plan.pk}:{user.pk}",
         kind="plan_published",
         to=user.email,

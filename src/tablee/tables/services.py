@@ -267,7 +267,21 @@ def plan_reoptimize(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
 
 
 def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
-    """Publish: every seated person sees Ma tablée and gets one email (queued, sent by the worker)."""
+    """Publish: every seated person sees Ma tablée and gets one email (queued, sent by the worker).
+
+    The emails are rendered before the transaction (reads only), so the write lock is held for the
+    inserts alone; if someone moved meanwhile, they are rendered again inside, from the locked plan.
+    """
+    from tablee.outbox.services import email_queue
+    from tablee.tables.emails import render_plan_published
+
+    def render_all(current: Plan) -> list[dict]:
+        seats = Seat.objects.filter(plan=current).select_related("user", "user__profile", "table")
+        return [render_plan_published(plan=current, seat=seat) for seat in seats]
+
+    rendering = notify and plan.status == Plan.Status.READY
+    before = _seating(plan) if rendering else None
+    messages = render_all(plan) if rendering else []
     with transaction.atomic():
         plan = _editable(plan)
         if plan.status == Plan.Status.PUBLISHED:
@@ -278,11 +292,15 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
         plan.published_at = timezone.now()
         plan.save(update_fields=["status", "published_at", "updated_at"])
         if notify:
-            from tablee.tables.emails import queue_plan_published
-
-            for seat in Seat.objects.filter(plan=plan).select_related("user", "user__profile", "table"):
-                queue_plan_published(plan=plan, seat=seat)
+            if not rendering or _seating(plan) != before:
+                messages = render_all(plan)
+            for message in messages:
+                email_queue(**message)
     return plan
+
+
+def _seating(plan: Plan) -> list[tuple[int, int, int]]:
+    return list(Seat.objects.filter(plan_id=plan.pk).order_by("user_id").values_list("user_id", "table_id", "position"))
 
 
 def _separate_avoid_pairs(problem: dict, tables: list[list[int]], moved: set[int]) -> list[list[int]]:
