@@ -7,7 +7,7 @@ A file of a few hundred entries is imported in the request (``services.contacts_
 1. ``importers.parse`` reads the file (no database). Any bad entry: nothing is written, every
    bad line is reported — the same all-or-nothing rule as the small import.
 2. Every new or completed contact is validated (``full_clean``) before the first write.
-3. The rows are written in batches (``BATCH_ROWS``): lookups and validation happen outside the
+3. The rows are written in batches (``BATCH_ROWS``, 100): lookups and validation happen outside the
    transaction; each transaction only inserts and updates, so it holds SQLite's write lock for
    milliseconds, and other members' requests slip in between. Progress is saved with each batch.
 
@@ -32,7 +32,7 @@ from tablee.jobs.services import job_claim, job_finish
 # Above this many entries an import leaves the request for the worker.
 INLINE_MAX_ROWS = 300
 # Rows per write transaction: a few milliseconds of SQLite's write lock each.
-BATCH_ROWS = 200
+BATCH_ROWS = 100
 UPDATABLE = ("email", "phone", "organization", "position", "pronunciation", "language", "name_parts",
              "extra_emails", "extra_phones")
 
@@ -123,8 +123,8 @@ def _write_batch(*, owner, rows, index: _Index) -> tuple[int, int, float]:
     seen = set(
         Note.objects.filter(owner_id=owner.pk, contact_id__in=known).values_list("contact_id", "text")
     ) if notes and known else set()
-    started = time.perf_counter()
     with transaction.atomic():
+        started = time.perf_counter()  # the write lock is held from here (BEGIN IMMEDIATE) to the commit
         Contact.objects.bulk_create(new)
         if changed:
             Contact.objects.bulk_update(list(changed.values()), UPDATABLE)
