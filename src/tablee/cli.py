@@ -50,6 +50,8 @@ def _worker(args: argparse.Namespace) -> int:
         options["batch"] = True
     if args.max_tasks:
         options["max_tasks"] = args.max_tasks
+    if args.tick:
+        options["tick_seconds"] = args.tick
     call_command("tablee_worker", **options)
     return 0
 
@@ -157,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", help="run background tasks (emails, table plans)")
     p.add_argument("--batch", action="store_true", help="run what is queued, then exit")
     p.add_argument("--max-tasks", type=int, default=None, help="exit after this many tasks")
+    p.add_argument("--tick", type=float, default=None,
+                   help="seconds between reminder and outbox-sweep rounds (default 60)")
     p.set_defaults(handler=_worker, django=True)
 
     p = sub.add_parser("manage", help="any Django management command", add_help=False)

@@ -251,3 +251,5 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [
     )
 ]
 TEMPLATES[0]["APP_DIRS"] = False
+# How long a worker holds an email it is sending before another worker's sweep may take it (default 5 min).
+TABLEE_EMAIL_LEASE_SECONDS = config.env_int("TABLEE_EMAIL_LEASE_SECONDS", 0, minimum=0) or None

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 # A row in ``sending`` longer than this is presumed lost (worker killed mid-send) and may be retried.
 # Well above EMAIL_TIMEOUT so a slow but live send is never doubled.
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=5)  # TABLEE_EMAIL_LEASE_SECONDS overrides it (tests of a killed worker)
 MAX_ATTEMPTS = 10
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
@@ -119,7 +119,7 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
         email.status = Email.Status.SENDING
         email.attempts += 1
         # The lease runs from the real clock: a sweep's ``now`` may be minutes old by this row.
-        email.next_attempt_at = max(now, timezone.now()) + LEASE
+        email.next_attempt_at = max(now, timezone.now()) + _lease()
         email.save(update_fields=["status", "attempts", "next_attempt_at"])
 
     try:
@@ -132,6 +132,11 @@ def email_send(*, email_id: int, now: datetime | None = None) -> str:
         done.update(to="", subject="", body_text="", body_html="", ics="", reply_to="", sender_name="")
     Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(**done)
     return "sent"
+
+
+def _lease() -> timedelta:
+    seconds = getattr(settings, "TABLEE_EMAIL_LEASE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds else LEASE
 
 
 def email_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
