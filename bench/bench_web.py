@@ -174,7 +174,8 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
             tablee = str(BIN / "tablee")
             subprocess.run([tablee, "-v", "0", "migrate"], env=env, check=True, capture_output=True)
             demo = [tablee, "demo"] + (["--size", size] if size != "small" else [])
-            subprocess.run(demo, env=env, check=True, capture_output=True)
+            # The demo refuses to run outside debug (its password is public); the server runs without it.
+            subprocess.run(demo, env={**env, "TABLEE_DEBUG": "1"}, check=True, capture_output=True)
             member = "marie.tremblay@demo.tablee.ca"
             setup = subprocess.run([sys.executable, "-c", SETUP_SCRIPT, member], env=env, check=True,
                                    capture_output=True, text=True)
