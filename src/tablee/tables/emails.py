@@ -14,7 +14,6 @@ from tablee.tables.models import Plan, Seat
 
 def queue_plan_published(*, plan: Plan, seat: Seat):
     """Queue "your table" for one seated person, in their language (stored once per plan and person)."""
-    from tablee.outbox.models import Topic
     from tablee.outbox.services import email_queue
 
     return email_queue(**render_plan_published(plan=plan, seat=seat))
@@ -23,6 +22,8 @@ def queue_plan_published(*, plan: Plan, seat: Seat):
 def render_plan_published(*, plan: Plan, seat: Seat) -> dict:
     """The email "your table" for one seated person, ready for ``email_queue`` (reads only: publishing
     renders the 240 emails of a big breakfast before it takes the write lock)."""
+    from tablee.outbox.models import Topic
+
     user = seat.user
     profile = getattr(user, "profile", None)
     language = profile.preferred_language if profile else settings.LANGUAGE_CODE
