@@ -12,3 +12,9 @@ class CircleConfig(AppConfig):
         from tablee.members.hooks import register_eraser
 
         register_eraser("circle", erase)
+
+        from tablee.circle.import_jobs import contacts_import_run
+        from tablee.jobs.models import Job
+        from tablee.jobs.registry import register_runner
+
+        register_runner(Job.Kind.CONTACTS_IMPORT, contacts_import_run)

@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tablee.jobs.models import Job
-from tablee.members.models import User
 
 
-def job_queue(*, owner: User, kind: str, data: bytes) -> Job:
+def job_queue(*, owner, kind: str, data: bytes) -> Job:
     from tablee.jobs.tasks import run_job
 
     with transaction.atomic():

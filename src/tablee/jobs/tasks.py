@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from tablee.jobs.models import Job
+from tablee.jobs.registry import runners
 
 
 @task()
@@ -12,8 +13,7 @@ def run_job(job_id: int) -> str:
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.status != Job.Status.QUEUED:
         return "skipped"  # deleted, or already taken by a duplicate run
-    if job.kind == Job.Kind.CONTACTS_IMPORT:
-        from tablee.circle.import_jobs import contacts_import_run
-
-        return contacts_import_run(job=job).status
-    return "unknown"
+    runner = runners.get(job.kind)
+    if runner is None:
+        return "unknown"
+    return runner(job=job).status
