@@ -124,6 +124,8 @@ class ContactOut(Schema):
     position: str
     pronunciation: str
     language: str
+    extra_emails: list[str]
+    extra_phones: list[str]
     tier: str
     trusted: bool
     rhythm_ideal_days: int | None
@@ -161,7 +163,8 @@ def _contact_out(contact: Contact) -> ContactOut:
     return ContactOut(
         id=contact.pk, name=contact.name, email=contact.email, phone=contact.phone,
         organization=contact.organization, position=contact.position, pronunciation=contact.pronunciation,
-        language=contact.language, tier=contact.tier, trusted=contact.trusted,
+        language=contact.language, extra_emails=list(contact.extra_emails or []),
+        extra_phones=list(contact.extra_phones or []), tier=contact.tier, trusted=contact.trusted,
         rhythm_ideal_days=contact.rhythm_ideal_days, rhythm_max_days=contact.rhythm_max_days,
         rhythm=selectors.rhythm_of(contact).color,
         last_interaction_at=contact.last_interaction_at.isoformat() if contact.last_interaction_at else None,

@@ -123,8 +123,12 @@ def contact_update(*, owner: User, contact: Contact, moves_out: Contact | None =
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
+    renamed = "name" in fields and fields["name"] != contact.name
     for name, value in fields.items():
         setattr(contact, name, value)
+    if renamed:
+        # The structured name came with the old name: an export would pair the new FN with the old N.
+        contact.name_parts = []
     if contact.email:
         contact.email = contact.email.strip().lower()
     contact.full_clean()
@@ -151,6 +155,13 @@ def contact_merge(*, owner: User, keep: Contact, others: list[Contact]) -> Conta
                     if getattr(other, name):
                         setattr(keep, name, getattr(other, name))
                         break
+        if not keep.name_parts:
+            keep.name_parts = next((c.name_parts for c in others if c.name_parts), [])
+        # Nothing a duplicate knew is lost: its addresses and numbers become the kept contact's others.
+        emails = [e for c in [keep, *others] for e in [c.email, *c.extra_emails] if e]
+        keep.extra_emails = [e for e in dict.fromkeys(emails) if e != keep.email][:20]
+        phones = [p for c in [keep, *others] for p in [c.phone, *c.extra_phones] if p]
+        keep.extra_phones = [p for p in dict.fromkeys(phones) if p != keep.phone][:20]
         keep.trusted = keep.trusted or any(c.trusted for c in others)
         if keep.user_id is None:
             keep.user_id = next((c.user_id for c in others if c.user_id), None)

@@ -32,6 +32,10 @@ EXPECTED = {
         "john.doe@company.com": ("john.doe@company.com", "", ""), "jane.doe@company.com": ("jane.doe@company.com", "", ""),
         "Ñ Ñ Ñ Ñ Ñ": ("", "", ""), "Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ": ("", "", ""), "Ñ Ñ Ñ Ñ": ("bob@company.com", "Ñ" * 12, ""),
         "ÑÑÑÑ": ("henry@company.com", "Ñ" * 44, "")}),
+    "pyvobject_vcard40_full.vcf": ("vcard", 1, 0, {
+        "Dr. John Q. Public, III": ("johnny@personal.example.org", "Example Corp.", "CEO")}),
+    "pyvobject_vcard40_multilang.vcf": ("vcard", 1, 0, {"Yamada Taro": ("", "", "")}),
+    "pyvobject_vcard40_org.vcf": ("vcard", 1, 0, {"ABC Marketing": ("marketing@abc.example.com", "ABC, Inc.", "")}),
     "iphone_cr_cr.vcf": ("vcard", 2, 0, {
         "Mathieu Lavoie": ("mathieu.lavoie@coop-laval.example", "Coopérative Laval, Nord", "Directeur, développement"),
         "Thi Mai Nguyen": ("mai.nguyen@clinique-est.example", "", "")}),
@@ -84,6 +88,15 @@ def test_vcard_21_takes_the_bare_pref_email_first_and_keeps_the_others(member):
     assert (joe.email, joe.extra_emails, joe.name_parts) == (
         "joe.blow@acme.example", ["jblow@perso.example"], ["Blow", "Joe", "", "", ""])
     assert Note.objects.get(contact=joe).text == "Rencontré au déjeuner, veut un suivi sur le programme, en février."
+
+
+def test_vcard4_pref_1_email_first_and_first_language_kept(member):
+    services.contacts_import(owner=member, data=(CORPUS / "pyvobject_vcard40_full.vcf").read_bytes())
+    john = Contact.objects.get()
+    assert (john.email, john.extra_emails, john.language) == (
+        "johnny@personal.example.org", ["john.public@example.com"], "en")
+    assert (john.phone, john.extra_phones, john.name_parts) == (
+        "+1-555-555-5555", ["+1-555-123-4567"], ["Public", "John", "Quinlan", "Dr.", "III"])
 
 
 def test_five_emails_all_kept_preferred_first(member):
