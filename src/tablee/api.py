@@ -103,14 +103,24 @@ def _invalid_model(request, exc):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-@api.get("/health", auth=None, tags=["system"])
+@api.get("/health", auth=None, tags=["system"], response={200: dict, 503: dict})
 def health(request):
-    from django.db import connection
+    """Database, the worker's last heartbeat, the outbox backlog. 503 when the database does not
+    answer or the worker has been silent for more than 5 minutes."""
+    from django.db import DatabaseError, connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return {"status": "ok"}
+    from tablee.outbox.selectors import health as health_report
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        report = health_report()
+    except DatabaseError:
+        return 503, {"status": "error", "database": "error"}
+    body = {"status": "ok" if report["ok"] else "degraded", "database": "ok",
+            "worker": report["worker"], "outbox": report["outbox"]}
+    return (200 if report["ok"] else 503), body
 
 
 def _add_routers() -> None:

@@ -16,6 +16,8 @@ CSRF_TRUSTED_ORIGINS = config.env_list("TABLEE_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = config.env_str("TABLEE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # For operators (`tablee manage createsuperuser`): associations, people, gatherings, the outbox.
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -221,6 +223,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
 # Throttles and quotas.
 TABLEE_PERSONAL_EMAILS_PER_DAY = config.env_int("TABLEE_PERSONAL_EMAILS_PER_DAY", 20, minimum=0)
 TABLEE_API_RATE_PER_MINUTE = config.env_int("TABLEE_API_RATE_PER_MINUTE", 120, minimum=1)
+# The worker blanks the bodies of emails older than this (the rows stay, for idempotency).
+TABLEE_EMAIL_RETENTION_DAYS = config.env_int("TABLEE_EMAIL_RETENTION_DAYS", 90, minimum=1)
 # The client address is REMOTE_ADDR, already corrected by ProxyClientAddressMiddleware.
 NINJA_NUM_PROXIES = 0
 
