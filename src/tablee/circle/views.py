@@ -25,6 +25,7 @@ from tablee.circle.models import (
 )
 from tablee.circle.rendering import render as render_markdown
 from tablee.gatherings import access as gatherings_access
+from tablee.redirects import safe_next
 
 # Photos count here but not in the 5 MB of text the importer reads (importers.MAX_TEXT_CHARS).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -282,7 +283,7 @@ def budget_update(request):
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("C'est noté."))
-    return redirect(request.POST.get("next") or "circle:circle")
+    return redirect(safe_next(request, "circle:circle"))
 
 
 @login_required
