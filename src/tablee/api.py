@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -80,6 +80,13 @@ def _rate_exceeded(request, exc):
     # ninja adds Retry-After to this answer.
     detail = _("Trop de requêtes avec ce jeton pour le moment : attendez un peu avant de réessayer.")
     return api.create_response(request, {"detail": detail}, status=429)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    detail = _("La requête est trop volumineuse (au plus %(mb)s Mo).") % {
+        "mb": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024, 1)}
+    return api.create_response(request, {"detail": detail}, status=413)
 
 
 @api.exception_handler(HttpError)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tablee.middleware.ProxyClientAddressMiddleware",
     "tablee.middleware.RequestLogMiddleware",
+    "tablee.middleware.ApiBodyGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
