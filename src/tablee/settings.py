@@ -231,8 +231,9 @@ NINJA_NUM_PROXIES = 0
 
 # Logs: one line per request with its id; JSON lines with TABLEE_LOG_FORMAT=json. Errors go to
 # Sentry when SENTRY_DSN is set, without personal data (tablee.logs.scrub_event).
-LOGGING = logs.logging_config(
-    level=config.env_str("TABLEE_LOG_LEVEL", "INFO"), fmt=config.env_str("TABLEE_LOG_FORMAT", "text")
-)
+_log_format = config.env_str("TABLEE_LOG_FORMAT", "text")
+if _log_format not in {"text", "json"}:
+    raise config.ConfigError(f"TABLEE_LOG_FORMAT must be text or json; got {_log_format!r}")
+LOGGING = logs.logging_config(level=config.env_str("TABLEE_LOG_LEVEL", "INFO"), fmt=_log_format)
 SENTRY_ENABLED = logs.sentry_init(config.env_str("SENTRY_DSN", ""),
                                   environment="development" if DEBUG else "production")
