@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import Throttled as RateExceeded
 from ninja.security import HttpBearer
@@ -124,10 +124,10 @@ def health(request):
             cursor.fetchone()
         report = health_report()
     except DatabaseError:
-        return 503, {"status": "error", "database": "error"}
+        return Status(503, {"status": "error", "database": "error"})
     body = {"status": "ok" if report["ok"] else "degraded", "database": "ok",
             "worker": report["worker"], "outbox": report["outbox"]}
-    return (200 if report["ok"] else 503), body
+    return Status(200 if report["ok"] else 503, body)
 
 
 def _add_routers() -> None:
