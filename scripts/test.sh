@@ -14,14 +14,28 @@ $BIN/ruff check src tests bench
 $BIN/lint-imports --config pyproject.toml
 
 echo "== tests on SQLite"
-$BIN/pytest -q -p no:cacheprovider -m "not browser" "$@"
+$BIN/pytest -q -p no:cacheprovider -m "not browser and not e2e and not schemathesis" "$@"
+
+echo "== API against its OpenAPI schema (schemathesis, every persona, bounded examples)"
+$BIN/pytest -q -p no:cacheprovider -m schemathesis "$@"
+
+echo "== deployment end to end: nginx + TLS in front of tablee serve; backup and restore while serving"
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian nginx…"
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; })
+  else
+    echo "nginx is missing: sudo apt-get install nginx-light" >&2; exit 1
+  fi
+fi
+$BIN/pytest -q -p no:cacheprovider -m e2e "$@"
 
 echo "== database tests on PostgreSQL"
 pgdir=$(mktemp -d /tmp/tablee-pg.XXXXXX)
 pgport=${TABLEE_TEST_PG_PORT:-$((54000 + RANDOM % 900))}
 trap 'scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true' EXIT
 DATABASE_URL=$(scripts/pg.sh start "$pgdir" "$pgport")
-DATABASE_URL="$DATABASE_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/engine "$@"
+DATABASE_URL="$DATABASE_URL" $BIN/pytest -q -p no:cacheprovider -m "not browser and not e2e and not schemathesis" --ignore=tests/engine "$@"
 
 echo "== browser tests (Playwright, Debian chromium)"
 if ! command -v chromium >/dev/null; then

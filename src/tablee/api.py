@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import Throttled as RateExceeded
 from ninja.security import HttpBearer
@@ -82,6 +82,13 @@ def _rate_exceeded(request, exc):
     return api.create_response(request, {"detail": detail}, status=429)
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    detail = _("La requête est trop volumineuse (au plus %(mb)s Mo).") % {
+        "mb": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024, 1)}
+    return api.create_response(request, {"detail": detail}, status=413)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
@@ -103,14 +110,24 @@ def _invalid_model(request, exc):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-@api.get("/health", auth=None, tags=["system"])
+@api.get("/health", auth=None, tags=["system"], response={200: dict, 503: dict})
 def health(request):
-    from django.db import connection
+    """Database, the worker's last heartbeat, the outbox backlog. 503 when the database does not
+    answer or the worker has been silent for more than 5 minutes."""
+    from django.db import DatabaseError, connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return {"status": "ok"}
+    from tablee.outbox.selectors import health as health_report
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        report = health_report()
+    except DatabaseError:
+        return Status(503, {"status": "error", "database": "error"})
+    body = {"status": "ok" if report["ok"] else "degraded", "database": "ok",
+            "worker": report["worker"], "outbox": report["outbox"]}
+    return Status(200 if report["ok"] else 503, body)
 
 
 def _add_routers() -> None:

@@ -51,9 +51,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 def logging_config(*, level: str, fmt: str) -> dict:
     if fmt not in {"text", "json"}:
-        from tablee.config import ConfigError
-
-        raise ConfigError(f"TABLEE_LOG_FORMAT must be text or json; got {fmt!r}")
+        raise ValueError(f"log format must be text or json; got {fmt!r}")
     return {
         "version": 1,
         "disable_existing_loggers": False,

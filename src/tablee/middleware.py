@@ -83,3 +83,59 @@ class RequestLogMiddleware:
                        "duration_ms": duration_ms},
             )
             request_id.reset(token)
+
+
+# Characters no name or text needs: C0 controls but tab, newline and carriage return, and DEL.
+_CONTROL = frozenset(chr(c) for c in (*range(9), 11, 12, *range(14, 32), 127))
+
+
+def bad_text(value) -> str | None:
+    """Why a parsed JSON value cannot be stored, or None: NUL and control characters, lone surrogates."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, str):
+        if not _CONTROL.isdisjoint(value):
+            return _("Le texte contient des caractères de contrôle (NUL…) : retirez-les.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _("Le texte contient un caractère Unicode invalide (une moitié de paire de substitution).")
+        return None
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else []
+    for item in items:
+        problem = bad_text(item)
+        if problem:
+            return problem
+    return None
+
+
+class ApiBodyGuardMiddleware:
+    """JSON bodies sent to the API: too big → 413, control characters or lone surrogates → 422,
+    before any view runs (such text would otherwise fail in the database with a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import json
+
+        from django.core.exceptions import RequestDataTooBig
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
+                and request.content_type == "application/json"):
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                limit = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024, 1)
+                return JsonResponse({"detail": _("La requête est trop volumineuse (au plus %(mb)s Mo).")
+                                     % {"mb": limit}}, status=413)
+            try:
+                data = json.loads(body) if body else None
+            except ValueError:
+                data = None  # the API answers 400 for JSON it cannot read
+            problem = bad_text(data)
+            if problem:
+                return JsonResponse({"detail": problem}, status=422)
+        return self.get_response(request)

@@ -16,6 +16,8 @@ CSRF_TRUSTED_ORIGINS = config.env_list("TABLEE_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = config.env_str("TABLEE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # For operators (`tablee manage createsuperuser`): associations, people, gatherings, the outbox.
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tablee.middleware.ProxyClientAddressMiddleware",
     "tablee.middleware.RequestLogMiddleware",
+    "tablee.middleware.ApiBodyGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,14 +225,17 @@ AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
 # Throttles and quotas.
 TABLEE_PERSONAL_EMAILS_PER_DAY = config.env_int("TABLEE_PERSONAL_EMAILS_PER_DAY", 20, minimum=0)
 TABLEE_API_RATE_PER_MINUTE = config.env_int("TABLEE_API_RATE_PER_MINUTE", 120, minimum=1)
+# The worker blanks the bodies of emails older than this (the rows stay, for idempotency).
+TABLEE_EMAIL_RETENTION_DAYS = config.env_int("TABLEE_EMAIL_RETENTION_DAYS", 90, minimum=1)
 # The client address is REMOTE_ADDR, already corrected by ProxyClientAddressMiddleware.
 NINJA_NUM_PROXIES = 0
 
 # Logs: one line per request with its id; JSON lines with TABLEE_LOG_FORMAT=json. Errors go to
 # Sentry when SENTRY_DSN is set, without personal data (tablee.logs.scrub_event).
-LOGGING = logs.logging_config(
-    level=config.env_str("TABLEE_LOG_LEVEL", "INFO"), fmt=config.env_str("TABLEE_LOG_FORMAT", "text")
-)
+_log_format = config.env_str("TABLEE_LOG_FORMAT", "text")
+if _log_format not in {"text", "json"}:
+    raise config.ConfigError(f"TABLEE_LOG_FORMAT must be text or json; got {_log_format!r}")
+LOGGING = logs.logging_config(level=config.env_str("TABLEE_LOG_LEVEL", "INFO"), fmt=_log_format)
 SENTRY_ENABLED = logs.sentry_init(config.env_str("SENTRY_DSN", ""),
                                   environment="development" if DEBUG else "production")
 

@@ -1,9 +1,11 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from tablee.api import api
 from tablee.gatherings.urls import gathering_patterns, organizer_patterns
 
 urlpatterns = [
+    path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tablee.tables.urls")),

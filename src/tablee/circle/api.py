@@ -294,10 +294,16 @@ def contact_detail(request, contact_id: int):
     return _contact_out(access.contact_for_owner(owner=request.auth, contact_id=contact_id))
 
 
+_NULLABLE_CONTACT_FIELDS = {"rhythm_ideal_days", "rhythm_max_days", "moves_out"}
+
+
 @router.patch("/contacts/{contact_id}", response={200: ContactOut, 409: Error, 422: Error})
 def contact_update(request, contact_id: int, payload: ContactPatch):
     contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
     data = payload.dict(exclude_unset=True)
+    nulls = sorted(k for k, v in data.items() if v is None and k not in _NULLABLE_CONTACT_FIELDS)
+    if nulls:
+        raise HttpError(422, _("Ces champs ne peuvent pas être vides (null) : %(fields)s.") % {"fields": ", ".join(nulls)})
     moves_out = _moves_out(request.auth, data.pop("moves_out", None))
     try:
         contact = services.contact_update(owner=request.auth, contact=contact, moves_out=moves_out, **data)

@@ -30,6 +30,7 @@ from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
 from tablee.jobs.services import job_queue
 from tablee.pagination import page_params, page_url, window
+from tablee.redirects import safe_next
 
 # Photos count here but not in the 5 MB of text the importer reads (importers.MAX_TEXT_CHARS).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -308,7 +309,7 @@ def budget_update(request):
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("C'est noté."))
-    return redirect(request.POST.get("next") or "circle:circle")
+    return redirect(safe_next(request, "circle:circle"))
 
 
 @login_required

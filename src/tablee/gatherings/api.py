@@ -270,3 +270,15 @@ def walkin(request, gathering_id: int, payload: WalkinIn):
     gathering = access.gathering_for_organizer(request.auth, gathering_id)
     user = _member_of(gathering, payload.email)
     return _attendee_out(services.walkin_add(gathering=gathering, user=user))
+
+
+@router.get("/gatherings/{gathering_id}/attendees.csv", response={200: None, 403: Error, 404: Error},
+            openapi_extra={"responses": {200: {"description": "The attendees CSV (UTF-8 with BOM); "
+                                               "formulas are escaped", "content": {"text/csv": {}}}}})
+def attendees_csv(request, gathering_id: int):
+    """For the gathering's organizers: the same CSV as the attendees page."""
+    from tablee.gatherings.exports import attendees_csv_response
+
+    gathering = access.gathering_for_organizer(request.auth, gathering_id)
+    return attendees_csv_response(gathering=gathering)
+

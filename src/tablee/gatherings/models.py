@@ -39,6 +39,10 @@ class Series(models.Model):
         return self.title
 
 
+# Dates outside these years are typing slips (9999): refused, so no page has to show them.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
 class Gathering(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("brouillon")
@@ -79,6 +83,13 @@ class Gathering(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        for name in ("starts_at", "rsvp_deadline"):
+            value = getattr(self, name)
+            if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+                errors[name] = _("Choisissez une date entre %(first)s et %(last)s.") % {"first": YEAR_MIN,
+                                                                                      "last": YEAR_MAX}
+        if errors:
+            raise ValidationError(errors)
         if self.starts_at is not None and timezone.is_naive(self.starts_at):
             errors["starts_at"] = _("L'heure de début doit indiquer son fuseau horaire.")
         elif self.rsvp_deadline is not None and timezone.is_naive(self.rsvp_deadline):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tablee.errors import add_service_errors
 from tablee.gatherings import selectors
 from tablee.gatherings.access import gathering_for_organizer
+from tablee.gatherings.exports import attendees_csv_response
 from tablee.gatherings.forms import GatheringForm, SeriesForm, WalkinForm
 from tablee.gatherings.models import Rsvp
 from tablee.gatherings.services import (
@@ -125,41 +123,11 @@ def attendees(request: HttpRequest, gathering_id: int) -> HttpResponse:
     )
 
 
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return _("oui") if value else _("non")
-
-
 @login_required
 @require_GET
 def attendees_csv(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = gathering_for_organizer(request.user, gathering_id)
-    day = timezone.localtime(gathering.starts_at).date().isoformat()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{gathering.pk}-{day}.csv"'
-    # The byte-order mark makes Excel read the accents right.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([
-        _("statut"), _("rang d'attente"), _("prénom"), _("nom"), _("courriel"), _("organisation"),
-        _("secteur"), _("présent"), _("sans inscription"), _("inscrit·e le"),
-    ])  # fmt: skip
-    for rsvp in selectors.attendees(gathering=gathering):
-        profile = getattr(rsvp.user, "profile", None)
-        writer.writerow([
-            rsvp.get_status_display(),
-            rsvp.waitlist_position or "",
-            rsvp.user.first_name,
-            rsvp.user.last_name,
-            rsvp.user.email,
-            profile.organization if profile else "",
-            profile.sector if profile else "",
-            _yes_no(rsvp.present),
-            _yes_no(rsvp.walk_in),
-            date_format(timezone.localtime(rsvp.queued_at), "Y-m-d H:i"),
-        ])  # fmt: skip
-    return response
+    return attendees_csv_response(gathering=gathering)
 
 
 def _checkin_context(gathering, query: str = "") -> dict:

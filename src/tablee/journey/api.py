@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
 
 from tablee.gatherings import access as gatherings_access
 from tablee.journey import access, selectors, services
@@ -29,6 +30,21 @@ class IntentionIn(Schema):
     energy_before: int = Field(3, ge=1, le=5)
     leave_at: dt.time | None = None
     questions: list[str] = Field(default_factory=list, max_length=3)
+
+    @field_validator("leave_at")
+    @classmethod
+    def _naive_time(cls, value: dt.time | None) -> dt.time | None:
+        # A time of day at the gathering, in its own time zone: an offset has no meaning here.
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("leave_at is a local time of day, without a time zone (e.g. 20:30)")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_date(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise ValueError("date must be between 2000 and 2100")
+        return value
 
 
 class ReflectionIn(Schema):

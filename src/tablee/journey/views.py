@@ -3,7 +3,6 @@ association's depth for organizers. Thin: permission, one service or selector, t
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tablee import csvsafe
 from tablee.circle.access import contact_for_owner
 from tablee.circle.selectors import card_budget_for
 from tablee.gatherings import access as gatherings_access
@@ -192,7 +192,7 @@ def depth_csv(request, slug: str):
     context = _depth_context(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="profondeur-{slug}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(["date", "titre", "presents", "nouvelles_rencontres_par_membre", "taux_repetition",
                      "part_suivi_48h", "poursuivre_reciproques"])
     for row in context["rows"]:

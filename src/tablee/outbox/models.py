@@ -81,4 +81,15 @@ class Email(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.to} ({self.status})"
+        # No address: this string shows in the admin and in logs.
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class Heartbeat(models.Model):
+    """The last time a background process said it was alive (the worker, every tick)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} seen at {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -302,3 +302,31 @@ def _enqueue_send(email_id: int, *, run_after: datetime | None = None) -> None:
 def _sender_domain() -> str:
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return address.rpartition("@")[2] or "tablee.local"
+
+
+# --- operations: heartbeat and pruning -------------------------------------------------------------
+
+FINISHED_TASKS_KEPT = timedelta(days=7)
+
+
+def heartbeat_record(*, name: str = "worker", now: datetime | None = None) -> None:
+    from tablee.outbox.models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": now or timezone.now()})
+
+
+def prune(*, now: datetime | None = None) -> dict[str, int]:
+    """Forget what is no longer needed: finished task rows after a week, and the bodies of emails
+    that left (or failed for good) more than TABLEE_EMAIL_RETENTION_DAYS ago. The email rows stay
+    (their key keeps sends idempotent) without their text."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    tasks, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=now - FINISHED_TASKS_KEPT).delete()
+    cutoff = now - timedelta(days=settings.TABLEE_EMAIL_RETENTION_DAYS)
+    bodies = (
+        Email.objects.filter(status__in=(Email.Status.SENT, Email.Status.FAILED), created_at__lt=cutoff)
+        .exclude(body_text="", body_html="", ics="")
+        .update(body_text="", body_html="", ics="")
+    )
+    return {"tasks": tasks, "email_bodies": bodies}

@@ -36,7 +36,7 @@ def _count(db, table: str) -> int:
         return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_backup_taken_while_serving_and_writing_restores_and_the_same_token_signs_in(tmp_path, capsys):
     source, target = tmp_path / "source", tmp_path / "target"
     source.mkdir(), target.mkdir()

@@ -69,7 +69,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
         time.sleep(0.1)
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_sign_in_through_nginx_with_tls_in_front_of_tablee_serve(tmp_path):
     nginx = _nginx()
     https_port, http_port, app_port = free_port(), free_port(), free_port()

@@ -11,10 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from argparse import ArgumentParser, BooleanOptionalAction
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import (
@@ -31,9 +38,23 @@ from tablee.outbox import ticks
 logger = logging.getLogger("tablee.worker")
 
 
-def tick() -> dict[str, int]:
-    """One round of periodic work (see ``tablee.outbox.ticks``). Never raises."""
+def tick(*, prune_now: bool = False) -> dict[str, int]:
+    """One round of periodic work (see ``tablee.outbox.ticks``): the heartbeat, pruning when asked,
+    then the sweep and the rooms' jobs. Never raises."""
+    from tablee.outbox.services import heartbeat_record, prune
+
     close_old_connections()
+    try:
+        heartbeat_record()
+    except Exception:
+        logger.exception("recording the heartbeat failed")
+    if prune_now:
+        try:
+            pruned = prune()
+            if any(pruned.values()):
+                logger.info("pruned %(tasks)s finished tasks and %(email_bodies)s email bodies", pruned)
+        except Exception:
+            logger.exception("pruning failed")
     done = ticks.run_all()
     if any(done.values()):
         logger.info("tick: %s", ", ".join(f"{name} {count}" for name, count in done.items()))
@@ -47,12 +68,38 @@ class Ticker(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        last_prune = 0.0
         try:
             while not self.stopped.is_set():
-                tick()
+                prune_now = time.monotonic() - last_prune > PRUNE_EVERY_SECONDS
+                tick(prune_now=prune_now)
+                if prune_now:
+                    last_prune = time.monotonic()
                 self.stopped.wait(self.every)
         finally:
             connection.close()
+
+
+PRUNE_EVERY_SECONDS = 3600
+# Database errors that pass: SQLite busy past its timeout, a PostgreSQL restart or failover.
+RETRY_FIRST, RETRY_CAP = 1.0, 30.0
+
+
+def run_resilient(make_worker, *, sleep=time.sleep) -> int:
+    """Run workers until one ends normally; a lost connection or a locked database closes the
+    connections, waits (1 s, 2 s, … 30 s) and starts a fresh worker. Returns the restarts made."""
+    restarts, delay = 0, RETRY_FIRST
+    while True:
+        try:
+            make_worker().run()
+            return restarts
+        except (OperationalError, InterfaceError) as exc:
+            restarts += 1
+            logger.warning("database trouble in the worker (%s: %s); retrying in %.0f s",
+                           type(exc).__name__, exc, delay)
+            connections.close_all()
+            sleep(delay)
+            delay = min(delay * 2, RETRY_CAP)
 
 
 class Command(BaseCommand):
@@ -89,18 +136,21 @@ class Command(BaseCommand):
         if batch:
             # Tasks first, then the tick (its sweep then only finds real leftovers), then the
             # tasks the tick queued (reminders), so one batch run leaves nothing due behind.
-            make_worker().run()
-            done = tick()
+            run_resilient(make_worker)
+            done = tick(prune_now=True)
             if any(count for name, count in done.items() if name != "swept"):
-                make_worker().run()
+                run_resilient(make_worker)
             return
 
         def run() -> None:
-            worker = make_worker()
-            if not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
-                worker.configure_signals()
+            def fresh() -> Worker:
+                worker = make_worker()
+                if not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                    worker.configure_signals()
+                return worker
+
             Ticker(every=tick_seconds).start()
-            worker.run()
+            run_resilient(fresh)
 
         if reload:
             run_with_reloader(run)

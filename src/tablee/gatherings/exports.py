@@ -1,0 +1,49 @@
+"""The attendees CSV of a gathering, for its organizers: the page and the API send the same file.
+
+Written with ``tablee.csvsafe``: a name or an organization typed as a formula stays text.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tablee import csvsafe
+from tablee.gatherings import selectors
+from tablee.gatherings.models import Gathering
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("oui") if value else _("non")
+
+
+def attendees_csv_response(*, gathering: Gathering) -> HttpResponse:
+    day = timezone.localtime(gathering.starts_at).date().isoformat()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-{gathering.pk}-{day}.csv"'
+    # The byte-order mark makes Excel read the accents right.
+    response.write("\ufeff")
+    writer = csvsafe.writer(response)
+    writer.writerow([
+        _("statut"), _("rang d'attente"), _("prénom"), _("nom"), _("courriel"), _("organisation"),
+        _("secteur"), _("présent"), _("sans inscription"), _("inscrit·e le"),
+    ])  # fmt: skip
+    for rsvp in selectors.attendees(gathering=gathering):
+        profile = getattr(rsvp.user, "profile", None)
+        writer.writerow([
+            rsvp.get_status_display(),
+            rsvp.waitlist_position or "",
+            rsvp.user.first_name,
+            rsvp.user.last_name,
+            rsvp.user.email,
+            profile.organization if profile else "",
+            profile.sector if profile else "",
+            _yes_no(rsvp.present),
+            _yes_no(rsvp.walk_in),
+            date_format(timezone.localtime(rsvp.queued_at), "Y-m-d H:i"),
+        ])  # fmt: skip
+    return response
