@@ -53,3 +53,34 @@ def test_the_engine_finds_more_need_offer_matches_once_aligned():
 
     assert matches(people) == 0
     assert matches(align_needs_to_offers(people)) == 1
+
+
+# First run on the frozen set, 2026-12-01: 7 pairs aligned, 6 rightly (one false match: « mentorat en
+# vente » with « vente de meubles »), 6 of the 12 true matches missed. Precision 6/7, recall 6/12.
+PRECISION, RECALL = 6 / 7, 6 / 12
+
+
+def _aligned(need: str, offer: str) -> bool:
+    people = [_person(1, needs=[need]), _person(2, offers=[offer])]
+    return align_needs_to_offers(people)[0]["needs"] == [offer]
+
+
+def test_a_frozen_held_out_set_reports_precision_and_recall(capsys):
+    """`data/topic_alignment_heldout.json`: written after THRESHOLD was set, never used to tune it.
+
+    The aligner is deterministic: the bars are the figures seen on its first run (2026-12-01).
+    """
+    import json
+    from pathlib import Path
+
+    pairs = json.loads((Path(__file__).parent / "data" / "topic_alignment_heldout.json")
+                       .read_text(encoding="utf-8"))["pairs"]
+    said = [_aligned(p["need"], p["offer"]) for p in pairs]
+    true_pos = sum(s and p["match"] for s, p in zip(said, pairs, strict=True))
+    precision = true_pos / max(1, sum(said))
+    recall = true_pos / sum(p["match"] for p in pairs)
+    with capsys.disabled():
+        print(f"\ntopic alignment, held-out (20 pairs): precision {precision:.0%}, recall {recall:.0%}, "
+              f"{sum(said)} aligned, misses: {[p['need'] for s, p in zip(said, pairs, strict=True) if s != p['match']]}")
+    assert precision >= PRECISION - 0.005
+    assert recall >= RECALL - 0.005
