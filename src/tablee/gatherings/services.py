@@ -145,8 +145,8 @@ def gathering_update(*, gathering: Gathering, **fields) -> Gathering:
                 }
             )
         cancelled = locked.state == Gathering.State.CANCELLED and before["state"] != Gathering.State.CANCELLED
-        moved = any(getattr(locked, name) != before[name] for name in NOTICE_FIELDS)
-        if cancelled or any(getattr(locked, name) != before[name] for name in CALENDAR_FIELDS):
+        moved = any(_changed(getattr(locked, name), before[name]) for name in NOTICE_FIELDS)
+        if cancelled or any(_changed(getattr(locked, name), before[name]) for name in CALENDAR_FIELDS):
             locked.sequence += 1
         locked.save()
         if locked.state == Gathering.State.OPEN:
@@ -158,6 +158,13 @@ def gathering_update(*, gathering: Gathering, **fields) -> Gathering:
     for name in (*GATHERING_FIELDS, "updated_at", "sequence"):
         setattr(gathering, name, getattr(locked, name))
     return gathering
+
+
+def _changed(new, old) -> bool:
+    """A time counts to the minute: an edit form sends minutes, and an unchanged form is no change."""
+    if isinstance(new, datetime) and isinstance(old, datetime):
+        return new.replace(second=0, microsecond=0) != old.replace(second=0, microsecond=0)
+    return new != old
 
 
 def gathering_cancel(*, gathering: Gathering) -> Gathering:

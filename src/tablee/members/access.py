@@ -83,3 +83,12 @@ def association_for_organizer(user, slug: str) -> Association:
         raise PermissionDenied
     return association
 
+
+
+def association_organized_by(user, slug: str) -> Association:
+    """For the organizers' API: the association if the user organizes it, ``PermissionDenied`` for
+    everyone else, unknown slugs included (a script learns nothing about which associations exist)."""
+    association = Association.objects.filter(slug=slug).first()
+    if association is None or not is_organizer(user, association):
+        raise PermissionDenied("Organizers of this association only.")
+    return association

@@ -1,12 +1,12 @@
-"""JSON API about the signed-in person."""
+"""JSON API about the signed-in person, and the organizers' members endpoints."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Router, Schema, Status
 
-from tablee.members.models import Association, Membership
+from tablee.members.access import association_organized_by
+from tablee.members.models import Membership
 
 router = Router(tags=["members"])
 
@@ -44,16 +44,6 @@ def me(request):
 
 
 # Organizers bring their members in -------------------------------------------------------------
-
-
-def _organized(user, slug: str) -> Association:
-    """The association if the caller organizes it; 403 otherwise (members, outsiders, unknown slugs)."""
-    association = Association.objects.filter(slug=slug).first()
-    if association is None or not Membership.objects.filter(
-        association=association, user_id=user.pk, role=Membership.Role.ORGANIZER, deactivated_at__isnull=True
-    ).exists():
-        raise PermissionDenied("Organizers of this association only.")
-    return association
 
 
 class MemberIn(Schema):
@@ -104,7 +94,7 @@ class Queued(Schema):
 def member_add(request, slug: str, payload: MemberIn):
     from tablee.members.roster import member_add as add
 
-    association = _organized(request.auth, slug)
+    association = association_organized_by(request.auth, slug)
     user, invited = add(association=association, invited_by=request.auth, invite=payload.invite,
                         **payload.dict(exclude={"invite"}))
     return Status(201, MemberCreated(id=user.pk, email=user.email, invited=invited))
@@ -114,7 +104,7 @@ def member_add(request, slug: str, payload: MemberIn):
 def member_list(request, slug: str, limit: int = 50, offset: int = 0):
     from tablee.members.roster import roster
 
-    association = _organized(request.auth, slug)
+    association = association_organized_by(request.auth, slug)
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     rows = roster(association=association)
     page = rows[offset: offset + limit]
@@ -129,7 +119,7 @@ def member_list(request, slug: str, limit: int = 50, offset: int = 0):
 def invitations(request, slug: str, payload: InvitationsIn):
     from tablee.members.invitations import invitations_send
 
-    association = _organized(request.auth, slug)
+    association = association_organized_by(request.auth, slug)
     queued, unknown = invitations_send(association=association, emails=payload.emails or None,
                                         invited_by=request.auth)
     if unknown:

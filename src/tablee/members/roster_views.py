@@ -30,6 +30,7 @@ from tablee.members.roster_forms import (
 )
 from tablee.members.roster_import import import_preview
 from tablee.members.services import members_import, membership_set_role
+from tablee.throttle import Throttled, throttle_hit
 
 
 def _organized(request: HttpRequest, slug: str) -> Association:
@@ -234,7 +235,12 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            # A public form: a few requests per address of origin per hour (issue 12's throttle).
+            throttle_hit(key=f"join-request:{request.META.get('REMOTE_ADDR', '')}", limit=5, window=3600)
             roster_services.join_request_create(association=association, **data)
+        except Throttled as exc:
+            form.add_error(None, exc.message)
+            return render(request, "members/join.html", {"association": association, "form": form}, status=429)
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)

@@ -169,3 +169,28 @@ def test_the_account_page_offers_the_feed(member):
 
 def test_an_unknown_key_is_404(db):
     assert Client().get("/calendar/nothing-here.ics").status_code == 404
+
+
+def test_an_unchanged_edit_form_tells_no_one(seats):
+    """The edit form sends the time to the minute: seconds lost on the way are not a change."""
+    Gathering.objects.filter(pk=seats.pk).update(starts_at=seats.starts_at.replace(second=42))
+    seats.refresh_from_db()
+
+    gathering_update(gathering=seats, starts_at=seats.starts_at.replace(second=0), tables=1)
+
+    assert not Email.objects.exists()
+
+
+def test_an_organizer_cancels_from_the_edit_form(seats, organizer, member):
+    from django.urls import reverse
+
+    browser = Client()
+    browser.force_login(organizer)
+    local = timezone.localtime(seats.starts_at).strftime("%Y-%m-%dT%H:%M")
+
+    response = browser.post(reverse("organizer:gathering_edit", args=[seats.pk]), {
+        "title": seats.title, "starts_at": local, "duration_minutes": seats.duration_minutes, "venue": seats.venue,
+        "tables": seats.tables, "seats_per_table": seats.seats_per_table, "rsvp_deadline": "", "state": "cancelled"})
+
+    assert response.status_code == 302
+    assert Email.objects.filter(kind="gathering_cancelled", to=member.email).count() == 1
