@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 FLOORS = ["outbox", "members", "gatherings", "tables", "circle", "journey"]  # bottom to top
-GROUND = {"engine", "text", "config", "errors", "throttle"}
+GROUND = {"engine", "text", "config", "errors", "throttle", "logs"}
 
 
 def floor(module: str) -> int:
