@@ -12,8 +12,9 @@ from tablee.tables import selectors
 from tablee.tables.models import Plan, Seat
 
 
-def queue_plan_published(*, plan: Plan, seat: Seat):
-    """Queue "your table" for one seated person, in their language (stored once per plan and person)."""
+def queue_plan_published(*, plan: Plan, seat: Seat, changed: bool = False):
+    """Queue "your table" for one seated person, in their language (stored once per plan and person;
+    after a repair that seated or moved them, once per table they are given)."""
     from tablee.outbox.models import Topic
     from tablee.outbox.services import email_queue
 
@@ -34,7 +35,8 @@ def queue_plan_published(*, plan: Plan, seat: Seat):
         body_text = render_to_string("tables/email/plan_published.txt", context)
         body_html = render_to_string("tables/email/plan_published.html", context)
     return email_queue(
-        key=f"tables:published:{plan.pk}:{user.pk}",
+        key=(f"tables:seat:{plan.pk}:{user.pk}:{seat.table.number}" if changed
+             else f"tables:published:{plan.pk}:{user.pk}"),
         kind="plan_published",
         to=user.email,
         subject=subject,
