@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -226,6 +227,22 @@ def continue_wish(request, gathering_id: int, payload: ContinueIn):
 def followup_list(request):
     queue = list(selectors.followups_queue(owner=request.auth)) + list(selectors.followups_recent(owner=request.auth))
     return [_followup_out(f) for f in queue]
+
+
+class DraftOut(Schema):
+    tone: Literal["warm", "brief", "formal"]
+    subject: str
+    body: str
+    mailto: str
+
+
+@router.get("/followups/{followup_id}/draft", response=DraftOut)
+def followup_draft_tone(request, followup_id: int, tone: Literal["warm", "brief", "formal"] = "warm"):
+    """A fresh draft in one of three tones (brief, warm, formal); nothing is stored."""
+    followup = selectors.followup_for_owner(owner=request.auth, followup_id=followup_id)
+    subject, body = followup_draft(followup, tone)
+    return {"tone": tone, "subject": subject, "body": body,
+            "mailto": mailto_link(to=followup.contact.email, subject=subject, body=body)}
 
 
 @router.post("/followups/{followup_id}/send", response={202: SendOut, 422: Error})

@@ -74,10 +74,15 @@ def vcard_export(*, owner) -> str:
     return "\r\n".join(lines) + ("\r\n" if lines else "")
 
 
+# Sentence vectors are derived from the texts exported beside them: not data a person wrote.
+DERIVED = ("vectors", "vectors_key", "vector", "vector_key")
+
+
 def _rows(model: type[Model], owner_field: str, owner, exclude: tuple[str, ...] = ()) -> list[dict]:
     rows = []
     for row in model.objects.filter(**{f"{owner_field}_id": owner.pk}).order_by("pk").values():
-        rows.append({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in exclude})
+        rows.append({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()
+                     if k not in exclude and k not in DERIVED})
     return rows
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tablee.circle import access, selectors, services
-from tablee.circle.drafts import mailto_link
+from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link
 from tablee.circle.exports import me_export, vcard_export
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
@@ -83,6 +83,26 @@ def cards(request, gathering_id: int):
     })
 
 
+@login_required
+def continue_write(request, gathering_id: int, user_id: int):
+    """The link of the « poursuivre la conversation » email: one button to a follow-up draft.
+
+    Anyone else (a forwarded link) gets "not found": the pair is revealed to its two people only."""
+    from django.http import Http404
+
+    from tablee.circle.models import ContinueWish
+
+    gathering = gatherings_access.gathering_for_member(request.user, gathering_id)
+    wish = (ContinueWish.objects.filter(author=request.user, target_id=user_id, gathering=gathering,
+                                        mutual_at__isnull=False).select_related("target").first())
+    if wish is None:
+        raise Http404
+    if request.method == "POST":
+        followup = services.continue_followup_start(owner=request.user, gathering=gathering, other=wish.target)
+        return redirect("circle:followup", followup_id=followup.pk)
+    return render(request, "circle/continue.html", {"gathering": gathering, "other": wish.target})
+
+
 def _new_entry(post) -> services.CardEntry:
     return services.CardEntry(
         name=post.get("new_name", ""), email=post.get("new_email", ""), organization=post.get("new_organization", ""),
@@ -139,8 +159,12 @@ def followup(request, followup_id: int):
             messages.error(request, _error_text(exc))
         else:
             return redirect("circle:followups")
+    tone = request.GET.get("tone", "")
+    if tone in TONES and item.status == FollowUp.Status.PENDING and request.method != "POST":
+        item.subject, item.body = followup_draft(item, tone)  # shown, not stored: sending stores it
     return render(request, "circle/followup.html", {
-        "item": item, "status": selectors.delivery_label(item),
+        "item": item, "status": selectors.delivery_label(item), "tone": tone or DEFAULT_TONE,
+        "tones": [("brief", _("Bref")), ("warm", _("Chaleureux")), ("formal", _("Formel"))],
         "mailto": mailto_link(to=item.contact.email, subject=item.subject, body=item.body),
         "pending": item.status == FollowUp.Status.PENDING,
     })
