@@ -53,7 +53,7 @@ def test_a_sentence_note_or_a_link_is_never_pasted(member, past_gathering, table
     [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
         services.CardEntry(email=table_mates[0].email, note=note)])
     _subject, body = followup_draft(FollowUp.objects.get(card=card))
-    for fragment in ("A parlé", "https", "example", "utm", "Voir", "parlé de A"):
+    for fragment in ("A parlé", "https", "example.com", "utm", "Voir", "parlé de A"):
         assert fragment not in body
     assert note not in body
 
