@@ -71,7 +71,7 @@ def test_share_ranks_by_meaning_in_sample_and_held_out(member, circle, capsys):
                                                        for lang, (h, t) in figures.items()))
     # Floors, not targets: chance is 2 % top-1. The closing note reports the figures printed above.
     for lang in ("fr", "en"):
-        assert inside[lang][0] / inside[lang][1] >= 0.80
+        assert inside[lang][0] / inside[lang][1] >= 0.75
         assert held[lang][0] / held[lang][1] >= 0.60
 
 
