@@ -89,13 +89,13 @@ def circle_vectors_store(*, owner_id: int) -> int:
     for contact in contacts:
         vectors.contact_rows(contact)
         written += 1
-    for model, field in ((Note, "text"), (Card, "note")):
+    for model, text_field in ((Note, "text"), (Card, "note")):
         stale = [row for row in model.objects.filter(owner_id=owner_id) if not vectors.text_is_current(row)]
         if stale:
-            rows = embeddings.encode([getattr(row, field) for row in stale])
+            rows = embeddings.encode([getattr(row, text_field) for row in stale])
             for row, vector in zip(stale, rows, strict=True):
                 model.objects.filter(pk=row.pk).update(vector=embeddings.to_bytes(vector),
-                                                       vector_key=vectors._digest([getattr(row, field)]))
+                                                       vector_key=vectors._digest([getattr(row, text_field)]))
             written += len(stale)
     return written
 
