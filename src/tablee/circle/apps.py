@@ -12,3 +12,9 @@ class CircleConfig(AppConfig):
         from tablee.members.hooks import register_eraser
 
         register_eraser("circle", erase)
+
+        from tablee.circle.emails import queue_evening_after
+        from tablee.outbox import ticks
+
+        # The evening after a gathering: who was at my table, keep up to three cards.
+        ticks.register("evening_after", queue_evening_after)
