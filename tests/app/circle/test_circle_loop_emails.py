@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tablee.circle import services
 from tablee.circle.emails import queue_evening_after
 from tablee.circle.models import FollowUp
 from tablee.outbox.models import Email
