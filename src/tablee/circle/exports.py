@@ -1,4 +1,4 @@
-"""Export my circle: vCard 4.0 of my contacts, and a JSON of all my data (mine alone)."""
+"""Export my circle: vCard 3.0 (4.0 on request) of my contacts, and a JSON of all my data (mine alone)."""
 
 from __future__ import annotations
 
@@ -45,19 +45,28 @@ def _structured_name(contact: Contact) -> str:
     return ";".join(_escape(p) for p in parts)
 
 
-def vcard_export(*, owner) -> str:
-    """vCard 4.0 of my contacts: everything an import keeps comes back out (the round trip is lossless)."""
+VCARD_VERSIONS = ("3.0", "4.0")
+
+
+def vcard_export(*, owner, version: str = "3.0") -> str:
+    """vCard of my contacts: everything an import keeps comes back out (the round trip is lossless).
+
+    3.0 by default (Outlook and older address books read no 4.0), 4.0 on request; notes included."""
+    if version not in VCARD_VERSIONS:
+        raise ValueError(f"vCard version {version!r}: expected one of {VCARD_VERSIONS}")
+    v4 = version == "4.0"
+    pref = ";PREF=1" if v4 else ";TYPE=pref"
     lines: list[str] = []
     notes: dict[int, list[str]] = {}
     for contact_id, text in Note.objects.filter(owner_id=owner.pk).order_by("created_at", "pk").values_list(
             "contact_id", "text"):
         notes.setdefault(contact_id, []).append(text)
     for contact in Contact.objects.filter(owner_id=owner.pk).order_by("name", "pk"):
-        card = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{_escape(contact.name)}", f"N:{_structured_name(contact)}"]
+        card = ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{_escape(contact.name)}", f"N:{_structured_name(contact)}"]
         emails = [e for e in [contact.email, *(contact.extra_emails or [])] if e]
-        card += [f"EMAIL{';PREF=1' if i == 0 and len(emails) > 1 else ''}:{_escape(e)}" for i, e in enumerate(emails)]
+        card += [f"EMAIL{pref if i == 0 and len(emails) > 1 else ''}:{_escape(e)}" for i, e in enumerate(emails)]
         phones = [p for p in [contact.phone, *(contact.extra_phones or [])] if p]
-        card += [f"TEL;VALUE=text{';PREF=1' if i == 0 and len(phones) > 1 else ''}:{_escape(p)}"
+        card += [f"TEL{';VALUE=text' if v4 else ''}{pref if i == 0 and len(phones) > 1 else ''}:{_escape(p)}"
                  for i, p in enumerate(phones)]
         if contact.organization:
             card.append(f"ORG:{_escape(contact.organization)}")

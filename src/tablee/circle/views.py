@@ -285,7 +285,8 @@ def contacts_import(request):
 
 @login_required
 def contacts_export(request):
-    response = HttpResponse(vcard_export(owner=request.user), content_type="text/vcard; charset=utf-8")
+    version = "4.0" if request.GET.get("version") == "4.0" else "3.0"
+    response = HttpResponse(vcard_export(owner=request.user, version=version), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
     return response
 
