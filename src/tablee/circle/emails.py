@@ -18,8 +18,9 @@ from tablee.members.models import User
 def queue_continue_mutual(*, gathering: Gathering, to: User, other: User):
     """Tell ``to`` that ``other`` also wants to continue: a link opens a follow-up draft to them.
 
-    Sent to the two people of the pair and nobody else (stored once per pair, gathering and person).
-    Notification preferences (issue 10) are to be consulted here, before queueing, when they exist."""
+    Sent to the two people of the pair and nobody else (stored once per pair, gathering and person),
+    under the « suggestions » topic: a member who switched it off gets no such email (issue 10)."""
+    from tablee.outbox.models import Topic
     from tablee.outbox.services import email_queue
 
     profile = getattr(to, "profile", None)
@@ -35,7 +36,8 @@ def queue_continue_mutual(*, gathering: Gathering, to: User, other: User):
         body_html = render_to_string("circle/email/continue_mutual.html", context)
     return email_queue(
         key=f"circle:continue:{gathering.pk}:{to.pk}:{other.pk}", kind="continue_mutual", to=to.email,
-        subject=subject, body_text=body_text, body_html=body_html, user=to,
+        subject=subject, body_text=body_text, body_html=body_html, user=to, topic=Topic.SUGGESTIONS,
+        language=language,
     )
 
 
@@ -56,10 +58,10 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
 
     Safe to call every minute (the worker's tick). Who was at my table comes from the published plan
     (names and organizations only: table-mates met in person); without a plan, only the cards link.
-    Notification preferences (issue 10) are to be consulted here, per person, when they exist."""
+    Under the « suggestions » topic: whoever switched it off is skipped before any work (issue 10)."""
     from tablee.gatherings.models import Rsvp
-    from tablee.outbox.models import Email
-    from tablee.outbox.services import email_queue
+    from tablee.outbox.models import Email, Topic
+    from tablee.outbox.services import email_queue, opted_out
     from tablee.tables.models import Plan, Seat
 
     now = now or timezone.now()
@@ -80,7 +82,7 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
                 tables.setdefault(seat.table_id, []).append(seat.user)
                 table_of[seat.user_id] = seat.table_id
         for rsvp in rsvps:
-            if keys[rsvp.user_id] in already:
+            if keys[rsvp.user_id] in already or opted_out(address=rsvp.user.email, topic=Topic.SUGGESTIONS):
                 continue
             user = rsvp.user
             mates = [u for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
@@ -93,6 +95,7 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
                 body_text = render_to_string("circle/email/evening_after.txt", context)
                 body_html = render_to_string("circle/email/evening_after.html", context)
             email_queue(key=keys[rsvp.user_id], kind="evening_after", to=user.email, subject=subject,
-                        body_text=body_text, body_html=body_html, user=user)
+                        body_text=body_text, body_html=body_html, user=user, topic=Topic.SUGGESTIONS,
+                        language=language)
             queued += 1
     return queued

@@ -57,9 +57,14 @@ def test_the_evening_after_email_names_my_table_mates_and_links_to_the_cards(
     for user, table in ((member, one), (other_member, one), (organizer, two), (far, two)):
         Seat.objects.create(plan=plan, table=table, user=user)
 
+    from tablee.outbox.models import Topic
+    from tablee.outbox.services import optout_set
+
+    optout_set(address=far.email, topic=Topic.SUGGESTIONS, refuse=True)  # the preference is respected
     assert queue_evening_after(now=starts + timedelta(hours=3)) == 0  # not yet the evening
     evening = timezone.localtime(starts).replace(hour=19)
-    assert queue_evening_after(now=evening) == 4
+    assert queue_evening_after(now=evening) == 3
+    assert not Email.objects.filter(kind="evening_after", to=far.email).exists()
     assert queue_evening_after(now=evening + timedelta(minutes=1)) == 0  # once per person
 
     mine = Email.objects.get(kind="evening_after", to=member.email)

@@ -104,24 +104,25 @@ def test_offers_and_needs_reach_table_mates_only_with_consent(api, client, crowd
     person = crowd[0]
     secret_offer, secret_need = "coaching de négociation", "un local à Saint-Sauveur"
     profile = person.profile
-    profile.offers, profile.needs, profile.directory_consent_at = [secret_offer], [secret_need], None
+    profile.offers, profile.needs, profile.tablemates_consent_at = [secret_offer], [secret_need], None
     profile.save()
     services._refresh_explanations(plan, {home})
 
     mine = api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).json()
     shown = next(c for c in mine["companions"] if c["name"] == person.get_full_name())
-    assert shown["organization"] == profile.organization  # name and organization always
+    assert shown["organization"] == ""  # the name alone without consent (issue 10's rule)
     surfaces = _surfaces(api, client, gathering, third, organizer=False)
     emails = _emails(plan)
     for text in [*surfaces.values(), *(part for e in emails.values() for part in e)]:
         assert secret_offer not in text and secret_need not in text
 
     # The control: with consent, the same surfaces do show them.
-    profile.directory_consent_at = timezone.now()
+    profile.tablemates_consent_at = timezone.now()
     profile.save()
     mine = api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).json()
     shown = next(c for c in mine["companions"] if c["name"] == person.get_full_name())
     assert shown["offers"] == [secret_offer] and shown["needs"] == [secret_need]
+    assert shown["organization"] == profile.organization
 
 
 def test_a_cancelled_member_no_longer_sees_her_table(api, client, crowd, seated_pair):
