@@ -72,13 +72,17 @@ def cards(request, gathering_id: int):
     kept_cards = list(selectors.cards_for_event(owner=request.user, gathering=gathering))
     kept_users = {c.contact.user_id for c in kept_cards}
     people = selectors.attendees_for_cards(gathering=gathering, user=request.user) if attended else []
+    mates = selectors.table_mates_of(gathering=gathering, user=request.user) if attended else set()
     # After a refusal the member's choices and notes stay on screen.
     chosen, wished = set(request.POST.getlist("keep")), set(request.POST.getlist("continue"))
     rows = [{"person": p, "checked": str(p.pk) in chosen, "wish": str(p.pk) in wished,
-             "note": request.POST.get(f"note-{p.pk}", "")} for p in people if p.pk not in kept_users]
+             "note": request.POST.get(f"note-{p.pk}", ""), "mate": p.pk in mates,
+             "organization": selectors.organization_shown(p, mate=p.pk in mates)}
+            for p in people if p.pk not in kept_users]
     return render(request, "circle/cards.html", {
         "gathering": gathering, "attended": attended, "budget": budget, "kept": kept_cards,
         "left": max(budget - len(kept_cards), 0), "rows": rows,
+        "mates": [r for r in rows if r["mate"]], "others": [r for r in rows if not r["mate"]],
         "mutual": selectors.mutual_continues(user=request.user, gathering=gathering),
     })
 
