@@ -239,7 +239,7 @@ class DraftOut(Schema):
 @router.get("/followups/{followup_id}/draft", response=DraftOut)
 def followup_draft_tone(request, followup_id: int, tone: Literal["warm", "brief", "formal"] = "warm"):
     """A fresh draft in one of three tones (brief, warm, formal); nothing is stored."""
-    followup = selectors.followup_for_owner(owner=request.auth, followup_id=followup_id)
+    followup = access.followup_for_owner(owner=request.auth, followup_id=followup_id)
     subject, body = followup_draft(followup, tone)
     return {"tone": tone, "subject": subject, "body": body,
             "mailto": mailto_link(to=followup.contact.email, subject=subject, body=body)}

@@ -273,7 +273,7 @@ def plan_repair(request, gathering_id: int):
 @router.post("/gatherings/{gathering_id}/plan/repair/accept", response={200: RepairOut, 404: Error, 409: Error})
 def plan_repair_accept(request, gathering_id: int):
     """Accept the pending repair that breaks a rule (a repeat, a language); never one that breaks an avoid."""
-    gathering = permissions.gathering_for_organizer(request.auth, gathering_id)
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan, moved = _run(services.plan_repair_accept, plan=_plan_or_404(gathering))
     return {**plan_out(plan, _language(request)), "moved": [u.email for u in moved]}
 
