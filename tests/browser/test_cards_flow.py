@@ -94,7 +94,7 @@ def test_three_cards_then_one_personal_follow_up_on_a_phone(phone_page, cards_se
         (server.gathering_id, topics[0]))[0]
     page.goto(f"/followups/{followup_id}/")
     expect(page.get_by_test_id("followup-body")).to_have_value(
-        re.compile(r"Tu m'avais parlé de son projet d'épicerie zéro déchet\."))
+        re.compile(r"J'ai repensé à notre conversation sur ton projet d'épicerie zéro déchet\."))
     assert page.get_by_test_id("followup-mailto").get_attribute("href").startswith("mailto:")
     screenshot(page, "cards-5-draft-phone")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -235,6 +236,22 @@ def followup_list(request, response: HttpResponse, page: Query[PageIn]):
     """To do first (oldest due first), then those already handled (latest first); paginated."""
     followups = api_page(request, response, selectors.followups_all(owner=request.auth), page)
     return [_followup_out(f) for f in followups]
+
+
+class DraftOut(Schema):
+    tone: Literal["warm", "brief", "formal"]
+    subject: str
+    body: str
+    mailto: str
+
+
+@router.get("/followups/{followup_id}/draft", response=DraftOut)
+def followup_draft_tone(request, followup_id: int, tone: Literal["warm", "brief", "formal"] = "warm"):
+    """A fresh draft in one of three tones (brief, warm, formal); nothing is stored."""
+    followup = access.followup_for_owner(owner=request.auth, followup_id=followup_id)
+    subject, body = followup_draft(followup, tone)
+    return {"tone": tone, "subject": subject, "body": body,
+            "mailto": mailto_link(to=followup.contact.email, subject=subject, body=body)}
 
 
 @router.post("/followups/{followup_id}/send", response={202: SendOut, 422: Error})

@@ -18,3 +18,8 @@ class CircleConfig(AppConfig):
         from tablee.jobs.registry import register_runner
 
         register_runner(Job.Kind.CONTACTS_IMPORT, contacts_import_run)
+        from tablee.circle.emails import queue_evening_after
+        from tablee.outbox import ticks
+
+        # The evening after a gathering: who was at my table, keep up to three cards.
+        ticks.register("evening_after", queue_evening_after)

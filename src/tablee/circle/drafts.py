@@ -1,13 +1,51 @@
-"""The draft of a personal follow-up: cites the notes, the promises and the gathering, in the contact's language."""
+"""The draft of a personal follow-up, in the contact's language, in one of three tones.
+
+Written from my notes, never pasted from them: a short template greets the contact by first name,
+cites the topic of our conversation (a phrase taken from the note, turned from "his project" into
+"your project"), the promise if there is one, and the gathering. URLs and note fragments that do
+not read as a topic are left out; without a clear topic the draft simply thanks for the exchange.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import quote
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tablee.circle.models import Contact, FollowUp, Promise
+
+TONES = ("warm", "brief", "formal")
+DEFAULT_TONE = "warm"
+MAX_TOPIC_WORDS = 9
+
+_URL = re.compile(r"(https?://\S+|www\.\S+|\S+\.(?:com|org|net|ca|qc\.ca|io)\S*)", re.IGNORECASE)
+# A possessive that opens a topic, and the same possessive addressed to the contact (tu / vous / you).
+_POSSESSIVES = {
+    "fr": {"son": ("ton", "votre"), "sa": ("ta", "votre"), "ses": ("tes", "vos"), "leur": ("ton", "votre"),
+           "leurs": ("tes", "vos")},
+    "en": {"his": ("your", "your"), "her": ("your", "your"), "their": ("your", "your")},
+}
+_STARTS = re.compile(r"\b(son|sa|ses|leur|leurs|his|her|their)\s+", re.IGNORECASE)
+# A note that starts like a sentence about the person, not like a topic: « A parlé de… », "Wants to…".
+_VERB_START = re.compile(
+    r"^(a|as|est|veut|voudrait|cherche|travaille|parle|aime|prépare|prepare|organise|il|elle|iel|on|nous|"
+    r"je|j|voir|lire|see|read|wants?|is|was|has|had|works?|talked|told|said|likes?|he|she|they|we|i)\b",
+    re.IGNORECASE)
+_FRENCH = re.compile(r"[àâçéèêëîïôûùü]|\b(le|la|les|l|de|des|du|pour|avec|sur|un|une|et|au|aux|d)\b", re.IGNORECASE)
+
+
+def _language_of(phrase: str) -> str:
+    return "fr" if _FRENCH.search(phrase.replace("'", " ").replace("’", " ")) else "en"
+
+
+def _cited(phrase: str, language: str) -> str:
+    """A phrase in the contact's language reads as is; in the other one it is quoted."""
+    if not phrase or _language_of(phrase) == language:
+        return phrase
+    return f"« {phrase} »" if language == "fr" else f"“{phrase}”"
 
 
 def contact_language(contact: Contact) -> str:
@@ -17,18 +55,70 @@ def contact_language(contact: Contact) -> str:
     return profile.preferred_language if profile else "fr-ca"
 
 
-def _first_name(contact: Contact) -> str:
+def _plain(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def first_name(contact: Contact) -> str:
+    """How to greet a contact: the member's first name, else the given name in the contact's name.
+
+    Family-name-first names (« Nguyễn Thị Hoa ») are recognised by the given name that the email
+    also carries (hoa.nguyen@…), or by a Vietnamese middle name (Thị, Văn); "Last, First" too."""
     if contact.user_id and contact.user.first_name:
         return contact.user.first_name
-    return contact.name.split()[0] if contact.name.split() else contact.name
+    name = " ".join(contact.name.split())
+    if "," in name:
+        after = name.split(",", 1)[1].strip()
+        if after:
+            return after.split()[0]
+    words = name.split()
+    if not words:
+        return name
+    local = _plain(contact.email.split("@")[0]) if contact.email else ""
+    parts = [p for p in re.split(r"[._\-+]", local) if p]
+    if len(words) > 1 and parts:
+        for word in words:
+            if _plain(word) == parts[0]:
+                return word
+    if len(words) >= 3 and _plain(words[1]) in {"thi", "van"}:
+        return words[-1]
+    return words[0]
+
+
+def topic_of(note: str, *, language: str, polite: bool) -> str:
+    """A short phrase for « notre conversation sur … », or "" when the note does not hold one.
+
+    ``language``: the contact's ("fr" or "en"); a possessive is turned towards the contact only when
+    the note is in that language, otherwise the phrase is cited without it."""
+    text = _URL.sub(" ", note or "")
+    text = " ".join(re.sub(r"[*_`#>\[\]]", " ", text).split())
+    first = re.split(r"[.;!?\n]|\s[-–—]\s|,\s", text.strip(), maxsplit=1)[0].strip()
+    if not first:
+        return ""
+    found = _STARTS.search(first)
+    if found:
+        possessive = found.group(1).casefold()
+        rest = first[found.end():].split()
+        if not rest:
+            return ""
+        note_language = "fr" if possessive in _POSSESSIVES["fr"] else "en"
+        rest = rest[:MAX_TOPIC_WORDS]
+        if note_language == language:
+            mine = _POSSESSIVES[language][possessive][1 if polite else 0]
+            return " ".join([mine, *rest])
+        return _cited(" ".join(rest), language)
+    if _VERB_START.match(first) or len(first.split()) > MAX_TOPIC_WORDS:
+        return ""
+    return _cited(first, language)
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split()).rstrip(".")
+    return " ".join(_URL.sub(" ", text).split()).rstrip(".")
 
 
-def followup_draft(followup: FollowUp) -> tuple[str, str]:
-    """Subject and body of a first draft. Personal by construction: it quotes what was said and promised."""
+def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, str]:
+    """Subject and body of a first draft: greeting by first name, the topic, the promise, the event."""
+    tone = tone if tone in TONES else DEFAULT_TONE
     contact = followup.contact
     owner = followup.owner
     card = followup.card
@@ -38,20 +128,45 @@ def followup_draft(followup: FollowUp) -> tuple[str, str]:
     event = ""
     if card is not None:
         event = card.gathering.title if card.gathering_id else card.event_label
-    with translation.override(contact_language(contact)):
+    language = contact_language(contact)
+    polite = tone == "formal"
+    topic = topic_of(card.note if card is not None else "", language="en" if language.startswith("en") else "fr",
+                     polite=polite)
+    name = first_name(contact)
+    with translation.override(language):
         if event:
             subject = _("Suite à notre conversation à %(event)s") % {"event": event}
         else:
             subject = _("Suite à notre conversation")
-        lines = [_("Bonjour %(name)s,") % {"name": _first_name(contact)}, ""]
-        if event:
-            lines.append(_("Merci pour notre échange à %(event)s.") % {"event": event})
-        if card is not None and card.note.strip():
-            lines.append(_("Tu m'avais parlé de %(topic)s.") % {"topic": _clean(card.note)})
-        for promise in promises:
-            lines.append(_("Comme promis, voici %(promise)s.") % {"promise": _clean(promise.text)})
+        if tone == "brief":
+            lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
+            if topic:
+                lines.append(_("Content·e d'avoir parlé de %(topic)s.") % {"topic": topic})
+            elif event:
+                lines.append(_("Content·e de t'avoir rencontré·e à %(event)s.") % {"event": event})
+            for promise in promises:
+                lines.append(_("Comme promis : %(promise)s.") % {"promise": _clean(promise.text)})
+            lines += ["", _("À bientôt,")]
+        elif tone == "formal":
+            lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
+            if event:
+                lines.append(_("Je vous remercie pour notre échange à %(event)s.") % {"event": event})
+            if topic:
+                lines.append(_("Notre conversation sur %(topic)s m'a donné matière à réflexion.") % {"topic": topic})
+            for promise in promises:
+                lines.append(_("Comme convenu, voici %(promise)s.") % {"promise": _clean(promise.text)})
+            lines += ["", _("Je serais heureux·se de poursuivre cette conversation."), "", _("Cordialement,")]
+        else:
+            lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
+            if event:
+                lines.append(_("Merci pour notre échange à %(event)s.") % {"event": event})
+            if topic:
+                lines.append(_("J'ai repensé à notre conversation sur %(topic)s.") % {"topic": topic})
+            for promise in promises:
+                lines.append(_("Comme promis, voici %(promise)s.") % {"promise": _clean(promise.text)})
+            lines += ["", _("Au plaisir de poursuivre la conversation,")]
         # The outbox sends from Tablée's address: the signature carries mine so a reply finds me.
-        lines += ["", _("Au plaisir de poursuivre la conversation,"), owner.get_full_name() or owner.email, owner.email]
+        lines += [owner.get_full_name() or owner.email, owner.email]
     return subject, "\n".join(lines)
 
 

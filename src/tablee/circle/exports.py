@@ -1,4 +1,4 @@
-"""Export my circle: vCard 4.0 of my contacts, and a JSON of all my data (mine alone)."""
+"""Export my circle: vCard 3.0 (4.0 on request) of my contacts, and a JSON of all my data (mine alone)."""
 
 from __future__ import annotations
 
@@ -49,12 +49,17 @@ def _structured_name(contact: Contact) -> str:
     return ";".join(_escape(p) for p in parts)
 
 
-def _vcard(contact: Contact, notes: list[str]) -> str:
-    card = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{_escape(contact.name)}", f"N:{_structured_name(contact)}"]
+VCARD_VERSIONS = ("3.0", "4.0")
+
+
+def _vcard(contact: Contact, notes: list[str], version: str) -> str:
+    v4 = version == "4.0"
+    pref = ";PREF=1" if v4 else ";TYPE=pref"
+    card = ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{_escape(contact.name)}", f"N:{_structured_name(contact)}"]
     emails = [e for e in [contact.email, *(contact.extra_emails or [])] if e]
-    card += [f"EMAIL{';PREF=1' if i == 0 and len(emails) > 1 else ''}:{_escape(e)}" for i, e in enumerate(emails)]
+    card += [f"EMAIL{pref if i == 0 and len(emails) > 1 else ''}:{_escape(e)}" for i, e in enumerate(emails)]
     phones = [p for p in [contact.phone, *(contact.extra_phones or [])] if p]
-    card += [f"TEL;VALUE=text{';PREF=1' if i == 0 and len(phones) > 1 else ''}:{_escape(p)}"
+    card += [f"TEL{';VALUE=text' if v4 else ''}{pref if i == 0 and len(phones) > 1 else ''}:{_escape(p)}"
              for i, p in enumerate(phones)]
     if contact.organization:
         card.append(f"ORG:{_escape(contact.organization)}")
@@ -84,7 +89,7 @@ def _buffered(pieces: Iterator[str], size: int = 64 * 1024) -> Iterator[str]:
         yield "".join(buffer)
 
 
-def _vcards(owner, chunk: int = 1000) -> Iterator[str]:
+def _vcards(owner, version: str, chunk: int = 1000) -> Iterator[str]:
     batch: list[Contact] = []
 
     def flush() -> Iterator[str]:
@@ -93,7 +98,7 @@ def _vcards(owner, chunk: int = 1000) -> Iterator[str]:
         for contact_id, text in rows.order_by("created_at", "pk").values_list("contact_id", "text"):
             notes.setdefault(contact_id, []).append(text)
         for contact in batch:
-            yield _vcard(contact, notes.get(contact.pk, []))
+            yield _vcard(contact, notes.get(contact.pk, []), version)
 
     for contact in Contact.objects.filter(owner_id=owner.pk).order_by("name", "pk").iterator(chunk_size=chunk):
         batch.append(contact)
@@ -104,20 +109,27 @@ def _vcards(owner, chunk: int = 1000) -> Iterator[str]:
         yield from flush()
 
 
-def vcard_export_stream(*, owner) -> Iterator[str]:
-    """vCard 4.0 of my contacts a chunk at a time (a streaming response: 20,000 contacts never sit in
-    memory): everything an import keeps comes back out (the round trip is lossless)."""
-    return _buffered(_vcards(owner))
+def vcard_export_stream(*, owner, version: str = "3.0") -> Iterator[str]:
+    """vCard of my contacts a chunk at a time (a streaming response: 20,000 contacts never sit in
+    memory): everything an import keeps comes back out (the round trip is lossless). 3.0 by default
+    (Outlook and older address books read no 4.0), 4.0 on request; notes included."""
+    if version not in VCARD_VERSIONS:
+        raise ValueError(f"vCard version {version!r}: expected one of {VCARD_VERSIONS}")
+    return _buffered(_vcards(owner, version))
 
 
-def vcard_export(*, owner) -> str:
-    return "".join(vcard_export_stream(owner=owner))
+def vcard_export(*, owner, version: str = "3.0") -> str:
+    return "".join(vcard_export_stream(owner=owner, version=version))
+
+
+# Sentence vectors are derived from the texts exported beside them: not data a person wrote.
+DERIVED = ("vectors", "vectors_key", "vector", "vector_key")
 
 
 def _row_iter(model: type[Model], owner_field: str, owner) -> Iterator[dict]:
     rows = model.objects.filter(**{f"{owner_field}_id": owner.pk}).order_by("pk").values()
     for row in rows.iterator(chunk_size=1000):
-        yield {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        yield {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in DERIVED}
 
 
 # Everything Tablée keeps that I wrote, table by table: (key, model, the field naming me).

@@ -82,6 +82,10 @@ class Contact(models.Model):
     rhythm_max_days = models.PositiveIntegerField(_("rythme maximal (jours)"), null=True, blank=True)
     last_interaction_at = models.DateTimeField(_("dernier contact"), null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    # Sentence vectors of what this contact is about (see circle/vectors.py): float32 rows, and the
+    # digest of the texts they were computed from, so a stale row is recomputed, never trusted.
+    vectors = models.BinaryField(null=True, blank=True, editable=False)
+    vectors_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +118,8 @@ class Card(models.Model):
     # An event outside Tablée (a conference…): its name groups the cards for the budget.
     event_label = models.CharField(_("événement"), max_length=200, blank=True)
     note = models.TextField(_("de quoi nous avons parlé"), blank=True)
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+    vector_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -214,6 +220,8 @@ class Note(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_notes")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField(_("note"), max_length=10000)
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+    vector_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

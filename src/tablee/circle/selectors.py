@@ -122,6 +122,26 @@ def attended(*, user, gathering: Gathering) -> bool:
     )
 
 
+def table_mates_of(*, gathering: Gathering, user) -> set[int]:
+    """Ids of the people at my table in the published plan (empty without one)."""
+    from tablee.tables.models import Plan, Seat
+
+    seat = Seat.objects.filter(plan__gathering_id=gathering.pk, plan__status=Plan.Status.PUBLISHED,
+                               user_id=user.pk).first()
+    if seat is None:
+        return set()
+    return set(Seat.objects.filter(table_id=seat.table_id).exclude(user_id=user.pk).values_list("user_id", flat=True))
+
+
+def organization_shown(person: User, *, mate: bool) -> str:
+    """What the cards page shows under a name: the organization when the person consented to show it
+    to table-mates (the same rule as « Ma tablée »), nothing otherwise."""
+    profile = getattr(person, "profile", None)
+    if profile is None or profile.tablemates_consent_at is None:
+        return ""
+    return profile.organization
+
+
 def attendees_for_cards(*, gathering: Gathering, user) -> list[User]:
     """The other people of the gathering, the user's own table first when a plan was published."""
     from tablee.tables.selectors import attendees_now, my_table

@@ -66,6 +66,40 @@ class CardEntry:
     contact_id: int | None = None
 
 
+# Sentence vectors -----------------------------------------------------------------------------
+
+
+def _vectors_later(owner: User) -> None:
+    """Once the write commits, the worker stores the vectors of what changed (see circle/vectors.py)."""
+    from tablee.circle.tasks import circle_vectors_refresh
+
+    owner_id = owner.pk
+    transaction.on_commit(lambda: circle_vectors_refresh.enqueue(owner_id))
+
+
+def circle_vectors_store(*, owner_id: int) -> int:
+    """Store the vectors of one member's contacts, cards and notes whose text changed; returns the
+    number of rows written. Encodes in batches: one call to the encoder per kind of row."""
+    from tablee.circle import vectors
+    from tablee.text import embeddings
+
+    written = 0
+    contacts = [c for c in Contact.objects.filter(owner_id=owner_id).select_related("user__profile")
+                if not vectors.contact_is_current(c)]
+    for contact in contacts:
+        vectors.contact_rows(contact)
+        written += 1
+    for model, text_field in ((Note, "text"), (Card, "note")):
+        stale = [row for row in model.objects.filter(owner_id=owner_id) if not vectors.text_is_current(row)]
+        if stale:
+            rows = embeddings.encode([getattr(row, text_field) for row in stale])
+            for row, vector in zip(stale, rows, strict=True):
+                model.objects.filter(pk=row.pk).update(vector=embeddings.to_bytes(vector),
+                                                       vector_key=vectors._digest([getattr(row, text_field)]))
+            written += len(stale)
+    return written
+
+
 # Settings -------------------------------------------------------------------------------------
 
 
@@ -115,6 +149,7 @@ def contact_create(*, owner: User, name: str, moves_out: Contact | None = None, 
     with transaction.atomic():
         _check_tier(owner=owner, contact=contact, moves_out=moves_out)
         contact.save()
+        _vectors_later(owner)
     return contact
 
 
@@ -136,6 +171,7 @@ def contact_update(*, owner: User, contact: Contact, moves_out: Contact | None =
         if "tier" in fields:
             _check_tier(owner=owner, contact=contact, moves_out=moves_out)
         contact.save()
+        _vectors_later(owner)
     return contact
 
 
@@ -185,7 +221,9 @@ def note_add(*, owner: User, contact: Contact, text: str) -> Note:
     access.check_contact(owner=owner, contact=contact)
     note = Note(owner=owner, contact=contact, text=text.strip())
     note.full_clean()
-    note.save()
+    with transaction.atomic():
+        note.save()
+        _vectors_later(owner)
     return note
 
 
@@ -300,6 +338,8 @@ def cards_keep(*, owner: User, entries: list[CardEntry], gathering: Gathering | 
                 summary=gathering.title if gathering is not None else event_label, gathering=gathering,
             )
             cards.append(card)
+        if cards:
+            _vectors_later(owner)
     return cards
 
 
@@ -440,11 +480,39 @@ def continue_wish_create(*, author: User, gathering: Gathering, target_email: st
         if other is None:
             return False
         if wish.mutual_at is None or other.mutual_at is None:
+            from tablee.circle.emails import queue_continue_mutual
+
             now = timezone.now()
             ContinueWish.objects.filter(pk__in=[wish.pk, other.pk]).update(mutual_at=now)
             wish_create(author=author, association=gathering.association, kind="continue", target=target)
             wish_create(author=target, association=gathering.association, kind="continue", target=author)
+            # The two of them, and nobody else, learn it: each gets a link to write to the other.
+            queue_continue_mutual(gathering=gathering, to=author, other=target)
+            queue_continue_mutual(gathering=gathering, to=target, other=author)
     return True
+
+
+def continue_followup_start(*, owner: User, gathering: Gathering, other: User) -> FollowUp:
+    """From the « poursuivre la conversation » email: a follow-up draft to the other person of a
+    mutual wish (their contact is created if needed). Only for a pair that is mutual."""
+    mutual = ContinueWish.objects.filter(author=owner, target=other, gathering=gathering, mutual_at__isnull=False)
+    if not mutual.exists():
+        raise CircleError(_("Cette conversation n'est pas (encore) réciproque."))
+    with transaction.atomic():
+        contact = Contact.objects.filter(owner_id=owner.pk, user_id=other.pk).first()
+        if contact is None:
+            profile = getattr(other, "profile", None)
+            contact = contact_create(owner=owner, name=other.get_full_name() or other.email, email=other.email,
+                                     user=other, source=Contact.Source.CARD,
+                                     organization=(profile.organization if profile else "")[:200])
+        followup = (FollowUp.objects.filter(owner_id=owner.pk, contact=contact, status=FollowUp.Status.PENDING)
+                    .order_by("-pk").first())
+        if followup is None:
+            card = Card.objects.filter(owner_id=owner.pk, contact=contact, gathering=gathering).first()
+            followup = FollowUp.objects.filter(card=card).first() if card is not None else None
+            if followup is None or followup.status != FollowUp.Status.PENDING:
+                followup = FollowUp.objects.create(owner=owner, contact=contact, due_on=timezone.localdate())
+    return followup
 
 
 # Suggestions ------------------------------------------------------------------------------------
@@ -555,4 +623,5 @@ def contacts_import(*, owner: User, data: bytes) -> ImportResult:
         if errors:
             transaction.set_rollback(True)
             return ImportResult(parsed.kind, 0, 0, errors, parsed.warnings)
+        _vectors_later(owner)
     return ImportResult(parsed.kind, created, updated, [], parsed.warnings)

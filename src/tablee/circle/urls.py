@@ -6,6 +6,7 @@ app_name = "circle"
 
 urlpatterns = [
     path("gatherings/<int:gathering_id>/cards/", views.cards, name="cards"),
+    path("gatherings/<int:gathering_id>/continue/<int:user_id>/", views.continue_write, name="continue"),
     path("circle/event-cards/", views.event_cards, name="event_cards"),
     path("followups/", views.followups, name="followups"),
     path("followups/<int:followup_id>/", views.followup, name="followup"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tablee.circle import access, selectors, services
-from tablee.circle.drafts import mailto_link
+from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link
 from tablee.circle.exports import me_export_stream, vcard_export_stream
 from tablee.circle.import_jobs import INLINE_MAX_ROWS, estimate_rows
 from tablee.circle.models import (
@@ -78,15 +78,39 @@ def cards(request, gathering_id: int):
     kept_cards = list(selectors.cards_for_event(owner=request.user, gathering=gathering))
     kept_users = {c.contact.user_id for c in kept_cards}
     people = selectors.attendees_for_cards(gathering=gathering, user=request.user) if attended else []
+    mates = selectors.table_mates_of(gathering=gathering, user=request.user) if attended else set()
     # After a refusal the member's choices and notes stay on screen.
     chosen, wished = set(request.POST.getlist("keep")), set(request.POST.getlist("continue"))
     rows = [{"person": p, "checked": str(p.pk) in chosen, "wish": str(p.pk) in wished,
-             "note": request.POST.get(f"note-{p.pk}", "")} for p in people if p.pk not in kept_users]
+             "note": request.POST.get(f"note-{p.pk}", ""), "mate": p.pk in mates,
+             "organization": selectors.organization_shown(p, mate=p.pk in mates)}
+            for p in people if p.pk not in kept_users]
     return render(request, "circle/cards.html", {
         "gathering": gathering, "attended": attended, "budget": budget, "kept": kept_cards,
         "left": max(budget - len(kept_cards), 0), "rows": rows,
+        "mates": [r for r in rows if r["mate"]], "others": [r for r in rows if not r["mate"]],
         "mutual": selectors.mutual_continues(user=request.user, gathering=gathering),
     })
+
+
+@login_required
+def continue_write(request, gathering_id: int, user_id: int):
+    """The link of the « poursuivre la conversation » email: one button to a follow-up draft.
+
+    Anyone else (a forwarded link) gets "not found": the pair is revealed to its two people only."""
+    from django.http import Http404
+
+    from tablee.circle.models import ContinueWish
+
+    gathering = gatherings_access.gathering_for_member(request.user, gathering_id)
+    wish = (ContinueWish.objects.filter(author=request.user, target_id=user_id, gathering=gathering,
+                                        mutual_at__isnull=False).select_related("target").first())
+    if wish is None:
+        raise Http404
+    if request.method == "POST":
+        followup = services.continue_followup_start(owner=request.user, gathering=gathering, other=wish.target)
+        return redirect("circle:followup", followup_id=followup.pk)
+    return render(request, "circle/continue.html", {"gathering": gathering, "other": wish.target})
 
 
 def _new_entry(post) -> services.CardEntry:
@@ -150,8 +174,12 @@ def followup(request, followup_id: int):
             messages.error(request, _error_text(exc))
         else:
             return redirect("circle:followups")
+    tone = request.GET.get("tone", "")
+    if tone in TONES and item.status == FollowUp.Status.PENDING and request.method != "POST":
+        item.subject, item.body = followup_draft(item, tone)  # shown, not stored: sending stores it
     return render(request, "circle/followup.html", {
-        "item": item, "status": selectors.delivery_label(item),
+        "item": item, "status": selectors.delivery_label(item), "tone": tone or DEFAULT_TONE,
+        "tones": [("brief", _("Bref")), ("warm", _("Chaleureux")), ("formal", _("Formel"))],
         "mailto": mailto_link(to=item.contact.email, subject=item.subject, body=item.body),
         "pending": item.status == FollowUp.Status.PENDING,
     })
@@ -288,7 +316,9 @@ def contacts_import_job(request, job_id: int):
 
 @login_required
 def contacts_export(request):
-    response = StreamingHttpResponse(vcard_export_stream(owner=request.user), content_type="text/vcard; charset=utf-8")
+    version = "4.0" if request.GET.get("version") == "4.0" else "3.0"
+    response = StreamingHttpResponse(vcard_export_stream(owner=request.user, version=version),
+                                     content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
     return response
 

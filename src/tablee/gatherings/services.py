@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tablee.gatherings.models import Gathering, Rsvp, Series
+from tablee.gatherings.signals import announce_seats_changed
 from tablee.members.models import Association
 
 # Only the concurrency control test switches this off, to prove that without the guard the race
@@ -77,6 +78,7 @@ def _promote_waiting(gathering: Gathering, *, now: datetime) -> list[Rsvp]:
 
         for rsvp in promoted:
             queue_waitlist_promotion(rsvp=rsvp)
+        announce_seats_changed(gathering.pk)
     return promoted
 
 
@@ -304,6 +306,8 @@ def _rsvp_write(gathering: Gathering, user, existing: Rsvp | None, *, confirmed:
     from tablee.gatherings.emails import queue_rsvp_confirmation
 
     queue_rsvp_confirmation(rsvp=rsvp)
+    if confirmed:
+        announce_seats_changed(gathering.pk)
     return rsvp
 
 
@@ -326,6 +330,8 @@ def rsvp_cancel(*, gathering: Gathering, user) -> Rsvp | None:
         rsvp.cancelled_at = now
         rsvp.calendar_version += 1
         rsvp.save(update_fields=["status", "cancelled_at", "calendar_version", "updated_at"])
+        if not was_waitlisted:
+            announce_seats_changed(locked.pk)
         if locked.state != Gathering.State.DRAFT:
             _promote_waiting(locked, now=now)
         from tablee.gatherings.emails import queue_rsvp_cancellation

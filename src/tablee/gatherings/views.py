@@ -5,6 +5,8 @@ Views stay thin: ``tablee.gatherings.access`` decides who sees what, services wr
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -27,11 +29,14 @@ def my_gatherings(request: HttpRequest) -> HttpResponse:
     upcoming = list(selectors.gatherings_upcoming_for(user=request.user))
     for gathering in upcoming:
         gathering.seats_left = max(gathering.capacity - gathering.confirmed_count, 0)
-    return render(
-        request,
-        "gatherings/mine.html",
-        {"upcoming": upcoming, "past": selectors.gatherings_past_for(user=request.user)[:20]},
-    )
+    past = list(selectors.gatherings_past_for(user=request.user)[:20])
+    # « À faire »: gatherings I attended in the last week, to conclude (keep my cards, write).
+    recent = timezone.now() - timedelta(days=7)
+    attended = set(Rsvp.objects.filter(user_id=request.user.pk, status=Rsvp.Status.CONFIRMED,
+                                       gathering__in=[g.pk for g in past]).exclude(present=False)
+                   .values_list("gathering_id", flat=True))
+    to_conclude = [g for g in past if g.pk in attended and g.starts_at >= recent]
+    return render(request, "gatherings/mine.html", {"upcoming": upcoming, "past": past, "to_conclude": to_conclude})
 
 
 def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = "") -> dict:
@@ -59,6 +64,11 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = gathering_for_member(request.user, gathering_id)
     context = _rsvp_context(request, gathering)
     context["is_organizer"] = is_organizer(request.user, gathering.association_id)
+    # The page is the hub, and it changes with time: before, my RSVP, intention and « Ma tablée »;
+    # after, « Garder mes cartes » first, then my reflection and « poursuivre la conversation ».
+    context["past"] = gathering.ends_at <= timezone.now() or gathering.state == Gathering.State.DONE
+    context["attended"] = Rsvp.objects.filter(gathering_id=gathering.pk, user_id=request.user.pk,
+                                              status=Rsvp.Status.CONFIRMED).exclude(present=False).exists()
     return render(request, "gatherings/detail.html", context)
 
 

@@ -175,8 +175,14 @@ def month_label(month: date, *, year: bool = True) -> str:
 # Share with the few -------------------------------------------------------------------------------
 
 
-def _candidate(contact: Contact, notes: list[str]) -> relevance.Candidate:
+def _shared_profile(contact: Contact):
+    """The member's profile behind a contact, only with that member's consent (as for table-mates)."""
     profile = getattr(contact.user, "profile", None) if contact.user_id else None
+    return profile if profile is not None and profile.directory_consent_at is not None else None
+
+
+def _candidate(contact: Contact, notes: list[str]) -> relevance.Candidate:
+    profile = _shared_profile(contact)
     return relevance.Candidate(
         id=contact.pk,
         name=contact.name,
@@ -205,46 +211,106 @@ def _why(matched: dict[str, list[str]]) -> str:
         "notes": _("vos notes : %(words)s"),
         "organization": _("son organisation : %(words)s"),
         "sector": _("son secteur : %(words)s"),
+        "meaning": _("proche de : %(words)s"),
+        "meaning_notes": _("proche de vos notes"),
     }
-    parts = [labels[name] % {"words": ", ".join(dict.fromkeys(words))} for name, words in matched.items()]
+    parts = []
+    for name, words in matched.items():
+        words = [w for w in dict.fromkeys(words) if not _looks_like_a_link(w)]
+        if name == "meaning_notes":
+            parts.append(labels[name])
+        elif words:
+            parts.append(labels[name] % {"words": ", ".join(words)})
     return " · ".join(parts)
 
 
+def _looks_like_a_link(word: str) -> bool:
+    lowered = word.casefold()
+    return lowered in {"http", "https", "www", "com", "org", "net", "html", "example"} or "/" in lowered or "." in lowered
+
+
 def share_suggestions(*, owner, text: str, limit: int = 3) -> list[ShareSuggestion]:
-    """One to three people of my circle this text is for, best first, each with a note draft."""
+    """One to three people of my circle this text is for, best first, each with a note draft.
+
+    Meaning and words together (`tablee.text.share_rank`): the text is encoded once, then compared
+    with the stored vectors of each contact and of my notes about them (`circle.vectors`)."""
+    import numpy as np
+
+    from tablee.circle import vectors
+    from tablee.text import embeddings, share_rank
+
+    if not relevance.terms(text):
+        return []
     contacts = list(Contact.objects.filter(owner_id=owner.pk).select_related("user__profile"))
     if not contacts:
         return []
     notes: dict[int, list[str]] = defaultdict(list)
-    for contact_id, note in Note.objects.filter(owner_id=owner.pk).values_list("contact_id", "text"):
-        notes[contact_id].append(note)
-    for contact_id, note in Card.objects.filter(owner_id=owner.pk).values_list("contact_id", "note"):
-        notes[contact_id].append(note)
+    note_rows: dict[int, list] = defaultdict(list)
+    for row in Note.objects.filter(owner_id=owner.pk):
+        notes[row.contact_id].append(row.text)
+        note_rows[row.contact_id].append(row)
+    for row in Card.objects.filter(owner_id=owner.pk).exclude(note=""):
+        notes[row.contact_id].append(row.note)
+        note_rows[row.contact_id].append(row)
     by_id = {c.pk: c for c in contacts}
-    ranked = relevance.rank(text, [_candidate(c, notes[c.pk]) for c in contacts], limit=limit)
-    return [
-        ShareSuggestion(contact=by_id[s.id], score=s.score, why=_why(s.matched),
-                        note=note_draft(owner=owner, contact=by_id[s.id], matched=s.matched))
-        for s in ranked
-    ]
+    lexical = {s.id: s for s in relevance.rank(text, [_candidate(c, notes[c.pk]) for c in contacts],
+                                               limit=len(contacts))}
+    query = embeddings.encode_one(text)
+    document, in_notes, best, best_phrase = [], [], [], []
+    for contact in contacts:
+        rows = vectors.contact_rows(contact)  # a cache fill when the stored rows are stale
+        phrases = vectors.contact_texts(contact)
+        phrase_texts = [x for field in ("needs", "interests", "organization") for x in phrases[field] if x]
+        sims = rows @ query
+        mine = [vectors.text_row(r) @ query for r in note_rows[contact.pk]]
+        note_best = float(max(mine)) if mine else 0.0
+        phrase_best = float(sims[1:].max()) if len(sims) > 1 else 0.0
+        document.append(float(sims[0]))
+        in_notes.append(note_best)
+        best.append(max(phrase_best, note_best))
+        if note_best >= phrase_best:
+            best_phrase.append(("meaning_notes", ""))
+        else:
+            k = int(np.argmax(sims[1:]))
+            field = next(f for f in ("needs", "interests", "organization") if phrase_texts[k] in phrases[f])
+            best_phrase.append(("meaning" if field != "organization" else "organization", phrase_texts[k]))
+    scores = share_rank.combined(
+        lexical=np.array([lexical[c.pk].score if c.pk in lexical else 0.0 for c in contacts]),
+        document=np.array(document), notes=np.array(in_notes), best=np.array(best))
+    order = [k for k in np.argsort(-scores, kind="stable") if np.isfinite(scores[k])][:limit]
+    out = []
+    for k in order:
+        contact = contacts[k]
+        matched = dict(lexical[contact.pk].matched) if contact.pk in lexical else {}
+        if not matched:
+            name, phrase = best_phrase[k]
+            matched = {name: [phrase] if phrase else []}
+        out.append(ShareSuggestion(contact=by_id[contact.pk], score=round(float(scores[k]), 3), why=_why(matched),
+                                   note=note_draft(owner=owner, contact=contact, matched=matched)))
+    return out
 
 
 def note_draft(*, owner, contact: Contact, matched: dict[str, list[str]]) -> str:
-    """A short personal note in the contact's language, naming what made me think of them."""
-    from tablee.circle.drafts import contact_language
+    """A short personal note in the contact's language, naming what made me think of them.
 
-    def words(field: str) -> str:
-        return ", ".join(list(dict.fromkeys(matched.get(field, [])))[:3])
+    Only the contact's own words (what they look for, what interests them) are cited, never my
+    private notes about them, nor a stray word of a link."""
+    from tablee.circle.drafts import contact_language, first_name
 
-    first = contact.name.split()[0] if contact.name.split() else contact.name
+    def words(*fields: str) -> str:
+        found = [w for f in fields for w in matched.get(f, []) if not _looks_like_a_link(w)]
+        return ", ".join(list(dict.fromkeys(found))[:3])
+
     with translation.override(contact_language(contact)):
-        lines = [_("Bonjour %(name)s,") % {"name": first}, "", _("J'ai pensé à toi en lisant ceci.")]
-        if matched.get("needs"):
+        lines = [_("Bonjour %(name)s,") % {"name": first_name(contact)}, "", _("J'ai pensé à toi en lisant ceci.")]
+        if words("needs"):
             lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": words("needs")})
-        elif matched.get("interests"):
+        elif words("interests"):
             lines.append(_("Je sais que tu t'intéresses à %(topics)s.") % {"topics": words("interests")})
-        elif matched.get("notes"):
-            lines.append(_("Ça m'a rappelé notre conversation (%(topics)s).") % {"topics": words("notes")})
+        elif words("meaning"):
+            lines.append(_("Ça m'a fait penser à ce qui t'intéresse : %(topics)s.") % {"topics": words("meaning")})
+        elif matched.get("notes") or "meaning_notes" in matched:
+            lines.append(_("Ça m'a rappelé notre dernière conversation."))
         lines += ["", owner.get_full_name() or owner.email]
     return "\n".join(lines)
 

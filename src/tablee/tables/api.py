@@ -43,8 +43,19 @@ class TableOut(Schema):
 
 class WarningOut(Schema):
     code: str
-    table: int
+    table: int | None  # None for a confidential constraint: it never points to a table
     message: str
+
+
+class PendingRepairOut(Schema):
+    """A repair that breaks a rule, waiting for the organizer: who it would seat, move and free."""
+
+    broken: list[str]
+    messages: list[str]
+    seated: list[str]
+    moved: list[str]
+    freed: int
+    can_accept: bool
 
 
 class PlanOut(Schema):
@@ -56,6 +67,7 @@ class PlanOut(Schema):
     stats: dict
     warnings: list[WarningOut]
     published_at: str | None
+    pending_repair: PendingRepairOut | None = None
 
 
 class RepairOut(PlanOut):
@@ -119,9 +131,37 @@ def warning_message(violation) -> str:
         "size_min": _("Table %(table)s : moins de personnes que le minimum."),
         "size_max": _("Table %(table)s : plus de personnes que de places."),
         "language": _("Table %(table)s : une personne n'a personne avec qui partager une langue."),
-        "avoid": _("Table %(table)s : une contrainte confidentielle n'est pas respectée."),
+        # Never a table, never a person: the pair could be found by elimination otherwise.
+        "avoid": _("Une contrainte confidentielle n'est pas respectée."),
     }
     return messages[violation.code] % {"table": violation.table}
+
+
+def broken_rule_message(code: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "repeat": _("Des personnes qui se sont déjà rencontrées seraient de nouveau à la même table."),
+        "language": _("Une personne n'aurait personne avec qui partager une langue."),
+        "avoid": _("Une contrainte confidentielle ne serait pas respectée : cette réparation ne peut pas être acceptée."),
+    }[code]
+
+
+def pending_repair_out(plan: Plan) -> dict | None:
+    pending = plan.pending_repair or {}
+    if not pending:
+        return None
+    from tablee.members.models import User
+
+    emails = dict(User.objects.filter(pk__in=pending["seated"] + pending["moved"]).values_list("pk", "email"))
+    return {
+        "broken": pending["broken"],
+        "messages": [broken_rule_message(code) for code in pending["broken"]],
+        "seated": [emails[uid] for uid in pending["seated"] if uid in emails],
+        "moved": [emails[uid] for uid in pending["moved"] if uid in emails],
+        "freed": len(pending["removed"]),
+        "can_accept": "avoid" not in pending["broken"],
+    }
 
 
 def plan_out(plan: Plan, language: str) -> dict:
@@ -143,8 +183,9 @@ def plan_out(plan: Plan, language: str) -> dict:
             for t in tables
         ],
         "stats": plan.stats,
-        "warnings": [{"code": v.code, "table": v.table, "message": warning_message(v)} for v in warnings],
+        "warnings": [{"code": v.code, "table": v.table or None, "message": warning_message(v)} for v in warnings],
         "published_at": plan.published_at.isoformat() if plan.published_at else None,
+        "pending_repair": pending_repair_out(plan),
     }
 
 
@@ -226,6 +267,14 @@ def plan_reoptimize(request, gathering_id: int, payload: PlanIn | None = None):
 def plan_repair(request, gathering_id: int):
     gathering = access.gathering_for_planner(request.auth, gathering_id)
     plan, moved = _run(services.plan_repair, gathering=gathering)
+    return {**plan_out(plan, _language(request)), "moved": [u.email for u in moved]}
+
+
+@router.post("/gatherings/{gathering_id}/plan/repair/accept", response={200: RepairOut, 404: Error, 409: Error})
+def plan_repair_accept(request, gathering_id: int):
+    """Accept the pending repair that breaks a rule (a repeat, a language); never one that breaks an avoid."""
+    gathering = access.gathering_for_planner(request.auth, gathering_id)
+    plan, moved = _run(services.plan_repair_accept, plan=_plan_or_404(gathering))
     return {**plan_out(plan, _language(request)), "moved": [u.email for u in moved]}
 
 

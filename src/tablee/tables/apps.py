@@ -12,3 +12,16 @@ class TablesConfig(AppConfig):
         from tablee.tables.erasure import erase
 
         register_eraser("tables", erase)
+
+        from tablee.gatherings.signals import seats_changed
+
+        seats_changed.connect(_repair_in_the_worker, dispatch_uid="tables-repair-after-rsvp")
+
+
+def _repair_in_the_worker(sender, *, gathering_id: int, **kwargs) -> None:
+    """A seat changed hands: when the gathering has a published plan, the worker repairs it."""
+    from tablee.tables.models import Plan
+    from tablee.tables.tasks import repair_after_rsvp
+
+    if Plan.objects.filter(gathering_id=gathering_id, status=Plan.Status.PUBLISHED).exists():
+        repair_after_rsvp.enqueue(gathering_id)

@@ -12,14 +12,15 @@ from tablee.tables import selectors
 from tablee.tables.models import Plan, Seat
 
 
-def queue_plan_published(*, plan: Plan, seat: Seat):
-    """Queue "your table" for one seated person, in their language (stored once per plan and person)."""
+def queue_plan_published(*, plan: Plan, seat: Seat, changed: bool = False):
+    """Queue "your table" for one seated person, in their language (stored once per plan and person;
+    after a repair that seated or moved them, once per table they are given)."""
     from tablee.outbox.services import email_queue
 
-    return email_queue(**render_plan_published(plan=plan, seat=seat))
+    return email_queue(**render_plan_published(plan=plan, seat=seat, changed=changed))
 
 
-def render_plan_published(*, plan: Plan, seat: Seat) -> dict:
+def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> dict:
     """The email "your table" for one seated person, ready for ``email_queue`` (reads only: publishing
     renders the 240 emails of a big breakfast before it takes the write lock)."""
     from tablee.outbox.models import Topic
@@ -41,7 +42,8 @@ def render_plan_published(*, plan: Plan, seat: Seat) -> dict:
         body_text = render_to_string("tables/email/plan_published.txt", context)
         body_html = render_to_string("tables/email/plan_published.html", context)
     return dict(
-        key=f"tables:published:{plan.pk}:{user.pk}",
+        key=(f"tables:seat:{plan.pk}:{user.pk}:{seat.table.number}" if changed
+             else f"tables:published:{plan.pk}:{user.pk}"),
         kind="plan_published",
         to=user.email,
         subject=subject,

@@ -36,6 +36,9 @@ class Plan(models.Model):
     # Engine statistics (objective, repeat pairs, elapsed time…); avoid counts are kept out of views.
     stats = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # A repair that would break a rule (a repeat, an avoid, a language) waits here for the organizer:
+    # {"tables", "numbers", "moved", "seated", "removed", "broken", "at"}; empty when none waits.
+    pending_repair = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("plan de tables")

@@ -1,7 +1,7 @@
 """Hard rules of a seating, checked after a manual move. Plain Python, no Django.
 
-The result names tables, never people, for an avoid pair: an avoid wish is confidential, so the
-organizer only learns that a confidential constraint is broken at a table.
+An avoid pair is named by neither its people nor its table: an avoid wish is confidential, so the
+organizer only learns that a confidential constraint is broken somewhere (one warning, table 0).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Violation:
     code: str  # "size_min", "size_max", "language", "avoid"
-    table: int  # 1-based table number
+    table: int  # 1-based table number; 0 for "avoid", which never points to a table
     person: int | None = None  # the person without a common language (never set for "avoid")
 
 
@@ -26,6 +26,7 @@ def violations(
 ) -> list[Violation]:
     """Every hard rule broken by ``tables`` ({table number: [person ids]}), table by table."""
     found: list[Violation] = []
+    broken_avoid = False
     for number in sorted(tables):
         people = tables[number]
         if people and len(people) < size_min:
@@ -39,7 +40,9 @@ def violations(
             if mine and others and not any(not theirs or mine & theirs for theirs in others):
                 found.append(Violation("language", number, person))
         if any(frozenset((a, b)) in avoid for i, a in enumerate(people) for b in people[i + 1 :]):
-            found.append(Violation("avoid", number))
+            broken_avoid = True
+    if broken_avoid:
+        found.append(Violation("avoid", 0))
     return found
 
 

@@ -51,6 +51,20 @@ def table_layout(*, attendees: int, gathering: Gathering, tables: int | None = N
     return {"tables": count, "min": size_min, "target": min(max(size_min, high), size_max), "max": size_max}
 
 
+def shares_offers_and_needs(user: User) -> bool:
+    """Consent decides what table-mates see (page, email, printed cards, why): the name always; the
+    organization, offers, needs and interests once the person consented to show them to table-mates
+    (Law 25, dated consent: ``Profile.tablemates_consent_at``)."""
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.tablemates_consent_at is not None
+
+
+def hidden_profiles(user_ids) -> set[int]:
+    """The people among ``user_ids`` whose offers and needs must not be shown to their table-mates."""
+    users = User.objects.filter(pk__in=list(user_ids)).select_related("profile")
+    return {u.pk for u in users if not shares_offers_and_needs(u)}
+
+
 def person_input(user: User) -> dict:
     profile = getattr(user, "profile", None)
     return {
@@ -170,12 +184,24 @@ def plan_violations(*, plan: Plan) -> list[rules.Violation]:
     return rules.violations(tables, size_min=layout["min"], size_max=layout["max"], languages=languages, avoid=avoid)
 
 
-def _companion_why(me: dict, other: dict, language: str) -> list[str]:
+def avoid_pairs_together(*, plan: Plan) -> int:
+    """How many avoid pairs the seating puts at one table (for services only: never shown)."""
+    tables: dict[int, list[int]] = defaultdict(list)
+    for table_id, user_id in Seat.objects.filter(plan=plan).values_list("table_id", "user_id"):
+        tables[table_id].append(user_id)
+    people = {uid for ids in tables.values() for uid in ids}
+    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people)["avoid"]}
+    return sum(1 for ids in tables.values() for i, a in enumerate(ids) for b in ids[i + 1:] if frozenset((a, b)) in avoid)
+
+
+def _companion_why(me: dict, other: dict, language: str, *, shares: bool) -> list[str]:
     from django.utils import translation
     from django.utils.translation import gettext as _
 
     out = []
     with translation.override(language):
+        if not shares:
+            other = dict(other, offers=[], needs=[], interests=[])
         helps = sorted(set(map(str.casefold, me["needs"])) & set(map(str.casefold, other["offers"])))
         if helps:
             out.append(_("Peut vous aider : %(topics)s") % {"topics": ", ".join(helps)})
@@ -191,9 +217,12 @@ def _companion_why(me: dict, other: dict, language: str) -> list[str]:
 
 
 def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | None:
-    """What a seated member sees of a published plan; None before publication or when not seated."""
+    """What a seated member sees of a published plan; None before publication, when not seated, or
+    once the member cancelled (her seat is freed by the next repair, her table is no longer hers)."""
     plan = Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).first()
     if plan is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk, status=Rsvp.Status.CONFIRMED).exists():
         return None
     seat = Seat.objects.filter(plan=plan, user_id=user.pk).select_related("table", "user__profile").first()
     if seat is None:
@@ -210,17 +239,18 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
         profile = getattr(mate.user, "profile", None)
         # Law 25: table-mates see a person's organization, offers and needs only with their consent
         # (given on the first visit or the profile); without it, the name alone.
-        consented = profile is not None and profile.tablemates_consent_at is not None
-        if not consented:
+        shares = shares_offers_and_needs(mate.user)
+        if not shares:
             other = {**other, "offers": [], "needs": [], "interests": [], "sector": ""}
         companions.append({
             "name": other["name"],
-            "organization": profile.organization if consented else "",
+            "organization": profile.organization if shares else "",
             "offers": other["offers"],
             "needs": other["needs"],
-            "why": _companion_why(me, other, language),
+            "why": _companion_why(me, other, language, shares=shares),
         })
-        topics += other["needs"] + other["interests"] + other["offers"]
+        if shares:
+            topics += other["needs"] + other["interests"] + other["offers"]
     return {
         "plan": plan,
         "table": seat.table.number,

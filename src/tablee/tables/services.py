@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import random
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -125,20 +126,58 @@ def plan_run(*, plan: Plan) -> Plan:
         plan.refresh_from_db()
         return plan
     tables = [t["people"] for t in result["rounds"][0]]
-    french, english = explain(problem, tables, lang="fr"), explain(problem, tables, lang="en")
+    french, english = _explain_both(problem, tables)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != Plan.Status.RUNNING:
             return locked  # replaced or deleted meanwhile: nothing to store
         _store(locked, tables, why_fr=[w for w, _s in french], why_en=[w for w, _s in english],
                scores=[s for _w, s in french], pinned=set(pins))
-        locked.stats = _public_stats(result["stats"], people=len(problem["people"]))
+        locked.stats = {**_public_stats(result["stats"], people=len(problem["people"])),
+                        **seating_stats(problem, tables)}
         locked.status = Plan.Status.READY
         locked.progress = 1.0
         locked.progress_message = ""
         locked.error = ""
         locked.save()
     return locked
+
+
+def _explain_both(problem: dict, tables: list[list[int]]):
+    """Why and score in French and English; offers and needs of people without consent left out."""
+    hidden = selectors.hidden_profiles(p["id"] for p in problem["people"])
+    return explain(problem, tables, lang="fr", hidden=hidden), explain(problem, tables, lang="en", hidden=hidden)
+
+
+def seating_stats(problem: dict, tables: list[list[int]]) -> dict:
+    """The engine's statistics of one seating, from scratch (after a move or a repair): repeat pairs,
+    wishes granted, needs met, hard rules; the same figures as a fresh plan, never stale."""
+    from tablee.engine.model import evaluate, parse_problem, score_matrices
+
+    seated = {uid for t in tables for uid in t}
+    data = dict(problem, people=[p for p in problem["people"] if p["id"] in seated], pinned=None, tables=None,
+                attendance=None)
+    sizes = [len(t) for t in tables if t] or [2]
+    data["table_size"] = {"min": min(problem["table_size"]["min"], min(sizes)),
+                          "target": problem["table_size"].get("target", max(sizes)),
+                          "max": max(problem["table_size"]["max"], max(sizes))}
+    for key in ("avoid", "meet"):
+        data[key] = [p for p in problem.get(key, []) if p[0] in seated and p[1] in seated]
+    # A continue wish stays between its two people: no figure an organizer reads may move with it
+    # (a continue pair who sat together before counts as a repeat, like anyone else).
+    data["continue"] = []
+    data["history"] = [[[uid for uid in t if uid in seated] for t in rnd] for rnd in problem.get("history", [])]
+    try:
+        parsed = parse_problem(data)
+    except ValueError:
+        parsed = parse_problem(dict(data, people=[dict(p, languages=[]) for p in data["people"]]))
+    scores = score_matrices(parsed)
+    rows = [[parsed.index[uid] for uid in t if uid in parsed.index] for t in tables if t]
+    stats = evaluate(parsed, scores, [rows])
+    out = _public_stats(stats, people=len(seated))
+    # Size bounds after a repair are those of the repair, not of a fresh plan: not a broken rule here.
+    out["constraints_ok"] = not (stats.get("avoid_violations") or stats.get("language_violations"))
+    return out
 
 
 def _public_stats(stats: dict, *, people: int) -> dict:
@@ -198,10 +237,31 @@ def _refresh_explanations(plan: Plan, numbers: set[int]) -> None:
     ids = {n: list(Seat.objects.filter(table=tables[n]).order_by("position", "pk").values_list("user_id", flat=True))
            for n in numbers}
     order = sorted(ids)
-    fr = explain(problem, [ids[n] for n in order], lang="fr")
-    en = explain(problem, [ids[n] for n in order], lang="en")
+    fr, en = _explain_both(problem, [ids[n] for n in order])
     for n, (why_fr, score), (why_en, _score) in zip(order, fr, en, strict=True):
         PlanTable.objects.filter(pk=tables[n].pk).update(why_fr=why_fr, why_en=why_en, score=score)
+    _refresh_stats(plan, problem)
+
+
+def _current_tables(plan: Plan) -> list[list[int]]:
+    return [list(Seat.objects.filter(table=t).order_by("position", "pk").values_list("user_id", flat=True))
+            for t in plan.tables.all()]
+
+
+def _refresh_stats(plan: Plan, problem: dict) -> None:
+    """Keep the figures organizers read in step with the seating (repeat pairs, wishes, needs met)."""
+    stats = dict(plan.stats)
+    stats.update(seating_stats(problem, _current_tables(plan)))
+    Plan.objects.filter(pk=plan.pk).update(stats=stats)
+    plan.stats = stats
+
+
+def _refuse_if_avoid_broken(plan: Plan, before: int) -> None:
+    """A manual change that seats an avoid pair together is refused, with a message that names
+    neither a person nor a rule (inside the caller's transaction: raising rolls the change back).
+    ``before``: avoid pairs seated together before the change (a wish made after the plan)."""
+    if selectors.avoid_pairs_together(plan=plan) > before:
+        raise PlanError(_("Ce déplacement n'est pas possible."))
 
 
 def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
@@ -212,10 +272,12 @@ def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
         target = _table(plan, to_table)
         source = seat.table.number
         if target.pk != seat.table_id:
+            before = selectors.avoid_pairs_together(plan=plan)
             seat.table = target
             seat.position = (Seat.objects.filter(table=target).order_by("-position").values_list("position", flat=True)
                              .first() or 0) + 1
             seat.save(update_fields=["table", "position"])
+            _refuse_if_avoid_broken(plan, before)
             _refresh_explanations(plan, {source, to_table})
     return selectors.plan_violations(plan=plan)
 
@@ -226,10 +288,12 @@ def plan_swap(*, plan: Plan, a: User, b: User) -> list:
         plan = _editable(plan)
         seat_a, seat_b = _seat_of(plan, a), _seat_of(plan, b)
         numbers = {seat_a.table.number, seat_b.table.number}
+        before = selectors.avoid_pairs_together(plan=plan)
         (seat_a.table_id, seat_a.position), (seat_b.table_id, seat_b.position) = (
             (seat_b.table_id, seat_b.position), (seat_a.table_id, seat_a.position))
         seat_a.save(update_fields=["table", "position"])
         seat_b.save(update_fields=["table", "position"])
+        _refuse_if_avoid_broken(plan, before)
         if len(numbers) > 1:
             _refresh_explanations(plan, numbers)
     return selectors.plan_violations(plan=plan)
@@ -314,61 +378,177 @@ def _separate_avoid_pairs(problem: dict, tables: list[list[int]], moved: set[int
                                avoid=avoid, already_moved=moved)
 
 
-def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
-    """Seat the people present now (no-shows out, walk-ins in), moving as few people as possible."""
-    from tablee import engine
+@dataclass
+class _Repair:
+    """A repair computed but not yet stored: the new tables and what it costs."""
 
+    tables: list[list[int]]
+    numbers: list[int]
+    moved: set[int]  # seated before, at another table now
+    seated: set[int]  # new at the tables (late RSVPs, promotions, walk-ins)
+    removed: set[int]  # cancelled or absent: their seat is freed
+    broken: list[str]  # rules the repair could not keep: "repeat", "avoid", "language"
+    problem: dict
+    elapsed: float
+
+
+def _repair_compute(plan: Plan, gathering: Gathering) -> _Repair | None:
+    """Seat the people confirmed now in ``plan``, moving as few as possible; None when nothing changed."""
+    from tablee import engine
+    from tablee.tables import rules
+
+    tables = _current_tables(plan)
+    seated = {uid for t in tables for uid in t}
+    rsvps = Rsvp.objects.filter(gathering_id=gathering.pk, user_id__in=seated)
+    absent = set(seated) - set(
+        rsvps.filter(status=Rsvp.Status.CONFIRMED).exclude(present=False).values_list("user_id", flat=True))
+    present = [u.pk for u in selectors.attendees_now(gathering=gathering)]
+    walk_ins = [uid for uid in present if uid not in seated]
+    if not absent and not walk_ins:
+        return None
+    # The engine needs everyone it is told about, the absent included, to read the old tables.
+    problem = selectors.engine_problem_for(gathering=gathering, tables=len(tables))
+    known = {p["id"] for p in problem["people"]}
+    missing = [uid for uid in seated if uid not in known]
+    if missing:
+        problem["people"] += [selectors.person_input(u) for u in User.objects.filter(pk__in=missing).select_related("profile")]
+    numbers = list(plan.tables.values_list("number", flat=True))
+    started = time.perf_counter()
+    try:
+        result = engine.repair(problem, tables, absent=sorted(absent), walk_ins=walk_ins, lang="fr")
+    except ValueError as exc:
+        raise PlanError(str(exc)) from None
+    new_tables = [t["people"] for t in result["tables"]]
+    new_tables = _separate_avoid_pairs(problem, new_tables, set(result["moved"]) | set(walk_ins))
+    # Tables keep their number at the door (cards are printed); a new table takes the next one.
+    fresh = iter(range(max(numbers) + 1, max(numbers) + 1 + len(new_tables)))
+    new_numbers = [numbers[t["index_before"]] if t["index_before"] is not None else next(fresh)
+                   for t in result["tables"]]
+    previous = {uid: numbers[k] for k, t in enumerate(tables) for uid in t}
+    moved = {uid for k, t in enumerate(new_tables) for uid in t if uid in previous and previous[uid] != new_numbers[k]}
+    # What the repair broke that the tables kept before: a new pair who already met, an avoid pair,
+    # someone with no common language. Said plainly to the organizer, who must accept it.
+    broken = []
+    met = {frozenset(pair) for rnd in problem["history"] for t in rnd
+           for pair in ((a, b) for i, a in enumerate(t) for b in t[i + 1:])}
+    before_pairs = {frozenset((a, b)) for t in tables for i, a in enumerate(t) for b in t[i + 1:]}
+    after_pairs = {frozenset((a, b)) for t in new_tables for i, a in enumerate(t) for b in t[i + 1:]}
+    if (after_pairs - before_pairs) & met:
+        broken.append("repeat")
+    languages = {p["id"]: set(p["languages"]) for p in problem["people"]}
+    avoid = {frozenset(pair) for pair in problem["avoid"]}
+    size = problem["table_size"]
+    found = rules.violations(dict(enumerate(new_tables, 1)), size_min=min(2, size["min"]), size_max=10**6,
+                             languages=languages, avoid=avoid)
+    broken += sorted({v.code for v in found} & {"avoid", "language"})
+    return _Repair(tables=new_tables, numbers=new_numbers, moved=moved, seated=set(walk_ins), removed=absent,
+                   broken=broken, problem=problem, elapsed=time.perf_counter() - started)
+
+
+def _repair_store(plan: Plan, repair: _Repair, *, present: int) -> None:
+    french, english = _explain_both(repair.problem, repair.tables)
+    _store(plan, repair.tables, why_fr=[w for w, _s in french], why_en=[w for w, _s in english],
+           scores=[s for _w, s in french], pinned=set(_pins(plan)), moved=repair.moved | repair.seated,
+           numbers=repair.numbers)
+    stats = dict(plan.stats)
+    stats.update(seating_stats(repair.problem, repair.tables))
+    stats.update(attendees=present, moved=len(repair.moved), walk_ins=len(repair.seated), absent=len(repair.removed),
+                 repair_elapsed_s=round(repair.elapsed, 4),
+                 constraints_ok=not selectors.plan_violations(plan=plan))
+    plan.stats = stats
+    plan.pending_repair = {}
+    plan.repaired_at = timezone.now()
+    plan.save(update_fields=["stats", "pending_repair", "repaired_at", "updated_at"])
+
+
+def _repair_propose(plan: Plan, repair: _Repair) -> None:
+    """Keep a repair that breaks a rule aside: the organizer reads why, and accepts it (or not)."""
+    plan.pending_repair = {
+        "tables": repair.tables, "numbers": repair.numbers, "moved": sorted(repair.moved),
+        "seated": sorted(repair.seated), "removed": sorted(repair.removed), "broken": repair.broken,
+        "at": timezone.now().isoformat(),
+    }
+    plan.save(update_fields=["pending_repair", "updated_at"])
+
+
+def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
+    """Seat the people present now (no-shows out, walk-ins in), moving as few people as possible.
+
+    A repair that must break a rule (seat people who met before together, an avoid pair, someone
+    with no common language) is not applied: it waits in ``pending_repair`` for the organizer."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(gathering_id=gathering.pk).first()
         if plan is None or plan.status not in (Plan.Status.READY, Plan.Status.PUBLISHED):
             raise PlanError(_("Il n'y a pas encore de plan prêt à réparer."))
-        tables = [list(Seat.objects.filter(table=t).order_by("position", "pk").values_list("user_id", flat=True))
-                  for t in plan.tables.all()]
-        seated = {uid for t in tables for uid in t}
-        rsvps = Rsvp.objects.filter(gathering_id=gathering.pk, user_id__in=seated)
-        absent = set(seated) - set(
-            rsvps.filter(status=Rsvp.Status.CONFIRMED).exclude(present=False).values_list("user_id", flat=True))
-        present = [u.pk for u in selectors.attendees_now(gathering=gathering)]
-        walk_ins = [uid for uid in present if uid not in seated]
-        if not absent and not walk_ins:
+        repair = _repair_compute(plan, gathering)
+        if repair is None:
             Seat.objects.filter(plan=plan).update(moved=False)
+            if plan.pending_repair:
+                plan.pending_repair = {}
+                plan.save(update_fields=["pending_repair", "updated_at"])
             return plan, []
-        # The engine needs everyone it is told about, the absent included, to read the old tables.
-        problem = selectors.engine_problem_for(gathering=gathering, tables=len(tables))
-        known = {p["id"] for p in problem["people"]}
-        missing = [uid for uid in seated if uid not in known]
-        if missing:
-            problem["people"] += [selectors.person_input(u) for u in User.objects.filter(pk__in=missing).select_related("profile")]
-        pins = _pins(plan)
-        numbers = list(plan.tables.values_list("number", flat=True))
-        started = time.perf_counter()
-        try:
-            result = engine.repair(problem, tables, absent=sorted(absent), walk_ins=walk_ins, lang="fr")
-        except ValueError as exc:
-            raise PlanError(str(exc)) from None
-        new_tables = [t["people"] for t in result["tables"]]
-        new_tables = _separate_avoid_pairs(problem, new_tables, set(result["moved"]) | set(walk_ins))
-        # Tables keep their number at the door (cards are printed); a new table takes the next one.
-        fresh = iter(range(max(numbers) + 1, max(numbers) + 1 + len(new_tables)))
-        new_numbers = [numbers[t["index_before"]] if t["index_before"] is not None else next(fresh)
-                       for t in result["tables"]]
-        elapsed = time.perf_counter() - started
-        previous = {uid: numbers[k] for k, t in enumerate(tables) for uid in t}
-        moved_ids = {uid for k, t in enumerate(new_tables) for uid in t
-                     if uid in previous and previous[uid] != new_numbers[k]}
-        french, english = explain(problem, new_tables, lang="fr"), explain(problem, new_tables, lang="en")
-        _store(plan, new_tables, why_fr=[w for w, _s in french], why_en=[w for w, _s in english],
-               scores=[s for _w, s in french], pinned=set(pins),
-               moved=moved_ids | set(walk_ins), numbers=new_numbers)
-        stats = dict(plan.stats)
-        stats.update(attendees=len(present), moved=len(moved_ids), walk_ins=len(walk_ins), absent=len(absent),
-                     repair_elapsed_s=round(elapsed, 4),
-                     constraints_ok=not selectors.plan_violations(plan=plan))
-        plan.stats = stats
-        plan.repaired_at = timezone.now()
-        plan.save(update_fields=["stats", "repaired_at", "updated_at"])
-        moved = list(User.objects.filter(pk__in=moved_ids).order_by("last_name", "first_name", "email"))
+        if repair.broken:
+            _repair_propose(plan, repair)
+            return plan, []
+        _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
+        moved = list(User.objects.filter(pk__in=repair.moved).order_by("last_name", "first_name", "email"))
     return plan, moved
+
+
+def plan_repair_accept(*, plan: Plan) -> tuple[Plan, list[User]]:
+    """The organizer accepts the pending repair that breaks a rule. Never one that seats an avoid
+    pair together: that rule is binding, and the refusal names no one."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().select_related("gathering").get(pk=plan.pk)
+        pending = plan.pending_repair or {}
+        if not pending:
+            raise PlanError(_("Aucune réparation n'attend votre accord."))
+        if "avoid" in pending.get("broken", []):
+            raise PlanError(_("Cette réparation n'est pas possible : ajoutez une table ou refaites le plan."))
+        current = _repair_compute(plan, plan.gathering)
+        if current is None or current.tables != pending["tables"]:
+            # Someone else changed their RSVP meanwhile: what was accepted is no longer what would apply.
+            if current is not None and current.broken:
+                _repair_propose(plan, current)
+            raise PlanError(_("Les inscriptions ont changé : relisez la nouvelle proposition."))
+        _repair_store(plan, current, present=len(selectors.attendees_now(gathering=plan.gathering)))
+        _notify_seats(plan, current)
+        moved = list(User.objects.filter(pk__in=current.moved).order_by("last_name", "first_name", "email"))
+    return plan, moved
+
+
+def _notify_seats(plan: Plan, repair: _Repair) -> None:
+    """Everyone newly seated or moved gets their table by email, before the gathering only."""
+    if plan.status != Plan.Status.PUBLISHED or plan.gathering.starts_at <= timezone.now():
+        return
+    from tablee.tables.emails import queue_plan_published
+
+    for seat in Seat.objects.filter(plan=plan, user_id__in=repair.moved | repair.seated).select_related(
+            "user", "user__profile", "table"):
+        queue_plan_published(plan=plan, seat=seat, changed=True)
+
+
+def plan_repair_after_rsvp(*, gathering: Gathering) -> str:
+    """In the worker, after an RSVP changed a published plan's gathering before it starts: late
+    confirmations and promotions are seated, cancellations free their seat, with as few moves as
+    possible; each person seated or moved gets their table by email. Returns what happened."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().select_related("gathering").filter(gathering_id=gathering.pk).first()
+        if plan is None or plan.status != Plan.Status.PUBLISHED:
+            return "no published plan"
+        if plan.gathering.starts_at <= timezone.now():
+            return "started: the door repairs"
+        if len(selectors.attendees_now(gathering=gathering)) < 2:
+            return "too few"
+        repair = _repair_compute(plan, gathering)
+        if repair is None:
+            return "unchanged"
+        if repair.broken:
+            _repair_propose(plan, repair)
+            return "proposed: " + ", ".join(repair.broken)
+        _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
+        _notify_seats(plan, repair)
+    return f"repaired: {len(repair.seated)} seated, {len(repair.moved)} moved, {len(repair.removed)} freed"
 
 
 # ---------------------------------------------------------------------------------------------

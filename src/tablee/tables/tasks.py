@@ -14,3 +14,14 @@ def run_plan(plan_id: int) -> str:
     if plan is None or plan.status != Plan.Status.RUNNING:
         return "skipped"  # replaced, deleted or already computed by a duplicate run
     return services.plan_run(plan=plan).status
+
+
+@task()
+def repair_after_rsvp(gathering_id: int) -> str:
+    """Seat late RSVPs and free cancelled seats of a published plan (see services.plan_repair_after_rsvp)."""
+    from tablee.gatherings.models import Gathering
+
+    gathering = Gathering.objects.select_related("association").filter(pk=gathering_id).first()
+    if gathering is None:
+        return "skipped"
+    return services.plan_repair_after_rsvp(gathering=gathering)

@@ -49,7 +49,7 @@ def test_followups_list_send_twice_and_one_email(api, member, past_gathering, ta
     api.post(f"/api/gatherings/{past_gathering.pk}/cards", {"emails": [table_mates[0].email],
                                                             "notes": {table_mates[0].email: "la voile"}}, user=member)
     [item] = api.get("/api/followups", user=member).json()
-    assert item["status"] == "pending" and "Tu m'avais parlé de la voile." in item["body"]
+    assert item["status"] == "pending" and "J'ai repensé à notre conversation sur la voile." in item["body"]
     assert item["mailto"].startswith(f"mailto:{table_mates[0].email}?subject=")
 
     with django_capture_on_commit_callbacks(execute=False):

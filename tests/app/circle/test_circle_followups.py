@@ -22,13 +22,56 @@ def followup(member, past_gathering, table_mates):
     return FollowUp.objects.get(card=card)
 
 
-def test_the_draft_cites_the_note_the_promise_and_the_gathering(followup):
+def test_the_draft_cites_the_topic_the_promise_and_the_gathering_without_pasting_the_note(followup):
     subject, body = followup_draft(followup)
     assert "Déjeuner de la Saint-Roch" in subject
     assert "Bonjour Samuel," in body
-    assert "Tu m'avais parlé de son projet de coopérative d'habitation." in body
+    assert "J'ai repensé à notre conversation sur ton projet de coopérative d'habitation." in body
+    assert "son projet" not in body  # the note speaks of him; the draft speaks to him
     assert "Comme promis, voici le rapport sur le financement participatif." in body
     assert body.rstrip().endswith("Marie Tremblay\nmarie@example.org")
+
+
+@pytest.mark.parametrize(("tone", "expected", "absent"), [
+    ("brief", "Content·e d'avoir parlé de ton projet de coopérative d'habitation.", "Merci pour notre échange"),
+    ("warm", "Merci pour notre échange à Déjeuner de la Saint-Roch.", "Cordialement"),
+    ("formal", "Notre conversation sur votre projet de coopérative d'habitation m'a donné matière à réflexion.",
+     " ton "),
+])
+def test_three_tones_to_choose_from(followup, tone, expected, absent):
+    _subject, body = followup_draft(followup, tone)
+    assert body.startswith("Bonjour Samuel,")
+    assert expected in body
+    assert absent not in body
+
+
+@pytest.mark.parametrize("note", [
+    "A parlé de son virage vers l'export, veut des distributeurs https://example.com/x?utm=1",
+    "Voir https://example.com/financement pour le financement",
+])
+def test_a_sentence_note_or_a_link_is_never_pasted(member, past_gathering, table_mates, note):
+    [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
+        services.CardEntry(email=table_mates[0].email, note=note)])
+    _subject, body = followup_draft(FollowUp.objects.get(card=card))
+    for fragment in ("A parlé", "https", "example.com", "utm", "Voir", "parlé de A"):
+        assert fragment not in body
+    assert note not in body
+
+
+def test_family_name_first_contacts_are_greeted_by_their_given_name(member):
+    contact = services.contact_create(owner=member, name="Nguyễn Thị Hoa", email="hoa.nguyen@example.com")
+    followup = services.followup_create(owner=member, contact=contact)
+    assert followup_draft(followup)[1].startswith("Bonjour Hoa,")
+    other = services.contact_create(owner=member, name="Tremblay, Julie", email="jt@example.com")
+    assert followup_draft(services.followup_create(owner=member, contact=other))[1].startswith("Bonjour Julie,")
+
+
+def test_the_api_gives_a_draft_in_each_tone(api, member, followup):
+    drafts = {tone: api.get(f"/api/followups/{followup.pk}/draft?tone={tone}", user=member).json()
+              for tone in ("brief", "warm", "formal")}
+    assert len({d["body"] for d in drafts.values()}) == 3
+    assert all(d["body"].startswith("Bonjour Samuel,") for d in drafts.values())
+    assert api.get(f"/api/followups/{followup.pk}/draft?tone=rude", user=member).status_code == 422
 
 
 def test_the_draft_is_in_english_for_an_english_speaking_contact(followup):
@@ -38,7 +81,8 @@ def test_the_draft_is_in_english_for_an_english_speaking_contact(followup):
     followup.refresh_from_db()
     subject, body = followup_draft(followup)
     assert subject == "Following up on our conversation at Déjeuner de la Saint-Roch"
-    assert "You told me about son projet" in body
+    assert "Hello Samuel," in body
+    assert "I have been thinking about our conversation on “projet de coopérative d'habitation”." in body
     assert "As promised, here is le rapport" in body
 
 

@@ -69,9 +69,13 @@ def test_importing_twice_updates_instead_of_duplicating(member):
     assert Contact.objects.filter(owner=member).count() == 3
 
 
-def test_the_vcard4_export_reads_back(member):
+def test_the_vcard_export_is_3_0_by_default_and_4_0_on_request_and_reads_back(member, client):
     services.contacts_import(owner=member, data=(FIXTURES / "apple_contacts.vcf").read_bytes())
-    text = vcard_export(owner=member)
+    assert [c.version.value for c in vobject.readComponents(vcard_export(owner=member))] == ["3.0"] * 3
+    client.force_login(member)
+    assert client.get("/circle/export.vcf").content.decode().count("VERSION:3.0") == 3
+    assert client.get("/circle/export.vcf?version=4.0").content.decode().count("VERSION:4.0") == 3
+    text = vcard_export(owner=member, version="4.0")
     cards = list(vobject.readComponents(text))
     assert [c.version.value for c in cards] == ["4.0"] * 3
     assert {c.fn.value for c in cards} == {"Geneviève Tremblay", "Minh Nguyen", "Jean-François Côté"}
@@ -84,3 +88,15 @@ def test_my_json_export_holds_my_data_and_nobody_elses(member, other_member):
     data = json.loads(json.dumps(me_export(owner=member)))
     assert data["me"]["email"] == member.email
     assert [c["name"] for c in data["contacts"]] == ["Mon contact"]
+
+
+def test_a_name_with_a_bare_cr_or_a_semicolon_cannot_inject_properties(member):
+    contact = services.contact_create(owner=member, name="Eve\rEMAIL:pirate@example.com;X", email="eve@example.org")
+    services.note_add(owner=member, contact=contact, text="Ligne 1\r\nLigne 2; suite")
+    for version in ("3.0", "4.0"):
+        text = vcard_export(owner=member, version=version)
+        [card] = list(vobject.readComponents(text))
+        assert [e.value for e in card.contents["email"]] == ["eve@example.org"]
+        assert card.fn.value == "Eve\nEMAIL:pirate@example.com;X"
+        assert card.note.value == "Ligne 1\nLigne 2; suite"
+        assert "\r\nEMAIL:pirate" not in text

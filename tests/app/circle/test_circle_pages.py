@@ -54,3 +54,21 @@ def test_a_full_tier_on_the_contact_page_explains_and_changes_nothing(client, me
     assert "qui en sort" in page.content.decode()
     contact.refresh_from_db()
     assert contact.tier == ""
+
+
+def test_the_cards_page_lists_my_table_mates_first_and_notes_only_for_the_chosen(client, member, past_gathering,
+                                                                               table_mates):
+    from tablee.tables.models import Plan, PlanTable, Seat
+
+    plan = Plan.objects.create(gathering=past_gathering, status=Plan.Status.PUBLISHED)
+    one, two = (PlanTable.objects.create(plan=plan, number=n) for n in (1, 2))
+    for user, table in ((member, one), (table_mates[0], one), (table_mates[1], two), (table_mates[2], two)):
+        Seat.objects.create(plan=plan, table=table, user=user)
+    client.force_login(member)
+    page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+    mates = page[page.index('data-testid="pick-mates"'):page.index('data-testid="pick-others"')]
+    assert table_mates[0].email in mates and table_mates[1].email not in mates
+    others = page[page.index('data-testid="pick-others"'):]
+    assert table_mates[1].email in others and 'data-testid="pick-search"' in page
+    # Each note field sits inside the part that opens once the person is chosen.
+    assert page.count('class="pick-more"') == page.count('data-testid="note-')

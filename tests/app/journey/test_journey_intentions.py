@@ -180,3 +180,21 @@ def test_the_parcours_invites_to_prepare_a_gathering_i_am_confirmed_at(client, m
     assert f"?gathering={gathering.pk}" in client.get("/parcours/").content.decode()
     intention_create(author=member, gathering=gathering, result="r", signal="s")
     assert f"?gathering={gathering.pk}" not in client.get("/parcours/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "expected"), [("fr-ca", "je pars à 9 h 30"), ("en", "I leave at 9:30 AM")])
+def test_the_intention_page_says_when_i_leave_in_words(client, member, language, expected):
+    from datetime import time
+
+    from tablee.journey.services import intention_create
+
+    intention = intention_create(author=member, event_title="Cocktail", event_date=date(2026, 12, 10), result="r",
+                                 signal="s", leave_at=time(9, 30))
+    member.profile.preferred_language = language
+    member.profile.save()
+    client.force_login(member)
+    response = client.get(f"/parcours/intentions/{intention.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert expected in page
+    assert "09 09 30" not in page

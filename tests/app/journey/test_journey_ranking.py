@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tablee.text import relevance
 
@@ -126,7 +127,8 @@ def test_the_api_ranks_the_fixture_circle_as_well_as_the_scorer(api, member, mak
     for c in data["contacts"]:
         person = make_person(email=f"c{c['id']}@example.org", password=None, first_name=c["name"].split()[0],
                              last_name=c["name"].split(maxsplit=1)[1], organization=c["organization"],
-                             sector=c["sector"], needs=c["needs"], interests=c["interests"])
+                             sector=c["sector"], needs=c["needs"], interests=c["interests"],
+                             directory_consent_at=timezone.now())
         contact = Contact.objects.create(owner=member, user=person, name=c["name"], email=person.email,
                                          organization=c["organization"])
         Note.objects.create(owner=member, contact=contact, text=c["notes"])

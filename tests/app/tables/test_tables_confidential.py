@@ -9,8 +9,8 @@ import pytest
 
 from tablee.outbox.models import Email
 from tablee.tables.emails import queue_plan_published
-from tablee.tables.models import Seat, Wish
-from tablee.tables.services import plan_move, plan_publish, wish_create
+from tablee.tables.models import Plan, Seat, Wish
+from tablee.tables.services import PlanError, plan_move, plan_publish, wish_create
 
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 
@@ -87,23 +87,47 @@ def test_avoid_wish_is_honoured_and_invisible_to_everyone_else(
     assert with_wish["author"]["/wishes/"] != without["author"]["/wishes/"]
 
 
-def test_a_move_that_breaks_an_avoid_wish_is_flagged_without_names(
+def test_a_move_that_would_break_an_avoid_wish_is_refused_with_a_neutral_message(
     api, crowd, member, other_member, organizer, association, make_breakfast, planned
 ):
     wish_create(author=member, association=association, kind="avoid", target=other_member)
     gathering = make_breakfast([*crowd[:40], member, other_member])
     plan = planned(gathering)
     target_table = Seat.objects.get(plan=plan, user=member).table.number
+    before = dict(Seat.objects.filter(plan=plan).values_list("user_id", "table__number"))
 
-    plan_move(plan=plan, user=other_member, to_table=target_table)
+    response = api.post(f"/api/gatherings/{gathering.pk}/plan/move", {"email": other_member.email,
+                                                                      "table": target_table}, user=organizer)
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Ce déplacement n'est pas possible."}
+    assert dict(Seat.objects.filter(plan=plan).values_list("user_id", "table__number")) == before
+    with pytest.raises(PlanError, match="pas possible"):
+        plan_move(plan=plan, user=other_member, to_table=target_table)
+    mate = Seat.objects.filter(plan=plan, table__number=target_table).exclude(user=member).first().user
+    response = api.post(f"/api/gatherings/{gathering.pk}/plan/swap", {"a": other_member.email, "b": mate.email},
+                        user=organizer)
+    assert response.status_code == 409
+    assert dict(Seat.objects.filter(plan=plan).values_list("user_id", "table__number")) == before
+
+
+def test_an_avoid_wish_made_after_the_plan_warns_without_a_table_and_blocks_publication(
+    api, crowd, member, other_member, organizer, association, make_breakfast, planned
+):
+    gathering = make_breakfast([*crowd[:40], member, other_member])
+    plan = planned(gathering)
+    mine = Seat.objects.get(plan=plan, user=member).table
+    mate = Seat.objects.filter(table=mine).exclude(user=member).first().user
+    wish_create(author=member, association=association, kind="avoid", target=mate)
+
     data = api.get(f"/api/gatherings/{gathering.pk}/plan", user=organizer).json()
 
     avoid = [w for w in data["warnings"] if w["code"] == "avoid"]
-    assert avoid == [{"code": "avoid", "table": target_table,
-                      "message": f"Table {target_table} : une contrainte confidentielle n'est pas respectée."}]
-    for name in (member.first_name, member.last_name, other_member.first_name, other_member.last_name):
+    assert avoid == [{"code": "avoid", "table": None, "message": "Une contrainte confidentielle n'est pas respectée."}]
+    for name in (member.first_name, member.last_name, mate.first_name, mate.last_name, str(mine.number)):
         assert name not in str(data["warnings"])
     response = api.post(f"/api/gatherings/{gathering.pk}/plan/publish", user=organizer)
     assert response.status_code == 409
-    with pytest.raises(Exception, match="confidentielle"):
+    with pytest.raises(PlanError, match="confidentielle"):
         plan_publish(plan=plan)
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.READY

@@ -62,7 +62,7 @@ PRECISION, RECALL = 6 / 7, 6 / 12
 
 def _aligned(need: str, offer: str) -> bool:
     people = [_person(1, needs=[need]), _person(2, offers=[offer])]
-    return align_needs_to_offers(people)[0]["needs"] == [offer]
+    return align_needs_to_offers(people, semantic=False)[0]["needs"] == [offer]
 
 
 def test_a_frozen_held_out_set_reports_precision_and_recall(capsys):
@@ -84,3 +84,23 @@ def test_a_frozen_held_out_set_reports_precision_and_recall(capsys):
               f"{sum(said)} aligned, misses: {[p['need'] for s, p in zip(said, pairs, strict=True) if s != p['match']]}")
     assert precision >= PRECISION - 0.005
     assert recall >= RECALL - 0.005
+def test_a_need_and_an_offer_meet_by_meaning_without_a_shared_word():
+    people = [_person(1, needs=["mentorat"]), _person(2, offers=["coaching de gestionnaires"])]
+    assert align_needs_to_offers(people)[0]["needs"] == ["coaching de gestionnaires"]
+
+
+def test_funds_are_not_cross_country_skiing():
+    people = [_person(1, needs=["trouver des fonds"]), _person(2, offers=["ski de fond"])]
+    assert align_needs_to_offers(people)[0]["needs"] == ["trouver des fonds"]
+    # The control: words alone (the fallback) do take the homonym; the meaning is what refused it.
+    assert align_needs_to_offers(people, semantic=False)[0]["needs"] == ["ski de fond"]
+
+
+def test_the_need_offer_matrix_comes_from_the_same_vectors():
+    from tablee.tables.topics import need_offer_similarity
+
+    people = [_person(1, needs=["startup funding"]), _person(2, offers=["financement de démarrage"]),
+              _person(3, offers=["ski de fond"])]
+    m = need_offer_similarity(people)
+    assert m.shape == (3, 3) and m.dtype.name == "float32"
+    assert m[0, 1] > 0.55 and m[0, 2] == 0 and m[1, 0] == 0 and m[0, 0] == 0

