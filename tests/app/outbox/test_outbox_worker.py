@@ -72,7 +72,7 @@ def test_tick_survives_a_failing_step(monkeypatch, member):
 
     done = tick()  # the sweep still runs; default test email backend is locmem
 
-    assert done == {"reminders": 0, "swept": 1}
+    assert done["reminders"] == 0 and done["swept"] == 1  # other rooms' jobs (evening_after) ran too
 
 
 def test_an_rsvp_reaches_the_member_as_a_french_email_with_an_invitation(smtp, association, member):
