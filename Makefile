@@ -8,7 +8,7 @@ export PORT
 TABLEE_SITE_URL ?= http://127.0.0.1:$(PORT)
 export TABLEE_SITE_URL
 
-.PHONY: run site-url test lint venv venv-dev lock demo worker messages clean
+.PHONY: run site-url test lint venv venv-dev lock demo worker messages clean mutate
 
 PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
 
@@ -41,6 +41,11 @@ site-url:  ## the address emailed links use (make run PORT=8123 serves there)
 test: venv-dev
 	bash scripts/test.sh
 
+# Mutation testing of what must never break (docs/testing.md); not part of `make test`.
+# `make mutate` runs every scope, `make mutate SCOPE=rsvp` one (rsvp, outbox, access, imports, tables).
+mutate: venv-dev
+	$(BIN)/python scripts/mutate.py $(SCOPE)
+
 lint: venv-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --config pyproject.toml
@@ -62,4 +67,4 @@ lock:
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) $(VENV)-tools data
+	rm -rf $(VENV) $(VENV)-tools data .mutate
