@@ -164,3 +164,89 @@ def test_attendees_lists_confirmed_then_waiting_with_positions(make_gathering, m
 
     assert [r.user_id for r in rows] == [p.pk for p in people]
     assert [r.waitlist_position for r in rows] == [None, None, 1, 2]
+
+
+# Found by `make mutate SCOPE=rsvp` (issue 15): what cancelling must never touch, and when it is refused.
+
+def test_cancel_touches_only_my_rsvp_to_this_gathering(make_gathering, make_person, association):
+    here, elsewhere = make_gathering(tables=1, seats_per_table=2), make_gathering(tables=1, seats_per_table=2)
+    me, other = _people(make_person, association, 2)
+    for gathering in (here, elsewhere):
+        for person in (me, other):
+            services.rsvp_create(gathering=gathering, user=person)
+
+    cancelled = services.rsvp_cancel(gathering=here, user=me)
+
+    assert (cancelled.gathering_id, cancelled.user_id) == (here.pk, me.pk)
+    statuses = {(r.gathering_id, r.user_id): r.status for r in Rsvp.objects.all()}
+    assert statuses == {(here.pk, me.pk): "cancelled", (here.pk, other.pk): "confirmed",
+                        (elsewhere.pk, me.pk): "confirmed", (elsewhere.pk, other.pk): "confirmed"}
+
+
+def test_cancelling_twice_changes_nothing_the_second_time(gathering, member):
+    version = services.rsvp_create(gathering=gathering, user=member).calendar_version
+    first = services.rsvp_cancel(gathering=gathering, user=member)
+    before = Rsvp.objects.values("status", "cancelled_at", "calendar_version").get(pk=first.pk)
+    assert before["status"] == "cancelled" and before["cancelled_at"] is not None
+    assert before["calendar_version"] == version + 1  # the calendar's SEQUENCE moves on by one
+
+    assert services.rsvp_cancel(gathering=gathering, user=member) is None
+    assert Rsvp.objects.values("status", "cancelled_at", "calendar_version").get(pk=first.pk) == before
+
+
+@pytest.mark.parametrize("state", [Gathering.State.OPEN, Gathering.State.CLOSED])
+def test_cancel_is_refused_once_started_whatever_the_state(gathering, member, state):
+    services.rsvp_create(gathering=gathering, user=member)
+    Gathering.objects.filter(pk=gathering.pk).update(starts_at=timezone.now() - timedelta(minutes=5), state=state)
+
+    with pytest.raises(services.RsvpError) as refused:
+        services.rsvp_cancel(gathering=gathering, user=member)
+    assert refused.value.message == "Cette rencontre est déjà commencée."
+    assert Rsvp.objects.get(user=member).status == Rsvp.Status.CONFIRMED
+
+
+def test_cancel_is_refused_at_the_very_minute_it_starts(gathering, member, monkeypatch):
+    services.rsvp_create(gathering=gathering, user=member)
+    gathering.refresh_from_db()
+    monkeypatch.setattr(services.timezone, "now", lambda: gathering.starts_at)
+
+    with pytest.raises(services.RsvpError, match="déjà commencée"):
+        services.rsvp_cancel(gathering=gathering, user=member)
+
+
+def test_cancel_is_refused_when_the_gathering_is_done_even_before_its_start(gathering, member):
+    services.rsvp_create(gathering=gathering, user=member)
+    Gathering.objects.filter(pk=gathering.pk).update(state=Gathering.State.DONE)
+
+    with pytest.raises(services.RsvpError, match="déjà commencée"):
+        services.rsvp_cancel(gathering=gathering, user=member)
+
+
+def test_the_promoted_person_gets_a_confirmation_time(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, seated, b = _people(make_person, association, 3)
+    for person in (a, seated, b):
+        services.rsvp_create(gathering=gathering, user=person)
+
+    services.rsvp_cancel(gathering=gathering, user=a)
+
+    promoted = Rsvp.objects.get(user=b)
+    assert promoted.status == Rsvp.Status.CONFIRMED
+    assert promoted.confirmed_at == Rsvp.objects.get(user=a).cancelled_at  # decided at the same moment
+
+
+def test_the_cancellation_email_says_whether_a_seat_or_a_place_in_line_was_given_up(
+    make_gathering, make_person, association
+):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    other, seated, waiting = _people(make_person, association, 3)
+    for person in (other, seated, waiting):
+        services.rsvp_create(gathering=gathering, user=person)
+
+    services.rsvp_cancel(gathering=gathering, user=waiting)
+    services.rsvp_cancel(gathering=gathering, user=seated)
+
+    left_line = Email.objects.get(user=waiting, kind="rsvp_cancelled")
+    gave_up = Email.objects.get(user=seated, kind="rsvp_cancelled")
+    assert left_line.subject.startswith("Vous avez quitté la liste d'attente")
+    assert gave_up.subject.startswith("Place annulée")
