@@ -122,7 +122,7 @@ def prepare(scope: str) -> Path:
     return work
 
 
-def run(scope: str, max_children: int) -> dict[str, Counter]:
+def run(scope: str, max_children: int, names: list[str] | None = None) -> dict[str, Counter]:
     work = prepare(scope)
     env = {**os.environ, "TABLEE_DEBUG": "1", "TABLEE_DATA_DIR": tempfile.mkdtemp(prefix="tablee-mutate-")}
     env.pop("DATABASE_URL", None)
@@ -130,13 +130,13 @@ def run(scope: str, max_children: int) -> dict[str, Counter]:
     log = work / "run.log"
     print(f"== {scope}: mutating {', '.join(SCOPES[scope]['files'])} (log: {log.relative_to(ROOT)})", flush=True)
     with log.open("w") as out:
-        subprocess.run([mutmut, "run", "--max-children", str(max_children), *SCOPES[scope]["names"]],
+        subprocess.run([mutmut, "run", "--max-children", str(max_children), *(names or SCOPES[scope]["names"])],
                        cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
     results = subprocess.run([mutmut, "results", "--all", "true"], cwd=work, env=env, capture_output=True,
                              text=True, check=False).stdout
     by_module: dict[str, Counter] = {}
     survivors = []
-    patterns = [re.compile(p.replace(".", r"\.").replace("*", ".*") + "$") for p in SCOPES[scope]["names"]]
+    patterns = [re.compile(p.replace(".", r"\.").replace("*", ".*") + "$") for p in names or SCOPES[scope]["names"]]
     for line in results.splitlines():
         name, _, status = line.strip().partition(": ")
         if not status or not any(p.match(name) for p in patterns):
@@ -161,6 +161,8 @@ def main() -> int:
     parser.add_argument("scopes", nargs="*", metavar="SCOPE", help=f"default: all ({', '.join(SCOPES)})")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--list", action="store_true", help="print the scopes and their tests, run nothing")
+    parser.add_argument("--names", nargs="+", metavar="GLOB",
+                        help="run only these mutants of one scope (mutmut names, e.g. 'tablee.x.y.x_f__mutmut_*')")
     args = parser.parse_args()
     unknown = [s for s in args.scopes if s not in SCOPES]
     if unknown:
@@ -169,8 +171,10 @@ def main() -> int:
         for name, spec in SCOPES.items():
             print(f"{name}: {' '.join(spec['files'])}\n   tests: {' '.join(spec['tests'])}")
         return 0
+    if args.names and len(args.scopes) != 1:
+        parser.error("--names needs exactly one scope")
     for scope in args.scopes or list(SCOPES):
-        run(scope, args.max_children)
+        run(scope, args.max_children, args.names)
     return 0
 
 

@@ -171,7 +171,7 @@ def test_attendees_lists_confirmed_then_waiting_with_positions(make_gathering, m
 def test_cancel_touches_only_my_rsvp_to_this_gathering(make_gathering, make_person, association):
     here, elsewhere = make_gathering(tables=1, seats_per_table=2), make_gathering(tables=1, seats_per_table=2)
     me, other = _people(make_person, association, 2)
-    for gathering in (here, elsewhere):
+    for gathering in (elsewhere, here):  # my other RSVP comes first, so a filter that forgot the gathering finds it
         for person in (me, other):
             services.rsvp_create(gathering=gathering, user=person)
 
@@ -250,3 +250,33 @@ def test_the_cancellation_email_says_whether_a_seat_or_a_place_in_line_was_given
     gave_up = Email.objects.get(user=seated, kind="rsvp_cancelled")
     assert left_line.subject.startswith("Vous avez quitté la liste d'attente")
     assert gave_up.subject.startswith("Place annulée")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"state": Gathering.State.CLOSED}, "Les inscriptions à cette rencontre sont fermées."),
+        ({"rsvp_deadline": "now"}, "La date limite d'inscription est passée."),
+        ({"starts_at": "now"}, "Cette rencontre est déjà commencée."),
+    ],
+)
+def test_rsvp_is_refused_with_its_reason_from_the_very_minute(gathering, member, monkeypatch, fields, message):
+    moment = timezone.now() + timedelta(days=1)
+    values = {key: moment if value == "now" else value for key, value in fields.items()}
+    Gathering.objects.filter(pk=gathering.pk).update(**values)
+    gathering.refresh_from_db()
+    monkeypatch.setattr(services.timezone, "now", lambda: moment)
+
+    with pytest.raises(services.RsvpError) as refused:
+        services.rsvp_create(gathering=gathering, user=member)
+    assert refused.value.message == message
+    assert not Rsvp.objects.exists()
+
+
+def test_rsvp_is_taken_a_minute_before_the_deadline(gathering, member, monkeypatch):
+    moment = timezone.now() + timedelta(days=1)
+    Gathering.objects.filter(pk=gathering.pk).update(rsvp_deadline=moment)
+    gathering.refresh_from_db()
+    monkeypatch.setattr(services.timezone, "now", lambda: moment - timedelta(minutes=1))
+
+    assert services.rsvp_create(gathering=gathering, user=member).status == Rsvp.Status.CONFIRMED
