@@ -17,6 +17,14 @@ def _french_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Django's real hasher costs about a second per person on a loaded 2-core machine, and most
+    tests create several people: tests hash with MD5 (as Django's own test docs advise). The
+    browser and end-to-end tests run real servers, with the real hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Throttles live in the shared file cache, outside the test database: each test starts clean."""
     from django.core.cache import cache
