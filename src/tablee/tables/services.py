@@ -333,19 +333,12 @@ def plan_reoptimize(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
 def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
     """Publish: every seated person sees Ma tablée and gets one email (queued, sent by the worker).
 
-    The emails are rendered before the transaction (reads only), so the write lock is held for the
-    inserts alone; if someone moved meanwhile, they are rendered again inside, from the locked plan.
+    The emails are rendered inside the transaction, once the plan is published: « Ma tablée » only
+    shows a published plan, so an email rendered before would name no table and no table-mates.
     """
     from tablee.outbox.services import email_queue
     from tablee.tables.emails import render_plan_published
 
-    def render_all(current: Plan) -> list[dict]:
-        seats = Seat.objects.filter(plan=current).select_related("user", "user__profile", "table")
-        return [render_plan_published(plan=current, seat=seat) for seat in seats]
-
-    rendering = notify and plan.status == Plan.Status.READY
-    before = _seating(plan) if rendering else None
-    messages = render_all(plan) if rendering else []
     with transaction.atomic():
         plan = _editable(plan)
         if plan.status == Plan.Status.PUBLISHED:
@@ -356,10 +349,9 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
         plan.published_at = timezone.now()
         plan.save(update_fields=["status", "published_at", "updated_at"])
         if notify:
-            if not rendering or _seating(plan) != before:
-                messages = render_all(plan)
-            for message in messages:
-                email_queue(**message)
+            seats = Seat.objects.filter(plan=plan).select_related("user", "user__profile", "table")
+            for seat in seats:
+                email_queue(**render_plan_published(plan=plan, seat=seat))
     return plan
 
 

@@ -203,7 +203,7 @@ def test_account_pages_need_a_session(db, path):
 def test_table_mates_see_organization_offers_and_needs_only_with_consent(member, other_member, association):
     from django.utils import timezone
 
-    from tablee.gatherings.models import Gathering
+    from tablee.gatherings.models import Gathering, Rsvp
     from tablee.members.services import profile_update
     from tablee.tables.models import Plan, PlanTable, Seat
     from tablee.tables.selectors import my_table
@@ -211,7 +211,9 @@ def test_table_mates_see_organization_offers_and_needs_only_with_consent(member,
     gathering = Gathering.objects.create(association=association, title="Souper", starts_at=timezone.now())
     plan = Plan.objects.create(gathering=gathering, status=Plan.Status.PUBLISHED)
     table = PlanTable.objects.create(plan=plan, number=1)
-    for user in (member, other_member):
+    for user in (member, other_member):  # only a confirmed place shows a table (issue 11)
+        Rsvp.objects.create(gathering=gathering, user=user, status=Rsvp.Status.CONFIRMED,
+                            queued_at=timezone.now(), confirmed_at=timezone.now())
         Seat.objects.create(plan=plan, table=table, user=user)
 
     [samuel_seen] = my_table(gathering=gathering, user=other_member)["companions"]
