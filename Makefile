@@ -49,6 +49,7 @@ mutate: venv-dev
 lint: venv-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --config pyproject.toml
+	TABLEE_DEBUG=1 $(BIN)/mypy
 
 # French is the source language: the fr_CA catalogs stay empty, the en ones hold the English.
 # A new catalog gets Django's placeholder plural rule, which crashes at start-up: set the real ones.

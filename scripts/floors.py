@@ -4,7 +4,7 @@
 
 Every import counts, those inside functions too (read from the source with ``ast``). A module's
 floor is its room (see the layers contract in pyproject.toml); top-level modules sit above every
-room, and engine, text, config and errors at the ground. Prints the upward imports, the file
+room, and the modules of the contract's last layer (engine, text, config…) at the ground. Prints the upward imports, the file
 cycles (strongly connected groups of modules), and one summary line.
 """
 
@@ -15,7 +15,19 @@ import sys
 from pathlib import Path
 
 FLOORS = ["outbox", "members", "gatherings", "tables", "circle", "journey"]  # bottom to top
-GROUND = {"engine", "text", "config", "errors", "throttle", "logs"}
+
+
+def _ground() -> set[str]:
+    """The ground floor as the layers contract in pyproject.toml names it (its last layer)."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    [contract] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    last = contract["layers"][-1].replace("|", ":").split(":")
+    return {name.strip().removeprefix("tablee.") for name in last}
+
+
+GROUND = _ground()
 
 
 def floor(module: str) -> int:

@@ -9,9 +9,10 @@ export TABLEE_DEBUG=1
 unset DATABASE_URL EMAIL_URL
 start=$(date +%s)
 
-echo "== lint (ruff, import contracts)"
+echo "== lint (ruff, import contracts, types)"
 $BIN/ruff check src tests bench
 $BIN/lint-imports --config pyproject.toml
+$BIN/mypy --cache-dir "$TABLEE_DATA_DIR/mypy-cache"
 
 echo "== tests on SQLite"
 $BIN/pytest -q -p no:cacheprovider -m "not browser and not e2e and not schemathesis" "$@"

@@ -11,16 +11,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tablee.circle.models import Contact, FollowUp, Promise
-from tablee.members.access import authenticated
+from tablee.circle.models import Contact, FollowUp, Promise, Suggestion
+from tablee.members.access import Viewer, authenticated
 
 
-def owns(user, row: Contact | FollowUp | Promise | None) -> bool:
+def owns(user: Viewer, row: Contact | FollowUp | Promise | None) -> bool:
     """True when ``row`` belongs to ``user`` (a row without an owner belongs to no one)."""
     return row is not None and authenticated(user) and row.owner_id == user.pk
 
 
-def contact_for_owner(*, owner, contact_id: int) -> Contact:
+def contact_for_owner(*, owner: Viewer, contact_id: int) -> Contact:
     """The owner's contact, or 404: someone else's contact does not exist for you."""
     if not authenticated(owner):
         raise Http404
@@ -30,7 +30,7 @@ def contact_for_owner(*, owner, contact_id: int) -> Contact:
     return contact
 
 
-def followup_for_owner(*, owner, followup_id: int) -> FollowUp:
+def followup_for_owner(*, owner: Viewer, followup_id: int) -> FollowUp:
     if not authenticated(owner):
         raise Http404
     followup = (
@@ -43,17 +43,26 @@ def followup_for_owner(*, owner, followup_id: int) -> FollowUp:
     return followup
 
 
-def check_contact(*, owner, contact: Contact) -> None:
+def suggestion_for_owner(*, owner: Viewer, suggestion_id: int) -> Suggestion:
+    if not authenticated(owner):
+        raise Http404
+    suggestion = Suggestion.objects.filter(owner_id=owner.pk, pk=suggestion_id).first()
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+def check_contact(*, owner: Viewer, contact: Contact) -> None:
     """For a service handed a contact: refuse one that is not the owner's."""
     if not owns(owner, contact):
         raise ValidationError(_("Ce contact n'est pas le vôtre."))
 
 
-def check_promise(*, owner, promise: Promise) -> None:
+def check_promise(*, owner: Viewer, promise: Promise) -> None:
     if not owns(owner, promise):
         raise ValidationError(_("Cette promesse n'est pas la vôtre."))
 
 
-def check_followup(*, owner, followup: FollowUp) -> None:
+def check_followup(*, owner: Viewer, followup: FollowUp) -> None:
     if not owns(owner, followup):
         raise ValidationError(_("Ce suivi n'est pas le vôtre."))

@@ -15,11 +15,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tablee.gatherings.models import Gathering
-from tablee.members.access import authenticated, role_in
+from tablee.members.access import Viewer, authenticated, role_in
 from tablee.members.models import Membership
 
 
-def visible_gatherings(user) -> QuerySet[Gathering]:
+def visible_gatherings(user: Viewer) -> QuerySet[Gathering]:
     """Gatherings of the user's associations; drafts only where the user organizes."""
     if not authenticated(user):
         return Gathering.objects.none()
@@ -32,9 +32,9 @@ def visible_gatherings(user) -> QuerySet[Gathering]:
     )
 
 
-def _visible_gathering(user, gathering_id) -> tuple[Gathering, str]:
+def _visible_gathering(user: Viewer, gathering_id: object) -> tuple[Gathering, str]:
     try:
-        pk = int(gathering_id)
+        pk = int(gathering_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise Http404 from None
     gathering = Gathering.objects.select_related("association").filter(pk=pk).first()
@@ -46,13 +46,13 @@ def _visible_gathering(user, gathering_id) -> tuple[Gathering, str]:
     return gathering, role
 
 
-def gathering_for_member(user, gathering_id) -> Gathering:
+def gathering_for_member(user: Viewer, gathering_id: object) -> Gathering:
     """The gathering if the user may see it, else ``Http404``."""
     gathering, _role_name = _visible_gathering(user, gathering_id)
     return gathering
 
 
-def gathering_for_organizer(user, gathering_id) -> Gathering:
+def gathering_for_organizer(user: Viewer, gathering_id: object) -> Gathering:
     """The gathering if the user organizes its association; ``Http404`` if not visible, else ``PermissionDenied``."""
     gathering, role = _visible_gathering(user, gathering_id)
     if role != Membership.Role.ORGANIZER:

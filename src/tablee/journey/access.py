@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.http import Http404
 
 from tablee.journey.models import Intention
-from tablee.members.access import authenticated
+from tablee.members.access import Viewer, authenticated
 
 
-def intention_for_author(user, intention_id):
+def intention_for_author(user: Viewer, intention_id: int | str) -> Intention:
     """An intention (with its reflection) is its author's alone: ``Http404`` to everyone else, organizers included."""
     if not authenticated(user):
         raise Http404

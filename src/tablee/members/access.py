@@ -10,19 +10,32 @@ see but not change raise ``PermissionDenied``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 
-from tablee.members.models import Association, Membership
+from tablee.members.models import Association, Membership, User
+
+# Who is asking: a signed-in account, an anonymous visitor (``AnonymousUser``), or nobody (None).
+Viewer = Any
 
 
-def authenticated(user) -> bool:
+class AuthenticatedRequest(HttpRequest):
+    """A request behind ``login_required``: its ``user`` is a signed-in account (for the type checker)."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+def authenticated(user: Viewer) -> bool:
     """A signed-in, active account (anonymous visitors and disabled accounts are not)."""
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def role_in(user, association: Association | int) -> str | None:
+def role_in(user: Viewer, association: Association | int) -> str | None:
     """The user's role in the association (``Membership.Role``), or None when not a member."""
     if not authenticated(user):
         return None
@@ -34,22 +47,22 @@ def role_in(user, association: Association | int) -> str | None:
     )
 
 
-def is_member(user, association: Association | int) -> bool:
+def is_member(user: Viewer, association: Association | int) -> bool:
     """Any membership counts: organizers are members too."""
     return role_in(user, association) is not None
 
 
-def is_organizer(user, association: Association | int) -> bool:
+def is_organizer(user: Viewer, association: Association | int) -> bool:
     return role_in(user, association) == Membership.Role.ORGANIZER
 
 
-def associations_of(user) -> QuerySet[Association]:
+def associations_of(user: Viewer) -> QuerySet[Association]:
     if not authenticated(user):
         return Association.objects.none()
     return Association.objects.filter(memberships__user_id=user.pk, memberships__deactivated_at__isnull=True)
 
 
-def organized_by(user) -> QuerySet[Association]:
+def organized_by(user: Viewer) -> QuerySet[Association]:
     if not authenticated(user):
         return Association.objects.none()
     return Association.objects.filter(
@@ -57,17 +70,17 @@ def organized_by(user) -> QuerySet[Association]:
     )
 
 
-def association_for_member(user, slug: str) -> Association:
+def association_for_member(user: Viewer, slug: str) -> Association:
     association = Association.objects.filter(slug=slug).first()
     if association is None or not is_member(user, association):
         raise Http404
     return association
 
 
-def association_by_id_for_member(user, association_id) -> Association:
+def association_by_id_for_member(user: Viewer, association_id: object) -> Association:
     """The same, found by primary key (forms post the id): ``Http404`` unless the user is a member."""
     try:
-        pk = int(association_id)
+        pk = int(association_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise Http404 from None
     association = Association.objects.filter(pk=pk).first()
@@ -76,7 +89,7 @@ def association_by_id_for_member(user, association_id) -> Association:
     return association
 
 
-def association_for_organizer(user, slug: str) -> Association:
+def association_for_organizer(user: Viewer, slug: str) -> Association:
     """The association if the user organizes it; ``Http404`` if not a member, else ``PermissionDenied``."""
     association = association_for_member(user, slug)
     if not is_organizer(user, association):
@@ -84,8 +97,7 @@ def association_for_organizer(user, slug: str) -> Association:
     return association
 
 
-
-def association_organized_by(user, slug: str) -> Association:
+def association_organized_by(user: Viewer, slug: str) -> Association:
     """For the organizers' API: the association if the user organizes it, ``PermissionDenied`` for
     everyone else, unknown slugs included (a script learns nothing about which associations exist)."""
     association = Association.objects.filter(slug=slug).first()

@@ -14,27 +14,27 @@ from django.http import Http404
 
 from tablee.gatherings.access import gathering_for_member, gathering_for_organizer
 from tablee.gatherings.models import Gathering
-from tablee.members.access import authenticated, is_member
+from tablee.members.access import Viewer, authenticated, is_member
 from tablee.members.models import Association
 from tablee.tables.models import Wish
 
 
-def gathering_for_planner(user, gathering_id) -> Gathering:
+def gathering_for_planner(user: Viewer, gathering_id: object) -> Gathering:
     """The gathering whose tables the user may plan: they organize its association."""
     return gathering_for_organizer(user, gathering_id)
 
 
-def gathering_for_guest(user, gathering_id) -> Gathering:
+def gathering_for_guest(user: Viewer, gathering_id: object) -> Gathering:
     """The gathering whose published table the user may look for: they may see the gathering."""
     return gathering_for_member(user, gathering_id)
 
 
-def may_wish(*, author, target, association: Association) -> bool:
+def may_wish(*, author: Viewer, target: Viewer, association: Association) -> bool:
     """A wish is between two members of the same association."""
     return is_member(author, association) and is_member(target, association)
 
 
-def wish_for_author(user, wish_id) -> Wish:
+def wish_for_author(user: Viewer, wish_id: int | str) -> Wish:
     """The user's own wish, else ``Http404``: someone else's wish does not exist for you."""
     if not authenticated(user):
         raise Http404

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -48,6 +47,7 @@ class GatedInbox:
         self.arrivals = 0
         self.accepted = []
         self.held = threading.Event()
+        self.client_gone = threading.Event()  # the server saw the held message's client vanish
         self.release = threading.Event()
         self.discarded = 0
 
@@ -57,9 +57,12 @@ class GatedInbox:
             self.held.set()
             try:
                 while not self.release.is_set():
+                    if server.transport is None or server.transport.is_closing():
+                        self.client_gone.set()
                     await asyncio.sleep(0.05)
             except asyncio.CancelledError:
                 self.discarded += 1  # aiosmtpd saw the client vanish: the message was never accepted
+                self.client_gone.set()
                 raise
             if server.transport is None or server.transport.is_closing():
                 self.discarded += 1
@@ -120,7 +123,8 @@ def test_a_worker_killed_mid_batch_then_restarted_sends_each_follow_up_once(tmp_
         assert inbox.held.wait(120), "the worker never reached the held message"
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
-        time.sleep(0.3)
+        # Wait for the event the test is about: the server has seen the client die (not for time).
+        assert inbox.client_gone.wait(120), "the SMTP server never saw the killed worker's connection drop"
         inbox.release.set()
         before_restart = len(inbox.accepted)
         state = python(env, STATE, "expire")
