@@ -141,7 +141,10 @@ def test_a_worker_killed_mid_batch_then_restarted_sends_each_follow_up_once(tmp_
           f"discarded={inbox.discarded}, accepted total={len(inbox.accepted)} for {FOLLOWUPS} follow-ups, "
           f"distinct Message-IDs={len(message_ids)}")
     assert before_restart == hold_at - 1
-    assert state["status"].get("sending") == 1
+    # The killed worker leaves what it had claimed in "sending" under a lease: the held message, and
+    # on a loaded machine sometimes the next one it had already claimed. How many is timing; what
+    # must hold is below: each follow-up delivered exactly once, after the lease expired.
+    assert state["status"].get("sending", 0) >= 1
     assert inbox.discarded == 1
     assert recipients == {f"contact{n}@example.org": 1 for n in range(FOLLOWUPS)}
     assert len(message_ids) == FOLLOWUPS
