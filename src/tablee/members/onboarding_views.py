@@ -23,7 +23,7 @@ from tablee.members.models import LoginLink, Profile
 from tablee.members.onboarding_forms import SignInLinkForm, WelcomeForm
 from tablee.members.services import profile_update
 
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_BACKEND = "tablee.members.backends.ModelBackend"  # the backend settings install (issue 13)
 
 
 @require_http_methods(["GET", "POST"])
