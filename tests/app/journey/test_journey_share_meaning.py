@@ -82,6 +82,7 @@ def test_a_french_text_finds_an_english_contact_by_meaning_alone(member, make_co
     assert first.contact.name == "Sam Rivers"
 
 
+@pytest.mark.django_db(transaction=True)  # the in-process worker must see committed rows (PostgreSQL)
 def test_vectors_are_stored_when_written_and_reused(member, make_contact, django_capture_on_commit_callbacks):
     from tablee import cli
     from tablee.circle.models import Contact, Note

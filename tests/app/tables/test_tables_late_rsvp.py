@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from tablee import cli
 from tablee.gatherings.services import rsvp_cancel, rsvp_create
 from tablee.outbox.models import Email
 from tablee.tables import services
 from tablee.tables.models import Plan, Seat
 from tablee.tables.selectors import plan_violations
+
+# The worker runs in this process: on PostgreSQL it must see committed rows, as a real worker does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _seats(plan) -> dict[int, int]:
