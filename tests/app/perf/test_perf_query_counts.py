@@ -108,7 +108,8 @@ def test_page_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(ceiling):
         big, response = _count(lambda: client.get(url))
     assert response.status_code == 200
-    assert big == small, f"{url}: {small} queries with 3 rows, {big} with 12 (an N+1)"
+    # An N+1 grows with the rows; one query fewer with more rows (a cached row on PostgreSQL) is not one.
+    assert big <= small, f"{url}: {small} queries with 3 rows, {big} with 12 (an N+1)"
 
 
 @pytest.mark.parametrize(("path", "who", "ceiling"), API)
@@ -127,7 +128,8 @@ def test_api_reads_do_not_grow_with_rows(
     with django_assert_max_num_queries(ceiling):
         big, response = _count(lambda: api.get(url, user=user))
     assert response.status_code == 200
-    assert big == small, f"{url}: {small} queries with 3 rows, {big} with 12 (an N+1)"
+    # An N+1 grows with the rows; one query fewer with more rows (a cached row on PostgreSQL) is not one.
+    assert big <= small, f"{url}: {small} queries with 3 rows, {big} with 12 (an N+1)"
 
 
 def test_a_signed_in_page_writes_nothing_to_the_session_table(client, member):
