@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from tablee.members.forms import ListField
 from tablee.members.models import Profile
-
-
-class LanguagesField(forms.CharField):
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value)
-        return [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(value)
-        return value
 
 
 class SignInLinkForm(forms.Form):
@@ -32,7 +20,7 @@ class WelcomeForm(forms.Form):
 
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom de famille"), max_length=150)
-    languages = LanguagesField(label=_("Langues parlées"), max_length=500, required=False,
+    languages = ListField(label=_("Langues parlées"), max_length=500, required=False,
                                help_text=_("Séparez-les par des virgules : français, anglais."))
     preferred_language = forms.ChoiceField(label=_("Langue de l'interface et des courriels"),
                                            choices=Profile.Language.choices)
