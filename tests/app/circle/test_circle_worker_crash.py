@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -40,33 +41,35 @@ FOLLOWUPS = 8
 
 
 class GatedInbox:
-    """Accepts every message, except that the ``hold_at``-th DATA waits for ``release``."""
+    """Accepts the first ``hold_at - 1`` messages; from the ``hold_at``-th on, every DATA from the
+    first worker's connections waits for ``release`` and is then refused, never accepted; the
+    restarted worker's messages are accepted.
+
+    The worker sends from two threads (its task loop and the tick's outbox sweep), so more than one
+    message can be in flight when it is killed: holding every later one keeps "accepted" meaning
+    "delivered before the kill", whatever the threads' timing."""
 
     def __init__(self, hold_at: int):
         self.hold_at = hold_at
         self.arrivals = 0
         self.accepted = []
         self.held = threading.Event()
-        self.client_gone = threading.Event()  # the server saw the held message's client vanish
         self.release = threading.Event()
         self.discarded = 0
+        self.killed_peers = set()  # connections of the worker that gets killed
 
     async def handle_DATA(self, server, session, envelope):
         self.arrivals += 1
-        if self.arrivals == self.hold_at:
+        if not self.release.is_set():
+            self.killed_peers.add(session.peer)
+        if session.peer in self.killed_peers and self.arrivals >= self.hold_at:
             self.held.set()
             try:
                 while not self.release.is_set():
-                    if server.transport is None or server.transport.is_closing():
-                        self.client_gone.set()
                     await asyncio.sleep(0.05)
-            except asyncio.CancelledError:
-                self.discarded += 1  # aiosmtpd saw the client vanish: the message was never accepted
-                self.client_gone.set()
-                raise
-            if server.transport is None or server.transport.is_closing():
-                self.discarded += 1
-                return "421 4.4.2 Connection dropped"
+            finally:
+                self.discarded += 1  # the worker was killed meanwhile: nobody reads this answer
+            return "421 4.4.2 Service not available"
         self.accepted.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -98,6 +101,15 @@ print(json.dumps({"emails": Email.objects.count(), "followups": FollowUp.objects
 """
 
 
+def wait_for(condition, *, attempts: int = 600) -> bool:
+    """Poll a condition that a running process makes true; each try costs a Django start-up."""
+    for _ in range(attempts):
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def python(env, code: str, *args: str) -> dict | None:
     done = subprocess.run([sys.executable, "-c", "import django, sys; django.setup()\n" + code, *args], env=env,
                           cwd=ROOT, check=True, capture_output=True, text=True, timeout=300)
@@ -121,12 +133,15 @@ def test_a_worker_killed_mid_batch_then_restarted_sends_each_follow_up_once(tmp_
         worker = subprocess.Popen([TABLEE, "-v", "0", "worker"], env=env, cwd=ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert inbox.held.wait(120), "the worker never reached the held message"
+        # The kill lands once every accepted message is recorded as sent: what this test aims at is
+        # a send cut before the server's 250, not the window between a 250 and its ``sent`` write
+        # (documented in outbox/services.py).
+        assert wait_for(lambda: python(env, STATE)["status"].get("sent", 0) == hold_at - 1), \
+            "the worker never recorded the messages delivered before the held one"
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
-        # Wait for the event the test is about: the server has seen the client die (not for time).
-        assert inbox.client_gone.wait(120), "the SMTP server never saw the killed worker's connection drop"
-        inbox.release.set()
         before_restart = len(inbox.accepted)
+        inbox.release.set()
         state = python(env, STATE, "expire")
 
         subprocess.run([TABLEE, "-v", "0", "worker", "--batch"], env=env, check=True, cwd=ROOT, timeout=300)
@@ -145,7 +160,7 @@ def test_a_worker_killed_mid_batch_then_restarted_sends_each_follow_up_once(tmp_
     # on a loaded machine sometimes the next one it had already claimed. How many is timing; what
     # must hold is below: each follow-up delivered exactly once, after the lease expired.
     assert state["status"].get("sending", 0) >= 1
-    assert inbox.discarded == 1
+    assert inbox.discarded >= 1
     assert recipients == {f"contact{n}@example.org": 1 for n in range(FOLLOWUPS)}
     assert len(message_ids) == FOLLOWUPS
     assert final == {"emails": FOLLOWUPS, "followups": FOLLOWUPS, "status": {"sent": FOLLOWUPS}}
