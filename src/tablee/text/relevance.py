@@ -202,36 +202,63 @@ def _prepare(candidate: Candidate) -> None:
     candidate._trigrams = _trigrams(" ".join(candidate.fields.values()))
 
 
+class LexicalIndex:
+    """The candidates prepared once (terms, weights, document frequencies, postings), so that a text is
+    scored by touching only the candidates that share a term with it. A member's circle keeps one in
+    its cache (`tablee.circle.matrix`); ``rank`` builds one for a single call."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        for candidate in candidates:
+            _prepare(candidate)
+            candidate._trigrams = Counter()  # computed when a text first matches the candidate
+        self.candidates = candidates
+        self.lengths = [sum(c._weighted.values()) for c in candidates]
+        self.average = (sum(self.lengths) / len(candidates) if candidates else 0.0) or 1.0
+        self.postings: dict[str, list[int]] = {}
+        for k, candidate in enumerate(candidates):
+            for term in candidate._weighted:
+                self.postings.setdefault(term, []).append(k)
+        self._grams: dict[int, Counter] = {}
+
+    def _trigrams_of(self, k: int) -> Counter:
+        if k not in self._grams:
+            self._grams[k] = _trigrams(" ".join(self.candidates[k].fields.values()))
+        return self._grams[k]
+
+    def rank(self, text: str, *, limit: int = 3) -> list[Suggestion]:
+        """The ``limit`` candidates the text is most relevant to, best first; those with no match left out."""
+        query = Counter(terms(text))
+        if not query or not self.candidates:
+            return []
+        count = len(self.candidates)
+        totals: dict[int, float] = {}
+        matched: dict[int, dict[str, list[str]]] = {}
+        for term, query_count in query.items():
+            found = self.postings.get(term, [])
+            if not found:
+                continue
+            idf = math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
+            for k in found:
+                candidate = self.candidates[k]
+                tf = candidate._weighted[term]
+                saturation = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[k] / self.average))
+                totals[k] = totals.get(k, 0.0) + idf * saturation * (1 + math.log(query_count))
+                name, word = candidate._origin[term].split(":", 1)
+                matched.setdefault(k, {}).setdefault(name, []).append(word)
+        query_grams = _trigrams(text)
+        scored = []
+        for k, score in totals.items():
+            if not score:
+                continue
+            candidate = self.candidates[k]
+            score += TRIGRAM_WEIGHT * _cosine(query_grams, self._trigrams_of(k))
+            scored.append(Suggestion(id=candidate.id, name=candidate.name, score=round(score, 3), matched=matched[k]))
+        scored.sort(key=lambda s: (-s.score, s.name, s.id))
+        return scored[:limit]
+
+
 def rank(text: str, candidates: list[Candidate], *, limit: int = 3) -> list[Suggestion]:
     """The ``limit`` candidates the text is most relevant to, best first; those with no match left out."""
-    query = Counter(terms(text))
-    if not query or not candidates:
+    if not candidates:
         return []
-    for candidate in candidates:
-        _prepare(candidate)
-    count = len(candidates)
-    lengths = [sum(c._weighted.values()) for c in candidates]
-    average = (sum(lengths) / count) or 1.0
-    document_frequency: Counter = Counter()
-    for candidate in candidates:
-        document_frequency.update(candidate._weighted.keys())
-    query_grams = _trigrams(text)
-    scored = []
-    for candidate, length in zip(candidates, lengths, strict=True):
-        score = 0.0
-        matched: dict[str, list[str]] = {}
-        for term, query_count in query.items():
-            tf = candidate._weighted.get(term, 0.0)
-            if not tf:
-                continue
-            idf = math.log(1 + (count - document_frequency[term] + 0.5) / (document_frequency[term] + 0.5))
-            saturation = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-            score += idf * saturation * (1 + math.log(query_count))
-            name, word = candidate._origin[term].split(":", 1)
-            matched.setdefault(name, []).append(word)
-        if not score:
-            continue
-        score += TRIGRAM_WEIGHT * _cosine(query_grams, candidate._trigrams)
-        scored.append(Suggestion(id=candidate.id, name=candidate.name, score=round(score, 3), matched=matched))
-    scored.sort(key=lambda s: (-s.score, s.name, s.id))
-    return scored[:limit]
+    return LexicalIndex(candidates).rank(text, limit=limit)
