@@ -5,7 +5,8 @@ Figures are printed per language, in-sample beside held-out:
 - in-sample: ranking.json, ranking_heldout.json, ranking_heldout2.json (used to choose the weights)
   and share_heldout_i11.json (frozen before tuning, scored once, then looked at: in-sample since);
 - held-out: share_heldout_i11b.json, frozen before anything was changed after the first set's score,
-  never looked at while tuning.
+  never looked at while tuning; and share_heldout_s2.json, with its own circle of 24 contacts,
+  written and frozen by session 2 before its method change (scored before and after, never tuned on).
 """
 
 from __future__ import annotations
@@ -93,18 +94,18 @@ def test_share_ranks_by_meaning_in_sample_and_held_out(member, circle, capsys):
         for label, figures in (("in-sample", inside), ("held-out i11b", held)):
             print(f"\nshare top-1 {label}: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})"
                                                        for lang, (h, t) in figures.items()))
-    # Floors, not targets: chance is 2 % top-1. The closing note reports the figures printed above.
-    for lang in ("fr", "en"):
-        assert inside[lang][0] / inside[lang][1] >= 0.75
-        assert held[lang][0] / held[lang][1] >= 0.60
+    # The figures reached (session 2, 2026-12-01), held as floors: a change that loses one text fails.
+    # Issue 11's target is 9 in 10 on held-out texts: not reached (fr 79 %, en 71 %). Chance is 2 %.
+    assert inside["fr"][0] >= 25 and inside["en"][0] >= 34
+    assert held["fr"][0] >= 11 and held["en"][0] >= 10
 
 
 def test_share_ranks_by_meaning_on_a_held_out_circle_of_its_own(other_member, own_circle, capsys):
     held = _accuracy(other_member, own_circle, [HELD_OUT_OWN_CIRCLE])
     with capsys.disabled():
         print("\nshare top-1 held-out s2: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})" for lang, (h, t) in held.items()))
-    for lang in ("fr", "en"):
-        assert held[lang][0] / held[lang][1] >= 0.60
+    # Reached (session 2): fr 11/14, en 11/14, before and after the method change. Target 9 in 10: not reached.
+    assert held["fr"][0] >= 11 and held["en"][0] >= 11
 
 
 def test_a_french_text_finds_an_english_contact_by_meaning_alone(member, make_contact):
