@@ -5,9 +5,10 @@ card notes are stacked into one matrix, built lazily on the first suggestion and
 process. A suggestion is then one encoding of the pasted text plus one matrix-vector product, and
 the lexical channel reads a prepared index (`relevance.LexicalIndex`) kept beside the matrix.
 
-The cache is checked against a stamp read from the database on every use (counts, last keys and
-times of my contacts, notes and cards, and the shared profile texts and consent of the members
-among my contacts): any write to them, from any process, makes the next suggestion rebuild it.
+The cache is checked against a stamp read from the database on every use: counts, last keys and
+last change of my contacts (an index on owner and ``updated_at``), notes and cards, then the shared
+profile texts and consent of the members among my contacts. Any write to them, from any process,
+makes the next suggestion rebuild it.
 Memory is bounded: entries are dropped, least recently used first, beyond ``MAX_BYTES``.
 
 Only the member's own contacts and own notes go into their entry; nothing is shared between members.
@@ -26,6 +27,7 @@ from django.db.models.functions import Length
 
 from tablee.circle import vectors
 from tablee.circle.models import Card, Contact, Note
+from tablee.members.models import Profile
 from tablee.text import embeddings, relevance
 
 # Row kinds (bit flags: a contact with one phrase has one row that is both its document and its phrase).
@@ -41,6 +43,8 @@ class CircleMatrix:
     in ``contact_ids`` and its kind; the lexical index over the same contacts, in the same order."""
 
     stamp: str
+    profiles: str  # the stamp of the linked members' shared profiles, as read by the build
+    users: tuple[int, ...]
     contact_ids: np.ndarray
     rows: np.ndarray
     row_contact: np.ndarray
@@ -51,6 +55,14 @@ class CircleMatrix:
     def nbytes(self) -> int:
         return int(self.rows.nbytes + self.row_contact.nbytes + self.row_kind.nbytes
                    + CONTACT_OVERHEAD * len(self.contact_ids))
+
+    def lexical_scores(self, found: dict[int, relevance.Suggestion]) -> np.ndarray:
+        """The lexical scores of ``found`` (by contact id) in the matrix's contact order, 0 elsewhere."""
+        scores = np.zeros(len(self.contact_ids))
+        if found:
+            where = np.searchsorted(self.contact_ids, np.fromiter(found, dtype=np.int64, count=len(found)))
+            scores[where] = [s.score for s in found.values()]
+        return scores
 
     def features(self, query: np.ndarray) -> dict[str, np.ndarray]:
         """Per contact: cosine with its document, best phrase, best note (0 where it has none)."""
@@ -74,10 +86,17 @@ def stamp(owner_id: int) -> str:
     contacts = Contact.objects.filter(owner_id=owner_id).aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at"))
     notes = Note.objects.filter(owner_id=owner_id).aggregate(n=Count("pk"), pk=Max("pk"))
     cards = Card.objects.filter(owner_id=owner_id).aggregate(n=Count("pk"), pk=Max("pk"), size=Sum(Length("note")))
-    profiles = list(Contact.objects.filter(owner_id=owner_id, user__isnull=False).order_by("pk").values_list(
-        "pk", "user__profile__needs", "user__profile__interests", "user__profile__sector",
-        "user__profile__directory_consent_at"))
-    return hashlib.sha1(repr((contacts, notes, cards, profiles)).encode("utf-8")).hexdigest()
+    return hashlib.sha1(repr((contacts, notes, cards)).encode("utf-8")).hexdigest()
+
+
+def _profiles_stamp(rows) -> str:
+    """Rows of (user id, needs, interests, sector, consent) of the members among my contacts."""
+    return hashlib.sha1(repr(sorted(rows, key=lambda row: row[0])).encode("utf-8")).hexdigest()
+
+
+def profiles_stamp(users: tuple[int, ...]) -> str:
+    return _profiles_stamp(list(Profile.objects.filter(user_id__in=users).values_list(
+        "user_id", "needs", "interests", "sector", "directory_consent_at")))
 
 
 def _candidate(contact: Contact, notes: list[str]) -> relevance.Candidate:
@@ -124,8 +143,11 @@ def build(owner_id: int, *, key: str = "") -> CircleMatrix:
         kinds.append(NOTE)
     matrix = (np.ascontiguousarray(np.concatenate(blocks), dtype=embeddings.DTYPE) if blocks
               else np.zeros((0, embeddings.DIMENSIONS), dtype=embeddings.DTYPE))
+    linked = [c.user.profile for c in contacts if c.user_id and getattr(c.user, "profile", None) is not None]
     return CircleMatrix(
         stamp=key,
+        profiles=_profiles_stamp([(p.user_id, p.needs, p.interests, p.sector, p.directory_consent_at) for p in linked]),
+        users=tuple(sorted(p.user_id for p in linked)),
         contact_ids=np.array([c.pk for c in contacts], dtype=np.int64),
         rows=matrix,
         row_contact=np.array(owners, dtype=np.int64),
@@ -139,9 +161,11 @@ def for_owner(owner_id: int) -> CircleMatrix:
     key = stamp(owner_id)
     with _lock:
         entry = _cache.get(owner_id)
-        if entry is not None and entry.stamp == key:
-            _cache.move_to_end(owner_id)
-            return entry
+    if entry is not None and entry.stamp == key and entry.profiles == profiles_stamp(entry.users):
+        with _lock:
+            if owner_id in _cache:
+                _cache.move_to_end(owner_id)
+        return entry
     entry = build(owner_id, key=key)
     with _lock:
         _cache[owner_id] = entry

@@ -234,9 +234,10 @@ def rank_circle(*, owner, text: str, circle, limit: int = 3) -> list[ShareSugges
     query = embeddings.encode_one(text)
     found = circle.features(query)
     scores = share_rank.combined(
-        lexical=np.array([lexical[pk].score if pk in lexical else 0.0 for pk in circle.contact_ids.tolist()]),
+        lexical=circle.lexical_scores(lexical),
         document=found["document"], notes=found["notes"], best=np.maximum(found["phrase"], found["notes"]))
-    order = [int(k) for k in np.argsort(-scores, kind="stable") if np.isfinite(scores[k])][:limit]
+    ranked = np.argsort(-scores, kind="stable")
+    order = [int(k) for k in ranked[np.isfinite(scores[ranked])][:limit]]
     by_id = Contact.objects.select_related("user__profile").in_bulk([int(circle.contact_ids[k]) for k in order])
     out = []
     for k in order:

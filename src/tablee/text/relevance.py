@@ -149,13 +149,6 @@ def _trigrams(text: str) -> Counter:
     return grams
 
 
-def _cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
-
-
 @dataclass
 class Candidate:
     """One person of the circle as the scorer sees them. ``fields`` maps a field name to its text."""
@@ -218,11 +211,13 @@ class LexicalIndex:
         for k, candidate in enumerate(candidates):
             for term in candidate._weighted:
                 self.postings.setdefault(term, []).append(k)
-        self._grams: dict[int, Counter] = {}
+        self._grams: dict[int, tuple[Counter, float]] = {}
 
-    def _trigrams_of(self, k: int) -> Counter:
+    def _trigrams_of(self, k: int) -> tuple[Counter, float]:
+        """A candidate's trigrams and their norm, computed once, when a text first matches it."""
         if k not in self._grams:
-            self._grams[k] = _trigrams(" ".join(self.candidates[k].fields.values()))
+            grams = _trigrams(" ".join(self.candidates[k].fields.values()))
+            self._grams[k] = (grams, math.sqrt(sum(v * v for v in grams.values())))
         return self._grams[k]
 
     def rank(self, text: str, *, limit: int = 3) -> list[Suggestion]:
@@ -246,12 +241,16 @@ class LexicalIndex:
                 name, word = candidate._origin[term].split(":", 1)
                 matched.setdefault(k, {}).setdefault(name, []).append(word)
         query_grams = _trigrams(text)
+        query_norm = math.sqrt(sum(v * v for v in query_grams.values()))
         scored = []
         for k, score in totals.items():
             if not score:
                 continue
             candidate = self.candidates[k]
-            score += TRIGRAM_WEIGHT * _cosine(query_grams, self._trigrams_of(k))
+            grams, norm = self._trigrams_of(k)
+            if query_norm and norm:  # the cosine of `_cosine`, with the candidate's norm kept
+                small, large = (grams, query_grams) if len(grams) < len(query_grams) else (query_grams, grams)
+                score += TRIGRAM_WEIGHT * sum(v * large.get(g, 0) for g, v in small.items()) / (query_norm * norm)
             scored.append(Suggestion(id=candidate.id, name=candidate.name, score=round(score, 3), matched=matched[k]))
         scored.sort(key=lambda s: (-s.score, s.name, s.id))
         return scored[:limit]
