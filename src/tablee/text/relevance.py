@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 FIELD_WEIGHTS = {"needs": 3.0, "interests": 2.0, "notes": 1.5, "organization": 1.0, "sector": 1.0}
 K1 = 1.2
 B = 0.5
@@ -158,7 +160,6 @@ class Candidate:
     fields: dict[str, str]
     _weighted: Counter = field(default_factory=Counter, repr=False)
     _origin: dict[str, str] = field(default_factory=dict, repr=False)
-    _trigrams: Counter = field(default_factory=Counter, repr=False)
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,6 @@ def _prepare(candidate: Candidate) -> None:
                     origin[term[0]] = f"{name}:{shown}"
     candidate._weighted = weighted
     candidate._origin = origin
-    candidate._trigrams = _trigrams(" ".join(candidate.fields.values()))
 
 
 class LexicalIndex:
@@ -203,7 +203,6 @@ class LexicalIndex:
     def __init__(self, candidates: list[Candidate]) -> None:
         for candidate in candidates:
             _prepare(candidate)
-            candidate._trigrams = Counter()  # computed when a text first matches the candidate
         self.candidates = candidates
         self.lengths = [sum(c._weighted.values()) for c in candidates]
         self.average = (sum(self.lengths) / len(candidates) if candidates else 0.0) or 1.0
@@ -211,14 +210,43 @@ class LexicalIndex:
         for k, candidate in enumerate(candidates):
             for term in candidate._weighted:
                 self.postings.setdefault(term, []).append(k)
-        self._grams: dict[int, tuple[Counter, float]] = {}
+        # Every candidate's trigrams as one sparse matrix (row k: gram ids and counts), so that the
+        # trigram cosines of the matched candidates are a few numpy operations, exact in integers.
+        self.gram_ids: dict[str, int] = {}
+        ids: list[int] = []
+        counts: list[int] = []
+        self.indptr = np.zeros(len(candidates) + 1, dtype=np.int64)
+        for k, candidate in enumerate(candidates):
+            for gram, n in _trigrams(" ".join(candidate.fields.values())).items():
+                ids.append(self.gram_ids.setdefault(gram, len(self.gram_ids)))
+                counts.append(n)
+            self.indptr[k + 1] = len(ids)
+        self.ids = np.array(ids, dtype=np.int64)
+        self.counts = np.array(counts, dtype=np.float64)
+        owner = np.repeat(np.arange(len(candidates)), np.diff(self.indptr))
+        self.norms = np.sqrt(np.bincount(owner, weights=self.counts**2, minlength=len(candidates)))
 
-    def _trigrams_of(self, k: int) -> tuple[Counter, float]:
-        """A candidate's trigrams and their norm, computed once, when a text first matches it."""
-        if k not in self._grams:
-            grams = _trigrams(" ".join(self.candidates[k].fields.values()))
-            self._grams[k] = (grams, math.sqrt(sum(v * v for v in grams.values())))
-        return self._grams[k]
+    def trigram_cosines(self, text: str, rows: np.ndarray) -> np.ndarray:
+        """The character-trigram cosine between ``text`` and each candidate of ``rows``."""
+        grams = _trigrams(text)
+        out = np.zeros(len(rows))
+        known = {self.gram_ids[g]: n for g, n in grams.items() if g in self.gram_ids}
+        query_norm = math.sqrt(sum(n * n for n in grams.values()))
+        if not known or not len(rows):
+            return out
+        dense = np.zeros(len(self.gram_ids))
+        dense[list(known)] = list(known.values())
+        starts, ends = self.indptr[rows], self.indptr[rows + 1]
+        lengths = ends - starts
+        keep = (lengths > 0) & (self.norms[rows] > 0) if query_norm else np.zeros(len(rows), dtype=bool)
+        if not keep.any():
+            return out
+        flat = np.repeat(starts[keep] - np.cumsum(lengths[keep]) + lengths[keep], lengths[keep]) + np.arange(
+            lengths[keep].sum())
+        segment = np.repeat(np.arange(int(keep.sum())), lengths[keep])
+        dots = np.bincount(segment, weights=self.counts[flat] * dense[self.ids[flat]], minlength=int(keep.sum()))
+        out[keep] = dots / (query_norm * self.norms[rows[keep]])
+        return out
 
     def rank(self, text: str, *, limit: int = 3) -> list[Suggestion]:
         """The ``limit`` candidates the text is most relevant to, best first; those with no match left out."""
@@ -240,17 +268,12 @@ class LexicalIndex:
                 totals[k] = totals.get(k, 0.0) + idf * saturation * (1 + math.log(query_count))
                 name, word = candidate._origin[term].split(":", 1)
                 matched.setdefault(k, {}).setdefault(name, []).append(word)
-        query_grams = _trigrams(text)
-        query_norm = math.sqrt(sum(v * v for v in query_grams.values()))
+        rows = np.array([k for k, score in totals.items() if score], dtype=np.int64)
+        cosines = self.trigram_cosines(text, rows)
         scored = []
-        for k, score in totals.items():
-            if not score:
-                continue
+        for k, cosine in zip(rows.tolist(), cosines.tolist(), strict=True):
             candidate = self.candidates[k]
-            grams, norm = self._trigrams_of(k)
-            if query_norm and norm:  # the cosine of `_cosine`, with the candidate's norm kept
-                small, large = (grams, query_grams) if len(grams) < len(query_grams) else (query_grams, grams)
-                score += TRIGRAM_WEIGHT * sum(v * large.get(g, 0) for g, v in small.items()) / (query_norm * norm)
+            score = totals[k] + TRIGRAM_WEIGHT * cosine
             scored.append(Suggestion(id=candidate.id, name=candidate.name, score=round(score, 3), matched=matched[k]))
         scored.sort(key=lambda s: (-s.score, s.name, s.id))
         return scored[:limit]
