@@ -120,12 +120,12 @@ def build(owner_id: int, *, key: str = "") -> CircleMatrix:
     position = {c.pk: k for k, c in enumerate(contacts)}
     notes: dict[int, list[str]] = defaultdict(list)
     text_rows: list[Note | Card] = []
-    for row in Note.objects.filter(owner_id=owner_id).order_by("pk"):
-        notes[row.contact_id].append(row.text)
-        text_rows.append(row)
-    for row in Card.objects.filter(owner_id=owner_id).exclude(note="").order_by("pk"):
-        notes[row.contact_id].append(row.note)
-        text_rows.append(row)
+    for note in Note.objects.filter(owner_id=owner_id).order_by("pk"):
+        notes[note.contact_id].append(note.text)
+        text_rows.append(note)
+    for card in Card.objects.filter(owner_id=owner_id).exclude(note="").order_by("pk"):
+        notes[card.contact_id].append(card.note)
+        text_rows.append(card)
     blocks, owners, kinds = [], [], []
     for contact, rows in zip(contacts, vectors.contacts_rows(contacts), strict=True):
         k = position[contact.pk]
@@ -137,13 +137,14 @@ def build(owner_id: int, *, key: str = "") -> CircleMatrix:
             blocks.append(rows)
             owners += [k] * len(rows)
             kinds += [DOCUMENT] + [PHRASE] * (len(rows) - 1)
-    for row, vector in zip(text_rows, vectors.text_rows(text_rows), strict=True):
+    for text_row, vector in zip(text_rows, vectors.text_rows(text_rows), strict=True):
         blocks.append(vector[None, :])
-        owners.append(position[row.contact_id])
+        owners.append(position[text_row.contact_id])
         kinds.append(NOTE)
     matrix = (np.ascontiguousarray(np.concatenate(blocks), dtype=embeddings.DTYPE) if blocks
               else np.zeros((0, embeddings.DIMENSIONS), dtype=embeddings.DTYPE))
-    linked = [c.user.profile for c in contacts if c.user_id and getattr(c.user, "profile", None) is not None]
+    linked = [profile for c in contacts if c.user is not None
+              and (profile := getattr(c.user, "profile", None)) is not None]
     return CircleMatrix(
         stamp=key,
         profiles=_profiles_stamp([(p.user_id, p.needs, p.interests, p.sector, p.directory_consent_at) for p in linked]),

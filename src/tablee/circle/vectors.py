@@ -68,25 +68,25 @@ def contacts_rows(contacts: list[Contact], *, save: bool = True) -> list[np.ndar
     texts = [_document(contact_texts(c)) for c in contacts]
     keys = [_digest(t) for t in texts]
     out: list[np.ndarray | None] = []
-    for contact, rows, key in zip(contacts, texts, keys, strict=True):
+    for contact, phrases, key in zip(contacts, texts, keys, strict=True):
         stored = None
         if contact.vectors and contact.vectors_key == key:
             data = np.frombuffer(bytes(contact.vectors), dtype="<f4").astype(np.float32)
-            if data.size == len(rows) * embeddings.DIMENSIONS:
-                stored = data.reshape(len(rows), embeddings.DIMENSIONS)
+            if data.size == len(phrases) * embeddings.DIMENSIONS:
+                stored = data.reshape(len(phrases), embeddings.DIMENSIONS)
         out.append(stored)
-    stale = [k for k, rows in enumerate(out) if rows is None]
+    stale = [k for k, found in enumerate(out) if found is None]
     if stale:
         flat = embeddings.encode([x for k in stale for x in texts[k]])
         start = 0
         for k in stale:
-            rows = flat[start : start + len(texts[k])]
+            block = flat[start : start + len(texts[k])]
             start += len(texts[k])
-            out[k] = rows
+            out[k] = block
             if save:
-                Contact.objects.filter(pk=contacts[k].pk).update(vectors=np.asarray(rows, dtype="<f4").tobytes(),
+                Contact.objects.filter(pk=contacts[k].pk).update(vectors=np.asarray(block, dtype="<f4").tobytes(),
                                                                  vectors_key=keys[k])
-    return [rows for rows in out if rows is not None]
+    return [found for found in out if found is not None]
 
 
 def text_rows(rows: list[Note | Card], *, save: bool = True) -> list[np.ndarray]:
