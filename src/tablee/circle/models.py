@@ -92,7 +92,9 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["owner", "email"]), models.Index(fields=["owner", "tier"])]
+        # (owner, updated_at): the stamp of a member's cached share matrix reads its latest change cheaply.
+        indexes = [models.Index(fields=["owner", "email"]), models.Index(fields=["owner", "tier"]),
+                   models.Index(fields=["owner", "updated_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "user"], condition=models.Q(user__isnull=False), name="one_contact_per_member"

@@ -81,22 +81,17 @@ def circle_vectors_store(*, owner_id: int) -> int:
     """Store the vectors of one member's contacts, cards and notes whose text changed; returns the
     number of rows written. Encodes in batches: one call to the encoder per kind of row."""
     from tablee.circle import vectors
-    from tablee.text import embeddings
 
-    written = 0
     contacts = [c for c in Contact.objects.filter(owner_id=owner_id).select_related("user__profile")
                 if not vectors.contact_is_current(c)]
-    for contact in contacts:
-        vectors.contact_rows(contact)
-        written += 1
-    for model, text_field in ((Note, "text"), (Card, "note")):
+    for start in range(0, len(contacts), 500):  # one encoding per batch of stale contacts
+        vectors.contacts_rows(contacts[start : start + 500])
+    written = len(contacts)
+    for model in (Note, Card):
         stale = [row for row in model.objects.filter(owner_id=owner_id) if not vectors.text_is_current(row)]
-        if stale:
-            rows = embeddings.encode([getattr(row, text_field) for row in stale])
-            for row, vector in zip(stale, rows, strict=True):
-                model.objects.filter(pk=row.pk).update(vector=embeddings.to_bytes(vector),
-                                                       vector_key=vectors._digest([getattr(row, text_field)]))
-            written += len(stale)
+        for start in range(0, len(stale), 500):
+            vectors.text_rows(stale[start : start + 500])
+        written += len(stale)
     return written
 
 

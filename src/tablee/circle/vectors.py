@@ -22,14 +22,15 @@ from tablee.circle.models import Card, Contact, Note
 from tablee.text import embeddings
 
 
-def _shares(contact: Contact):
+def shared_profile(contact: Contact):
+    """The member's profile behind a contact, only with that member's consent (as for table-mates)."""
     profile = getattr(contact.user, "profile", None) if contact.user_id else None
     return profile if profile is not None and profile.directory_consent_at is not None else None
 
 
 def contact_texts(contact: Contact) -> dict[str, list[str]]:
     """What a contact is about, by field, as short texts (consent decides whether the profile counts)."""
-    profile = _shares(contact)
+    profile = shared_profile(contact)
     return {
         "needs": [x for x in (profile.needs if profile else []) if str(x).strip()],
         "interests": [x for x in (profile.interests if profile else []) if str(x).strip()],
@@ -60,6 +61,48 @@ def contact_rows(contact: Contact, *, save: bool = True) -> np.ndarray:
     if save:
         Contact.objects.filter(pk=contact.pk).update(vectors=np.asarray(rows, dtype="<f4").tobytes(), vectors_key=key)
     return rows
+
+
+def contacts_rows(contacts: list[Contact], *, save: bool = True) -> list[np.ndarray]:
+    """``contact_rows`` for many contacts: the stale ones are encoded in one batch, then stored."""
+    texts = [_document(contact_texts(c)) for c in contacts]
+    keys = [_digest(t) for t in texts]
+    out: list[np.ndarray | None] = []
+    for contact, phrases, key in zip(contacts, texts, keys, strict=True):
+        stored = None
+        if contact.vectors and contact.vectors_key == key:
+            data = np.frombuffer(bytes(contact.vectors), dtype="<f4").astype(np.float32)
+            if data.size == len(phrases) * embeddings.DIMENSIONS:
+                stored = data.reshape(len(phrases), embeddings.DIMENSIONS)
+        out.append(stored)
+    stale = [k for k, found in enumerate(out) if found is None]
+    if stale:
+        flat = embeddings.encode([x for k in stale for x in texts[k]])
+        start = 0
+        for k in stale:
+            block = flat[start : start + len(texts[k])]
+            start += len(texts[k])
+            out[k] = block
+            if save:
+                Contact.objects.filter(pk=contacts[k].pk).update(vectors=np.asarray(block, dtype="<f4").tobytes(),
+                                                                 vectors_key=keys[k])
+    return [found for found in out if found is not None]
+
+
+def text_rows(rows: list[Note | Card], *, save: bool = True) -> list[np.ndarray]:
+    """``text_row`` for many notes and cards: the stale ones are encoded in one batch, then stored."""
+    texts = [row.text if isinstance(row, Note) else row.note for row in rows]
+    keys = [_digest([text]) for text in texts]
+    out = [embeddings.from_bytes(row.vector) if row.vector_key == key else None
+           for row, key in zip(rows, keys, strict=True)]
+    stale = [k for k, vector in enumerate(out) if vector is None]
+    if stale:
+        for k, vector in zip(stale, embeddings.encode([texts[k] for k in stale]), strict=True):
+            out[k] = vector
+            if save:
+                type(rows[k]).objects.filter(pk=rows[k].pk).update(vector=embeddings.to_bytes(vector),
+                                                                   vector_key=keys[k])
+    return [vector for vector in out if vector is not None]
 
 
 def text_row(row: Note | Card, *, save: bool = True) -> np.ndarray:

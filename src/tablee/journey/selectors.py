@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tablee.circle.models import Card, Contact, ContinueWish, FollowUp, Interaction, Note, Promise
+from tablee.circle.models import Card, Contact, ContinueWish, FollowUp, Interaction, Promise
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.journey.models import Intention, Pacing
 from tablee.members.models import Association
@@ -175,27 +175,6 @@ def month_label(month: date, *, year: bool = True) -> str:
 # Share with the few -------------------------------------------------------------------------------
 
 
-def _shared_profile(contact: Contact):
-    """The member's profile behind a contact, only with that member's consent (as for table-mates)."""
-    profile = getattr(contact.user, "profile", None) if contact.user_id else None
-    return profile if profile is not None and profile.directory_consent_at is not None else None
-
-
-def _candidate(contact: Contact, notes: list[str]) -> relevance.Candidate:
-    profile = _shared_profile(contact)
-    return relevance.Candidate(
-        id=contact.pk,
-        name=contact.name,
-        fields={
-            "needs": " ; ".join(profile.needs) if profile else "",
-            "interests": " ; ".join(profile.interests) if profile else "",
-            "notes": " ".join(notes),
-            "organization": f"{contact.organization} {contact.position}",
-            "sector": profile.sector if profile else "",
-        },
-    )
-
-
 @dataclass(frozen=True)
 class ShareSuggestion:
     contact: Contact
@@ -233,61 +212,57 @@ def share_suggestions(*, owner, text: str, limit: int = 3) -> list[ShareSuggesti
     """One to three people of my circle this text is for, best first, each with a note draft.
 
     Meaning and words together (`tablee.text.share_rank`): the text is encoded once, then compared
-    with the stored vectors of each contact and of my notes about them (`circle.vectors`)."""
+    with the cached matrix of my contacts' and my notes' stored vectors (`circle.matrix`)."""
+    from tablee.circle import matrix
+
+    if not relevance.terms(text):
+        return []
+    return rank_circle(owner=owner, text=text, circle=matrix.for_owner(owner.pk), limit=limit)
+
+
+def rank_circle(*, owner, text: str, circle, limit: int = 3) -> list[ShareSuggestion]:
+    """``share_suggestions`` over a given ``circle.matrix.CircleMatrix`` (cached or freshly built)."""
     import numpy as np
 
     from tablee.circle import vectors
     from tablee.text import embeddings, share_rank
 
-    if not relevance.terms(text):
+    count = len(circle.contact_ids)
+    if not count:
         return []
-    contacts = list(Contact.objects.filter(owner_id=owner.pk).select_related("user__profile"))
-    if not contacts:
-        return []
-    notes: dict[int, list[str]] = defaultdict(list)
-    note_rows: dict[int, list] = defaultdict(list)
-    for row in Note.objects.filter(owner_id=owner.pk):
-        notes[row.contact_id].append(row.text)
-        note_rows[row.contact_id].append(row)
-    for row in Card.objects.filter(owner_id=owner.pk).exclude(note=""):
-        notes[row.contact_id].append(row.note)
-        note_rows[row.contact_id].append(row)
-    by_id = {c.pk: c for c in contacts}
-    lexical = {s.id: s for s in relevance.rank(text, [_candidate(c, notes[c.pk]) for c in contacts],
-                                               limit=len(contacts))}
+    lexical = {s.id: s for s in circle.lexical.rank(text, limit=count)}
     query = embeddings.encode_one(text)
-    document, in_notes, best, best_phrase = [], [], [], []
-    for contact in contacts:
-        rows = vectors.contact_rows(contact)  # a cache fill when the stored rows are stale
-        phrases = vectors.contact_texts(contact)
-        phrase_texts = [x for field in ("needs", "interests", "organization") for x in phrases[field] if x]
-        sims = rows @ query
-        mine = [vectors.text_row(r) @ query for r in note_rows[contact.pk]]
-        note_best = float(max(mine)) if mine else 0.0
-        phrase_best = float(sims[1:].max()) if len(sims) > 1 else 0.0
-        document.append(float(sims[0]))
-        in_notes.append(note_best)
-        best.append(max(phrase_best, note_best))
-        if note_best >= phrase_best:
-            best_phrase.append(("meaning_notes", ""))
-        else:
-            k = int(np.argmax(sims[1:]))
-            field = next(f for f in ("needs", "interests", "organization") if phrase_texts[k] in phrases[f])
-            best_phrase.append(("meaning" if field != "organization" else "organization", phrase_texts[k]))
+    found = circle.features(query)
     scores = share_rank.combined(
-        lexical=np.array([lexical[c.pk].score if c.pk in lexical else 0.0 for c in contacts]),
-        document=np.array(document), notes=np.array(in_notes), best=np.array(best))
-    order = [k for k in np.argsort(-scores, kind="stable") if np.isfinite(scores[k])][:limit]
+        lexical=circle.lexical_scores(lexical),
+        document=found["document"], notes=found["notes"], best=np.maximum(found["phrase"], found["notes"]))
+    ranked = np.argsort(-scores, kind="stable")
+    order = [int(k) for k in ranked[np.isfinite(scores[ranked])][:limit]]
+    by_id = Contact.objects.select_related("user__profile").in_bulk([int(circle.contact_ids[k]) for k in order])
     out = []
     for k in order:
-        contact = contacts[k]
+        contact = by_id[int(circle.contact_ids[k])]
         matched = dict(lexical[contact.pk].matched) if contact.pk in lexical else {}
         if not matched:
-            name, phrase = best_phrase[k]
-            matched = {name: [phrase] if phrase else []}
-        out.append(ShareSuggestion(contact=by_id[contact.pk], score=round(float(scores[k]), 3), why=_why(matched),
+            matched = _closest(contact, query, phrase=float(found["phrase"][k]), notes=float(found["notes"][k]),
+                               vectors=vectors)
+        out.append(ShareSuggestion(contact=contact, score=round(float(scores[k]), 3), why=_why(matched),
                                    note=note_draft(owner=owner, contact=contact, matched=matched)))
     return out
+
+
+def _closest(contact: Contact, query, *, phrase: float, notes: float, vectors) -> dict[str, list[str]]:
+    """What of a contact is closest in meaning to the text, for the "why" (my notes are never cited)."""
+    import numpy as np
+
+    texts = vectors.contact_texts(contact)
+    phrases = [x for field in ("needs", "interests", "organization") for x in texts[field] if x]
+    if notes >= phrase or not phrases:
+        return {"meaning_notes": []}
+    rows = vectors.contact_rows(contact, save=False)
+    best = phrases[int(np.argmax(rows[1:] @ query))]
+    field = next(f for f in ("needs", "interests", "organization") if best in texts[f])
+    return {"meaning" if field != "organization" else "organization": [best]}
 
 
 def note_draft(*, owner, contact: Contact, matched: dict[str, list[str]]) -> str:

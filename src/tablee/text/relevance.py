@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 FIELD_WEIGHTS = {"needs": 3.0, "interests": 2.0, "notes": 1.5, "organization": 1.0, "sector": 1.0}
 K1 = 1.2
 B = 0.5
@@ -149,13 +151,6 @@ def _trigrams(text: str) -> Counter:
     return grams
 
 
-def _cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
-
-
 @dataclass
 class Candidate:
     """One person of the circle as the scorer sees them. ``fields`` maps a field name to its text."""
@@ -165,7 +160,6 @@ class Candidate:
     fields: dict[str, str]
     _weighted: Counter = field(default_factory=Counter, repr=False)
     _origin: dict[str, str] = field(default_factory=dict, repr=False)
-    _trigrams: Counter = field(default_factory=Counter, repr=False)
 
 
 @dataclass(frozen=True)
@@ -199,39 +193,94 @@ def _prepare(candidate: Candidate) -> None:
                     origin[term[0]] = f"{name}:{shown}"
     candidate._weighted = weighted
     candidate._origin = origin
-    candidate._trigrams = _trigrams(" ".join(candidate.fields.values()))
+
+
+class LexicalIndex:
+    """The candidates prepared once (terms, weights, document frequencies, postings), so that a text is
+    scored by touching only the candidates that share a term with it. A member's circle keeps one in
+    its cache (`tablee.circle.matrix`); ``rank`` builds one for a single call."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        for candidate in candidates:
+            _prepare(candidate)
+        self.candidates = candidates
+        self.lengths = [sum(c._weighted.values()) for c in candidates]
+        self.average = (sum(self.lengths) / len(candidates) if candidates else 0.0) or 1.0
+        self.postings: dict[str, list[int]] = {}
+        for k, candidate in enumerate(candidates):
+            for term in candidate._weighted:
+                self.postings.setdefault(term, []).append(k)
+        # Every candidate's trigrams as one sparse matrix (row k: gram ids and counts), so that the
+        # trigram cosines of the matched candidates are a few numpy operations, exact in integers.
+        self.gram_ids: dict[str, int] = {}
+        ids: list[int] = []
+        counts: list[int] = []
+        self.indptr = np.zeros(len(candidates) + 1, dtype=np.int64)
+        for k, candidate in enumerate(candidates):
+            for gram, n in _trigrams(" ".join(candidate.fields.values())).items():
+                ids.append(self.gram_ids.setdefault(gram, len(self.gram_ids)))
+                counts.append(n)
+            self.indptr[k + 1] = len(ids)
+        self.ids = np.array(ids, dtype=np.int64)
+        self.counts = np.array(counts, dtype=np.float64)
+        owner = np.repeat(np.arange(len(candidates)), np.diff(self.indptr))
+        self.norms = np.sqrt(np.bincount(owner, weights=self.counts**2, minlength=len(candidates)))
+
+    def trigram_cosines(self, text: str, rows: np.ndarray) -> np.ndarray:
+        """The character-trigram cosine between ``text`` and each candidate of ``rows``."""
+        grams = _trigrams(text)
+        out = np.zeros(len(rows))
+        known = {self.gram_ids[g]: n for g, n in grams.items() if g in self.gram_ids}
+        query_norm = math.sqrt(sum(n * n for n in grams.values()))
+        if not known or not len(rows):
+            return out
+        dense = np.zeros(len(self.gram_ids))
+        dense[list(known)] = list(known.values())
+        starts, ends = self.indptr[rows], self.indptr[rows + 1]
+        lengths = ends - starts
+        keep = (lengths > 0) & (self.norms[rows] > 0) if query_norm else np.zeros(len(rows), dtype=bool)
+        if not keep.any():
+            return out
+        flat = np.repeat(starts[keep] - np.cumsum(lengths[keep]) + lengths[keep], lengths[keep]) + np.arange(
+            lengths[keep].sum())
+        segment = np.repeat(np.arange(int(keep.sum())), lengths[keep])
+        dots = np.bincount(segment, weights=self.counts[flat] * dense[self.ids[flat]], minlength=int(keep.sum()))
+        out[keep] = dots / (query_norm * self.norms[rows[keep]])
+        return out
+
+    def rank(self, text: str, *, limit: int = 3) -> list[Suggestion]:
+        """The ``limit`` candidates the text is most relevant to, best first; those with no match left out."""
+        query = Counter(terms(text))
+        if not query or not self.candidates:
+            return []
+        count = len(self.candidates)
+        totals: dict[int, float] = {}
+        matched: dict[int, dict[str, list[str]]] = {}
+        for term, query_count in query.items():
+            found = self.postings.get(term, [])
+            if not found:
+                continue
+            idf = math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
+            for k in found:
+                candidate = self.candidates[k]
+                tf = candidate._weighted[term]
+                saturation = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[k] / self.average))
+                totals[k] = totals.get(k, 0.0) + idf * saturation * (1 + math.log(query_count))
+                name, word = candidate._origin[term].split(":", 1)
+                matched.setdefault(k, {}).setdefault(name, []).append(word)
+        rows = np.array([k for k, score in totals.items() if score], dtype=np.int64)
+        cosines = self.trigram_cosines(text, rows)
+        scored = []
+        for k, cosine in zip(rows.tolist(), cosines.tolist(), strict=True):
+            candidate = self.candidates[k]
+            score = totals[k] + TRIGRAM_WEIGHT * cosine
+            scored.append(Suggestion(id=candidate.id, name=candidate.name, score=round(score, 3), matched=matched[k]))
+        scored.sort(key=lambda s: (-s.score, s.name, s.id))
+        return scored[:limit]
 
 
 def rank(text: str, candidates: list[Candidate], *, limit: int = 3) -> list[Suggestion]:
     """The ``limit`` candidates the text is most relevant to, best first; those with no match left out."""
-    query = Counter(terms(text))
-    if not query or not candidates:
+    if not candidates:
         return []
-    for candidate in candidates:
-        _prepare(candidate)
-    count = len(candidates)
-    lengths = [sum(c._weighted.values()) for c in candidates]
-    average = (sum(lengths) / count) or 1.0
-    document_frequency: Counter = Counter()
-    for candidate in candidates:
-        document_frequency.update(candidate._weighted.keys())
-    query_grams = _trigrams(text)
-    scored = []
-    for candidate, length in zip(candidates, lengths, strict=True):
-        score = 0.0
-        matched: dict[str, list[str]] = {}
-        for term, query_count in query.items():
-            tf = candidate._weighted.get(term, 0.0)
-            if not tf:
-                continue
-            idf = math.log(1 + (count - document_frequency[term] + 0.5) / (document_frequency[term] + 0.5))
-            saturation = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-            score += idf * saturation * (1 + math.log(query_count))
-            name, word = candidate._origin[term].split(":", 1)
-            matched.setdefault(name, []).append(word)
-        if not score:
-            continue
-        score += TRIGRAM_WEIGHT * _cosine(query_grams, candidate._trigrams)
-        scored.append(Suggestion(id=candidate.id, name=candidate.name, score=round(score, 3), matched=matched))
-    scored.sort(key=lambda s: (-s.score, s.name, s.id))
-    return scored[:limit]
+    return LexicalIndex(candidates).rank(text, limit=limit)

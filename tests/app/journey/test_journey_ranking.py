@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -141,3 +142,25 @@ def test_the_api_ranks_the_fixture_circle_as_well_as_the_scorer(api, member, mak
     with capsys.disabled():
         print(f"\nranking through the API (20 texts): top-1 {top1 / 20:.0%}")
     assert top1 / 20 >= FIGURES["ranking.json"][0] - 0.005  # the same scorer, so the same figure
+
+
+def test_the_lexical_index_scores_trigrams_as_a_plain_cosine_would():
+    import math
+    from collections import Counter
+
+    def plain(a: Counter, b: Counter) -> float:
+        if not a or not b:
+            return 0.0
+        dot = sum(v * b.get(k, 0) for k, v in a.items())
+        return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+
+    contacts = json.loads((DATA / "ranking.json").read_text(encoding="utf-8"))["contacts"]
+    candidates = [relevance.Candidate(id=c["id"], name=c["name"], fields={"notes": c["notes"], "organization":
+                                                                          c["organization"]}) for c in contacts]
+    candidates.append(relevance.Candidate(id=0, name="Vide", fields={"notes": "", "organization": "TI"}))
+    index = relevance.LexicalIndex(candidates)
+    rows = np.arange(len(candidates))
+    for text in ("Financement d'équipement pour une boulangerie", "Hiring data engineers in Québec", "xyz"):
+        query = relevance._trigrams(text)
+        expected = [plain(query, relevance._trigrams(" ".join(c.fields.values()))) for c in candidates]
+        assert index.trigram_cosines(text, rows).tolist() == expected

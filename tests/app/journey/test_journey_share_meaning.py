@@ -5,7 +5,8 @@ Figures are printed per language, in-sample beside held-out:
 - in-sample: ranking.json, ranking_heldout.json, ranking_heldout2.json (used to choose the weights)
   and share_heldout_i11.json (frozen before tuning, scored once, then looked at: in-sample since);
 - held-out: share_heldout_i11b.json, frozen before anything was changed after the first set's score,
-  never looked at while tuning.
+  never looked at while tuning; and share_heldout_s2.json, with its own circle of 24 contacts,
+  written and frozen by session 2 before its method change (scored before and after, never tuned on).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from tablee.text import embeddings
 DATA = Path(__file__).parent / "data"
 IN_SAMPLE = ("ranking.json", "ranking_heldout.json", "ranking_heldout2.json", "share_heldout_i11.json")
 HELD_OUT = "share_heldout_i11b.json"
-TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json")
+# Held out with its own circle of 24 contacts, frozen before the session-2 method change (origin in the file).
+HELD_OUT_OWN_CIRCLE = "share_heldout_s2.json"
+TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json", "share_heldout_s2.json")
 
 
 @pytest.fixture
@@ -41,6 +44,28 @@ def circle(member, make_person):
         contact = Contact.objects.create(owner=member, user=person, name=c["name"], email=person.email,
                                          organization=c["organization"])
         Note.objects.create(owner=member, contact=contact, text=c["notes"])
+        ids[contact.pk] = c["id"]
+    return ids
+
+
+@pytest.fixture
+def own_circle(other_member, make_person):
+    """Samuel's circle of share_heldout_s2.json: consenting members, and two contacts known by a note only."""
+    from tablee.circle.models import Contact, Note
+
+    contacts = json.loads((DATA / HELD_OUT_OWN_CIRCLE).read_text(encoding="utf-8"))["contacts"]
+    ids = {}
+    for c in contacts:
+        person = None
+        if c["member"]:
+            person = make_person(email=f"s2-{c['id']}@example.org", password=None, first_name=c["name"].split()[0],
+                                 last_name=c["name"].split(maxsplit=1)[1], organization=c["organization"],
+                                 sector=c["sector"], needs=c["needs"], interests=c["interests"],
+                                 directory_consent_at=timezone.now())
+        contact = Contact.objects.create(owner=other_member, user=person, name=c["name"],
+                                         email=f"s2-{c['id']}@example.org", organization=c["organization"],
+                                         position=c["position"], language="fr-ca" if c["lang"] == "fr" else "en")
+        Note.objects.create(owner=other_member, contact=contact, text=c["notes"])
         ids[contact.pk] = c["id"]
     return ids
 
@@ -66,13 +91,21 @@ def test_share_ranks_by_meaning_in_sample_and_held_out(member, circle, capsys):
     inside = _accuracy(member, circle, IN_SAMPLE)
     held = _accuracy(member, circle, [HELD_OUT])
     with capsys.disabled():
-        for label, figures in (("in-sample", inside), ("held-out", held)):
+        for label, figures in (("in-sample", inside), ("held-out i11b", held)):
             print(f"\nshare top-1 {label}: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})"
                                                        for lang, (h, t) in figures.items()))
-    # Floors, not targets: chance is 2 % top-1. The closing note reports the figures printed above.
-    for lang in ("fr", "en"):
-        assert inside[lang][0] / inside[lang][1] >= 0.75
-        assert held[lang][0] / held[lang][1] >= 0.60
+    # The figures reached (session 2, 2026-12-01), held as floors: a change that loses one text fails.
+    # Issue 11's target is 9 in 10 on held-out texts: not reached (fr 79 %, en 71 %). Chance is 2 %.
+    assert inside["fr"][0] >= 25 and inside["en"][0] >= 34
+    assert held["fr"][0] >= 11 and held["en"][0] >= 10
+
+
+def test_share_ranks_by_meaning_on_a_held_out_circle_of_its_own(other_member, own_circle, capsys):
+    held = _accuracy(other_member, own_circle, [HELD_OUT_OWN_CIRCLE])
+    with capsys.disabled():
+        print("\nshare top-1 held-out s2: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})" for lang, (h, t) in held.items()))
+    # Reached (session 2): fr 11/14, en 11/14, before and after the method change. Target 9 in 10: not reached.
+    assert held["fr"][0] >= 11 and held["en"][0] >= 11
 
 
 def test_a_french_text_finds_an_english_contact_by_meaning_alone(member, make_contact):
