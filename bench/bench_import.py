@@ -70,6 +70,7 @@ def _multipart(name: str, data: bytes) -> tuple[bytes, str]:
 
 
 def run(*, database_url: str | None, rows: int, others: int) -> dict:
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     folder = Path(tempfile.mkdtemp(prefix="tablee-bench-import-"))
     try:
         with fresh_database(database_url, folder) as url:
@@ -154,6 +155,7 @@ def run(*, database_url: str | None, rows: int, others: int) -> dict:
         "others_without_import": {"requests": len(alone), "p50_ms": round(statistics.median(alone) * 1000, 1),
                                   "p99_ms": round(alone[int(0.99 * (len(alone) - 1))] * 1000, 1),
                                   "worst_ms": round(alone[-1] * 1000, 1)},
+        "load_before": load_before,
         "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
     }
 

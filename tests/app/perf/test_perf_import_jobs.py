@@ -33,15 +33,16 @@ def run_queued(django_capture_on_commit_callbacks):
 def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_batches(api, member, run_queued, monkeypatch):
     from tablee.circle import import_jobs
     from tablee.circle.models import Contact
+    from tablee.jobs.inserts import PreparedInsert
 
     sizes = []
-    real = Contact.objects.bulk_create
+    real = PreparedInsert.execute
 
-    def spy(objs, *args, **kwargs):
-        sizes.append(len(objs))
-        return real(objs, *args, **kwargs)
+    def spy(self):
+        sizes.append(len(self.objs))
+        return real(self)
 
-    monkeypatch.setattr(Contact.objects, "bulk_create", spy)
+    monkeypatch.setattr(PreparedInsert, "execute", spy)
     response = run_queued(lambda: api.upload("/api/contacts/import", "Connections.csv", linkedin(650), user=member))
     assert response.status_code == 202
     job = response.json()
