@@ -154,16 +154,15 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
 
 @router.get("/associations/{slug}/members", response=MemberPage)
 def member_list(request, slug: str, limit: int = 50, offset: int = 0):
-    from tablee.members.roster import roster
+    from tablee.members.roster import roster_page
 
     association = association_organized_by(request.auth, slug)
     limit, offset = max(1, min(limit, 200)), max(0, offset)
-    rows = roster(association=association)
-    page = rows[offset: offset + limit]
-    return MemberPage(count=len(rows), limit=limit, offset=offset, items=[
+    page = roster_page(association=association, limit=limit, offset=offset)
+    return MemberPage(count=page.total, limit=limit, offset=offset, items=[
         MemberRow(id=r.user.pk, email=r.user.email, first_name=r.user.first_name, last_name=r.user.last_name,
                   role=r.role, state=r.state, invited_at=r.invited_at.isoformat() if r.invited_at else None)
-        for r in page
+        for r in page.items
     ])
 
 

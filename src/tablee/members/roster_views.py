@@ -33,6 +33,7 @@ from tablee.members.roster_forms import (
 )
 from tablee.members.roster_import import import_preview
 from tablee.members.services import members_import, membership_set_role
+from tablee.pagination import page_params, page_url
 from tablee.throttle import Throttled, throttle_hit
 
 
@@ -56,10 +57,15 @@ def _queued_message(queued: int) -> str:
 
 def _page(request: HttpRequest, association: Association, **forms) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    rows = roster_services.roster(association=association, search=query, include_deactivated=True)
+    limit, offset = page_params(request)
+    page = roster_services.roster_page(association=association, search=query, include_deactivated=True,
+                                       limit=limit, offset=offset)
     return render(request, "members/roster.html", {
         "association": association,
-        "rows": rows,
+        "rows": page.items,
+        "page": page,
+        "previous_url": page_url(request, page.previous_offset),
+        "next_url": page_url(request, page.next_offset),
         "q": query,
         "pending": never_signed_in(association=association).count(),
         "join_requests": JoinRequest.objects.filter(association=association, status=JoinRequest.Status.PENDING)
