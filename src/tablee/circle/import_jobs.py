@@ -162,4 +162,5 @@ def contacts_import_run(*, job: Job) -> Job:
     )
     return job_finish(job=job, status=Job.Status.DONE, total=len(parsed.rows), done=len(parsed.rows),
                       created=totals.created, updated=totals.updated, warnings=warnings,
-                      longest_write_ms=totals.longest_write_ms)
+                      longest_write_ms=totals.longest_write_ms,
+                      outcome={"write_ms_p50": totals.write_ms_p50, "write_ms_p99": totals.write_ms_p99})
