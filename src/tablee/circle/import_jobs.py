@@ -118,7 +118,8 @@ def _write_batch(*, owner, rows, index: _Index, timer: WriteTimer) -> tuple[int,
     ) if notes and known else set()
     # Notes of contacts that exist already are decided before the transaction; those of new
     # contacts need the new primary keys, known only once the contacts are inserted.
-    old_notes, new_notes = [], []
+    old_notes: list[Note] = []
+    new_notes: list[tuple[Contact, str]] = []
     for contact, text in notes:
         if contact.pk is None:
             new_notes.append((contact, text))

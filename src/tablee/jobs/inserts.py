@@ -26,7 +26,7 @@ class PreparedInsert:
             return
         fields = [f for f in opts.concrete_fields if not f.generated and f is not opts.auto_field]
         for obj in self.objs:
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         size = max(connection.ops.bulk_batch_size(fields, self.objs), 1)
         for start in range(0, len(self.objs), size):
             chunk = self.objs[start : start + size]
@@ -45,7 +45,7 @@ class PreparedInsert:
             for chunk, statements in self.statements:
                 for statement, params in statements:
                     cursor.execute(statement, params)
-                rows = connection.ops.fetch_returned_insert_rows(cursor)
+                rows = connection.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
                 for obj, row in zip(chunk, rows, strict=True):
                     obj.pk = row[0]
                     obj._state.adding, obj._state.db = False, self.using

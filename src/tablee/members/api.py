@@ -132,7 +132,7 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
     from tablee.members.services import members_import
 
     association = association_organized_by(request.auth, slug)
-    if file.size > MAX_BYTES:
+    if (file.size or 0) > MAX_BYTES:
         raise HttpError(413, _("Fichier trop volumineux (2 Mo au plus)."))
     data = file.read()
     if estimate_rows(data) > INLINE_MAX_ROWS:
