@@ -120,3 +120,16 @@ def test_the_import_page_sends_a_big_file_to_the_worker_and_shows_progress(clien
     assert 'data-status="done"' in page and 'data-testid="import-result"' in page and "hx-trigger" not in page
     job.refresh_from_db()
     assert job.data == b""  # the uploaded contacts are not kept once imported
+
+
+def test_a_big_import_keeps_the_notes_of_new_contacts_on_the_right_contact(api, member, run_queued):
+    from tablee.circle.models import Contact, Note
+
+    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Personne {i}\r\nEMAIL:p{i}@example.org\r\n"
+                    f"NOTE:rencontrée au souper {i}\r\nEND:VCARD\r\n" for i in range(320))
+    response = run_queued(lambda: api.upload("/api/contacts/import", "c.vcf", cards.encode(), user=member))
+    assert api.get(response.json()["url"], user=member).json()["status"] == "done"
+    assert Contact.objects.filter(owner=member).count() == 320
+    for i in (0, 99, 100, 319):
+        contact = Contact.objects.get(owner=member, email=f"p{i}@example.org")
+        assert list(Note.objects.filter(contact=contact).values_list("text", flat=True)) == [f"rencontrée au souper {i}"]
