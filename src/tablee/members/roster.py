@@ -1,6 +1,7 @@
 """The organizer's roster: who is in, their invitation state; adding one member; the web import.
 
-``roster`` reads; ``member_add``, ``membership_deactivate``, ``join_request_*`` write.
+``roster_page`` reads (a page of people, however big the association); ``member_add``,
+``membership_deactivate``, ``join_request_*`` write.
 """
 
 from __future__ import annotations
@@ -65,12 +66,6 @@ def _rows(*, association: Association, memberships) -> list[RosterRow]:
         for row in rows:
             row.last_attended = found.get(row.user.pk)
     return rows
-
-
-def roster(*, association: Association, search: str = "", include_deactivated: bool = False) -> list[RosterRow]:
-    """Everyone, in one list (small associations, exports). Pages use ``roster_page``."""
-    memberships = list(_memberships(association=association, search=search, include_deactivated=include_deactivated))
-    return _rows(association=association, memberships=memberships)
 
 
 def roster_page(*, association: Association, limit: int, offset: int, search: str = "",
