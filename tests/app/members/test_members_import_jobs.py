@@ -53,16 +53,18 @@ def _imported() -> int:
 
 def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_short_batches(api, organizer, run_queued,
                                                                                  monkeypatch):
+    from tablee.jobs.inserts import PreparedInsert
     from tablee.members import services
 
     sizes = []
-    real = User.objects.bulk_create
+    real = PreparedInsert.execute
 
-    def spy(objs, *args, **kwargs):
-        sizes.append(len(objs))
-        return real(objs, *args, **kwargs)
+    def spy(self):
+        if self.model is User:
+            sizes.append(len(self.objs))
+        return real(self)
 
-    monkeypatch.setattr(User.objects, "bulk_create", spy)
+    monkeypatch.setattr(PreparedInsert, "execute", spy)
     response = run_queued(lambda: api.upload(API, "membres.csv", members_csv(350), user=organizer))
     assert response.status_code == 202
     job = response.json()
@@ -181,17 +183,19 @@ def test_a_small_confirmed_file_is_imported_in_the_request(browser, organizer):
 def test_the_command_writes_in_short_transactions_too(organizer, association, tmp_path, monkeypatch):
     import io
 
+    from tablee.jobs.inserts import PreparedInsert
     from tablee.members import commands, services
 
     monkeypatch.setattr(services, "BATCH_ROWS", 40)
     sizes = []
-    real = Membership.objects.bulk_create
+    real = PreparedInsert.execute
 
-    def spy(objs, *args, **kwargs):
-        sizes.append(len(objs))
-        return real(objs, *args, **kwargs)
+    def spy(self):
+        if self.model is Membership:
+            sizes.append(len(self.objs))
+        return real(self)
 
-    monkeypatch.setattr(Membership.objects, "bulk_create", spy)
+    monkeypatch.setattr(PreparedInsert, "execute", spy)
     path = tmp_path / "m.csv"
     path.write_bytes(members_csv(100))
     out, err = io.StringIO(), io.StringIO()
