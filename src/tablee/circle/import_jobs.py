@@ -7,7 +7,7 @@ A file of a few hundred entries is imported in the request (``services.contacts_
 1. ``importers.parse`` reads the file (no database). Any bad entry: nothing is written, every
    bad line is reported — the same all-or-nothing rule as the small import.
 2. Every new or completed contact is validated (``full_clean``) before the first write.
-3. The rows are written in batches (``BATCH_ROWS``, 100): lookups and validation happen outside the
+3. The rows are written in batches (``BATCH_ROWS``, 50): lookups and validation happen outside the
    transaction; each transaction only inserts and updates, so it holds SQLite's write lock for
    milliseconds, and other members' requests slip in between. Progress is saved with each batch.
 
@@ -29,8 +29,9 @@ from tablee.jobs.inserts import PreparedInsert
 from tablee.jobs.models import Job
 from tablee.jobs.services import WriteTimer, job_claim, job_finish, job_write_in_batches
 
-# Rows per write transaction: a few milliseconds of SQLite's write lock each.
-BATCH_ROWS = 100
+# Rows per write transaction: a few milliseconds of SQLite's write lock each (median 5 ms at 100 rows
+# on a loaded 2-core machine; 50 halves what a descheduled worker holds, see bench/RESULTS.md).
+BATCH_ROWS = 50
 UPDATABLE = ("email", "phone", "organization", "position", "pronunciation", "language", "name_parts",
              "extra_emails", "extra_phones")
 

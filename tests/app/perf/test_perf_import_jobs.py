@@ -50,8 +50,8 @@ def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_batches(api, m
     done = api.get(job["url"], user=member).json()
     assert (done["status"], done["total"], done["done"], done["created"], done["percent"]) == ("done", 650, 650, 650, 100)
     assert Contact.objects.filter(owner=member).count() == 650
-    # 650 rows, 100 a transaction: seven short writes, never one long one.
-    assert sizes == [100] * 6 + [50] and max(sizes) <= import_jobs.BATCH_ROWS
+    # 650 rows, 50 a transaction: thirteen short writes, never one long one.
+    assert import_jobs.BATCH_ROWS == 50 and sizes == [50] * 13
 
 
 def test_a_small_import_stays_in_the_request(api, member):
