@@ -70,6 +70,7 @@ def _multipart(name: str, data: bytes) -> tuple[bytes, str]:
 
 
 def run(*, database_url: str | None, rows: int, others: int) -> dict:
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     folder = Path(tempfile.mkdtemp(prefix="tablee-bench-import-"))
     try:
         with fresh_database(database_url, folder) as url:
@@ -135,18 +136,18 @@ def run(*, database_url: str | None, rows: int, others: int) -> dict:
                         process.kill()
             longest = subprocess.run(
                 [sys.executable, "-c", "import django, json; django.setup(); from tablee.jobs.models import Job; "
-                 "print(json.dumps(list(Job.objects.values_list('longest_write_ms', 'created', 'status'))))"],
+                 "print(json.dumps(list(Job.objects.values_list('longest_write_ms', 'created', 'status', 'outcome'))))"],
                 env=env, check=True, capture_output=True, text=True).stdout
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     alone = sorted(s for _m, _st, s in baseline)
     latencies = sorted(s for _m, _st, s in shots)
     failures = [(m, st) for m, st, _s in shots if st not in (200, 409)]
-    longest_ms, created, final = json.loads(longest)[0]
+    longest_ms, created, final, outcome = json.loads(longest)[0]
     return {
         "database": "postgresql" if database_url and database_url.startswith("postgres") else "sqlite",
         "rows": rows, "job": final, "created": created, "upload_answer_s": round(upload_s, 2),
-        "import_s": round(import_s, 1), "longest_write_ms": longest_ms,
+        "import_s": round(import_s, 1), "longest_write_ms": longest_ms, "write_ms": outcome,
         "others": {"requests": len(shots), "failures": len(failures),
                    "p50_ms": round(statistics.median(latencies) * 1000, 1),
                    "p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))] * 1000, 1),
@@ -154,6 +155,7 @@ def run(*, database_url: str | None, rows: int, others: int) -> dict:
         "others_without_import": {"requests": len(alone), "p50_ms": round(statistics.median(alone) * 1000, 1),
                                   "p99_ms": round(alone[int(0.99 * (len(alone) - 1))] * 1000, 1),
                                   "worst_ms": round(alone[-1] * 1000, 1)},
+        "load_before": load_before,
         "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
     }
 

@@ -14,13 +14,12 @@ from ninja.files import UploadedFile
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import followup_draft, mailto_link
 from tablee.circle.exports import me_export_stream, vcard_export_stream
-from tablee.circle.import_jobs import INLINE_MAX_ROWS, estimate_rows
 from tablee.circle.models import Contact, FollowUp
 from tablee.circle.rendering import render
 from tablee.gatherings import access as gatherings_access
 from tablee.jobs.api import JobOut, job_out
 from tablee.jobs.models import Job
-from tablee.jobs.services import job_queue
+from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.pagination import PageIn, api_page
 
 router = Router(tags=["circle"])

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link
 from tablee.circle.exports import me_export_stream, vcard_export_stream
-from tablee.circle.import_jobs import INLINE_MAX_ROWS, estimate_rows
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
     CARD_BUDGET_MIN,
@@ -28,7 +27,7 @@ from tablee.circle.rendering import render as render_markdown
 from tablee.gatherings import access as gatherings_access
 from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
-from tablee.jobs.services import job_queue
+from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.pagination import page_params, page_url, window
 from tablee.redirects import safe_next
 

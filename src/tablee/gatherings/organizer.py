@@ -27,6 +27,7 @@ from tablee.gatherings.services import (
     walkin_add,
 )
 from tablee.members.access import association_for_organizer
+from tablee.pagination import page_params, page_url, window
 
 
 @login_required
@@ -109,16 +110,21 @@ def series_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def attendees(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    """Confirmed people, then the waiting list, a page at a time (a gala seats hundreds)."""
     gathering = gathering_for_organizer(request.user, gathering_id)
-    people = selectors.attendees(gathering=gathering)
+    limit, offset = page_params(request)
+    page = window(selectors.attendees(gathering=gathering), limit=limit, offset=offset)
     return render(
         request,
         "gatherings/organizer/attendees.html",
         {
             "gathering": gathering,
-            "confirmed": [r for r in people if r.status == Rsvp.Status.CONFIRMED],
-            "waiting": [r for r in people if r.status == Rsvp.Status.WAITLISTED],
+            "confirmed": [r for r in page.items if r.status == Rsvp.Status.CONFIRMED],
+            "waiting": [r for r in page.items if r.status == Rsvp.Status.WAITLISTED],
             "counts": selectors.gathering_counts(gathering=gathering),
+            "page": page,
+            "previous_url": page_url(request, page.previous_offset),
+            "next_url": page_url(request, page.next_offset),
         },
     )
 

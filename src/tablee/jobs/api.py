@@ -27,6 +27,8 @@ class JobOut(Schema):
     updated: int
     errors: list[JobLineOut]
     warnings: list[JobLineOut]
+    # Counts a kind reports beside created/updated (a member import: joined, invited).
+    outcome: dict[str, int]
     url: str
 
 
@@ -36,7 +38,7 @@ def job_out(job: Job) -> JobOut:
         percent=job.percent, created=job.created, updated=job.updated,
         errors=[JobLineOut(line=line, reason=reason) for line, reason in job.errors],
         warnings=[JobLineOut(line=line, reason=reason) for line, reason in job.warnings],
-        url=f"/api/jobs/{job.pk}",
+        outcome=job.outcome, url=f"/api/jobs/{job.pk}",
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     class Kind(models.TextChoices):
         CONTACTS_IMPORT = "contacts_import", _("import de contacts")
+        MEMBERS_IMPORT = "members_import", _("import de membres")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("en file")
@@ -24,6 +25,11 @@ class Job(models.Model):
     # The uploaded file, kept only until the worker has read it (then emptied).
     data = models.BinaryField(default=b"", editable=False)
     detail = models.CharField(max_length=40, blank=True)  # e.g. the file's kind: vcard, linkedin, google
+    # What the job was asked beside the file (e.g. the association and whether to invite), and the
+    # asker's language, in which the errors are written.
+    params = models.JSONField(default=dict, blank=True)
+    # Counts beyond created/updated that a kind reports (e.g. joined, invited).
+    outcome = models.JSONField(default=dict, blank=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
+from tablee.jobs.api import JobOut, job_out
+from tablee.jobs.models import Job
+from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.members.access import association_organized_by
 from tablee.members.models import Membership
 
@@ -100,18 +106,63 @@ def member_add(request, slug: str, payload: MemberIn):
     return Status(201, MemberCreated(id=user.pk, email=user.email, invited=invited))
 
 
+class ImportLineOut(Schema):
+    line: int
+    reason: str
+
+
+class MembersImportOut(Schema):
+    created: int
+    updated: int
+    joined: int
+    invited: int
+    errors: list[ImportLineOut]
+    warnings: list[ImportLineOut]
+
+
+@router.post("/associations/{slug}/members/import",
+             response={200: MembersImportOut, 202: JobOut, 422: MembersImportOut})
+def member_import(request, slug: str, file: File[UploadedFile], invite: bool = False):
+    """A members CSV (the columns of `tablee members import`), all or nothing: a file with a bad line
+    writes nothing (422, every bad line listed). A few hundred rows: imported now (200). More: 202
+    with a job to poll at `GET /api/jobs/{id}`; the worker writes it in short batches."""
+    from tablee.members.import_jobs import import_invite
+    from tablee.members.invitations import language_of
+    from tablee.members.roster_import import MAX_BYTES
+    from tablee.members.services import members_import
+
+    association = association_organized_by(request.auth, slug)
+    if (file.size or 0) > MAX_BYTES:
+        raise HttpError(413, _("Fichier trop volumineux (2 Mo au plus)."))
+    data = file.read()
+    if estimate_rows(data) > INLINE_MAX_ROWS:
+        # A bearer token carries no language choice: the errors are written in the profile's.
+        job = job_queue(owner=request.auth, kind=Job.Kind.MEMBERS_IMPORT, data=data,
+                        params={"association": association.pk, "invite": invite,
+                                "language": language_of(request.auth)})
+        return Status(202, job_out(job))
+    result = members_import(association=association, data=data)
+    invited = 0
+    if result.ok and invite:
+        invited = import_invite(association=association, emails=result.emails, invited_by=request.auth)
+    return Status(422 if result.errors else 200, MembersImportOut(
+        created=result.created, updated=result.updated, joined=result.joined, invited=invited,
+        errors=[ImportLineOut(line=line, reason=reason) for line, reason in result.errors],
+        warnings=[ImportLineOut(line=line, reason=reason) for line, reason in result.warnings],
+    ))
+
+
 @router.get("/associations/{slug}/members", response=MemberPage)
 def member_list(request, slug: str, limit: int = 50, offset: int = 0):
-    from tablee.members.roster import roster
+    from tablee.members.roster import roster_page
 
     association = association_organized_by(request.auth, slug)
     limit, offset = max(1, min(limit, 200)), max(0, offset)
-    rows = roster(association=association)
-    page = rows[offset: offset + limit]
-    return MemberPage(count=len(rows), limit=limit, offset=offset, items=[
+    page = roster_page(association=association, limit=limit, offset=offset)
+    return MemberPage(count=page.total, limit=limit, offset=offset, items=[
         MemberRow(id=r.user.pk, email=r.user.email, first_name=r.user.first_name, last_name=r.user.last_name,
                   role=r.role, state=r.state, invited_at=r.invited_at.isoformat() if r.invited_at else None)
-        for r in page
+        for r in page.items
     ])
 
 

@@ -6,3 +6,10 @@ class MembersConfig(AppConfig):
     name = "tablee.members"
     label = "members"
     verbose_name = _("Membres")
+
+    def ready(self) -> None:
+        from tablee.jobs.models import Job
+        from tablee.jobs.registry import register_runner
+        from tablee.members.import_jobs import members_import_run
+
+        register_runner(Job.Kind.MEMBERS_IMPORT, members_import_run)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -122,33 +123,46 @@ def never_signed_in(*, association: Association):
     ).order_by("pk")
 
 
+# Invitations queued per transaction: each renders three templates; a few dozen keep it short.
+INVITATIONS_PER_TRANSACTION = 25
+
+
 def invitations_send(*, association: Association, emails: list[str] | None = None,
                      invited_by: User | None = None) -> tuple[int, list[str]]:
     """(Re)invite the named members, or everyone who has never signed in. Returns (queued, unknown).
 
     Named addresses that are not active members are returned, not invited; nothing is queued then.
     Someone invited less than five minutes ago is not invited again (a double click, a loop).
+    Thousands of invitations (a big import) are queued a few at a time, in short transactions.
     """
     if emails is None:
         users = list(never_signed_in(association=association))
     else:
-        users, unknown = [], []
+        wanted = [email.strip().lower() for email in emails]
+        found: dict[str, User] = {}
+        for start in range(0, len(wanted), 500):
+            for user in (User.objects.annotate(email_lower=Lower("email"))
+                         .filter(email_lower__in=wanted[start : start + 500])):
+                found[user.email.lower()] = user
         members = set(
             Membership.objects.filter(association=association, deactivated_at__isnull=True)
             .values_list("user_id", flat=True)
         )
-        for email in emails:
-            user = user_by_email(email=email)
+        users, unknown, seen = [], [], set()
+        for email, key in zip(emails, wanted, strict=True):
+            user = found.get(key)
             if user is None or user.pk not in members or not user.is_active:
                 unknown.append(email)
-            elif user not in users:
+            elif user.pk not in seen:
+                seen.add(user.pk)
                 users.append(user)
         if unknown:
             return 0, unknown
     users = [user for user in users if not _throttled(to=user.email, kind=f"invitation:{association.pk}")]
-    with transaction.atomic():
-        for user in users:
-            invitation_send(association=association, user=user, invited_by=invited_by)
+    for start in range(0, len(users), INVITATIONS_PER_TRANSACTION):
+        with transaction.atomic():
+            for user in users[start : start + INVITATIONS_PER_TRANSACTION]:
+                invitation_send(association=association, user=user, invited_by=invited_by)
     return len(users), []
 
 

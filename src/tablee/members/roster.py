@@ -1,6 +1,7 @@
 """The organizer's roster: who is in, their invitation state; adding one member; the web import.
 
-``roster`` reads; ``member_add``, ``membership_deactivate``, ``join_request_*`` write.
+``roster_page`` reads (a page of people, however big the association); ``member_add``,
+``membership_deactivate``, ``join_request_*`` write.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tablee.members.invitations import invitation_send
 from tablee.members.models import Association, JoinRequest, LoginLink, Membership, User
 from tablee.members.selectors import user_by_email
 from tablee.members.services import member_join, person_create
+from tablee.pagination import Window, window
 
 
 @dataclass
@@ -37,7 +39,7 @@ class RosterRow:
         return "invited" if self.invited_at is not None else "never_invited"
 
 
-def roster(*, association: Association, search: str = "", include_deactivated: bool = False) -> list[RosterRow]:
+def _memberships(*, association: Association, search: str = "", include_deactivated: bool = False):
     manager = Membership.all_objects if include_deactivated else Membership.objects
     memberships = manager.filter(association=association).select_related("user")
     if search:
@@ -47,18 +49,31 @@ def roster(*, association: Association, search: str = "", include_deactivated: b
                 Q(user__email__icontains=word) | Q(user__first_name__icontains=word)
                 | Q(user__last_name__icontains=word) | Q(user__profile__organization__icontains=word)
             )
-    memberships = memberships.order_by(Lower("user__last_name"), Lower("user__first_name"), "user__email")
+    return memberships.order_by(Lower("user__last_name"), Lower("user__first_name"), "user__email")
+
+
+def _rows(*, association: Association, memberships) -> list[RosterRow]:
+    """Roster rows for these memberships: their invitation dates and last gathering, in two queries."""
+    user_ids = [m.user_id for m in memberships]
     invited = dict(
-        LoginLink.objects.filter(association=association, purpose=LoginLink.Purpose.INVITATION)
+        LoginLink.objects.filter(association=association, purpose=LoginLink.Purpose.INVITATION, user_id__in=user_ids)
         .values("user_id").annotate(last=Max("created_at")).values_list("user_id", "last")
     )
     rows = [RosterRow(user=m.user, role=m.role, active_membership=m.deactivated_at is None,
                       invited_at=invited.get(m.user_id)) for m in memberships]
     for reader in hooks.last_attended:
-        found = reader(association=association, user_ids=[row.user.pk for row in rows])
+        found = reader(association=association, user_ids=user_ids)
         for row in rows:
             row.last_attended = found.get(row.user.pk)
     return rows
+
+
+def roster_page(*, association: Association, limit: int, offset: int, search: str = "",
+                include_deactivated: bool = False) -> Window:
+    """One page of the roster: a count and the page's people, whatever the association's size."""
+    page = window(_memberships(association=association, search=search, include_deactivated=include_deactivated),
+                  limit=limit, offset=offset)
+    return Window(_rows(association=association, memberships=page.items), page.total, page.limit, page.offset)
 
 
 def member_add(*, association: Association, email: str, first_name: str, last_name: str,

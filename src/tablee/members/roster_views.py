@@ -11,14 +11,17 @@ import binascii
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tablee.jobs.models import Job
+from tablee.jobs.selectors import job_for_owner
+from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.members import roster as roster_services
+from tablee.members.import_jobs import import_invite
 from tablee.members.invitations import invitations_send, never_signed_in
 from tablee.members.models import Association, JoinRequest, Membership, User
 from tablee.members.roster_forms import (
@@ -30,6 +33,7 @@ from tablee.members.roster_forms import (
 )
 from tablee.members.roster_import import import_preview
 from tablee.members.services import members_import, membership_set_role
+from tablee.pagination import page_params, page_url
 from tablee.throttle import Throttled, throttle_hit
 
 
@@ -53,10 +57,15 @@ def _queued_message(queued: int) -> str:
 
 def _page(request: HttpRequest, association: Association, **forms) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    rows = roster_services.roster(association=association, search=query, include_deactivated=True)
+    limit, offset = page_params(request)
+    page = roster_services.roster_page(association=association, search=query, include_deactivated=True,
+                                       limit=limit, offset=offset)
     return render(request, "members/roster.html", {
         "association": association,
-        "rows": rows,
+        "rows": page.items,
+        "page": page,
+        "previous_url": page_url(request, page.previous_offset),
+        "next_url": page_url(request, page.next_offset),
         "q": query,
         "pending": never_signed_in(association=association).count(),
         "join_requests": JoinRequest.objects.filter(association=association, status=JoinRequest.Status.PENDING)
@@ -184,22 +193,32 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if not data:
         messages.error(request, _("Le fichier n'a pas été reçu : recommencez l'import."))
         return _back(association)
-    with transaction.atomic():
-        result = members_import(association=association, data=data)
-        if result.ok and form.cleaned_data["invite"]:
-            pending = set(never_signed_in(association=association).values_list("email", flat=True))
-            queued, _unknown = invitations_send(association=association, invited_by=request.user,
-                                                emails=[e for e in result.emails if e in pending])
-        else:
-            queued = 0
+    invite = bool(form.cleaned_data["invite"])
+    if estimate_rows(data) > INLINE_MAX_ROWS:  # a big file: the worker imports it, a page follows it
+        job = job_queue(owner=request.user, kind=Job.Kind.MEMBERS_IMPORT, data=data,
+                        params={"association": association.pk, "invite": invite})
+        return redirect("members:import_job", association.slug, job.pk)
+    result = members_import(association=association, data=data)
     if not result.ok:
         preview = import_preview(association=association, data=data)
         return render(request, "members/import_preview.html",
                       {"association": association, "preview": preview, "form": form}, status=400)
+    queued = import_invite(association=association, emails=result.emails, invited_by=request.user) if invite else 0
     messages.success(request, _("Import terminé : %(created)d créé(s), %(updated)d mis à jour.")
                      % {"created": result.created, "updated": result.updated}
                      + (" " + _queued_message(queued) if queued else ""))
     return _back(association)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The progress of a big import; the page refreshes itself (HTMX) until the worker is done."""
+    association = _organized(request, slug)
+    job = job_for_owner(owner=request.user, job_id=job_id)
+    if job.kind != Job.Kind.MEMBERS_IMPORT or job.params.get("association") != association.pk:
+        raise Http404
+    return render(request, "members/import_job.html", {"association": association, "job": job})
 
 
 @login_required

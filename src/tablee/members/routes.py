@@ -29,6 +29,8 @@ urlpatterns = [
     path("organize/associations/<slug:slug>/members/import/", roster_views.import_upload, name="import_upload"),
     path("organize/associations/<slug:slug>/members/import/confirm/", roster_views.import_confirm,
          name="import_confirm"),
+    path("organize/associations/<slug:slug>/members/import/<int:job_id>/", roster_views.import_job,
+         name="import_job"),
     path("organize/associations/<slug:slug>/requests/open/", roster_views.requests_open, name="requests_open"),
     path("organize/associations/<slug:slug>/requests/<int:request_id>/", roster_views.join_request_decide,
          name="join_request_decide"),

@@ -16,6 +16,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tablee.jobs.inserts import PreparedInsert
+from tablee.jobs.models import Job
+from tablee.jobs.services import WriteTimer, job_write_in_batches
 from tablee.members.models import ApiToken, Association, Membership, Profile, User
 from tablee.members.normalize import (
     MAX_ITEM_LENGTH,
@@ -223,13 +226,18 @@ class ImportResult:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     # Every address in the file (lowercased), created or updated.
     emails: list[str] = field(default_factory=list)
+    # The longest write transaction of the import, and the median and 99th percentile, in milliseconds.
+    longest_write_ms: float = 0.0
+    write_ms_p50: int = 0
+    write_ms_p99: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-_BATCH = 500
+# Rows per write transaction: each inserts or updates an account, a profile and a membership.
+BATCH_ROWS = 100
 
 
 def members_import(
@@ -237,8 +245,15 @@ def members_import(
     association: Association,
     data: bytes,
     progress: Callable[[int, int], None] | None = None,
+    job: Job | None = None,
 ) -> ImportResult:
-    """Create or update members from a CSV file, all or nothing (see ``csv_import``).
+    """Create or update members from a CSV file (see ``csv_import``).
+
+    The whole file is read and checked first: one bad line and nothing is written. Then the rows are
+    written ``BATCH_ROWS`` at a time, each batch in its own short transaction (its lookups done
+    before it), so other people's writes are never held up long; ``job`` (the worker's) records the
+    progress after each batch. If the process stops midway, importing the same file again completes
+    it: people are matched by email, nothing is doubled.
 
     New people get a profile (not in the directory: that consent is theirs to give) and a member
     membership. For existing people (matched by email, case-insensitively) the names are updated
@@ -251,74 +266,74 @@ def members_import(
         return ImportResult(errors=parsed.errors, warnings=parsed.warnings)
     rows = parsed.rows
     result = ImportResult(warnings=parsed.warnings, emails=[row.email for row in rows])
-    total = len(rows)
+    member_ids = set(
+        Membership.all_objects.filter(association=association).values_list("user_id", flat=True)
+    )
 
-    with transaction.atomic():
-        existing: dict[str, User] = {}
-        emails = [row.email for row in rows]
-        for start in range(0, len(emails), _BATCH):
-            chunk = emails[start : start + _BATCH]
-            for user in (
-                User.objects.annotate(email_lower=Lower("email"))
-                .filter(email_lower__in=chunk)
-                .select_related("profile")
-            ):
-                existing[user.email.lower()] = user
-        member_ids = set(
-            Membership.all_objects.filter(association=association).values_list("user_id", flat=True)
-        )
+    def write(batch, timer: WriteTimer) -> tuple[int, int]:
+        return _import_batch(association=association, rows=batch, member_ids=member_ids, result=result,
+                             timer=timer)
 
-        new_users: list[User] = []
-        new_profiles_for: list[tuple[User, dict]] = []
-        changed_users: list[User] = []
-        changed_profiles: list[Profile] = []
-        for done, row in enumerate(rows, start=1):
-            values = row.profile_values()
-            user = existing.get(row.email)
-            if user is None:
-                user = User(email=row.email, first_name=row.first_name, last_name=row.last_name)
-                user.set_unusable_password()
-                new_users.append(user)
-                new_profiles_for.append((user, values))
-                result.created += 1
-            else:
-                result.updated += 1
-                if (user.first_name, user.last_name) != (row.first_name, row.last_name):
-                    user.first_name, user.last_name = row.first_name, row.last_name
-                    changed_users.append(user)
-                try:
-                    profile = user.profile
-                except Profile.DoesNotExist:
-                    new_profiles_for.append((user, values))
-                else:
-                    if any(getattr(profile, k) != v for k, v in values.items()):
-                        for key, value in values.items():
-                            setattr(profile, key, value)
-                        changed_profiles.append(profile)
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total)
+    totals = job_write_in_batches(job=job, rows=rows, size=BATCH_ROWS, write=write, progress=progress)
+    result.created, result.updated, result.longest_write_ms = totals.created, totals.updated, totals.longest_write_ms
+    result.write_ms_p50, result.write_ms_p99 = totals.write_ms_p50, totals.write_ms_p99
+    return result
 
-        User.objects.bulk_create(new_users, batch_size=_BATCH)
-        Profile.objects.bulk_create(
-            [Profile(user=user, **_new_profile_values(values)) for user, values in new_profiles_for],
-            batch_size=_BATCH,
-        )
+
+def _import_batch(*, association: Association, rows, member_ids: set[int], result: ImportResult,
+                  timer: WriteTimer) -> tuple[int, int]:
+    """One batch: read and decide outside the transaction, then insert and update in one short one."""
+    existing: dict[str, User] = {
+        user.email.lower(): user
+        for user in User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[row.email for row in rows]).select_related("profile")
+    }
+    new_users: list[User] = []
+    new_profiles_for: list[tuple[User, dict]] = []
+    changed_users: list[User] = []
+    changed_profiles: list[Profile] = []
+    created = updated = 0
+    for row in rows:
+        values = row.profile_values()
+        user = existing.get(row.email)
+        if user is None:
+            user = User(email=row.email, first_name=row.first_name, last_name=row.last_name)
+            user.set_unusable_password()
+            new_users.append(user)
+            new_profiles_for.append((user, values))
+            created += 1
+            continue
+        updated += 1
+        if (user.first_name, user.last_name) != (row.first_name, row.last_name):
+            user.first_name, user.last_name = row.first_name, row.last_name
+            changed_users.append(user)
+        try:
+            profile = user.profile
+        except Profile.DoesNotExist:
+            new_profiles_for.append((user, values))
+        else:
+            if any(getattr(profile, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(profile, key, value)
+                changed_profiles.append(profile)
+    joining = [user for user in existing.values() if user.pk not in member_ids]
+    # One short transaction per batch (all or nothing for its rows): the accounts' SQL is built
+    # before it; profiles and memberships need the new keys, so theirs is built inside.
+    accounts = PreparedInsert(User, new_users)
+    with timer.atomic():
+        accounts.execute()
+        PreparedInsert(Profile, [Profile(user=user, **_new_profile_values(values))
+                                 for user, values in new_profiles_for]).execute()
         if changed_users:
-            User.objects.bulk_update(changed_users, ["first_name", "last_name"], batch_size=_BATCH)
+            User.objects.bulk_update(changed_users, ["first_name", "last_name"])
         if changed_profiles:
             Profile.objects.bulk_update(
-                changed_profiles,
-                ["organization", "sector", "languages", "offers", "needs", "interests"],
-                batch_size=_BATCH,
-            )
-        joining = [user for user in existing.values() if user.pk not in member_ids]
-        Membership.objects.bulk_create(
-            [Membership(association=association, user=user) for user in [*new_users, *joining]],
-            batch_size=_BATCH,
-            ignore_conflicts=True,
-        )
-        result.joined = len(joining)
-    return result
+                changed_profiles, ["organization", "sector", "languages", "offers", "needs", "interests"])
+        PreparedInsert(Membership, [Membership(association=association, user=user)
+                                    for user in [*new_users, *joining]], ignore_conflicts=True).execute()
+    member_ids.update(user.pk for user in [*new_users, *joining])
+    result.joined += len(joining)
+    return created, updated
 
 
 def _new_profile_values(values: dict) -> dict:

@@ -33,15 +33,16 @@ def run_queued(django_capture_on_commit_callbacks):
 def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_batches(api, member, run_queued, monkeypatch):
     from tablee.circle import import_jobs
     from tablee.circle.models import Contact
+    from tablee.jobs.inserts import PreparedInsert
 
     sizes = []
-    real = Contact.objects.bulk_create
+    real = PreparedInsert.execute
 
-    def spy(objs, *args, **kwargs):
-        sizes.append(len(objs))
-        return real(objs, *args, **kwargs)
+    def spy(self):
+        sizes.append(len(self.objs))
+        return real(self)
 
-    monkeypatch.setattr(Contact.objects, "bulk_create", spy)
+    monkeypatch.setattr(PreparedInsert, "execute", spy)
     response = run_queued(lambda: api.upload("/api/contacts/import", "Connections.csv", linkedin(650), user=member))
     assert response.status_code == 202
     job = response.json()
@@ -49,8 +50,8 @@ def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_batches(api, m
     done = api.get(job["url"], user=member).json()
     assert (done["status"], done["total"], done["done"], done["created"], done["percent"]) == ("done", 650, 650, 650, 100)
     assert Contact.objects.filter(owner=member).count() == 650
-    # 650 rows, 100 a transaction: seven short writes, never one long one.
-    assert sizes == [100] * 6 + [50] and max(sizes) <= import_jobs.BATCH_ROWS
+    # 650 rows, 50 a transaction: thirteen short writes, never one long one.
+    assert import_jobs.BATCH_ROWS == 50 and sizes == [50] * 13
 
 
 def test_a_small_import_stays_in_the_request(api, member):
@@ -119,3 +120,16 @@ def test_the_import_page_sends_a_big_file_to_the_worker_and_shows_progress(clien
     assert 'data-status="done"' in page and 'data-testid="import-result"' in page and "hx-trigger" not in page
     job.refresh_from_db()
     assert job.data == b""  # the uploaded contacts are not kept once imported
+
+
+def test_a_big_import_keeps_the_notes_of_new_contacts_on_the_right_contact(api, member, run_queued):
+    from tablee.circle.models import Contact, Note
+
+    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Personne {i}\r\nEMAIL:p{i}@example.org\r\n"
+                    f"NOTE:rencontrée au souper {i}\r\nEND:VCARD\r\n" for i in range(320))
+    response = run_queued(lambda: api.upload("/api/contacts/import", "c.vcf", cards.encode(), user=member))
+    assert api.get(response.json()["url"], user=member).json()["status"] == "done"
+    assert Contact.objects.filter(owner=member).count() == 320
+    for i in (0, 99, 100, 319):
+        contact = Contact.objects.get(owner=member, email=f"p{i}@example.org")
+        assert list(Note.objects.filter(contact=contact).values_list("text", flat=True)) == [f"rencontrée au souper {i}"]
