@@ -44,9 +44,11 @@ SCOPES: dict[str, dict[str, list[str]]] = {
         "tests": ["tests/app/outbox"],
     },
     "access": {
-        "files": ["src/tablee/members/permissions.py", "src/tablee/*/access.py"],
-        "names": ["tablee.members.permissions.*", "tablee.*.access.*"],
-        "tests": ["tests/app/web/test_web_access.py", "tests/app/gatherings/test_gathering_permissions.py",
+        "files": ["src/tablee/*/access.py"],
+        "names": ["tablee.*.access.*"],
+        # The rules asked directly (fast), then the access matrix: every route for five personas.
+        "tests": ["tests/app/test_access_rules.py", "tests/app/test_access_matrix.py",
+                  "tests/app/web/test_web_access.py", "tests/app/gatherings/test_gathering_permissions.py",
                   "tests/app/circle/test_circle_api.py", "tests/app/circle/test_circle_pages.py",
                   "tests/app/tables/test_tables_api.py", "tests/app/tables/test_tables_confidential.py",
                   "tests/app/journey/test_journey_intentions.py", "tests/app/journey/test_journey_depth.py",
