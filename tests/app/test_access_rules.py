@@ -7,7 +7,6 @@ number, nobody at all (None). Found by `make mutate SCOPE=access`.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -251,6 +250,31 @@ def test_someone_elses_circle_does_not_exist_for_you(circle, viewer, request):
         circle_access.suggestion_for_owner(owner=user, suggestion_id=circle["suggestion"].pk)
 
 
+def test_the_owners_rows_come_with_what_their_pages_show_in_one_query(
+    member, other_member, gathering, django_assert_num_queries
+):
+    from tablee.circle.models import Card, FollowUp
+    from tablee.outbox.models import Email
+
+    contact = circle_services.contact_create(owner=member, name="Samuel Roy", user=other_member)
+    card = Card.objects.create(owner=member, contact=contact, gathering=gathering)
+    email = Email.objects.create(key="test:followup", kind="followup", to=other_member.email, subject="Suite",
+                                 body_text="Bonjour")
+    followup = FollowUp.objects.create(owner=member, contact=contact, card=card, email=email,
+                                       due_on=timezone.localdate())
+    intention = intention_create(author=member, gathering=gathering, result="Un café", signal="Un rendez-vous")
+
+    with django_assert_num_queries(1):
+        found = circle_access.contact_for_owner(owner=member, contact_id=contact.pk)
+        assert found.user.profile.languages == ["fr"]
+    with django_assert_num_queries(1):
+        found = circle_access.followup_for_owner(owner=member, followup_id=followup.pk)
+        assert (found.contact.user.profile.languages, found.card, found.email) == (["fr"], card, email)
+    with django_assert_num_queries(1):
+        found = journey_access.intention_for_author(member, intention.pk)
+        assert found.gathering.title == gathering.title
+
+
 def test_unknown_circle_rows_are_a_404_for_their_owner_too(circle, member):
     with pytest.raises(Http404):
         circle_access.contact_for_owner(owner=member, contact_id=circle["theirs"].pk)
@@ -293,7 +317,6 @@ def test_a_wish_is_its_authors_alone_and_between_members(member, other_member, o
 def test_an_intention_is_its_authors_alone_organizers_included(
     gathering, member, other_member, organizer
 ):
-    gathering.starts_at = timezone.now() + timedelta(days=3)
     intention = intention_create(author=member, gathering=gathering, result="Un café", signal="Un rendez-vous")
 
     found = journey_access.intention_for_author(member, intention.pk)
