@@ -454,3 +454,26 @@ def test_seats_changed_is_announced_for_a_promotion_from_the_line(
 
     assert Rsvp.objects.get(user=c).status == Rsvp.Status.CONFIRMED
     assert announced == [gathering.pk, gathering.pk]  # the seat given up, then the seat taken from the line
+
+
+def test_who_joined_at_the_same_instant_is_promoted_in_the_order_shown(
+    make_gathering, make_person, association, monkeypatch
+):
+    # Ties in queued_at happen (the demo's RSVPs share one instant): the line shown to people and the
+    # promotion break them the same way, by pk. On SQLite ties come back in pk order whatever the
+    # query says; on PostgreSQL first's rewritten row sits after second's on disk, so an order by
+    # queued_at alone can promote second (docs/testing.md, survivors).
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, first, second = _people(make_person, association, 4)
+    moment = timezone.now()
+    monkeypatch.setattr(services.timezone, "now", lambda: moment)
+    for person in (a, b, first, second):
+        services.rsvp_create(gathering=gathering, user=person)
+    Rsvp.objects.filter(user=first).update(status=Rsvp.Status.CANCELLED)
+    Rsvp.objects.filter(user=first).update(status=Rsvp.Status.WAITLISTED)
+    assert selectors.waitlist_position(rsvp=Rsvp.objects.get(user=first)) == 1
+
+    services.rsvp_cancel(gathering=gathering, user=a)
+
+    assert Rsvp.objects.get(user=first).status == Rsvp.Status.CONFIRMED
+    assert selectors.waitlist_position(rsvp=Rsvp.objects.get(user=second)) == 1
