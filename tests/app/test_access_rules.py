@@ -196,6 +196,12 @@ def test_only_organizers_manage_a_gathering(gathering, draft, member, organizer,
         gatherings_access.gathering_for_organizer(member, draft.pk)  # a draft does not exist for a member
 
 
+def test_a_visible_gathering_comes_with_its_association(gathering, member, association, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the gathering with its association, then the member's role
+        found = gatherings_access.gathering_for_member(member, gathering.pk)
+        assert found.association.name == association.name
+
+
 def test_tables_are_planned_by_organizers_and_looked_up_by_members(gathering, member, organizer, outsider):
     assert tables_access.gathering_for_planner(organizer, gathering.pk) == gathering
     assert tables_access.gathering_for_guest(member, gathering.pk) == gathering
