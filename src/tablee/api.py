@@ -23,7 +23,8 @@ from tablee.throttle import SharedRates, Throttled
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        found = ApiToken.objects.for_raw(token).select_related("user__profile").first()
+        # The hash is unique: a slice, not first() (no ORDER BY to build).
+        found = next(iter(ApiToken.objects.for_raw(token).select_related("user__profile")[:1]), None)
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()
