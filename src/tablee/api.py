@@ -51,7 +51,9 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def allow_request(self, request) -> bool:
         key = self.get_cache_key(request)
-        wait = self.shared.hit(key, limit=self.num_requests, window=self.duration)
+        wait = None
+        if self.num_requests is not None and self.duration is not None:
+            wait = self.shared.hit(key, limit=self.num_requests, window=self.duration)
         if wait is None:
             self._waits.value = None
             return super().allow_request(request)
