@@ -46,7 +46,9 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def __init__(self) -> None:
         super().__init__(rate=f"{settings.TABLEE_API_RATE_PER_MINUTE}/m")
-        self.shared = SharedRates(config.data_dir(), capacity=settings.TABLEE_API_RATE_PER_MINUTE)
+        # A slot holds one timestamp per allowed call: rates above 1,000 a minute are counted in the
+        # cache instead (such a table would map 8 MB per 1,000 calls of rate).
+        self.shared = SharedRates(config.data_dir(), capacity=min(settings.TABLEE_API_RATE_PER_MINUTE, 1000))
         self._waits = threading.local()
 
     def allow_request(self, request) -> bool:
