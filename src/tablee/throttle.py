@@ -2,7 +2,8 @@
 
 Used where no library fits: password reset requests (one per address per 5 minutes) and, through
 the same helper, email-link sign-in requests. Sign-in lockout is django-axes; the API's per-token
-rate is ninja's throttling; the personal-email quota counts rows in the database.
+rate is ninja's throttling counting in ``SharedRates`` below (memory shared by the host's processes,
+checked on every API call); the personal-email quota counts rows in the database.
 
     throttle_hit(key=f"password-reset:{email}", limit=1, window=300)   # raises Throttled
 
