@@ -29,7 +29,11 @@ def _fresh_throttles():
     """Throttles live in the shared file cache, outside the test database: each test starts clean."""
     from django.core.cache import cache
 
+    from tablee import api
+
     cache.clear()
+    for throttle in api.api.throttle:
+        throttle.shared.reset()
     yield
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,13 +16,15 @@ from ninja.errors import Throttled as RateExceeded
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
+from tablee import config
 from tablee.members.models import ApiToken
-from tablee.throttle import Throttled
+from tablee.throttle import SharedRates, Throttled
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        found = ApiToken.objects.for_raw(token).select_related("user__profile").first()
+        # The hash is unique: a slice, not first() (no ORDER BY to build).
+        found = next(iter(ApiToken.objects.for_raw(token).select_related("user__profile")[:1]), None)
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()
@@ -34,12 +38,33 @@ class BearerToken(HttpBearer):
 class TokenRateThrottle(SimpleRateThrottle):
     """Per-token rate (TABLEE_API_RATE_PER_MINUTE); unauthenticated calls are counted per address.
 
-    Over the rate, ninja answers 429 with Retry-After."""
+    Over the rate, ninja answers 429 with Retry-After. The counts live in ``SharedRates`` (memory
+    shared by the host's processes, no file written per request; see tablee.throttle), or in
+    Django's cache (ninja's own way) for the rare key that table cannot hold."""
 
     scope = "token"
 
     def __init__(self) -> None:
         super().__init__(rate=f"{settings.TABLEE_API_RATE_PER_MINUTE}/m")
+        # A slot holds one timestamp per allowed call: rates above 1,000 a minute are counted in the
+        # cache instead (such a table would map 8 MB per 1,000 calls of rate).
+        self.shared = SharedRates(config.data_dir(), capacity=min(settings.TABLEE_API_RATE_PER_MINUTE, 1000))
+        self._waits = threading.local()
+
+    def allow_request(self, request) -> bool:
+        key = self.get_cache_key(request)
+        wait = None
+        if self.num_requests is not None and self.duration is not None:
+            wait = self.shared.hit(key, limit=self.num_requests, window=self.duration)
+        if wait is None:
+            self._waits.value = None
+            return super().allow_request(request)
+        self._waits.value = wait
+        return wait == 0.0
+
+    def wait(self) -> float | None:
+        wait = getattr(self._waits, "value", None)
+        return super().wait() if wait is None else wait
 
     def get_cache_key(self, request) -> str:
         token_id = getattr(request, "api_token_id", None)

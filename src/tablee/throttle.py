@@ -2,7 +2,8 @@
 
 Used where no library fits: password reset requests (one per address per 5 minutes) and, through
 the same helper, email-link sign-in requests. Sign-in lockout is django-axes; the API's per-token
-rate is ninja's throttling; the personal-email quota counts rows in the database.
+rate is ninja's throttling counting in ``SharedRates`` below (memory shared by the host's processes,
+checked on every API call); the personal-email quota counts rows in the database.
 
     throttle_hit(key=f"password-reset:{email}", limit=1, window=300)   # raises Throttled
 
@@ -65,3 +66,119 @@ def throttle_hit(*, key: str, limit: int, window: int, message: str = "") -> Non
 
 def throttle_reset(*, key: str) -> None:
     cache.delete(_cache_key(key))
+
+
+# --- A shared sliding window without a file write per hit -----------------------------------------
+#
+# The API's per-token rate is checked on every API request. Kept in the file cache, each request
+# wrote a temporary file and renamed it into place (and listed the cache folder to cull it): about
+# half the CPU of a small API read, and several ms of disk on a loaded machine. ``SharedRates``
+# keeps the same sliding window ("at most N hits in any ``window`` seconds") in a small table of
+# fixed-size slots, in a file of the data folder mapped into memory by every process of the host
+# (server workers, their threads) and locked with ``flock`` around each hit: a hit is a few
+# microseconds of memory work, never a write to disk by us (the kernel writes the dirty pages back
+# when it likes; losing them in a crash only forgets the last minute's counts).
+#
+# The bound is exact across the host's processes: the lock makes each check-and-record atomic, and
+# every slot keeps its key's last ``capacity`` timestamps, so "N hits in the window" is known
+# exactly for any N up to ``capacity``. As before, each host counts its own hits (the data folder
+# is per machine): behind a load balancer spreading one token over K servers, that token gets at
+# most K × N per window. A key gets its own slot (keys are told apart by a 128-bit hash, never by a
+# shared bucket), so nothing one token does can use up another's quota. Should a key find no free
+# slot (more than ``SLOTS`` keys active within one window on one host, or a limit above the
+# capacity), the hit returns None and the caller counts it in Django's cache instead: slower,
+# never unbounded.
+
+import fcntl  # noqa: E402
+import mmap  # noqa: E402
+import os  # noqa: E402
+import struct  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+_MAGIC = b"TBLRATE1"
+_HEADER = struct.Struct("<8sII")  # magic, slots, capacity
+_SLOT_HEAD = struct.Struct("<16sIId")  # key hash, next position, unused, expires at
+
+
+class SharedRates:
+    """Sliding-window counters shared by the processes of one host (see the comment above)."""
+
+    SLOTS = 8192
+    PROBES = 32
+
+    def __init__(self, folder: Path, *, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        self.path = Path(folder) / f"rates-{self.capacity}.bin"
+        self._slot_size = _SLOT_HEAD.size + 8 * self.capacity
+        self._size = _HEADER.size + self.SLOTS * self._slot_size
+        self._lock = threading.Lock()
+        self._pid = -1
+        self._fd = -1
+        self._map: mmap.mmap | None = None
+
+    def _mapped(self) -> mmap.mmap:
+        # Opened once per process: a descriptor inherited through fork() would share its flock
+        # with the parent, and the lock would then exclude nobody.
+        if self._map is None or self._pid != os.getpid():
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                if os.fstat(fd).st_size < self._size:
+                    os.ftruncate(fd, self._size)
+                    os.pwrite(fd, _HEADER.pack(_MAGIC, self.SLOTS, self.capacity), 0)
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            self._fd, self._pid = fd, os.getpid()
+            self._map = mmap.mmap(fd, self._size)
+        return self._map
+
+    def hit(self, key: str, *, limit: int, window: float, now: float | None = None) -> float | None:
+        """Record one hit on ``key`` unless ``limit`` hits already fell within the last ``window``
+        seconds. Returns 0.0 when recorded, the seconds to wait when refused (nothing recorded),
+        or None when this table cannot count ``key`` (the caller counts it elsewhere)."""
+        if limit > self.capacity or limit < 1:
+            return None
+        now = time.time() if now is None else now
+        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+        start = int.from_bytes(digest[:8], "little") % self.SLOTS
+        with self._lock:
+            table = self._mapped()
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                free = None
+                for probe in range(self.PROBES):
+                    offset = _HEADER.size + ((start + probe) % self.SLOTS) * self._slot_size
+                    owner, position, _unused, expires = _SLOT_HEAD.unpack_from(table, offset)
+                    if owner == digest:
+                        break
+                    if free is None and expires <= now:
+                        free = offset
+                else:
+                    if free is None:
+                        return None
+                    offset, position = free, 0
+                    table[offset:offset + self._slot_size] = bytes(self._slot_size)
+                times_at = offset + _SLOT_HEAD.size
+                # The limit-th most recent hit: while it is inside the window, the key is full.
+                oldest_at = times_at + 8 * ((position - limit) % self.capacity)
+                (oldest,) = struct.unpack_from("<d", table, oldest_at)
+                if oldest > now - window:
+                    return max(oldest + window - now, 0.001)
+                struct.pack_into("<d", table, times_at + 8 * position, now)
+                _SLOT_HEAD.pack_into(table, offset, digest, (position + 1) % self.capacity, 0, now + window)
+                return 0.0
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def reset(self) -> None:
+        """Forget every count (tests)."""
+        if not self.path.exists():
+            return
+        with self._lock:
+            table = self._mapped()
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                table[_HEADER.size:] = bytes(self._size - _HEADER.size)
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)

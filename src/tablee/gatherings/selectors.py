@@ -39,9 +39,11 @@ def my_rsvp(*, gathering: Gathering, user) -> Rsvp | None:
 
 
 def _with_my_status(queryset: QuerySet[Gathering], user) -> QuerySet[Gathering]:
+    """With ``my_status`` and ``my_present`` (the user's RSVP, None without one) and the counts."""
     mine = Rsvp.objects.filter(gathering_id=OuterRef("pk"), user_id=user.pk)
     return queryset.select_related("association").annotate(
         my_status=Subquery(mine.values("status")[:1]),
+        my_present=Subquery(mine.values("present")[:1]),
         confirmed_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.CONFIRMED)),
         waitlisted_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.WAITLISTED)),
     )

@@ -31,11 +31,10 @@ def my_gatherings(request: HttpRequest) -> HttpResponse:
         gathering.seats_left = max(gathering.capacity - gathering.confirmed_count, 0)
     past = list(selectors.gatherings_past_for(user=request.user)[:20])
     # « À faire »: gatherings I attended in the last week, to conclude (keep my cards, write).
+    # Attended: a confirmed seat, not marked absent (``my_present`` comes with the list, no query).
     recent = timezone.now() - timedelta(days=7)
-    attended = set(Rsvp.objects.filter(user_id=request.user.pk, status=Rsvp.Status.CONFIRMED,
-                                       gathering__in=[g.pk for g in past]).exclude(present=False)
-                   .values_list("gathering_id", flat=True))
-    to_conclude = [g for g in past if g.pk in attended and g.starts_at >= recent]
+    to_conclude = [g for g in past if g.my_status == Rsvp.Status.CONFIRMED and g.my_present is not False
+                   and g.starts_at >= recent]
     return render(request, "gatherings/mine.html", {"upcoming": upcoming, "past": past, "to_conclude": to_conclude})
 
 

@@ -36,7 +36,8 @@ class MeOut(Schema):
 def me(request):
     user = request.auth
     profile = getattr(user, "profile", None)
-    memberships = Membership.objects.filter(user=user).select_related("association").order_by("association__name")
+    memberships = (Membership.objects.filter(user_id=user.pk).order_by("association__name")
+                   .values_list("association__slug", "association__name", "role"))
     return MeOut(
         id=user.pk,
         email=user.email,
@@ -44,7 +45,7 @@ def me(request):
         last_name=user.last_name,
         preferred_language=profile.preferred_language if profile else "fr-ca",
         associations=[
-            MembershipOut(slug=m.association.slug, name=m.association.name, role=m.role) for m in memberships
+            MembershipOut(slug=slug, name=name, role=role) for slug, name, role in memberships
         ],
     )
 

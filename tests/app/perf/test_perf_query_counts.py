@@ -76,7 +76,7 @@ def grow(association, member, organizer, make_person, make_gathering):
 
 
 PAGES = [
-    ("/gatherings/", "member", 8),
+    ("/gatherings/", "member", 4),
     ("/circle/", "member", 14),
     ("/followups/", "member", 10),
     ("/organize/gatherings/{big}/attendees/", "organizer", 10),
@@ -84,7 +84,7 @@ PAGES = [
 ]
 
 API = [
-    ("/api/me", "member", 3),
+    ("/api/me", "member", 3),  # 2, and the token's last use written at most once a minute
     ("/api/contacts", "member", 4),
     ("/api/followups", "member", 6),
     ("/api/associations/cafe-rencontres/gatherings", "member", 6),

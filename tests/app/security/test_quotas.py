@@ -190,3 +190,55 @@ def test_the_api_answers_429_with_retry_after_over_the_token_rate(api, member, o
     assert codes == [200, 200, 200, 429]
     assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
     assert other.status_code == 200
+
+
+# --- The shared table behind the API rate (tablee.throttle.SharedRates) -------------------------------
+
+
+def _hammer(folder: str, key: str, start, hits: int, results) -> None:
+    from pathlib import Path
+
+    from tablee.throttle import SharedRates
+
+    table = SharedRates(Path(folder), capacity=50)
+    start.wait()
+    results.put(sum(1 for _ in range(hits) if table.hit(key, limit=50, window=3600) == 0.0))
+
+
+def test_the_api_rate_binds_across_processes_of_the_host(tmp_path):
+    """Four processes (as gunicorn's workers) hit one key at once: exactly the limit gets through."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    start, results = context.Event(), context.Queue()
+    workers = [context.Process(target=_hammer, args=(str(tmp_path), "t1", start, 40, results)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    start.set()
+    admitted = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sum(admitted) == 50, admitted
+
+
+def test_the_shared_rate_is_a_sliding_window_per_key(tmp_path):
+    from tablee.throttle import SharedRates
+
+    table = SharedRates(tmp_path, capacity=10)
+    assert [table.hit("a", limit=3, window=60, now=1000.0 + i) for i in range(3)] == [0.0, 0.0, 0.0]
+    assert table.hit("a", limit=3, window=60, now=1010.0) == 50.0  # the first hit leaves the window at 1060
+    assert table.hit("b", limit=3, window=60, now=1010.0) == 0.0  # another key is not affected
+    assert table.hit("a", limit=3, window=60, now=1060.0) == 0.0
+    assert table.hit("a", limit=3, window=60, now=1060.5) == 0.5
+    assert table.hit("a", limit=11, window=60, now=1061.0) is None  # above the capacity: counted elsewhere
+
+
+def test_a_full_shared_table_hands_keys_to_the_cache_instead_of_merging_them(tmp_path, monkeypatch):
+    from tablee.throttle import SharedRates
+
+    monkeypatch.setattr(SharedRates, "SLOTS", 4)
+    monkeypatch.setattr(SharedRates, "PROBES", 4)
+    table = SharedRates(tmp_path, capacity=5)
+    assert all(table.hit(f"k{i}", limit=1, window=60, now=100.0) == 0.0 for i in range(4))
+    assert table.hit("k9", limit=1, window=60, now=100.0) is None
+    assert table.hit("k9", limit=1, window=60, now=161.0) == 0.0  # the others' window is over: a slot frees

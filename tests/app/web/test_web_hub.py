@@ -53,3 +53,20 @@ def test_mes_rencontres_says_what_is_left_to_do_and_badges_follow_time(client, m
     upcoming_part = page[:page.index("Passées")]
     assert "Votre place est réservée" in upcoming_part and "Vous y étiez inscrit·e" not in upcoming_part
     assert "Vous y étiez inscrit·e" in page[page.index("Passées"):]
+
+
+def test_mes_rencontres_asks_nothing_of_a_member_marked_absent(client, member, association):
+    from tablee.gatherings.models import Rsvp
+
+    absent = Gathering.objects.create(association=association, title="Déjeuner manqué",
+                                      starts_at=timezone.now() - timedelta(days=2), state=Gathering.State.DONE)
+    present = Gathering.objects.create(association=association, title="Déjeuner réussi",
+                                       starts_at=timezone.now() - timedelta(days=3), state=Gathering.State.DONE)
+    _attend(absent, member)
+    _attend(present, member)
+    Rsvp.objects.filter(gathering=absent, user=member).update(present=False)
+    Rsvp.objects.filter(gathering=present, user=member).update(present=True)
+    client.force_login(member)
+    page = client.get("/gatherings/").content.decode()
+    assert f'data-testid="todo-cards-{present.pk}"' in page
+    assert f'data-testid="todo-cards-{absent.pk}"' not in page

@@ -1,0 +1,93 @@
+"""CPU per request of the benchmark's URLs, in process (Django test client, production settings).
+
+    .venv/bin/python bench/profile_requests.py               # CPU ms per request, per URL
+    .venv/bin/python bench/profile_requests.py --profile /api/me   # plus a cProfile of that URL
+
+Builds a fresh SQLite database with ``tablee demo`` in a temporary folder, then times each URL with
+``time.process_time`` (CPU, so the machine's load matters less than for wall time). Prints figures;
+no test is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+URLS = [("/api/health", "none"), ("/", "none"), ("/api/me", "bearer"), ("/gatherings/", "session"),
+        ("/circle/", "session")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=200, help="requests per URL")
+    parser.add_argument("--profile", default="", help="a URL to profile with cProfile")
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--filter", default="", help="only functions whose path matches this regex")
+    parser.add_argument("--folder", default="", help="reuse this data folder (built on first use)")
+    args = parser.parse_args()
+    folder = args.folder or tempfile.mkdtemp(prefix="tablee-profile-")
+    built = Path(folder, "db.sqlite3").exists()
+    os.environ.update({
+        "TABLEE_DATA_DIR": folder, "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+        "DJANGO_SETTINGS_MODULE": "tablee.settings", "TABLEE_LOG_LEVEL": "WARNING",
+        "TABLEE_SECRET_KEY": secrets.token_urlsafe(50), "TABLEE_SITE_URL": "https://tablee.example",
+        "TABLEE_ALLOWED_HOSTS": "testserver",
+    })
+    os.environ.pop("EMAIL_URL", None)
+    dev = {**os.environ, "TABLEE_DEBUG": "1"}
+    if not built:
+        subprocess.run([str(BIN / "tablee"), "-v", "0", "migrate"], env=dev, check=True, capture_output=True)
+        subprocess.run([str(BIN / "tablee"), "demo"], env=dev, check=True, capture_output=True)
+        subprocess.run([str(BIN / "tablee"), "manage", "collectstatic", "--noinput", "-v", "0"],
+                       env={**os.environ, "TABLEE_DEBUG": "0"}, check=True, capture_output=True)
+    os.environ["TABLEE_DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from tablee.members.models import ApiToken
+    from tablee.members.selectors import user_by_email
+
+    user = user_by_email(email="marie.tremblay@demo.tablee.ca")
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
+    session = Client()
+    session.force_login(user)
+    clients = {"none": (Client(), {}), "session": (session, {}),
+               "bearer": (Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"})}
+    from tablee import api
+
+    # The rate is still counted on every request (as in production), over a window too short to bind.
+    for throttle in api.api.throttle:
+        throttle.duration = 0.001
+    for url, auth in URLS:
+        client, headers = clients[auth]
+        for _ in range(5):
+            response = client.get(url, secure=True, **headers)
+            assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+        started = time.process_time()
+        for _ in range(args.n):
+            client.get(url, secure=True, **headers)
+        print(f"{url:14} {(time.process_time() - started) / args.n * 1000:6.2f} ms CPU per request")
+    if args.profile:
+        client, headers = clients[dict(URLS)[args.profile]]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.n):
+            client.get(args.profile, secure=True, **headers)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), 45)
+
+
+if __name__ == "__main__":
+    main()
