@@ -107,6 +107,10 @@ def member_add(request, slug: str, payload: MemberIn):
     return Status(201, MemberCreated(id=user.pk, email=user.email, invited=invited))
 
 
+class Error(Schema):
+    detail: str | dict | list
+
+
 class ImportLineOut(Schema):
     line: int
     reason: str
@@ -122,7 +126,7 @@ class MembersImportOut(Schema):
 
 
 @router.post("/associations/{slug}/members/import",
-             response={200: MembersImportOut, 202: JobOut, 422: MembersImportOut})
+             response={200: MembersImportOut, 202: JobOut, 413: Error, 422: MembersImportOut | Error})
 def member_import(request, slug: str, file: File[UploadedFile], invite: bool = False):
     """A members CSV (the columns of `tablee members import`), all or nothing: a file with a bad line
     writes nothing (422, every bad line listed). A few hundred rows: imported now (200). More: 202
