@@ -21,15 +21,12 @@ from tablee.jobs.api import JobOut, job_out
 from tablee.jobs.models import Job
 from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.pagination import PageIn, api_page
+from tablee.schemas import Error
 
 router = Router(tags=["circle"])
 
 # Photos count here but not in the 5 MB of text the importer reads (importers.MAX_TEXT_CHARS).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-class Error(Schema):
-    detail: str | dict | list
 
 
 class CardsIn(Schema):

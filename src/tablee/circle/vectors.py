@@ -51,16 +51,7 @@ def _digest(texts: Iterable[str]) -> str:
 
 def contact_rows(contact: Contact, *, save: bool = True) -> np.ndarray:
     """The contact's vectors (rows of float32), from the stored ones when still current."""
-    texts = _document(contact_texts(contact))
-    key = _digest(texts)
-    if contact.vectors and contact.vectors_key == key:
-        stored = np.frombuffer(bytes(contact.vectors), dtype="<f4").astype(np.float32)
-        if stored.size == len(texts) * embeddings.DIMENSIONS:
-            return stored.reshape(len(texts), embeddings.DIMENSIONS)
-    rows = embeddings.encode(texts)
-    if save:
-        Contact.objects.filter(pk=contact.pk).update(vectors=np.asarray(rows, dtype="<f4").tobytes(), vectors_key=key)
-    return rows
+    return contacts_rows([contact], save=save)[0]
 
 
 def contacts_rows(contacts: list[Contact], *, save: bool = True) -> list[np.ndarray]:
@@ -107,14 +98,7 @@ def text_rows(rows: list[Note | Card], *, save: bool = True) -> list[np.ndarray]
 
 def text_row(row: Note | Card, *, save: bool = True) -> np.ndarray:
     """The vector of a note or of a card's note, from the stored one when still current."""
-    text = row.text if isinstance(row, Note) else row.note
-    key = _digest([text])
-    vector = embeddings.from_bytes(row.vector) if row.vector_key == key else None
-    if vector is None:
-        vector = embeddings.encode([text])[0]
-        if save:
-            type(row).objects.filter(pk=row.pk).update(vector=embeddings.to_bytes(vector), vector_key=key)
-    return vector
+    return text_rows([row], save=save)[0]
 
 
 def contact_is_current(contact: Contact) -> bool:

@@ -15,12 +15,9 @@ from tablee.gatherings import access, selectors, services
 from tablee.gatherings.models import Gathering, Rsvp, Series
 from tablee.members import access as members_access
 from tablee.pagination import PageIn, WidePageIn, api_page
+from tablee.schemas import Error
 
 router = Router(tags=["gatherings"])
-
-
-class Error(Schema):
-    detail: str | dict | list
 
 
 class GatheringIn(Schema):

@@ -11,12 +11,9 @@ from tablee.gatherings import access as gatherings_access
 from tablee.journey import access, selectors, services
 from tablee.journey.models import Intention
 from tablee.members import access as members_access
+from tablee.schemas import Error
 
 router = Router(tags=["journey"])
-
-
-class Error(Schema):
-    detail: str | dict | list
 
 
 class IntentionIn(Schema):

@@ -13,6 +13,7 @@ from tablee.jobs.models import Job
 from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.members.access import association_organized_by
 from tablee.members.models import Membership
+from tablee.schemas import Error
 
 router = Router(tags=["members"])
 
@@ -105,10 +106,6 @@ def member_add(request, slug: str, payload: MemberIn):
     user, invited = add(association=association, invited_by=request.auth, invite=payload.invite,
                         **payload.dict(exclude={"invite"}))
     return Status(201, MemberCreated(id=user.pk, email=user.email, invited=invited))
-
-
-class Error(Schema):
-    detail: str | dict | list
 
 
 class ImportLineOut(Schema):

@@ -13,14 +13,11 @@ from ninja.errors import HttpError
 
 from tablee.gatherings.selectors import member_by_email
 from tablee.members import access as members_access
+from tablee.schemas import Error
 from tablee.tables import access, selectors, services
 from tablee.tables.models import Plan, Wish
 
 router = Router(tags=["tables"])
-
-
-class Error(Schema):
-    detail: str | dict | list
 
 
 class PlanIn(Schema):

@@ -17,6 +17,22 @@ API = "/api/associations/cafe-rencontres/members/import"
 PAGE = "/organize/associations/cafe-rencontres/members/"
 
 
+
+def insert_sizes(monkeypatch, model) -> list[int]:
+    """The size of each batch of ``model`` rows inserted from now on (the list fills as they go)."""
+    from tablee.jobs.inserts import PreparedInsert
+
+    sizes: list[int] = []
+    real = PreparedInsert.execute
+
+    def spy(self):
+        if self.model is model:
+            sizes.append(len(self.objs))
+        return real(self)
+
+    monkeypatch.setattr(PreparedInsert, "execute", spy)
+    return sizes
+
 def members_csv(n: int, *, start: int = 0, bad_line: int | None = None) -> bytes:
     rows = []
     for i in range(start, start + n):
@@ -53,18 +69,9 @@ def _imported() -> int:
 
 def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_short_batches(api, organizer, run_queued,
                                                                                  monkeypatch):
-    from tablee.jobs.inserts import PreparedInsert
     from tablee.members import services
 
-    sizes = []
-    real = PreparedInsert.execute
-
-    def spy(self):
-        if self.model is User:
-            sizes.append(len(self.objs))
-        return real(self)
-
-    monkeypatch.setattr(PreparedInsert, "execute", spy)
+    sizes = insert_sizes(monkeypatch, User)
     response = run_queued(lambda: api.upload(API, "membres.csv", members_csv(350), user=organizer))
     assert response.status_code == 202
     job = response.json()
@@ -183,19 +190,10 @@ def test_a_small_confirmed_file_is_imported_in_the_request(browser, organizer):
 def test_the_command_writes_in_short_transactions_too(organizer, association, tmp_path, monkeypatch):
     import io
 
-    from tablee.jobs.inserts import PreparedInsert
     from tablee.members import commands, services
 
     monkeypatch.setattr(services, "BATCH_ROWS", 40)
-    sizes = []
-    real = PreparedInsert.execute
-
-    def spy(self):
-        if self.model is Membership:
-            sizes.append(len(self.objs))
-        return real(self)
-
-    monkeypatch.setattr(PreparedInsert, "execute", spy)
+    sizes = insert_sizes(monkeypatch, Membership)
     path = tmp_path / "m.csv"
     path.write_bytes(members_csv(100))
     out, err = io.StringIO(), io.StringIO()
