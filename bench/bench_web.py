@@ -7,8 +7,8 @@
 
 Starts ``tablee serve`` with production settings (TABLEE_DEBUG off) on a fresh database loaded with
 ``tablee demo``, and bench/bare_wsgi.py (one view, no middleware) under the same gunicorn settings
-(2 workers × 8 gthreads unless told). Each URL is checked once (status 200, no redirect to the
-sign-in page), then wrk runs 50 connections against it. The bare view is measured before and after
+(``tablee serve``'s defaults unless told: two workers per core, 2 gthreads each). Each URL is checked
+once (status 200, no redirect to the sign-in page), then wrk runs 50 connections against it. The bare view is measured before and after
 the pages, and the ratios use the mean of the two, so the machine's load counts on both sides.
 Needs Debian's ``wrk`` (``apt-get install wrk``). A benchmark prints figures; no test is timed.
 """
@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_rsvp_race import _free_port, _wait_until_up, fresh_database  # noqa: E402
+
+from tablee.server import default_threads, default_workers  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ROOT = HERE.parent
@@ -282,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=["small", "large"], default="small")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=default_workers(), help="default: tablee serve's")
+    parser.add_argument("--threads", type=int, default=default_threads(), help="default: tablee serve's")
     parser.add_argument("--json", action="store_true", help="print one JSON line per database as well")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:

@@ -30,9 +30,15 @@ def _setup_django() -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from tablee.server import serve
+    from tablee.config import ConfigError
+    from tablee.server import default_threads, default_workers, serve
 
-    return serve(port=args.port, host=args.host, workers=args.workers, threads=args.threads)
+    try:
+        workers = default_workers() if args.workers is None else args.workers
+        threads = default_threads() if args.threads is None else args.threads
+    except ConfigError as exc:
+        raise CommandError(f"configuration: {exc}") from None
+    return serve(port=args.port, host=args.host, workers=workers, threads=threads)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -149,8 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web app with gunicorn (production server)")
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     p.add_argument("--host", default=os.environ.get("TABLEE_HOST", "127.0.0.1"))
-    p.add_argument("--workers", type=int, default=int(os.environ.get("TABLEE_WORKERS", "2")))
-    p.add_argument("--threads", type=int, default=int(os.environ.get("TABLEE_THREADS", "8")))
+    p.add_argument("--workers", type=int, default=None,
+                   help="gunicorn worker processes (default: TABLEE_WORKERS, else two per core)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads per worker (default: TABLEE_THREADS, else 2)")
     p.set_defaults(handler=_serve, django=True)
 
     p = sub.add_parser("migrate", help="create or update the database tables")

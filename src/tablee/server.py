@@ -21,6 +21,25 @@ def site_url_warning(*, site_url: str, port: int) -> str:
     )
 
 
+def default_workers() -> int:
+    """Two processes per core (TABLEE_WORKERS overrides).
+
+    Processes, not threads, carry the load: on 2 cores, 2 workers × 8 threads served /api/me at
+    365 requests/s and 2 × 1 at 805 (bench/bench_web.py, bench/RESULTS.md), the threads of one
+    process waiting on its interpreter lock. Two per core keep a core busy while the other
+    process waits on the database or on a slow request."""
+    from tablee import config
+
+    return config.env_int("TABLEE_WORKERS", 2 * max(os.cpu_count() or 1, 1), minimum=1)
+
+
+def default_threads() -> int:
+    """Two threads per worker (TABLEE_THREADS overrides): a second request is read while one runs."""
+    from tablee import config
+
+    return config.env_int("TABLEE_THREADS", 2, minimum=1)
+
+
 def serve(*, port: int, host: str, workers: int, threads: int) -> int:
     from django.conf import settings
     from django.core.management import call_command

@@ -65,3 +65,40 @@ def test_make_run_derives_the_site_url_from_port():
 
 def test_a_site_url_that_is_set_wins():
     assert _site_url("PORT=8765", TABLEE_SITE_URL="https://tablee.example") == "https://tablee.example"
+
+
+def _gunicorn_argv(monkeypatch, settings, *cli_args: str) -> list[str]:
+    from tablee import server
+
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    started: list[list[str]] = []
+    monkeypatch.setattr(server.os, "execv", lambda path, argv: started.append(argv))
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+    assert main(["serve", "--port", "8123", *cli_args]) == 0
+    [argv] = started
+    return argv
+
+
+def test_serve_runs_two_worker_processes_per_core_with_two_threads(monkeypatch, settings):
+    from tablee import server
+
+    monkeypatch.delenv("TABLEE_WORKERS", raising=False)
+    monkeypatch.delenv("TABLEE_THREADS", raising=False)
+    monkeypatch.setattr(server.os, "cpu_count", lambda: 3)
+    argv = _gunicorn_argv(monkeypatch, settings)
+    assert argv[argv.index("--workers") + 1] == "6" and argv[argv.index("--threads") + 1] == "2"
+
+
+def test_serve_takes_workers_from_the_environment_and_the_flags_over_it(monkeypatch, settings):
+    monkeypatch.setenv("TABLEE_WORKERS", "3")
+    monkeypatch.setenv("TABLEE_THREADS", "4")
+    argv = _gunicorn_argv(monkeypatch, settings)
+    assert argv[argv.index("--workers") + 1] == "3" and argv[argv.index("--threads") + 1] == "4"
+    argv = _gunicorn_argv(monkeypatch, settings, "--workers", "1", "--threads", "1")
+    assert argv[argv.index("--workers") + 1] == "1" and argv[argv.index("--threads") + 1] == "1"
+
+
+def test_serve_refuses_a_worker_count_that_is_not_a_number(monkeypatch, capsys):
+    monkeypatch.setenv("TABLEE_WORKERS", "beaucoup")
+    assert main(["serve", "--port", "8123"]) != 0
+    assert "TABLEE_WORKERS must be a whole number" in capsys.readouterr().err

@@ -20,16 +20,19 @@ from tablee.members.models import Membership
 
 
 def visible_gatherings(user: Viewer) -> QuerySet[Gathering]:
-    """Gatherings of the user's associations; drafts only where the user organizes."""
+    """Gatherings of the user's associations; drafts only where the user organizes.
+
+    The memberships are read first (one small query) and named by id: the same rule written with
+    two subqueries costs more to compile than the memberships query costs to run."""
     if not authenticated(user):
         return Gathering.objects.none()
-    member_of = Membership.objects.filter(user_id=user.pk).values("association_id")
-    organizer_of = Membership.objects.filter(user_id=user.pk, role=Membership.Role.ORGANIZER).values(
-        "association_id"
-    )
-    return Gathering.objects.filter(association_id__in=member_of).filter(
-        ~Q(state=Gathering.State.DRAFT) | Q(association_id__in=organizer_of)
-    )
+    roles = list(Membership.objects.filter(user_id=user.pk).values_list("association_id", "role"))
+    member_of = [association_id for association_id, _role in roles]
+    organizer_of = [association_id for association_id, role in roles if role == Membership.Role.ORGANIZER]
+    visible = Gathering.objects.filter(association_id__in=member_of)
+    if not organizer_of:
+        return visible.exclude(state=Gathering.State.DRAFT)
+    return visible.filter(~Q(state=Gathering.State.DRAFT) | Q(association_id__in=organizer_of))
 
 
 def _visible_gathering(user: Viewer, gathering_id: object) -> tuple[Gathering, str]:

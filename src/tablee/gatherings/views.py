@@ -26,10 +26,9 @@ from tablee.members.access import is_organizer
 @login_required
 @require_GET
 def my_gatherings(request: HttpRequest) -> HttpResponse:
-    upcoming = list(selectors.gatherings_upcoming_for(user=request.user))
+    upcoming, past = selectors.my_gatherings(user=request.user, past_limit=20)
     for gathering in upcoming:
         gathering.seats_left = max(gathering.capacity - gathering.confirmed_count, 0)
-    past = list(selectors.gatherings_past_for(user=request.user)[:20])
     # « À faire »: gatherings I attended in the last week, to conclude (keep my cards, write).
     # Attended: a confirmed seat, not marked absent (``my_present`` comes with the list, no query).
     recent = timezone.now() - timedelta(days=7)

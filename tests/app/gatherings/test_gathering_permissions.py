@@ -65,7 +65,7 @@ def test_upcoming_and_past_show_only_my_associations_with_my_status(
     services.rsvp_create(gathering=soon, user=member)
     Gathering.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(days=10))
 
-    upcoming = list(selectors.gatherings_upcoming_for(user=member))
-    assert [(g.title, g.my_status) for g in upcoming] == [("Bientôt", "confirmed")]
-    assert [g.title for g in selectors.gatherings_past_for(user=member)] == ["Passé"]
-    assert [g.title for g in selectors.gatherings_upcoming_for(user=outsider)] == ["Ailleurs"]
+    upcoming, past = selectors.my_gatherings(user=member)
+    assert [(g.title, g.my_status, g.confirmed_count) for g in upcoming] == [("Bientôt", "confirmed", 1)]
+    assert [(g.title, g.my_status, g.my_present) for g in past] == [("Passé", None, None)]
+    assert [g.title for g in selectors.my_gatherings(user=outsider)[0]] == ["Ailleurs"]
