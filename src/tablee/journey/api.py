@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from tablee.gatherings import access as gatherings_access
 from tablee.journey import access, selectors, services
 from tablee.journey.models import Intention
 from tablee.members import access as members_access
+from tablee.pagination import PageIn, api_page
 from tablee.schemas import Error
 
 router = Router(tags=["journey"])
@@ -157,8 +159,9 @@ def intention_create(request, payload: IntentionIn):
 
 
 @router.get("/intentions", response=list[IntentionOut])
-def intention_list(request):
-    return [intention_out(i) for i in selectors.intentions_of(author=request.auth)]
+def intention_list(request, response: HttpResponse, page: Query[PageIn]):
+    """Latest gathering first; paginated."""
+    return [intention_out(i) for i in api_page(request, response, selectors.intentions_of(author=request.auth), page)]
 
 
 @router.get("/intentions/{intention_id}", response={200: IntentionOut, 404: Error})

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.http import HttpResponse
 from django.utils import translation
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tablee.gatherings.selectors import member_by_email
 from tablee.members import access as members_access
+from tablee.pagination import PageIn, api_page
 from tablee.schemas import Error
 from tablee.tables import access, selectors, services
 from tablee.tables.models import Plan, Wish
@@ -290,8 +292,9 @@ def _wish_out(wish: Wish) -> dict:
 
 
 @router.get("/wishes", response=list[WishOut])
-def wish_list(request):
-    return [_wish_out(w) for w in selectors.wishes_of(author=request.auth)]
+def wish_list(request, response: HttpResponse, page: Query[PageIn]):
+    """My own wishes, latest first; paginated."""
+    return [_wish_out(w) for w in api_page(request, response, selectors.wishes_of(author=request.auth), page)]
 
 
 @router.post("/wishes", response={201: WishOut, 404: Error, 409: Error})

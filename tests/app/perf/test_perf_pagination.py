@@ -92,3 +92,15 @@ def test_followups_page_pages_the_queue(client, member, contacts):
     page = client.get("/followups/?limit=2&offset=2").content.decode()
     assert "Contact 02" in page and "Contact 01" not in page and "Contact 04" not in page
     assert 'data-testid="followups-pages"' in page
+
+
+def test_wishes_api_pages_through_my_own_wishes_only(api, member, other_member, association, make_person):
+    for i in range(3):
+        target = make_person(association=association, email=f"w{i}@example.org")
+        assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "email": target.email},
+                        user=member).status_code == 201
+    page = api.get("/api/wishes?limit=2&offset=2", user=member)
+    assert [w["email"] for w in page.json()] == ["w0@example.org"]  # latest first
+    assert page["X-Total-Count"] == "3" and "Link" not in page
+    assert api.get("/api/wishes?limit=2", user=member)["X-Total-Count"] == "3"
+    assert api.get("/api/wishes", user=other_member)["X-Total-Count"] == "0"
