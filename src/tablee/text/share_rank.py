@@ -1,7 +1,7 @@
 """How « partager avec quelques personnes » combines meaning and words. Plain numpy, no Django.
 
 Each contact of the circle gets four numbers for a pasted text:
-- ``lexical``: the BM25-style score of `tablee.journey.relevance` (shared words, bilingual table),
+- ``lexical``: the BM25-style score of `tablee.text.relevance` (shared words, bilingual table),
   divided by the best contact's, so it lies in [0, 1], then scaled by how far the meaning agrees
   (``best`` over ``LEXICAL_FULL_AT``, at most 1): shared words count in full only for a contact the
   text is also close to in meaning;
@@ -24,12 +24,12 @@ even when the text meant something else for them, and outvoted the contact the t
 before → after: ranking*.json + i11 fr 25/32 → 25/32, en 34/36 → 34/36; i11b fr 11/14 → 11/14,
 en 10/14 → 11/14; s2 fr 11/14 → 12/14, en 11/14 → 11/14. The threshold is the middle of the range
 that gives the same figures (0.30 to 0.40; 0.40 trades one i11b text for another, 0.50 loses one).
-Tried in session 3 and left out because they did not pay on every set (figures in the commit log):
-field weights on the best phrase (needs and notes above interests above organization: no change),
-z-scores of the cosines across the circle, a reciprocal-rank fusion, splitting the pasted text or my
-notes into clauses, centring or whitening the circle's vectors, a hubness penalty, and
-multilingual-e5-small in place of USE (far worse here). A bonus for a contact written in the other
-language than the text scored higher (most expected contacts of the fixtures are in the other
+Tried in session 3 and left out because they did not pay on every set (figures in
+bench/RESULTS.md): field weights on the best phrase (needs and notes above interests above
+organization: no change), z-scores of the cosines across the circle, a reciprocal-rank fusion,
+splitting the pasted text or my notes into clauses, centring or whitening the circle's vectors, a
+hubness penalty, and multilingual-e5-small in place of USE (far worse here). A bonus for a contact
+written in the other language than the text scored higher (most expected contacts of the fixtures are in the other
 language) but was left out on principle: the cosines of the right contacts show no language gap
 (mean 0.24 across languages, 0.22 within), so it would only learn how the fixtures were written.
 """
