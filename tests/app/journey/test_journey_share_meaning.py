@@ -1,12 +1,14 @@
 """« Partager avec quelques personnes » understands meaning: the app's own path (stored vectors, the
 combined score of `tablee.text.share_rank`) on the 50-contact circle of ranking.json.
 
-Figures are printed per language, in-sample beside held-out:
+Figures are printed per set and language (every set here is in-sample now):
 - in-sample: ranking.json, ranking_heldout.json, ranking_heldout2.json (used to choose the weights)
   and share_heldout_i11.json (frozen before tuning, scored once, then looked at: in-sample since);
-- held-out: share_heldout_i11b.json, frozen before anything was changed after the first set's score,
-  never looked at while tuning; and share_heldout_s2.json, with its own circle of 24 contacts,
-  written and frozen by session 2 before its method change (scored before and after, never tuned on).
+- share_heldout_i11b.json, frozen before anything was changed after the first set's score, and
+  share_heldout_s2.json, with its own circle of 24 contacts, written and frozen by session 2 before
+  its method change: both were held out until session 2, scored before session 3 and looked at for
+  its change (the lexical channel gated by meaning, `tablee.text.share_rank`): in-sample since.
+  They keep their own figures and floors below. Session 3's blind set is scored outside this file.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from tablee.text import embeddings
 DATA = Path(__file__).parent / "data"
 IN_SAMPLE = ("ranking.json", "ranking_heldout.json", "ranking_heldout2.json", "share_heldout_i11.json")
 HELD_OUT = "share_heldout_i11b.json"
-# Held out with its own circle of 24 contacts, frozen before the session-2 method change (origin in the file).
+# Its own circle of 24 contacts, frozen before the session-2 method change (origin in the file); in-sample
+# since session 3.
 HELD_OUT_OWN_CIRCLE = "share_heldout_s2.json"
 TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json", "share_heldout_s2.json")
 
@@ -91,21 +94,23 @@ def test_share_ranks_by_meaning_in_sample_and_held_out(member, circle, capsys):
     inside = _accuracy(member, circle, IN_SAMPLE)
     held = _accuracy(member, circle, [HELD_OUT])
     with capsys.disabled():
-        for label, figures in (("in-sample", inside), ("held-out i11b", held)):
+        for label, figures in (("in-sample", inside), ("in-sample i11b", held)):
             print(f"\nshare top-1 {label}: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})"
                                                        for lang, (h, t) in figures.items()))
-    # The figures reached (session 2, 2026-12-01), held as floors: a change that loses one text fails.
-    # Issue 11's target is 9 in 10 on held-out texts: not reached (fr 79 %, en 71 %). Chance is 2 %.
+    # The figures reached, held as floors: a change that loses one text fails. Session 2: fr 25/32,
+    # en 34/36, i11b fr 11/14, en 10/14; session 3 (lexical gated by meaning): i11b en 11/14.
+    # Issue 11's target is 9 in 10 on held-out texts: not reached (i11b fr 79 %, en 79 %). Chance is 2 %.
     assert inside["fr"][0] >= 25 and inside["en"][0] >= 34
-    assert held["fr"][0] >= 11 and held["en"][0] >= 10
+    assert held["fr"][0] >= 11 and held["en"][0] >= 11
 
 
 def test_share_ranks_by_meaning_on_a_held_out_circle_of_its_own(other_member, own_circle, capsys):
     held = _accuracy(other_member, own_circle, [HELD_OUT_OWN_CIRCLE])
     with capsys.disabled():
-        print("\nshare top-1 held-out s2: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})" for lang, (h, t) in held.items()))
-    # Reached (session 2): fr 11/14, en 11/14, before and after the method change. Target 9 in 10: not reached.
-    assert held["fr"][0] >= 11 and held["en"][0] >= 11
+        print("\nshare top-1 in-sample s2: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})" for lang, (h, t) in held.items()))
+    # Reached (session 2): fr 11/14, en 11/14, before and after the method change; session 3 (looked at
+    # for its change, in-sample since): fr 12/14, en 11/14. Target 9 in 10: not reached.
+    assert held["fr"][0] >= 12 and held["en"][0] >= 11
 
 
 def test_a_french_text_finds_an_english_contact_by_meaning_alone(member, make_contact):
