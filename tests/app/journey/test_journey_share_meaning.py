@@ -8,7 +8,7 @@ Figures are printed per set and language (every set here is in-sample now):
   share_heldout_s2.json, with its own circle of 24 contacts, written and frozen by session 2 before
   its method change: both were held out until session 2, scored before session 3 and looked at for
   its change (the lexical channel gated by meaning, `tablee.text.share_rank`): in-sample since.
-  They keep their own figures and floors below. Session 3's blind set is scored outside this file.
+  They keep their own figures and floors below. Session 3's blind set (s3) is the held-out one.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ HELD_OUT = "share_heldout_i11b.json"
 # Its own circle of 24 contacts, frozen before the session-2 method change (origin in the file); in-sample
 # since session 3.
 HELD_OUT_OWN_CIRCLE = "share_heldout_s2.json"
-TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json", "share_heldout_s2.json")
+# Session 3's blind set: 30 contacts and 40 texts written by a helper who never saw the ranking code
+# nor the other sets, frozen at 21:46 UTC before session 3's change, scored once after it (the floors
+# below are what that one scoring reached). Never looked at for tuning.
+BLIND = "share_heldout_s3.json"
+TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json", "share_heldout_s2.json", BLIND)
 
 
 @pytest.fixture
@@ -51,26 +55,33 @@ def circle(member, make_person):
     return ids
 
 
-@pytest.fixture
-def own_circle(other_member, make_person):
-    """Samuel's circle of share_heldout_s2.json: consenting members, and two contacts known by a note only."""
+def _load_own_circle(owner, make_person, name: str) -> dict[int, int]:
+    """The circle of a set that brings its own (s2, s3): consenting members, and contacts known by a
+    note only (``member`` false). Returns contact pk → the set's contact id."""
     from tablee.circle.models import Contact, Note
 
-    contacts = json.loads((DATA / HELD_OUT_OWN_CIRCLE).read_text(encoding="utf-8"))["contacts"]
+    prefix = name.removeprefix("share_heldout_").removesuffix(".json")
     ids = {}
-    for c in contacts:
+    for c in json.loads((DATA / name).read_text(encoding="utf-8"))["contacts"]:
+        email = f"{prefix}-{c['id']}@example.org"
         person = None
         if c["member"]:
-            person = make_person(email=f"s2-{c['id']}@example.org", password=None, first_name=c["name"].split()[0],
+            person = make_person(email=email, password=None, first_name=c["name"].split()[0],
                                  last_name=c["name"].split(maxsplit=1)[1], organization=c["organization"],
                                  sector=c["sector"], needs=c["needs"], interests=c["interests"],
                                  directory_consent_at=timezone.now())
-        contact = Contact.objects.create(owner=other_member, user=person, name=c["name"],
-                                         email=f"s2-{c['id']}@example.org", organization=c["organization"],
-                                         position=c["position"], language="fr-ca" if c["lang"] == "fr" else "en")
-        Note.objects.create(owner=other_member, contact=contact, text=c["notes"])
+        contact = Contact.objects.create(owner=owner, user=person, name=c["name"], email=email,
+                                         organization=c["organization"], position=c["position"],
+                                         language="fr-ca" if c["lang"] == "fr" else "en")
+        Note.objects.create(owner=owner, contact=contact, text=c["notes"])
         ids[contact.pk] = c["id"]
     return ids
+
+
+@pytest.fixture
+def own_circle(other_member, make_person):
+    """Samuel's circle of share_heldout_s2.json: consenting members, and two contacts known by a note only."""
+    return _load_own_circle(other_member, make_person, HELD_OUT_OWN_CIRCLE)
 
 
 def _accuracy(member, ids, names) -> dict[str, tuple[int, int]]:
@@ -111,6 +122,16 @@ def test_share_ranks_by_meaning_on_a_held_out_circle_of_its_own(other_member, ow
     # Reached (session 2): fr 11/14, en 11/14, before and after the method change; session 3 (looked at
     # for its change, in-sample since): fr 12/14, en 11/14. Target 9 in 10: not reached.
     assert held["fr"][0] >= 12 and held["en"][0] >= 11
+
+
+def test_share_ranks_by_meaning_on_a_blind_held_out_set(other_member, make_person, capsys):
+    held = _accuracy(other_member, _load_own_circle(other_member, make_person, BLIND), [BLIND])
+    with capsys.disabled():
+        print("\nshare top-1 held-out s3 (blind): " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})"
+                                                            for lang, (h, t) in held.items()))
+    # Scored once (session 3, 2026-12-01 22:40 UTC): fr 16/20 (80 %), en 15/20 (75 %). Issue 11's
+    # target, 9 in 10, is not reached. Held as floors.
+    assert held["fr"][0] >= 16 and held["en"][0] >= 15
 
 
 def test_a_french_text_finds_an_english_contact_by_meaning_alone(member, make_contact):
