@@ -18,8 +18,13 @@ class CircleConfig(AppConfig):
         from tablee.jobs.registry import register_runner
 
         register_runner(Job.Kind.CONTACTS_IMPORT, contacts_import_run)
+
         from tablee.circle.emails import queue_evening_after
+        from tablee.circle.services import deleted_contacts_purge
         from tablee.outbox import ticks
+
+        # Deletions past their undo window become final.
+        ticks.register("deleted_contacts", deleted_contacts_purge)
 
         # The evening after a gathering: who was at my table, keep up to three cards.
         ticks.register("evening_after", queue_evening_after)

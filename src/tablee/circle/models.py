@@ -299,3 +299,22 @@ class Suggestion(models.Model):
     def __str__(self) -> str:
         return f"suggestion #{self.pk}"
 
+
+
+class DeletedContact(models.Model):
+    """A contact just deleted, with everything it carried, kept ``UNDO_MINUTES`` so that « Annuler »
+    brings it back whole (same ids); the worker purges it after that. Private to its owner."""
+
+    UNDO_MINUTES = 10
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    # Django's JSON serialization of the contact, then the rows that were deleted with it.
+    payload = models.TextField()
+    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"deleted contact #{self.pk}"

@@ -159,6 +159,12 @@ class Rhythm:
     color: str  # "green", "yellow", "red", or "" when no rhythm is set
     days_since: int | None
 
+    @property
+    def label(self) -> str:
+        """What the colour says, in words (the colour is never the only clue)."""
+        return {"green": _("à jour"), "yellow": _("bientôt un petit mot"), "red": _("rythme dépassé")}.get(
+            self.color, _("pas de rythme choisi"))
+
 
 def rhythm_of(contact: Contact, *, now: datetime | None = None) -> Rhythm:
     """Green before the ideal number of days without contact, yellow up to the maximum, red after."""
@@ -204,6 +210,12 @@ def open_promises(*, owner, contact: Contact | None = None) -> QuerySet[Promise]
     if contact is not None:
         promises = promises.filter(contact_id=contact.pk)
     return promises
+
+
+def my_continue_targets(*, user, gathering: Gathering) -> set[int]:
+    """Whom I said I'd like to continue with after this gathering (my own wishes, seen only by me)."""
+    return set(ContinueWish.objects.filter(author_id=user.pk, gathering_id=gathering.pk).values_list("target_id",
+                                                                                                     flat=True))
 
 
 def mutual_continues(*, user, gathering: Gathering | None = None) -> QuerySet[ContinueWish]:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +28,7 @@ from tablee.circle.models import (
     CircleSettings,
     Contact,
     ContinueWish,
+    DeletedContact,
     FollowUp,
     Interaction,
     Note,
@@ -170,8 +173,58 @@ def contact_update(*, owner: User, contact: Contact, moves_out: Contact | None =
     return contact
 
 
-def contact_delete(*, owner: User, contact: Contact) -> None:
-    Contact.objects.filter(pk=contact.pk, owner_id=owner.pk).delete()
+def _rows_deleted_with(contact: Contact) -> list:
+    """The contact, then every row its deletion cascades to, parents before children (restorable in
+    that order). Today's suggestion is left out: it is made again, and one a day is the rule."""
+    collector = Collector(using=router.db_for_write(Contact), origin=contact)
+    collector.collect([contact])
+    collector.sort()  # children before parents: the order of deletion
+    rows = [obj for model in reversed(list(collector.data)) for obj in collector.data[model]]
+    rows += [obj for queryset in collector.fast_deletes for obj in queryset]
+    return [row for row in rows if not isinstance(row, Suggestion)]
+
+
+def contact_delete(*, owner: User, contact: Contact) -> DeletedContact | None:
+    """Deletes the contact with its notes, cards, follow-ups, promises and timeline, keeping them
+    ``DeletedContact.UNDO_MINUTES`` for ``contact_restore``. None when it was not the owner's."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact.pk, owner_id=owner.pk).first()
+        if contact is None:
+            return None
+        trash = DeletedContact.objects.create(owner=owner, name=contact.name,
+                                              payload=serializers.serialize("json", _rows_deleted_with(contact)))
+        contact.delete()
+    return trash
+
+
+def deleted_contact_recent(*, owner: User) -> DeletedContact | None:
+    """The owner's last deletion that can still be undone."""
+    since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+    return DeletedContact.objects.filter(owner_id=owner.pk, deleted_at__gte=since).first()
+
+
+def contact_restore(*, owner: User, trash_id: int) -> Contact:
+    """Brings a deleted contact back whole, with the same ids; refused once the undo window is over."""
+    since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+    with transaction.atomic():
+        trash = (DeletedContact.objects.select_for_update()
+                 .filter(pk=trash_id, owner_id=owner.pk, deleted_at__gte=since).first())
+        if trash is None:
+            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+                              % {"minutes": DeletedContact.UNDO_MINUTES})
+        restored = [row.object for row in serializers.deserialize("json", trash.payload)]
+        for row in restored:
+            row.save(force_insert=True)
+        trash.delete()
+    contact = restored[0]
+    assert isinstance(contact, Contact)
+    return contact
+
+
+def deleted_contacts_purge() -> int:
+    """The worker's tick: deletions past the undo window become final."""
+    since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+    return DeletedContact.objects.filter(deleted_at__lt=since).delete()[0]
 
 
 def contact_merge(*, owner: User, keep: Contact, others: list[Contact]) -> Contact:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("circle/add/", views.contact_add, name="contact_add"),
     path("circle/contacts/<int:contact_id>/", views.contact, name="contact"),
     path("circle/merge/", views.contacts_merge, name="merge"),
+    path("circle/deleted/<int:trash_id>/restore/", views.contact_restore, name="restore"),
     path("circle/import/", views.contacts_import, name="import"),
     path("circle/import/<int:job_id>/", views.contacts_import_job, name="import_job"),
     path("circle/export.vcf", views.contacts_export, name="export"),

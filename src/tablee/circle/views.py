@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from tablee.circle.models import (
     CARD_BUDGET_MAX,
     CARD_BUDGET_MIN,
     Contact,
+    DeletedContact,
     FollowUp,
     Interaction,
     Promise,
@@ -56,6 +58,8 @@ def cards(request, gathering_id: int):
     gathering = gatherings_access.gathering_for_member(request.user, gathering_id)
     attended = selectors.attended(user=request.user, gathering=gathering)
     budget = selectors.card_budget_for(request.user, gathering)
+    if request.method == "POST" and attended and request.POST.get("action") == "continue":
+        return _continue_wishes(request, gathering)
     if request.method == "POST" and attended:
         entries = []
         for user_id in request.POST.getlist("keep"):
@@ -84,12 +88,33 @@ def cards(request, gathering_id: int):
              "note": request.POST.get(f"note-{p.pk}", ""), "mate": p.pk in mates,
              "organization": selectors.organization_shown(p, mate=p.pk in mates)}
             for p in people if p.pk not in kept_users]
+    left = max(budget - len(kept_cards), 0)
+    # « Poursuivre la conversation » stays open when no card is left: my table-mates and the people
+    # I kept, those the form above does not already show.
+    in_form = {r["person"].pk for r in rows} if left else set()
+    wished_before = selectors.my_continue_targets(user=request.user, gathering=gathering)
+    to_continue = [p for p in people if (p.pk in mates or p.pk in kept_users) and p.pk not in in_form]
     return render(request, "circle/cards.html", {
         "gathering": gathering, "attended": attended, "budget": budget, "kept": kept_cards,
-        "left": max(budget - len(kept_cards), 0), "rows": rows,
+        "left": left, "rows": rows,
         "mates": [r for r in rows if r["mate"]], "others": [r for r in rows if not r["mate"]],
         "mutual": selectors.mutual_continues(user=request.user, gathering=gathering),
+        "to_continue": [{"person": p, "wished": p.pk in wished_before} for p in to_continue],
     })
+
+
+def _continue_wishes(request, gathering) -> HttpResponse:
+    people = {str(p.pk): p for p in selectors.attendees_for_cards(gathering=gathering, user=request.user)}
+    try:
+        for user_id in request.POST.getlist("continue"):
+            if user_id in people:
+                services.continue_wish_create(author=request.user, gathering=gathering,
+                                              target_email=people[user_id].email)
+    except (services.CircleError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("C'est noté, en privé : vous le saurez si c'est réciproque."))
+    return redirect(reverse("circle:cards", args=[gathering.pk]) + "#continue")
 
 
 @login_required
@@ -204,6 +229,7 @@ def circle(request):
         "suggestion": services.suggestion_for_today(owner=request.user),
         "dormant": selectors.dormant_ties(owner=request.user)[:3],
         "duplicates": selectors.duplicate_groups(owner=request.user),
+        "deleted": services.deleted_contact_recent(owner=request.user),
         "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
         "budget": selectors.card_budget_for(request.user), "budget_choices": range(CARD_BUDGET_MIN, CARD_BUDGET_MAX + 1),
     })
@@ -275,8 +301,21 @@ def _contact_action(request, item: Contact) -> None:
         fields["rhythm_ideal_days"] = _int_or_none(post.get("rhythm_ideal_days"))
         fields["rhythm_max_days"] = _int_or_none(post.get("rhythm_max_days"))
         services.contact_update(owner=owner, contact=item, moves_out=_moves_out(request), **fields)
-    elif action == "delete":
-        services.contact_delete(owner=owner, contact=item)
+    elif action == "delete" and services.contact_delete(owner=owner, contact=item) is not None:
+        messages.success(request, _("« %(name)s » est supprimé·e. Vous pouvez annuler pendant %(minutes)s minutes.")
+                             % {"name": item.name, "minutes": DeletedContact.UNDO_MINUTES})
+
+
+@login_required
+@require_POST
+def contact_restore(request, trash_id: int):
+    try:
+        contact = services.contact_restore(owner=request.user, trash_id=trash_id)
+    except services.CircleError as exc:
+        messages.error(request, str(exc))
+        return redirect("circle:circle")
+    messages.success(request, _("« %(name)s » est de retour, avec ses notes et son historique.") % {"name": contact.name})
+    return redirect("circle:contact", contact_id=contact.pk)
 
 
 @login_required

@@ -72,3 +72,32 @@ def test_the_cards_page_lists_my_table_mates_first_and_notes_only_for_the_chosen
     assert table_mates[1].email in others and 'data-testid="pick-search"' in page
     # Each note field sits inside the part that opens once the person is chosen.
     assert page.count('class="pick-more"') == page.count('data-testid="note-')
+
+
+def test_with_every_card_kept_i_can_still_say_i_would_continue_with_a_table_mate(client, member, past_gathering,
+                                                                                 table_mates):
+    from tablee.circle.models import ContinueWish
+    from tablee.tables.models import Plan, PlanTable, Seat
+
+    plan = Plan.objects.create(gathering=past_gathering, status=Plan.Status.PUBLISHED)
+    one, two = (PlanTable.objects.create(plan=plan, number=n) for n in (1, 2))
+    for user, table in ((member, one), (table_mates[0], one), (table_mates[1], two), (table_mates[2], two)):
+        Seat.objects.create(plan=plan, table=table, user=user)
+    services.cards_keep(owner=member, gathering=past_gathering,
+                        entries=[services.CardEntry(email=m.email, note="") for m in table_mates[:3]])
+    client.force_login(member)
+    page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+    assert 'data-testid="cards-form"' not in page  # no card left
+    section = page[page.index('id="continue"'):]
+    assert f'data-testid="continue-{table_mates[0].email}"' in section
+    response = client.post(f"/gatherings/{past_gathering.pk}/cards/",
+                           {"action": "continue", "continue": [str(table_mates[0].pk)]})
+    assert response.status_code == 302 and response["Location"].endswith("#continue")
+    wish = ContinueWish.objects.get(author=member)
+    assert wish.target_id == table_mates[0].pk and wish.mutual_at is None
+    page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+    assert "checked disabled" in page[page.index(f'data-testid="continue-{table_mates[0].email}"') - 80:]
+    # The other person learns nothing until it is mutual: no wish shows on their page.
+    client.force_login(table_mates[0])
+    theirs = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+    assert member.email in theirs and "c'est noté" not in theirs and 'data-testid="mutual-list"' not in theirs
