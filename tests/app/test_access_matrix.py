@@ -109,6 +109,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "circle:contact_add": ("POST", "ooool"),
     "circle:contact": ("GET", "o444l"),
     "circle:merge": ("POST", "o444l"),
+    "circle:restore": ("POST", "ooool"),  # someone else's deletion: refused with a message, nothing restored
     "circle:import": ("GET", "ooool"),
     "circle:export": ("GET", "ooool"),
     "circle:my_export": ("GET", "ooool"),
@@ -269,6 +270,8 @@ def world(association, other_association, member, other_member, organizer, make_
     intention = intention_create(author=member, gathering=gathering, result="Un café", signal="Un rendez-vous")
     token_create(user=member, label="matrix")
     job = Job.objects.create(owner=member, kind=Job.Kind.CONTACTS_IMPORT)
+    trash = circle_services.contact_delete(
+        owner=member, contact=circle_services.contact_create(owner=member, name="Ancien Contact"))
     join_request = JoinRequest.objects.create(association=association, email="nouvelle@example.org",
                                               first_name="Nouvelle", last_name="Personne")
     return {
@@ -278,7 +281,8 @@ def world(association, other_association, member, other_member, organizer, make_
                    "contact_id": contact.pk, "followup_id": followup.pk, "suggestion_id": suggestion.pk,
                    "wish_id": wish.pk, "intention_id": intention.pk, "uidb64": "MQ", "token": "abc-def",
                    "token_id": ApiToken.objects.filter(user=member).first().pk, "request_id": join_request.pk,
-                   "key": "no-such-feed", "job_id": job.pk},
+                   "key": "no-such-feed", "job_id": job.pk,
+                   "trash_id": trash.pk},
         "member": member, "other_member": other_member, "contact": contact,
     }
 
