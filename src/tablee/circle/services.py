@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Q
 from django.db.models.deletion import Collector
 from django.utils import timezone
@@ -213,8 +213,12 @@ def contact_restore(*, owner: User, trash_id: int) -> Contact:
             raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                               % {"minutes": DeletedContact.UNDO_MINUTES})
         restored = [row.object for row in serializers.deserialize("json", trash.payload)]
-        for row in restored:
-            row.save(force_insert=True)
+        try:
+            with transaction.atomic():
+                for row in restored:
+                    row.save(force_insert=True)
+        except IntegrityError:
+            raise CircleError(_("Ce contact ne peut pas être rétabli : une fiche l'a remplacé entre-temps.")) from None
         trash.delete()
     contact = restored[0]
     assert isinstance(contact, Contact)

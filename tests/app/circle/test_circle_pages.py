@@ -56,14 +56,19 @@ def test_a_full_tier_on_the_contact_page_explains_and_changes_nothing(client, me
     assert contact.tier == ""
 
 
-def test_the_cards_page_lists_my_table_mates_first_and_notes_only_for_the_chosen(client, member, past_gathering,
-                                                                               table_mates):
+def _seat_member_with_the_first_mate(gathering, member, table_mates) -> None:
+    """A published plan: the member and the first mate at table 1, the next two at table 2."""
     from tablee.tables.models import Plan, PlanTable, Seat
 
-    plan = Plan.objects.create(gathering=past_gathering, status=Plan.Status.PUBLISHED)
+    plan = Plan.objects.create(gathering=gathering, status=Plan.Status.PUBLISHED)
     one, two = (PlanTable.objects.create(plan=plan, number=n) for n in (1, 2))
     for user, table in ((member, one), (table_mates[0], one), (table_mates[1], two), (table_mates[2], two)):
         Seat.objects.create(plan=plan, table=table, user=user)
+
+
+def test_the_cards_page_lists_my_table_mates_first_and_notes_only_for_the_chosen(client, member, past_gathering,
+                                                                               table_mates):
+    _seat_member_with_the_first_mate(past_gathering, member, table_mates)
     client.force_login(member)
     page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
     mates = page[page.index('data-testid="pick-mates"'):page.index('data-testid="pick-others"')]
@@ -77,12 +82,8 @@ def test_the_cards_page_lists_my_table_mates_first_and_notes_only_for_the_chosen
 def test_with_every_card_kept_i_can_still_say_i_would_continue_with_a_table_mate(client, member, past_gathering,
                                                                                  table_mates):
     from tablee.circle.models import ContinueWish
-    from tablee.tables.models import Plan, PlanTable, Seat
 
-    plan = Plan.objects.create(gathering=past_gathering, status=Plan.Status.PUBLISHED)
-    one, two = (PlanTable.objects.create(plan=plan, number=n) for n in (1, 2))
-    for user, table in ((member, one), (table_mates[0], one), (table_mates[1], two), (table_mates[2], two)):
-        Seat.objects.create(plan=plan, table=table, user=user)
+    _seat_member_with_the_first_mate(past_gathering, member, table_mates)
     services.cards_keep(owner=member, gathering=past_gathering,
                         entries=[services.CardEntry(email=m.email, note="") for m in table_mates[:3]])
     client.force_login(member)
