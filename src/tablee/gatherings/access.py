@@ -30,9 +30,11 @@ def visible_gatherings(user: Viewer) -> QuerySet[Gathering]:
     member_of = [association_id for association_id, _role in roles]
     organizer_of = [association_id for association_id, role in roles if role == Membership.Role.ORGANIZER]
     visible = Gathering.objects.filter(association_id__in=member_of)
+    # Named states rather than "not a draft": a negation compiles to more SQL for the same rows.
+    published = [state for state in Gathering.State.values if state != Gathering.State.DRAFT]
     if not organizer_of:
-        return visible.exclude(state=Gathering.State.DRAFT)
-    return visible.filter(~Q(state=Gathering.State.DRAFT) | Q(association_id__in=organizer_of))
+        return visible.filter(state__in=published)
+    return visible.filter(Q(state__in=published) | Q(association_id__in=organizer_of))
 
 
 def _visible_gathering(user: Viewer, gathering_id: object) -> tuple[Gathering, str]:
