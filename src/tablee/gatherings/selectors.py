@@ -82,14 +82,16 @@ _CARD_FIELDS = ("association__name", "title", "starts_at", "duration_minutes", "
 
 def my_gatherings(*, user, past_limit: int = 20) -> tuple[list[Gathering], list[Gathering]]:
     """Upcoming (from today on, soonest first) and past (before today or marked done, latest first,
-    at most ``past_limit``) gatherings of the user's associations, each with ``my_status``,
-    ``my_present`` and the counts of ``_with_my_status``."""
+    at most ``past_limit``, only those where the user held a seat) gatherings of the user's
+    associations, each with ``my_status``, ``my_present`` and the counts of ``_with_my_status``."""
     # Only what the cards show: fewer columns are cheaper to compile and to load.
     visible = visible_gatherings(user).select_related("association").only(*_CARD_FIELDS)
     today = _start_of_today()
     not_done = [state for state in Gathering.State.values if state != Gathering.State.DONE]
     upcoming = list(visible.filter(starts_at__gte=today, state__in=not_done).order_by("starts_at", "pk"))
-    past = list(visible.filter(Q(starts_at__lt=today) | Q(state=Gathering.State.DONE))
+    # Past: only the ones I had a seat at. A newcomer is not shown a year of gatherings before her time.
+    past = list(visible.filter(Q(starts_at__lt=today) | Q(state=Gathering.State.DONE),
+                               rsvps__user_id=user.pk, rsvps__status=Rsvp.Status.CONFIRMED)
                 .order_by("-starts_at", "-pk")[:past_limit])
     _set_my_status(upcoming + past, user=user)
     return upcoming, past

@@ -62,10 +62,13 @@ def test_upcoming_and_past_show_only_my_associations_with_my_status(
     make_gathering(title="Brouillon", state=Gathering.State.DRAFT)
     make_gathering(title="Ailleurs", association=other_association)
     past = make_gathering(title="Passé")
+    before_my_time = make_gathering(title="Avant mon arrivée")
     services.rsvp_create(gathering=soon, user=member)
-    Gathering.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(days=10))
+    services.rsvp_create(gathering=past, user=member)
+    Gathering.objects.filter(pk__in=[past.pk, before_my_time.pk]).update(starts_at=timezone.now() - timedelta(days=10))
 
     upcoming, past = selectors.my_gatherings(user=member)
     assert [(g.title, g.my_status, g.confirmed_count) for g in upcoming] == [("Bientôt", "confirmed", 1)]
-    assert [(g.title, g.my_status, g.my_present) for g in past] == [("Passé", None, None)]
+    # Past: only where I held a seat (« Avant mon arrivée » had none of mine).
+    assert [(g.title, g.my_status, g.my_present) for g in past] == [("Passé", "confirmed", None)]
     assert [g.title for g in selectors.my_gatherings(user=outsider)[0]] == ["Ailleurs"]
