@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "members:preferences": ("GET", "ooool"),
     "members:email_change": ("POST", "ooool"),
     "members:password_change": ("POST", "ooool"),
+    "members:token_create": ("POST", "ooool"),
     "members:token_revoke": ("POST", "ooool"),  # someone else's token id revokes nothing
     "members:delete": ("GET", "ooool"),
     "members:welcome": ("GET", "ooool"),

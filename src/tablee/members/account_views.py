@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tablee.members import invitations
-from tablee.members.account_forms import DeleteAccountForm, EmailChangeForm, PreferencesForm
+from tablee.members.account_forms import DeleteAccountForm, EmailChangeForm, PreferencesForm, TokenCreateForm
 from tablee.members.erasure import account_delete
 from tablee.members.selectors import api_tokens
 from tablee.outbox.models import MEMBER_TOPICS
@@ -36,6 +36,7 @@ def _context(request: HttpRequest, **forms) -> dict:
         "email_form": forms.get("email_form") or EmailChangeForm(),
         "password_form": forms.get("password_form") or _password_form(user),
         "preferences_form": forms.get("preferences_form") or PreferencesForm(initial=_preferences_initial(user)),
+        "token_form": forms.get("token_form") or TokenCreateForm(),
         "tokens": api_tokens(user=user),
         "has_password": user.has_usable_password(),
         **_extra_sections(request),
@@ -96,6 +97,27 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Votre mot de passe est changé."))
         return redirect("members:account")
     return render(request, "members/account.html", _context(request, password_form=form))
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """A new token, shown once on the page that answers (never stored in a message or the session)."""
+    from tablee.members.services import TOKENS_PER_PERSON
+    from tablee.members.services import token_create as create
+
+    form = TokenCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            raw = create(user=request.user, label=form.cleaned_data["label"], limit=TOKENS_PER_PERSON)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            response = render(request, "members/account.html",
+                              {**_context(request), "new_token": raw, "new_token_label": form.cleaned_data["label"]})
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "members/account.html", _context(request, token_form=form), status=422)
 
 
 @login_required

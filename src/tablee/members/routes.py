@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/preferences/", account_views.preferences, name="preferences"),
     path("account/email/", account_views.email_change, name="email_change"),
     path("account/password/", account_views.password_change, name="password_change"),
+    path("account/tokens/new/", account_views.token_create, name="token_create"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("account/delete/", account_views.delete, name="delete"),
     # The organizer's members page.

@@ -196,8 +196,18 @@ def membership_set_role(*, association: Association, user: User, role: str) -> M
     return membership
 
 
-def token_create(*, user: AbstractBaseUser, label: str = "") -> str:
-    """A new API bearer token. Returns the raw token: it is shown once, only its hash is kept."""
+# A person's own active tokens, created from « Mon compte » (the administrator's command is not capped).
+TOKENS_PER_PERSON = 10
+
+
+def token_create(*, user: AbstractBaseUser, label: str = "", limit: int | None = None) -> str:
+    """A new API bearer token. Returns the raw token: it is shown once, only its hash is kept.
+
+    With ``limit``, refuses (``ValidationError``) when the user already holds that many active tokens."""
+    if limit is not None and ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= limit:
+        raise ValidationError(
+            _("Vous avez déjà %(n)s jetons actifs : révoquez-en un avant d'en créer un autre.") % {"n": limit}
+        )
     raw = ApiToken.new_raw()
     token = ApiToken(user=user, key_hash=ApiToken.hash(raw), label=label[:100])
     token.full_clean()

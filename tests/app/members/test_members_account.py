@@ -227,3 +227,30 @@ def test_table_mates_see_organization_offers_and_needs_only_with_consent(member,
     profile_update(user=member, tablemates_consent=False)
     [withdrawn] = my_table(gathering=gathering, user=other_member)["companions"]
     assert withdrawn["offers"] == []
+
+
+def test_i_create_a_token_from_my_account_it_is_shown_once_and_works(member, client):
+    client.force_login(member)
+
+    response = client.post("/account/tokens/new/", {"label": "mon agenda"})
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    [raw] = re.findall(r'value="(tbl_[^"]+)"', response.content.decode())
+    token = ApiToken.objects.get(user=member)
+    assert token.label == "mon agenda" and token.key_hash == ApiToken.hash(raw) and raw not in token.key_hash
+    assert Client().get("/api/me", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["email"] == member.email
+    assert raw not in client.get("/account/").content.decode()  # never shown again
+
+
+def test_a_token_needs_a_name_and_a_person_holds_at_most_ten(member, client):
+    from tablee.members.services import TOKENS_PER_PERSON, token_create
+
+    client.force_login(member)
+    assert client.post("/account/tokens/new/", {"label": ""}).status_code == 422
+    for n in range(TOKENS_PER_PERSON):
+        token_create(user=member, label=f"n{n}")
+
+    response = client.post("/account/tokens/new/", {"label": "un de trop"})
+
+    assert response.status_code == 422 and "révoquez-en un" in response.content.decode()
+    assert ApiToken.objects.filter(user=member).count() == TOKENS_PER_PERSON
