@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tablee.members import invitations
-from tablee.members.account_forms import DeleteAccountForm, EmailChangeForm, PreferencesForm, TokenCreateForm
+from tablee.members.account_forms import (
+    DeleteAccountForm,
+    EmailChangeForm,
+    PreferencesForm,
+    TokenCreateForm,
+)
 from tablee.members.erasure import account_delete
 from tablee.members.selectors import api_tokens
 from tablee.outbox.models import MEMBER_TOPICS
