@@ -164,3 +164,9 @@ def test_walk_in_with_an_unknown_email_explains_and_writes_nothing(login, organi
                                      {"email": outsider.email}, **HTMX)
     assert "Aucun membre de l" in response.content.decode()
     assert not Rsvp.objects.filter(gathering=gathering).exists()
+
+
+def test_the_association_page_links_each_gathering_to_its_plan_and_its_door(login, organizer, gathering):
+    page = login(organizer).get(f"/organize/associations/{gathering.association.slug}/").content.decode()
+    assert f'href="/organize/gatherings/{gathering.pk}/tables/"' in page
+    assert f'href="/organize/gatherings/{gathering.pk}/checkin/"' in page and "Accueil à la porte" in page
