@@ -39,6 +39,8 @@ def intention_create(
 ) -> Intention:
     """An intention for a Tablée gathering (its date is the gathering's) or an outside event."""
     if gathering is not None:
+        if Intention.objects.filter(author_id=author.pk, gathering_id=gathering.pk).exists():
+            raise ValidationError({"gathering": _("Vous avez déjà noté une intention pour cette rencontre.")})
         event_date = timezone.localtime(gathering.starts_at).date()
         event_title = ""
     if event_date is None:

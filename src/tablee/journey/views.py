@@ -85,6 +85,11 @@ def intention_new(request):
     chosen = None
     if request.GET.get("gathering"):
         chosen = gatherings_access.gathering_for_member(request.user, request.GET["gathering"])
+        # One intention per gathering: the hub's link opens the one I already wrote.
+        existing = selectors.intentions_of(author=request.user).filter(gathering=chosen).first()
+        if existing is not None:
+            messages.info(request, _("Votre intention pour cette rencontre est déjà notée : la voici."))
+            return redirect("journey:intention", intention_id=existing.pk)
     form = IntentionForm(request.POST or None, gatherings=gatherings,
                          initial={"gathering": chosen, "cards_budget": card_budget_for(request.user)})
     if request.method == "POST" and form.is_valid():

@@ -198,3 +198,17 @@ def test_the_intention_page_says_when_i_leave_in_words(client, member, language,
     assert response.status_code == 200
     assert expected in page
     assert "09 09 30" not in page
+
+
+def test_one_intention_per_gathering_the_hub_link_opens_the_one_i_wrote(client, api, member, make_gathering):
+    from tablee.journey.services import intention_create
+
+    gathering = make_gathering()
+    mine = intention_create(author=member, gathering=gathering, result="r", signal="s")
+    client.force_login(member)
+
+    response = client.get(f"/parcours/intentions/new/?gathering={gathering.pk}")
+
+    assert response.status_code == 302 and response.url == f"/parcours/intentions/{mine.pk}/"
+    again = api.post("/api/intentions", _intention_body(event=gathering.pk), user=member)
+    assert again.status_code in (400, 409, 422) and Intention.objects.filter(author=member).count() == 1
