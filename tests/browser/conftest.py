@@ -47,6 +47,10 @@ class Server:
         with sqlite3.connect(self.db_path, timeout=30) as conn:
             return conn.execute(sql, params).fetchall()
 
+    def user_id(self, email: str) -> int:
+        """Pages name people by id (their address is not shown to others)."""
+        return self.query("SELECT id FROM members_user WHERE email = ?", (email,))[0][0]
+
 
 @contextlib.contextmanager
 def demo_server(data: Path, *, setup: str | None = None, worker: bool = False, threads: int = 8):

@@ -66,19 +66,19 @@ def test_three_cards_then_one_personal_follow_up_on_a_phone(phone_page, cards_se
 
     # A fourth card is refused with the reason, and nothing is kept.
     for email in server.people[:4]:
-        page.get_by_test_id(f"keep-{email}").check()
+        page.get_by_test_id(f"keep-{server.user_id(email)}").check()
     page.get_by_test_id("cards-submit").click()
     expect(page.locator(".message-error")).to_contain_text("Peu, mais mieux")
     assert _cards(server) == 0
     screenshot(page, "cards-2-fourth-refused-phone")
 
     # The choices stay on screen: uncheck the fourth.
-    expect(page.get_by_test_id(f"keep-{server.people[3]}")).to_be_checked()
-    page.get_by_test_id(f"keep-{server.people[3]}").uncheck()
+    expect(page.get_by_test_id(f"keep-{server.user_id(server.people[3])}")).to_be_checked()
+    page.get_by_test_id(f"keep-{server.user_id(server.people[3])}").uncheck()
     topics = ["son projet d'épicerie zéro déchet", "la relève agricole", "un local à partager"]
     for email, topic in zip(server.people[:3], topics, strict=True):
-        page.get_by_test_id(f"keep-{email}").check()
-        page.get_by_test_id(f"note-{email}").fill(topic)
+        page.get_by_test_id(f"keep-{server.user_id(email)}").check()
+        page.get_by_test_id(f"note-{server.user_id(email)}").fill(topic)
     page.get_by_test_id("cards-submit").click()
     expect(page.get_by_test_id("kept-cards").locator("li")).to_have_count(3)
     expect(page.get_by_test_id("cards-left")).to_contain_text("Il vous reste 0 carte")
@@ -95,7 +95,9 @@ def test_three_cards_then_one_personal_follow_up_on_a_phone(phone_page, cards_se
     page.goto(f"/followups/{followup_id}/")
     expect(page.get_by_test_id("followup-body")).to_have_value(
         re.compile(r"J'ai repensé à notre conversation sur ton projet d'épicerie zéro déchet\."))
-    assert page.get_by_test_id("followup-mailto").get_attribute("href").startswith("mailto:")
+    # A fellow attendee's address is theirs: the draft goes through Tablée, no mail-app link.
+    expect(page.get_by_text("son adresse reste privée", exact=False)).to_be_visible()
+    expect(page.get_by_test_id("followup-mailto")).to_have_count(0)
     screenshot(page, "cards-5-draft-phone")
 
     page.get_by_test_id("followup-send").dblclick()

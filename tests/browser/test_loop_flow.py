@@ -86,7 +86,7 @@ def test_the_loop_after_the_table_on_a_phone(phone, loop_server):
     page.get_by_test_id("hub-cards").click()
 
     # Cards: my three table-mates first, the note only for the chosen one.
-    mate = server.people[0]
+    mate = server.user_id(server.people[0])
     mates = page.get_by_test_id("pick-mates")
     expect(mates.locator("li")).to_have_count(3)
     expect(page.get_by_test_id(f"note-{mate}")).to_be_hidden()
@@ -97,9 +97,9 @@ def test_the_loop_after_the_table_on_a_phone(phone, loop_server):
     page.get_by_test_id(f"note-{mate}").fill("son projet de coopérative d'habitation")
     mates.locator("li").first.get_by_label("J'aimerais poursuivre la conversation", exact=False).check()
     # Anyone else who came is one search away.
-    expect(page.get_by_test_id(f"keep-{server.people[5]}")).to_be_hidden()
+    expect(page.get_by_test_id(f"keep-{server.user_id(server.people[5])}")).to_be_hidden()
     page.get_by_test_id("pick-search").fill(server.people[5].split("@")[0].split(".")[-1])
-    expect(page.get_by_test_id(f"keep-{server.people[5]}")).to_be_visible()
+    expect(page.get_by_test_id(f"keep-{server.user_id(server.people[5])}")).to_be_visible()
     screenshot(page, "loop-3-cards-phone")
     assert_no_serious_violations(page)
     page.get_by_test_id("cards-submit").click()

@@ -67,6 +67,8 @@ class CardEntry:
     note: str = ""
     pronunciation: str = ""
     contact_id: int | None = None
+    # A fellow attendee chosen on the cards page: known by id, their address never shown (see below).
+    user_id: int | None = None
 
 
 # Sentence vectors -----------------------------------------------------------------------------
@@ -322,7 +324,12 @@ def _contact_for_entry(*, owner: User, entry: CardEntry, gathering: Gathering | 
         return access.contact_for_owner(owner=owner, contact_id=entry.contact_id)
     email = entry.email.strip().lower()
     member = None
-    if email and gathering is not None:
+    if entry.user_id is not None:
+        member = User.objects.filter(pk=entry.user_id).select_related("profile").first()
+        if (member is None or gathering is None or member.pk == owner.pk
+                or not attended(user=member, gathering=gathering)):
+            raise CircleError(_("Cette personne n'était pas à cette rencontre."))
+    elif email and gathering is not None:
         member = User.objects.filter(email__iexact=email).select_related("profile").first()
         if member is not None and (member.pk == owner.pk or not attended(user=member, gathering=gathering)):
             member = None
@@ -330,10 +337,14 @@ def _contact_for_entry(*, owner: User, entry: CardEntry, gathering: Gathering | 
         existing = selectors.contacts_for_owner(owner=owner).filter(user=member).first()
         if existing is not None:
             return existing
-        profile = getattr(member, "profile", None)
+        # Consent decides what I learn of a fellow attendee: the name, and the organization only with
+        # their consent. Their address stays theirs (none of their consents covers it): the contact
+        # is linked to the member and my follow-ups go through Tablée. An address I typed (the API,
+        # a business card) is one I already knew.
         return contact_create(
             owner=owner, user=member, name=entry.name or member.get_full_name() or member.email,
-            email=member.email, organization=entry.organization or (profile.organization if profile else ""),
+            email=email if entry.user_id is None else "",
+            organization=entry.organization or selectors.organization_shown(member, mate=True),
             pronunciation=entry.pronunciation, source=Contact.Source.CARD,
         )
     if email:
@@ -456,9 +467,12 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
         _check_personal_email_quota(owner=owner)
         if row.status not in (FollowUp.Status.PENDING,):
             raise CircleError(_("Ce suivi a déjà été traité."))
-        if not row.contact.email:
+        # A member kept from a gathering is written to at their account's address, which the sender
+        # never sees (the reply, if they answer, is their choice).
+        to = row.contact.email or (row.contact.user.email if row.contact.user_id else "")
+        if not to:
             raise CircleError(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": row.contact.name})
-        if opted_out(address=row.contact.email, topic=Topic.PERSONAL):
+        if opted_out(address=to, topic=Topic.PERSONAL):
             raise CircleError(_("%(name)s a choisi de ne plus recevoir de courriels via Tablée : écrivez-lui depuis "
                                 "votre propre messagerie.") % {"name": row.contact.name})
         subject, body = subject.strip(), body.strip()
@@ -467,7 +481,7 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
         # CASL: the email names its sender and their association, and offers a one-click way out.
         associations = ", ".join(Association.objects.filter(memberships__user=owner, memberships__deactivated_at__isnull=True)
                                  .order_by("name").values_list("name", flat=True))
-        email = email_queue(key=row.outbox_key, kind="followup", to=row.contact.email, subject=subject,
+        email = email_queue(key=row.outbox_key, kind="followup", to=to, subject=subject,
                             body_text=body, user=None, sender_name=owner.get_full_name() or owner.email,
                             reply_to=owner.email, topic=Topic.PERSONAL, on_behalf_of=associations,
                             language=row.contact.language or settings.LANGUAGE_CODE)
@@ -514,7 +528,8 @@ def followup_fill_draft(*, followup: FollowUp) -> FollowUp:
 # Continue the conversation ----------------------------------------------------------------------
 
 
-def continue_wish_create(*, author: User, gathering: Gathering, target_email: str) -> bool:
+def continue_wish_create(*, author: User, gathering: Gathering, target_email: str = "",
+                         target_id: int | None = None) -> bool:
     """Say privately "I'd like to continue with X". Returns True when it is mutual (revealed to both).
 
     Both must have attended. A mutual pair becomes two *continue* wishes for the table engine.
@@ -523,7 +538,8 @@ def continue_wish_create(*, author: User, gathering: Gathering, target_email: st
 
     if not selectors.attended(user=author, gathering=gathering):
         raise CircleError(_("Vous n'étiez pas à cette rencontre."))
-    target = User.objects.filter(email__iexact=target_email.strip()).first()
+    target = (User.objects.filter(pk=target_id).first() if target_id is not None
+              else User.objects.filter(email__iexact=target_email.strip()).first())
     if target is None or target.pk == author.pk or not selectors.attended(user=target, gathering=gathering):
         raise CircleError(_("Cette personne n'était pas à cette rencontre."))
     with transaction.atomic():
@@ -553,10 +569,10 @@ def continue_followup_start(*, owner: User, gathering: Gathering, other: User) -
     with transaction.atomic():
         contact = Contact.objects.filter(owner_id=owner.pk, user_id=other.pk).first()
         if contact is None:
-            profile = getattr(other, "profile", None)
-            contact = contact_create(owner=owner, name=other.get_full_name() or other.email, email=other.email,
-                                     user=other, source=Contact.Source.CARD,
-                                     organization=(profile.organization if profile else "")[:200])
+            # As for a kept card: linked to the member, their address not handed over.
+            contact = contact_create(owner=owner, name=other.get_full_name() or other.email, user=other,
+                                     source=Contact.Source.CARD,
+                                     organization=selectors.organization_shown(other, mate=True)[:200])
         followup = (FollowUp.objects.filter(owner_id=owner.pk, contact=contact, status=FollowUp.Status.PENDING)
                     .order_by("-pk").first())
         if followup is None:

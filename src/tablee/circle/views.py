@@ -61,17 +61,14 @@ def cards(request, gathering_id: int):
     if request.method == "POST" and attended and request.POST.get("action") == "continue":
         return _continue_wishes(request, gathering)
     if request.method == "POST" and attended:
-        entries = []
-        for user_id in request.POST.getlist("keep"):
-            entries.append(services.CardEntry(email=request.POST.get(f"email-{user_id}", ""),
-                                              note=request.POST.get(f"note-{user_id}", "")))
+        entries = [services.CardEntry(user_id=user_id, note=request.POST.get(f"note-{user_id}", ""))
+                   for user_id in _ids(request.POST.getlist("keep"))]
         if request.POST.get("new_name", "").strip() or request.POST.get("new_email", "").strip():
             entries.append(_new_entry(request.POST))
         try:
             kept = services.cards_keep(owner=request.user, gathering=gathering, entries=entries)
-            for user_id in request.POST.getlist("continue"):
-                email = request.POST.get(f"email-{user_id}", "")
-                services.continue_wish_create(author=request.user, gathering=gathering, target_email=email)
+            for user_id in _ids(request.POST.getlist("continue")):
+                services.continue_wish_create(author=request.user, gathering=gathering, target_id=user_id)
         except (services.CircleError, ValidationError) as exc:
             messages.error(request, _error_text(exc))
         else:
@@ -103,13 +100,17 @@ def cards(request, gathering_id: int):
     })
 
 
+def _ids(values: list[str]) -> list[int]:
+    """The person ids a form sent, in order, without repeats; anything else is ignored."""
+    return list(dict.fromkeys(int(value) for value in values if value.isdigit()))
+
+
 def _continue_wishes(request, gathering) -> HttpResponse:
-    people = {str(p.pk): p for p in selectors.attendees_for_cards(gathering=gathering, user=request.user)}
+    people = {p.pk for p in selectors.attendees_for_cards(gathering=gathering, user=request.user)}
     try:
-        for user_id in request.POST.getlist("continue"):
+        for user_id in _ids(request.POST.getlist("continue")):
             if user_id in people:
-                services.continue_wish_create(author=request.user, gathering=gathering,
-                                              target_email=people[user_id].email)
+                services.continue_wish_create(author=request.user, gathering=gathering, target_id=user_id)
     except (services.CircleError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
     else:
