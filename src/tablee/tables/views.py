@@ -16,7 +16,7 @@ from tablee.gatherings.selectors import member_by_email
 from tablee.members import access as members_access
 from tablee.members.models import User
 from tablee.tables import access, selectors, services
-from tablee.tables.api import warning_message
+from tablee.tables.api import late_wish_notice, warning_message
 from tablee.tables.models import Plan, Wish
 
 MAP_SIZE = 240  # px of one table's square drawing
@@ -223,6 +223,9 @@ def wishes(request):
         elif _attempt(request, services.wish_create, author=request.user, association=association, kind=kind,
                       target=target):
             messages.success(request, _("Souhait enregistré. Personne d’autre que vous ne le voit."))
+            notice = late_wish_notice(kind, selectors.tables_already_set(user=request.user, association=association))
+            if notice:
+                messages.info(request, notice)
         return redirect("tables:wishes")
     return render(request, "tables/wishes.html", {
         "wishes": selectors.wishes_of(author=request.user),
