@@ -199,7 +199,8 @@ def plan_out(plan: Plan, language: str) -> dict:
         "tables": [
             {
                 "number": t.number,
-                "members": [{"email": s.user.email, "name": s.user.get_full_name() or s.user.email,
+                # A guest let in by name only has no address to give.
+                "members": [{"email": "" if s.user.is_guest else s.user.email, "name": s.user.get_full_name() or s.user.email,
                              "pinned": s.pinned, "moved": s.moved} for s in t.people],
                 "why": t.why(language),
                 "score": t.score,

@@ -176,6 +176,13 @@ def engine_problem_for(
     }
 
 
+def published_table_numbers(*, gathering: Gathering) -> dict[int, int]:
+    """{user id: table number} in the gathering's published plan; {} before publication (the
+    check-in rows show them, through ``gatherings.hooks``)."""
+    return dict(Seat.objects.filter(plan__gathering_id=gathering.pk, plan__status=Plan.Status.PUBLISHED)
+                .values_list("user_id", "table__number"))
+
+
 def plan_tables(*, plan: Plan) -> list[PlanTable]:
     """The tables of a plan, each with ``people`` (its seats, users with profiles) in seat order."""
     tables = list(plan.tables.all())

@@ -7,6 +7,7 @@ import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tablee.gatherings.selectors import member_by_email
 from tablee.members import access as members_access
-from tablee.members.models import User
+from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 from tablee.tables import access, selectors, services
 from tablee.tables.api import late_wish_notice, warning_message
 from tablee.tables.models import Plan, Wish
@@ -104,9 +105,9 @@ def _seated(gathering, user_id) -> User | None:
         pk = int(user_id)
     except (TypeError, ValueError):
         return None
-    return User.objects.filter(
-        pk=pk, memberships__association_id=gathering.association_id, memberships__deactivated_at__isnull=True
-    ).first()
+    member = Q(memberships__association_id=gathering.association_id, memberships__deactivated_at__isnull=True)
+    guest = Q(email__endswith="@" + GUEST_EMAIL_DOMAIN, rsvps__gathering_id=gathering.pk)  # let in by name
+    return User.objects.filter(member | guest, pk=pk).distinct().first()
 
 
 def _number(value) -> int | None:
