@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tablee.circle.models import Contact, FollowUp, Promise
+from tablee.text import french
 
 TONES = ("warm", "brief", "formal")
 DEFAULT_TONE = "warm"
@@ -133,33 +134,39 @@ def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, s
     topic = topic_of(card.note if card is not None else "", language="en" if language.startswith("en") else "fr",
                      polite=polite)
     name = first_name(contact)
+    english = language.startswith("en")
+    # A name dropped into a sentence follows its grammar: « au déjeuner réseautage », not « à
+    # Déjeuner réseautage »; « parler d'architecture », not « de architecture ».
+    at_event = french.at_event(event, language="en" if english else "fr") if event else ""
+    about = (f"about {topic}" if english else french.de(topic)) if topic else ""
     with translation.override(language):
         if event:
-            subject = _("Suite à notre conversation à %(event)s") % {"event": event}
+            subject = _("Suite à notre conversation %(at_event)s") % {"at_event": at_event}
         else:
             subject = _("Suite à notre conversation")
+        # The draft speaks in the member's own voice: no « Content·e », a phrasing that needs no gender.
         if tone == "brief":
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
             if topic:
-                lines.append(_("Content·e d'avoir parlé de %(topic)s.") % {"topic": topic})
+                lines.append(_("Ça m'a fait plaisir de parler %(about)s.") % {"about": about})
             elif event:
-                lines.append(_("Content·e de t'avoir rencontré·e à %(event)s.") % {"event": event})
+                lines.append(_("Ça m'a fait plaisir de te rencontrer %(at_event)s.") % {"at_event": at_event})
             for promise in promises:
                 lines.append(_("Comme promis : %(promise)s.") % {"promise": _clean(promise.text)})
             lines += ["", _("À bientôt,")]
         elif tone == "formal":
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
             if event:
-                lines.append(_("Je vous remercie pour notre échange à %(event)s.") % {"event": event})
+                lines.append(_("Je vous remercie pour notre échange %(at_event)s.") % {"at_event": at_event})
             if topic:
                 lines.append(_("Notre conversation sur %(topic)s m'a donné matière à réflexion.") % {"topic": topic})
             for promise in promises:
                 lines.append(_("Comme convenu, voici %(promise)s.") % {"promise": _clean(promise.text)})
-            lines += ["", _("Je serais heureux·se de poursuivre cette conversation."), "", _("Cordialement,")]
+            lines += ["", _("Ce serait un plaisir de poursuivre cette conversation."), "", _("Cordialement,")]
         else:
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
             if event:
-                lines.append(_("Merci pour notre échange à %(event)s.") % {"event": event})
+                lines.append(_("Merci pour notre échange %(at_event)s.") % {"at_event": at_event})
             if topic:
                 lines.append(_("J'ai repensé à notre conversation sur %(topic)s.") % {"topic": topic})
             for promise in promises:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tablee.gatherings.selectors import member_by_email
@@ -185,7 +186,9 @@ def plan_repair(request, gathering_id: int):
     result = _attempt(request, services.plan_repair, gathering=gathering)
     if result is not None:
         _plan, moved = result
-        messages.success(request, _("Plan réparé : %(count)d personne(s) déplacée(s).") % {"count": len(moved)})
+        messages.success(request, ngettext("Plan réparé : %(count)d personne déplacée.",
+                                           "Plan réparé : %(count)d personnes déplacées.", len(moved))
+                         % {"count": len(moved)})
     return _back(gathering.pk)
 
 

@@ -24,7 +24,7 @@ def followup(member, past_gathering, table_mates):
 
 def test_the_draft_cites_the_topic_the_promise_and_the_gathering_without_pasting_the_note(followup):
     subject, body = followup_draft(followup)
-    assert "Déjeuner de la Saint-Roch" in subject
+    assert subject == "Suite à notre conversation au déjeuner de la Saint-Roch"
     assert "Bonjour Samuel," in body
     assert "J'ai repensé à notre conversation sur ton projet de coopérative d'habitation." in body
     assert "son projet" not in body  # the note speaks of him; the draft speaks to him
@@ -33,8 +33,8 @@ def test_the_draft_cites_the_topic_the_promise_and_the_gathering_without_pasting
 
 
 @pytest.mark.parametrize(("tone", "expected", "absent"), [
-    ("brief", "Content·e d'avoir parlé de ton projet de coopérative d'habitation.", "Merci pour notre échange"),
-    ("warm", "Merci pour notre échange à Déjeuner de la Saint-Roch.", "Cordialement"),
+    ("brief", "Ça m'a fait plaisir de parler de ton projet de coopérative d'habitation.", "Merci pour notre échange"),
+    ("warm", "Merci pour notre échange au déjeuner de la Saint-Roch.", "Cordialement"),
     ("formal", "Notre conversation sur votre projet de coopérative d'habitation m'a donné matière à réflexion.",
      " ton "),
 ])
@@ -80,7 +80,7 @@ def test_the_draft_is_in_english_for_an_english_speaking_contact(followup):
     profile.save()
     followup.refresh_from_db()
     subject, body = followup_draft(followup)
-    assert subject == "Following up on our conversation at Déjeuner de la Saint-Roch"
+    assert subject == "Following up on our conversation at “Déjeuner de la Saint-Roch”"
     assert "Hello Samuel," in body
     assert "I have been thinking about our conversation on “projet de coopérative d'habitation”." in body
     assert "As promised, here is le rapport" in body
@@ -164,3 +164,16 @@ def test_a_follow_up_comes_from_me_via_tablee_and_replies_reach_me(member, follo
     message = smtp.inbox.messages[0]
     assert message["Reply-To"] == "marie@example.org"
     assert message["From"].startswith("Marie Tremblay via ")
+
+
+def test_a_topic_starting_with_a_vowel_is_elided_and_the_draft_needs_no_gender(member, past_gathering, table_mates):
+    [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
+        services.CardEntry(email=table_mates[0].email, note="économie sociale")])
+    followup = FollowUp.objects.get(card=card)
+
+    _subject, brief = followup_draft(followup, "brief")
+    _subject, formal = followup_draft(followup, "formal")
+
+    assert "Ça m'a fait plaisir de parler d'" in brief and "économie sociale" in brief
+    assert "de économie" not in brief and "de « économie" not in brief
+    assert "·" not in brief + formal

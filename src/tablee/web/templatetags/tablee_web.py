@@ -15,3 +15,4 @@ def organized_associations(user) -> list:
 def joined(values) -> str:
     """A profile list shown as the person types it: "a, b, c"."""
     return ", ".join(values or [])
+
