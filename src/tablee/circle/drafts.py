@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.utils import translation
@@ -175,6 +176,35 @@ def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, s
         # The outbox sends from Tablée's address: the signature carries mine so a reply finds me.
         lines += [owner.get_full_name() or owner.email, owner.email]
     return subject, "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ToneSwitch:
+    """What the follow-up page shows after a tone button: the draft, its tone, and ``ask``, the tone
+    waiting for the member's yes when switching would replace text they changed ("" otherwise)."""
+
+    subject: str
+    body: str
+    tone: str
+    ask: str = ""
+
+
+def _as_typed(text: str) -> str:
+    return "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").split("\n")).strip()
+
+
+def tone_switch(followup: FollowUp, *, shown: str, wanted: str, subject: str, body: str,
+                confirmed: bool = False) -> ToneSwitch:
+    """Another tone replaces the draft only when the member left it as drafted, or said yes: what
+    they typed is never lost without asking. Nothing is stored (sending stores the message)."""
+    shown = shown if shown in TONES else DEFAULT_TONE
+    if wanted not in TONES or wanted == shown:
+        return ToneSwitch(subject, body, shown)
+    drafted_subject, drafted_body = followup_draft(followup, shown)
+    edited = (_as_typed(subject), _as_typed(body)) != (_as_typed(drafted_subject), _as_typed(drafted_body))
+    if edited and not confirmed:
+        return ToneSwitch(subject, body, shown, ask=wanted)
+    return ToneSwitch(*followup_draft(followup, wanted), tone=wanted)
 
 
 def mailto_link(*, to: str, subject: str, body: str) -> str:

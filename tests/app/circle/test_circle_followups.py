@@ -177,3 +177,52 @@ def test_a_topic_starting_with_a_vowel_is_elided_and_the_draft_needs_no_gender(m
     assert "Ça m'a fait plaisir de parler d'" in brief and "économie sociale" in brief
     assert "de économie" not in brief and "de « économie" not in brief
     assert "·" not in brief + formal
+
+
+def _page(client, followup, **post):
+    url = f"/followups/{followup.pk}/"
+    return (client.post(url, post) if post else client.get(url)).content.decode()
+
+
+def test_switching_tone_on_an_untouched_draft_replaces_it(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+
+    page = _page(client, followup, shown_tone="warm", tone="formal", subject=subject, body=body)
+
+    assert "Cordialement," in page and 'data-testid="tone-ask"' not in page
+    assert 'value="formal" formnovalidate class="primary small" aria-pressed="true"' in page
+
+
+def test_switching_tone_after_typing_keeps_the_text_and_asks_first(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+    typed = body.replace("Bonjour Samuel,", "Salut Samuel, quelle belle rencontre!")
+
+    page = _page(client, followup, shown_tone="warm", tone="formal", subject=subject, body=typed)
+
+    assert "Salut Samuel, quelle belle rencontre!" in page
+    assert "Cordialement," not in page
+    assert "Le remplacer par le brouillon « Formel » ?" in page
+    assert 'name="replace_tone" value="formal"' in page
+    followup.refresh_from_db()
+    assert followup.status == FollowUp.Status.PENDING and "Salut" not in followup.body
+
+
+def test_saying_yes_replaces_the_typed_text_with_the_new_tone(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+
+    page = _page(client, followup, shown_tone="warm", replace_tone="formal", subject=subject, body=body + "\nP.-S. Merci!")
+
+    assert "Cordialement," in page and "P.-S. Merci!" not in page
+
+
+def test_enter_in_the_subject_keeps_the_tone_and_the_typed_text_and_sends_nothing(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+
+    page = _page(client, followup, shown_tone="warm", tone="warm", subject="Mon objet", body=body + "\nP.-S.")
+
+    assert 'value="Mon objet"' in page and "P.-S." in page
+    assert not Email.objects.filter(kind="followup").exists()
