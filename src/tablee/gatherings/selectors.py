@@ -186,7 +186,8 @@ def checkin_people(*, gathering: Gathering, query: str = "") -> list[Rsvp]:
         def haystack(rsvp: Rsvp) -> str:
             profile = getattr(rsvp.user, "profile", None)
             organization = profile.organization if profile is not None else ""
-            return fold(f"{rsvp.user.first_name} {rsvp.user.last_name} {rsvp.user.email} {organization}")
+            email = "" if rsvp.user.is_guest else rsvp.user.email  # a guest's address is nobody's
+            return fold(f"{rsvp.user.first_name} {rsvp.user.last_name} {email} {organization}")
 
         people = [r for r in people if all(word in haystack(r) for word in words)]
     return sorted(people, key=lambda r: (fold(r.user.first_name), fold(r.user.last_name), r.pk))

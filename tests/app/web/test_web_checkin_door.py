@@ -110,3 +110,12 @@ def test_a_guest_is_in_no_export_and_never_emailed(api, login, organizer, member
     assert [r[2] for r in rows[1:]] == ["Marie"]
     assert [p["first_name"] for p in listed] == ["Marie"]
     assert email.status == Email.Status.SUPPRESSED
+
+
+def test_the_attendees_and_check_in_pages_show_a_guest_without_an_address(login, organizer, gathering):
+    guest = walkin_guest_add(gathering=gathering, first_name="Jeanne").user
+
+    for name in ("organizer:attendees", "organizer:checkin"):
+        page = login(organizer).get(reverse(name, args=[gathering.pk])).content.decode()
+        assert "Jeanne" in page and "invité·e, sans compte" in page
+        assert guest.email not in page and "guest.invalid" not in page
