@@ -75,6 +75,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # French grammar for names dropped into sentences ({{ text|elide }}), in every template.
+            "builtins": ["tablee.web.templatetags.french"],
         },
     },
 ]

@@ -47,14 +47,15 @@ def throttle_wait(*, key: str, limit: int, window: int) -> int:
 def throttle_hit(*, key: str, limit: int, window: int, message: str = "") -> None:
     """Count one hit on ``key``; raise ``Throttled`` (counting nothing) when ``limit`` hits already
     fell within the last ``window`` seconds."""
-    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     wait = throttle_wait(key=key, limit=limit, window=window)
     if wait:
         minutes = math.ceil(wait / 60)
         raise Throttled(
             message
-            or _("Trop de demandes pour le moment. Réessayez dans %(minutes)s minute(s).")
+            or ngettext("Trop de demandes pour le moment. Réessayez dans %(minutes)s minute.",
+                        "Trop de demandes pour le moment. Réessayez dans %(minutes)s minutes.", minutes)
             % {"minutes": minutes},
             retry_after=wait,
         )

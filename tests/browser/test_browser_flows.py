@@ -41,13 +41,17 @@ def test_member_signs_in_rsvps_and_cancels_in_place(new_page, server):
     page.locator(".card h3 a").first.click()
     url = page.url
     page.get_by_role("button", name="Réserver ma place").click()
-    expect(page.get_by_role("button", name="Annuler ma place")).to_be_visible()
+    expect(page.get_by_text("Annuler ma place", exact=True)).to_be_visible()
     assert page.url == url  # swapped in place by HTMX, no navigation
     expect(page.locator("#rsvp-box")).to_contain_text("Votre place est réservée")
     assert _rsvp_status(server, NEWCOMER) == "confirmed"
     screenshot(page, "gathering-confirmed-desktop")
 
-    page.get_by_role("button", name="Annuler ma place").click()
+    # Giving up the seat is asked first: the disclosure says what happens, nothing changes yet.
+    page.get_by_text("Annuler ma place", exact=True).click()
+    expect(page.get_by_role("button", name="Oui, annuler ma place")).to_be_visible()
+    assert _rsvp_status(server, NEWCOMER) == "confirmed"
+    page.get_by_role("button", name="Oui, annuler ma place").click()
     expect(page.get_by_role("button", name="Réserver ma place")).to_be_visible()
     assert _rsvp_status(server, NEWCOMER) == "cancelled"
 

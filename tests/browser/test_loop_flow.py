@@ -121,3 +121,12 @@ def test_the_loop_after_the_table_on_a_phone(phone, loop_server):
     page.get_by_test_id("tone-formal").click()
     expect(page.get_by_test_id("followup-body")).to_have_value(re.compile("Cordialement"))
     screenshot(page, "loop-6-followup-formal-phone")
+
+    # What I typed is never replaced without asking: another tone asks first, and keeps my text.
+    page.get_by_test_id("followup-body").fill("Bonjour, un mot écrit de ma main.")
+    page.get_by_test_id("tone-brief").click()
+    expect(page.get_by_test_id("tone-ask")).to_be_visible()
+    expect(page.get_by_test_id("followup-body")).to_have_value("Bonjour, un mot écrit de ma main.")
+    assert_no_serious_violations(page)
+    page.get_by_test_id("tone-replace").click()
+    expect(page.get_by_test_id("followup-body")).to_have_value(re.compile("À bientôt"))

@@ -58,7 +58,7 @@ def test_an_invited_member_comes_in_by_the_link_and_reserves_a_seat(new_page, se
     nadia.wait_for_url("**/gatherings/")
     nadia.locator(".card h3 a").first.click()
     nadia.get_by_role("button", name="Réserver ma place").click()
-    expect(nadia.get_by_role("button", name="Annuler ma place")).to_be_visible()
+    expect(nadia.get_by_text("Annuler ma place", exact=True)).to_be_visible()
     screenshot(nadia, "invited-member-reserved-phone")
 
     [user_id] = _user_ids(server, "nadia.invitee@example.org")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tablee.circle.models import Contact, FollowUp, Promise
+from tablee.text import french
 
 TONES = ("warm", "brief", "formal")
 DEFAULT_TONE = "warm"
@@ -133,33 +135,39 @@ def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, s
     topic = topic_of(card.note if card is not None else "", language="en" if language.startswith("en") else "fr",
                      polite=polite)
     name = first_name(contact)
+    english = language.startswith("en")
+    # A name dropped into a sentence follows its grammar: « au déjeuner réseautage », not « à
+    # Déjeuner réseautage »; « parler d'architecture », not « de architecture ».
+    at_event = french.at_event(event, language="en" if english else "fr") if event else ""
+    about = (f"about {topic}" if english else french.de(topic)) if topic else ""
     with translation.override(language):
         if event:
-            subject = _("Suite à notre conversation à %(event)s") % {"event": event}
+            subject = _("Suite à notre conversation %(at_event)s") % {"at_event": at_event}
         else:
             subject = _("Suite à notre conversation")
+        # The draft speaks in the member's own voice: no « Content·e », a phrasing that needs no gender.
         if tone == "brief":
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
             if topic:
-                lines.append(_("Content·e d'avoir parlé de %(topic)s.") % {"topic": topic})
+                lines.append(_("Ça m'a fait plaisir de parler %(about)s.") % {"about": about})
             elif event:
-                lines.append(_("Content·e de t'avoir rencontré·e à %(event)s.") % {"event": event})
+                lines.append(_("Ça m'a fait plaisir de te rencontrer %(at_event)s.") % {"at_event": at_event})
             for promise in promises:
                 lines.append(_("Comme promis : %(promise)s.") % {"promise": _clean(promise.text)})
             lines += ["", _("À bientôt,")]
         elif tone == "formal":
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
             if event:
-                lines.append(_("Je vous remercie pour notre échange à %(event)s.") % {"event": event})
+                lines.append(_("Je vous remercie pour notre échange %(at_event)s.") % {"at_event": at_event})
             if topic:
                 lines.append(_("Notre conversation sur %(topic)s m'a donné matière à réflexion.") % {"topic": topic})
             for promise in promises:
                 lines.append(_("Comme convenu, voici %(promise)s.") % {"promise": _clean(promise.text)})
-            lines += ["", _("Je serais heureux·se de poursuivre cette conversation."), "", _("Cordialement,")]
+            lines += ["", _("Ce serait un plaisir de poursuivre cette conversation."), "", _("Cordialement,")]
         else:
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]
             if event:
-                lines.append(_("Merci pour notre échange à %(event)s.") % {"event": event})
+                lines.append(_("Merci pour notre échange %(at_event)s.") % {"at_event": at_event})
             if topic:
                 lines.append(_("J'ai repensé à notre conversation sur %(topic)s.") % {"topic": topic})
             for promise in promises:
@@ -168,6 +176,35 @@ def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, s
         # The outbox sends from Tablée's address: the signature carries mine so a reply finds me.
         lines += [owner.get_full_name() or owner.email, owner.email]
     return subject, "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ToneSwitch:
+    """What the follow-up page shows after a tone button: the draft, its tone, and ``ask``, the tone
+    waiting for the member's yes when switching would replace text they changed ("" otherwise)."""
+
+    subject: str
+    body: str
+    tone: str
+    ask: str = ""
+
+
+def _as_typed(text: str) -> str:
+    return "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").split("\n")).strip()
+
+
+def tone_switch(followup: FollowUp, *, shown: str, wanted: str, subject: str, body: str,
+                confirmed: bool = False) -> ToneSwitch:
+    """Another tone replaces the draft only when the member left it as drafted, or said yes: what
+    they typed is never lost without asking. Nothing is stored (sending stores the message)."""
+    shown = shown if shown in TONES else DEFAULT_TONE
+    if wanted not in TONES or wanted == shown:
+        return ToneSwitch(subject, body, shown)
+    drafted_subject, drafted_body = followup_draft(followup, shown)
+    edited = (_as_typed(subject), _as_typed(body)) != (_as_typed(drafted_subject), _as_typed(drafted_body))
+    if edited and not confirmed:
+        return ToneSwitch(subject, body, shown, ask=wanted)
+    return ToneSwitch(*followup_draft(followup, wanted), tone=wanted)
 
 
 def mailto_link(*, to: str, subject: str, body: str) -> str:

@@ -18,6 +18,7 @@ from tablee.circle.models import (
     Note,
     Promise,
 )
+from tablee.circle.rendering import plain_text
 from tablee.gatherings.models import Rsvp
 from tablee.tables.models import Wish
 
@@ -41,10 +42,16 @@ def _fold(line: str) -> str:
 
 
 def _structured_name(contact: Contact) -> str:
-    """N as imported; without one, the whole name as given name (never a guess at the family name)."""
+    """N (family; given; additional; prefixes; suffixes): as imported; else, for a member of Tablée
+    whose name the contact still bears, their family and given names; else the whole name in the
+    family slot, where address books file and sort a name they cannot split (never a guess)."""
     parts = [str(p) for p in (contact.name_parts or [])][:5]
     if not any(parts):
-        parts = ["", contact.name]
+        user = contact.user
+        if user is not None and user.last_name and user.get_full_name() == " ".join(contact.name.split()):
+            parts = [user.last_name, user.first_name]
+        else:
+            parts = [contact.name]
     parts += [""] * (5 - len(parts))
     return ";".join(_escape(p) for p in parts)
 
@@ -69,7 +76,8 @@ def _vcard(contact: Contact, notes: list[str], version: str) -> str:
         card.append(f"LANG:{'fr-CA' if contact.language == 'fr-ca' else contact.language}")
     if contact.pronunciation:
         card.append(f"X-PHONETIC-FIRST-NAME:{_escape(contact.pronunciation)}")
-    card += [f"NOTE:{_escape(text)}" for text in notes]
+    # Notes are written in Markdown; an address book shows no markup: the words and line breaks only.
+    card += [f"NOTE:{_escape(plain_text(text))}" for text in notes]
     card.append(f"UID:urn:tablee:contact:{contact.pk}")
     card.append("END:VCARD")
     return "".join(_fold(line) + "\r\n" for line in card)
@@ -100,7 +108,8 @@ def _vcards(owner, version: str, chunk: int = 1000) -> Iterator[str]:
         for contact in batch:
             yield _vcard(contact, notes.get(contact.pk, []), version)
 
-    for contact in Contact.objects.filter(owner_id=owner.pk).order_by("name", "pk").iterator(chunk_size=chunk):
+    contacts = Contact.objects.filter(owner_id=owner.pk).select_related("user").order_by("name", "pk")
+    for contact in contacts.iterator(chunk_size=chunk):
         batch.append(contact)
         if len(batch) == chunk:
             yield from flush()

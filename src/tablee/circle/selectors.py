@@ -21,7 +21,7 @@ from tablee.circle.models import (
     Promise,
 )
 from tablee.gatherings.models import Gathering, Rsvp
-from tablee.members.models import User
+from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 
 # Soft sizes of the tiers (Dunbar-like): beyond them, adding someone asks who moves out.
 TIER_SIZES = {Contact.Tier.CLOSE: 5, Contact.Tier.CIRCLE: 15, Contact.Tier.NETWORK: 50}
@@ -130,7 +130,9 @@ def table_mates_of(*, gathering: Gathering, user) -> set[int]:
                                user_id=user.pk).first()
     if seat is None:
         return set()
-    return set(Seat.objects.filter(table_id=seat.table_id).exclude(user_id=user.pk).values_list("user_id", flat=True))
+    # A guest let in by name only has no account to keep in touch with: not offered as a card.
+    return set(Seat.objects.filter(table_id=seat.table_id).exclude(user_id=user.pk)
+               .exclude(user__email__endswith="@" + GUEST_EMAIL_DOMAIN).values_list("user_id", flat=True))
 
 
 def organization_shown(person: User, *, mate: bool) -> str:

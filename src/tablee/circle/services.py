@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models import Q
 from django.db.models.deletion import Collector
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -39,6 +39,7 @@ from tablee.gatherings.models import Gathering
 from tablee.members.models import Association, User
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.services import email_queue, opted_out
+from tablee.text import french
 from tablee.throttle import Throttled
 
 
@@ -471,7 +472,8 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
         # never sees (the reply, if they answer, is their choice).
         to = row.contact.email or (row.contact.user.email if row.contact.user_id else "")
         if not to:
-            raise CircleError(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": row.contact.name})
+            raise CircleError(french.elide(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": row.contact.name},
+                                           translation.get_language() or "fr"))
         if opted_out(address=to, topic=Topic.PERSONAL):
             raise CircleError(_("%(name)s a choisi de ne plus recevoir de courriels via Tablée : écrivez-lui depuis "
                                 "votre propre messagerie.") % {"name": row.contact.name})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tablee.circle import access, selectors, services
-from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link
+from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link, tone_switch
 from tablee.circle.exports import me_export_stream, vcard_export_stream
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
@@ -183,7 +183,15 @@ def followups(request):
 @login_required
 def followup(request, followup_id: int):
     item = services.followup_fill_draft(followup=access.followup_for_owner(owner=request.user, followup_id=followup_id))
-    if request.method == "POST":
+    tone, ask = request.GET.get("tone", ""), ""
+    if request.method == "POST" and "action" not in request.POST and item.status == FollowUp.Status.PENDING:
+        # A tone button: the page again with that tone's draft, unless it would replace what was typed.
+        wanted = request.POST.get("replace_tone") or request.POST.get("tone", "")
+        switched = tone_switch(item, shown=request.POST.get("shown_tone", ""), wanted=wanted,
+                               subject=request.POST.get("subject", ""), body=request.POST.get("body", ""),
+                               confirmed="replace_tone" in request.POST)
+        item.subject, item.body, tone, ask = switched.subject, switched.body, switched.tone, switched.ask
+    elif request.method == "POST":
         subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
         action = request.POST.get("action")
         try:
@@ -199,12 +207,13 @@ def followup(request, followup_id: int):
             messages.error(request, _error_text(exc))
         else:
             return redirect("circle:followups")
-    tone = request.GET.get("tone", "")
-    if tone in TONES and item.status == FollowUp.Status.PENDING and request.method != "POST":
+    elif tone in TONES and item.status == FollowUp.Status.PENDING:
         item.subject, item.body = followup_draft(item, tone)  # shown, not stored: sending stores it
+    labels = {"brief": _("Bref"), "warm": _("Chaleureux"), "formal": _("Formel")}
     return render(request, "circle/followup.html", {
-        "item": item, "status": selectors.delivery_label(item), "tone": tone or DEFAULT_TONE,
-        "tones": [("brief", _("Bref")), ("warm", _("Chaleureux")), ("formal", _("Formel"))],
+        "item": item, "status": selectors.delivery_label(item), "tone": tone if tone in TONES else DEFAULT_TONE,
+        "tones": [(value, labels[value]) for value in ("brief", "warm", "formal")],
+        "ask": ask, "ask_label": labels.get(ask, ""),
         "mailto": mailto_link(to=item.contact.email, subject=item.subject, body=item.body),
         "pending": item.status == FollowUp.Status.PENDING,
     })

@@ -33,6 +33,8 @@ def attendees_csv_response(*, gathering: Gathering) -> HttpResponse:
         _("secteur"), _("présent"), _("sans inscription"), _("inscrit·e le"),
     ])  # fmt: skip
     for rsvp in selectors.attendees(gathering=gathering):
+        if rsvp.user.is_guest:
+            continue  # a guest let in by name only: on the check-in page and the plan, in no export
         profile = getattr(rsvp.user, "profile", None)
         writer.writerow([
             rsvp.get_status_display(),

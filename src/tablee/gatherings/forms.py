@@ -55,3 +55,10 @@ class SeriesForm(forms.Form):
 
 class WalkinForm(forms.Form):
     email = forms.EmailField(label=_("Courriel du membre"))
+
+
+class GuestForm(forms.Form):
+    """A walk-in with no account: a name is enough (never emailed, never exported)."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom (facultatif)"), max_length=150, required=False)

@@ -16,7 +16,8 @@ from tablee.errors import add_service_errors
 from tablee.gatherings import selectors
 from tablee.gatherings.access import gathering_for_organizer
 from tablee.gatherings.exports import attendees_csv_response
-from tablee.gatherings.forms import GatheringForm, SeriesForm, WalkinForm
+from tablee.gatherings.forms import GatheringForm, GuestForm, SeriesForm, WalkinForm
+from tablee.gatherings.hooks import table_numbers
 from tablee.gatherings.models import Rsvp
 from tablee.gatherings.services import (
     RsvpError,
@@ -25,6 +26,7 @@ from tablee.gatherings.services import (
     gathering_update,
     series_create,
     walkin_add,
+    walkin_guest_add,
 )
 from tablee.members.access import association_for_organizer
 from tablee.pagination import page_params, page_url, window
@@ -136,23 +138,39 @@ def attendees_csv(request: HttpRequest, gathering_id: int) -> HttpResponse:
     return attendees_csv_response(gathering=gathering)
 
 
-def _checkin_context(gathering, query: str = "") -> dict:
+def _with_tables(gathering, rsvps):
+    """Each check-in row carries the person's table number once the plan is published."""
+    numbers = table_numbers(gathering=gathering)
+    for rsvp in rsvps:
+        rsvp.table_number = numbers.get(rsvp.user_id)
+    return rsvps
+
+
+def _checkin_context(gathering, query: str = "", member_query: str = "") -> dict:
     return {
         "gathering": gathering,
-        "people": selectors.checkin_people(gathering=gathering, query=query),
+        "people": _with_tables(gathering, selectors.checkin_people(gathering=gathering, query=query)),
         "query": query,
         "tally": selectors.checkin_counts(gathering=gathering),
+        "member_query": member_query,
+        "candidates": selectors.walkin_candidates(gathering=gathering, query=member_query),
     }
 
 
 @login_required
 @require_GET
 def checkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    """The door: the confirmed people (``q`` narrows them down) and, to let someone in, the
+    association's members found by name (``member_q``). With htmx, only the list that changed."""
     gathering = gathering_for_organizer(request.user, gathering_id)
-    context = _checkin_context(gathering, request.GET.get("q", "").strip())
+    member_query = request.GET.get("member_q", "").strip()
+    context = _checkin_context(gathering, request.GET.get("q", "").strip(), member_query)
     if request.htmx:
+        if "member_q" in request.GET:
+            return render(request, "gatherings/organizer/_walkin_candidates.html", context)
         return render(request, "gatherings/organizer/_checkin_list.html", context)
     context["walkin_form"] = WalkinForm()
+    context["guest_form"] = GuestForm()
     return render(request, "gatherings/organizer/checkin.html", context)
 
 
@@ -175,27 +193,45 @@ def checkin_person(request: HttpRequest, gathering_id: int, user_id: int) -> Htt
     return render(
         request,
         "gatherings/organizer/_checkin_row.html",
-        {"gathering": gathering, "rsvp": rsvp, "error": error, "tally": selectors.checkin_counts(gathering=gathering),
-         "oob": True},
+        {"gathering": gathering, "rsvp": _with_tables(gathering, [rsvp])[0], "error": error,
+         "tally": selectors.checkin_counts(gathering=gathering), "oob": True},
     )
 
 
 @login_required
 @require_POST
 def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    """Let someone in: a member picked from the name search (``user``), a member by email, or a
+    guest with a name only (``first_name``, ``last_name``)."""
     gathering = gathering_for_organizer(request.user, gathering_id)
-    form = WalkinForm(request.POST)
-    status, error = "", ""
-    if form.is_valid():
-        person = selectors.member_by_email(association=gathering.association, email=form.cleaned_data["email"])
+    form, guest_form = WalkinForm(), GuestForm()
+    person, error = None, ""
+    if "user" in request.POST:
+        person = selectors.member_by_id(association=gathering.association, user_id=request.POST.get("user"))
         if person is None:
-            error = _("Aucun membre de l'association n'a ce courriel.")
+            error = _("Cette personne n'est pas membre de l'association.")
         else:
             walkin_add(gathering=gathering, user=person)
-            status = _("%(name)s est ajouté·e et marqué·e présent·e.") % {"name": person.get_full_name() or person.email}
-            form = WalkinForm()
+    elif "first_name" in request.POST:
+        guest_form = GuestForm(request.POST)
+        if guest_form.is_valid():
+            person = walkin_guest_add(gathering=gathering, **guest_form.cleaned_data).user
+            guest_form = GuestForm()
+        else:
+            error = _("Entrez au moins un prénom.")
     else:
-        error = _("Entrez un courriel valide.")
+        form = WalkinForm(request.POST)
+        if not form.is_valid():
+            error = _("Entrez un courriel valide.")
+        else:
+            person = selectors.member_by_email(association=gathering.association, email=form.cleaned_data["email"])
+            if person is None:
+                error = _("Aucun membre de l'association n'a ce courriel.")
+            else:
+                walkin_add(gathering=gathering, user=person)
+                form = WalkinForm()
+    status = "" if person is None else (
+        _("%(name)s est ajouté·e et marqué·e présent·e.") % {"name": person.get_full_name() or person.email})
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -203,5 +239,5 @@ def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
             messages.success(request, status)
         return redirect("organizer:checkin", gathering.pk)
     context = _checkin_context(gathering)
-    context.update({"walkin_form": form, "walkin_status": status, "walkin_error": error})
+    context.update({"walkin_form": form, "guest_form": guest_form, "walkin_status": status, "walkin_error": error})
     return render(request, "gatherings/organizer/_walkin_result.html", context)

@@ -127,6 +127,42 @@ def member_by_email(*, association: Association, email: str) -> User | None:
     return membership.user if membership else None
 
 
+def member_by_id(*, association: Association, user_id) -> User | None:
+    """An active member (any role) of the association, by account id; None for anything else."""
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    membership = Membership.objects.filter(association=association, user_id=pk).select_related("user").first()
+    return membership.user if membership else None
+
+
+WALKIN_CANDIDATES = 8
+
+
+def walkin_candidates(*, gathering: Gathering, query: str) -> list[User]:
+    """At the door: the association's active members whose name, email or organization holds every
+    typed word, without a confirmed seat yet (those are on the check-in list). At most a few: the
+    organizer types more to narrow it down. Accents and case do not matter."""
+    words = fold(query).split()
+    if not words:
+        return []
+    seated = Rsvp.objects.filter(gathering_id=gathering.pk, status=Rsvp.Status.CONFIRMED).values("user_id")
+    # A first narrowing in SQL on the longest word's letters would miss accents: filter in Python,
+    # an association holds a few thousand members at most.
+    members = (User.objects.filter(memberships__association_id=gathering.association_id,
+                                   memberships__deactivated_at__isnull=True)
+               .exclude(pk__in=seated).select_related("profile"))
+    found = []
+    for user in members.iterator(chunk_size=500):
+        profile = getattr(user, "profile", None)
+        organization = profile.organization if profile is not None else ""
+        if all(w in fold(f"{user.first_name} {user.last_name} {user.email} {organization}") for w in words):
+            found.append(user)
+    found.sort(key=lambda u: (fold(u.first_name), fold(u.last_name), u.pk))
+    return found[:WALKIN_CANDIDATES]
+
+
 def last_attended(*, association, user_ids: list[int]) -> dict[int, tuple[str, datetime]]:
     """For the organizer's members page: each person's last past gathering of the association where
     they held a confirmed seat and were not marked absent. {user_id: (title, starts_at)}."""
@@ -157,7 +193,8 @@ def checkin_people(*, gathering: Gathering, query: str = "") -> list[Rsvp]:
         def haystack(rsvp: Rsvp) -> str:
             profile = getattr(rsvp.user, "profile", None)
             organization = profile.organization if profile is not None else ""
-            return fold(f"{rsvp.user.first_name} {rsvp.user.last_name} {rsvp.user.email} {organization}")
+            email = "" if rsvp.user.is_guest else rsvp.user.email  # a guest's address is nobody's
+            return fold(f"{rsvp.user.first_name} {rsvp.user.last_name} {email} {organization}")
 
         people = [r for r in people if all(word in haystack(r) for word in words)]
     return sorted(people, key=lambda r: (fold(r.user.first_name), fold(r.user.last_name), r.pk))

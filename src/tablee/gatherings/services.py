@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from tablee.gatherings.models import Gathering, Rsvp, Series
 from tablee.gatherings.signals import announce_seats_changed
 from tablee.members.models import Association
+from tablee.members.services import guest_create
 
 # Only the concurrency control test switches this off, to prove that without the guard the race
 # really overbooks (so the guarded test can fail). Never change it in application code.
@@ -354,6 +355,15 @@ def checkin_mark(*, gathering: Gathering, user, present: bool) -> Rsvp:
         rsvp.checked_in_at = timezone.now()
         rsvp.save(update_fields=["present", "checked_in_at", "updated_at"])
         return rsvp
+
+
+def walkin_guest_add(*, gathering: Gathering, first_name: str, last_name: str = "") -> Rsvp:
+    """Someone came with no account: a guest of this gathering with a name only, let in and marked
+    present like any walk-in, seated by the next repair, never emailed nor exported
+    (``members.services.guest_create``)."""
+    with transaction.atomic():
+        guest = guest_create(first_name=first_name, last_name=last_name)
+        return walkin_add(gathering=gathering, user=guest)
 
 
 def walkin_add(*, gathering: Gathering, user) -> Rsvp:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -61,6 +62,7 @@ def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = ""
 def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = gathering_for_member(request.user, gathering_id)
     context = _rsvp_context(request, gathering)
+    context["confirm_cancel"] = request.GET.get("annuler") == "1"
     context["is_organizer"] = is_organizer(request.user, gathering.association_id)
     # The page is the hub, and it changes with time: before, my RSVP, intention and « Ma tablée »;
     # after, « Garder mes cartes » first, then my reflection and « poursuivre la conversation ».
@@ -102,7 +104,15 @@ def rsvp(request: HttpRequest, gathering_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def rsvp_cancel_view(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    """Give up a seat or a place in line, once confirmed (``confirm=1``); without it, ask."""
     gathering = gathering_for_member(request.user, gathering_id)
+    if request.POST.get("confirm") != "1":
+        if request.htmx:
+            context = _rsvp_context(request, gathering)
+            context.update(swapped=True, confirm_cancel=True)
+            return render(request, "gatherings/_rsvp.html", context)
+        messages.warning(request, _("Confirmez l'annulation ci-dessous."))
+        return redirect(reverse("gatherings:detail", args=[gathering.pk]) + "?annuler=1#rsvp-box")
     try:
         rsvp_cancel(gathering=gathering, user=request.user)
     except RsvpError as exc:

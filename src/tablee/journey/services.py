@@ -20,6 +20,7 @@ from tablee.circle.models import Contact, FollowUp
 from tablee.gatherings.models import Gathering
 from tablee.journey.models import Intention, Pacing, Reflection, Share, ShareRecipient
 from tablee.members.models import User
+from tablee.text import french
 
 SHARE_MAX = 3
 
@@ -93,7 +94,8 @@ def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> 
         for contact, note in picks:
             circle_access.check_contact(owner=author, contact=contact)
             if not contact.email:
-                raise ValidationError({"picks": _("Ajoutez d'abord le courriel de %(name)s.") % {"name": contact.name}})
+                raise ValidationError({"picks": french.elide(_("Ajoutez d'abord le courriel de %(name)s.")
+                                                             % {"name": contact.name}, translation.get_language())})
             body = f"{note.strip()}\n\n{text}".strip()
             with translation.override(contact_language(contact)):
                 subject = _("Un lien pensé pour toi") if text.startswith("http") else _("Pensé pour toi")

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tablee import csvsafe
@@ -158,8 +159,10 @@ def share(request):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                messages.success(request, _("Partagé avec %(count)s personne(s), un courriel chacune.")
-                                 % {"count": sent.recipients.count()})
+                count = sent.recipients.count()
+                messages.success(request, ngettext("Partagé avec %(count)s personne, par un courriel personnel.",
+                                                   "Partagé avec %(count)s personnes, un courriel chacune.", count)
+                                 % {"count": count})
                 return redirect("journey:share")
         suggestions = selectors.share_suggestions(owner=request.user, text=text)
     return render(request, "journey/share.html", {"form": form, "suggestions": suggestions})

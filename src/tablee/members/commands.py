@@ -12,9 +12,11 @@ from typing import TextIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tablee.errors import CommandError
 from tablee.members import services
+from tablee.members.csv_import import created_phrase, updated_phrase
 from tablee.members.models import Association
 from tablee.members.selectors import user_by_email
 
@@ -81,22 +83,21 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
         err.write(_("  ligne %(line)d (avertissement) : %(reason)s\n") % {"line": line, "reason": reason})
     if result.errors:
         err.write(
-            _("%(path)s : %(count)d ligne(s) à corriger ; rien n'a été importé.\n")
+            ngettext("%(path)s : %(count)d ligne à corriger ; rien n'a été importé.\n",
+                     "%(path)s : %(count)d lignes à corriger ; rien n'a été importé.\n", len(result.errors))
             % {"path": path, "count": len(result.errors)}
         )
         for line, reason in result.errors:
             err.write(_("  ligne %(line)d : %(reason)s\n") % {"line": line, "reason": reason})
         return 1
     out.write(
-        _(
-            "%(association)s : %(created)d membre(s) créé(s), %(updated)d mis à jour "
-            "(dont %(joined)d ajouté(s) à l'association).\n"
-        )
+        _("%(association)s : %(created)s, %(updated)s (dont %(joined)s).\n")
         % {
             "association": association.name,
-            "created": result.created,
-            "updated": result.updated,
-            "joined": result.joined,
+            "created": created_phrase(result.created),
+            "updated": updated_phrase(result.updated),
+            "joined": ngettext("%(count)d ajouté à l'association", "%(count)d ajoutés à l'association",
+                               result.joined) % {"count": result.joined},
         }
     )
     if invite:
@@ -111,7 +112,6 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
 
 
 def _invited(queued: int) -> str:
-    from django.utils.translation import ngettext
 
     return ngettext("%(count)d invitation mise en file d'envoi.\n",
                     "%(count)d invitations mises en file d'envoi.\n", queued) % {"count": queued}
@@ -172,5 +172,6 @@ def token_revoke(*, email: str, token_id: int | None, out: TextIO) -> int:
         raise CommandError(
             _("%(email)s n'a pas de jeton actif numéro %(id)s") % {"email": email, "id": token_id}
         )
-    out.write(_("%(count)d jeton(s) révoqué(s) pour %(email)s") % {"count": count, "email": user.email} + "\n")
+    out.write(ngettext("%(count)d jeton révoqué pour %(email)s", "%(count)d jetons révoqués pour %(email)s", count)
+              % {"count": count, "email": user.email} + "\n")
     return 0

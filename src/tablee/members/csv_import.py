@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tablee.members.normalize import (
     MAX_ITEM_LENGTH,
@@ -330,7 +331,8 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
             problems = []
             if extra:
                 problems.append(
-                    _("%(count)d valeur(s) de trop (en-tête : %(columns)d colonnes)")
+                    ngettext("%(count)d valeur de trop (en-tête : %(columns)d colonnes)",
+                             "%(count)d valeurs de trop (en-tête : %(columns)d colonnes)", extra)
                     % {"count": extra, "columns": len(names)}
                 )
             missing = [n for n in names[len(cells) :] if n]
@@ -362,3 +364,12 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
     elif not result.rows and not result.errors:
         result.errors.append((2, _("aucun membre dans le fichier, seulement l'en-tête")))
     return result
+
+
+def created_phrase(count: int) -> str:
+    """« 1 membre créé », « 3 membres créés »: the counts of an import's report, each with its plural."""
+    return ngettext("%(count)d membre créé", "%(count)d membres créés", count) % {"count": count}
+
+
+def updated_phrase(count: int) -> str:
+    return ngettext("%(count)d mis à jour", "%(count)d mis à jour", count) % {"count": count}

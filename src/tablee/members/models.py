@@ -27,6 +27,12 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+# A guest let in at the door with a name only (`members.services.guest_create`) gets an inactive
+# account at an address of this reserved domain (RFC 2606: `.invalid` is never delivered): it holds
+# their seat at the tables, never signs in, belongs to no association and is never emailed.
+GUEST_EMAIL_DOMAIN = "guest.invalid"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Signs in with an email address; the profile holds what the tables need."""
 
@@ -55,6 +61,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    @property
+    def is_guest(self) -> bool:
+        """A guest of one gathering, with a name and no account (see ``GUEST_EMAIL_DOMAIN``)."""
+        return self.email.endswith("@" + GUEST_EMAIL_DOMAIN)
 
 
 class Association(models.Model):

@@ -21,6 +21,7 @@ from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
 from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.members import roster as roster_services
+from tablee.members.csv_import import created_phrase, updated_phrase
 from tablee.members.import_jobs import import_invite
 from tablee.members.invitations import invitations_send, never_signed_in
 from tablee.members.models import Association, JoinRequest, Membership, User
@@ -204,8 +205,8 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "members/import_preview.html",
                       {"association": association, "preview": preview, "form": form}, status=400)
     queued = import_invite(association=association, emails=result.emails, invited_by=request.user) if invite else 0
-    messages.success(request, _("Import terminé : %(created)d créé(s), %(updated)d mis à jour.")
-                     % {"created": result.created, "updated": result.updated}
+    messages.success(request, _("Import terminé : %(created)s, %(updated)s.")
+                     % {"created": created_phrase(result.created), "updated": updated_phrase(result.updated)}
                      + (" " + _queued_message(queued) if queued else ""))
     return _back(association)
 

@@ -6,6 +6,7 @@ One function per use case, keyword-only. Each validates with ``full_clean()`` an
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,14 @@ from django.utils.translation import gettext as _
 from tablee.jobs.inserts import PreparedInsert
 from tablee.jobs.models import Job
 from tablee.jobs.services import WriteTimer, job_write_in_batches
-from tablee.members.models import ApiToken, Association, Membership, Profile, User
+from tablee.members.models import (
+    GUEST_EMAIL_DOMAIN,
+    ApiToken,
+    Association,
+    Membership,
+    Profile,
+    User,
+)
 from tablee.members.normalize import (
     MAX_ITEM_LENGTH,
     MAX_LIST_ITEMS,
@@ -147,6 +155,23 @@ def person_create(
     user.full_clean()
     user.save()
     profile_update(user=user, **profile_fields)
+    return user
+
+
+@transaction.atomic
+def guest_create(*, first_name: str, last_name: str = "") -> User:
+    """A person let in at the door with a name only: an account that cannot sign in (inactive, no
+    password), at an address nobody receives (``GUEST_EMAIL_DOMAIN``), with no membership, so no
+    members page, export or email ever lists it. The caller gives them their RSVP."""
+    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    if not first_name:
+        raise ValidationError({"first_name": _("Entrez au moins un prénom.")})
+    user = User(email=f"{secrets.token_hex(12)}@{GUEST_EMAIL_DOMAIN}", first_name=first_name[:150],
+                last_name=last_name[:150], is_active=False)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    Profile.objects.create(user=user)
     return user
 
 

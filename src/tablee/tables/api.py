@@ -117,6 +117,12 @@ class WishOut(Schema):
     name: str
 
 
+class WishCreatedOut(WishOut):
+    # Set when the member's seat at a coming gathering is already published: that plan stays as
+    # it is, the wish counts from the next one (`late_wish_notice`); empty otherwise.
+    notice: str
+
+
 def _language(request) -> str:
     """The member's chosen language: API calls carry no session or cookie."""
     profile = getattr(request.auth, "profile", None)
@@ -134,6 +140,25 @@ def warning_message(violation) -> str:
         "avoid": _("Une contrainte confidentielle n'est pas respectée."),
     }
     return messages[violation.code] % {"table": violation.table}
+
+
+def late_wish_notice(kind: str, gatherings) -> str:
+    """What a member reads on saving a wish while their seat at a coming gathering is already
+    published: that plan stays as it is (an avoid acted on now would show as an unexplained move),
+    the wish counts from the next plan, and they may still give up their seat. Empty otherwise."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    if not gatherings:
+        return ""
+    first = gatherings[0]
+    names = {"title": first.title, "date": date_format(timezone.localtime(first.starts_at), "j F")}
+    text = _("Les tables de « %(title)s » (%(date)s) sont déjà publiées : ce souhait s'appliquera à partir "
+             "de la prochaine rencontre.") % names
+    if kind == Wish.Kind.AVOID:
+        text += " " + _("Si vous préférez ne pas y aller, vous pouvez encore annuler votre place.")
+    return text
 
 
 def broken_rule_message(code: str) -> str:
@@ -174,7 +199,8 @@ def plan_out(plan: Plan, language: str) -> dict:
         "tables": [
             {
                 "number": t.number,
-                "members": [{"email": s.user.email, "name": s.user.get_full_name() or s.user.email,
+                # A guest let in by name only has no address to give.
+                "members": [{"email": "" if s.user.is_guest else s.user.email, "name": s.user.get_full_name() or s.user.email,
                              "pinned": s.pinned, "moved": s.moved} for s in t.people],
                 "why": t.why(language),
                 "score": t.score,
@@ -297,14 +323,16 @@ def wish_list(request, response: HttpResponse, page: Query[PageIn]):
     return [_wish_out(w) for w in api_page(request, response, selectors.wishes_of(author=request.auth), page)]
 
 
-@router.post("/wishes", response={201: WishOut, 404: Error, 409: Error})
+@router.post("/wishes", response={201: WishCreatedOut, 404: Error, 409: Error})
 def wish_create(request, payload: WishIn):
     association = members_access.association_for_member(request.auth, payload.association)
     target = member_by_email(association=association, email=payload.email)
     if target is None:
         raise HttpError(404, "No member of this association has this email.")
     wish = _run(services.wish_create, author=request.auth, association=association, kind=payload.kind, target=target)
-    return Status(201, _wish_out(wish))
+    with translation.override(_language(request)):
+        notice = late_wish_notice(wish.kind, selectors.tables_already_set(user=request.auth, association=association))
+    return Status(201, {**_wish_out(wish), "notice": notice})
 
 
 @router.delete("/wishes/{wish_id}", response={204: None, 404: Error})

@@ -17,6 +17,11 @@ class TablesConfig(AppConfig):
 
         seats_changed.connect(_repair_in_the_worker, dispatch_uid="tables-repair-after-rsvp")
 
+        from tablee.gatherings.hooks import register_seat_numbers
+        from tablee.tables.selectors import published_table_numbers
+
+        register_seat_numbers(published_table_numbers)
+
 
 def _repair_in_the_worker(sender, *, gathering_id: int, **kwargs) -> None:
     """A seat changed hands: when the gathering has a published plan, the worker repairs it."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tablee.tables import selectors
 from tablee.tables.models import Plan, Seat
+from tablee.text import french
 
 
 def queue_plan_published(*, plan: Plan, seat: Seat, changed: bool = False):
@@ -37,8 +38,8 @@ def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> d
             "mine": mine,
             "url": settings.SITE_URL + reverse("tables:my_table", args=[gathering.pk]),
         }
-        subject = _("Votre table au %(title)s : table %(number)s") % {
-            "title": gathering.title, "number": seat.table.number}
+        subject = _("Votre table %(at_event)s : table %(number)s") % {
+            "at_event": french.at_event(gathering.title, language=language), "number": seat.table.number}
         body_text = render_to_string("tables/email/plan_published.txt", context)
         body_html = render_to_string("tables/email/plan_published.html", context)
     return dict(

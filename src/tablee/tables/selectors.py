@@ -7,6 +7,7 @@ Avoid wishes leave this module only inside the engine problem and in their autho
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -111,11 +112,27 @@ def history_for(*, gathering: Gathering, people: set[int]) -> list[list[list[int
     return rounds
 
 
-def wish_pairs(*, association: Association | int, people: set[int]) -> dict[str, list[list[int]]]:
-    """Wishes between people seated now, by kind. An avoid wins over a meet or continue of the same pair."""
+def wishes_known_at(plan: Plan | None) -> datetime | None:
+    """The last moment whose wishes bind ``plan``: its publication, once published; None (every
+    wish) before. A wish saved after publication applies to the plans built afterwards: acting on
+    it in a published plan would move someone for no reason the organizer or the table can see,
+    and that move would tell them who asked (the member is told so when saving the wish)."""
+    if plan is None or plan.status != Plan.Status.PUBLISHED or plan.published_at is None:
+        return None
+    return plan.published_at
+
+
+def wish_pairs(
+    *, association: Association | int, people: set[int], made_by: datetime | None = None
+) -> dict[str, list[list[int]]]:
+    """Wishes between people seated now, by kind. An avoid wins over a meet or continue of the same pair.
+
+    ``made_by``: only the wishes saved by then count (a published plan's, see `wishes_known_at`)."""
     association_id = association if isinstance(association, int) else association.pk
     found: dict[str, set[tuple[int, int]]] = {kind: set() for kind in Wish.Kind.values}
     rows = Wish.objects.filter(association_id=association_id, author_id__in=people, target_id__in=people)
+    if made_by is not None:
+        rows = rows.filter(created_at__lte=made_by)
     for kind, a, b in rows.values_list("kind", "author_id", "target_id"):
         found[kind].add((min(a, b), max(a, b)))
     avoid = found[Wish.Kind.AVOID]
@@ -133,13 +150,17 @@ def wish_pairs(*, association: Association | int, people: set[int]) -> dict[str,
 
 
 def engine_problem_for(
-    *, gathering: Gathering, pinned: dict[int, int] | None = None, tables: int | None = None, lang: str = "fr"
+    *, gathering: Gathering, pinned: dict[int, int] | None = None, tables: int | None = None, lang: str = "fr",
+    wishes_made_by: datetime | None = None,
 ) -> dict:
-    """The engine's input for this gathering: profiles, history, wishes, pins (user id → table index)."""
+    """The engine's input for this gathering: profiles, history, wishes, pins (user id → table index).
+
+    ``wishes_made_by``: for a published plan, its publication (`wishes_known_at`): later wishes wait
+    for the next plan."""
     users = attendees_now(gathering=gathering)
     ids = {u.pk for u in users}
     layout = table_layout(attendees=len(users), gathering=gathering, tables=tables)
-    wishes = wish_pairs(association=gathering.association_id, people=ids)
+    wishes = wish_pairs(association=gathering.association_id, people=ids, made_by=wishes_made_by)
     return {
         "people": align_needs_to_offers([person_input(u) for u in users]),
         "rounds": 1,
@@ -153,6 +174,13 @@ def engine_problem_for(
         "attendance": None,
         "lang": lang,
     }
+
+
+def published_table_numbers(*, gathering: Gathering) -> dict[int, int]:
+    """{user id: table number} in the gathering's published plan; {} before publication (the
+    check-in rows show them, through ``gatherings.hooks``)."""
+    return dict(Seat.objects.filter(plan__gathering_id=gathering.pk, plan__status=Plan.Status.PUBLISHED)
+                .values_list("user_id", "table__number"))
 
 
 def plan_tables(*, plan: Plan) -> list[PlanTable]:
@@ -180,7 +208,8 @@ def plan_violations(*, plan: Plan) -> list[rules.Violation]:
         u.pk: {str(x).strip().lower()[:2] for x in (getattr(u, "profile", None) and u.profile.languages or [])}
         for u in User.objects.filter(pk__in=people).select_related("profile")
     }
-    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people)["avoid"]}
+    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people,
+                                              made_by=wishes_known_at(plan))["avoid"]}
     return rules.violations(tables, size_min=layout["min"], size_max=layout["max"], languages=languages, avoid=avoid)
 
 
@@ -190,7 +219,8 @@ def avoid_pairs_together(*, plan: Plan) -> int:
     for table_id, user_id in Seat.objects.filter(plan=plan).values_list("table_id", "user_id"):
         tables[table_id].append(user_id)
     people = {uid for ids in tables.values() for uid in ids}
-    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people)["avoid"]}
+    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people,
+                                              made_by=wishes_known_at(plan))["avoid"]}
     return sum(1 for ids in tables.values() for i, a in enumerate(ids) for b in ids[i + 1:] if frozenset((a, b)) in avoid)
 
 
@@ -260,6 +290,23 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
             gathering_id=gathering.pk, user_id=user.pk, language=language, topics=topics
         ),
     }
+
+
+def tables_already_set(*, user, association: Association) -> list[Gathering]:
+    """The coming gatherings of ``association`` where ``user`` already has a seat in a published
+    plan: a wish saved now will not change them (`wishes_known_at`), and the member is told so."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    plans = (Plan.objects.filter(gathering__association_id=association.pk, status=Plan.Status.PUBLISHED,
+                                 gathering__starts_at__gt=now - timedelta(days=1), seats__user_id=user.pk,
+                                 gathering__rsvps__user_id=user.pk,
+                                 gathering__rsvps__status=Rsvp.Status.CONFIRMED)
+             .select_related("gathering").order_by("gathering__starts_at").distinct())
+    return [plan.gathering for plan in plans
+            if plan.gathering.starts_at + timedelta(minutes=plan.gathering.duration_minutes) > now]
 
 
 def wishes_of(*, author, association: Association | None = None) -> QuerySet[Wish]:

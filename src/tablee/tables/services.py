@@ -232,7 +232,7 @@ def _table(plan: Plan, number: int) -> PlanTable:
 
 def _refresh_explanations(plan: Plan, numbers: set[int]) -> None:
     """Recompute why and score of the tables a manual change touched."""
-    problem = selectors.engine_problem_for(gathering=plan.gathering)
+    problem = selectors.engine_problem_for(gathering=plan.gathering, wishes_made_by=selectors.wishes_known_at(plan))
     tables = {t.number: t for t in plan.tables.all()}
     ids = {n: list(Seat.objects.filter(table=tables[n]).order_by("position", "pk").values_list("user_id", flat=True))
            for n in numbers}
@@ -399,7 +399,10 @@ def _repair_compute(plan: Plan, gathering: Gathering) -> _Repair | None:
     if not absent and not walk_ins:
         return None
     # The engine needs everyone it is told about, the absent included, to read the old tables.
-    problem = selectors.engine_problem_for(gathering=gathering, tables=len(tables))
+    # A published plan answers to the wishes known when it was published: a later avoid wish moving
+    # someone here would be a move nothing else explains, and would tell the organizer who asked.
+    problem = selectors.engine_problem_for(gathering=gathering, tables=len(tables),
+                                           wishes_made_by=selectors.wishes_known_at(plan))
     known = {p["id"] for p in problem["people"]}
     missing = [uid for uid in seated if uid not in known]
     if missing:

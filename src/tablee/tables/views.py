@@ -7,16 +7,18 @@ import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tablee.gatherings.selectors import member_by_email
 from tablee.members import access as members_access
-from tablee.members.models import User
+from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 from tablee.tables import access, selectors, services
-from tablee.tables.api import warning_message
+from tablee.tables.api import late_wish_notice, warning_message
 from tablee.tables.models import Plan, Wish
 
 MAP_SIZE = 240  # px of one table's square drawing
@@ -104,9 +106,9 @@ def _seated(gathering, user_id) -> User | None:
         pk = int(user_id)
     except (TypeError, ValueError):
         return None
-    return User.objects.filter(
-        pk=pk, memberships__association_id=gathering.association_id, memberships__deactivated_at__isnull=True
-    ).first()
+    member = Q(memberships__association_id=gathering.association_id, memberships__deactivated_at__isnull=True)
+    guest = Q(email__endswith="@" + GUEST_EMAIL_DOMAIN, rsvps__gathering_id=gathering.pk)  # let in by name
+    return User.objects.filter(member | guest, pk=pk).distinct().first()
 
 
 def _number(value) -> int | None:
@@ -184,7 +186,9 @@ def plan_repair(request, gathering_id: int):
     result = _attempt(request, services.plan_repair, gathering=gathering)
     if result is not None:
         _plan, moved = result
-        messages.success(request, _("Plan réparé : %(count)d personne(s) déplacée(s).") % {"count": len(moved)})
+        messages.success(request, ngettext("Plan réparé : %(count)d personne déplacée.",
+                                           "Plan réparé : %(count)d personnes déplacées.", len(moved))
+                         % {"count": len(moved)})
     return _back(gathering.pk)
 
 
@@ -223,6 +227,9 @@ def wishes(request):
         elif _attempt(request, services.wish_create, author=request.user, association=association, kind=kind,
                       target=target):
             messages.success(request, _("Souhait enregistré. Personne d’autre que vous ne le voit."))
+            notice = late_wish_notice(kind, selectors.tables_already_set(user=request.user, association=association))
+            if notice:
+                messages.info(request, notice)
         return redirect("tables:wishes")
     return render(request, "tables/wishes.html", {
         "wishes": selectors.wishes_of(author=request.user),

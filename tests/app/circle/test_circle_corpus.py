@@ -146,5 +146,5 @@ def test_round_trip_import_export_import_loses_nothing(member, other_member, nam
     for key, before in first.items():
         after = second[key]
         assert after[:7] == before[:7] and after[8] == before[8], key
-        # N is written as imported; a source without N gets the whole name as given name, never a guess.
-        assert after[7] == (before[7] or ["", key[0], "", "", ""]), key
+        # N is written as imported; a source without N gets the whole name in the family slot, never a guess.
+        assert after[7] == (before[7] or [key[0], "", "", "", ""]), key

@@ -24,7 +24,7 @@ def followup(member, past_gathering, table_mates):
 
 def test_the_draft_cites_the_topic_the_promise_and_the_gathering_without_pasting_the_note(followup):
     subject, body = followup_draft(followup)
-    assert "Déjeuner de la Saint-Roch" in subject
+    assert subject == "Suite à notre conversation au déjeuner de la Saint-Roch"
     assert "Bonjour Samuel," in body
     assert "J'ai repensé à notre conversation sur ton projet de coopérative d'habitation." in body
     assert "son projet" not in body  # the note speaks of him; the draft speaks to him
@@ -33,8 +33,8 @@ def test_the_draft_cites_the_topic_the_promise_and_the_gathering_without_pasting
 
 
 @pytest.mark.parametrize(("tone", "expected", "absent"), [
-    ("brief", "Content·e d'avoir parlé de ton projet de coopérative d'habitation.", "Merci pour notre échange"),
-    ("warm", "Merci pour notre échange à Déjeuner de la Saint-Roch.", "Cordialement"),
+    ("brief", "Ça m'a fait plaisir de parler de ton projet de coopérative d'habitation.", "Merci pour notre échange"),
+    ("warm", "Merci pour notre échange au déjeuner de la Saint-Roch.", "Cordialement"),
     ("formal", "Notre conversation sur votre projet de coopérative d'habitation m'a donné matière à réflexion.",
      " ton "),
 ])
@@ -80,7 +80,7 @@ def test_the_draft_is_in_english_for_an_english_speaking_contact(followup):
     profile.save()
     followup.refresh_from_db()
     subject, body = followup_draft(followup)
-    assert subject == "Following up on our conversation at Déjeuner de la Saint-Roch"
+    assert subject == "Following up on our conversation at “Déjeuner de la Saint-Roch”"
     assert "Hello Samuel," in body
     assert "I have been thinking about our conversation on “projet de coopérative d'habitation”." in body
     assert "As promised, here is le rapport" in body
@@ -164,3 +164,65 @@ def test_a_follow_up_comes_from_me_via_tablee_and_replies_reach_me(member, follo
     message = smtp.inbox.messages[0]
     assert message["Reply-To"] == "marie@example.org"
     assert message["From"].startswith("Marie Tremblay via ")
+
+
+def test_a_topic_starting_with_a_vowel_is_elided_and_the_draft_needs_no_gender(member, past_gathering, table_mates):
+    [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
+        services.CardEntry(email=table_mates[0].email, note="économie sociale")])
+    followup = FollowUp.objects.get(card=card)
+
+    _subject, brief = followup_draft(followup, "brief")
+    _subject, formal = followup_draft(followup, "formal")
+
+    assert "Ça m'a fait plaisir de parler d'" in brief and "économie sociale" in brief
+    assert "de économie" not in brief and "de « économie" not in brief
+    assert "·" not in brief + formal
+
+
+def _page(client, followup, **post):
+    url = f"/followups/{followup.pk}/"
+    return (client.post(url, post) if post else client.get(url)).content.decode()
+
+
+def test_switching_tone_on_an_untouched_draft_replaces_it(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+
+    page = _page(client, followup, shown_tone="warm", tone="formal", subject=subject, body=body)
+
+    assert "Cordialement," in page and 'data-testid="tone-ask"' not in page
+    assert 'value="formal" formnovalidate class="primary small" aria-pressed="true"' in page
+
+
+def test_switching_tone_after_typing_keeps_the_text_and_asks_first(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+    typed = body.replace("Bonjour Samuel,", "Salut Samuel, quelle belle rencontre!")
+
+    page = _page(client, followup, shown_tone="warm", tone="formal", subject=subject, body=typed)
+
+    assert "Salut Samuel, quelle belle rencontre!" in page
+    assert "Cordialement," not in page
+    assert "Le remplacer par le brouillon « Formel » ?" in page
+    assert 'name="replace_tone" value="formal"' in page
+    followup.refresh_from_db()
+    assert followup.status == FollowUp.Status.PENDING and "Salut" not in followup.body
+
+
+def test_saying_yes_replaces_the_typed_text_with_the_new_tone(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+
+    page = _page(client, followup, shown_tone="warm", replace_tone="formal", subject=subject, body=body + "\nP.-S. Merci!")
+
+    assert "Cordialement," in page and "P.-S. Merci!" not in page
+
+
+def test_enter_in_the_subject_keeps_the_tone_and_the_typed_text_and_sends_nothing(client, member, followup):
+    client.force_login(member)
+    subject, body = followup_draft(followup, "warm")
+
+    page = _page(client, followup, shown_tone="warm", tone="warm", subject="Mon objet", body=body + "\nP.-S.")
+
+    assert 'value="Mon objet"' in page and "P.-S." in page
+    assert not Email.objects.filter(kind="followup").exists()

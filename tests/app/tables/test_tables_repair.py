@@ -62,17 +62,12 @@ def test_repair_without_changes_moves_nobody(api, organizer, crowd, make_breakfa
 def test_repair_keeps_avoid_wishes(api, organizer, crowd, association, make_breakfast, planned):
     from tablee.tables.services import wish_create
 
-    gathering = make_breakfast(crowd)
-    # Everyone at the first walk-in's future table candidates wants to avoid them: still seated validly.
-    plan = planned(gathering, publish=True)
+    # Twelve people avoid the newcomer (wishes known when the plan is published), who walks in.
     newcomer = crowd[41]
-    from tablee.gatherings.models import Rsvp
-
-    Rsvp.objects.filter(gathering=gathering, user=newcomer).delete()
-    plan_seat = Seat.objects.get(plan=plan, user=newcomer)
-    plan_seat.delete()
     for user in crowd[:12]:
         wish_create(author=user, association=association, kind="avoid", target=newcomer)
+    gathering = make_breakfast(crowd[:41])
+    plan = planned(gathering, publish=True)
     api.post(f"/api/gatherings/{gathering.pk}/walkin", {"email": newcomer.email}, user=organizer)
 
     response = api.post(f"/api/gatherings/{gathering.pk}/plan/repair", user=organizer)

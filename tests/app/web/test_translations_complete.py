@@ -37,3 +37,18 @@ def test_the_compiled_catalog_loads_with_a_real_plural_rule(path):
     with path.with_suffix(".mo").open("rb") as handle:
         catalog = gettext.GNUTranslations(handle)
     assert catalog.ngettext("a", "b", 2) in {"a", "b"}
+
+
+def _plural_entries(text: str):
+    for block in text.split("\n\n"):
+        if "msgid_plural" in block and not block.lstrip().startswith("#~"):
+            forms = re.findall(r'^msgstr\[\d\] ((?:".*"\n?)+)', block + "\n", re.M)
+            yield block.split("\n")[0], ["".join(re.findall(r'"(.*)"', f)) for f in forms]
+
+
+@pytest.mark.parametrize("path", [p for p in CATALOGS if p.parts[-3] == "fr_CA"], ids=str)
+def test_the_french_catalog_repeats_its_plural_forms(path):
+    """French is the source: without its own forms, gettext picks them by the English rule (« 0 cartes »).
+    `make messages` fills them (scripts/fr_plurals.py)."""
+    empty = [head for head, forms in _plural_entries(path.read_text()) if not all(forms)]
+    assert empty == []

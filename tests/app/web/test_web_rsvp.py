@@ -49,7 +49,8 @@ def test_cancel_frees_the_seat_for_the_first_person_waiting(login, member, other
     waiting = rsvp_create(gathering=gathering, user=other_member)
     assert waiting.status == Rsvp.Status.WAITLISTED
 
-    page = login(member).post(reverse("gatherings:cancel", args=[gathering.pk]), **HTMX).content.decode()
+    page = login(member).post(reverse("gatherings:cancel", args=[gathering.pk]), {"confirm": "1"},
+                              **HTMX).content.decode()
     assert Rsvp.objects.get(gathering=gathering, user=member).status == Rsvp.Status.CANCELLED
     waiting.refresh_from_db()
     assert waiting.status == Rsvp.Status.CONFIRMED
@@ -87,3 +88,35 @@ def test_calendar_file_is_an_ics_for_the_gathering(login, member, gathering):
     assert body.startswith("BEGIN:VCALENDAR")
     assert f"UID:gathering-{gathering.pk}@" in body
     assert "SUMMARY:Déjeuner réseautage" in body
+
+
+def test_cancelling_without_confirming_asks_first_and_keeps_the_seat(login, member, gathering):
+    from tablee.gatherings.services import rsvp_create
+
+    rsvp_create(gathering=gathering, user=member)
+    url = reverse("gatherings:cancel", args=[gathering.pk])
+
+    box = login(member).post(url, **HTMX).content.decode()
+    page = login(member).post(url, follow=True).content.decode()
+
+    assert Rsvp.objects.get(gathering=gathering, user=member).status == Rsvp.Status.CONFIRMED
+    for html in (box, page):
+        assert '<details class="confirm" open' in html
+        assert "Votre place sera libérée et donnée à la première personne de la liste d" in html
+        assert 'name="confirm" value="1"' in html and "Oui, annuler ma place" in html
+    assert "Confirmez l" in page
+
+
+def test_the_detail_page_asks_before_giving_up_a_place_in_line(login, member, other_member, organizer,
+                                                              make_gathering):
+    from tablee.gatherings.services import rsvp_create
+
+    gathering = make_gathering(tables=1, seats_per_table=2)
+    rsvp_create(gathering=gathering, user=other_member)
+    rsvp_create(gathering=gathering, user=organizer)
+    assert rsvp_create(gathering=gathering, user=member).status == Rsvp.Status.WAITLISTED
+
+    page = login(member).get(reverse("gatherings:detail", args=[gathering.pk])).content.decode()
+
+    assert '<details class="confirm" data-testid="cancel-confirm-box">' in page
+    assert "Vous perdrez votre rang sur la liste d" in page and "Oui, quitter la liste d" in page

@@ -37,3 +37,4 @@ def _render_nav(language: str, path: str, organized: tuple[tuple[str, str], ...]
 def joined(values) -> str:
     """A profile list shown as the person types it: "a, b, c"."""
     return ", ".join(values or [])
+

@@ -1,0 +1,18 @@
+"""French grammar in templates, loaded in every template (``TEMPLATES`` builtins in settings)."""
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from tablee.text import french
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def elide(text):
+    """In French, « de » elided before a vowel in a sentence where a name was dropped:
+    ``{% blocktranslate … asvar team %}L'équipe de {{ association }}{% endblocktranslate %}{{ team|elide }}``
+    → « L'équipe d'Entreprendre Québec ». Other languages are left as they are."""
+    out = french.elide(str(text), get_language() or "fr")
+    return mark_safe(out) if isinstance(text, SafeString) else out  # noqa: S308 — the input was safe already

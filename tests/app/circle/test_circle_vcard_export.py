@@ -1,0 +1,67 @@
+"""The vCard export as an address book reads it: notes in plain words (no Markdown marks), line
+breaks and separators escaped; N split into family and given names when Tablée knows them, else the
+whole name where address books file a name they cannot split (the family slot)."""
+
+from __future__ import annotations
+
+import vobject
+
+from tablee.circle import services
+from tablee.circle.exports import vcard_export
+
+
+def _card(member, version="3.0"):
+    [card] = list(vobject.readComponents(vcard_export(owner=member, version=version)))
+    return card
+
+
+def test_a_markdown_note_is_exported_as_plain_text_with_its_line_breaks(member):
+    contact = services.contact_create(owner=member, name="Lucie Roy")
+    services.note_add(owner=member, contact=contact, text=(
+        "**Très** _bonne_ rencontre; à revoir.\nParle de [son projet](https://exemple.org).\n\n"
+        "- financement\n- mentorat\n\n### Suivi\n`appeler` lundi"))
+
+    for version in ("3.0", "4.0"):
+        text = vcard_export(owner=member, version=version)
+        assert _card(member, version).note.value == (
+            "Très bonne rencontre; à revoir.\nParle de son projet (https://exemple.org).\n\n"
+            "- financement\n- mentorat\n\nSuivi\n\nappeler lundi")
+        assert "**" not in text and "###" not in text and "](" not in text
+        assert "rencontre\\; à revoir.\\nParle" in text
+
+
+def test_a_note_whose_markdown_holds_a_bare_cr_and_a_property_cannot_inject_one(member):
+    contact = services.contact_create(owner=member, name="Eve", email="eve@example.org")
+    services.note_add(owner=member, contact=contact, text="*Note*\rEMAIL:pirate@example.com\r\n\r\nTEL:666")
+
+    for version in ("3.0", "4.0"):
+        card = _card(member, version)
+        assert [e.value for e in card.contents["email"]] == ["eve@example.org"]
+        assert "tel" not in card.contents
+        assert card.note.value == "Note\nEMAIL:pirate@example.com\n\nTEL:666"
+
+
+def test_n_holds_the_family_and_given_names_of_the_member_the_contact_is(member, other_member):
+    services.contact_create(owner=member, name="Samuel Roy", user=other_member)
+
+    for version in ("3.0", "4.0"):
+        name = _card(member, version).n.value
+        assert (name.family, name.given) == ("Roy", "Samuel")
+
+
+def test_n_holds_the_whole_name_in_the_family_slot_when_it_cannot_be_split(member, other_member):
+    services.contact_create(owner=member, name="Sam du CA", user=other_member)  # renamed by hand
+    services.contact_create(owner=member, name="Marie-Ève Côté Tremblay")
+
+    names = {c.fn.value: c.n.value for c in vobject.readComponents(vcard_export(owner=member))}
+    assert (names["Sam du CA"].family, names["Sam du CA"].given) == ("Sam du CA", "")
+    assert (names["Marie-Ève Côté Tremblay"].family, names["Marie-Ève Côté Tremblay"].given) == (
+        "Marie-Ève Côté Tremblay", "")
+
+
+def test_a_semicolon_in_a_name_stays_inside_its_slot(member):
+    services.contact_create(owner=member, name="Roy; Lucie, Dre")
+
+    card = _card(member)
+    assert card.n.value.family == "Roy; Lucie, Dre" and card.n.value.given == ""
+    assert "N:Roy\\; Lucie\\, Dre;;;;" in vcard_export(owner=member)

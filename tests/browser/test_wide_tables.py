@@ -1,0 +1,102 @@
+"""Pages with wide tables, on a phone (375 px) and a desktop: axe-core finds nothing critical or
+serious (a scrollable table is a focusable, labelled region: « scrollable-region-focusable »), and
+the page itself never scrolls sideways; only the labelled region does (on the members page, not
+even that: on a phone each member is a card).
+
+Its own server: the demo plus a member whose name, address and organization are long enough to make
+the members table wider than a phone, who attended the last breakfast.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe import assert_no_serious_violations
+from conftest import DESKTOP, ORGANIZER, PHONE, demo_server, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+SETUP = """
+from django.utils import timezone
+from tablee.gatherings.models import Gathering, Rsvp
+from tablee.members.models import Association
+from tablee.members.services import member_join, person_create
+association = Association.objects.get(slug="demo")
+long = person_create(email="marie-christine.bergeron-lapointe@cooperative-regionale-de-solidarite.example.org",
+                     first_name="Marie-Christine-Évangéline", last_name="Bergeron-Lapointe-Desrosiers",
+                     organization="Coopérative régionale de solidarité en habitation communautaire")
+member_join(association=association, user=long)
+past = Gathering.objects.filter(association=association, starts_at__lt=timezone.now()).order_by("-starts_at").first()
+Rsvp.objects.create(gathering=past, user=long, status="confirmed", queued_at=past.starts_at,
+                    confirmed_at=past.starts_at, present=True)
+print(past.pk)
+"""
+
+PHONE_375 = {**PHONE, "viewport": {"width": 375, "height": 812}}
+
+
+@pytest.fixture(scope="module")
+def wide_server(tmp_path_factory):
+    with demo_server(tmp_path_factory.mktemp("tablee-wide-browser"), setup=SETUP) as server:
+        server.past_id = int(server.setup_output.strip().splitlines()[-1])
+        yield server
+
+
+@pytest.fixture
+def page_for(browser, wide_server):
+    contexts = []
+
+    def make(device: dict):
+        # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses.
+        context = browser.new_context(base_url=wide_server.url, locale="fr-CA", bypass_csp=True, **device)
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _regions(page) -> list[dict]:
+    return page.eval_on_selector_all(".table-scroll", """els => els.map(e => ({
+        role: e.getAttribute('role'), label: e.getAttribute('aria-label'), tabindex: e.getAttribute('tabindex'),
+        scrolls: e.scrollWidth > e.clientWidth}))""")
+
+
+def _page_overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("device, name", [(PHONE_375, "phone"), (DESKTOP, "desktop")], ids=["phone", "desktop"])
+def test_the_members_page_is_usable_and_accessible_with_a_wide_table(page_for, wide_server, device, name):
+    page = page_for(device)
+    sign_in(page, ORGANIZER)
+
+    page.goto("/organize/associations/demo/members/?q=Bergeron")
+    page.get_by_text("Marie-Christine-Évangéline").wait_for()
+
+    screenshot(page, f"wide-members-{name}")
+    regions = _regions(page)
+    assert regions and all(r["role"] == "region" and r["label"] and r["tabindex"] == "0" for r in regions)
+    if name == "phone":  # each member is a card: nothing to scroll sideways, in the region or the page
+        assert not any(r["scrolls"] for r in regions)
+        box = page.get_by_role("combobox", name="Rôle").last.bounding_box()
+        assert box and box["x"] + box["width"] <= 375
+    assert _page_overflow(page) <= 0
+    assert_no_serious_violations(page)
+
+
+@pytest.mark.parametrize("device, name", [(PHONE_375, "phone"), (DESKTOP, "desktop")], ids=["phone", "desktop"])
+def test_the_attendees_page_is_usable_and_accessible_with_a_wide_table(page_for, wide_server, device, name):
+    page = page_for(device)
+    sign_in(page, ORGANIZER)
+
+    page.goto(f"/organize/gatherings/{wide_server.past_id}/attendees/")
+
+    screenshot(page, f"wide-attendees-{name}")
+    regions = _regions(page)
+    assert regions and all(r["role"] == "region" and r["label"] and r["tabindex"] == "0" for r in regions)
+    if name == "phone":  # the table scrolls inside its labelled region, the page does not
+        assert any(r["scrolls"] for r in regions), "the table should be wider than a phone here"
+    assert _page_overflow(page) <= 0
+    assert_no_serious_violations(page)
