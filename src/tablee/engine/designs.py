@@ -18,6 +18,13 @@ most once. That is a search over one round of n players instead of W rounds.
    to (x + t, i) and keeps the fixed points. Any m ≥ W works in principle; a tabu search over
    base rounds (swap two players of two groups) looks for one with no repeated difference.
    Settles 10-6-7 (m = 7, L = 8, f = 4) in about 0.1 s.
+3. **Round orbits over Z_m × {levels}** (`orbit_rounds`), no fixed point: the rounds need not
+   form ONE orbit of length m. They come in orbits of lengths h_1 + … + h_k = W, each h | m; a
+   round of an orbit of length h is invariant under the subgroup ⟨h⟩ of Z_m, so it is the
+   ⟨h⟩-translates of L·h/S representative blocks. No repeat iff the pairs of all representative
+   blocks have distinct differences: an exact depth-first search over those few blocks. Kirkman
+   systems (Z_7 × 3 levels, orbits 7 + 1 + 1 + 1: 7-3-10), resolvable BIBD(28, 4, 1) (Z_7 × 4,
+   7 + 1 + 1: 7-4-9) and the resolvable 4-GDD of type 2^16 (Z_8 × 4, orbits 4 + 4 + 2: 8-4-10).
 
 Nothing here names an instance: for G, S, W each family applies when its arithmetic does, and
 every schedule is checked by `golfers.count_repeats` before use. When no base round is found in
@@ -163,3 +170,167 @@ def _search_base_round(
         if cost == 0:
             return blocks
     return None
+
+
+# The round-orbit family: configurations tried, and the node budget of the first pass (doubled at
+# each pass over the configurations still open).
+ORBIT_MAX_CONFIGS = 64
+ORBIT_FIRST_NODES = 20_000
+
+
+def orbit_configurations(
+    *, groups: int, size: int, rounds: int
+) -> list[tuple[int, tuple[int, ...]]]:
+    """The (m, orbit lengths) of `orbit_rounds` for G, S, W, at most ORBIT_MAX_CONFIGS of them.
+
+    m divides n = G·S with L = n / m levels; each orbit length h divides m, S divides L·h (the
+    ⟨h⟩-invariant round is L·h/S representative blocks) and the lengths add up to W. The pairs of
+    the representative blocks, L·W/S·C(S, 2), must not outnumber the differences of Z_m × L
+    (the short difference m/2 excluded), nor those between two levels the pairs that must join two
+    levels (a block of an orbit of length h holds at most h points of one level). Orbit lengths in
+    increasing order (the DFS fills the most constrained rounds first). Order, a heuristic: m = G
+    first (then L = S levels, one per seat, as in the finite-field designs), then those without an
+    orbit of full length m (its base round is the largest exact search: L·m/S blocks at once),
+    fewer orbits, the shorter longest orbit, larger m.
+    """
+    n = groups * size
+    out: list[tuple[int, tuple[int, ...]]] = []
+    if groups < 2 or size < 2 or rounds < 2:
+        return out
+    for m in range(n, 1, -1):
+        if n % m:
+            continue
+        levels = n // m
+        within = levels * ((m - 1) // 2)
+        across = levels * (levels - 1) // 2 * m
+        if levels * rounds * (size - 1) > 2 * (within + across):
+            continue
+        lengths = [h for h in range(1, m + 1) if m % h == 0 and (levels * h) % size == 0]
+        for parts in _partitions(rounds, lengths, limit=ORBIT_MAX_CONFIGS):
+            blocks = [levels * h // size for h in parts]
+            pairs = sum(blocks) * size * (size - 1) // 2
+            most_within = sum(
+                b * _most_pairs_within(size, h) for b, h in zip(blocks, parts, strict=True)
+            )
+            if pairs - min(within, most_within) <= across:
+                out.append((m, parts))
+    out.sort(
+        key=lambda config: (
+            config[0] != groups,
+            config[0] in config[1],
+            len(config[1]),
+            max(config[1]),
+            -config[0],
+        )
+    )
+    return out[:ORBIT_MAX_CONFIGS]
+
+
+def _most_pairs_within(size: int, cap: int) -> int:
+    """The most pairs of one level in a block of `size` with at most `cap` points per level."""
+    full, rest = divmod(size, min(cap, size))
+    return full * min(cap, size) * (min(cap, size) - 1) // 2 + rest * (rest - 1) // 2
+
+
+def _partitions(total: int, parts: list[int], *, limit: int) -> list[tuple[int, ...]]:
+    """Up to `limit` multisets of `parts` adding up to `total`, each in increasing order."""
+    found: list[tuple[int, ...]] = []
+
+    def extend(prefix: list[int], left: int, smallest: int) -> None:
+        if len(found) >= limit:
+            return
+        if left == 0:
+            found.append(tuple(prefix))
+            return
+        for h in parts:
+            if h >= smallest and h <= left:
+                extend([*prefix, h], left - h, h)
+
+    extend([], total, 1)
+    return found
+
+
+def orbit_rounds(
+    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+) -> np.ndarray | None:
+    """`rounds` rounds without repeat from the round-orbit family over Z_m × levels, or None.
+
+    Passes over `orbit_configurations` with a node budget that doubles at each pass, the k-th
+    configuration getting 1/k² of it (earlier ones are preferred, none is starved); a
+    configuration proven empty is dropped. Stops at `deadline` (a time.perf_counter() value)
+    between two searches.
+    Each search after the first pass tries the lifts in a new random order (the run time of a
+    depth-first search is heavy-tailed); deterministic for a seed when no deadline cuts it.
+    """
+    rng = new_stream(seed)
+    configs = orbit_configurations(groups=groups, size=size, rounds=rounds)
+    n = groups * size
+    keys = {m: pair_keys(n=n, m=m, levels=n // m, fixed=0) for m in {m for m, _ in configs}}
+    budget = ORBIT_FIRST_NODES
+    open_configs = list(enumerate(configs))
+    while open_configs:
+        still_open = []
+        for rank, (m, lengths) in open_configs:
+            if time.perf_counter() >= deadline:
+                return None
+            lift_order = np.tile(np.arange(m, dtype=np.int64), (len(lengths), 1))
+            if budget > ORBIT_FIRST_NODES:
+                for row, h in zip(lift_order, lengths, strict=True):
+                    _shuffle(row[: m // h], rng)
+            schedule, status = _orbit_search(
+                size=size, m=m, levels=n // m, lengths=lengths, keys=keys[m],
+                node_limit=max(ORBIT_FIRST_NODES, budget // (rank + 1) ** 2), lift_order=lift_order,
+            )  # fmt: skip
+            if schedule is not None:
+                return schedule
+            if status < 0:
+                still_open.append((rank, (m, lengths)))
+        open_configs = still_open
+        budget *= 2
+    return None
+
+
+def _orbit_search(
+    *,
+    size: int,
+    m: int,
+    levels: int,
+    lengths: tuple[int, ...],
+    keys: np.ndarray,
+    node_limit: int,
+    lift_order: np.ndarray,
+) -> tuple[np.ndarray | None, int]:
+    """One exact search (`_design_kernels.orbit_dfs`): (the rounds, 1), (None, 0) when the
+    configuration has no solution, (None, −1) when the node limit stopped it."""
+    used = np.zeros(kernels.n_keys(m, levels, 0), dtype=np.bool_)
+    hs = np.array(lengths, dtype=np.int64)
+    blocks = np.zeros((levels * sum(lengths) // size, size), dtype=np.int64)
+    status = kernels.orbit_dfs(m, levels, size, hs, keys, used, lift_order, node_limit, blocks)
+    if status != 1:
+        return None, status
+    return develop_orbits(blocks, m=m, levels=levels, lengths=lengths), 1
+
+
+def develop_orbits(
+    blocks: np.ndarray, *, m: int, levels: int, lengths: tuple[int, ...]
+) -> np.ndarray:
+    """The rounds (W×G×S) of the round-orbit family from its representative blocks (one row per
+    block, orbit after orbit as `orbit_dfs` returns them)."""
+    size = blocks.shape[1]
+    out = []
+    first = 0
+    for h in lengths:
+        count = levels * h // size
+        reps = blocks[first : first + count]
+        first += count
+        level, x = reps // m, reps % m
+        base = np.concatenate([level * m + (x + u * h) % m for u in range(m // h)])
+        for t in range(h):
+            out.append((base // m) * m + (base % m + t) % m)
+    return np.array(out, dtype=np.int64)
+
+
+def _shuffle(values: np.ndarray, rng: np.ndarray) -> None:
+    for i in range(len(values) - 1, 0, -1):
+        j = randint(rng, i + 1)
+        values[i], values[j] = values[j], values[i]

@@ -35,6 +35,9 @@ MAX_STABLE = 5000
 USE_DESIGNS = True
 # Share of the time limit the cyclic design searches may use before the local search takes over.
 DESIGN_SHARE = 0.25
+# Share of what is left of DESIGN_SHARE that the round-orbit family may use (the cyclic family's
+# tabu search gets the rest).
+ORBIT_SHARE = 0.75
 PROGRESS_EVERY_S = 0.25
 CHUNK_TARGET_S = 0.05
 
@@ -162,8 +165,13 @@ def _designed_rounds(
     prefix = transversal_rounds(groups=groups, size=size, rounds=rounds)
     if prefix is not None and len(prefix) == rounds:
         return prefix
-    for family in (designs.rotational_rounds, designs.cyclic_schedule):
-        full = family(groups=groups, size=size, rounds=rounds, deadline=deadline, seed=seed)
+    for family in (designs.rotational_rounds, designs.orbit_rounds, designs.cyclic_schedule):
+        until = deadline
+        if family is designs.orbit_rounds:
+            # The exact round-orbit search leaves at least half of what is left to the next one.
+            now = time.perf_counter()
+            until = now + ORBIT_SHARE * max(0.0, deadline - now)
+        full = family(groups=groups, size=size, rounds=rounds, deadline=until, seed=seed)
         if full is not None and count_repeats(full.tolist()) == 0:
             return _canonical(full, groups=groups, size=size)
     return prefix
