@@ -297,3 +297,68 @@ def test_the_exact_orbit_search_agrees_with_a_brute_force(groups, size, n_rounds
         if schedule is not None:
             assert count_repeats(schedule.tolist()) == 0
             assert_is_schedule(schedule.tolist(), groups=groups, size=size, n_rounds=n_rounds)
+
+
+def test_fixed_point_designs_give_two_orthogonal_latin_squares_of_order_10():
+    # 10-10-4: four rounds of 10 tables of 10 is a transversal design TD(4, 10); Z_9 ∪ {∞}.
+    assert designs.fixed_point_configurations(groups=10, size=10, rounds=4) == [9, 3]
+    design = designs.fixed_point_rounds(
+        groups=10, size=10, rounds=4, deadline=time.perf_counter() + 600, seed=0
+    )
+
+    assert design is not None
+    assert_is_schedule(design.tolist(), groups=10, size=10, n_rounds=4)
+    assert brute_force_repeats(design.tolist()) == 0
+
+
+def _fixed_point_solutions_exist(groups, size, n_rounds, m):
+    """Brute force without symmetry breaking: every choice of the representative blocks."""
+    n = groups * size
+    a, levels = (size - 1) // m, (n - 1) // m
+    per_round = (levels - a) // size
+
+    def rounds_of(reps):
+        out = []
+        for j, blocks in enumerate(reps):
+            whole = [i * m + x for i in range(j * a, (j + 1) * a) for x in range(m)]
+            tables = [[levels * m, *whole]]
+            tables += [[(p // m) * m + (p % m + t) % m for p in b] for b in blocks for t in range(m)]
+            out.append(tables)
+        return out
+
+    def blocks_of(free):
+        if not free:
+            yield []
+            return
+        first = min(free)
+        for others in combinations(sorted(free - {first}), size - 1):
+            for xs in np.ndindex(*([m] * (size - 1))):
+                block = [first * m] + [i * m + x for i, x in zip(others, xs, strict=True)]
+                for rest in blocks_of(free - {first, *others}):
+                    yield [block, *rest]
+
+    def extend(reps):
+        if len(reps) == n_rounds:
+            return True
+        j = len(reps)
+        free = set(range(levels)) - set(range(j * a, (j + 1) * a))
+        for blocks in blocks_of(free):
+            if count_repeats(rounds_of([*reps, blocks])) == 0 and extend([*reps, blocks]):
+                return True
+        return False
+
+    assert per_round >= 1
+    return extend([])
+
+
+@pytest.mark.parametrize(("groups", "size", "n_rounds"), [(4, 4, 5), (4, 4, 4), (3, 3, 4)])
+def test_the_fixed_point_search_agrees_with_a_brute_force(groups, size, n_rounds):
+    (m,) = designs.fixed_point_configurations(groups=groups, size=size, rounds=n_rounds)
+    design = designs.fixed_point_rounds(
+        groups=groups, size=size, rounds=n_rounds, deadline=time.perf_counter() + 600, seed=0
+    )
+
+    assert (design is not None) == _fixed_point_solutions_exist(groups, size, n_rounds, m)
+    if design is not None:
+        assert_is_schedule(design.tolist(), groups=groups, size=size, n_rounds=n_rounds)
+        assert count_repeats(design.tolist()) == 0

@@ -289,13 +289,28 @@ def rotational_dfs(N, W, S, n_blocks, order, node_limit, out):
 
 
 @njit(cache=True)
-def orbit_dfs(m, L, S, hs, keys, used0, lift_order, node_limit, out):
+def orbit_dfs(
+    m,
+    L,
+    S,
+    hs,
+    nblocks,
+    preplaced,
+    free_from,
+    swap_orbits,
+    keys,
+    used0,
+    lift_order,
+    node_limit,
+    out,
+):
     """Representative blocks for the round-orbit family of `designs.orbit_rounds`.
 
     Points p = i·m + x (x ∈ Z_m on level i < L). Round orbit r has length h = hs[r] (h | m): its
     base round is invariant under the subgroup H = ⟨h⟩ of Z_m and is made of the H-translates of
-    L·h/S representative blocks, each meeting every H-orbit of points ("class" (i, x mod h)) at
-    most once, together once; the developed rounds are base round + t, t < h. Every translate of a
+    nblocks[r] representative blocks, each meeting every H-orbit of points ("class" (i, x mod h))
+    at most once, together every class not in `preplaced[r]` (classes another block of the round
+    holds, e.g. with a fixed point) once; the developed rounds are base round + t, t < h. Every translate of a
     representative block then appears once in the schedule, so there is no repeat iff the pairs of
     all representative blocks have distinct keys (`pair_key`, fixed = 0), none of them 0 (short
     orbit) nor already used in `used0`.
@@ -303,34 +318,34 @@ def orbit_dfs(m, L, S, hs, keys, used0, lift_order, node_limit, out):
     Depth-first, one point at a time, orbit after orbit in the order of `hs`: a block starts at
     the smallest free class, on its point of level i with x = class mod h (H-translates make it
     so), its other points follow in increasing class order, any lift x + j·h (j in the order of
-    `lift_order[r, :m/h]`, a permutation). Symmetry breaking (translating one level, permuting
-    levels): the levels no point has entered yet are interchangeable, so a point entering one is
-    on the next level, at x = 0; of two orbits of one length, the first block of the later one
-    has the larger (or same) second point. Exact: returns 1
+    `lift_order[r, :m/h]`, a permutation). Symmetry breaking: a point entering a level no point has
+    entered yet is at x = 0 (each level can be translated on its own); the levels from `free_from`
+    on are interchangeable, so a point entering one of them enters the next; when `swap_orbits`
+    (orbits of one length interchangeable), the first block of the later of two orbits of one
+    length has the larger (or same) second point. Exact: returns 1
     (blocks in `out`, one row per representative block, orbit after orbit), 0 (none exists) or
     −1 (more than `node_limit` nodes).
     """
     R = hs.shape[0]
-    n = L * m
     total = 0
     for r in range(R):
-        total += (L * hs[r] // S) * S
+        total += nblocks[r] * S
     rnd = np.empty(total, dtype=np.int64)
     first = np.empty(R, dtype=np.int64)  # position of each orbit's first point
     q = 0
     for r in range(R):
         first[r] = q
-        for _ in range((L * hs[r] // S) * S):
+        for _ in range(nblocks[r] * S):
             rnd[q] = r
             q += 1
     used = used0.copy()
     used[0] = True
-    placed = np.zeros((R, n), dtype=np.bool_)
+    placed = preplaced.copy()
     seq = np.zeros(total, dtype=np.int64)  # chosen candidate index: class · lifts + lift
     pts = np.zeros(total, dtype=np.int64)  # the point itself
     cursor = np.zeros(total, dtype=np.int64)
     pos = 0
-    # Levels no point has entered yet are interchangeable, each with its own free translation.
+    # How many points each level holds; how many of the interchangeable levels hold some.
     touched = np.zeros(L, dtype=np.int64)
     entered = 0
     forward = True
@@ -358,13 +373,13 @@ def orbit_dfs(m, L, S, hs, keys, used0, lift_order, node_limit, out):
                 pts[pos] = (c // h) * m + (c % h)
                 placed[r, c] = True
                 touched[c // h] += 1
-                if touched[c // h] == 1:
+                if touched[c // h] == 1 and c // h >= free_from:
                     entered += 1
                 pos += 1
             else:
                 placed[r, seq[pos] // lifts] = False
                 touched[pts[pos] // m] -= 1
-                if touched[pts[pos] // m] == 0:
+                if touched[pts[pos] // m] == 0 and pts[pos] // m >= free_from:
                     entered -= 1
                 pos -= 1
             continue
@@ -375,7 +390,7 @@ def orbit_dfs(m, L, S, hs, keys, used0, lift_order, node_limit, out):
             y = pts[pos]
             placed[r, seq[pos] // lifts] = False
             touched[y // m] -= 1
-            if touched[y // m] == 0:
+            if touched[y // m] == 0 and y // m >= free_from:
                 entered -= 1
             for t in range(start, pos):
                 used[keys[pts[t], y]] = False
@@ -389,11 +404,19 @@ def orbit_dfs(m, L, S, hs, keys, used0, lift_order, node_limit, out):
                 idx += lifts - idx % lifts
                 continue
             y = (c // h) * m + c % h + lift_order[r, idx % lifts] * h
-            if touched[y // m] == 0 and (y // m != entered or y % m):
-                # Symmetry: a level no point has entered yet is the next one, entered at x = 0.
+            if touched[y // m] == 0 and (
+                y % m or (y // m >= free_from and y // m != free_from + entered)
+            ):
+                # Symmetry: a new level is entered at x = 0; an interchangeable one, in order.
                 idx += 1
                 continue
-            if pos == first[r] + 1 and r > 0 and hs[r - 1] == h and y < pts[first[r - 1] + 1]:
+            if (
+                swap_orbits
+                and pos == first[r] + 1
+                and r > 0
+                and hs[r - 1] == h
+                and y < pts[first[r - 1] + 1]
+            ):
                 # Symmetry: two orbits of one length are interchangeable; their first blocks'
                 # second points come in order.
                 idx += 1
@@ -416,7 +439,7 @@ def orbit_dfs(m, L, S, hs, keys, used0, lift_order, node_limit, out):
             pts[pos] = y
             placed[r, c] = True
             touched[y // m] += 1
-            if touched[y // m] == 1:
+            if touched[y // m] == 1 and y // m >= free_from:
                 entered += 1
             found = True
             break

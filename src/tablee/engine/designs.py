@@ -34,6 +34,7 @@ time the caller falls back to its local search.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -262,32 +263,171 @@ def orbit_rounds(
     Each search after the first pass tries the lifts in a new random order (the run time of a
     depth-first search is heavy-tailed); deterministic for a seed when no deadline cuts it.
     """
-    rng = new_stream(seed)
-    configs = orbit_configurations(groups=groups, size=size, rounds=rounds)
+    searches = _orbit_searches(groups=groups, size=size, rounds=rounds)
+    return _budgeted(searches, deadline=deadline, seed=seed)
+
+
+def exact_rounds(
+    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+) -> np.ndarray | None:
+    """`orbit_rounds` and `fixed_point_rounds` side by side: one pass over both families'
+    searches, the k-th of each family getting 1/k² of the budget."""
+    searches = _orbit_searches(groups=groups, size=size, rounds=rounds)
+    searches += _fixed_point_searches(groups=groups, size=size, rounds=rounds)
+    return _budgeted(searches, deadline=deadline, seed=seed)
+
+
+def _orbit_searches(*, groups: int, size: int, rounds: int) -> list[tuple[int, int, int, Search]]:
     n = groups * size
+    configs = orbit_configurations(groups=groups, size=size, rounds=rounds)
     keys = {m: pair_keys(n=n, m=m, levels=n // m, fixed=0) for m in {m for m, _ in configs}}
+    return [
+        (rank, m, len(lengths), _orbit_search_of(size=size, m=m, lengths=lengths, keys=keys[m]))
+        for rank, (m, lengths) in enumerate(configs)
+    ]
+
+
+def fixed_point_configurations(*, groups: int, size: int, rounds: int) -> list[int]:
+    """The m of `fixed_point_rounds` for G, S, W, largest first: m divides S − 1 (the fixed
+    point's block is ∞ and a = (S − 1)/m whole levels) and n − 1 (L = (n − 1)/m levels); the
+    L − a other levels make (L − a)/S blocks, each with a point on S levels, whose translates fill
+    the round; W·a ≤ L (each level is whole in one round only); the pairs between levels fit."""
+    n = groups * size
+    out: list[int] = []
+    if groups < 2 or size < 3 or rounds < 2:
+        return out
+    for m in range(size - 1, 1, -1):
+        if (size - 1) % m or (n - 1) % m:
+            continue
+        a, levels = (size - 1) // m, (n - 1) // m
+        if (levels - a) % size or rounds * a > levels:
+            continue
+        across = levels * (levels - 1) // 2 * m - rounds * a * (a - 1) // 2 * m
+        if rounds * (levels - a) // size * size * (size - 1) // 2 <= across:
+            out.append(m)
+    return out
+
+
+def fixed_point_rounds(
+    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+) -> np.ndarray | None:
+    """`rounds` rounds without repeat, each invariant under Z_m, over Z_m × levels ∪ {∞}, or None.
+
+    Round j puts the fixed point ∞ with the whole levels j·a … (j + 1)·a − 1 (a = (S − 1)/m) and
+    the Z_m-translates of (L − a)/S representative blocks with a point on S of the other levels.
+    No repeat iff the pairs of the representative blocks have distinct differences, none of them
+    already in a block of ∞. With m = S − 1 and G = S this is a transversal design from a
+    quasi-difference matrix (10-10-4: two orthogonal Latin squares of order 10, over Z_9 ∪ {∞}).
+    The same exact search and budgets as `orbit_rounds`.
+    """
+    searches = _fixed_point_searches(groups=groups, size=size, rounds=rounds)
+    return _budgeted(searches, deadline=deadline, seed=seed)
+
+
+def _fixed_point_searches(
+    *, groups: int, size: int, rounds: int
+) -> list[tuple[int, int, int, Search]]:
+    return [
+        (rank, m, rounds, _fixed_point_search_of(groups=groups, size=size, rounds=rounds, m=m))
+        for rank, m in enumerate(
+            fixed_point_configurations(groups=groups, size=size, rounds=rounds)
+        )
+    ]
+
+
+Search = Callable[[int, np.ndarray], tuple[np.ndarray | None, int]]
+# A first guess of the search speed (nodes per second), refined by each search that hits its
+# budget: a search never gets more nodes than the time left to the deadline allows.
+NODES_PER_SECOND = 2_000_000
+
+
+def _budgeted(
+    searches: list[tuple[int, int, int, Search]], *, deadline: float, seed: int
+) -> np.ndarray | None:
+    """Runs the exact searches (rank, m, orbits, search(node_limit, lift_order)) in passes with a
+    doubling node budget, the one of rank k getting 1/(k + 1)² of it, until one finds rounds, all
+    are proven empty, or `deadline` passes; lift orders shuffled from the second pass on."""
+    rng = new_stream(seed)
     budget = ORBIT_FIRST_NODES
-    open_configs = list(enumerate(configs))
-    while open_configs:
+    rate = float(NODES_PER_SECOND)
+    open_searches = searches
+    while open_searches:
         still_open = []
-        for rank, (m, lengths) in open_configs:
-            if time.perf_counter() >= deadline:
+        for rank, m, orbits, search in open_searches:
+            now = time.perf_counter()
+            if now >= deadline:
                 return None
-            lift_order = np.tile(np.arange(m, dtype=np.int64), (len(lengths), 1))
+            # One permutation of 0…m−1 per orbit: the order in which lifts are tried.
+            lift_order = np.tile(np.arange(m, dtype=np.int64), (orbits, 1))
             if budget > ORBIT_FIRST_NODES:
-                for row, h in zip(lift_order, lengths, strict=True):
-                    _shuffle(row[: m // h], rng)
-            schedule, status = _orbit_search(
-                size=size, m=m, levels=n // m, lengths=lengths, keys=keys[m],
-                node_limit=max(ORBIT_FIRST_NODES, budget // (rank + 1) ** 2), lift_order=lift_order,
-            )  # fmt: skip
+                for row in lift_order:
+                    _shuffle(row, rng)
+            nodes = max(ORBIT_FIRST_NODES, budget // (rank + 1) ** 2)
+            nodes = min(nodes, max(ORBIT_FIRST_NODES, int(rate * (deadline - now))))
+            schedule, status = search(nodes, lift_order)
             if schedule is not None:
                 return schedule
             if status < 0:
-                still_open.append((rank, (m, lengths)))
-        open_configs = still_open
+                took = time.perf_counter() - now
+                if took > 0.01:
+                    rate = nodes / took
+                still_open.append((rank, m, orbits, search))
+        open_searches = still_open
         budget *= 2
     return None
+
+
+def _orbit_search_of(*, size: int, m: int, lengths: tuple[int, ...], keys: np.ndarray) -> Search:
+    levels = keys.shape[0] // m
+
+    def search(node_limit: int, lift_order: np.ndarray) -> tuple[np.ndarray | None, int]:
+        # An orbit of length h has m / h lifts: keep the permutation's entries below m / h.
+        for row, h in zip(lift_order, lengths, strict=True):
+            row[: m // h] = row[row < m // h]
+        return _orbit_search(
+            size=size, m=m, levels=levels, lengths=lengths, keys=keys, node_limit=node_limit,
+            lift_order=lift_order,
+        )  # fmt: skip
+
+    return search
+
+
+def _fixed_point_search_of(*, groups: int, size: int, rounds: int, m: int) -> Search:
+    n = groups * size
+    a, levels = (size - 1) // m, (n - 1) // m
+    per_round = (levels - a) // size
+    keys = pair_keys(n=n, m=m, levels=levels, fixed=1)
+    used = np.zeros(kernels.n_keys(m, levels, 1), dtype=np.bool_)
+    preplaced = np.zeros((rounds, levels * m), dtype=np.bool_)
+    infinity_blocks = []
+    for j in range(rounds):
+        block = [levels * m] + [i * m + x for i in range(j * a, (j + 1) * a) for x in range(m)]
+        infinity_blocks.append(block)
+        preplaced[j, j * a : (j + 1) * a] = True
+        for p in block:
+            for q in block:
+                if p < q:
+                    used[keys[p, q]] = True
+    hs = np.ones(rounds, dtype=np.int64)
+    nblocks = np.full(rounds, per_round, dtype=np.int64)
+
+    def search(node_limit: int, lift_order: np.ndarray) -> tuple[np.ndarray | None, int]:
+        blocks = np.zeros((rounds * per_round, size), dtype=np.int64)
+        status = kernels.orbit_dfs(
+            m, levels, size, hs, nblocks, preplaced, rounds * a, False, keys, used, lift_order,
+            node_limit, blocks,
+        )  # fmt: skip
+        if status != 1:
+            return None, status
+        level, x = blocks // m, blocks % m
+        out = np.empty((rounds, groups, size), dtype=np.int64)
+        for j in range(rounds):
+            reps = slice(j * per_round, (j + 1) * per_round)
+            out[j, 0] = infinity_blocks[j]
+            out[j, 1:] = np.concatenate([level[reps] * m + (x[reps] + t) % m for t in range(m)])
+        return out, 1
+
+    return search
 
 
 def _orbit_search(
@@ -304,8 +444,12 @@ def _orbit_search(
     configuration has no solution, (None, −1) when the node limit stopped it."""
     used = np.zeros(kernels.n_keys(m, levels, 0), dtype=np.bool_)
     hs = np.array(lengths, dtype=np.int64)
-    blocks = np.zeros((levels * sum(lengths) // size, size), dtype=np.int64)
-    status = kernels.orbit_dfs(m, levels, size, hs, keys, used, lift_order, node_limit, blocks)
+    nblocks = levels * hs // size
+    preplaced = np.zeros((len(lengths), levels * m), dtype=np.bool_)
+    blocks = np.zeros((int(nblocks.sum()), size), dtype=np.int64)
+    status = kernels.orbit_dfs(
+        m, levels, size, hs, nblocks, preplaced, 0, True, keys, used, lift_order, node_limit, blocks
+    )
     if status != 1:
         return None, status
     return develop_orbits(blocks, m=m, levels=levels, lengths=lengths), 1

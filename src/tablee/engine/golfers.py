@@ -35,8 +35,8 @@ MAX_STABLE = 5000
 USE_DESIGNS = True
 # Share of the time limit the cyclic design searches may use before the local search takes over.
 DESIGN_SHARE = 0.25
-# Share of what is left of DESIGN_SHARE that the round-orbit family may use (the cyclic family's
-# tabu search gets the rest).
+# Share of what is left of DESIGN_SHARE that the exact searches (round-orbit and fixed-point
+# families, side by side) may use (the cyclic family's tabu search gets the rest).
 ORBIT_SHARE = 0.75
 PROGRESS_EVERY_S = 0.25
 CHUNK_TARGET_S = 0.05
@@ -165,10 +165,10 @@ def _designed_rounds(
     prefix = transversal_rounds(groups=groups, size=size, rounds=rounds)
     if prefix is not None and len(prefix) == rounds:
         return prefix
-    for family in (designs.rotational_rounds, designs.orbit_rounds, designs.cyclic_schedule):
+    for family in (designs.rotational_rounds, designs.exact_rounds, designs.cyclic_schedule):
         until = deadline
-        if family is designs.orbit_rounds:
-            # The exact round-orbit search leaves at least half of what is left to the next one.
+        if family is designs.exact_rounds:
+            # The exact searches leave a quarter of what is left to the cyclic family.
             now = time.perf_counter()
             until = now + ORBIT_SHARE * max(0.0, deadline - now)
         full = family(groups=groups, size=size, rounds=rounds, deadline=until, seed=seed)
