@@ -322,7 +322,9 @@ def orbit_dfs(
     entered yet is at x = 0 (each level can be translated on its own); the levels from `free_from`
     on are interchangeable, so a point entering one of them enters the next; when `swap_orbits`
     (orbits of one length interchangeable), the first block of the later of two orbits of one
-    length has the larger (or same) second point. Exact: returns 1
+    length has the larger (or same) second point. The last block of a round holds all the free
+    classes: they are taken in any order, the one with the fewest possible lifts first. Exact:
+    returns 1
     (blocks in `out`, one row per representative block, orbit after orbit), 0 (none exists) or
     −1 (more than `node_limit` nodes).
     """
@@ -344,6 +346,14 @@ def orbit_dfs(
     seq = np.zeros(total, dtype=np.int64)  # chosen candidate index: class · lifts + lift
     pts = np.zeros(total, dtype=np.int64)  # the point itself
     cursor = np.zeros(total, dtype=np.int64)
+    # The class a position is restricted to (−1: any, in increasing order), and the classes of
+    # each orbit not holding a point yet.
+    pick = np.full(total, -1, dtype=np.int64)
+    free = np.zeros(R, dtype=np.int64)
+    for r in range(R):
+        for c in range(L * hs[r]):
+            if not placed[r, c]:
+                free[r] += 1
     pos = 0
     # How many points each level holds; how many of the interchangeable levels hold some.
     touched = np.zeros(L, dtype=np.int64)
@@ -372,12 +382,14 @@ def orbit_dfs(
                 seq[pos] = c * lifts
                 pts[pos] = (c // h) * m + (c % h)
                 placed[r, c] = True
+                free[r] -= 1
                 touched[c // h] += 1
                 if touched[c // h] == 1 and c // h >= free_from:
                     entered += 1
                 pos += 1
             else:
                 placed[r, seq[pos] // lifts] = False
+                free[r] += 1
                 touched[pts[pos] // m] -= 1
                 if touched[pts[pos] // m] == 0 and pts[pos] // m >= free_from:
                     entered -= 1
@@ -385,10 +397,42 @@ def orbit_dfs(
             continue
         start = pos - s
         if forward:
-            cursor[pos] = (seq[pos - 1] // lifts + 1) * lifts
+            pick[pos] = -1
+            if free[r] == S - s:
+                # The last block of its round: its classes are all the free ones, in any order.
+                # Take the smallest on a level no point has entered yet (the symmetry rule below
+                # wants it), or the one whose free class comes first when two orbits of one length
+                # are compared, else the one with the fewest possible lifts.
+                fewest = lifts + 1
+                for c in range(L * h):
+                    if placed[r, c]:
+                        continue
+                    if touched[c // h] == 0 or (swap_orbits and pos == first[r] + 1):
+                        pick[pos] = c
+                        fewest = 1
+                        break
+                    count = 0
+                    for j in range(lifts):
+                        y = (c // h) * m + c % h + j * h
+                        t = start
+                        while t < pos and not used[keys[pts[t], y]]:
+                            t += 1
+                        if t == pos:
+                            count += 1
+                    if count < fewest:
+                        fewest = count
+                        pick[pos] = c
+                if fewest == 0:
+                    pos -= 1
+                    forward = False
+                    continue
+                cursor[pos] = pick[pos] * lifts
+            else:
+                cursor[pos] = (seq[pos - 1] // lifts + 1) * lifts
         else:
             y = pts[pos]
             placed[r, seq[pos] // lifts] = False
+            free[r] += 1
             touched[y // m] -= 1
             if touched[y // m] == 0 and y // m >= free_from:
                 entered -= 1
@@ -397,7 +441,7 @@ def orbit_dfs(
             cursor[pos] = seq[pos] + 1
         found = False
         idx = cursor[pos]
-        limit = L * h * lifts
+        limit = L * h * lifts if pick[pos] < 0 else (pick[pos] + 1) * lifts
         while idx < limit:
             c = idx // lifts
             if placed[r, c]:
@@ -438,6 +482,7 @@ def orbit_dfs(
             seq[pos] = idx
             pts[pos] = y
             placed[r, c] = True
+            free[r] -= 1
             touched[y // m] += 1
             if touched[y // m] == 1 and y // m >= free_from:
                 entered += 1

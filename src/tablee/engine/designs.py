@@ -24,7 +24,11 @@ most once. That is a search over one round of n players instead of W rounds.
    ⟨h⟩-translates of L·h/S representative blocks. No repeat iff the pairs of all representative
    blocks have distinct differences: an exact depth-first search over those few blocks. Kirkman
    systems (Z_7 × 3 levels, orbits 7 + 1 + 1 + 1: 7-3-10), resolvable BIBD(28, 4, 1) (Z_7 × 4,
-   7 + 1 + 1: 7-4-9) and the resolvable 4-GDD of type 2^16 (Z_8 × 4, orbits 4 + 4 + 2: 8-4-10).
+   7 + 1 + 1: 7-4-9) and the resolvable 4-GDD of type 2^16 (Z_8 × 4, orbits 2 + 4 + 4: 8-4-10).
+4. **Fixed-point rounds over Z_m × {levels} ∪ {∞}** (`fixed_point_rounds`): every round is
+   invariant under Z_m; ∞ sits with whole levels, the rest are translates of representative
+   blocks. With m = S − 1 it is a transversal design from a quasi-difference matrix: 10-10-4 (two
+   orthogonal Latin squares of order 10) over Z_9 ∪ {∞}. `exact_rounds` runs 3 and 4 side by side.
 
 Nothing here names an instance: for G, S, W each family applies when its arithmetic does, and
 every schedule is checked by `golfers.count_repeats` before use. When no base round is found in
@@ -63,7 +67,11 @@ def rotational_rounds(
     rng = new_stream(seed)
     found = r == 0
     while not found:
-        status = kernels.rotational_dfs(N, n_rounds, size, r, order, DFS_NODES, out)
+        # No more nodes than the time left allows at a guessed speed (the clock is read between
+        # two searches only).
+        left = deadline - time.perf_counter()
+        nodes = min(DFS_NODES, max(50_000, int(NODES_PER_SECOND * left)))
+        status = kernels.rotational_dfs(N, n_rounds, size, r, order, nodes, out)
         if status == 0:
             return None
         found = status == 1
@@ -177,6 +185,8 @@ def _search_base_round(
 # each pass over the configurations still open).
 ORBIT_MAX_CONFIGS = 64
 ORBIT_FIRST_NODES = 20_000
+# The fewest nodes a search gets in a pass (the budget shares 1/k² shrink below it).
+ORBIT_LEAST_NODES = 1_000
 
 
 def orbit_configurations(
@@ -362,8 +372,8 @@ def _budgeted(
             if budget > ORBIT_FIRST_NODES:
                 for row in lift_order:
                     _shuffle(row, rng)
-            nodes = max(ORBIT_FIRST_NODES, budget // (rank + 1) ** 2)
-            nodes = min(nodes, max(ORBIT_FIRST_NODES, int(rate * (deadline - now))))
+            nodes = max(ORBIT_LEAST_NODES, budget // (rank + 1) ** 2)
+            nodes = min(nodes, max(ORBIT_LEAST_NODES, int(rate * (deadline - now))))
             schedule, status = search(nodes, lift_order)
             if schedule is not None:
                 return schedule
