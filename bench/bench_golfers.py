@@ -1,7 +1,7 @@
 """Social golfer benchmark (issues 3 and 14): repeats left on the classic instances in 10 s.
 
     .venv/bin/python bench/bench_golfers.py [--time-limit 10] [--seeds 3] [--no-designs]
-        [--instances 5-3-7 6-6-3 8-4-9 7-6-7 8-6-8 9-6-9 10-6-6 8-4-10 10-6-7 10-4-13]
+        [--instances 5-3-7 6-6-3 8-4-9 7-6-7 8-6-8 9-6-9 10-6-6 8-4-10 10-6-7 10-4-13 7-3-10 7-4-9 10-10-4]
     .venv/bin/python bench/bench_golfers.py --table [--max 10]
 
 Instances are groups-size-rounds. For each, seeds 0, 1, … are tried until one reaches the
@@ -21,7 +21,7 @@ import sys
 from tablee.engine import golfers
 
 DEFAULT = ["5-3-7", "6-6-3", "8-4-9", "7-6-7", "8-6-8", "9-6-9", "10-6-6", "8-4-10", "10-6-7",
-           "10-4-13"]
+           "10-4-13", "7-3-10", "7-4-9", "10-10-4"]
 # Every instance's target is 0 (each has a known schedule without repeats).
 TARGETS: dict[str, int] = {}
 

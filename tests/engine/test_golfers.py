@@ -1,5 +1,6 @@
 """The social golfer solver: schedules are valid, repeats are counted right, it finds zero."""
 
+import time
 from collections import Counter
 from itertools import combinations
 
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tablee.engine import _golfers_kernels as kernels
+from tablee.engine import designs
 from tablee.engine.golfers import (
     count_repeats,
     repeats_lower_bound,
@@ -203,3 +205,160 @@ def test_swaps_keep_the_incremental_indexes_exact():
         for pair in combinations(group, 2)
     )
     assert all(meet[p, q] == times for (p, q), times in pairs.items())
+
+
+# The round-orbit designs (designs.orbit_rounds): rounds in orbits of lengths h | m under Z_m.
+
+
+@pytest.mark.parametrize(("groups", "size", "n_rounds"), [(8, 4, 10), (7, 4, 9), (7, 3, 10)])
+def test_round_orbit_designs_reach_the_counting_bound(groups, size, n_rounds):
+    # A resolvable 4-GDD of type 2^16 (Aguado's 8-4-10), a resolvable BIBD(28, 4, 1) and a
+    # Kirkman triple system of order 21. The search is exact with node budgets: deterministic,
+    # whatever the load (the deadline is only a safety net).
+    design = designs.orbit_rounds(
+        groups=groups, size=size, rounds=n_rounds, deadline=time.perf_counter() + 600, seed=0
+    )
+
+    assert design is not None
+    assert_is_schedule(design.tolist(), groups=groups, size=size, n_rounds=n_rounds)
+    assert brute_force_repeats(design.tolist()) == 0
+
+
+def test_8_4_10_reaches_zero_repeats():
+    result = solve_golfers(groups=8, size=4, rounds=10, time_limit=60, seed=1)
+
+    assert result.repeats == 0
+    assert brute_force_repeats(result.rounds) == 0
+    assert_is_schedule(result.rounds, groups=8, size=4, n_rounds=10)
+    assert result.rounds[0] == [[4 * g + s for s in range(4)] for g in range(8)]
+
+
+def test_orbit_configurations_follow_the_arithmetic():
+    configs = designs.orbit_configurations(groups=8, size=4, rounds=10)
+
+    assert configs[0] == (8, (2, 4, 4))
+    for m, lengths in configs:
+        levels = 32 // m
+        assert 32 % m == 0 and sum(lengths) == 10 and list(lengths) == sorted(lengths)
+        assert all(m % h == 0 and levels * h % 4 == 0 for h in lengths)
+    # Ten invariant rounds would need 60 differences between levels; Z_8 × 4 has 48.
+    assert (8, (1,) * 10) not in configs
+    assert designs.orbit_configurations(groups=5, size=3, rounds=8) == []
+
+
+def _orbit_solutions_exist(groups, size, m, lengths):
+    """Brute force without the kernel's symmetry breaking and without differences: choose the
+    representative blocks of each orbit in every way, develop, count repeats."""
+    n = groups * size
+    levels = n // m
+
+    def classes_of(points, h):
+        return {(p // m, p % m % h) for p in points}
+
+    def extend(chosen, orbit, free):
+        h = lengths[orbit]
+        if not free:
+            done = lengths[: orbit + 1]
+            blocks = np.array(chosen, dtype=np.int64).reshape(-1, size)
+            if count_repeats(designs.develop_orbits(blocks, m=m, levels=levels, lengths=done)):
+                return False
+            if orbit + 1 == len(lengths):
+                return True
+            return extend(chosen, orbit + 1, classes_of(range(n), lengths[orbit + 1]))
+        first = min(free)
+        start = first[0] * m + first[1]
+        others = [p for p in range(n) if (p // m, p % m % h) in free - {first}]
+        for rest in combinations(others, size - 1):
+            taken = classes_of(rest, h)
+            if len(taken) == size - 1 and extend(
+                [*chosen, [start, *rest]], orbit, free - taken - {first}
+            ):
+                return True
+        return False
+
+    return extend([], 0, classes_of(range(n), lengths[0]))
+
+
+@pytest.mark.parametrize(
+    ("groups", "size", "n_rounds"), [(3, 2, 5), (4, 2, 6), (3, 3, 4), (2, 3, 2), (4, 2, 4)]
+)
+def test_the_exact_orbit_search_agrees_with_a_brute_force(groups, size, n_rounds):
+    n = groups * size
+    for m, lengths in designs.orbit_configurations(groups=groups, size=size, rounds=n_rounds):
+        keys = designs.pair_keys(n=n, m=m, levels=n // m, fixed=0)
+        order = np.tile(np.arange(m, dtype=np.int64), (len(lengths), 1))
+        schedule, status = designs._orbit_search(
+            size=size, m=m, levels=n // m, lengths=lengths, keys=keys, node_limit=10**8,
+            lift_order=order,
+        )  # fmt: skip
+
+        assert status in (0, 1)
+        assert (status == 1) == _orbit_solutions_exist(groups, size, m, lengths), (m, lengths)
+        if schedule is not None:
+            assert count_repeats(schedule.tolist()) == 0
+            assert_is_schedule(schedule.tolist(), groups=groups, size=size, n_rounds=n_rounds)
+
+
+def test_fixed_point_designs_give_two_orthogonal_latin_squares_of_order_10():
+    # 10-10-4: four rounds of 10 tables of 10 is a transversal design TD(4, 10); Z_9 ∪ {∞}.
+    assert designs.fixed_point_configurations(groups=10, size=10, rounds=4) == [9, 3]
+    design = designs.fixed_point_rounds(
+        groups=10, size=10, rounds=4, deadline=time.perf_counter() + 600, seed=0
+    )
+
+    assert design is not None
+    assert_is_schedule(design.tolist(), groups=10, size=10, n_rounds=4)
+    assert brute_force_repeats(design.tolist()) == 0
+
+
+def _fixed_point_solutions_exist(groups, size, n_rounds, m):
+    """Brute force without symmetry breaking: every choice of the representative blocks."""
+    n = groups * size
+    a, levels = (size - 1) // m, (n - 1) // m
+    per_round = (levels - a) // size
+
+    def rounds_of(reps):
+        out = []
+        for j, blocks in enumerate(reps):
+            whole = [i * m + x for i in range(j * a, (j + 1) * a) for x in range(m)]
+            tables = [[levels * m, *whole]]
+            tables += [[(p // m) * m + (p % m + t) % m for p in b] for b in blocks for t in range(m)]
+            out.append(tables)
+        return out
+
+    def blocks_of(free):
+        if not free:
+            yield []
+            return
+        first = min(free)
+        for others in combinations(sorted(free - {first}), size - 1):
+            for xs in np.ndindex(*([m] * (size - 1))):
+                block = [first * m] + [i * m + x for i, x in zip(others, xs, strict=True)]
+                for rest in blocks_of(free - {first, *others}):
+                    yield [block, *rest]
+
+    def extend(reps):
+        if len(reps) == n_rounds:
+            return True
+        j = len(reps)
+        free = set(range(levels)) - set(range(j * a, (j + 1) * a))
+        for blocks in blocks_of(free):
+            if count_repeats(rounds_of([*reps, blocks])) == 0 and extend([*reps, blocks]):
+                return True
+        return False
+
+    assert per_round >= 1
+    return extend([])
+
+
+@pytest.mark.parametrize(("groups", "size", "n_rounds"), [(4, 4, 5), (4, 4, 4), (3, 3, 4)])
+def test_the_fixed_point_search_agrees_with_a_brute_force(groups, size, n_rounds):
+    (m,) = designs.fixed_point_configurations(groups=groups, size=size, rounds=n_rounds)
+    design = designs.fixed_point_rounds(
+        groups=groups, size=size, rounds=n_rounds, deadline=time.perf_counter() + 600, seed=0
+    )
+
+    assert (design is not None) == _fixed_point_solutions_exist(groups, size, n_rounds, m)
+    if design is not None:
+        assert_is_schedule(design.tolist(), groups=groups, size=size, n_rounds=n_rounds)
+        assert count_repeats(design.tolist()) == 0

@@ -17,6 +17,9 @@ base round and key 0 never. The search is a tabu search on base rounds (swap two
 blocks), cost = Σ over keys of the uses beyond their capacity.
 
 `rotational_dfs`: the 1-rotational family over Z_(n−1) ∪ {∞} (see its docstring).
+
+`orbit_dfs`: the round-orbit family over Z_m × levels (no fixed point), whose rounds come in orbits
+of prescribed lengths h | m (see its docstring).
 """
 
 from __future__ import annotations
@@ -275,6 +278,214 @@ def rotational_dfs(N, W, S, n_blocks, order, node_limit, out):
             cursor[pos] = r - 1
             seq[pos] = y
             coset[y % W] = True
+            found = True
+            break
+        if found:
+            pos += 1
+            forward = True
+        else:
+            pos -= 1
+            forward = False
+
+
+@njit(cache=True)
+def orbit_dfs(
+    m,
+    L,
+    S,
+    hs,
+    nblocks,
+    preplaced,
+    free_from,
+    swap_orbits,
+    keys,
+    used0,
+    lift_order,
+    node_limit,
+    out,
+):
+    """Representative blocks for the round-orbit family of `designs.orbit_rounds`.
+
+    Points p = i·m + x (x ∈ Z_m on level i < L). Round orbit r has length h = hs[r] (h | m): its
+    base round is invariant under the subgroup H = ⟨h⟩ of Z_m and is made of the H-translates of
+    nblocks[r] representative blocks, each meeting every H-orbit of points ("class" (i, x mod h))
+    at most once, together every class not in `preplaced[r]` (classes another block of the round
+    holds, e.g. with a fixed point) once; the developed rounds are base round + t, t < h. Every translate of a
+    representative block then appears once in the schedule, so there is no repeat iff the pairs of
+    all representative blocks have distinct keys (`pair_key`, fixed = 0), none of them 0 (short
+    orbit) nor already used in `used0`.
+
+    Depth-first, one point at a time, orbit after orbit in the order of `hs`: a block starts at
+    the smallest free class, on its point of level i with x = class mod h (H-translates make it
+    so), its other points follow in increasing class order, any lift x + j·h (j in the order of
+    `lift_order[r, :m/h]`, a permutation). Symmetry breaking: a point entering a level no point has
+    entered yet is at x = 0 (each level can be translated on its own); the levels from `free_from`
+    on are interchangeable, so a point entering one of them enters the next; when `swap_orbits`
+    (orbits of one length interchangeable), the first block of the later of two orbits of one
+    length has the larger (or same) second point. The last block of a round holds all the free
+    classes: they are taken in any order, the one with the fewest possible lifts first. Exact:
+    returns 1
+    (blocks in `out`, one row per representative block, orbit after orbit), 0 (none exists) or
+    −1 (more than `node_limit` nodes).
+    """
+    R = hs.shape[0]
+    total = 0
+    for r in range(R):
+        total += nblocks[r] * S
+    rnd = np.empty(total, dtype=np.int64)
+    first = np.empty(R, dtype=np.int64)  # position of each orbit's first point
+    q = 0
+    for r in range(R):
+        first[r] = q
+        for _ in range(nblocks[r] * S):
+            rnd[q] = r
+            q += 1
+    used = used0.copy()
+    used[0] = True
+    placed = preplaced.copy()
+    seq = np.zeros(total, dtype=np.int64)  # chosen candidate index: class · lifts + lift
+    pts = np.zeros(total, dtype=np.int64)  # the point itself
+    cursor = np.zeros(total, dtype=np.int64)
+    # The class a position is restricted to (−1: any, in increasing order), and the classes of
+    # each orbit not holding a point yet.
+    pick = np.full(total, -1, dtype=np.int64)
+    free = np.zeros(R, dtype=np.int64)
+    for r in range(R):
+        for c in range(L * hs[r]):
+            if not placed[r, c]:
+                free[r] += 1
+    pos = 0
+    # How many points each level holds; how many of the interchangeable levels hold some.
+    touched = np.zeros(L, dtype=np.int64)
+    entered = 0
+    forward = True
+    nodes = 0
+    while True:
+        if pos == total:
+            for i in range(total):
+                out[i // S, i % S] = pts[i]
+            return 1
+        if pos < 0:
+            return 0
+        nodes += 1
+        if nodes > node_limit:
+            return -1
+        r = rnd[pos]
+        h = hs[r]
+        lifts = m // h
+        s = pos % S
+        if s == 0:
+            if forward:
+                c = 0
+                while placed[r, c]:
+                    c += 1
+                seq[pos] = c * lifts
+                pts[pos] = (c // h) * m + (c % h)
+                placed[r, c] = True
+                free[r] -= 1
+                touched[c // h] += 1
+                if touched[c // h] == 1 and c // h >= free_from:
+                    entered += 1
+                pos += 1
+            else:
+                placed[r, seq[pos] // lifts] = False
+                free[r] += 1
+                touched[pts[pos] // m] -= 1
+                if touched[pts[pos] // m] == 0 and pts[pos] // m >= free_from:
+                    entered -= 1
+                pos -= 1
+            continue
+        start = pos - s
+        if forward:
+            pick[pos] = -1
+            if free[r] == S - s:
+                # The last block of its round: its classes are all the free ones, in any order.
+                # Take the smallest on a level no point has entered yet (the symmetry rule below
+                # wants it), or the one whose free class comes first when two orbits of one length
+                # are compared, else the one with the fewest possible lifts.
+                fewest = lifts + 1
+                for c in range(L * h):
+                    if placed[r, c]:
+                        continue
+                    if touched[c // h] == 0 or (swap_orbits and pos == first[r] + 1):
+                        pick[pos] = c
+                        fewest = 1
+                        break
+                    count = 0
+                    for j in range(lifts):
+                        y = (c // h) * m + c % h + j * h
+                        t = start
+                        while t < pos and not used[keys[pts[t], y]]:
+                            t += 1
+                        if t == pos:
+                            count += 1
+                    if count < fewest:
+                        fewest = count
+                        pick[pos] = c
+                if fewest == 0:
+                    pos -= 1
+                    forward = False
+                    continue
+                cursor[pos] = pick[pos] * lifts
+            else:
+                cursor[pos] = (seq[pos - 1] // lifts + 1) * lifts
+        else:
+            y = pts[pos]
+            placed[r, seq[pos] // lifts] = False
+            free[r] += 1
+            touched[y // m] -= 1
+            if touched[y // m] == 0 and y // m >= free_from:
+                entered -= 1
+            for t in range(start, pos):
+                used[keys[pts[t], y]] = False
+            cursor[pos] = seq[pos] + 1
+        found = False
+        idx = cursor[pos]
+        limit = L * h * lifts if pick[pos] < 0 else (pick[pos] + 1) * lifts
+        while idx < limit:
+            c = idx // lifts
+            if placed[r, c]:
+                idx += lifts - idx % lifts
+                continue
+            y = (c // h) * m + c % h + lift_order[r, idx % lifts] * h
+            if touched[y // m] == 0 and (
+                y % m or (y // m >= free_from and y // m != free_from + entered)
+            ):
+                # Symmetry: a new level is entered at x = 0; an interchangeable one, in order.
+                idx += 1
+                continue
+            if (
+                swap_orbits
+                and pos == first[r] + 1
+                and r > 0
+                and hs[r - 1] == h
+                and y < pts[first[r - 1] + 1]
+            ):
+                # Symmetry: two orbits of one length are interchangeable; their first blocks'
+                # second points come in order.
+                idx += 1
+                continue
+            ok = True
+            t = start
+            while t < pos:
+                k = keys[pts[t], y]
+                if used[k]:
+                    ok = False
+                    break
+                used[k] = True
+                t += 1
+            if not ok:
+                for u in range(start, t):
+                    used[keys[pts[u], y]] = False
+                idx += 1
+                continue
+            seq[pos] = idx
+            pts[pos] = y
+            placed[r, c] = True
+            free[r] -= 1
+            touched[y // m] += 1
+            if touched[y // m] == 1 and y // m >= free_from:
+                entered += 1
             found = True
             break
         if found:

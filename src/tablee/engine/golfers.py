@@ -35,6 +35,12 @@ MAX_STABLE = 5000
 USE_DESIGNS = True
 # Share of the time limit the cyclic design searches may use before the local search takes over.
 DESIGN_SHARE = 0.25
+# Share of DESIGN_SHARE that the 1-rotational search may use (it finds its designs in a fraction
+# of a second or not at all: a resolvable design with S = G is an affine plane).
+ROTATIONAL_SHARE = 1 / 3
+# Share of what is left of DESIGN_SHARE that the exact searches (round-orbit and fixed-point
+# families, side by side) may use (the cyclic family's tabu search gets the rest).
+ORBIT_SHARE = 0.75
 PROGRESS_EVERY_S = 0.25
 CHUNK_TARGET_S = 0.05
 
@@ -162,8 +168,12 @@ def _designed_rounds(
     prefix = transversal_rounds(groups=groups, size=size, rounds=rounds)
     if prefix is not None and len(prefix) == rounds:
         return prefix
-    for family in (designs.rotational_rounds, designs.cyclic_schedule):
-        full = family(groups=groups, size=size, rounds=rounds, deadline=deadline, seed=seed)
+    shares = {designs.rotational_rounds: ROTATIONAL_SHARE, designs.exact_rounds: ORBIT_SHARE}
+    for family in (designs.rotational_rounds, designs.exact_rounds, designs.cyclic_schedule):
+        # Each family but the last leaves part of what is left to the next ones.
+        now = time.perf_counter()
+        until = now + shares.get(family, 1.0) * max(0.0, deadline - now)
+        full = family(groups=groups, size=size, rounds=rounds, deadline=until, seed=seed)
         if full is not None and count_repeats(full.tolist()) == 0:
             return _canonical(full, groups=groups, size=size)
     return prefix
