@@ -20,6 +20,7 @@ from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 from tablee.tables import access, selectors, services
 from tablee.tables.api import late_wish_notice, warning_message
 from tablee.tables.models import Plan, Wish
+from tablee.text.fold import fold
 
 MAP_SIZE = 240  # px of one table's square drawing
 TABLE_RADIUS = 46
@@ -52,7 +53,7 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         table.why_lines = table.why(_language())
     show_warnings = plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
     warnings = [warning_message(v) for v in selectors.plan_violations(plan=plan)] if show_warnings else []
-    people = sorted((s.user for t in tables for s in t.people), key=lambda u: (u.last_name, u.first_name, u.email))
+    people = sorted((s.user for t in tables for s in t.people), key=_by_name)
     return {
         "gathering": gathering,
         "plan": plan,
@@ -192,6 +193,11 @@ def plan_repair(request, gathering_id: int):
     return _back(gathering.pk)
 
 
+def _by_name(user) -> tuple[str, str, str]:
+    """Alphabetical as a person reads it: « Bélanger » before « Bergeron » (accents folded)."""
+    return fold(user.last_name), fold(user.first_name), user.email
+
+
 @login_required
 def plan_print(request, gathering_id: int):
     """Table cards and the seating list, laid out for paper by the print stylesheet."""
@@ -200,7 +206,7 @@ def plan_print(request, gathering_id: int):
     context = _plan_context(gathering, plan)
     context["seating"] = sorted(
         ((s.user, t.number) for t in context["tables"] for s in t.people),
-        key=lambda row: (row[0].last_name.casefold(), row[0].first_name.casefold(), row[0].email),
+        key=lambda row: _by_name(row[0]),
     )
     return render(request, "tables/print.html", context)
 

@@ -137,3 +137,41 @@ def test_a_cancelled_member_no_longer_sees_her_table(api, client, crowd, seated_
     client.force_login(third)
     page = client.get(f"/gatherings/{gathering.pk}/my-table/").content.decode()
     assert 'data-testid="no-table"' in page and 'data-testid="companion"' not in page
+
+
+def test_interests_sector_and_organization_reach_table_mates_and_the_printed_cards_only_with_consent(
+    api, client, crowd, association, organizer, seated_pair
+):
+    gathering, plan, home, third = seated_pair
+    person = crowd[0]
+    interest, sector, organization = "apiculture urbaine", "horticulture ornementale", "Ruchers Saint-Sauveur"
+    for who in (person, third):
+        who.profile.interests = [interest]
+        who.profile.tablemates_consent_at = timezone.now() if who == third else None
+        who.profile.save()
+    person.profile.sector, person.profile.organization = sector, organization
+    person.profile.save()
+    services._refresh_explanations(plan, {home})
+
+    seen = [*_surfaces(api, client, gathering, third, organizer=False).values(),
+            client.force_login(organizer) or client.get(f"/organize/gatherings/{gathering.pk}/tables/print/")
+            .content.decode()]
+    for text in seen:
+        assert interest not in text and sector not in text and organization not in text
+
+    # The control: with consent, the why names the shared interest and the printed card the organization.
+    person.profile.tablemates_consent_at = timezone.now()
+    person.profile.save()
+    services._refresh_explanations(plan, {home})
+    mine = client.get(f"/organize/gatherings/{gathering.pk}/tables/print/").content.decode()
+    assert organization in mine
+    why = api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).json()["why"]
+    assert any(interest in line for line in why)
+
+
+def test_the_printed_seating_list_is_alphabetical_as_people_read_it():
+    from tablee.members.models import User
+    from tablee.tables.views import _by_name
+
+    people = [User(last_name=n, first_name="A", email=f"{n}@x.org") for n in ("Bergeron", "Bélanger", "Émond", "Dubé")]
+    assert [u.last_name for u in sorted(people, key=_by_name)] == ["Bélanger", "Bergeron", "Dubé", "Émond"]
