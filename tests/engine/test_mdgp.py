@@ -218,8 +218,10 @@ def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:
     assert other_seed.groups != first.groups
 
 
-def test_chunk_boundaries_do_not_change_the_search() -> None:
-    """The driver cuts the search into chunks by the clock; the result must not depend on it."""
+@pytest.mark.parametrize("pool_size", [0, 3])
+def test_chunk_boundaries_do_not_change_the_search(pool_size: int) -> None:
+    """The driver cuts the search into chunks by the clock; the result must not depend on it,
+    with or without the elite pool."""
     instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
     lower, upper, d = instance.lower, instance.upper, instance.d
 
@@ -233,9 +235,13 @@ def test_chunk_boundaries_do_not_change_the_search() -> None:
         values = np.full(k.N_VALUES, k.objective_of(w, assign))
         counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
         best = assign.copy()
+        pool = np.zeros((pool_size, instance.n), dtype=np.int64)
+        pool_values = np.full(pool_size, k.EMPTY)
+        walk_best = assign.copy()
         for chunk in chunks:
             k.iterated_maxima_search(d, 0.0, lower, upper, assign, size, members, pos, w, bound,
-                                     best, values, counters, rng, chunk, 15, 1, 3, 7)
+                                     best, values, counters, rng, chunk, 15, 1, 3, 7, 0.5,
+                                     pool, pool_values, walk_best, upper)
         assert counters[k.C_ROUNDS] >= 3  # the chunks cut through restarts too
         return best
 

@@ -59,6 +59,7 @@ class MdgpParams:
     strong: int | None = None
     start: str = "most_pairs"
     move_share: float = 0.5
+    pool: int = 0
 
 
 def read_instance(path: str | Path) -> MdgpInstance:
@@ -216,6 +217,7 @@ def solve_mdgp(
         start_sizes = most_pairs_sizes(lower, upper, n)
         assign, _ = k.random_assignment(rng, n, start_sizes, start_sizes)
     elif params.start == "random":
+        start_sizes = most_pairs_sizes(lower, upper, n)
         assign, _ = k.random_assignment(rng, n, lower, upper)
     else:
         raise ValueError(f"params.start must be 'most_pairs' or 'random' (got {params.start!r})")
@@ -226,6 +228,9 @@ def solve_mdgp(
     values = np.full(k.N_VALUES, k.objective_of(w, assign))
     counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
     best = assign.copy()
+    pool = np.zeros((params.pool, n), dtype=np.int64)
+    pool_values = np.full(params.pool, k.EMPTY)
+    walk_best = assign.copy()
 
     deadline = started + time_limit
     chunk, last_report = 1, -1.0
@@ -240,7 +245,8 @@ def solve_mdgp(
         t0 = timer()
         k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
                                  best, values, counters, rng, todo, params.alpha,
-                                 params.weak_min, params.weak_max, strong, params.move_share)
+                                 params.weak_min, params.weak_max, strong, params.move_share,
+                                 pool, pool_values, walk_best, start_sizes)
         spent = timer() - t0
         # Aim at chunks of ~20 ms, never past the deadline.
         per_iteration = max(spent / todo, 1e-7)
