@@ -241,7 +241,7 @@ def test_chunk_boundaries_do_not_change_the_search(pool_size: int) -> None:
         for chunk in chunks:
             k.iterated_maxima_search(d, 0.0, lower, upper, assign, size, members, pos, w, bound,
                                      best, values, counters, rng, chunk, 15, 1, 3, 7, 0.5,
-                                     pool, pool_values, walk_best, upper)
+                                     pool, pool_values, walk_best, upper, 0.5)
         assert counters[k.C_ROUNDS] >= 3  # the chunks cut through restarts too
         return best
 

@@ -355,7 +355,8 @@ def _pool_insert(pool, pool_values, counters, candidate, value):
 @njit(cache=True)
 def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound, best,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
-                           strong, move_share, pool, pool_values, walk_best, start_sizes):
+                           strong, move_share, pool, pool_values, walk_best, start_sizes,
+                           cross_share):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
@@ -382,13 +383,15 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
         else:
             counters[C_STALL] += 1
         if counters[C_STALL] >= alpha:
-            if pool.shape[0] == 0:
+            held = 0
+            if pool.shape[0] > 0:
+                _pool_insert(pool, pool_values, counters, walk_best, values[V_MS_BEST])
+                held = counters[C_POOL]
+            if pool.shape[0] == 0 or (held == pool.shape[0] and _rand01(rng) >= cross_share):
                 # Start afresh from the best with an exact W: this also clears float drift.
                 _reset(d, best, assign, size, members, pos, w)
                 perturb(rng, d, assign, size, members, pos, w, lower, upper, strong, move_share)
             else:
-                _pool_insert(pool, pool_values, counters, walk_best, values[V_MS_BEST])
-                held = counters[C_POOL]
                 if held < pool.shape[0]:
                     # Fill the pool from fresh random groupings first.
                     fresh, _ = random_assignment(rng, assign.shape[0], start_sizes, start_sizes)

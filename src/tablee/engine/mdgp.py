@@ -51,7 +51,10 @@ class MdgpParams:
     `strong`: random moves or swaps per strong perturbation (None: n // 8); `start`: group sizes
     of the first solution, "most_pairs" (see `most_pairs_sizes`) or "random" (issue 3's start);
     `move_share`: chance that a random perturbation step is a move (changing two group sizes)
-    rather than a swap, when the bounds allow a move."""
+    rather than a swap, when the bounds allow a move; `pool`: elite solutions kept (the best of
+    each walk, distinct values; 0: plain IMS, every walk restarts from the best); `cross_share`:
+    once the pool is full, chance that a walk starts from a crossover of two elite solutions
+    rather than from the shaken best."""
 
     alpha: int = 1000
     weak_min: int = 1
@@ -59,7 +62,8 @@ class MdgpParams:
     strong: int | None = None
     start: str = "most_pairs"
     move_share: float = 0.5
-    pool: int = 0
+    pool: int = 10
+    cross_share: float = 0.5
 
 
 def read_instance(path: str | Path) -> MdgpInstance:
@@ -246,7 +250,7 @@ def solve_mdgp(
         k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
                                  best, values, counters, rng, todo, params.alpha,
                                  params.weak_min, params.weak_max, strong, params.move_share,
-                                 pool, pool_values, walk_best, start_sizes)
+                                 pool, pool_values, walk_best, start_sizes, params.cross_share)
         spent = timer() - t0
         # Aim at chunks of ~20 ms, never past the deadline.
         per_iteration = max(spent / todo, 1e-7)
