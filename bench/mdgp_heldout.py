@@ -29,6 +29,12 @@ HELDOUT = [
     ("HeldRanReal_n120_ss_h7", 120, 10, "real", 107),
     ("HeldRanReal_n240_ss_h8", 240, 12, "real", 108),
     ("HeldGeo_n120_ds_h9", 120, 10, "geo", 109),
+    # Written after cross_share was chosen (h6, h7 seed 1 were looked at), for a blind check.
+    ("HeldRanReal_n120_ds_h10", 120, 10, "real", 110),
+    ("HeldRanInt_n120_ss_h11", 120, 10, "int", 111),
+    ("HeldGeo_n120_ss_h12", 120, 10, "geo", 112),
+    ("HeldRanReal_n240_ds_h13", 240, 12, "real", 113),
+    ("HeldRanReal_n240_ss_h14", 240, 12, "real", 114),
 ]
 
 
