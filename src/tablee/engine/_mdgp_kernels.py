@@ -384,25 +384,29 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
             counters[C_STALL] += 1
         if counters[C_STALL] >= alpha:
             held = 0
+            cross = fill = False
             if pool.shape[0] > 0:
                 _pool_insert(pool, pool_values, counters, walk_best, values[V_MS_BEST])
                 held = counters[C_POOL]
-            if pool.shape[0] == 0 or (held == pool.shape[0] and _rand01(rng) >= cross_share):
+                # The first walks start from fresh random groupings until the pool is full; then
+                # a walk starts from a crossover of two random elite solutions (cross_share) or,
+                # as in IMS, from the shaken best.
+                fill = held < pool.shape[0]
+                cross = not fill and held >= 2 and _rand01(rng) < cross_share
+            if fill:
+                fresh, _ = random_assignment(rng, assign.shape[0], start_sizes, start_sizes)
+                _reset(d, fresh, assign, size, members, pos, w)
+            elif cross:
+                p1 = _randint(rng, held)
+                p2 = _randint(rng, held - 1)
+                if p2 >= p1:
+                    p2 += 1
+                crossover(rng, d, pool[p1], pool[p2], lower, upper, walk_best)
+                _reset(d, walk_best, assign, size, members, pos, w)
+            else:
                 # Start afresh from the best with an exact W: this also clears float drift.
                 _reset(d, best, assign, size, members, pos, w)
                 perturb(rng, d, assign, size, members, pos, w, lower, upper, strong, move_share)
-            else:
-                if held < pool.shape[0]:
-                    # Fill the pool from fresh random groupings first.
-                    fresh, _ = random_assignment(rng, assign.shape[0], start_sizes, start_sizes)
-                    _reset(d, fresh, assign, size, members, pos, w)
-                else:
-                    p1 = _randint(rng, held)
-                    p2 = _randint(rng, held - 1)
-                    if p2 >= p1:
-                        p2 += 1
-                    crossover(rng, d, pool[p1], pool[p2], lower, upper, walk_best)
-                    _reset(d, walk_best, assign, size, members, pos, w)
             local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin)
             values[V_CUR] = objective_of(w, assign)
             if pool.shape[0] > 0:
