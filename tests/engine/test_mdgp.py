@@ -165,6 +165,40 @@ def test_every_solution_partitions_the_elements_within_the_size_bounds(instance:
     assert result.objective == pytest.approx(objective(instance.d, result.groups), abs=1e-9)
 
 
+@settings(max_examples=40, deadline=None)
+@given(instance=instances(), seed=st.integers(0, 2**63), pool=st.integers(1, 4),
+       cross_share=st.sampled_from([0.0, 0.5, 1.0]))
+def test_pool_and_crossover_keep_every_solution_within_the_size_bounds(
+        instance: MdgpInstance, seed: int, pool: int, cross_share: float) -> None:
+    params = MdgpParams(alpha=2, pool=pool, cross_share=cross_share)  # many restarts
+    result = solve_mdgp(instance, time_limit=10.0, seed=seed, max_iterations=60, params=params)
+    assert sorted(itertools.chain.from_iterable(result.groups)) == list(range(instance.n))
+    for members, lo, up in zip(result.groups, instance.lower, instance.upper, strict=True):
+        assert lo <= len(members) <= up
+    assert result.objective == pytest.approx(objective(instance.d, result.groups), abs=1e-9)
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_crossover_child_is_feasible_and_keeps_a_group_its_parents_share(case: int) -> None:
+    rng = np.random.default_rng(200 + case)
+    instance = _random_instance(rng, 40, [5, 3, 6, 4, 2], [11, 9, 8, 12, 10])
+    lower, upper, d = instance.lower, instance.upper, instance.d
+    state = np.array([case + 1], dtype=np.uint64)
+    first, _ = k.random_assignment(state, instance.n, lower, upper)
+    second = first.copy()
+    a = int(np.flatnonzero(first != first[0])[0])  # the parents differ by one swap
+    second[a], second[0] = first[0], first[a]
+    child = np.empty(instance.n, dtype=np.int64)
+    k.crossover(state, d, first, second, lower, upper, child)
+    sizes = np.bincount(child, minlength=lower.size)
+    assert np.all(child >= 0)
+    assert np.all((sizes >= lower) & (sizes <= upper))
+    # A group the two parents hold identically comes through whole.
+    for g in range(lower.size):
+        if np.array_equal(first == g, second == g):
+            assert np.array_equal(child == g, first == g)
+
+
 def test_reported_objective_is_the_sum_over_pairs_in_each_group() -> None:
     instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
     result = solve_mdgp(instance, time_limit=10.0, seed=3, max_iterations=200)
