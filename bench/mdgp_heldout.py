@@ -1,4 +1,4 @@
-"""Held-out MDGP instances with different group sizes (`ds`), generated, never used for tuning.
+"""Held-out MDGP instances (`ds`, and `ss` from h7 on), generated, never used for tuning.
 
     python bench/mdgp_heldout.py OUT_DIR
 
@@ -16,23 +16,39 @@ from pathlib import Path
 
 import numpy as np
 
-# (name, n, groups, kind, seed): the generator's seed is part of the name.
+# (name, n, groups, kind, seed): the generator's seed is part of the name; `_ss_` in the name
+# gives every group the size n / groups.
 HELDOUT = [
     ("HeldRanInt_n120_ds_h1", 120, 10, "int", 101),
     ("HeldRanReal_n120_ds_h2", 120, 10, "real", 102),
     ("HeldGeo_n120_ds_h3", 120, 10, "geo", 103),
     ("HeldRanInt_n240_ds_h4", 240, 12, "int", 104),
+    # Session 4 (2026-12-02), written before any run on them, for the elite pool and crossover.
+    ("HeldRanReal_n120_ds_h5", 120, 10, "real", 105),
+    ("HeldRanInt_n120_ds_h6", 120, 10, "int", 106),
+    ("HeldRanReal_n120_ss_h7", 120, 10, "real", 107),
+    ("HeldRanReal_n240_ss_h8", 240, 12, "real", 108),
+    ("HeldGeo_n120_ds_h9", 120, 10, "geo", 109),
+    # Written after cross_share was chosen (h6, h7 seed 1 were looked at), for a blind check.
+    ("HeldRanReal_n120_ds_h10", 120, 10, "real", 110),
+    ("HeldRanInt_n120_ss_h11", 120, 10, "int", 111),
+    ("HeldGeo_n120_ss_h12", 120, 10, "geo", 112),
+    ("HeldRanReal_n240_ds_h13", 240, 12, "real", 113),
+    ("HeldRanReal_n240_ss_h14", 240, 12, "real", 114),
 ]
 
 
-def generate(n: int, groups: int, kind: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def generate(n: int, groups: int, kind: str, seed: int,
+             same_size: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    while True:
+    while not same_size:
         mean = n / groups
         lower = rng.integers(int(mean * 0.65), int(mean) + 1, size=groups)
         upper = lower + rng.integers(1, int(mean * 0.5) + 1, size=groups)
         if lower.sum() <= n <= upper.sum():
             break
+    if same_size:
+        lower = upper = np.full(groups, n // groups)
     if kind == "geo":
         points = rng.random((n, int(rng.integers(2, 22)))) * 10
         d = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(-1))
@@ -47,7 +63,8 @@ def generate(n: int, groups: int, kind: str, seed: int) -> tuple[np.ndarray, np.
 def write(path: Path, lower: np.ndarray, upper: np.ndarray, d: np.ndarray) -> None:
     n = d.shape[0]
     bounds = " ".join(f"{a} {b}" for a, b in zip(lower, upper, strict=True))
-    lines = [f"{n} {len(lower)} ds {bounds}"]
+    kind = "ss" if np.array_equal(lower, upper) else "ds"
+    lines = [f"{n} {len(lower)} {kind} {bounds}"]
     lines += [f"{i} {j} {d[i, j]:.2f}" for i in range(n) for j in range(i + 1, n)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -56,7 +73,7 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else Path("heldout")
     out.mkdir(parents=True, exist_ok=True)
     for name, n, groups, kind, seed in HELDOUT:
-        write(out / f"{name}.txt", *generate(n, groups, kind, seed))
+        write(out / f"{name}.txt", *generate(n, groups, kind, seed, same_size="_ss_" in name))
         print(out / f"{name}.txt")
     return 0
 

@@ -165,6 +165,40 @@ def test_every_solution_partitions_the_elements_within_the_size_bounds(instance:
     assert result.objective == pytest.approx(objective(instance.d, result.groups), abs=1e-9)
 
 
+@settings(max_examples=40, deadline=None)
+@given(instance=instances(), seed=st.integers(0, 2**63), pool=st.integers(1, 4),
+       cross_share=st.sampled_from([0.0, 0.5, 1.0]))
+def test_pool_and_crossover_keep_every_solution_within_the_size_bounds(
+        instance: MdgpInstance, seed: int, pool: int, cross_share: float) -> None:
+    params = MdgpParams(alpha=2, pool=pool, cross_share=cross_share)  # many restarts
+    result = solve_mdgp(instance, time_limit=10.0, seed=seed, max_iterations=60, params=params)
+    assert sorted(itertools.chain.from_iterable(result.groups)) == list(range(instance.n))
+    for members, lo, up in zip(result.groups, instance.lower, instance.upper, strict=True):
+        assert lo <= len(members) <= up
+    assert result.objective == pytest.approx(objective(instance.d, result.groups), abs=1e-9)
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_crossover_child_is_feasible_and_keeps_a_group_its_parents_share(case: int) -> None:
+    rng = np.random.default_rng(200 + case)
+    instance = _random_instance(rng, 40, [5, 3, 6, 4, 2], [11, 9, 8, 12, 10])
+    lower, upper, d = instance.lower, instance.upper, instance.d
+    state = np.array([case + 1], dtype=np.uint64)
+    first, _ = k.random_assignment(state, instance.n, lower, upper)
+    second = first.copy()
+    a = int(np.flatnonzero(first != first[0])[0])  # the parents differ by one swap
+    second[a], second[0] = first[0], first[a]
+    child = np.empty(instance.n, dtype=np.int64)
+    k.crossover(state, d, first, second, lower, upper, child)
+    sizes = np.bincount(child, minlength=lower.size)
+    assert np.all(child >= 0)
+    assert np.all((sizes >= lower) & (sizes <= upper))
+    # A group the two parents hold identically comes through whole (left-overs may join it).
+    for g in range(lower.size):
+        if np.array_equal(first == g, second == g):
+            assert np.all(child[first == g] == g)
+
+
 def test_reported_objective_is_the_sum_over_pairs_in_each_group() -> None:
     instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
     result = solve_mdgp(instance, time_limit=10.0, seed=3, max_iterations=200)
@@ -218,8 +252,10 @@ def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:
     assert other_seed.groups != first.groups
 
 
-def test_chunk_boundaries_do_not_change_the_search() -> None:
-    """The driver cuts the search into chunks by the clock; the result must not depend on it."""
+@pytest.mark.parametrize("pool_size", [0, 3])
+def test_chunk_boundaries_do_not_change_the_search(pool_size: int) -> None:
+    """The driver cuts the search into chunks by the clock; the result must not depend on it,
+    with or without the elite pool."""
     instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
     lower, upper, d = instance.lower, instance.upper, instance.d
 
@@ -233,9 +269,13 @@ def test_chunk_boundaries_do_not_change_the_search() -> None:
         values = np.full(k.N_VALUES, k.objective_of(w, assign))
         counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
         best = assign.copy()
+        pool = np.zeros((pool_size, instance.n), dtype=np.int64)
+        pool_values = np.full(pool_size, k.EMPTY)
+        walk_best = assign.copy()
         for chunk in chunks:
             k.iterated_maxima_search(d, 0.0, lower, upper, assign, size, members, pos, w, bound,
-                                     best, values, counters, rng, chunk, 15, 1, 3, 7)
+                                     best, values, counters, rng, chunk, 15, 1, 3, 7, 0.5,
+                                     pool, pool_values, walk_best, upper, 0.5)
         assert counters[k.C_ROUNDS] >= 3  # the chunks cut through restarts too
         return best
 

@@ -25,13 +25,17 @@ C_ITER = 0  # iterations done so far
 C_STALL = 1  # maxima-search rounds since its best improved
 C_ROUNDS = 2  # maxima searches finished (strong perturbations)
 C_IMPROVED_AT = 3  # iteration at which the global best last improved
-N_COUNTERS = 4
+C_POOL = 4  # elite solutions held in the pool so far
+N_COUNTERS = 5
 
 # Layout of the float64 `values` array.
 V_CUR = 0  # objective of the current solution
 V_MS_BEST = 1  # best of the current maxima search
 V_BEST = 2  # global best
 N_VALUES = 3
+
+# Pool slot holding nothing yet.
+EMPTY = -np.inf
 
 
 @njit(cache=True)
@@ -246,9 +250,113 @@ def _reset(d, source, assign, size, members, pos, w):
 
 
 @njit(cache=True)
+def _unassigned_pair_sum(d, parent, g, child):
+    """Sum of d over the pairs of parent group g whose two elements the child has not placed."""
+    n = parent.shape[0]
+    total = 0.0
+    for i in range(n):
+        if parent[i] != g or child[i] >= 0:
+            continue
+        for j in range(i + 1, n):
+            if parent[j] == g and child[j] < 0:
+                total += d[i, j]
+    return total
+
+
+@njit(cache=True)
+def crossover(rng, d, first, second, lower, upper, child):
+    """Group-based crossover: the child takes whole groups from its two parents in turn, each time
+    the group (by index, so its size bounds) with the largest sum over its still-free pairs, then
+    places what is left greedily (groups below their lower bound first, then the best room).
+
+    Group g of a parent always goes to group g of the child, so every copied group fits its own
+    bounds. Writes the child's assignment into `child`.
+    """
+    n = first.shape[0]
+    n_groups = lower.shape[0]
+    child[:] = -1
+    taken = np.zeros(n_groups, dtype=np.bool_)
+    csize = np.zeros(n_groups, dtype=np.int64)
+    wc = np.zeros((n, n_groups))
+    turn = _randint(rng, 2)
+    for step in range(n_groups):
+        parent = first if (step + turn) % 2 == 0 else second
+        best_g = -1
+        best_q = -np.inf
+        for g in range(n_groups):
+            if taken[g]:
+                continue
+            q = _unassigned_pair_sum(d, parent, g, child)
+            if q > best_q:
+                best_q = q
+                best_g = g
+        taken[best_g] = True
+        for i in range(n):
+            if parent[i] == best_g and child[i] < 0 and csize[best_g] < upper[best_g]:
+                child[i] = best_g
+                csize[best_g] += 1
+                for k in range(n):
+                    wc[k, best_g] += d[i, k]
+    # Elements left over, in random order.
+    left = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if child[i] < 0:
+            left[m] = i
+            m += 1
+    for t in range(m - 1, 0, -1):
+        r = _randint(rng, t + 1)
+        left[t], left[r] = left[r], left[t]
+    for t in range(m):
+        i = left[t]
+        # A group below its lower bound takes it first; otherwise the best group with room.
+        best_g = -1
+        best_v = -np.inf
+        short = False
+        for g in range(n_groups):
+            if csize[g] < lower[g]:
+                short = True
+                break
+        for g in range(n_groups):
+            if short and csize[g] >= lower[g]:
+                continue
+            if csize[g] >= upper[g]:
+                continue
+            if wc[i, g] > best_v:
+                best_v = wc[i, g]
+                best_g = g
+        child[i] = best_g
+        csize[best_g] += 1
+        for k in range(n):
+            wc[k, best_g] += d[i, k]
+
+
+@njit(cache=True)
+def _pool_insert(pool, pool_values, counters, candidate, value):
+    """Keep `candidate` in the elite pool if it is new and better than the worst held."""
+    held = counters[C_POOL]
+    for p in range(held):
+        if abs(pool_values[p] - value) <= EPS:
+            return
+    if held < pool.shape[0]:
+        pool[held] = candidate
+        pool_values[held] = value
+        counters[C_POOL] = held + 1
+        return
+    worst = 0
+    for p in range(1, held):
+        if pool_values[p] < pool_values[worst]:
+            worst = p
+    if value > pool_values[worst] + EPS:
+        pool[worst] = candidate
+        pool_values[worst] = value
+
+
+@njit(cache=True)
 def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound, best,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
-                           strong, move_share=0.5):
+                           strong, move_share, pool, pool_values, walk_best, start_sizes,
+                           cross_share):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
@@ -266,6 +374,8 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
         if values[V_CUR] > values[V_MS_BEST] + EPS:
             values[V_MS_BEST] = values[V_CUR]
             counters[C_STALL] = 0
+            if pool.shape[0] > 0:
+                walk_best[:] = assign
             if values[V_CUR] > values[V_BEST] + EPS:
                 values[V_BEST] = values[V_CUR]
                 best[:] = assign
@@ -273,11 +383,34 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
         else:
             counters[C_STALL] += 1
         if counters[C_STALL] >= alpha:
-            # Start afresh from the best with an exact W: this also clears float drift.
-            _reset(d, best, assign, size, members, pos, w)
-            perturb(rng, d, assign, size, members, pos, w, lower, upper, strong, move_share)
+            held = 0
+            cross = fill = False
+            if pool.shape[0] > 0:
+                _pool_insert(pool, pool_values, counters, walk_best, values[V_MS_BEST])
+                held = counters[C_POOL]
+                # The first walks start from fresh random groupings until the pool is full; then
+                # a walk starts from a crossover of two random elite solutions (cross_share) or,
+                # as in IMS, from the shaken best.
+                fill = held < pool.shape[0]
+                cross = not fill and held >= 2 and _rand01(rng) < cross_share
+            if fill:
+                fresh, _ = random_assignment(rng, assign.shape[0], start_sizes, start_sizes)
+                _reset(d, fresh, assign, size, members, pos, w)
+            elif cross:
+                p1 = _randint(rng, held)
+                p2 = _randint(rng, held - 1)
+                if p2 >= p1:
+                    p2 += 1
+                crossover(rng, d, pool[p1], pool[p2], lower, upper, walk_best)
+                _reset(d, walk_best, assign, size, members, pos, w)
+            else:
+                # Start afresh from the best with an exact W: this also clears float drift.
+                _reset(d, best, assign, size, members, pos, w)
+                perturb(rng, d, assign, size, members, pos, w, lower, upper, strong, move_share)
             local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin)
             values[V_CUR] = objective_of(w, assign)
+            if pool.shape[0] > 0:
+                walk_best[:] = assign
             values[V_MS_BEST] = values[V_CUR]
             counters[C_STALL] = 0
             counters[C_ROUNDS] += 1

@@ -51,7 +51,10 @@ class MdgpParams:
     `strong`: random moves or swaps per strong perturbation (None: n // 8); `start`: group sizes
     of the first solution, "most_pairs" (see `most_pairs_sizes`) or "random" (issue 3's start);
     `move_share`: chance that a random perturbation step is a move (changing two group sizes)
-    rather than a swap, when the bounds allow a move."""
+    rather than a swap, when the bounds allow a move; `pool`: elite solutions kept (the best of
+    each walk, distinct values; 0: plain IMS, every walk restarts from the best); `cross_share`:
+    once the pool is full, chance that a walk starts from a crossover of two elite solutions
+    rather than from the shaken best."""
 
     alpha: int = 1000
     weak_min: int = 1
@@ -59,6 +62,8 @@ class MdgpParams:
     strong: int | None = None
     start: str = "most_pairs"
     move_share: float = 0.5
+    pool: int = 10
+    cross_share: float = 0.5
 
 
 def read_instance(path: str | Path) -> MdgpInstance:
@@ -216,6 +221,7 @@ def solve_mdgp(
         start_sizes = most_pairs_sizes(lower, upper, n)
         assign, _ = k.random_assignment(rng, n, start_sizes, start_sizes)
     elif params.start == "random":
+        start_sizes = most_pairs_sizes(lower, upper, n)
         assign, _ = k.random_assignment(rng, n, lower, upper)
     else:
         raise ValueError(f"params.start must be 'most_pairs' or 'random' (got {params.start!r})")
@@ -226,6 +232,9 @@ def solve_mdgp(
     values = np.full(k.N_VALUES, k.objective_of(w, assign))
     counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
     best = assign.copy()
+    pool = np.zeros((params.pool, n), dtype=np.int64)
+    pool_values = np.full(params.pool, k.EMPTY)
+    walk_best = assign.copy()
 
     deadline = started + time_limit
     chunk, last_report = 1, -1.0
@@ -240,7 +249,8 @@ def solve_mdgp(
         t0 = timer()
         k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
                                  best, values, counters, rng, todo, params.alpha,
-                                 params.weak_min, params.weak_max, strong, params.move_share)
+                                 params.weak_min, params.weak_max, strong, params.move_share,
+                                 pool, pool_values, walk_best, start_sizes, params.cross_share)
         spent = timer() - t0
         # Aim at chunks of ~20 ms, never past the deadline.
         per_iteration = max(spent / todo, 1e-7)
