@@ -189,7 +189,7 @@ print(json.dumps(list(Email.objects.exclude(status="sent").values_list("to", "st
 """
 
 
-def test_500_emails_arrive_exactly_once_with_one_worker_killed_halfway(cluster):
+def test_500_emails_arrive_exactly_once_but_the_one_in_flight_when_a_worker_is_killed_halfway(cluster):
     inbox, processes = cluster["inbox"], cluster["processes"]
     already = inbox.count()
     subprocess.run([sys.executable, "-c", QUEUE, str(EMAILS)], env=cluster["env"], check=True, timeout=600)
@@ -199,6 +199,14 @@ def test_500_emails_arrive_exactly_once_with_one_worker_killed_halfway(cluster):
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=60)
     at_kill = inbox.count() - already
+    # The rows the victim held when it died: SMTP may have accepted one of them a moment before the
+    # kill, with no "sent" written yet. No protocol closes that gap (see tablee.outbox.services): such a
+    # row is sent again when its lease ends, with the same Message-ID. Every other row: exactly once.
+    # Read at once (the lease is 3 s here; a Django process would take about that long to start).
+    import psycopg
+
+    with psycopg.connect(cluster["env"]["DATABASE_URL"]) as db:
+        held = {to for (to,) in db.execute("SELECT \"to\" FROM outbox_email WHERE status = 'sending'")}
     assert at_kill < EMAILS, "the kill came after everything was sent: not halfway"
     ours = lambda: [e for e in inbox.envelopes[already:] if e.rcpt_tos[0].startswith("person")]  # noqa: E731
     _wait_for(lambda: len({e.rcpt_tos[0] for e in ours()}) == EMAILS, seconds=600, what="all 500 emails")
@@ -213,6 +221,7 @@ def test_500_emails_arrive_exactly_once_with_one_worker_killed_halfway(cluster):
     assert set(delivered) == {f"person{n:03d}@example.org" for n in range(EMAILS)}
     message_ids = {to: {message_from_bytes(e.original_content, policy=policy.default)["Message-ID"]
                         for e in ours() if e.rcpt_tos[0] == to} for to in duplicates}
-    assert duplicates == {}, (
-        f"sent twice: {duplicates} (same Message-ID each: {message_ids}); rows not yet sent when all had "
-        f"arrived: {left}; killed after {at_kill} deliveries")
+    assert set(duplicates) <= held and all(n == 2 for n in duplicates.values()), (
+        f"sent twice: {duplicates}, not only rows in flight at the kill ({held}); rows not yet sent when all "
+        f"had arrived: {left}; killed after {at_kill} deliveries")
+    assert all(len(ids) == 1 for ids in message_ids.values()), message_ids  # mail clients fold them
