@@ -10,6 +10,7 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -55,9 +56,17 @@ def _extra_sections(request: HttpRequest) -> dict:
     return {"sections": [section(request) for section in account_sections]}
 
 
+_NEW_TOKEN = "tablee_new_token"
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/account.html", _context(request))
+    new = request.session.pop(_NEW_TOKEN, None)
+    extra = {"new_token": new["raw"], "new_token_label": new["label"]} if new else {}
+    response = render(request, "members/account.html", {**_context(request), **extra})
+    if new:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -107,7 +116,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    """A new token, shown once on the page that answers (never stored in a message or the session)."""
+    """A new token, kept in the session only until the next page shows it once."""
     from tablee.members.services import TOKENS_PER_PERSON
     from tablee.members.services import token_create as create
 
@@ -118,10 +127,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
-            response = render(request, "members/account.html",
-                              {**_context(request), "new_token": raw, "new_token_label": form.cleaned_data["label"]})
-            response["Cache-Control"] = "no-store"
-            return response
+            # Shown once, on the page the redirect lands on: a refresh then creates nothing more.
+            request.session[_NEW_TOKEN] = {"raw": raw, "label": form.cleaned_data["label"]}
+            return redirect(reverse("members:account") + "#jetons")
     return render(request, "members/account.html", _context(request, token_form=form), status=422)
 
 
