@@ -96,6 +96,7 @@ def test_plan_review_publish_then_ma_tablee(page_for, tables_server):
     screenshot(organizer, "tables-moved-pinned-desktop")
 
     organizer.get_by_test_id("plan-publish").click()
+    organizer.get_by_test_id("plan-publish-confirm").click()
     expect(organizer.get_by_test_id("plan-published")).to_be_visible()
     assert _plan(tables_server)[0] == "published"
     emails = tables_server.query("SELECT COUNT(*) FROM outbox_email WHERE kind = 'plan_published'")

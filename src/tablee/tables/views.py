@@ -175,6 +175,9 @@ def plan_reoptimize(request, gathering_id: int):
 def plan_publish(request, gathering_id: int):
     gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
+    if request.POST.get("confirm") != "1":  # it emails everyone: asked first, on the plan page
+        messages.error(request, _("Confirmez la publication : chaque personne recevra sa table par courriel."))
+        return _back(gathering.pk)
     if plan and _attempt(request, services.plan_publish, plan=plan):
         messages.success(request, _("Plan publié : chaque personne reçoit sa table par courriel."))
     return _back(gathering.pk)

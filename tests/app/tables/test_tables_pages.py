@@ -114,3 +114,19 @@ def test_member_records_and_deletes_a_wish_on_the_page(client, member, other_mem
     client.force_login(member)
     client.post(f"/wishes/{wish.pk}/delete/")
     assert not Wish.objects.exists()
+
+
+def test_publishing_asks_first_it_emails_everyone(client, organizer, small, planned):
+    from tablee.outbox.models import Email
+
+    planned(small)
+    client.force_login(organizer)
+    page = client.get(f"/organize/gatherings/{small.pk}/tables/").content.decode()
+    assert 'data-testid="plan-publish-confirm"' in page and "recevront leur table par courriel" in page
+
+    client.post(f"/organize/gatherings/{small.pk}/tables/publish/")
+    assert Plan.objects.get(gathering=small).status == Plan.Status.READY
+    assert not Email.objects.filter(kind="plan_published").exists()
+
+    client.post(f"/organize/gatherings/{small.pk}/tables/publish/", {"confirm": "1"})
+    assert Plan.objects.get(gathering=small).status == Plan.Status.PUBLISHED
