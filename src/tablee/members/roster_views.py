@@ -123,6 +123,9 @@ def invite(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @require_POST
 def invite_pending(request: HttpRequest, slug: str) -> HttpResponse:
     association = _organized(request, slug)
+    if request.POST.get("confirm") != "1":  # many emails at once: asked first on the page
+        messages.error(request, _("Confirmez l'envoi des invitations."))
+        return _back(association)
     queued, _unknown = invitations_send(association=association, invited_by=request.user)
     messages.success(request, _queued_message(queued))
     return _back(association)

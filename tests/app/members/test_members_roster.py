@@ -72,7 +72,9 @@ def test_invite_one_then_everyone_pending(browser, organizer, member, other_memb
 
     browser.post(PAGE + f"{member.pk}/invite/")
     assert list(Email.objects.values_list("to", flat=True)) == [member.email]
-    browser.post(PAGE + "invite/")  # Marie was just invited: only Samuel now
+    browser.post(PAGE + "invite/")  # without the confirmation: nothing sent
+    assert list(Email.objects.values_list("to", flat=True)) == [member.email]
+    browser.post(PAGE + "invite/", {"confirm": "1"})  # Marie was just invited: only Samuel now
 
     assert sorted(Email.objects.values_list("to", flat=True)) == [member.email, other_member.email]
     assert "Olivier Gagnon" in Email.objects.get(to=other_member.email).body_text
