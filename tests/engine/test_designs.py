@@ -87,7 +87,9 @@ def test_a_base_round_costs_zero_exactly_when_its_development_has_no_repeat(spli
 
 @pytest.mark.parametrize(("groups", "size", "n_rounds"), [(10, 4, 13), (10, 6, 7)])
 def test_the_solver_uses_the_designs(groups, size, n_rounds):
-    result = solve_golfers(groups=groups, size=size, rounds=n_rounds, time_limit=10, seed=1)
+    # A far deadline: a fresh install compiles the design kernels inside the first call's budget, and
+    # CI's machine is loaded. The 10 s figures are bench_golfers.py's (warm cache).
+    result = solve_golfers(groups=groups, size=size, rounds=n_rounds, time_limit=60, seed=1)
 
     assert result.repeats == 0
     assert_is_schedule(result.rounds, groups=groups, size=size, n_rounds=n_rounds)
