@@ -102,7 +102,7 @@ def cards(request, gathering_id: int):
 
 def _ids(values: list[str]) -> list[int]:
     """The person ids a form sent, in order, without repeats; anything else is ignored."""
-    return list(dict.fromkeys(int(value) for value in values if value.isdigit()))
+    return list(dict.fromkeys(int(value) for value in values if value.isascii() and value.isdigit()))
 
 
 def _continue_wishes(request, gathering) -> HttpResponse:

@@ -54,3 +54,9 @@ def test_a_person_who_was_not_there_cannot_be_kept_by_id(client, member, past_ga
     client.force_login(member)
     client.post(f"/gatherings/{past_gathering.pk}/cards/", {"keep": [str(outsider.pk)]})
     assert not Contact.objects.filter(owner=member).exists()
+
+
+def test_a_tampered_card_form_keeps_nothing_and_answers_calmly(client, member, past_gathering, table_mates):
+    client.force_login(member)
+    response = client.post(f"/gatherings/{past_gathering.pk}/cards/", {"keep": ["²", "abc", ""], "continue": ["٣"]})
+    assert response.status_code == 302 and not Contact.objects.filter(owner=member).exists()
