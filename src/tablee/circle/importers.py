@@ -277,7 +277,7 @@ def _rank(prop: _Prop) -> tuple[int, int]:
     """PREF first: 2.1 bare ``PREF``, 3.0 ``TYPE=pref``, 4.0 ``PREF=1`` (lower first)."""
     pref = prop.params.get("PREF")
     if pref:
-        return (0, int(pref[0]) if pref[0].isdigit() else 1)
+        return (0, int(pref[0]) if pref[0].isascii() and pref[0].isdigit() else 1)
     if "PREF" in prop.params.get("TYPE", []) or pref == []:
         return (0, 1)
     return (1, 0)

@@ -154,7 +154,7 @@ def share(request):
             ids = request.POST.getlist("contact")[: services.SHARE_MAX]
             try:
                 picks = [(contact_for_owner(owner=request.user, contact_id=int(i)),
-                          request.POST.get(f"note_{i}", "")) for i in ids if str(i).isdigit()]
+                          request.POST.get(f"note_{i}", "")) for i in ids if str(i).isascii() and str(i).isdigit()]
                 sent = services.share_send(author=request.user, text=text, picks=picks)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
