@@ -27,7 +27,7 @@ from tablee.members.access import is_organizer
 @login_required
 @require_GET
 def my_gatherings(request: HttpRequest) -> HttpResponse:
-    upcoming, past = selectors.my_gatherings(user=request.user, past_limit=20)
+    upcoming, past = selectors.my_gatherings(user=request.user)
     for gathering in upcoming:
         gathering.seats_left = max(gathering.capacity - gathering.confirmed_count, 0)
     # « À faire »: gatherings I attended in the last week, to conclude (keep my cards, write).

@@ -11,8 +11,8 @@ from ninja.files import UploadedFile
 from tablee.jobs.api import JobOut, job_out
 from tablee.jobs.models import Job
 from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
+from tablee.members import selectors
 from tablee.members.access import association_organized_by
-from tablee.members.models import Membership
 from tablee.schemas import Error
 
 router = Router(tags=["members"])
@@ -37,8 +37,7 @@ class MeOut(Schema):
 def me(request):
     user = request.auth
     profile = getattr(user, "profile", None)
-    memberships = (Membership.objects.filter(user_id=user.pk).order_by("association__name")
-                   .values_list("association__slug", "association__name", "role"))
+    memberships = selectors.my_associations(user=user)
     return MeOut(
         id=user.pk,
         email=user.email,

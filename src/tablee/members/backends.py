@@ -9,9 +9,17 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from tablee.members.models import User
+from tablee.prepared import Prepared
+
+_USER = Prepared(lambda user_id: User._default_manager.select_related("profile").filter(pk=user_id)[:1],
+                 user_id=int)
 
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
-        user = User._default_manager.select_related("profile").filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = next(iter(_USER(user_id=pk)), None)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -6,6 +6,32 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from tablee.members.models import ApiToken, Association, Membership, Profile, User
+from tablee.prepared import Prepared
+
+# Read on every API call to /api/me and on every signed-in page (the navigation): compiled once
+# per connection (tablee.prepared).
+_MY_ASSOCIATIONS = Prepared(
+    lambda user_id: Membership.objects.filter(user_id=user_id).order_by("association__name")
+    .values_list("association__slug", "association__name", "role"),
+    user_id=int,
+)
+_ORGANIZED = Prepared(
+    lambda user_id: Association.objects.filter(
+        memberships__user_id=user_id, memberships__role=Membership.Role.ORGANIZER,
+        memberships__deactivated_at__isnull=True,
+    ).order_by("name").values_list("slug", "name"),
+    user_id=int,
+)
+
+
+def my_associations(*, user: User) -> list[tuple[str, str, str]]:
+    """(slug, name, role) of each association the person belongs to, by name."""
+    return _MY_ASSOCIATIONS(user_id=user.pk)
+
+
+def organized_names(*, user: User) -> list[tuple[str, str]]:
+    """(slug, name) of each association the person organizes, by name."""
+    return _ORGANIZED(user_id=user.pk)
 
 
 def user_by_email(*, email: str) -> User | None:

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from tablee.members.access import organized_by
+from tablee.members.selectors import organized_names
 
 register = template.Library()
 
@@ -19,7 +19,8 @@ def main_nav(context) -> SafeString:
     so the rendered HTML is kept per process for those three: the template engine would otherwise
     spend about a third of a small page's rendering on ten links (bench/profile_requests.py)."""
     request = context["request"]
-    organized = tuple(organized_by(request.user).order_by("name").values_list("slug", "name"))
+    user = request.user
+    organized = tuple(organized_names(user=user)) if user.is_authenticated else ()
     render = _render_nav.__wrapped__ if settings.DEBUG else _render_nav  # templates edited live in development
     return render(translation.get_language(), request.path, organized)
 
