@@ -10,6 +10,9 @@ Starts ``tablee serve`` with production settings (TABLEE_DEBUG off) on a fresh d
 (``tablee serve``'s defaults unless told: two workers per core, 2 gthreads each). Each URL is checked
 once (status 200, no redirect to the sign-in page), then wrk runs 50 connections against it. The bare view is measured before and after
 the pages, and the ratios use the mean of the two, so the machine's load counts on both sides.
+It also reads from /proc the CPU time the server's processes spent during each run: CPU per request
+gives a second ratio (bare view's CPU per request ÷ the page's), which a machine shared with other
+work moves much less than requests per second do.
 Needs Debian's ``wrk`` (``apt-get install wrk``). A benchmark prints figures; no test is timed.
 """
 
@@ -77,6 +80,8 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    cpu_ms: float = 0.0  # CPU the server's processes spent per request (0 when not measured)
 
 
 def _ms(value: str, unit: str) -> float:
@@ -104,13 +109,39 @@ end
 SCRIPT: Path | None = None
 
 
-def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int) -> WrkResult:
+def _tree_cpu_s(root: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int, server: int = 0) -> WrkResult:
+    """wrk's figures; with ``server`` (a pid), also the CPU that process tree spent per request."""
+    cpu_before = _tree_cpu_s(server) if server else 0.0
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if SCRIPT is not None:
         command += ["-s", str(SCRIPT)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    cpu = _tree_cpu_s(server) - cpu_before if server else 0.0
+    count = int(re.search(r"(\d+) requests in", out).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s|m)\b", out)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", out)
@@ -119,7 +150,8 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int) ->
     errors = int(non_2xx.group(1)) if non_2xx else 0
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
-    return WrkResult(rps, _ms(*p50.groups()), _ms(*p99.groups()), errors)
+    return WrkResult(rps, _ms(*p50.groups()), _ms(*p99.groups()), errors, count,
+                     cpu / count * 1000 if server and count else 0.0)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -140,7 +172,7 @@ def _check(url: str, headers: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def _server(command: list[str], env: dict[str, str], port: int, log: Path, health: str) -> Iterator[str]:
+def _server(command: list[str], env: dict[str, str], port: int, log: Path, health: str) -> Iterator[tuple[str, int]]:
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -149,7 +181,7 @@ def _server(command: list[str], env: dict[str, str], port: int, log: Path, healt
             _wait_until_up(base, process, log)
         else:
             _wait_for_bare(base, process, log)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -219,21 +251,23 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
             bare_cmd = [str(BIN / "gunicorn"), "bare_wsgi:application", "--pythonpath", str(HERE),
                         "--bind", f"127.0.0.1:{bare_port}", "--worker-class", "gthread", *gunicorn_settings,
                         "--backlog", "2048", "--timeout", "60"]
-            with _server(bare_cmd, env, bare_port, folder / "bare.log", health="") as base:
+            with _server(bare_cmd, env, bare_port, folder / "bare.log", health="") as (base, pid):
                 wrk(base + "/", {}, seconds=2, connections=connections)  # warm-up
-                bare_before = wrk(base + "/", {}, seconds=seconds, connections=connections)
+                bare_before = wrk(base + "/", {}, seconds=seconds, connections=connections, server=pid)
             port = _free_port()
             serve_cmd = [tablee, "serve", "--port", str(port), *gunicorn_settings]
             with _server(serve_cmd, {**env, "TABLEE_LOG_LEVEL": "ERROR"}, port, folder / "serve.log",
-                         health="/api/health") as base:
+                         health="/api/health") as (base, pid):
                 for page, kind in PAGES:
                     _check(base + page, header_for[kind])
                     wrk(base + page, header_for[kind], seconds=2, connections=connections)  # warm-up
-                    results[page] = wrk(base + page, header_for[kind], seconds=seconds, connections=connections)
-            with _server(bare_cmd, env, bare_port, folder / "bare.log", health="") as base:
+                    results[page] = wrk(base + page, header_for[kind], seconds=seconds, connections=connections,
+                                        server=pid)
+            with _server(bare_cmd, env, bare_port, folder / "bare.log", health="") as (base, pid):
                 wrk(base + "/", {}, seconds=2, connections=connections)
-                bare_after = wrk(base + "/", {}, seconds=seconds, connections=connections)
+                bare_after = wrk(base + "/", {}, seconds=seconds, connections=connections, server=pid)
             bare_rps = (bare_before.requests_per_s + bare_after.requests_per_s) / 2
+            bare_cpu = (bare_before.cpu_ms + bare_after.cpu_ms) / 2
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {
@@ -242,10 +276,11 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
         "load_start": load_start,
         "load_end": _load(),
         "bare": {"before": bare_before.requests_per_s, "after": bare_after.requests_per_s, "mean": round(bare_rps, 1),
-                 "p99_ms": bare_after.p99_ms},
+                 "p99_ms": bare_after.p99_ms, "cpu_ms": round(bare_cpu, 3)},
         "pages": {
             page: {"rps": r.requests_per_s, "ratio": round(r.requests_per_s / bare_rps, 4), "p50_ms": r.p50_ms,
-                   "p99_ms": r.p99_ms, "errors": r.errors}
+                   "p99_ms": r.p99_ms, "errors": r.errors, "cpu_ms": round(r.cpu_ms, 3),
+                   "cpu_ratio": round(bare_cpu / r.cpu_ms, 4) if r.cpu_ms else 0.0}
             for page, r in results.items()
         },
     }
@@ -254,14 +289,18 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
 def print_table(result: dict) -> None:
     print(f"\n{result['database']} ({result['size']} demo) — load average {result['load_start']} → {result['load_end']}")
     bare = result["bare"]
-    print(f"  bare Django view: {bare['mean']:.0f} requests/s (before {bare['before']:.0f}, after {bare['after']:.0f})")
-    print(f"  {'page':<14} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  target")
+    print(f"  bare Django view: {bare['mean']:.0f} requests/s (before {bare['before']:.0f}, after {bare['after']:.0f}),"
+          f" {bare['cpu_ms']:.2f} ms of server CPU per request")
+    print(f"  {'page':<14} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'CPU ms':>7}"
+          f" {'by CPU':>7}  target (on the share)")
     for page, r in result["pages"].items():
         target = TARGETS.get(page)
         verdict = "" if target is None else f"≥ {target:.0%} {'held' if r['ratio'] >= target else 'NOT held'}"
         print(f"  {page:<14} {r['rps']:>8.0f} {r['ratio']:>7.1%} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
-              f"{r['errors']:>7}  {verdict}")
+              f"{r['errors']:>7} {r['cpu_ms']:>7.2f} {r['cpu_ratio']:>7.1%}  {verdict}")
     print("  ratios: " + ", ".join(f"{p} {result['pages'][p]['ratio']:.1%}" for p in RATIO_PAGES))
+    print("  by server CPU per request (the machine's other load matters less): "
+          + ", ".join(f"{p} {result['pages'][p]['cpu_ratio']:.1%}" for p in RATIO_PAGES))
 
 
 @contextlib.contextmanager

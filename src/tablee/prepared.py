@@ -107,6 +107,11 @@ class _Compiled:
         self.sql = sql
         self.slots = slots
         self.compiler = compiler
+        # Django's converters for the selected columns (dates on SQLite, decimals…), found once.
+        columns = [column[0] for column in compiler.select[0:compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("prepared query: composite primary keys are not supported")
+        self.converters = compiler.get_converters(columns)
         self.iterable = queryset._iterable_class
         if self.iterable is ModelIterable:
             select, klass_info = compiler.select, compiler.klass_info
@@ -125,7 +130,7 @@ class _Compiled:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, [slot.value(values) for slot in self.slots])
             rows = cursor.fetchall()
-        converted = self.compiler.results_iter(results=[rows])
+        converted = self.compiler.apply_converters(rows, self.converters) if self.converters else rows
         if self.iterable is FlatValuesListIterable:
             return [row[0] for row in converted]
         if self.iterable is ValuesListIterable:
