@@ -128,6 +128,20 @@ def test_every_page_carries_a_csp_with_scripts_from_this_site_only(client):
     assert "frame-ancestors 'none'" in policy
 
 
+def test_the_policy_kept_per_process_is_django_csps_own_and_follows_a_settings_change(client, settings, db):
+    from csp.utils import build_policy
+
+    settings.DEBUG = False  # production: the header is built once, not per response
+    for path in (reverse("login"), "/api/health"):
+        assert client.get(path)["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get(reverse("login"))["Content-Security-Policy"] == "default-src 'none'"
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    response = client.get(reverse("login"))
+    assert response["Content-Security-Policy-Report-Only"] == build_policy(report_only=True)
+    assert "img-src 'self'" in response["Content-Security-Policy-Report-Only"]
+
+
 def test_templates_have_no_inline_script_or_event_handler():
     offenders = []
     for path in (ROOT / "src" / "tablee").rglob("*.html"):
