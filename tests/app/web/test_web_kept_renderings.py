@@ -1,4 +1,4 @@
-"""Pieces of pages kept rendered per process (the navigation, the gathering cards): as in
+"""Pieces of pages kept rendered per process (the header and its navigation, the gathering cards): as in
 production (DEBUG off), each must still show what is true for this person, now, in their language."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from tablee.web.templatetags import tablee_web
 def _kept_as_in_production(settings):
     settings.DEBUG = False
     tablee_web._render_pure.cache_clear()
-    tablee_web._render_nav.cache_clear()
+    tablee_web._render_header.cache_clear()
     yield
     tablee_web._render_pure.cache_clear()
-    tablee_web._render_nav.cache_clear()
+    tablee_web._render_header.cache_clear()
 
 
 def _card(page: str, title: str) -> str:
@@ -67,3 +67,27 @@ def test_cards_and_navigation_follow_the_language_switch(client, gathering, memb
 def test_a_value_that_cannot_be_part_of_the_key_is_refused():
     with pytest.raises(TypeError):
         tablee_web.pure_include("gatherings/_card.html", title=["une", "liste"])
+
+
+def test_each_response_carries_its_own_csrf_token_and_a_form_posted_with_it_works(client, member):
+    import re
+
+    client = type(client)(enforce_csrf_checks=True)
+    client.force_login(member)
+    first = client.get("/gatherings/").content.decode()
+    second = client.get("/gatherings/").content.decode()
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page) for page in (first, second)]
+    assert tokens[0] and tokens[1] and tokens[0] != tokens[1]
+    assert tablee_web._TOKEN_MARK not in first + second
+    assert tablee_web._render_header.cache_info().hits >= 1
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/gatherings/",
+                                               "csrfmiddlewaretoken": tokens[1][-1]})
+    assert response.status_code == 302
+
+
+def test_the_language_switch_returns_to_the_page_with_its_query(client, member):
+    client.force_login(member)
+    page = client.get("/circle/?page=2").content.decode()
+    assert 'name="next" value="/circle/?page=2"' in page
+    page = client.get("/circle/").content.decode()
+    assert 'name="next" value="/circle/"' in page

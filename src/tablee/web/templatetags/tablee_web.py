@@ -3,6 +3,7 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -12,27 +13,35 @@ from tablee.members.selectors import organized_names
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def main_nav(context) -> SafeString:
-    """The signed-in navigation links (web/_nav.html).
+# Stands for the CSRF token in the kept header; each response puts its own token in its place.
+_TOKEN_MARK = "csrf-token-mark-4c1e9f"
 
-    They depend on nothing but the language, the path and the associations the person organizes,
-    so the rendered HTML is kept per process for those three: the template engine would otherwise
-    spend about a third of a small page's rendering on ten links (bench/profile_requests.py)."""
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> SafeString:
+    """The site's header (web/_header.html): brand, navigation, sign-out, language switch.
+
+    It depends on nothing but the language, the path (full and without the query), whether the
+    person is signed in and the associations they organize, so the rendered HTML is kept per
+    process for those: ten links, two forms and the languages cost a small page about a third of
+    its rendering otherwise (bench/profile_requests.py). The CSRF token is this request's own."""
     request = context["request"]
     user = request.user
-    organized = tuple(organized_names(user=user)) if user.is_authenticated else ()
-    render = _render_nav.__wrapped__ if settings.DEBUG else _render_nav  # templates edited live in development
-    return render(translation.get_language(), request.path, organized)
+    signed_in = bool(user.is_authenticated)
+    organized = tuple(organized_names(user=user)) if signed_in else ()
+    render = _render_header.__wrapped__ if settings.DEBUG else _render_header
+    html = render(translation.get_language(), request.path, request.get_full_path(), signed_in, organized)
+    return mark_safe(html.replace(_TOKEN_MARK, get_token(request)))  # noqa: S308 (the token is URL-safe)
 
 
-@lru_cache(maxsize=512)
-def _render_nav(language: str, path: str, organized: tuple[tuple[str, str], ...]) -> SafeString:
+@lru_cache(maxsize=1024)
+def _render_header(language: str, path: str, full_path: str, signed_in: bool,
+                   organized: tuple[tuple[str, str], ...]) -> str:
     with translation.override(language):
-        html = render_to_string("web/_nav.html", {
-            "path": path, "organized": [{"slug": slug, "name": name} for slug, name in organized],
+        return render_to_string("web/_header.html", {
+            "path": path, "full_path": full_path, "signed_in": signed_in, "csrf_token": _TOKEN_MARK,
+            "organized": [{"slug": slug, "name": name} for slug, name in organized],
         })
-    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
 
 
 @register.simple_tag
