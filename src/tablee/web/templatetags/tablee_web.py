@@ -31,7 +31,9 @@ def site_header(context) -> SafeString:
     organized = tuple(organized_names(user=user)) if signed_in else ()
     render = _render_header.__wrapped__ if settings.DEBUG else _render_header
     html = render(translation.get_language(), request.path, request.get_full_path(), signed_in, organized)
-    return mark_safe(html.replace(_TOKEN_MARK, get_token(request)))  # noqa: S308 (the token is URL-safe)
+    # The page's own token (one masking per response, as {% csrf_token %} would give).
+    token = str(context.get("csrf_token") or get_token(request))
+    return mark_safe(html.replace(_TOKEN_MARK, token))  # noqa: S308 (the token is URL-safe)
 
 
 @lru_cache(maxsize=1024)
