@@ -21,7 +21,7 @@ from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
 from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.members import roster as roster_services
-from tablee.members.csv_import import created_phrase, updated_phrase
+from tablee.members.csv_import import created_phrase, kept_phrase, updated_phrase
 from tablee.members.import_jobs import import_invite
 from tablee.members.invitations import invitations_send, never_signed_in
 from tablee.members.models import Association, JoinRequest, Membership, User
@@ -197,12 +197,12 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if not data:
         messages.error(request, _("Le fichier n'a pas été reçu : recommencez l'import."))
         return _back(association)
-    invite = bool(form.cleaned_data["invite"])
+    invite, overwrite = bool(form.cleaned_data["invite"]), form.overwrite
     if estimate_rows(data) > INLINE_MAX_ROWS:  # a big file: the worker imports it, a page follows it
         job = job_queue(owner=request.user, kind=Job.Kind.MEMBERS_IMPORT, data=data,
-                        params={"association": association.pk, "invite": invite})
+                        params={"association": association.pk, "invite": invite, "overwrite": overwrite})
         return redirect("members:import_job", association.slug, job.pk)
-    result = members_import(association=association, data=data)
+    result = members_import(association=association, data=data, overwrite=overwrite)
     if not result.ok:
         preview = import_preview(association=association, data=data)
         return render(request, "members/import_preview.html",
@@ -210,6 +210,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     queued = import_invite(association=association, emails=result.emails, invited_by=request.user) if invite else 0
     messages.success(request, _("Import terminé : %(created)s, %(updated)s.")
                      % {"created": created_phrase(result.created), "updated": updated_phrase(result.updated)}
+                     + (" " + kept_phrase(result.kept) + "." if result.kept else "")
                      + (" " + _queued_message(queued) if queued else ""))
     return _back(association)
 

@@ -144,6 +144,47 @@ def test_the_import_preview_says_what_will_be_created_and_updated_and_writes_not
     assert list(Email.objects.values_list("to", flat=True)) == ["nadia@example.org"]
 
 
+def _changes(html: str, email: str) -> str:
+    start = html.index(f'class="import-change" id="changes-')
+    start = html.index(f'data-email="{email}"', start)
+    return html[start: html.index("</dl>", start)]
+
+
+def test_the_preview_shows_each_members_values_before_and_after_and_keeps_them_by_default(browser, member):
+    html = _upload(browser, HEADER + "marie@example.org,Marie,Tremblay,Autre Coop,,fr,,,vélo\n").content.decode()
+
+    changes = _changes(html, member.email)
+    assert "Coop Laval</strong> → Autre Coop" in changes and "gardé, sauf si vous remplacez" in changes
+    assert "→ <strong>vélo</strong>" in changes and "sera rempli" in changes
+    assert 'name="mode" value="fill"' in html and 'value="replace"' in html
+    [data] = re.findall(r'name="data" value="([^"]+)"', html)
+
+    assert browser.post(PAGE + "import/confirm/", {"data": data}).status_code == 302
+
+    member.profile.refresh_from_db()
+    assert (member.profile.organization, member.profile.interests) == ("Coop Laval", ["vélo"])
+
+
+def test_the_organizer_may_choose_to_replace_what_members_filled_in(browser, member):
+    html = _upload(browser, HEADER + "marie@example.org,Marie,Tremblay,Autre Coop,,fr,,,\n").content.decode()
+    [data] = re.findall(r'name="data" value="([^"]+)"', html)
+
+    browser.post(PAGE + "import/confirm/", {"data": data, "mode": "replace"})
+
+    member.profile.refresh_from_db()
+    assert member.profile.organization == "Autre Coop"
+
+
+def test_the_preview_shows_nothing_of_the_profile_of_someone_from_another_association(browser, outsider):
+    from tablee.members.models import Profile
+
+    Profile.objects.filter(user=outsider).update(organization="Cabinet Discret")
+    html = _upload(browser, HEADER + "alex@example.org,Alexandra,Smith,Autre,,fr,,,\n").content.decode()
+
+    assert "Cabinet Discret" not in html and 'data-testid="import-changes"' not in html
+    assert 'name="mode"' not in html  # nothing of theirs can be replaced
+
+
 def test_the_preview_lists_every_bad_line_and_offers_no_import(browser):
     response = _upload(browser, HEADER + "ok@example.org,Ok,Bon,,,fr,,,\nmauvais,A,B,,,fr,,,\nc@example.org,,C,,,fr,,,\n")
 
