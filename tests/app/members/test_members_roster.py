@@ -145,7 +145,7 @@ def test_the_import_preview_says_what_will_be_created_and_updated_and_writes_not
 
 
 def _changes(html: str, email: str) -> str:
-    start = html.index(f'class="import-change" id="changes-')
+    start = html.index('class="import-change" id="changes-')
     start = html.index(f'data-email="{email}"', start)
     return html[start: html.index("</dl>", start)]
 
