@@ -168,6 +168,7 @@ OPERATIONS: dict[str, str] = {
     "GET /api/gatherings/{gathering_id}/my-table": "oo44l",
     "GET /api/wishes": "ooool",
     "POST /api/wishes": "ooo4l",
+    "GET /api/associations/{slug}/wishes/people": "ooo4l",
     "DELETE /api/wishes/{wish_id}": "o444l",
     "POST /api/intentions": "ooo4l",
     "GET /api/intentions": "ooool",
@@ -268,6 +269,9 @@ def world(association, other_association, member, other_member, organizer, make_
     suggestion = Suggestion.objects.create(owner=member, contact=contact, reason=Suggestion.Reason.DORMANT,
                                            day=timezone.localdate())
     wish = wish_create(author=member, association=association, kind="avoid", target=other_member)
+    # Samuel appears in the directory: anyone of the association may name him in a wish.
+    other_member.profile.directory_visibility, other_member.profile.directory_consent_at = "members", timezone.now()
+    other_member.profile.save()
     intention = intention_create(author=member, gathering=gathering, result="Un café", signal="Un rendez-vous")
     token_create(user=member, label="matrix")
     job = Job.objects.create(owner=member, kind=Job.Kind.CONTACTS_IMPORT)
@@ -318,7 +322,7 @@ def _api_body(key: str, world: dict):
         "POST /api/gatherings/{gathering_id}/plan/move": {"email": member.email, "table": 1},
         "POST /api/gatherings/{gathering_id}/plan/swap": {"a": member.email, "b": other.email},
         "POST /api/gatherings/{gathering_id}/plan/pin": {"email": member.email},
-        "POST /api/wishes": {"association": "cafe-rencontres", "kind": "meet", "email": other.email},
+        "POST /api/wishes": {"association": "cafe-rencontres", "kind": "meet", "user_id": other.pk},
         "POST /api/intentions": {"event": world["kwargs"]["gathering_id"], "result": "Un café",
                                  "signal": "Un rendez-vous"},
         "POST /api/intentions/{intention_id}/reflection": {"reached": True, "energy_after": 3},

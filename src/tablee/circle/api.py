@@ -75,7 +75,10 @@ class SendOut(Schema):
 
 
 class ContinueIn(Schema):
-    email: str
+    # The other attendee, by account id (as the cards page names people) or, for older clients, by
+    # address; anyone who did not attend, an unknown address included, gets the same 422.
+    user_id: int | None = None
+    email: str = ""
 
 
 class ContinueOut(Schema):
@@ -218,7 +221,8 @@ def cards_keep(request, gathering_id: int, payload: CardsIn):
 def continue_wish(request, gathering_id: int, payload: ContinueIn):
     gathering = gatherings_access.gathering_for_member(request.auth, gathering_id)
     try:
-        mutual = services.continue_wish_create(author=request.auth, gathering=gathering, target_email=payload.email)
+        mutual = services.continue_wish_create(author=request.auth, gathering=gathering, target_email=payload.email,
+                                               target_id=payload.user_id)
     except services.CircleError as exc:
         raise HttpError(422, str(exc)) from None
     return ContinueOut(mutual=mutual)
