@@ -150,6 +150,9 @@ def role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 def deactivate(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     association = _organized(request, slug)
     user = _member(association, user_id)
+    if request.POST.get("confirm") != "1":  # asked first on the page
+        messages.error(request, _("Confirmez la désactivation."))
+        return _back(association)
     try:
         roster_services.membership_deactivate(association=association, user=user, by=request.user)
     except ValidationError as exc:

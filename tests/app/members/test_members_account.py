@@ -236,8 +236,12 @@ def test_my_tokens_are_listed_and_revocable_but_not_anyone_elses(member, other_m
 
     page = browser.get("/account/").content.decode()
     assert "mon script" in page and "leur" not in page
-    browser.post(f"/account/tokens/{theirs.pk}/revoke/")
-    browser.post(f"/account/tokens/{mine.pk}/revoke/")
+    assert 'data-testid="revoke-confirm"' in page and 'name="confirm" value="1"' in page
+    browser.post(f"/account/tokens/{mine.pk}/revoke/")  # not confirmed: nothing happens
+    mine.refresh_from_db()
+    assert mine.revoked_at is None
+    browser.post(f"/account/tokens/{theirs.pk}/revoke/", {"confirm": "1"})
+    browser.post(f"/account/tokens/{mine.pk}/revoke/", {"confirm": "1"})
 
     mine.refresh_from_db()
     theirs.refresh_from_db()

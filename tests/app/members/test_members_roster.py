@@ -91,7 +91,10 @@ def test_change_a_role_but_not_ones_own(browser, organizer, member, association)
 def test_a_deactivated_member_loses_access_and_can_come_back(browser, member, association):
     from tablee.members.access import is_member
 
-    browser.post(PAGE + f"{member.pk}/deactivate/")
+    assert 'data-testid="deactivate-confirm"' in browser.get(PAGE).content.decode()
+    browser.post(PAGE + f"{member.pk}/deactivate/")  # not confirmed: nothing happens
+    assert is_member(member, association)
+    browser.post(PAGE + f"{member.pk}/deactivate/", {"confirm": "1"})
 
     assert not is_member(member, association)
     assert Membership.all_objects.get(user=member).deactivated_at is not None
