@@ -189,6 +189,8 @@ OPERATIONS: dict[str, str] = {
     "PATCH /api/contacts/{contact_id}": "o444l",
     "DELETE /api/contacts/{contact_id}": "o444l",
     "POST /api/contacts/{contact_id}/notes": "o444l",
+    "PATCH /api/contacts/{contact_id}/notes/{note_id}": "o444l",
+    "DELETE /api/contacts/{contact_id}/notes/{note_id}": "o444l",
     "GET /api/me/export.json": "ooool",
 }
 
@@ -265,6 +267,7 @@ def world(association, other_association, member, other_member, organizer, make_
         Seat.objects.create(plan=plan, table=table, user=person, position=position)
     contact = circle_services.contact_create(owner=member, name="Julie Roy", email="julie@example.org",
                                              trusted=True)
+    note = circle_services.note_add(owner=member, contact=contact, text="Aime le vélo")
     followup = circle_services.followup_create(owner=member, contact=contact, subject="Suite", body="Bonjour")
     suggestion = Suggestion.objects.create(owner=member, contact=contact, reason=Suggestion.Reason.DORMANT,
                                            day=timezone.localdate())
@@ -287,7 +290,7 @@ def world(association, other_association, member, other_member, organizer, make_
                    "wish_id": wish.pk, "intention_id": intention.pk, "uidb64": "MQ", "token": "abc-def",
                    "token_id": ApiToken.objects.filter(user=member).first().pk, "request_id": join_request.pk,
                    "key": "no-such-feed", "job_id": job.pk,
-                   "trash_id": trash.pk},
+                   "trash_id": trash.pk, "note_id": note.pk},
         "member": member, "other_member": other_member, "contact": contact,
     }
 
@@ -334,6 +337,7 @@ def _api_body(key: str, world: dict):
         "POST /api/contacts": {"name": "Nouvelle personne"},
         "PATCH /api/contacts/{contact_id}": {"organization": "Coop"},
         "POST /api/contacts/{contact_id}/notes": {"text": "Une note"},
+        "PATCH /api/contacts/{contact_id}/notes/{note_id}": {"text": "Une note réécrite"},
         "POST /api/associations/{slug}/members": {"email": "nouveau@example.org", "first_name": "Nouveau",
                                                    "last_name": "Membre", "invite": False},
         "POST /api/associations/{slug}/invitations": {"emails": []},

@@ -343,6 +343,24 @@ def note_add(request, contact_id: int, payload: NoteIn):
     return Status(201, NoteOut(id=note.pk, text=note.text, html=render(note.text), created_at=note.created_at.isoformat()))
 
 
+@router.patch("/contacts/{contact_id}/notes/{note_id}", response={200: NoteOut, 422: Error})
+def note_update(request, contact_id: int, note_id: int, payload: NoteIn):
+    """Rewrite one of my notes."""
+    contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    note = access.note_for_owner(owner=request.auth, contact=contact, note_id=note_id)
+    note = services.note_update(owner=request.auth, note=note, text=payload.text)
+    return NoteOut(id=note.pk, text=note.text, html=render(note.text), created_at=note.created_at.isoformat())
+
+
+@router.delete("/contacts/{contact_id}/notes/{note_id}", response={204: None})
+def note_delete(request, contact_id: int, note_id: int):
+    """Delete one of my notes; the contact's page offers « Annuler » for a few minutes, as for a contact."""
+    contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    services.note_delete(owner=request.auth, note=access.note_for_owner(owner=request.auth, contact=contact,
+                                                                          note_id=note_id))
+    return Status(204, None)
+
+
 # --- my data ----------------------------------------------------------------------------------------
 
 
