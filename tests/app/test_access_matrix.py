@@ -51,6 +51,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "members:link": ("GET", "ooooo"),  # by token: an unknown one is "gone" (410) for everyone
     "members:sign_in_link": ("GET", "ooooo"),
     "members:join": ("GET", "44444"),  # public only where the association opened it
+    "members:association": ("GET", "44444"),  # the same
     # members: the organizer's members page
     "members:roster": ("GET", "33o4l"),
     "members:member_add": ("POST", "33o4l"),

@@ -253,6 +253,17 @@ def requests_open(request: HttpRequest, slug: str) -> HttpResponse:
     return _back(association)
 
 
+@require_GET
+def association_public(request: HttpRequest, slug: str) -> HttpResponse:
+    """The association's page for strangers: its name, its description and « Demander à joindre ».
+    Only where the association opened requests: any other answers 404, so nothing says it exists."""
+    from tablee.members.access import is_member
+
+    association = get_object_or_404(Association, slug=slug, open_to_requests=True)
+    return render(request, "members/association.html",
+                  {"association": association, "is_member": is_member(request.user, association)})
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     """« Demander à joindre »: public, only where the association opened it. The answer is the same

@@ -239,3 +239,28 @@ def test_a_declined_request_creates_nobody(browser, association):
 
     assert not User.objects.filter(email="lea@example.org").exists() and not Email.objects.exists()
     assert JoinRequest.objects.get().status == "declined"
+
+
+def test_a_stranger_finds_the_join_page_from_the_home_page_and_the_associations_page(db, association,
+                                                                                     other_association):
+    stranger = Client()
+    assert "cafe-rencontres" not in stranger.get("/").content.decode()  # closed: not listed
+    assert stranger.get("/associations/cafe-rencontres/").status_code == 404
+    Association.objects.filter(pk=association.pk).update(open_to_requests=True, description="Des déjeuners à Québec.")
+
+    home = stranger.get("/").content.decode()
+    assert 'href="/associations/cafe-rencontres/join/"' in home and "Café-rencontres de Québec" in home
+    assert "Une autre association" not in home  # still closed
+    page = stranger.get("/associations/cafe-rencontres/").content.decode()
+    assert "Des déjeuners à Québec." in page and 'href="/associations/cafe-rencontres/join/"' in page
+    assert 'href="/#rejoindre"' in stranger.get("/accounts/login/").content.decode()
+
+
+def test_a_member_on_the_associations_page_is_led_to_their_gatherings(client, member, association):
+    Association.objects.filter(pk=association.pk).update(open_to_requests=True)
+    client.force_login(member)
+
+    page = client.get("/associations/cafe-rencontres/").content.decode()
+
+    assert "Vous êtes membre" in page and "/associations/cafe-rencontres/join/" not in page
+    assert 'data-testid="open-associations"' not in client.get("/").content.decode()
