@@ -327,7 +327,7 @@ def _contact_action(request, item: Contact) -> None:
         fields["rhythm_max_days"] = _int_or_none(post.get("rhythm_max_days"))
         services.contact_update(owner=owner, contact=item, moves_out=_moves_out(request), **fields)
     elif action == "delete" and services.contact_delete(owner=owner, contact=item) is not None:
-        messages.success(request, _("« %(name)s » est supprimé·e. Vous pouvez annuler pendant %(minutes)s minutes.")
+        messages.success(request, _("Contact supprimé : « %(name)s ». Vous pouvez annuler pendant %(minutes)s minutes.")
                              % {"name": item.name, "minutes": DeletedContact.UNDO_MINUTES})
 
 

@@ -97,7 +97,7 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         MEMBER = "member", _("membre")
-        ORGANIZER = "organizer", _("organisateur·rice")
+        ORGANIZER = "organizer", _("équipe d'organisation")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")

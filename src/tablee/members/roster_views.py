@@ -158,7 +158,7 @@ def deactivate(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(email)s est désactivé·e : plus d'accès à l'association.") % {"email": user.email})
+        messages.success(request, _("%(email)s n'a plus accès à l'association.") % {"email": user.email})
     return _back(association)
 
 
