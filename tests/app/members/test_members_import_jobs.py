@@ -78,7 +78,7 @@ def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_short_batches(
     assert job["status"] == "queued" and job["url"] == f"/api/jobs/{job['id']}"
     done = api.get(job["url"], user=organizer).json()
     assert (done["status"], done["total"], done["done"], done["created"], done["percent"]) == ("done", 350, 350, 350, 100)
-    assert done["outcome"] == {"joined": 0, "invited": 0}
+    assert done["outcome"] == {"joined": 0, "invited": 0, "kept": 0}
     assert _imported() == 350
     assert Membership.objects.filter(association__slug="cafe-rencontres", user__email__startswith="membre").count() == 350
     assert Profile.objects.filter(user__email="membre349@example.org", offers=["financement"]).exists()
