@@ -71,9 +71,9 @@ def import_preview(*, association: Association, data: bytes) -> ImportPreview:
     emails = [row.email for row in parsed.rows]
     accounts: dict[str, User] = {}
     for start in range(0, len(emails), 500):
-        for user in (User.objects.annotate(email_lower=Lower("email"))
-                     .filter(email_lower__in=emails[start : start + 500]).select_related("profile")):
-            accounts[user.email.lower()] = user
+        for found in (User.objects.annotate(email_lower=Lower("email"))
+                      .filter(email_lower__in=emails[start : start + 500]).select_related("profile")):
+            accounts[found.email.lower()] = found
     members = set(Membership.all_objects.filter(association=association,
                                                 user_id__in=[u.pk for u in accounts.values()])
                   .values_list("user_id", flat=True))

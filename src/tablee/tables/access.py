@@ -65,8 +65,9 @@ def wish_target(*, author: Viewer, association: Association, user_id: object = N
     the author may name them (``nameable``); None for anyone else. An unknown address and the
     address of someone the author may not name answer the same None."""
     # Oneself is no secret: the service then says a wish is about someone else (409).
-    people = nameable(author=author, association=association) | User.objects.filter(
-        pk=author.pk if is_member(author, association) else None)
+    people = nameable(author=author, association=association)
+    if is_member(author, association):
+        people = people | User.objects.filter(pk=author.pk)
     if user_id not in (None, ""):
         text = str(user_id)
         if not (text.isascii() and text.isdigit()):
