@@ -115,7 +115,7 @@ def test_organizer_checks_in_on_a_phone(new_page, server):
     page.get_by_text("Ajouter une personne sans inscription").tap()
     page.get_by_label("Courriel du membre").fill(walk_in)
     page.get_by_role("button", name="Ajouter et noter sa présence").tap()
-    expect(page.locator("#walkin-feedback")).to_contain_text("présent")
+    expect(page.locator("#walkin-feedback")).to_contain_text("sa présence est notée")
     row = server.query(
         "SELECT r.status, r.walk_in, r.present FROM gatherings_rsvp r JOIN members_user u ON u.id = r.user_id "
         "WHERE r.gathering_id = ? AND u.email = ?", (gathering_id, walk_in))
