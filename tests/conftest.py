@@ -94,3 +94,18 @@ def other_member(make_person, association):
 def outsider(make_person, other_association):
     return make_person(association=other_association, email="alex@example.org", first_name="Alex",
                        last_name="Smith", languages=["en"])
+
+
+@pytest.fixture
+def in_directory(db):
+    """``in_directory(*people)``: they consented to appear in their associations' directory (so
+    members may name them in a wish)."""
+    from django.utils import timezone
+
+    from tablee.members.models import Profile
+
+    def consent(*people):
+        Profile.objects.filter(user__in=people).update(directory_visibility=Profile.Visibility.MEMBERS,
+                                                       directory_consent_at=timezone.now())
+
+    return consent

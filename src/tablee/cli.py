@@ -95,7 +95,8 @@ def _association_create(args: argparse.Namespace) -> int:
 def _members_import(args: argparse.Namespace) -> int:
     from tablee.members.commands import members_import
 
-    return members_import(slug=args.slug, path=args.file, out=sys.stdout, err=sys.stderr, invite=args.invite)
+    return members_import(slug=args.slug, path=args.file, out=sys.stdout, err=sys.stderr, invite=args.invite,
+                          overwrite=args.overwrite)
 
 
 def _members_invite(args: argparse.Namespace) -> int:
@@ -196,14 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Header: email,first_name,last_name,organization,sector,languages,offers,needs,"
         "interests (email, first_name, last_name required; French names such as courriel, prénom, "
         "nom also accepted). List fields are separated by ';'. Comma or semicolon delimiter; UTF-8 "
-        "(with or without BOM) or Windows-1252. Existing people are matched by email and updated; "
-        "an empty cell keeps the current value. If any row is invalid nothing is imported and every "
+        "(with or without BOM) or Windows-1252. Existing people are matched by email; the file only "
+        "fills their empty values (--overwrite replaces filled ones too, for members of SLUG) and an "
+        "empty cell keeps the current value. If any row is invalid nothing is imported and every "
         "bad line is listed.",
     )
     q.add_argument("slug", metavar="SLUG")
     q.add_argument("file", metavar="FILE.csv")
     q.add_argument("--invite", action="store_true",
                    help="then email an invitation to each imported member who has never signed in")
+    q.add_argument("--overwrite", action="store_true",
+                   help="replace the values members of SLUG already filled in (default: keep them, fill empty ones)")
     q.set_defaults(handler=_members_import, django=True)
     q = msub.add_parser(
         "invite",

@@ -51,6 +51,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "members:link": ("GET", "ooooo"),  # by token: an unknown one is "gone" (410) for everyone
     "members:sign_in_link": ("GET", "ooooo"),
     "members:join": ("GET", "44444"),  # public only where the association opened it
+    "members:association": ("GET", "44444"),  # the same
     # members: the organizer's members page
     "members:roster": ("GET", "33o4l"),
     "members:member_add": ("POST", "33o4l"),
@@ -168,6 +169,7 @@ OPERATIONS: dict[str, str] = {
     "GET /api/gatherings/{gathering_id}/my-table": "oo44l",
     "GET /api/wishes": "ooool",
     "POST /api/wishes": "ooo4l",
+    "GET /api/associations/{slug}/wishes/people": "ooo4l",
     "DELETE /api/wishes/{wish_id}": "o444l",
     "POST /api/intentions": "ooo4l",
     "GET /api/intentions": "ooool",
@@ -188,6 +190,8 @@ OPERATIONS: dict[str, str] = {
     "PATCH /api/contacts/{contact_id}": "o444l",
     "DELETE /api/contacts/{contact_id}": "o444l",
     "POST /api/contacts/{contact_id}/notes": "o444l",
+    "PATCH /api/contacts/{contact_id}/notes/{note_id}": "o444l",
+    "DELETE /api/contacts/{contact_id}/notes/{note_id}": "o444l",
     "GET /api/me/export.json": "ooool",
 }
 
@@ -264,10 +268,14 @@ def world(association, other_association, member, other_member, organizer, make_
         Seat.objects.create(plan=plan, table=table, user=person, position=position)
     contact = circle_services.contact_create(owner=member, name="Julie Roy", email="julie@example.org",
                                              trusted=True)
+    note = circle_services.note_add(owner=member, contact=contact, text="Aime le vélo")
     followup = circle_services.followup_create(owner=member, contact=contact, subject="Suite", body="Bonjour")
     suggestion = Suggestion.objects.create(owner=member, contact=contact, reason=Suggestion.Reason.DORMANT,
                                            day=timezone.localdate())
     wish = wish_create(author=member, association=association, kind="avoid", target=other_member)
+    # Samuel appears in the directory: anyone of the association may name him in a wish.
+    other_member.profile.directory_visibility, other_member.profile.directory_consent_at = "members", timezone.now()
+    other_member.profile.save()
     intention = intention_create(author=member, gathering=gathering, result="Un café", signal="Un rendez-vous")
     token_create(user=member, label="matrix")
     job = Job.objects.create(owner=member, kind=Job.Kind.CONTACTS_IMPORT)
@@ -283,7 +291,7 @@ def world(association, other_association, member, other_member, organizer, make_
                    "wish_id": wish.pk, "intention_id": intention.pk, "uidb64": "MQ", "token": "abc-def",
                    "token_id": ApiToken.objects.filter(user=member).first().pk, "request_id": join_request.pk,
                    "key": "no-such-feed", "job_id": job.pk,
-                   "trash_id": trash.pk},
+                   "trash_id": trash.pk, "note_id": note.pk},
         "member": member, "other_member": other_member, "contact": contact,
     }
 
@@ -318,7 +326,7 @@ def _api_body(key: str, world: dict):
         "POST /api/gatherings/{gathering_id}/plan/move": {"email": member.email, "table": 1},
         "POST /api/gatherings/{gathering_id}/plan/swap": {"a": member.email, "b": other.email},
         "POST /api/gatherings/{gathering_id}/plan/pin": {"email": member.email},
-        "POST /api/wishes": {"association": "cafe-rencontres", "kind": "meet", "email": other.email},
+        "POST /api/wishes": {"association": "cafe-rencontres", "kind": "meet", "user_id": other.pk},
         "POST /api/intentions": {"event": world["kwargs"]["gathering_id"], "result": "Un café",
                                  "signal": "Un rendez-vous"},
         "POST /api/intentions/{intention_id}/reflection": {"reached": True, "energy_after": 3},
@@ -330,6 +338,7 @@ def _api_body(key: str, world: dict):
         "POST /api/contacts": {"name": "Nouvelle personne"},
         "PATCH /api/contacts/{contact_id}": {"organization": "Coop"},
         "POST /api/contacts/{contact_id}/notes": {"text": "Une note"},
+        "PATCH /api/contacts/{contact_id}/notes/{note_id}": {"text": "Une note réécrite"},
         "POST /api/associations/{slug}/members": {"email": "nouveau@example.org", "first_name": "Nouveau",
                                                    "last_name": "Membre", "invite": False},
         "POST /api/associations/{slug}/invitations": {"emails": []},

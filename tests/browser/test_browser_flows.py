@@ -98,9 +98,9 @@ def test_organizer_checks_in_on_a_phone(new_page, server):
     row = page.locator(".person", has_text=f"{first} {last}")
     expect(row).to_be_visible()
     expect(page.locator(".person")).to_have_count(expected)
-    row.get_by_role("button", name="Présent·e").tap()
+    row.get_by_role("button", name="Présence").tap()
     expect(page.locator(".person.is-present", has_text=f"{first} {last}")).to_be_visible()
-    expect(page.locator("#checkin-tally")).to_contain_text("1 présent")
+    expect(page.locator("#checkin-tally")).to_contain_text("Présences : 1 sur")
     present, = server.query(
         "SELECT r.present FROM gatherings_rsvp r JOIN members_user u ON u.id = r.user_id "
         "WHERE r.gathering_id = ? AND u.email = ?", (gathering_id, email))[0]
@@ -114,8 +114,8 @@ def test_organizer_checks_in_on_a_phone(new_page, server):
         "AND u.email != ? ORDER BY u.id LIMIT 1", (gathering_id, ORGANIZER))[0]
     page.get_by_text("Ajouter une personne sans inscription").tap()
     page.get_by_label("Courriel du membre").fill(walk_in)
-    page.get_by_role("button", name="Ajouter et marquer présent·e").tap()
-    expect(page.locator("#walkin-feedback")).to_contain_text("présent")
+    page.get_by_role("button", name="Ajouter et noter sa présence").tap()
+    expect(page.locator("#walkin-feedback")).to_contain_text("sa présence est notée")
     row = server.query(
         "SELECT r.status, r.walk_in, r.present FROM gatherings_rsvp r JOIN members_user u ON u.id = r.user_id "
         "WHERE r.gathering_id = ? AND u.email = ?", (gathering_id, walk_in))

@@ -44,7 +44,7 @@ def test_an_invited_member_comes_in_by_the_link_and_reserves_a_seat(new_page, se
     form.get_by_label("Prénom").fill("Nadia")
     form.get_by_label("Nom de famille").fill("Invitée")
     form.get_by_role("button", name="Ajouter").click()
-    expect(organizer.locator('[data-email="nadia.invitee@example.org"]')).to_contain_text("invité·e le")
+    expect(organizer.locator('[data-email="nadia.invitee@example.org"]')).to_contain_text("invitation le")
     screenshot(organizer, "members-page-phone")
 
     nadia = new_page(PHONE)
@@ -95,7 +95,7 @@ def test_the_organizer_imports_a_csv_after_a_preview(new_page, server, tmp_path)
     screenshot(page, "import-preview-phone")
     page.get_by_role("button", name="Importer tout").click()
     page.wait_for_url(f"**{ROSTER}")
-    expect(page.locator('[data-email="zoe.import@example.org"]')).to_contain_text("invité·e le")
+    expect(page.locator('[data-email="zoe.import@example.org"]')).to_contain_text("invitation le")
     assert len(_user_ids(server, "zoe.import@example.org")) == 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tablee.text.french import at_event, de, elide
+from tablee.text.french import at_event, de, elide, the
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -39,5 +39,29 @@ def test_at_event_in_english_keeps_a_french_title_quoted():
 
 def test_elide_changes_only_french_sentences():
     assert elide("L'équipe de Entreprendre Québec") == "L'équipe d'Entreprendre Québec"
-    assert elide("membre de Réseau Affaires") == "membre de Réseau Affaires"
+    assert elide("membre de Café-rencontres") == "membre de Café-rencontres"
     assert elide("Add de Andrade's email", "en") == "Add de Andrade's email"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("L'équipe de Réseau des gens d'affaires de Québec", "L'équipe du Réseau des gens d'affaires de Québec"),
+    ("Membres de Chambre de commerce de Lévis", "Membres de la Chambre de commerce de Lévis"),
+    ("Votre invitation à Association des architectes sur Tablée",
+     "Votre invitation à l'Association des architectes sur Tablée"),
+    ("Bienvenue à Réseau Affaires", "Bienvenue au Réseau Affaires"),
+    ("Bienvenue à Le Cercle des jeunes", "Bienvenue au Cercle des jeunes"),
+    ("L'équipe de Les Affaires d'ici", "L'équipe des Affaires d'ici"),
+    ("vous invite à rejoindre Réseau Femmessor", "vous invite à rejoindre le Réseau Femmessor"),
+    ("Demander à joindre Jeune Chambre de Montréal", "Demander à joindre la Jeune Chambre de Montréal"),
+    ("membre de La Ruche", "membre de La Ruche"),
+    ("écrire à Leclerc inc.", "écrire à Leclerc inc."),
+])
+def test_elide_puts_back_the_article_of_an_organizations_name(sentence, expected):
+    assert elide(sentence) == expected
+
+
+def test_the_gives_a_name_opening_a_sentence_its_article():
+    assert the("Réseau des gens d'affaires") == "le Réseau des gens d'affaires"
+    assert the("Association des architectes") == "l'Association des architectes"
+    assert the("Café-rencontres de Québec") == "Café-rencontres de Québec"
+    assert the("Réseautage Plus") == "Réseautage Plus"

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tablee.circle.models import Contact, FollowUp, Promise, Suggestion
+from tablee.circle.models import Contact, FollowUp, Note, Promise, Suggestion
 from tablee.members.access import Viewer, authenticated
 
 
-def owns(user: Viewer, row: Contact | FollowUp | Promise | None) -> bool:
+def owns(user: Viewer, row: Contact | FollowUp | Note | Promise | None) -> bool:
     """True when ``row`` belongs to ``user`` (a row without an owner belongs to no one)."""
     return row is not None and authenticated(user) and row.owner_id == user.pk
 
@@ -56,6 +56,22 @@ def check_contact(*, owner: Viewer, contact: Contact) -> None:
     """For a service handed a contact: refuse one that is not the owner's."""
     if not owns(owner, contact):
         raise ValidationError(_("Ce contact n'est pas le vôtre."))
+
+
+def check_note(*, owner: Viewer, note: Note) -> None:
+    if not owns(owner, note):
+        raise ValidationError(_("Cette note n'est pas la vôtre."))
+
+
+def note_for_owner(*, owner: Viewer, contact: Contact, note_id: object) -> Note:
+    """The owner's note about ``contact``, or 404."""
+    text = str(note_id or "")
+    if not authenticated(owner) or not (text.isascii() and text.isdigit()):
+        raise Http404
+    note = Note.objects.filter(owner_id=owner.pk, contact_id=contact.pk, pk=int(text)).first()
+    if note is None:
+        raise Http404
+    return note
 
 
 def check_promise(*, owner: Viewer, promise: Promise) -> None:

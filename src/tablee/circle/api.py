@@ -75,7 +75,10 @@ class SendOut(Schema):
 
 
 class ContinueIn(Schema):
-    email: str
+    # The other attendee, by account id (as the cards page names people) or, for older clients, by
+    # address; anyone who did not attend, an unknown address included, gets the same 422.
+    user_id: int | None = None
+    email: str = ""
 
 
 class ContinueOut(Schema):
@@ -218,7 +221,8 @@ def cards_keep(request, gathering_id: int, payload: CardsIn):
 def continue_wish(request, gathering_id: int, payload: ContinueIn):
     gathering = gatherings_access.gathering_for_member(request.auth, gathering_id)
     try:
-        mutual = services.continue_wish_create(author=request.auth, gathering=gathering, target_email=payload.email)
+        mutual = services.continue_wish_create(author=request.auth, gathering=gathering, target_email=payload.email,
+                                               target_id=payload.user_id)
     except services.CircleError as exc:
         raise HttpError(422, str(exc)) from None
     return ContinueOut(mutual=mutual)
@@ -337,6 +341,24 @@ def note_add(request, contact_id: int, payload: NoteIn):
     contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
     note = services.note_add(owner=request.auth, contact=contact, text=payload.text)
     return Status(201, NoteOut(id=note.pk, text=note.text, html=render(note.text), created_at=note.created_at.isoformat()))
+
+
+@router.patch("/contacts/{contact_id}/notes/{note_id}", response={200: NoteOut, 422: Error})
+def note_update(request, contact_id: int, note_id: int, payload: NoteIn):
+    """Rewrite one of my notes."""
+    contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    note = access.note_for_owner(owner=request.auth, contact=contact, note_id=note_id)
+    note = services.note_update(owner=request.auth, note=note, text=payload.text)
+    return NoteOut(id=note.pk, text=note.text, html=render(note.text), created_at=note.created_at.isoformat())
+
+
+@router.delete("/contacts/{contact_id}/notes/{note_id}", response={204: None})
+def note_delete(request, contact_id: int, note_id: int):
+    """Delete one of my notes; the contact's page offers « Annuler » for a few minutes, as for a contact."""
+    contact = access.contact_for_owner(owner=request.auth, contact_id=contact_id)
+    services.note_delete(owner=request.auth, note=access.note_for_owner(owner=request.auth, contact=contact,
+                                                                          note_id=note_id))
+    return Status(204, None)
 
 
 # --- my data ----------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ process. A suggestion is then one encoding of the pasted text plus one matrix-ve
 the lexical channel reads a prepared index (`relevance.LexicalIndex`) kept beside the matrix.
 
 The cache is checked against a stamp read from the database on every use: counts, last keys and
-last change of my contacts (an index on owner and ``updated_at``), notes and cards, then the shared
+last change of my contacts (an index on owner and ``updated_at``), notes (and their last edit) and cards, then the shared
 profile texts and consent of the members among my contacts. Any write to them, from any process,
 makes the next suggestion rebuild it.
 Memory is bounded: entries are dropped, least recently used first, beyond ``MAX_BYTES``.
@@ -84,7 +84,7 @@ _lock = threading.Lock()
 def stamp(owner_id: int) -> str:
     """What the cached matrix of ``owner_id`` was built from, as cheap aggregates of the database."""
     contacts = Contact.objects.filter(owner_id=owner_id).aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at"))
-    notes = Note.objects.filter(owner_id=owner_id).aggregate(n=Count("pk"), pk=Max("pk"))
+    notes = Note.objects.filter(owner_id=owner_id).aggregate(n=Count("pk"), pk=Max("pk"), at=Max("edited_at"))
     cards = Card.objects.filter(owner_id=owner_id).aggregate(n=Count("pk"), pk=Max("pk"), size=Sum(Length("note")))
     return hashlib.sha1(repr((contacts, notes, cards)).encode("utf-8")).hexdigest()
 

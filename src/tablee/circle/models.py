@@ -225,6 +225,8 @@ class Note(models.Model):
     vector = models.BinaryField(null=True, blank=True, editable=False)
     vector_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the owner edits the text (None: never edited); the circle matrix's stamp reads it.
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("note")
@@ -303,11 +305,19 @@ class Suggestion(models.Model):
 
 class DeletedContact(models.Model):
     """A contact just deleted, with everything it carried, kept ``UNDO_MINUTES`` so that « Annuler »
-    brings it back whole (same ids); the worker purges it after that. Private to its owner."""
+    brings it back whole (same ids); the worker purges it after that. Private to its owner.
+    A deleted note waits here the same way (``kind`` "note", ``contact_id`` the contact it was about)."""
 
     UNDO_MINUTES = 10
 
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("contact")
+        NOTE = "note", _("note")
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CONTACT)
+    # For a note: its contact (a plain id: the contact may be deleted meanwhile, and then come back).
+    contact_id = models.IntegerField(null=True, blank=True)
     name = models.CharField(max_length=200)
     # Django's JSON serialization of the contact, then the rows that were deleted with it.
     payload = models.TextField()

@@ -203,7 +203,8 @@ def contact_delete(*, owner: User, contact: Contact) -> DeletedContact | None:
 def deleted_contact_recent(*, owner: User) -> DeletedContact | None:
     """The owner's last deletion that can still be undone."""
     since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
-    return DeletedContact.objects.filter(owner_id=owner.pk, deleted_at__gte=since).first()
+    return DeletedContact.objects.filter(owner_id=owner.pk, kind=DeletedContact.Kind.CONTACT,
+                                         deleted_at__gte=since).first()
 
 
 def contact_restore(*, owner: User, trash_id: int) -> Contact:
@@ -211,7 +212,8 @@ def contact_restore(*, owner: User, trash_id: int) -> Contact:
     since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
     with transaction.atomic():
         trash = (DeletedContact.objects.select_for_update()
-                 .filter(pk=trash_id, owner_id=owner.pk, deleted_at__gte=since).first())
+                 .filter(pk=trash_id, owner_id=owner.pk, kind=DeletedContact.Kind.CONTACT, deleted_at__gte=since)
+                 .first())
         if trash is None:
             raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                               % {"minutes": DeletedContact.UNDO_MINUTES})
@@ -278,6 +280,61 @@ def note_add(*, owner: User, contact: Contact, text: str) -> Note:
     note.full_clean()
     with transaction.atomic():
         note.save()
+        _vectors_later(owner)
+    return note
+
+
+def note_update(*, owner: User, note: Note, text: str) -> Note:
+    """The owner rewrites a note; its stored vector is refreshed by the worker (the text changed)."""
+    access.check_note(owner=owner, note=note)
+    note.text = text.strip()
+    note.edited_at = timezone.now()
+    note.full_clean()
+    with transaction.atomic():
+        note.save(update_fields=["text", "edited_at"])
+        _vectors_later(owner)
+    return note
+
+
+def note_delete(*, owner: User, note: Note) -> DeletedContact | None:
+    """Deletes a note, keeping it ``DeletedContact.UNDO_MINUTES`` for ``note_restore`` (as a contact
+    is). None when it was not the owner's (or is already gone)."""
+    with transaction.atomic():
+        note = Note.objects.select_for_update().filter(pk=note.pk, owner_id=owner.pk).select_related("contact").first()
+        if note is None:
+            return None
+        trash = DeletedContact.objects.create(owner=owner, kind=DeletedContact.Kind.NOTE, contact_id=note.contact_id,
+                                              name=note.contact.name, payload=serializers.serialize("json", [note]))
+        note.delete()
+    return trash
+
+
+def deleted_note_recent(*, owner: User, contact: Contact) -> DeletedContact | None:
+    """The owner's last deleted note about ``contact`` that can still be undone."""
+    since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+    return DeletedContact.objects.filter(owner_id=owner.pk, kind=DeletedContact.Kind.NOTE, contact_id=contact.pk,
+                                         deleted_at__gte=since).first()
+
+
+def note_restore(*, owner: User, trash_id: int) -> Note:
+    """Brings a deleted note back (same id) while its contact is there; refused once the undo window is over."""
+    since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+    with transaction.atomic():
+        trash = (DeletedContact.objects.select_for_update()
+                 .filter(pk=trash_id, owner_id=owner.pk, kind=DeletedContact.Kind.NOTE, deleted_at__gte=since).first())
+        if trash is None:
+            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+                              % {"minutes": DeletedContact.UNDO_MINUTES})
+        [note] = [row.object for row in serializers.deserialize("json", trash.payload)]
+        assert isinstance(note, Note)
+        if not Contact.objects.filter(pk=note.contact_id, owner_id=owner.pk).exists():
+            raise CircleError(_("Cette note ne peut pas être rétablie : son contact a été supprimé."))
+        try:
+            with transaction.atomic():
+                note.save(force_insert=True)
+        except IntegrityError:
+            raise CircleError(_("Cette note ne peut pas être rétablie.")) from None
+        trash.delete()
         _vectors_later(owner)
     return note
 

@@ -281,10 +281,11 @@ def contact(request, contact_id: int):
                 return redirect("circle:circle")
         return redirect("circle:contact", contact_id=item.pk)
     notes = [(note, render_markdown(note.text)) for note in item.notes.all()]
+    deleted_note = services.deleted_note_recent(owner=request.user, contact=item)
     tier_others = selectors.contacts_for_owner(owner=request.user).exclude(pk=item.pk).exclude(tier="")
     return render(request, "circle/contact.html", {
         "contact": item, "rhythm": selectors.rhythm_of(item), "timeline": selectors.timeline(contact=item),
-        "notes": notes, "promises": Promise.objects.filter(owner=request.user, contact=item),
+        "notes": notes, "deleted_note": deleted_note, "promises": Promise.objects.filter(owner=request.user, contact=item),
         "kinds": [(k, label) for k, label in Interaction.Kind.choices if k != Interaction.Kind.GATHERING],
         "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
         "tier_others": tier_others,
@@ -296,6 +297,20 @@ def _contact_action(request, item: Contact) -> None:
     action = post.get("action")
     if action == "note":
         services.note_add(owner=owner, contact=item, text=post.get("text", ""))
+    elif action == "note_edit":
+        note = access.note_for_owner(owner=owner, contact=item, note_id=post.get("note"))
+        services.note_update(owner=owner, note=note, text=post.get("text", ""))
+        messages.success(request, _("Note modifiée."))
+    elif action == "note_delete":
+        if post.get("confirm") != "1":  # asked first on the page
+            messages.error(request, _("Confirmez la suppression de la note."))
+        elif services.note_delete(owner=owner, note=access.note_for_owner(owner=owner, contact=item,
+                                                                          note_id=post.get("note"))):
+            messages.success(request, _("Note supprimée. Vous pouvez annuler pendant %(minutes)s minutes.")
+                             % {"minutes": DeletedContact.UNDO_MINUTES})
+    elif action == "note_restore":
+        services.note_restore(owner=owner, trash_id=_int_or_none(post.get("trash")) or 0)
+        messages.success(request, _("La note est de retour."))
     elif action == "promise":
         services.promise_create(owner=owner, contact=item, text=post.get("text", ""), due_on=post.get("due_on") or None)
     elif action in ("kept", "dropped"):
@@ -312,7 +327,7 @@ def _contact_action(request, item: Contact) -> None:
         fields["rhythm_max_days"] = _int_or_none(post.get("rhythm_max_days"))
         services.contact_update(owner=owner, contact=item, moves_out=_moves_out(request), **fields)
     elif action == "delete" and services.contact_delete(owner=owner, contact=item) is not None:
-        messages.success(request, _("« %(name)s » est supprimé·e. Vous pouvez annuler pendant %(minutes)s minutes.")
+        messages.success(request, _("Contact supprimé : « %(name)s ». Vous pouvez annuler pendant %(minutes)s minutes.")
                              % {"name": item.name, "minutes": DeletedContact.UNDO_MINUTES})
 
 

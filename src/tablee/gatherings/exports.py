@@ -30,7 +30,7 @@ def attendees_csv_response(*, gathering: Gathering) -> HttpResponse:
     writer = csvsafe.writer(response)
     writer.writerow([
         _("statut"), _("rang d'attente"), _("prénom"), _("nom"), _("courriel"), _("organisation"),
-        _("secteur"), _("présent"), _("sans inscription"), _("inscrit·e le"),
+        _("secteur"), _("présent"), _("sans inscription"), _("date d'inscription"),
     ])  # fmt: skip
     for rsvp in selectors.attendees(gathering=gathering):
         if rsvp.user.is_guest:

@@ -119,6 +119,9 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("confirm") != "1":  # asked first on the page
+        messages.error(request, _("Confirmez la révocation du lien de calendrier."))
+        return redirect(reverse("members:account") + "#calendrier")
     feed_revoke(user=request.user)
     messages.success(request, _("Le lien de calendrier est révoqué : il ne fonctionne plus."))
     return redirect(reverse("members:account") + "#calendrier")

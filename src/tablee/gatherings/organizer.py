@@ -231,7 +231,7 @@ def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
                 walkin_add(gathering=gathering, user=person)
                 form = WalkinForm()
     status = "" if person is None else (
-        _("%(name)s est ajouté·e et marqué·e présent·e.") % {"name": person.get_full_name() or person.email})
+        _("%(name)s est sur la liste, et sa présence est notée.") % {"name": person.get_full_name() or person.email})
     if not request.htmx:
         if error:
             messages.error(request, error)

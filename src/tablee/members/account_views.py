@@ -138,6 +138,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     from tablee.members.services import api_token_revoke
 
+    if request.POST.get("confirm") != "1":  # asked first on the page
+        messages.error(request, _("Confirmez la révocation du jeton."))
+        return redirect(reverse("members:account") + "#jetons")
     if api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, _("Le jeton est révoqué."))
     return redirect("members:account")

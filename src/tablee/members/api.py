@@ -117,16 +117,22 @@ class MembersImportOut(Schema):
     updated: int
     joined: int
     invited: int
+    # Values existing members had filled in that the file did not replace (see `overwrite`).
+    kept: int
     errors: list[ImportLineOut]
     warnings: list[ImportLineOut]
 
 
 @router.post("/associations/{slug}/members/import",
              response={200: MembersImportOut, 202: JobOut, 413: Error, 422: MembersImportOut | Error})
-def member_import(request, slug: str, file: File[UploadedFile], invite: bool = False):
+def member_import(request, slug: str, file: File[UploadedFile], invite: bool = False, overwrite: bool = False):
     """A members CSV (the columns of `tablee members import`), all or nothing: a file with a bad line
     writes nothing (422, every bad line listed). A few hundred rows: imported now (200). More: 202
-    with a job to poll at `GET /api/jobs/{id}`; the worker writes it in short batches."""
+    with a job to poll at `GET /api/jobs/{id}`; the worker writes it in short batches.
+
+    Existing people keep what they filled in: the file only fills their empty values (`kept` counts
+    the values left as they were). `overwrite=true` replaces them too, for people already members of
+    this association only."""
     from tablee.members.import_jobs import import_invite
     from tablee.members.invitations import language_of
     from tablee.members.roster_import import MAX_BYTES
@@ -139,15 +145,15 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
     if estimate_rows(data) > INLINE_MAX_ROWS:
         # A bearer token carries no language choice: the errors are written in the profile's.
         job = job_queue(owner=request.auth, kind=Job.Kind.MEMBERS_IMPORT, data=data,
-                        params={"association": association.pk, "invite": invite,
+                        params={"association": association.pk, "invite": invite, "overwrite": overwrite,
                                 "language": language_of(request.auth)})
         return Status(202, job_out(job))
-    result = members_import(association=association, data=data)
+    result = members_import(association=association, data=data, overwrite=overwrite)
     invited = 0
     if result.ok and invite:
         invited = import_invite(association=association, emails=result.emails, invited_by=request.auth)
     return Status(422 if result.errors else 200, MembersImportOut(
-        created=result.created, updated=result.updated, joined=result.joined, invited=invited,
+        created=result.created, updated=result.updated, joined=result.joined, invited=invited, kept=result.kept,
         errors=[ImportLineOut(line=line, reason=reason) for line, reason in result.errors],
         warnings=[ImportLineOut(line=line, reason=reason) for line, reason in result.warnings],
     ))

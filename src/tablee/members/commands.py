@@ -55,7 +55,8 @@ def association_create(*, slug: str, name: str, out: TextIO) -> int:
     return 0
 
 
-def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bool = False) -> int:
+def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bool = False,
+                   overwrite: bool = False) -> int:
     association = _association(slug)
     file = Path(path)
     try:
@@ -75,9 +76,10 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            result = services.members_import(association=association, data=data, progress=progress)
+            result = services.members_import(association=association, data=data, progress=progress,
+                                             overwrite=overwrite)
     else:
-        result = services.members_import(association=association, data=data)
+        result = services.members_import(association=association, data=data, overwrite=overwrite)
 
     for line, reason in result.warnings:
         err.write(_("  ligne %(line)d (avertissement) : %(reason)s\n") % {"line": line, "reason": reason})

@@ -366,6 +366,71 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
     return result
 
 
+def _shown(value: str | list) -> str:
+    return " ; ".join(value) if isinstance(value, list) else value
+
+
+# What an import may change on an existing person: the names, then the optional columns.
+MERGED_COLUMNS = ("first_name", "last_name", "organization", "sector", "languages", "offers", "needs", "interests")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value of an existing person that the file would change: ``before`` is what the account
+    holds, ``after`` what the file says. ``filled``: the account's value is empty, so the import
+    writes the file's value whatever the mode; otherwise only an explicit overwrite writes it."""
+
+    column: str
+    before: str | list
+    after: str | list
+
+    @property
+    def filled(self) -> bool:
+        return not self.before
+
+    @property
+    def label(self) -> str:
+        return {
+            "first_name": _("prénom"), "last_name": _("nom"), "organization": _("organisation"),
+            "sector": _("secteur"), "languages": _("langues"), "offers": _("offres"), "needs": _("besoins"),
+            "interests": _("intérêts"),
+        }[self.column]
+
+    @property
+    def before_text(self) -> str:
+        return _shown(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _shown(self.after)
+
+    def applies(self, *, overwrite: bool) -> bool:
+        return self.filled or overwrite
+
+
+def stored_values(user, profile) -> dict:
+    """What an existing person holds, column → value (``profile`` may be None)."""
+    values = {"first_name": user.first_name, "last_name": user.last_name}
+    if profile is not None:
+        values.update({column: getattr(profile, column) for column in MERGED_COLUMNS[2:]})
+    return values
+
+
+def row_changes(*, current: dict, row: MemberRow) -> list[FieldChange]:
+    """The differences between an existing person (``current``: column → value, as stored) and
+    their row. An empty cell is never a change: it keeps what is there."""
+    incoming = {"first_name": row.first_name, "last_name": row.last_name, **row.profile_values()}
+    changes = []
+    for column in MERGED_COLUMNS:
+        after = incoming.get(column)
+        if not after:
+            continue
+        before = current.get(column) or ([] if column in LIST_COLUMNS else "")
+        if before != after:
+            changes.append(FieldChange(column=column, before=before, after=after))
+    return changes
+
+
 def created_phrase(count: int) -> str:
     """« 1 membre créé », « 3 membres créés »: the counts of an import's report, each with its plural."""
     return ngettext("%(count)d membre créé", "%(count)d membres créés", count) % {"count": count}
@@ -373,3 +438,9 @@ def created_phrase(count: int) -> str:
 
 def updated_phrase(count: int) -> str:
     return ngettext("%(count)d mis à jour", "%(count)d mis à jour", count) % {"count": count}
+
+
+def kept_phrase(count: int) -> str:
+    """« 2 valeurs gardées »: values members had filled in that a file did not replace."""
+    return ngettext("%(count)d valeur déjà remplie gardée", "%(count)d valeurs déjà remplies gardées",
+                    count) % {"count": count}

@@ -37,7 +37,8 @@ def members_import_run(*, job: Job) -> Job:
     if association is None:  # deleted since
         return job_finish(job=job, status=Job.Status.FAILED)
     with translation.override(job.params.get("language") or None):
-        result = members_import(association=association, data=bytes(job.data), job=job)
+        result = members_import(association=association, data=bytes(job.data), job=job,
+                                overwrite=bool(job.params.get("overwrite")))
     warnings = [list(w) for w in result.warnings]
     if result.errors:
         return job_finish(job=job, status=Job.Status.FAILED, errors=[list(e) for e in result.errors],
@@ -48,4 +49,4 @@ def members_import_run(*, job: Job) -> Job:
     total = len(result.emails)
     return job_finish(job=job, status=Job.Status.DONE, total=total, done=total, created=result.created,
                       updated=result.updated, warnings=warnings, longest_write_ms=result.longest_write_ms,
-                      outcome={"joined": result.joined, "invited": invited})
+                      outcome={"joined": result.joined, "invited": invited, "kept": result.kept})

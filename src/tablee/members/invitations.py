@@ -32,7 +32,10 @@ LIFETIME = {
     Purpose.SIGN_IN: timedelta(minutes=30),
     Purpose.ACTIVATION: timedelta(days=2),
     Purpose.EMAIL_CHANGE: timedelta(days=2),
+    Purpose.EMAIL_REVERT: timedelta(days=7),
 }
+# Notices « your address changed » per old address per hour: a few, so a loop cannot flood a mailbox.
+EMAIL_CHANGED_NOTICES_PER_HOUR = 3
 # One link of each kind per address per this long (a double click, a loop, someone else's address).
 EMAIL_LINK_WINDOW_SECONDS = 5 * 60
 
@@ -225,7 +228,15 @@ def link_consume(*, raw: str) -> LoginLink | None:
         link.used_at = now
         if link.purpose == Purpose.EMAIL_CHANGE:
             _apply_email_change(link)
+        elif link.purpose == Purpose.EMAIL_REVERT:
+            _apply_email_revert(link)
     return link
+
+
+def masked(email: str) -> str:
+    """« m•••@exemple.org »: enough for the owner to recognize an address, not to hand it over."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 def _apply_email_change(link: LoginLink) -> None:
@@ -239,4 +250,40 @@ def _apply_email_change(link: LoginLink) -> None:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["email"])
     optouts_move(old=old, new=user.email)
+    link.user = user
+    _email_changed_notice(user=user, old=old)
+
+
+def _email_changed_notice(*, user: User, old: str) -> Email | None:
+    """Tell the old address that the account moved, with a link that puts it back if it was not
+    the owner (``Purpose.EMAIL_REVERT``). Through the outbox, on commit; at most a few an hour."""
+    try:
+        throttle_hit(key=f"email-changed:{old.lower()}", limit=EMAIL_CHANGED_NOTICES_PER_HOUR, window=3600)
+    except Throttled:
+        return None
+    link, raw = _link_create(user=user, purpose=Purpose.EMAIL_REVERT, new_email=old)
+    return _queue(link=link, raw=raw, to=old, template="email_changed",
+                  context={"new_email": masked(user.email), "old_email": old})
+
+
+def _apply_email_revert(link: LoginLink) -> None:
+    """« Ce n'était pas moi »: the account goes back to the old address, and whoever changed it is
+    shut out: the password is cleared (every session ends with it), the API tokens are revoked and
+    every other pending link is spent. The owner then signs in from here and chooses a password."""
+    from tablee.members.services import api_token_revoke
+    from tablee.outbox.services import optouts_move
+
+    user = User.objects.select_for_update().get(pk=link.user_id)
+    holder = user_by_email(email=link.new_email)
+    if holder is not None and holder.pk != user.pk:
+        raise ValidationError({"email": _("Un compte existe déjà avec ce courriel.")})
+    changed = user.email
+    user.email = link.new_email
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email", "password"])
+    if changed.lower() != user.email.lower():
+        optouts_move(old=changed, new=user.email)
+    api_token_revoke(user=user)
+    LoginLink.objects.filter(user=user, used_at__isnull=True).exclude(pk=link.pk).update(used_at=timezone.now())
     link.user = user

@@ -97,7 +97,7 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         MEMBER = "member", _("membre")
-        ORGANIZER = "organizer", _("organisateur·rice")
+        ORGANIZER = "organizer", _("équipe d'organisation")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -200,6 +200,8 @@ class LoginLink(models.Model):
         SIGN_IN = "sign_in", _("lien de connexion")
         ACTIVATION = "activation", _("activation")
         EMAIL_CHANGE = "email_change", _("changement de courriel")
+        # Sent to the old address after a change: puts it back and closes every session.
+        EMAIL_REVERT = "email_revert", _("retour à l'ancien courriel")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_links")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
@@ -208,7 +210,8 @@ class LoginLink(models.Model):
                                     related_name="invitations")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    # For an email change: the address to confirm (the link is sent there).
+    # For an email change: the address to confirm (the link is sent there); for a revert: the old
+    # address to put back.
     new_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -43,6 +44,11 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     if used.purpose == LoginLink.Purpose.EMAIL_CHANGE:
         messages.success(request, _("Votre courriel est maintenant %(email)s.") % {"email": used.user.email})
         return redirect("members:account")
+    if used.purpose == LoginLink.Purpose.EMAIL_REVERT:
+        messages.success(request, _("Votre compte utilise de nouveau %(email)s. Les autres sessions sont fermées et "
+                                    "les jetons d'API révoqués : choisissez maintenant un nouveau mot de passe.")
+                         % {"email": used.user.email})
+        return redirect(reverse("members:account") + "#mot-de-passe")
     profile = Profile.objects.filter(user=used.user).first()
     if profile is None or profile.first_visit_at is None:
         return redirect("members:welcome")

@@ -39,6 +39,16 @@ class ImportConfirmForm(forms.Form):
     data = forms.CharField(widget=forms.HiddenInput, max_length=MAX_BYTES * 2)
     invite = forms.BooleanField(label=_("Inviter par courriel les membres qui ne sont jamais venus"),
                                 required=False, initial=True)
+    # What members wrote themselves is kept unless the organizer chooses otherwise, seeing every value.
+    mode = forms.ChoiceField(
+        label=_("Valeurs que les membres ont déjà remplies"),
+        choices=[("fill", _("Les garder : le fichier ne remplit que les champs vides (recommandé)")),
+                 ("replace", _("Les remplacer par celles du fichier"))],
+        initial="fill", required=False, widget=forms.RadioSelect)
+
+    @property
+    def overwrite(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("mode") == "replace"
 
 
 class JoinRequestForm(forms.ModelForm):

@@ -21,7 +21,7 @@ from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
 from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.members import roster as roster_services
-from tablee.members.csv_import import created_phrase, updated_phrase
+from tablee.members.csv_import import created_phrase, kept_phrase, updated_phrase
 from tablee.members.import_jobs import import_invite
 from tablee.members.invitations import invitations_send, never_signed_in
 from tablee.members.models import Association, JoinRequest, Membership, User
@@ -150,12 +150,15 @@ def role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 def deactivate(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     association = _organized(request, slug)
     user = _member(association, user_id)
+    if request.POST.get("confirm") != "1":  # asked first on the page
+        messages.error(request, _("Confirmez la désactivation."))
+        return _back(association)
     try:
         roster_services.membership_deactivate(association=association, user=user, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(email)s est désactivé·e : plus d'accès à l'association.") % {"email": user.email})
+        messages.success(request, _("%(email)s n'a plus accès à l'association.") % {"email": user.email})
     return _back(association)
 
 
@@ -197,12 +200,12 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if not data:
         messages.error(request, _("Le fichier n'a pas été reçu : recommencez l'import."))
         return _back(association)
-    invite = bool(form.cleaned_data["invite"])
+    invite, overwrite = bool(form.cleaned_data["invite"]), form.overwrite
     if estimate_rows(data) > INLINE_MAX_ROWS:  # a big file: the worker imports it, a page follows it
         job = job_queue(owner=request.user, kind=Job.Kind.MEMBERS_IMPORT, data=data,
-                        params={"association": association.pk, "invite": invite})
+                        params={"association": association.pk, "invite": invite, "overwrite": overwrite})
         return redirect("members:import_job", association.slug, job.pk)
-    result = members_import(association=association, data=data)
+    result = members_import(association=association, data=data, overwrite=overwrite)
     if not result.ok:
         preview = import_preview(association=association, data=data)
         return render(request, "members/import_preview.html",
@@ -210,6 +213,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     queued = import_invite(association=association, emails=result.emails, invited_by=request.user) if invite else 0
     messages.success(request, _("Import terminé : %(created)s, %(updated)s.")
                      % {"created": created_phrase(result.created), "updated": updated_phrase(result.updated)}
+                     + (" " + kept_phrase(result.kept) + "." if result.kept else "")
                      + (" " + _queued_message(queued) if queued else ""))
     return _back(association)
 
@@ -247,6 +251,17 @@ def requests_open(request: HttpRequest, slug: str) -> HttpResponse:
     association = _organized(request, slug)
     roster_services.association_open_to_requests(association=association, open=request.POST.get("open") == "1")
     return _back(association)
+
+
+@require_GET
+def association_public(request: HttpRequest, slug: str) -> HttpResponse:
+    """The association's page for strangers: its name, its description and « Demander à joindre ».
+    Only where the association opened requests: any other answers 404, so nothing says it exists."""
+    from tablee.members.access import is_member
+
+    association = get_object_or_404(Association, slug=slug, open_to_requests=True)
+    return render(request, "members/association.html",
+                  {"association": association, "is_member": is_member(request.user, association)})
 
 
 @require_http_methods(["GET", "POST"])

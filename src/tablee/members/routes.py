@@ -35,6 +35,7 @@ urlpatterns = [
     path("organize/associations/<slug:slug>/requests/open/", roster_views.requests_open, name="requests_open"),
     path("organize/associations/<slug:slug>/requests/<int:request_id>/", roster_views.join_request_decide,
          name="join_request_decide"),
-    # « Demander à joindre »: public where the association opened it.
+    # The association's public page and « Demander à joindre »: public where the association opened it.
+    path("associations/<slug:slug>/", roster_views.association_public, name="association"),
     path("associations/<slug:slug>/join/", roster_views.join, name="join"),
 ]

@@ -68,6 +68,11 @@ def directory(*, association: Association) -> QuerySet[User]:
     )
 
 
+def associations_open_to_requests() -> QuerySet[Association]:
+    """The associations whose « Demander à joindre » page is open: the only ones shown to strangers."""
+    return Association.objects.filter(open_to_requests=True).order_by("name")
+
+
 def membership_of(*, user: User, association: Association) -> Membership | None:
     return Membership.objects.filter(user=user, association=association).first()
 

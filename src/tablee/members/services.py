@@ -261,6 +261,8 @@ class ImportResult:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     # Every address in the file (lowercased), created or updated.
     emails: list[str] = field(default_factory=list)
+    # Values existing people had filled in that the file would have changed, left as they were.
+    kept: int = 0
     # The longest write transaction of the import, and the median and 99th percentile, in milliseconds.
     longest_write_ms: float = 0.0
     write_ms_p50: int = 0
@@ -281,6 +283,7 @@ def members_import(
     data: bytes,
     progress: Callable[[int, int], None] | None = None,
     job: Job | None = None,
+    overwrite: bool = False,
 ) -> ImportResult:
     """Create or update members from a CSV file (see ``csv_import``).
 
@@ -291,8 +294,11 @@ def members_import(
     it: people are matched by email, nothing is doubled.
 
     New people get a profile (not in the directory: that consent is theirs to give) and a member
-    membership. For existing people (matched by email, case-insensitively) the names are updated
-    and so is every other column whose cell is not empty: an empty cell keeps what is there.
+    membership. Existing people (matched by email, case-insensitively) keep what they wrote: the
+    file only fills their empty values (``csv_import.row_changes``), and an empty cell keeps what is
+    there. ``overwrite=True`` (the organizer chose it after the preview) lets the file's values
+    replace the filled ones too, for people already members of this association only: a person
+    from another association who joins through the file keeps their profile whatever the mode.
     """
     from tablee.members.csv_import import parse_members_csv
 
@@ -304,10 +310,11 @@ def members_import(
     member_ids = set(
         Membership.all_objects.filter(association=association).values_list("user_id", flat=True)
     )
+    overwritable = frozenset(member_ids) if overwrite else frozenset()
 
     def write(batch, timer: WriteTimer) -> tuple[int, int]:
         return _import_batch(association=association, rows=batch, member_ids=member_ids, result=result,
-                             timer=timer)
+                             timer=timer, overwritable=overwritable)
 
     totals = job_write_in_batches(job=job, rows=rows, size=BATCH_ROWS, write=write, progress=progress)
     result.created, result.updated, result.longest_write_ms = totals.created, totals.updated, totals.longest_write_ms
@@ -316,8 +323,11 @@ def members_import(
 
 
 def _import_batch(*, association: Association, rows, member_ids: set[int], result: ImportResult,
-                  timer: WriteTimer) -> tuple[int, int]:
-    """One batch: read and decide outside the transaction, then insert and update in one short one."""
+                  timer: WriteTimer, overwritable: frozenset[int]) -> tuple[int, int]:
+    """One batch: read and decide outside the transaction, then insert and update in one short one.
+    ``overwritable``: the people whose filled values the file may replace."""
+    from tablee.members.csv_import import row_changes, stored_values
+
     existing: dict[str, User] = {
         user.email.lower(): user
         for user in User.objects.annotate(email_lower=Lower("email"))
@@ -327,7 +337,7 @@ def _import_batch(*, association: Association, rows, member_ids: set[int], resul
     new_profiles_for: list[tuple[User, dict]] = []
     changed_users: list[User] = []
     changed_profiles: list[Profile] = []
-    created = updated = 0
+    created = updated = kept = 0
     for row in rows:
         values = row.profile_values()
         user = existing.get(row.email)
@@ -339,18 +349,21 @@ def _import_batch(*, association: Association, rows, member_ids: set[int], resul
             created += 1
             continue
         updated += 1
-        if (user.first_name, user.last_name) != (row.first_name, row.last_name):
-            user.first_name, user.last_name = row.first_name, row.last_name
+        profile = getattr(user, "profile", None)  # None: an account without a profile yet
+        changes = row_changes(current=stored_values(user, profile), row=row)
+        applied = {c.column: c.after for c in changes if c.applies(overwrite=user.pk in overwritable)}
+        kept += len(changes) - len(applied)
+        names = {k: applied.pop(k) for k in ("first_name", "last_name") if k in applied}
+        if names:
+            for key, value in names.items():
+                setattr(user, key, value)
             changed_users.append(user)
-        try:
-            profile = user.profile
-        except Profile.DoesNotExist:
-            new_profiles_for.append((user, values))
-        else:
-            if any(getattr(profile, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(profile, key, value)
-                changed_profiles.append(profile)
+        if profile is None:
+            new_profiles_for.append((user, applied))
+        elif applied:
+            for key, value in applied.items():
+                setattr(profile, key, value)
+            changed_profiles.append(profile)
     joining = [user for user in existing.values() if user.pk not in member_ids]
     # One short transaction per batch (all or nothing for its rows): the accounts' SQL is built
     # before it; profiles and memberships need the new keys, so theirs is built inside.
@@ -368,6 +381,7 @@ def _import_batch(*, association: Association, rows, member_ids: set[int], resul
                                     for user in [*new_users, *joining]], ignore_conflicts=True).execute()
     member_ids.update(user.pk for user in [*new_users, *joining])
     result.joined += len(joining)
+    result.kept += kept
     return created, updated
 
 

@@ -10,13 +10,14 @@ Things a person may not see raise ``Http404``; things they may see but not chang
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tablee.gatherings.access import gathering_for_member, gathering_for_organizer
 from tablee.gatherings.models import Gathering
 from tablee.members.access import Viewer, authenticated, is_member
-from tablee.members.models import Association
-from tablee.tables.models import Wish
+from tablee.members.models import Association, Profile, User
+from tablee.tables.models import Plan, Seat, Wish
 
 
 def gathering_for_planner(user: Viewer, gathering_id: object) -> Gathering:
@@ -30,8 +31,51 @@ def gathering_for_guest(user: Viewer, gathering_id: object) -> Gathering:
 
 
 def may_wish(*, author: Viewer, target: Viewer, association: Association) -> bool:
-    """A wish is between two members of the same association."""
+    """A wish is between two members of the same association. (Whom a member may *name* in a wish
+    they type is narrower: ``wish_target``.)"""
     return is_member(author, association) and is_member(target, association)
+
+
+def sat_with(*, author: Viewer, association: Association) -> QuerySet:
+    """The ids of the people who shared a table with the author in a published plan of one of the
+    association's gatherings (their names were on the author's « Ma tablée »)."""
+    tables = Seat.objects.filter(user_id=author.pk, plan__status=Plan.Status.PUBLISHED,
+                                 plan__gathering__association_id=association.pk).values("table_id")
+    return Seat.objects.filter(table_id__in=tables).exclude(user_id=author.pk).values("user_id")
+
+
+def nameable(*, author: Viewer, association: Association) -> QuerySet[User]:
+    """Whom a member may name in a meet or avoid wish: the association's active members who chose to
+    appear in its directory (dated consent), and those the author sat with. Nobody else, whatever
+    the author knows of them (an address): choosing a person never tells whether someone is a
+    member. Empty for someone who is not a member."""
+    if not is_member(author, association):
+        return User.objects.none()
+    in_directory = Q(profile__directory_visibility=Profile.Visibility.MEMBERS,
+                     profile__directory_consent_at__isnull=False)
+    return (User.objects.filter(is_active=True, memberships__association_id=association.pk,
+                                memberships__deactivated_at__isnull=True)
+            .filter(in_directory | Q(pk__in=sat_with(author=author, association=association)))
+            .exclude(pk=author.pk))
+
+
+def wish_target(*, author: Viewer, association: Association, user_id: object = None,
+                email: str = "") -> User | None:
+    """The person a wish names, by account id (the picker) or by address (older API clients), if
+    the author may name them (``nameable``); None for anyone else. An unknown address and the
+    address of someone the author may not name answer the same None."""
+    # Oneself is no secret: the service then says a wish is about someone else (409).
+    people = nameable(author=author, association=association)
+    if is_member(author, association):
+        people = people | User.objects.filter(pk=author.pk)
+    if user_id not in (None, ""):
+        text = str(user_id)
+        if not (text.isascii() and text.isdigit()):
+            return None
+        return people.filter(pk=int(text)).first()
+    if email.strip():
+        return people.filter(email__iexact=email.strip()).first()
+    return None
 
 
 def wish_for_author(user: Viewer, wish_id: int | str) -> Wish:

@@ -106,15 +106,27 @@ class MyTableOut(Schema):
 class WishIn(Schema):
     association: str
     kind: Literal["meet", "avoid"]
-    email: str
+    # The person, by account id (`GET /api/associations/{slug}/wishes/people`); `email` is still read for older clients.
+    # Either way only someone the member may name is found: the answer for anyone else, an unknown
+    # address included, is the same 404.
+    user_id: int | None = None
+    email: str = ""
 
 
 class WishOut(Schema):
     id: int
     association: str
     kind: str
+    user_id: int
+    # Kept for older clients, always empty: a wish never hands over the other person's address.
     email: str
     name: str
+
+
+class WishPersonOut(Schema):
+    id: int
+    name: str
+    organization: str
 
 
 class WishCreatedOut(WishOut):
@@ -313,8 +325,18 @@ def my_table(request, gathering_id: int):
 
 
 def _wish_out(wish: Wish) -> dict:
-    return {"id": wish.pk, "association": wish.association.slug, "kind": wish.kind, "email": wish.target.email,
-            "name": wish.target.get_full_name() or wish.target.email}
+    return {"id": wish.pk, "association": wish.association.slug, "kind": wish.kind, "user_id": wish.target_id,
+            "email": "", "name": wish.target.get_full_name()}
+
+
+@router.get("/associations/{slug}/wishes/people", response=list[WishPersonOut])
+def wish_people(request, slug: str, q: str = ""):
+    """The people the member may name in a wish for this association, by name (every word of `q`,
+    accents and case aside; without `q`, the people they sat with); at most 20. Pass one's `id` as
+    `user_id` to `POST /api/wishes`."""
+    found = members_access.association_for_member(request.auth, slug)
+    return [WishPersonOut(id=c.id, name=c.name, organization=c.organization)
+            for c in selectors.wish_candidates(author=request.auth, association=found, query=q[:100])]
 
 
 @router.get("/wishes", response=list[WishOut])
@@ -326,9 +348,10 @@ def wish_list(request, response: HttpResponse, page: Query[PageIn]):
 @router.post("/wishes", response={201: WishCreatedOut, 404: Error, 409: Error})
 def wish_create(request, payload: WishIn):
     association = members_access.association_for_member(request.auth, payload.association)
-    target = member_by_email(association=association, email=payload.email)
+    target = access.wish_target(author=request.auth, association=association, user_id=payload.user_id,
+                                email=payload.email)
     if target is None:
-        raise HttpError(404, "No member of this association has this email.")
+        raise HttpError(404, "No one you may name in this association matches.")
     wish = _run(services.wish_create, author=request.auth, association=association, kind=payload.kind, target=target)
     with translation.override(_language(request)):
         notice = late_wish_notice(wish.kind, selectors.tables_already_set(user=request.auth, association=association))

@@ -7,15 +7,18 @@ Avoid wishes leave this module only inside the engine problem and in their autho
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
 
 from tablee.gatherings.models import Gathering, Rsvp
-from tablee.members.models import Association, User
+from tablee.members.models import Association, Profile, User
 from tablee.tables import questions, rules
+from tablee.tables.access import nameable, sat_with
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
 from tablee.tables.topics import align_needs_to_offers
+from tablee.text.fold import fold
 
 SIZE_SLACK = 2  # a table may hold this many fewer people than the gathering's seats per table
 
@@ -315,3 +318,39 @@ def wishes_of(*, author, association: Association | None = None) -> QuerySet[Wis
     if association is not None:
         qs = qs.filter(association=association)
     return qs
+
+
+# At most this many people in the wishes picker: the member types more of the name to narrow it.
+WISH_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class WishCandidate:
+    id: int
+    name: str
+    organization: str
+
+
+def wish_candidates(*, author, association: Association, query: str = "") -> list[WishCandidate]:
+    """The wishes page's picker: among the people the author may name (``access.nameable``), those
+    whose name holds every typed word, accents and case aside (« helene cote » finds Hélène Côté);
+    with nothing typed, the people the author sat with. By name, at most ``WISH_CANDIDATES``. The
+    organization shows where the person's consent shows it: the directory, or table-mates for
+    someone the author sat with."""
+    words = fold(query).split()
+    people = nameable(author=author, association=association).select_related("profile")
+    mates = set(sat_with(author=author, association=association).values_list("user_id", flat=True))
+    if not words:
+        people = people.filter(pk__in=mates)
+    found = []
+    for user in people.iterator(chunk_size=500):
+        name = user.get_full_name() or user.first_name
+        if not name or not all(w in fold(name) for w in words):
+            continue
+        profile = getattr(user, "profile", None)
+        shown = profile is not None and (
+            (profile.directory_visibility == Profile.Visibility.MEMBERS and profile.directory_consent_at is not None)
+            or (user.pk in mates and profile.tablemates_consent_at is not None))
+        found.append(WishCandidate(id=user.pk, name=name, organization=profile.organization if shown else ""))
+    found.sort(key=lambda c: (fold(c.name), c.id))
+    return found[:WISH_CANDIDATES]

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tablee.gatherings.selectors import member_by_email
 from tablee.members import access as members_access
 from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 from tablee.tables import access, selectors, services
@@ -224,13 +223,16 @@ def my_table(request, gathering_id: int):
 
 @login_required
 def wishes(request):
+    """« Mes souhaits »: the member picks a person by name among those they may name (the
+    association's directory, the people they sat with), never by address (``access.wish_target``)."""
     associations = list(members_access.associations_of(request.user).order_by("name"))
     if request.method == "POST":
         association = members_access.association_by_id_for_member(request.user, request.POST.get("association"))
-        target = member_by_email(association=association, email=request.POST.get("email", ""))
+        target = access.wish_target(author=request.user, association=association,
+                                    user_id=request.POST.get("person"))
         kind = request.POST.get("kind")
         if target is None:
-            messages.error(request, _("Aucun membre de cette association n'a ce courriel."))
+            messages.error(request, _("Choisissez une personne dans la liste."))
         elif kind not in (Wish.Kind.MEET, Wish.Kind.AVOID):
             messages.error(request, _("Type de souhait inconnu."))
         elif _attempt(request, services.wish_create, author=request.user, association=association, kind=kind,
@@ -240,9 +242,17 @@ def wishes(request):
             if notice:
                 messages.info(request, notice)
         return redirect("tables:wishes")
+    association = next((a for a in associations if str(a.pk) == request.GET.get("association")),
+                       associations[0] if associations else None)
+    query = request.GET.get("q", "").strip()[:100]
+    candidates = (selectors.wish_candidates(author=request.user, association=association, query=query)
+                  if association is not None else [])
     return render(request, "tables/wishes.html", {
         "wishes": selectors.wishes_of(author=request.user),
         "associations": associations,
+        "association": association,
+        "q": query,
+        "candidates": candidates,
         "kinds": [(Wish.Kind.MEET, _("J'aimerais rencontrer")), (Wish.Kind.AVOID, _("Je préfère ne pas être à la même table que"))],
     })
 

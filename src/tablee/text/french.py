@@ -67,11 +67,60 @@ def at_event(title: str, *, language: str = "fr") -> str:
 _LETTERS = "".join(sorted(VOWELS))
 _DE_BEFORE_VOWEL = re.compile(rf"\b([Dd])e ([{_LETTERS}{_LETTERS.upper()}])")
 
+# Names of organizations that open with a common noun read with its article inside a sentence, as
+# the OQLF writes them: « membre du Réseau des gens d'affaires », « l'équipe de la Chambre de
+# commerce », « invitation à l'Association des… ». Masculine nouns take le, feminine ones la, and
+# those starting with a vowel l'.
+_ORG_NOUNS = {
+    **dict.fromkeys(("Réseau", "Regroupement", "Cercle", "Club", "Centre", "Conseil", "Comité", "Collectif",
+                     "Carrefour", "Forum", "Groupe", "Mouvement", "Syndicat", "Bureau", "Jeune Barreau"), "le"),
+    **dict.fromkeys(("Chambre", "Jeune Chambre", "Fédération", "Société", "Coopérative", "Corporation",
+                     "Communauté", "Fondation", "Table", "Ligue", "Confédération", "Grappe", "Guilde", "Maison"), "la"),
+    **dict.fromkeys(("Association", "Alliance", "Union", "Institut", "Ordre", "Organisation", "Assemblée",
+                     "Amicale"), "l'"),
+}
+_NOUNS = "|".join(sorted(map(re.escape, _ORG_NOUNS), key=len, reverse=True))
+# « de » / « à » / « joindre » before such a noun, or before a name that carries its own article.
+_BEFORE_ORG = re.compile(rf"\b(?P<word>[Dd]e|[Àà]|(?:re)?joindre) (?P<noun>(?:{_NOUNS})\b|Les? (?=\w))")
+_CONTRACTED = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
+
+
+def _with_article(match: re.Match) -> str:
+    word, noun = match.group("word"), match.group("noun")
+    if noun.rstrip() in ("Le", "Les"):  # « Le Cercle X »: its own article, contracted after de / à
+        article, rest = noun.rstrip().lower(), ""
+    else:
+        article, rest = _ORG_NOUNS[noun], noun
+    preposition = word.lower()
+    contracted = _CONTRACTED.get((preposition, article))
+    if contracted is not None:
+        out = f"{contracted} {rest}" if rest else f"{contracted} "
+        return (out[0].upper() + out[1:]) if word[0].isupper() else out
+    joined = f"{article}{rest}" if article.endswith("'") else f"{article} {rest}"
+    return f"{word} {joined}" if rest else f"{word} {article} "
+
 
 def elide(sentence: str, language: str = "fr") -> str:
-    """Every « de » before a vowel elided in a French sentence that a name was dropped into:
-    « L'équipe de Entreprendre Québec » → « L'équipe d'Entreprendre Québec ». ``language``: the
-    sentence's; any other than French is returned as is (« de Andrade » is a name in English)."""
+    """A French sentence that a name was dropped into, made grammatical: « de » elided before a
+    vowel (« L'équipe de Entreprendre Québec » → « L'équipe d'Entreprendre Québec »), and the
+    article of an organization's name put back after « de », « à » or « (re)joindre » (« L'équipe
+    de Réseau des gens d'affaires » → « L'équipe du Réseau des gens d'affaires », « Bienvenue à
+    Association des… » → « Bienvenue à l'Association des… », « de Le Cercle » → « du Cercle »).
+    ``language``: the sentence's; any other than French is returned as is (« de Andrade » is a
+    name in English)."""
     if not (language or "fr").startswith("fr"):
         return sentence
-    return _DE_BEFORE_VOWEL.sub(r"\1'\2", sentence)
+    return _DE_BEFORE_VOWEL.sub(r"\1'\2", _BEFORE_ORG.sub(_with_article, sentence))
+
+
+def the(name: str) -> str:
+    """An organization's name with its article, for the start of a sentence (capitalize it there):
+    « Réseau des gens d'affaires » → « le Réseau des gens d'affaires », « Association X » →
+    « l'Association X »; a name without such a noun (« Café-rencontres », « Le Cercle ») is left as is."""
+    name = name.strip()
+    noun = next((n for n in sorted(_ORG_NOUNS, key=len, reverse=True)
+                 if name == n or name.startswith(n + " ")), None)
+    if noun is None:
+        return name
+    article = _ORG_NOUNS[noun]
+    return f"{article}{name}" if article.endswith("'") else f"{article} {name}"

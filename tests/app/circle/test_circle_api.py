@@ -66,6 +66,17 @@ def test_continue_is_mutual_only_when_both_ask(api, member, other_member, past_g
     assert api.post(path, {"email": member.email}, user=other_member).json() == {"mutual": True}
 
 
+def test_continue_names_the_other_attendee_by_id_and_never_tells_whether_an_address_exists(
+        api, member, other_member, outsider, past_gathering, table_mates):
+    path = f"/api/gatherings/{past_gathering.pk}/continue"
+
+    unknown = api.post(path, {"email": "personne@example.org"}, user=member)
+    absent = api.post(path, {"email": outsider.email}, user=member)
+    assert unknown.status_code == absent.status_code == 422 and unknown.content == absent.content
+    assert api.post(path, {"user_id": other_member.pk}, user=member).json() == {"mutual": False}
+    assert api.post(path, {"user_id": member.pk}, user=other_member).json() == {"mutual": True}
+
+
 def test_contact_crud_and_notes(api, member):
     created = api.post("/api/contacts", {"name": "Julie Roy", "email": "julie@example.org", "tier": "close"}, user=member)
     assert created.status_code == 201

@@ -152,7 +152,9 @@ def test_a_feed_made_again_or_revoked_stops_the_old_url(member):
     assert Client().get(old).status_code == 404 and Client().get(new).status_code == 200
     browser = Client()
     browser.force_login(member)
-    browser.post("/account/calendar-feed/revoke/")
+    browser.post("/account/calendar-feed/revoke/")  # not confirmed: nothing happens
+    assert Client().get(new).status_code == 200
+    browser.post("/account/calendar-feed/revoke/", {"confirm": "1"})
     assert Client().get(new).status_code == 404
     assert not CalendarFeed.objects.exists()
 

@@ -139,6 +139,57 @@ def test_an_email_change_waits_for_the_new_address_to_confirm(member):
     assert list(OptOut.objects.values_list("address", flat=True)) == ["marie.t@nouveau.example"]
 
 
+def _change_email(browser, member, new: str) -> None:
+    browser.post("/account/email/", {"email": new})
+    confirmation = Email.objects.filter(kind="email_change", to=new).latest("pk")
+    assert Client().post(_link_path(confirmation)).status_code == 302
+
+
+def test_the_old_address_is_told_of_the_change_with_a_way_back(member):
+    browser = Client()
+    browser.force_login(member)
+
+    _change_email(browser, member, "marie.t@nouveau.example")
+
+    [notice] = Email.objects.filter(kind="email_changed")
+    assert notice.to == "marie@example.org" and notice.user_id == member.pk
+    assert notice.topic == ""  # about the account itself: sent whatever the preferences
+    assert "m•••@nouveau.example" in notice.body_text and "marie.t@nouveau.example" not in notice.body_text
+    assert "Ce n'était pas vous?" in notice.body_text and _link_path(notice)
+    assert "Ce n'était pas moi" in notice.body_html
+
+
+def test_the_way_back_restores_the_old_address_and_shuts_out_whoever_changed_it(member):
+    intruder = Client()
+    intruder.force_login(member)
+    token = ApiToken.objects.create(user=member, key_hash=ApiToken.hash(ApiToken.new_raw()), label="intrus")
+    _change_email(intruder, member, "intrus@ailleurs.example")
+    intruder.post("/account/email/", {"email": "encore@ailleurs.example"})  # a pending link, spent below
+    [notice] = Email.objects.filter(kind="email_changed")
+
+    owner = Client()
+    page = owner.get(_link_path(notice)).content.decode()
+    assert "marie@example.org" in page  # GET shows one button and changes nothing
+    response = owner.post(_link_path(notice))
+
+    assert response.status_code == 302 and response["Location"] == "/account/#mot-de-passe"
+    member.refresh_from_db()
+    assert member.email == "marie@example.org" and not member.has_usable_password()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert intruder.get("/account/").status_code == 302  # the intruder's session is over
+    assert owner.session[SESSION_KEY] == str(member.pk)
+    assert not LoginLink.objects.filter(user=member, used_at__isnull=True).exists()
+    assert Client().post(_link_path(notice)).status_code == 410  # once
+
+
+def test_a_loop_of_changes_sends_the_old_address_a_few_notices_an_hour_at_most(member):
+    for _ in range(invitations.EMAIL_CHANGED_NOTICES_PER_HOUR + 2):
+        invitations._email_changed_notice(user=member, old="marie@example.org")
+
+    assert Email.objects.filter(kind="email_changed").count() == invitations.EMAIL_CHANGED_NOTICES_PER_HOUR
+
+
 def test_an_email_change_to_a_taken_address_is_refused(member, other_member):
     browser = Client()
     browser.force_login(member)
@@ -185,8 +236,12 @@ def test_my_tokens_are_listed_and_revocable_but_not_anyone_elses(member, other_m
 
     page = browser.get("/account/").content.decode()
     assert "mon script" in page and "leur" not in page
-    browser.post(f"/account/tokens/{theirs.pk}/revoke/")
-    browser.post(f"/account/tokens/{mine.pk}/revoke/")
+    assert 'data-testid="revoke-confirm"' in page and 'name="confirm" value="1"' in page
+    browser.post(f"/account/tokens/{mine.pk}/revoke/")  # not confirmed: nothing happens
+    mine.refresh_from_db()
+    assert mine.revoked_at is None
+    browser.post(f"/account/tokens/{theirs.pk}/revoke/", {"confirm": "1"})
+    browser.post(f"/account/tokens/{mine.pk}/revoke/", {"confirm": "1"})
 
     mine.refresh_from_db()
     theirs.refresh_from_db()

@@ -118,26 +118,62 @@ def test_french_header_names_and_excel_sep_line_are_accepted(association):
     assert User.objects.get(email="k@example.org").profile.languages == ["fr", "en"]
 
 
-def test_an_existing_email_updates_the_person_and_adds_them_to_the_association(
-    association, outsider
-):
+def test_an_existing_email_adds_the_person_and_only_fills_their_empty_values(association, outsider):
     Profile.objects.filter(user=outsider).update(offers=["traduction"], sector="culture")
 
     data = csv_bytes("ALEX@example.org,Alexandra,Smith,Traductions AS,,en;es,,réseau à Québec,")
     result = members_import(association=association, data=data)
 
     assert result.errors == []
-    assert (result.created, result.updated, result.joined) == (0, 1, 1)
+    assert (result.created, result.updated, result.joined, result.kept) == (0, 1, 1, 2)
     outsider.refresh_from_db()
-    assert outsider.first_name == "Alexandra"
+    # What Alex had filled in stays: the first name and the languages.
+    assert outsider.first_name == "Alex"
+    assert outsider.profile.languages == ["en"]
+    # What was empty is filled from the file.
     assert outsider.profile.organization == "Traductions AS"
-    assert outsider.profile.languages == ["en", "es"]
     assert outsider.profile.needs == ["réseau à Québec"]
     # Empty cells keep what was there.
     assert outsider.profile.offers == ["traduction"]
     assert outsider.profile.sector == "culture"
     assert Membership.objects.filter(user=outsider, association=association).exists()
     assert User.objects.count() == 1
+
+
+def test_an_import_never_replaces_what_a_member_wrote_by_default(association, member):
+    data = csv_bytes("marie@example.org,Marianne,Tremblay,Autre Coop,,fr,comptabilité,,vélo")
+
+    result = members_import(association=association, data=data)
+
+    assert (result.updated, result.kept) == (1, 3)
+    member.refresh_from_db()
+    assert member.first_name == "Marie"
+    assert member.profile.organization == "Coop Laval"
+    assert member.profile.offers == ["financement"]
+    assert member.profile.interests == ["vélo"]  # was empty
+
+
+def test_an_explicit_overwrite_replaces_a_members_filled_values(association, member):
+    data = csv_bytes("marie@example.org,Marianne,Tremblay,Autre Coop,,fr,comptabilité,,")
+
+    result = members_import(association=association, data=data, overwrite=True)
+
+    assert (result.updated, result.kept) == (1, 0)
+    member.refresh_from_db()
+    assert member.first_name == "Marianne"
+    assert member.profile.organization == "Autre Coop"
+    assert member.profile.offers == ["comptabilité"]
+    assert member.profile.needs == ["mentorat"]  # an empty cell still keeps
+
+
+def test_an_overwrite_never_reaches_someone_who_joins_from_another_association(association, outsider):
+    data = csv_bytes("alex@example.org,Alexandra,Smith,,,es,,,")
+
+    result = members_import(association=association, data=data, overwrite=True)
+
+    assert (result.joined, result.kept) == (1, 2)
+    outsider.refresh_from_db()
+    assert (outsider.first_name, outsider.profile.languages) == ("Alex", ["en"])
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(association):
@@ -225,23 +261,23 @@ class FailAtWrite:
         return execute(sql, params, many, context)
 
 
-def _import_writes(association, outsider, fail_at: int | None):
+def _import_writes(association, member, fail_at: int | None):
     from django.db import connection
 
-    # One new person, one existing person whose names and profile change and who joins.
+    # One new person, one member whose names and profile the organizer chose to replace.
     data = csv_bytes("new@example.org,Nadia,Nouvelle,,,fr,,,",
-                     "ALEX@example.org,Alexandra,Smith,Traductions AS,,en;es,,réseau à Québec,")
+                     "MARIE@example.org,Marianne,Tremblay,Traductions AS,,en;es,,réseau à Québec,")
     wrapper = FailAtWrite(fail_at)
     with connection.execute_wrapper(wrapper):
-        members_import(association=association, data=data)
+        members_import(association=association, data=data, overwrite=True)
     return wrapper.writes
 
 
-def test_the_import_makes_several_writes_so_a_failure_can_fall_between_them(association, outsider):
+def test_the_import_makes_several_writes_so_a_failure_can_fall_between_them(association, member):
     from django.db import transaction
 
     with transaction.atomic():
-        writes = _import_writes(association, outsider, fail_at=None)
+        writes = _import_writes(association, member, fail_at=None)
         transaction.set_rollback(True)
     # New user, new profile, updated names, updated profile, memberships: 5 statements on SQLite
     # and PostgreSQL alike (a batch is one statement).
@@ -250,15 +286,15 @@ def test_the_import_makes_several_writes_so_a_failure_can_fall_between_them(asso
 
 @pytest.mark.django_db(transaction=True)  # real commits: a write outside the import's transaction stays
 @pytest.mark.parametrize("fail_at", [2, 3, 4, 5])
-def test_a_failure_halfway_through_the_writes_leaves_nothing(association, outsider, fail_at):
+def test_a_failure_halfway_through_the_writes_leaves_nothing(association, member, fail_at):
     """All or nothing also when the database fails after some writes (removing the atomic block fails this)."""
-    outsider_before = (outsider.first_name, outsider.profile.organization, outsider.profile.needs)
+    member_before = (member.first_name, member.profile.organization, member.profile.needs)
 
     with pytest.raises(RuntimeError, match=f"write {fail_at}"):
-        _import_writes(association, outsider, fail_at=fail_at)
+        _import_writes(association, member, fail_at=fail_at)
 
     assert not User.objects.filter(email="new@example.org").exists()
     assert not Profile.objects.filter(user__email="new@example.org").exists()
-    after = User.objects.select_related("profile").get(pk=outsider.pk)
-    assert (after.first_name, after.profile.organization, after.profile.needs) == outsider_before
-    assert not Membership.objects.filter(association=association).exists()
+    after = User.objects.select_related("profile").get(pk=member.pk)
+    assert (after.first_name, after.profile.organization, after.profile.needs) == member_before
+    assert list(Membership.objects.filter(association=association).values_list("user_id", flat=True)) == [member.pk]

@@ -78,7 +78,7 @@ def test_a_big_api_import_answers_202_and_the_worker_writes_it_in_short_batches(
     assert job["status"] == "queued" and job["url"] == f"/api/jobs/{job['id']}"
     done = api.get(job["url"], user=organizer).json()
     assert (done["status"], done["total"], done["done"], done["created"], done["percent"]) == ("done", 350, 350, 350, 100)
-    assert done["outcome"] == {"joined": 0, "invited": 0}
+    assert done["outcome"] == {"joined": 0, "invited": 0, "kept": 0}
     assert _imported() == 350
     assert Membership.objects.filter(association__slug="cafe-rencontres", user__email__startswith="membre").count() == 350
     assert Profile.objects.filter(user__email="membre349@example.org", offers=["financement"]).exists()
@@ -206,3 +206,26 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("membres.csv", data)
+
+
+def test_the_api_keeps_what_members_filled_in_unless_asked_to_overwrite(api, organizer, member):
+    row = (HEADER + "marie@example.org,Marie,Tremblay,Autre Coop,,fr,,,vélo\n").encode()
+
+    kept = api.upload(API, "membres.csv", row, user=organizer)
+    assert kept.status_code == 200 and (kept.json()["updated"], kept.json()["kept"]) == (1, 1)
+    assert Profile.objects.get(user=member).organization == "Coop Laval"
+
+    replaced = api.upload(API + "?overwrite=true", "membres.csv", row, user=organizer)
+    assert replaced.status_code == 200 and replaced.json()["kept"] == 0
+    assert Profile.objects.get(user=member).organization == "Autre Coop"
+
+
+def test_a_big_import_in_the_worker_keeps_the_chosen_mode(api, organizer, association, run_queued, make_person):
+    marie = make_person(association=association, email="membre3@example.org", organization="Ma coop")
+
+    run_queued(lambda: api.upload(API, "membres.csv", members_csv(350), user=organizer))
+    assert Profile.objects.get(user=marie).organization == "Ma coop"
+    assert Job.objects.get().outcome["kept"] == 3  # the organization, the names
+
+    run_queued(lambda: api.upload(API + "?overwrite=true", "membres.csv", members_csv(350), user=organizer))
+    assert Profile.objects.get(user=marie).organization == "Coop 3"

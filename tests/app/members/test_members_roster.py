@@ -56,9 +56,9 @@ def test_the_list_shows_role_invitation_state_and_last_gathering(browser, organi
 
     html = browser.get(PAGE).content.decode()
 
-    assert "actif·ve" in _row(html, organizer.email)
-    assert "invité·e le" in _row(html, member.email) and "Déjeuner de septembre" in _row(html, member.email)
-    assert "jamais invité·e" in _row(html, other_member.email)
+    assert "compte actif" in _row(html, organizer.email)
+    assert "invitation le" in _row(html, member.email) and "Déjeuner de septembre" in _row(html, member.email)
+    assert "aucune invitation" in _row(html, other_member.email)
 
 
 def test_search_finds_by_name_email_or_organization(browser, member, other_member):
@@ -91,7 +91,10 @@ def test_change_a_role_but_not_ones_own(browser, organizer, member, association)
 def test_a_deactivated_member_loses_access_and_can_come_back(browser, member, association):
     from tablee.members.access import is_member
 
-    browser.post(PAGE + f"{member.pk}/deactivate/")
+    assert 'data-testid="deactivate-confirm"' in browser.get(PAGE).content.decode()
+    browser.post(PAGE + f"{member.pk}/deactivate/")  # not confirmed: nothing happens
+    assert is_member(member, association)
+    browser.post(PAGE + f"{member.pk}/deactivate/", {"confirm": "1"})
 
     assert not is_member(member, association)
     assert Membership.all_objects.get(user=member).deactivated_at is not None
@@ -142,6 +145,47 @@ def test_the_import_preview_says_what_will_be_created_and_updated_and_writes_not
     nadia = User.objects.get(email="nadia@example.org")
     assert Membership.objects.filter(user=nadia).exists()
     assert list(Email.objects.values_list("to", flat=True)) == ["nadia@example.org"]
+
+
+def _changes(html: str, email: str) -> str:
+    start = html.index('class="import-change" id="changes-')
+    start = html.index(f'data-email="{email}"', start)
+    return html[start: html.index("</dl>", start)]
+
+
+def test_the_preview_shows_each_members_values_before_and_after_and_keeps_them_by_default(browser, member):
+    html = _upload(browser, HEADER + "marie@example.org,Marie,Tremblay,Autre Coop,,fr,,,vélo\n").content.decode()
+
+    changes = _changes(html, member.email)
+    assert "Coop Laval</strong> → Autre Coop" in changes and "gardé, sauf si vous remplacez" in changes
+    assert "→ <strong>vélo</strong>" in changes and "sera rempli" in changes
+    assert 'name="mode" value="fill"' in html and 'value="replace"' in html
+    [data] = re.findall(r'name="data" value="([^"]+)"', html)
+
+    assert browser.post(PAGE + "import/confirm/", {"data": data}).status_code == 302
+
+    member.profile.refresh_from_db()
+    assert (member.profile.organization, member.profile.interests) == ("Coop Laval", ["vélo"])
+
+
+def test_the_organizer_may_choose_to_replace_what_members_filled_in(browser, member):
+    html = _upload(browser, HEADER + "marie@example.org,Marie,Tremblay,Autre Coop,,fr,,,\n").content.decode()
+    [data] = re.findall(r'name="data" value="([^"]+)"', html)
+
+    browser.post(PAGE + "import/confirm/", {"data": data, "mode": "replace"})
+
+    member.profile.refresh_from_db()
+    assert member.profile.organization == "Autre Coop"
+
+
+def test_the_preview_shows_nothing_of_the_profile_of_someone_from_another_association(browser, outsider):
+    from tablee.members.models import Profile
+
+    Profile.objects.filter(user=outsider).update(organization="Cabinet Discret")
+    html = _upload(browser, HEADER + "alex@example.org,Alexandra,Smith,Autre,,fr,,,\n").content.decode()
+
+    assert "Cabinet Discret" not in html and 'data-testid="import-changes"' not in html
+    assert 'name="mode"' not in html  # nothing of theirs can be replaced
 
 
 def test_the_preview_lists_every_bad_line_and_offers_no_import(browser):
@@ -195,3 +239,28 @@ def test_a_declined_request_creates_nobody(browser, association):
 
     assert not User.objects.filter(email="lea@example.org").exists() and not Email.objects.exists()
     assert JoinRequest.objects.get().status == "declined"
+
+
+def test_a_stranger_finds_the_join_page_from_the_home_page_and_the_associations_page(db, association,
+                                                                                     other_association):
+    stranger = Client()
+    assert "cafe-rencontres" not in stranger.get("/").content.decode()  # closed: not listed
+    assert stranger.get("/associations/cafe-rencontres/").status_code == 404
+    Association.objects.filter(pk=association.pk).update(open_to_requests=True, description="Des déjeuners à Québec.")
+
+    home = stranger.get("/").content.decode()
+    assert 'href="/associations/cafe-rencontres/join/"' in home and "Café-rencontres de Québec" in home
+    assert "Une autre association" not in home  # still closed
+    page = stranger.get("/associations/cafe-rencontres/").content.decode()
+    assert "Des déjeuners à Québec." in page and 'href="/associations/cafe-rencontres/join/"' in page
+    assert 'href="/#rejoindre"' in stranger.get("/accounts/login/").content.decode()
+
+
+def test_a_member_on_the_associations_page_is_led_to_their_gatherings(client, member, association):
+    Association.objects.filter(pk=association.pk).update(open_to_requests=True)
+    client.force_login(member)
+
+    page = client.get("/associations/cafe-rencontres/").content.decode()
+
+    assert "Vous êtes membre" in page and "/associations/cafe-rencontres/join/" not in page
+    assert 'data-testid="open-associations"' not in client.get("/").content.decode()

@@ -94,13 +94,15 @@ def test_followups_page_pages_the_queue(client, member, contacts):
     assert 'data-testid="followups-pages"' in page
 
 
-def test_wishes_api_pages_through_my_own_wishes_only(api, member, other_member, association, make_person):
-    for i in range(3):
-        target = make_person(association=association, email=f"w{i}@example.org")
-        assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "email": target.email},
+def test_wishes_api_pages_through_my_own_wishes_only(api, member, other_member, association, make_person,
+                                                    in_directory):
+    targets = [make_person(association=association, email=f"w{i}@example.org") for i in range(3)]
+    in_directory(*targets)
+    for target in targets:
+        assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "user_id": target.pk},
                         user=member).status_code == 201
     page = api.get("/api/wishes?limit=2&offset=2", user=member)
-    assert [w["email"] for w in page.json()] == ["w0@example.org"]  # latest first
+    assert [w["user_id"] for w in page.json()] == [targets[0].pk]  # latest first
     assert page["X-Total-Count"] == "3" and "Link" not in page
     assert api.get("/api/wishes?limit=2", user=member)["X-Total-Count"] == "3"
     assert api.get("/api/wishes", user=other_member)["X-Total-Count"] == "0"

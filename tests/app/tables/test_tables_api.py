@@ -109,14 +109,16 @@ def test_organizer_moves_swaps_and_pins_people(api, organizer, member, other_mem
     assert Seat.objects.get(plan=plan, user=member).pinned
 
 
-def test_wishes_are_listed_to_their_author_only(api, member, other_member, association):
-    created = api.post("/api/wishes", {"association": association.slug, "kind": "avoid", "email": other_member.email},
+def test_wishes_are_listed_to_their_author_only(api, member, other_member, association, in_directory):
+    in_directory(other_member)
+    created = api.post("/api/wishes", {"association": association.slug, "kind": "avoid", "user_id": other_member.pk},
                        user=member)
 
     assert created.status_code == 201, created.content
     wish = Wish.objects.get()
     assert (wish.author, wish.target, wish.kind) == (member, other_member, "avoid")
-    assert [w["email"] for w in api.get("/api/wishes", user=member).json()] == [other_member.email]
+    listed = api.get("/api/wishes", user=member).json()
+    assert [(w["user_id"], w["name"], w["email"]) for w in listed] == [(other_member.pk, "Samuel Roy", "")]
     assert api.get("/api/wishes", user=other_member).json() == []
     assert api.delete(f"/api/wishes/{wish.pk}", user=other_member).status_code == 404
     assert Wish.objects.filter(pk=wish.pk).exists()
@@ -124,11 +126,42 @@ def test_wishes_are_listed_to_their_author_only(api, member, other_member, assoc
     assert not Wish.objects.exists()
 
 
-def test_wishes_need_a_member_of_the_association(api, member, outsider, association, other_association):
-    assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "email": outsider.email},
+def test_wishes_need_a_member_of_the_association(api, member, outsider, association, other_association, in_directory):
+    in_directory(outsider)
+    assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "user_id": outsider.pk},
                     user=member).status_code == 404
-    assert api.post("/api/wishes", {"association": other_association.slug, "kind": "meet", "email": outsider.email},
+    assert api.post("/api/wishes", {"association": other_association.slug, "kind": "meet", "user_id": outsider.pk},
                     user=member).status_code == 404
     assert api.post("/api/wishes", {"association": association.slug, "kind": "meet", "email": member.email},
-                    user=member).status_code == 409
+                    user=member).status_code == 409  # a wish is about someone else
     assert not Wish.objects.exists()
+
+
+def test_an_address_answers_the_same_whether_unknown_or_of_a_member_one_may_not_name(api, member, other_member,
+                                                                                    association, in_directory):
+    """No oracle: typing an address never tells whether someone is a member."""
+    unknown = api.post("/api/wishes", {"association": association.slug, "kind": "avoid",
+                                       "email": "personne@example.org"}, user=member)
+    hidden = api.post("/api/wishes", {"association": association.slug, "kind": "avoid",
+                                      "email": other_member.email}, user=member)
+    by_id = api.post("/api/wishes", {"association": association.slug, "kind": "avoid",
+                                     "user_id": other_member.pk}, user=member)
+
+    assert unknown.status_code == hidden.status_code == by_id.status_code == 404
+    assert unknown.content == hidden.content == by_id.content
+    assert not Wish.objects.exists()
+    in_directory(other_member)  # once Samuel is in the directory, his address works too (older clients)
+    assert api.post("/api/wishes", {"association": association.slug, "kind": "avoid",
+                                    "email": other_member.email}, user=member).status_code == 201
+
+
+def test_the_people_api_lists_by_name_only_those_one_may_name(api, member, other_member, make_person, association,
+                                                             in_directory):
+    helene = make_person(association=association, first_name="Hélène", last_name="Côté", organization="Coop H")
+    make_person(association=association, first_name="Hélène", last_name="Cachée")
+    in_directory(helene, other_member)
+
+    found = api.get(f"/api/associations/{association.slug}/wishes/people?q=helene", user=member).json()
+
+    assert found == [{"id": helene.pk, "name": "Hélène Côté", "organization": "Coop H"}]
+    assert "email" not in found[0]

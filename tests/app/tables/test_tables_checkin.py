@@ -53,7 +53,7 @@ def test_a_guest_is_seated_by_the_repair_and_shown_in_the_plan(
 
     seat = Seat.objects.get(plan=plan, user=guest)
     page = _as(client, organizer).get(reverse("tables:plan", args=[gathering.pk])).content.decode()
-    assert "Jeanne Invitée" in page and "invité·e" in page
+    assert "Jeanne Invitée" in page and "personne invitée" in page
     data = api.get(f"/api/gatherings/{gathering.pk}/plan", user=organizer).json()
     [listed] = [m for t in data["tables"] for m in t["members"] if m["name"] == "Jeanne Invitée"]
     assert listed["email"] == ""

@@ -152,7 +152,7 @@ def test_saving_an_avoid_wish_after_my_table_is_published_tells_me_it_applies_fr
     gathering, plan, mate = published
     client.force_login(member)
 
-    response = client.post("/wishes/", {"association": association.pk, "kind": "avoid", "email": mate.email},
+    response = client.post("/wishes/", {"association": association.pk, "kind": "avoid", "person": mate.pk},
                            follow=True)
 
     text = response.content.decode()
@@ -176,8 +176,10 @@ def test_the_api_tells_an_english_speaking_member_the_same_in_english(api, publi
     assert "from the next gathering" in notice and "cancel your seat" in notice
 
 
-def test_a_wish_saved_with_no_published_seat_says_nothing_more(api, client, crowd, member, association):
-    response = api.post("/api/wishes", {"association": association.slug, "kind": "avoid", "email": crowd[0].email},
+def test_a_wish_saved_with_no_published_seat_says_nothing_more(api, client, crowd, member, association,
+                                                              in_directory):
+    in_directory(crowd[0])
+    response = api.post("/api/wishes", {"association": association.slug, "kind": "avoid", "user_id": crowd[0].pk},
                         user=member)
 
     assert response.status_code == 201

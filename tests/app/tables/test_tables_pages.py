@@ -100,10 +100,11 @@ def test_print_page_has_one_card_per_table_and_the_seating_list(client, organize
     assert html.count("<tr>") == 1 + 12
 
 
-def test_member_records_and_deletes_a_wish_on_the_page(client, member, other_member, association):
+def test_member_records_and_deletes_a_wish_on_the_page(client, member, other_member, association, in_directory):
+    in_directory(other_member)
     client.force_login(member)
 
-    client.post("/wishes/", {"association": association.pk, "kind": "avoid", "email": other_member.email})
+    client.post("/wishes/", {"association": association.pk, "kind": "avoid", "person": other_member.pk})
 
     wish = Wish.objects.get()
     assert (wish.author, wish.target, wish.kind) == (member, other_member, "avoid")
@@ -114,6 +115,45 @@ def test_member_records_and_deletes_a_wish_on_the_page(client, member, other_mem
     client.force_login(member)
     client.post(f"/wishes/{wish.pk}/delete/")
     assert not Wish.objects.exists()
+
+
+def test_the_wishes_page_finds_people_by_name_without_accents_and_never_asks_an_address(
+        client, member, other_member, make_person, association, in_directory):
+    helene = make_person(association=association, first_name="Hélène", last_name="Côté")
+    hidden = make_person(association=association, first_name="Hélène", last_name="Discrète")
+    in_directory(helene)
+    client.force_login(member)
+
+    page = client.get(f"/wishes/?association={association.pk}&q=HELENE+cote").content.decode()
+
+    assert 'type="email"' not in page and 'name="email"' not in page
+    assert f'name="person" value="{helene.pk}"' in page and "Hélène Côté" in page
+    assert "Discrète" not in client.get(f"/wishes/?association={association.pk}&q=helene").content.decode()
+    client.post("/wishes/", {"association": association.pk, "kind": "meet", "person": hidden.pk})
+    client.post("/wishes/", {"association": association.pk, "kind": "meet", "email": hidden.email})
+    assert not Wish.objects.exists()
+    client.post("/wishes/", {"association": association.pk, "kind": "meet", "person": helene.pk})
+    assert Wish.objects.get().target == helene
+
+
+def test_with_nothing_typed_the_wishes_page_offers_the_people_i_sat_with(client, member, other_member, make_person,
+                                                                        association, gathering):
+    from tablee.tables.models import Plan, PlanTable, Seat
+
+    stranger = make_person(association=association, first_name="Inconnue", last_name="Ailleurs")
+    plan = Plan.objects.create(gathering=gathering, status=Plan.Status.PUBLISHED)
+    mine, theirs = PlanTable.objects.create(plan=plan, number=1), PlanTable.objects.create(plan=plan, number=2)
+    Seat.objects.create(plan=plan, table=mine, user=member)
+    Seat.objects.create(plan=plan, table=mine, user=other_member)
+    Seat.objects.create(plan=plan, table=theirs, user=stranger)
+    client.force_login(member)
+
+    page = client.get("/wishes/").content.decode()
+
+    assert f'name="person" value="{other_member.pk}"' in page and "Samuel Roy" in page
+    assert "Inconnue" not in page
+    client.post("/wishes/", {"association": association.pk, "kind": "avoid", "person": other_member.pk})
+    assert Wish.objects.get().target == other_member
 
 
 def test_publishing_asks_first_it_emails_everyone(client, organizer, small, planned):

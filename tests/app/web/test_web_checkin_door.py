@@ -62,7 +62,7 @@ def test_a_member_picked_from_the_search_is_let_in_and_marked_present(login, org
 
     rsvp = Rsvp.objects.get(gathering=gathering, user=other_member)
     assert (rsvp.status, rsvp.walk_in, rsvp.present) == (Rsvp.Status.CONFIRMED, True, True)
-    assert "Samuel Roy est ajouté·e et marqué·e présent·e." in response.content.decode()
+    assert "Samuel Roy est sur la liste, et sa présence est notée." in response.content.decode()
 
 
 def test_a_picked_account_outside_the_association_is_refused_and_nothing_is_written(login, organizer, outsider,
@@ -86,8 +86,8 @@ def test_a_guest_with_a_name_only_is_let_in_without_an_account_anyone_can_use(lo
     assert not guest.is_active and not guest.has_usable_password()
     assert not Membership.all_objects.filter(user=guest).exists()
     page = response.content.decode()
-    assert "Jeanne D&#x27;Arc est ajouté·e et marqué·e présent·e." in page
-    assert "invité·e, sans compte" in page
+    assert "Jeanne D&#x27;Arc est sur la liste, et sa présence est notée." in page
+    assert "personne invitée, sans compte" in page
 
 
 def test_a_guest_without_a_first_name_is_refused_with_a_message(login, organizer, gathering):
@@ -117,5 +117,5 @@ def test_the_attendees_and_check_in_pages_show_a_guest_without_an_address(login,
 
     for name in ("organizer:attendees", "organizer:checkin"):
         page = login(organizer).get(reverse(name, args=[gathering.pk])).content.decode()
-        assert "Jeanne" in page and "invité·e, sans compte" in page
+        assert "Jeanne" in page and "personne invitée, sans compte" in page
         assert guest.email not in page and "guest.invalid" not in page

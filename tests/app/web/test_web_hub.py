@@ -51,8 +51,8 @@ def test_mes_rencontres_says_what_is_left_to_do_and_badges_follow_time(client, m
     page = client.get("/gatherings/").content.decode()
     assert f'data-testid="todo-cards-{past.pk}"' in page
     upcoming_part = page[:page.index("Passées")]
-    assert "Votre place est réservée" in upcoming_part and "Vous y étiez inscrit·e" not in upcoming_part
-    assert "Vous y étiez inscrit·e" in page[page.index("Passées"):]
+    assert "Votre place est réservée" in upcoming_part and "Vous y aviez votre place" not in upcoming_part
+    assert "Vous y aviez votre place" in page[page.index("Passées"):]
 
 
 def test_mes_rencontres_asks_nothing_of_a_member_marked_absent(client, member, association):

@@ -16,3 +16,12 @@ def elide(text):
     → « L'équipe d'Entreprendre Québec ». Other languages are left as they are."""
     out = french.elide(str(text), get_language() or "fr")
     return mark_safe(out) if isinstance(text, SafeString) else out  # noqa: S308 — the input was safe already
+
+
+@register.filter
+def with_article(name):
+    """In French, an organization's name with its article (« le Réseau des gens d'affaires »), for a
+    sentence that opens with it: ``{{ association.name|with_article|capfirst }}``. Other languages:
+    the name as it is."""
+    language = get_language() or "fr"
+    return french.the(str(name)) if language.startswith("fr") else name
