@@ -163,8 +163,17 @@ def checkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
     """The door: the confirmed people (``q`` narrows them down) and, to let someone in, the
     association's members found by name (``member_q``). With htmx, only the list that changed."""
     gathering = gathering_for_organizer(request.user, gathering_id)
+    door = selectors.checkin_state(gathering=gathering)
+    if door != "open":
+        # Weeks ahead (or once the day is over) the page says when the door opens, with no button.
+        opens, closes = selectors.checkin_window(gathering=gathering)
+        context = {"gathering": gathering, "door": door, "opens": opens, "closes": closes,
+                   "tally": selectors.checkin_counts(gathering=gathering)}
+        template = "gatherings/organizer/_checkin_closed.html" if request.htmx else "gatherings/organizer/checkin.html"
+        return render(request, template, context)
     member_query = request.GET.get("member_q", "").strip()
     context = _checkin_context(gathering, request.GET.get("q", "").strip(), member_query)
+    context["door"] = door
     if request.htmx:
         if "member_q" in request.GET:
             return render(request, "gatherings/organizer/_walkin_candidates.html", context)
@@ -206,30 +215,34 @@ def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = gathering_for_organizer(request.user, gathering_id)
     form, guest_form = WalkinForm(), GuestForm()
     person, error = None, ""
-    if "user" in request.POST:
-        person = selectors.member_by_id(association=gathering.association, user_id=request.POST.get("user"))
-        if person is None:
-            error = _("Cette personne n'est pas membre de l'association.")
-        else:
-            walkin_add(gathering=gathering, user=person)
-    elif "first_name" in request.POST:
-        guest_form = GuestForm(request.POST)
-        if guest_form.is_valid():
-            person = walkin_guest_add(gathering=gathering, **guest_form.cleaned_data).user
-            guest_form = GuestForm()
-        else:
-            error = _("Entrez au moins un prénom.")
-    else:
-        form = WalkinForm(request.POST)
-        if not form.is_valid():
-            error = _("Entrez un courriel valide.")
-        else:
-            person = selectors.member_by_email(association=gathering.association, email=form.cleaned_data["email"])
+    try:
+        if "user" in request.POST:
+            person = selectors.member_by_id(association=gathering.association, user_id=request.POST.get("user"))
             if person is None:
-                error = _("Aucun membre de l'association n'a ce courriel.")
+                error = _("Cette personne n'est pas membre de l'association.")
             else:
                 walkin_add(gathering=gathering, user=person)
-                form = WalkinForm()
+        elif "first_name" in request.POST:
+            guest_form = GuestForm(request.POST)
+            if guest_form.is_valid():
+                person = walkin_guest_add(gathering=gathering, **guest_form.cleaned_data).user
+                guest_form = GuestForm()
+            else:
+                error = _("Entrez au moins un prénom.")
+        else:
+            form = WalkinForm(request.POST)
+            if not form.is_valid():
+                error = _("Entrez un courriel valide.")
+            else:
+                person = selectors.member_by_email(association=gathering.association,
+                                                   email=form.cleaned_data["email"])
+                if person is None:
+                    error = _("Aucun membre de l'association n'a ce courriel.")
+                else:
+                    walkin_add(gathering=gathering, user=person)
+                    form = WalkinForm()
+    except RsvpError as exc:  # the door is not open (a page left open since the day before)
+        person, error = None, exc.message
     status = "" if person is None else (
         _("%(name)s est ajouté·e et marqué·e présent·e.") % {"name": person.get_full_name() or person.email})
     if not request.htmx:
