@@ -233,11 +233,11 @@ def rsvp_cancel(request, gathering_id: int):
 
 @router.get("/gatherings/{gathering_id}/calendar.ics")
 def gathering_calendar(request, gathering_id: int):
-    from tablee.gatherings.calendar import member_calendar_ics
+    from tablee.gatherings.calendar import member_calendar_download
 
     gathering = access.gathering_for_member(request.auth, gathering_id)
-    # My own status: an accepted invitation, TENTATIVE on the waiting list, CANCEL once cancelled.
-    response = HttpResponse(member_calendar_ics(gathering=gathering, user=request.auth),
+    # A published entry (METHOD:PUBLISH) with my own status: CONFIRMED, TENTATIVE, CANCELLED.
+    response = HttpResponse(member_calendar_download(gathering=gathering, user=request.auth),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tablee-{gathering.pk}.ics"'
     return response
