@@ -139,10 +139,12 @@ def attendees_csv(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 def _with_tables(gathering, rsvps):
-    """Each check-in row carries the person's table number once the plan is published."""
+    """Each check-in row carries the person's table number once the plan is published, or says
+    plainly that they have none yet (a walk-in, a late RSVP: the next repair seats them)."""
     numbers = table_numbers(gathering=gathering)
     for rsvp in rsvps:
         rsvp.table_number = numbers.get(rsvp.user_id)
+        rsvp.no_table = bool(numbers) and rsvp.table_number is None
     return rsvps
 
 
