@@ -135,7 +135,8 @@ def member_calendar_download(*, gathering: Gathering, user) -> bytes:
     if rsvp is None:
         return gathering_ics(gathering=gathering, method="PUBLISH", status="TENTATIVE")
     rsvp.gathering, rsvp.user = gathering, user
-    status = {Rsvp.Status.CONFIRMED: "CONFIRMED", Rsvp.Status.WAITLISTED: "TENTATIVE"}.get(rsvp.status, "CANCELLED")
+    statuses: dict[str, str] = {Rsvp.Status.CONFIRMED: "CONFIRMED", Rsvp.Status.WAITLISTED: "TENTATIVE"}
+    status = statuses.get(rsvp.status, "CANCELLED")
     return gathering_ics(gathering=gathering, method="PUBLISH", status=status, sequence=attendee_sequence(rsvp))
 
 
