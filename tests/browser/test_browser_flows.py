@@ -82,7 +82,7 @@ def test_organizer_checks_in_on_a_phone(new_page, server):
     sign_in(page, ORGANIZER)
     # A week ahead the door is not open yet: the page says when it opens, with no button to press.
     page.goto(f"/organize/gatherings/{gathering_id}/checkin/")
-    expect(page.get_by_test_id("checkin-not-yet")).to_contain_text("L'accueil à la porte ouvrira le")
+    expect(page.get_by_test_id("checkin-not-yet")).to_contain_text("L'accueil à la porte ouvrira trois heures avant le début")
     expect(page.get_by_role("button", name="Présent·e")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     screenshot(page, "checkin-not-yet-phone")

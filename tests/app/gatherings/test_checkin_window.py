@@ -80,7 +80,7 @@ def test_the_page_a_week_ahead_says_when_the_door_opens_and_offers_no_button(cli
     page = client.get(reverse("organizer:checkin", args=[next_week.pk])).content.decode()
 
     assert 'data-testid="checkin-not-yet"' in page
-    assert "L'accueil à la porte ouvrira le" in page.replace("&#x27;", "'")
+    assert "L'accueil à la porte ouvrira trois heures avant le début de la rencontre :" in page.replace("&#x27;", "'")
     opens = timezone.localtime(next_week.starts_at - timedelta(hours=3))
     assert f'datetime="{opens.isoformat()}"' in page
     assert "Présent·e" not in page and "walkin" not in page
@@ -92,7 +92,7 @@ def test_the_page_says_it_in_english_too(client, organizer, next_week):
 
     page = client.get(reverse("organizer:checkin", args=[next_week.pk])).content.decode()
 
-    assert "Door check-in opens on" in page
+    assert "Door check-in opens three hours before the gathering starts:" in page
 
 
 def test_a_marking_posted_early_from_a_stale_page_changes_nothing(client, organizer, member, next_week):
@@ -123,3 +123,17 @@ def test_the_api_refuses_the_door_a_week_ahead_with_409(api, organizer, member, 
     assert (checkin.status_code, walkin.status_code) == (409, 409)
     assert "ouvrira" in checkin.json()["detail"]
     assert not Rsvp.objects.filter(gathering=next_week, user=other_member).exists()
+
+
+def test_once_the_day_is_over_the_page_says_check_in_is_over_with_the_tally(client, organizer, member, make_gathering):
+    gathering = make_gathering(starts_at=timezone.now() + timedelta(days=1))
+    services.rsvp_create(gathering=gathering, user=member)
+    gathering.starts_at = timezone.now() - timedelta(days=2)
+    gathering.save(update_fields=["starts_at"])
+    client.force_login(organizer)
+
+    page = client.get(reverse("organizer:checkin", args=[gathering.pk])).content.decode()
+
+    assert 'data-testid="checkin-closed"' in page and "L'accueil est terminé" in page.replace("&#x27;", "'")
+    assert "0 présent·es sur 1 inscrit·es" in page
+    assert "Présent·e" not in page
