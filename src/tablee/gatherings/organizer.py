@@ -171,8 +171,10 @@ def checkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
         opens, closes = selectors.checkin_window(gathering=gathering)
         context = {"gathering": gathering, "door": door, "opens": opens, "closes": closes,
                    "tally": selectors.checkin_counts(gathering=gathering)}
-        template = "gatherings/organizer/_checkin_closed.html" if request.htmx else "gatherings/organizer/checkin.html"
-        return render(request, template, context)
+        response = render(request, "gatherings/organizer/checkin.html", context)
+        if request.htmx:  # a search typed on a page left open past the day: show the whole page again
+            response["HX-Refresh"] = "true"
+        return response
     member_query = request.GET.get("member_q", "").strip()
     context = _checkin_context(gathering, request.GET.get("q", "").strip(), member_query)
     context["door"] = door

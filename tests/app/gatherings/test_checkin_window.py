@@ -137,3 +137,11 @@ def test_once_the_day_is_over_the_page_says_check_in_is_over_with_the_tally(clie
     assert 'data-testid="checkin-closed"' in page and "L'accueil est terminé" in page.replace("&#x27;", "'")
     assert "0 présent·es sur 1 inscrit·es" in page
     assert "Présent·e" not in page
+
+
+def test_a_search_typed_on_a_page_left_open_past_the_day_reloads_the_page(client, organizer, next_week):
+    client.force_login(organizer)
+
+    response = client.get(reverse("organizer:checkin", args=[next_week.pk]), {"q": "mar"}, HTTP_HX_REQUEST="true")
+
+    assert response["HX-Refresh"] == "true"
