@@ -2,10 +2,16 @@
 
     .venv/bin/python bench/profile_requests.py               # CPU ms per request, per URL
     .venv/bin/python bench/profile_requests.py --profile /api/me   # plus a cProfile of that URL
+    .venv/bin/python bench/profile_requests.py --instructions --url /api/me --url /gatherings/
 
 Builds a fresh SQLite database with ``tablee demo`` in a temporary folder, then times each URL with
 ``time.process_time`` through Django's WSGI handler (CPU, so the machine's load matters less than for wall time). Prints figures;
 no test is timed.
+
+``--instructions`` counts instead of timing: it runs this script under valgrind's cachegrind twice
+per URL (N requests, then none) and prints the machine instructions one request costs. The count
+does not depend on the machine's load, so two versions of the code compare on a busy machine too
+(Debian's ``valgrind``; about a minute per URL).
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,8 +44,14 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--filter", default="", help="only functions whose path matches this regex")
     parser.add_argument("--folder", default="", help="reuse this data folder (built on first use)")
+    parser.add_argument("--url", action="append", default=[], help="only this URL (repeat for more)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions per request under valgrind instead of timing")
     args = parser.parse_args()
     folder = args.folder or tempfile.mkdtemp(prefix="tablee-profile-")
+    if args.instructions:
+        count_instructions(folder, args.url or [url for url, _auth in URLS], args.n)
+        return
     built = Path(folder, "db.sqlite3").exists()
     os.environ.update({
         "TABLEE_DATA_DIR": folder, "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
@@ -97,6 +111,8 @@ def main() -> None:
         return status[0]
 
     for url, auth in URLS:
+        if args.url and url not in args.url:
+            continue
         for _ in range(5):
             status = call(url, auth)
             assert status.startswith("200"), (url, status)
@@ -105,7 +121,7 @@ def main() -> None:
             started = time.process_time()
             for _ in range(args.n):
                 call(url, auth)
-            batches.append((time.process_time() - started) / args.n * 1000)
+            batches.append((time.process_time() - started) / max(args.n, 1) * 1000)
         # The least of the batches: the machine's load only ever adds to it.
         print(f"{url:14} {min(batches):6.2f} ms CPU per request (median of {args.batches} batches: "
               f"{statistics.median(batches):.2f})")
@@ -117,6 +133,25 @@ def main() -> None:
             call(args.profile, auth)
         profiler.disable()
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), 45)
+
+
+def count_instructions(folder: str, urls: list[str], n: int) -> None:
+    if shutil.which("valgrind") is None:
+        sys.exit("profile_requests: valgrind not found (apt-get install valgrind)")
+    if not Path(folder, "db.sqlite3").exists():  # build the database outside valgrind
+        subprocess.run([sys.executable, __file__, "--folder", folder, "--url", "/", "-n", "1", "--batches", "1"],
+                       check=True, capture_output=True)
+
+    def count(url: str, requests: int) -> int:
+        command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                   sys.executable, __file__, "--folder", folder, "--url", url, "-n", str(requests), "--batches", "1"]
+        out = subprocess.run(command, env={**os.environ, "PYTHONMALLOC": "malloc"}, check=True,
+                             capture_output=True, text=True).stderr
+        return int(re.search(r"I\s+refs:\s+([\d,]+)", out).group(1).replace(",", ""))
+
+    for url in urls:
+        per_request = (count(url, n) - count(url, 0)) / n
+        print(f"{url:14} {per_request / 1e6:6.2f} M instructions per request (cachegrind, {n} requests)", flush=True)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@ from django.urls import include, path
 
 from tablee.api import api
 from tablee.gatherings.urls import gathering_patterns, organizer_patterns
+from tablee.web import views as web_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch: Django's, which also stores a signed-in person's choice (web/views.py).
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("", include("tablee.tables.urls")),
     path("", include("tablee.journey.urls")),
     path("", include("tablee.circle.urls")),

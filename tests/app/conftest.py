@@ -34,6 +34,12 @@ def gathering(make_gathering):
 
 
 @pytest.fixture
+def tonight(make_gathering):
+    """A gathering starting within the hour: its door (check-in) is open."""
+    return make_gathering(starts_at=timezone.now() + timedelta(hours=1))
+
+
+@pytest.fixture
 def api(client):
     """A JSON client: api.get(path, user=None) sends the user's bearer token (none = anonymous)."""
     from tablee.members.models import ApiToken

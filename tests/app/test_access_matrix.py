@@ -98,6 +98,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "tables:plan_reoptimize": ("POST", "33o4l"),
     "tables:plan_publish": ("POST", "33o4l"),
     "tables:plan_repair": ("POST", "33o4l"),
+    "tables:plan_repair_accept": ("POST", "33o4l"),
     "tables:plan_print": ("GET", "33o4l"),
     "tables:my_table": ("GET", "oo44l"),  # the organizer has no seat: no table to show
     "tables:wishes": ("GET", "ooool"),

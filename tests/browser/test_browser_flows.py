@@ -80,6 +80,24 @@ def test_organizer_checks_in_on_a_phone(new_page, server):
     )[0]
     page = new_page(PHONE)
     sign_in(page, ORGANIZER)
+    # A week ahead the door is not open yet: the page says when it opens, with no button to press.
+    page.goto(f"/organize/gatherings/{gathering_id}/checkin/")
+    expect(page.get_by_test_id("checkin-not-yet")).to_contain_text("L'accueil à la porte ouvrira trois heures avant le début")
+    expect(page.locator('button[name="present"]')).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    screenshot(page, "checkin-not-yet-phone")
+    # On the day, within the hour before the start, it opens (the start moves back afterwards: the
+    # other tests sign up for this gathering, whose deadline is the day before).
+    starts_at, = server.query("SELECT starts_at FROM gatherings_gathering WHERE id = ?", (gathering_id,))[0]
+    server.query("UPDATE gatherings_gathering SET starts_at = datetime('now', '+1 hour') WHERE id = ?",
+                 (gathering_id,))
+    try:
+        _check_in_at_the_door(page, server, gathering_id, first, last, email)
+    finally:
+        server.query("UPDATE gatherings_gathering SET starts_at = ? WHERE id = ?", (starts_at, gathering_id))
+
+
+def _check_in_at_the_door(page, server, gathering_id, first, last, email):
     page.goto(f"/organize/gatherings/{gathering_id}/checkin/")
     screenshot(page, "checkin-phone")
 

@@ -7,7 +7,7 @@ session server of the other browser tests is left as it was.
 from __future__ import annotations
 
 import pytest
-from conftest import DESKTOP, MEMBER, ORGANIZER, PHONE, demo_server, screenshot, sign_in
+from conftest import DESKTOP, MEMBER, NEWCOMER, ORGANIZER, PHONE, demo_server, screenshot, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ gathering = gathering_create(association=association, title="Déjeuner à planif
                              venue="Café du Faubourg", tables=6, seats_per_table=6, state="closed")
 Gathering.objects.filter(pk=gathering.pk).update(reminder_sent_at=timezone.now())
 people = list(User.objects.filter(memberships__association=association, memberships__role="member")
-              .order_by("pk")[:30])
+              .exclude(email="jean-francois.gagnon@demo.tablee.ca").order_by("pk")[:30])
 now = timezone.now()
 for k, user in enumerate(people):
     Rsvp.objects.create(gathering=gathering, user=user, status="confirmed",
@@ -126,3 +126,49 @@ def test_plan_review_publish_then_ma_tablee(page_for, tables_server):
     member.get_by_test_id("wish-submit").click()
     expect(member.get_by_test_id("wish-list")).to_contain_text("Maxime Côté")
     screenshot(member, "mes-souhaits-phone")
+
+
+def test_a_confirmed_member_without_a_seat_is_named_to_the_organizer_and_told_her_table_is_coming(
+    page_for, tables_server
+):
+    """After the publication above: a member confirmed without the repair seating her (no signal, as
+    when the repair waits or fails). On phones, the organizer sees her named with what to do; she
+    reads that her table is coming; one tap on « Réparer et les asseoir » seats her and emails her."""
+    g = tables_server.gathering_id
+    assert _plan(tables_server)[0] == "published", "runs after test_plan_review_publish_then_ma_tablee"
+    late_id, late_name = tables_server.query(
+        "SELECT id, first_name || ' ' || last_name FROM members_user WHERE email = ?", (NEWCOMER,))[0]
+    late_email = NEWCOMER
+    tables_server.query(
+        "INSERT INTO gatherings_rsvp (gathering_id, user_id, status, queued_at, confirmed_at, walk_in, "
+        "calendar_version, created_at, updated_at) VALUES (?, ?, 'confirmed', datetime('now'), datetime('now'), "
+        "0, 1, datetime('now'), datetime('now'))", (g, late_id))
+
+    organizer = page_for(PHONE)
+    sign_in(organizer, ORGANIZER)
+    organizer.goto(f"/organize/gatherings/{g}/tables/")
+    unseated = organizer.get_by_test_id("plan-unseated")
+    expect(unseated).to_contain_text(late_name)
+    expect(unseated).to_contain_text("31 personnes confirmées, 30 assises.")
+    expect(organizer.get_by_test_id("plan-stats")).to_contain_text("à vérifier")
+    unseated.scroll_into_view_if_needed()
+    screenshot(organizer, "tables-unseated-phone")
+
+    member = page_for(PHONE)
+    sign_in(member, late_email)
+    member.goto(f"/gatherings/{g}/my-table/")
+    expect(member.get_by_test_id("awaiting-table")).to_contain_text("vous recevrez votre table par courriel")
+    expect(member.get_by_test_id("my-table-number")).to_have_count(0)
+    screenshot(member, "ma-tablee-awaiting-phone")
+
+    organizer.get_by_test_id("unseated-repair").tap()
+    expect(organizer.get_by_test_id("plan-unseated")).to_have_count(0)
+    expect(organizer.get_by_test_id("plan-moved")).to_contain_text(late_name)
+    assert organizer.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    number, = tables_server.query(
+        "SELECT t.number FROM tables_seat s JOIN tables_plantable t ON t.id = s.table_id "
+        "WHERE s.plan_id = ? AND s.user_id = ?", (_plan(tables_server)[1], late_id))[0]
+    assert tables_server.query("SELECT subject FROM outbox_email WHERE kind = 'plan_published' AND \"to\" = ?",
+                               (late_email,))[0][0].endswith(f"table {number}")
+    member.reload()
+    expect(member.get_by_test_id("my-table-number")).to_have_text(f"Vous êtes à la table {number}")

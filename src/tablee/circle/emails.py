@@ -27,11 +27,12 @@ def queue_continue_mutual(*, gathering: Gathering, to: User, other: User):
     language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {
-            "user": to, "other": other, "gathering": gathering,
+            "user": to, "other": other, "gathering": gathering, "association": gathering.association,
             "url": settings.SITE_URL + reverse("circle:continue", args=[gathering.pk, other.pk]),
         }
         subject = _("%(name)s aimerait aussi poursuivre la conversation") % {
             "name": other.get_full_name() or other.email}
+        context["subject"] = subject
         body_text = render_to_string("circle/email/continue_mutual.txt", context)
         body_html = render_to_string("circle/email/continue_mutual.html", context)
     return email_queue(
@@ -89,9 +90,10 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
             profile = getattr(user, "profile", None)
             language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
             with translation.override(language):
-                context = {"user": user, "gathering": gathering, "mates": mates,
-                           "url": settings.SITE_URL + reverse("circle:cards", args=[gathering.pk])}
+                context = {"user": user, "gathering": gathering, "association": gathering.association,
+                           "mates": mates, "url": settings.SITE_URL + reverse("circle:cards", args=[gathering.pk])}
                 subject = _("Après « %(title)s » : gardez vos trois cartes") % {"title": gathering.title}
+                context["subject"] = subject
                 body_text = render_to_string("circle/email/evening_after.txt", context)
                 body_html = render_to_string("circle/email/evening_after.html", context)
             email_queue(key=keys[rsvp.user_id], kind="evening_after", to=user.email, subject=subject,

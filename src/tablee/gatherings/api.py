@@ -233,11 +233,11 @@ def rsvp_cancel(request, gathering_id: int):
 
 @router.get("/gatherings/{gathering_id}/calendar.ics")
 def gathering_calendar(request, gathering_id: int):
-    from tablee.gatherings.calendar import member_calendar_ics
+    from tablee.gatherings.calendar import member_calendar_download
 
     gathering = access.gathering_for_member(request.auth, gathering_id)
-    # My own status: an accepted invitation, TENTATIVE on the waiting list, CANCEL once cancelled.
-    response = HttpResponse(member_calendar_ics(gathering=gathering, user=request.auth),
+    # A published entry (METHOD:PUBLISH) with my own status: CONFIRMED, TENTATIVE, CANCELLED.
+    response = HttpResponse(member_calendar_download(gathering=gathering, user=request.auth),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tablee-{gathering.pk}.ics"'
     return response
@@ -264,11 +264,17 @@ def checkin(request, gathering_id: int, payload: CheckinIn):
     return _attendee_out(rsvp)
 
 
-@router.post("/gatherings/{gathering_id}/walkin", response={200: AttendeeOut, 404: Error})
+@router.post("/gatherings/{gathering_id}/walkin", response={200: AttendeeOut, 404: Error, 409: Error})
 def walkin(request, gathering_id: int, payload: WalkinIn):
+    """Let a member in at the door; 409 outside the door's hours (a few hours before the start to
+    the end of the day)."""
     gathering = access.gathering_for_organizer(request.auth, gathering_id)
     user = _member_of(gathering, payload.email)
-    return _attendee_out(services.walkin_add(gathering=gathering, user=user))
+    try:
+        rsvp = services.walkin_add(gathering=gathering, user=user)
+    except services.RsvpError as exc:
+        raise HttpError(409, exc.message) from None
+    return _attendee_out(rsvp)
 
 
 @router.get("/gatherings/{gathering_id}/attendees.csv", response={200: None, 403: Error, 404: Error},

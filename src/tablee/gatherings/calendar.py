@@ -80,7 +80,7 @@ def gathering_ics(
     event.add("url", url)
     event.add("description", f"{gathering.association.name}\n{url}")
     event.add("status", "CANCELLED" if cancelled else (status or "CONFIRMED"))
-    event.add("transp", "TRANSPARENT" if status in ("CANCELLED", "TENTATIVE") else "OPAQUE")
+    event.add("transp", "TRANSPARENT" if cancelled or status in ("CANCELLED", "TENTATIVE") else "OPAQUE")
 
     organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
     organizer.params["cn"] = gathering.association.name
@@ -107,7 +107,8 @@ def rsvp_cancel_ics(*, rsvp: Rsvp) -> bytes:
 
 
 def member_calendar_ics(*, gathering: Gathering, user) -> bytes:
-    """``calendar.ics`` for one member, telling their real status: a confirmed seat is an accepted
+    """The invitation emailed to one member (a notice of a new time or place, a cancellation),
+    telling their real status: a confirmed seat is an accepted
     invitation; the waiting list is TENTATIVE; a cancelled seat is a CANCEL; without a seat, a
     TENTATIVE entry they may add (no invitation, no attendee)."""
     rsvp = Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk).first()
@@ -120,6 +121,23 @@ def member_calendar_ics(*, gathering: Gathering, user) -> bytes:
         return gathering_ics(gathering=gathering, attendee=user, status="TENTATIVE", partstat="TENTATIVE",
                              sequence=attendee_sequence(rsvp))
     return rsvp_cancel_ics(rsvp=rsvp)
+
+
+def member_calendar_download(*, gathering: Gathering, user) -> bytes:
+    """``calendar.ics`` as a member downloads it (page or API): a published entry (METHOD:PUBLISH,
+    RFC 5546 §3.2.1), not an invitation. REQUEST belongs to the invitations emailed with an organizer
+    and an attendee (``member_calendar_ics``); a file opened from a download has no one to answer
+    to, and some calendars ask the person to reply to a REQUEST. No ATTENDEE (PUBLISH forbids it);
+    the STATUS tells the member's own status: CONFIRMED for a seat, TENTATIVE on the waiting list
+    or without a seat, CANCELLED once they gave it up or the gathering was cancelled. Same UID and
+    the SEQUENCE of their last emailed invitation, so a calendar updates the one event."""
+    rsvp = Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk).first()
+    if rsvp is None:
+        return gathering_ics(gathering=gathering, method="PUBLISH", status="TENTATIVE")
+    rsvp.gathering, rsvp.user = gathering, user
+    statuses: dict[str, str] = {Rsvp.Status.CONFIRMED: "CONFIRMED", Rsvp.Status.WAITLISTED: "TENTATIVE"}
+    status = statuses.get(rsvp.status, "CANCELLED")
+    return gathering_ics(gathering=gathering, method="PUBLISH", status=status, sequence=attendee_sequence(rsvp))
 
 
 @lru_cache(maxsize=32)

@@ -22,6 +22,7 @@ from tablee.gatherings.calendar import (
     member_calendar_ics,
     rsvp_cancel_ics,
 )
+from tablee.gatherings.hooks import table_numbers
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.services import email_queue
@@ -43,6 +44,7 @@ def queue_rsvp_confirmation(*, rsvp: Rsvp) -> Email | None:
             kind="rsvp_confirmed",
             key=f"rsvp-confirmed:{rsvp.pk}:{_stamp(rsvp.confirmed_at)}",
             with_ics=True,
+            extra={"table_to_come": _table_to_come(rsvp)},
         )
     if rsvp.status == Rsvp.Status.WAITLISTED:
         from tablee.gatherings.selectors import waitlist_position
@@ -62,7 +64,15 @@ def queue_waitlist_promotion(*, rsvp: Rsvp) -> Email:
         kind="rsvp_promoted",
         key=f"rsvp-promoted:{rsvp.pk}:{_stamp(rsvp.confirmed_at)}",
         with_ics=True,
+        extra={"table_to_come": _table_to_come(rsvp)},
     )
+
+
+def _table_to_come(rsvp: Rsvp) -> bool:
+    """The tables are already published and this seat has no table yet (a late RSVP, a promotion):
+    the email says their table comes by email once the plan is repaired, never that they have one."""
+    numbers = table_numbers(gathering=rsvp.gathering)
+    return bool(numbers) and rsvp.user_id not in numbers
 
 
 # One person cancelling and taking the seat again in a loop gets at most this many cancellation

@@ -139,10 +139,12 @@ def attendees_csv(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 def _with_tables(gathering, rsvps):
-    """Each check-in row carries the person's table number once the plan is published."""
+    """Each check-in row carries the person's table number once the plan is published, or says
+    plainly that they have none yet (a walk-in, a late RSVP: the next repair seats them)."""
     numbers = table_numbers(gathering=gathering)
     for rsvp in rsvps:
         rsvp.table_number = numbers.get(rsvp.user_id)
+        rsvp.no_table = bool(numbers) and rsvp.table_number is None
     return rsvps
 
 
@@ -163,8 +165,19 @@ def checkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
     """The door: the confirmed people (``q`` narrows them down) and, to let someone in, the
     association's members found by name (``member_q``). With htmx, only the list that changed."""
     gathering = gathering_for_organizer(request.user, gathering_id)
+    door = selectors.checkin_state(gathering=gathering)
+    if door != "open":
+        # Weeks ahead (or once the day is over) the page says when the door opens, with no button.
+        opens, closes = selectors.checkin_window(gathering=gathering)
+        context = {"gathering": gathering, "door": door, "opens": opens, "closes": closes,
+                   "tally": selectors.checkin_counts(gathering=gathering)}
+        response = render(request, "gatherings/organizer/checkin.html", context)
+        if request.htmx:  # a search typed on a page left open past the day: show the whole page again
+            response["HX-Refresh"] = "true"
+        return response
     member_query = request.GET.get("member_q", "").strip()
     context = _checkin_context(gathering, request.GET.get("q", "").strip(), member_query)
+    context["door"] = door
     if request.htmx:
         if "member_q" in request.GET:
             return render(request, "gatherings/organizer/_walkin_candidates.html", context)
@@ -206,30 +219,34 @@ def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = gathering_for_organizer(request.user, gathering_id)
     form, guest_form = WalkinForm(), GuestForm()
     person, error = None, ""
-    if "user" in request.POST:
-        person = selectors.member_by_id(association=gathering.association, user_id=request.POST.get("user"))
-        if person is None:
-            error = _("Cette personne n'est pas membre de l'association.")
-        else:
-            walkin_add(gathering=gathering, user=person)
-    elif "first_name" in request.POST:
-        guest_form = GuestForm(request.POST)
-        if guest_form.is_valid():
-            person = walkin_guest_add(gathering=gathering, **guest_form.cleaned_data).user
-            guest_form = GuestForm()
-        else:
-            error = _("Entrez au moins un prénom.")
-    else:
-        form = WalkinForm(request.POST)
-        if not form.is_valid():
-            error = _("Entrez un courriel valide.")
-        else:
-            person = selectors.member_by_email(association=gathering.association, email=form.cleaned_data["email"])
+    try:
+        if "user" in request.POST:
+            person = selectors.member_by_id(association=gathering.association, user_id=request.POST.get("user"))
             if person is None:
-                error = _("Aucun membre de l'association n'a ce courriel.")
+                error = _("Cette personne n'est pas membre de l'association.")
             else:
                 walkin_add(gathering=gathering, user=person)
-                form = WalkinForm()
+        elif "first_name" in request.POST:
+            guest_form = GuestForm(request.POST)
+            if guest_form.is_valid():
+                person = walkin_guest_add(gathering=gathering, **guest_form.cleaned_data).user
+                guest_form = GuestForm()
+            else:
+                error = _("Entrez au moins un prénom.")
+        else:
+            form = WalkinForm(request.POST)
+            if not form.is_valid():
+                error = _("Entrez un courriel valide.")
+            else:
+                person = selectors.member_by_email(association=gathering.association,
+                                                   email=form.cleaned_data["email"])
+                if person is None:
+                    error = _("Aucun membre de l'association n'a ce courriel.")
+                else:
+                    walkin_add(gathering=gathering, user=person)
+                    form = WalkinForm()
+    except RsvpError as exc:  # the door is not open (a page left open since the day before)
+        person, error = None, exc.message
     status = "" if person is None else (
         _("%(name)s est sur la liste, et sa présence est notée.") % {"name": person.get_full_name() or person.email})
     if not request.htmx:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -204,6 +206,30 @@ def checkin_people(*, gathering: Gathering, query: str = "") -> list[Rsvp]:
 
         people = [r for r in people if all(word in haystack(r) for word in words)]
     return sorted(people, key=lambda r: (fold(r.user.first_name), fold(r.user.last_name), r.pk))
+
+
+# The door opens this long before the start: people come early, and the organizer sets up the list.
+CHECKIN_OPENS_BEFORE = timedelta(hours=3)
+
+
+def checkin_window(*, gathering: Gathering) -> tuple[datetime, datetime]:
+    """When the door is open: from ``CHECKIN_OPENS_BEFORE`` the start to the end of the gathering's
+    day on the association's clock (``TIME_ZONE``), or to its end if it runs past midnight."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    day = gathering.starts_at.astimezone(zone).date()
+    midnight = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return gathering.starts_at - CHECKIN_OPENS_BEFORE, max(midnight, gathering.ends_at)
+
+
+def checkin_state(*, gathering: Gathering, now: datetime | None = None) -> str:
+    """``early`` (the door opens later), ``open``, ``closed`` (the day is over) or ``cancelled``."""
+    if gathering.state == Gathering.State.CANCELLED:
+        return "cancelled"
+    now = now or timezone.now()
+    opens, closes = checkin_window(gathering=gathering)
+    if now < opens:
+        return "early"
+    return "open" if now < closes else "closed"
 
 
 def checkin_counts(*, gathering: Gathering) -> dict:

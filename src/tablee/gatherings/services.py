@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tablee.gatherings.models import Gathering, Rsvp, Series
@@ -341,8 +342,26 @@ def rsvp_cancel(*, gathering: Gathering, user) -> Rsvp | None:
         return rsvp
 
 
+def check_door_open(gathering: Gathering, *, now: datetime | None = None) -> None:
+    """The door is open around the gathering only (``selectors.checkin_window``): from a few hours
+    before the start to the end of its day. Outside it, nobody is marked nor let in."""
+    from tablee.gatherings.selectors import checkin_state, checkin_window
+
+    state = checkin_state(gathering=gathering, now=now)
+    if state == "open":
+        return
+    if state == "early":
+        opens = timezone.localtime(checkin_window(gathering=gathering)[0])
+        raise RsvpError(_("L'accueil à la porte ouvrira le %(date)s à %(time)s.")
+                        % {"date": date_format(opens, _("l j F")), "time": date_format(opens, _("G \\h i"))})
+    if state == "cancelled":
+        raise RsvpError(_("Cette rencontre est annulée : l'accueil à la porte est fermé."))
+    raise RsvpError(_("L'accueil à la porte est fermé : la rencontre est passée."))
+
+
 def checkin_mark(*, gathering: Gathering, user, present: bool) -> Rsvp:
-    """At the door: mark a confirmed person present or absent."""
+    """At the door (while it is open): mark a confirmed person present or absent."""
+    check_door_open(gathering)
     with transaction.atomic():
         rsvp = (
             Rsvp.objects.select_for_update()
@@ -361,16 +380,19 @@ def walkin_guest_add(*, gathering: Gathering, first_name: str, last_name: str = 
     """Someone came with no account: a guest of this gathering with a name only, let in and marked
     present like any walk-in, seated by the next repair, never emailed nor exported
     (``members.services.guest_create``)."""
+    check_door_open(gathering)
     with transaction.atomic():
         guest = guest_create(first_name=first_name, last_name=last_name)
         return walkin_add(gathering=gathering, user=guest)
 
 
 def walkin_add(*, gathering: Gathering, user) -> Rsvp:
-    """Someone came without a seat; the organizer lets them in, even beyond capacity."""
+    """Someone came without a seat; the organizer lets them in (while the door is open), even
+    beyond capacity."""
     with transaction.atomic():
         locked = _lock(gathering)
         now = timezone.now()
+        check_door_open(locked, now=now)
         rsvp = Rsvp.objects.filter(gathering_id=locked.pk, user_id=user.pk).first()
         if rsvp is not None and rsvp.status == Rsvp.Status.CONFIRMED:
             rsvp.present = True

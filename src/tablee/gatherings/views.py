@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tablee.gatherings import selectors
 from tablee.gatherings.access import gathering_for_member
-from tablee.gatherings.calendar import member_calendar_ics
+from tablee.gatherings.calendar import member_calendar_download
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.gatherings.services import RsvpError, rsvp_cancel, rsvp_create
 from tablee.members.access import is_organizer
@@ -124,7 +124,7 @@ def rsvp_cancel_view(request: HttpRequest, gathering_id: int) -> HttpResponse:
 @require_GET
 def gathering_calendar(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = gathering_for_member(request.user, gathering_id)
-    response = HttpResponse(member_calendar_ics(gathering=gathering, user=request.user),
+    response = HttpResponse(member_calendar_download(gathering=gathering, user=request.user),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tablee-{gathering.pk}.ics"'
     return response

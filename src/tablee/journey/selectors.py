@@ -16,9 +16,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tablee.circle.models import Card, Contact, ContinueWish, FollowUp, Interaction, Promise
+from tablee.circle.selectors import delivery_label
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.journey.models import Intention, Pacing
 from tablee.members.models import Association
+from tablee.outbox.models import Email
 from tablee.tables.models import Plan, Seat
 from tablee.text import relevance
 
@@ -96,7 +98,11 @@ def event_of(intention: Intention) -> dict:
     else:
         cards = cards.filter(gathering__isnull=True, event_label=intention.event_title)
     cards = list(cards)
-    followups = list(FollowUp.objects.filter(card__in=cards).select_related("contact"))
+    followups = list(FollowUp.objects.filter(card__in=cards).select_related("contact", "email"))
+    for followup in followups:
+        # The real status is the outbox row's (sent, failed, still queued): the follow-up's own
+        # status stops at "queued" when it is handed to the outbox.
+        followup.delivery = delivery_label(followup)
     return {"cards": cards, "followups": followups}
 
 
@@ -135,6 +141,7 @@ def parcours(*, user, today: date | None = None, months: int = MONTHS) -> dict:
     quick = (
         FollowUp.objects.filter(owner_id=user.pk, status__in=SENT_STATUSES, card__isnull=False,
                                 sent_at__lte=F("card__created_at") + FOLLOWUP_WITHIN)
+        .exclude(email__status=Email.Status.FAILED)  # the outbox gave up: it never reached them
         .values_list("sent_at", flat=True)
     )
     for sent_at in quick:
@@ -350,7 +357,7 @@ def association_depth(*, association: Association, today: date | None = None) ->
             FollowUp.objects.filter(
                 owner_id__in=people, card__gathering_id=gathering.pk, status__in=SENT_STATUSES,
                 sent_at__lte=gathering.ends_at + FOLLOWUP_WITHIN,
-            ).values_list("owner_id", flat=True)
+            ).exclude(email__status=Email.Status.FAILED).values_list("owner_id", flat=True)
         )
         mutual = ContinueWish.objects.filter(gathering_id=gathering.pk, mutual_at__isnull=False).count() // 2
         rows.append(DepthRow(

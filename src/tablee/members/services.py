@@ -66,6 +66,19 @@ def _list_errors(name: str, items: list[str]) -> list[str]:
     return errors
 
 
+def profile_language_set(*, user: User, language: str) -> Profile | None:
+    """Store the interface language a signed-in person chose with the site's switch: their pages
+    and every email to them use it from now on. None (and nothing stored) for a language the site
+    does not offer."""
+    if language not in Profile.Language.values:
+        return None
+    profile, _created = Profile.objects.get_or_create(user=user)
+    if profile.preferred_language != language:
+        profile.preferred_language = language
+        profile.save(update_fields=["preferred_language"])
+    return profile
+
+
 @transaction.atomic
 def profile_update(*, user: User, directory_consent: bool | None = None, tablemates_consent: bool | None = None,
                    **fields) -> Profile:

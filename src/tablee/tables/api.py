@@ -67,6 +67,9 @@ class PlanOut(Schema):
     warnings: list[WarningOut]
     published_at: str | None
     pending_repair: PendingRepairOut | None = None
+    # Confirmed people (not marked absent) without a seat in this plan: seat them (repair, accept
+    # the pending repair, or compute the plan again). Empty when everyone has a seat.
+    unseated: list[MemberOut] = []
 
 
 class RepairOut(PlanOut):
@@ -223,6 +226,8 @@ def plan_out(plan: Plan, language: str) -> dict:
         "warnings": [{"code": v.code, "table": v.table or None, "message": warning_message(v)} for v in warnings],
         "published_at": plan.published_at.isoformat() if plan.published_at else None,
         "pending_repair": pending_repair_out(plan),
+        "unseated": [{"email": "" if u.is_guest else u.email, "name": u.get_full_name() or u.email}
+                     for u in selectors.unseated(plan=plan)],
     }
 
 

@@ -35,11 +35,13 @@ def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> d
         context = {
             "user": user,
             "gathering": gathering,
+            "association": gathering.association,
             "mine": mine,
             "url": settings.SITE_URL + reverse("tables:my_table", args=[gathering.pk]),
         }
         subject = _("Votre table %(at_event)s : table %(number)s") % {
             "at_event": french.at_event(gathering.title, language=language), "number": seat.table.number}
+        context["subject"] = subject
         body_text = render_to_string("tables/email/plan_published.txt", context)
         body_html = render_to_string("tables/email/plan_published.html", context)
     return dict(

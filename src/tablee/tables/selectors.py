@@ -186,6 +186,28 @@ def published_table_numbers(*, gathering: Gathering) -> dict[int, int]:
                 .values_list("user_id", "table__number"))
 
 
+def unseated(*, plan: Plan | None) -> list[User]:
+    """The people to seat now (confirmed, not marked absent) who have no seat in ``plan``: a late
+    RSVP the repair has not seated yet (it waits for the organizer, or failed), or a confirmation
+    after the plan was computed. The organizer sees them named on the plan page; [] without a plan."""
+    if plan is None or plan.status not in (Plan.Status.READY, Plan.Status.PUBLISHED):
+        return []
+    seated = set(Seat.objects.filter(plan=plan).values_list("user_id", flat=True))
+    return [user for user in attendees_now(gathering=plan.gathering) if user.pk not in seated]
+
+
+def awaiting_seat(*, gathering: Gathering, user) -> bool:
+    """The member holds a confirmed seat at a gathering whose tables are published, but no table yet:
+    the page tells them their table is coming (never that they have one)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    plan = Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).first()
+    return (plan is not None
+            and Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk, status=Rsvp.Status.CONFIRMED)
+            .exclude(present=False).exists()
+            and not Seat.objects.filter(plan=plan, user_id=user.pk).exists())
+
+
 def plan_tables(*, plan: Plan) -> list[PlanTable]:
     """The tables of a plan, each with ``people`` (its seats, users with profiles) in seat order."""
     tables = list(plan.tables.all())

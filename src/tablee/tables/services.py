@@ -486,6 +486,8 @@ def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
             _repair_propose(plan, repair)
             return plan, []
         _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
+        # Before the gathering, whoever is seated or moved learns their table (as after a late RSVP).
+        _notify_seats(plan, repair)
         moved = list(User.objects.filter(pk__in=repair.moved).order_by("last_name", "first_name", "email"))
     return plan, moved
 
@@ -526,7 +528,18 @@ def _notify_seats(plan: Plan, repair: _Repair) -> None:
 def plan_repair_after_rsvp(*, gathering: Gathering) -> str:
     """In the worker, after an RSVP changed a published plan's gathering before it starts: late
     confirmations and promotions are seated, cancellations free their seat, with as few moves as
-    possible; each person seated or moved gets their table by email. Returns what happened."""
+    possible; each person seated or moved gets their table by email. Returns what happened.
+
+    Whoever it cannot seat (the repair waits for the organizer, or fails) stays unseated, never
+    dropped in silence: the plan page names them (``selectors.unseated``), Ma tablée tells them
+    their table is coming."""
+    try:
+        return _repair_after_rsvp(gathering=gathering)
+    except PlanError as exc:
+        return f"failed: {exc.message}"
+
+
+def _repair_after_rsvp(*, gathering: Gathering) -> str:
     with transaction.atomic():
         plan = Plan.objects.select_for_update().select_related("gathering").filter(gathering_id=gathering.pk).first()
         if plan is None or plan.status != Plan.Status.PUBLISHED:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("organize/gatherings/<int:gathering_id>/tables/reoptimize/", views.plan_reoptimize, name="plan_reoptimize"),
     path("organize/gatherings/<int:gathering_id>/tables/publish/", views.plan_publish, name="plan_publish"),
     path("organize/gatherings/<int:gathering_id>/tables/repair/", views.plan_repair, name="plan_repair"),
+    path("organize/gatherings/<int:gathering_id>/tables/repair/accept/", views.plan_repair_accept,
+         name="plan_repair_accept"),
     path("organize/gatherings/<int:gathering_id>/tables/print/", views.plan_print, name="plan_print"),
     path("gatherings/<int:gathering_id>/my-table/", views.my_table, name="my_table"),
     path("wishes/", views.wishes, name="wishes"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tablee.members import access as members_access
 from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 from tablee.tables import access, selectors, services
-from tablee.tables.api import late_wish_notice, warning_message
+from tablee.tables.api import late_wish_notice, pending_repair_out, warning_message
 from tablee.tables.models import Plan, Wish
 from tablee.text.fold import fold
 
@@ -53,6 +53,7 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
     show_warnings = plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
     warnings = [warning_message(v) for v in selectors.plan_violations(plan=plan)] if show_warnings else []
     people = sorted((s.user for t in tables for s in t.people), key=_by_name)
+    unseated = sorted(selectors.unseated(plan=plan), key=_by_name) if show_warnings else []
     return {
         "gathering": gathering,
         "plan": plan,
@@ -63,6 +64,10 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         "map_size": MAP_SIZE,
         "table_radius": TABLE_RADIUS,
         "moved": [s.user for t in tables for s in t.people if s.moved],
+        # Confirmed people without a seat, and the repair that waits for the organizer (if any).
+        "unseated": unseated,
+        "seated_count": len(selectors.attendees_now(gathering=gathering)) - len(unseated),
+        "pending": pending_repair_out(plan) if show_warnings and plan is not None else None,
     }
 
 
@@ -195,6 +200,22 @@ def plan_repair(request, gathering_id: int):
     return _back(gathering.pk)
 
 
+@login_required
+@require_POST
+def plan_repair_accept(request, gathering_id: int):
+    """Accept the repair that waits because it breaks a rule (never an avoid): its people are seated
+    and told their table."""
+    gathering = access.gathering_for_planner(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    result = _attempt(request, services.plan_repair_accept, plan=plan) if plan else None
+    if result is not None:
+        _plan, moved = result
+        messages.success(request, ngettext("Réparation acceptée : %(count)d personne déplacée.",
+                                           "Réparation acceptée : %(count)d personnes déplacées.", len(moved))
+                         % {"count": len(moved)})
+    return _back(gathering.pk)
+
+
 def _by_name(user) -> tuple[str, str, str]:
     """Alphabetical as a person reads it: « Bélanger » before « Bergeron » (accents folded)."""
     return fold(user.last_name), fold(user.first_name), user.email
@@ -217,7 +238,8 @@ def plan_print(request, gathering_id: int):
 def my_table(request, gathering_id: int):
     gathering = access.gathering_for_guest(request.user, gathering_id)
     mine = selectors.my_table(gathering=gathering, user=request.user, language=_language())
-    return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine},
+    awaiting = not mine and selectors.awaiting_seat(gathering=gathering, user=request.user)
+    return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine, "awaiting": awaiting},
                   status=200 if mine else 404)
 
 

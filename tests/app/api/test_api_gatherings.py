@@ -258,7 +258,8 @@ def test_attendees_is_403_for_a_member_and_404_for_an_outsider(api, member, outs
     assert api.get(f"/api/gatherings/{gathering.pk}/attendees", user=outsider).status_code == 404
 
 
-def test_checkin_marks_present(api, organizer, member, gathering):
+def test_checkin_marks_present(api, organizer, member, tonight):
+    gathering = tonight
     services.rsvp_create(gathering=gathering, user=member)
 
     response = api.post(f"/api/gatherings/{gathering.pk}/checkin", {"email": "MARIE@example.org", "present": True},
@@ -285,7 +286,8 @@ def test_checkin_by_a_member_is_403(api, member, other_member, gathering):
     assert Rsvp.objects.get(user=other_member).present is None
 
 
-def test_walkin_adds_a_present_confirmed_rsvp(api, organizer, member, gathering):
+def test_walkin_adds_a_present_confirmed_rsvp(api, organizer, member, tonight):
+    gathering = tonight
     response = api.post(f"/api/gatherings/{gathering.pk}/walkin", {"email": member.email}, user=organizer)
 
     assert response.status_code == 200, response.content

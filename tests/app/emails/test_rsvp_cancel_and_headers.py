@@ -1,5 +1,5 @@
-"""Calendar and email details: a cancelled seat sends METHOD:CANCEL, calendar.ics tells my real
-status, subjects fold in 75-character encoded words, Date carries an offset, automatic emails say so."""
+"""Calendar and email details: a cancelled seat sends METHOD:CANCEL, the emailed invitation and
+calendar.ics tell my real status (the download as METHOD:PUBLISH: test_calendar_download.py), subjects fold in 75-character encoded words, Date carries an offset, automatic emails say so."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_cancellation_emails_have_a_daily_quota(gathering, member):
     assert Email.objects.filter(kind="rsvp_cancelled").count() == 3
 
 
-def test_calendar_ics_tells_my_real_status(gathering, member, other_member, organizer, make_person, association):
+def test_the_emailed_invitation_tells_my_real_status(gathering, member, other_member, organizer, make_person, association):
     _open(gathering, seats=2)
     services.rsvp_create(gathering=gathering, user=member)
     services.rsvp_create(gathering=gathering, user=organizer)

@@ -115,7 +115,8 @@ def test_rsvp_is_refused_once_started(gathering, member):
     assert not Rsvp.objects.exists()
 
 
-def test_checkin_marks_a_confirmed_person(gathering, member):
+def test_checkin_marks_a_confirmed_person(tonight, member):
+    gathering = tonight
     services.rsvp_create(gathering=gathering, user=member)
 
     services.checkin_mark(gathering=gathering, user=member, present=False)
@@ -132,7 +133,7 @@ def test_checkin_refuses_someone_without_a_seat(gathering, member):
 
 
 def test_walkin_is_let_in_beyond_capacity(make_gathering, make_person, association):
-    gathering = make_gathering(tables=1, seats_per_table=2)
+    gathering = make_gathering(tables=1, seats_per_table=2, starts_at=timezone.now() + timedelta(hours=1))
     a, b, c, late = _people(make_person, association, 4)
     for person in (a, b, c):
         services.rsvp_create(gathering=gathering, user=person)
@@ -145,7 +146,8 @@ def test_walkin_is_let_in_beyond_capacity(make_gathering, make_person, associati
     assert selectors.gathering_counts(gathering=gathering)["confirmed"] == 4
 
 
-def test_walkin_of_a_confirmed_person_only_marks_them_present(gathering, member):
+def test_walkin_of_a_confirmed_person_only_marks_them_present(tonight, member):
+    gathering = tonight
     services.rsvp_create(gathering=gathering, user=member)
 
     services.walkin_add(gathering=gathering, user=member)

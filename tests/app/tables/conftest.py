@@ -32,13 +32,16 @@ def crowd(make_person, association, organizer):
 
 @pytest.fixture
 def make_breakfast(association):
-    """A gathering `days` ahead with these people confirmed (rows written directly, no emails)."""
+    """A gathering `days` ahead (or within the hour, ``at_the_door``) with these people confirmed (rows
+    written directly, no emails)."""
     from tablee.gatherings.models import Rsvp
     from tablee.gatherings.services import gathering_create
 
-    def make(people, *, days=7, tables=7, seats=6, title="Déjeuner réseautage"):
+    def make(people, *, days=7, tables=7, seats=6, title="Déjeuner réseautage", at_the_door=False):
+        # ``at_the_door``: it starts within the hour, so check-in is open (gatherings.selectors.checkin_window).
+        soon = timedelta(hours=1) if at_the_door else timedelta(days=days)
         gathering = gathering_create(association=association, title=title,
-                                     starts_at=timezone.now() + timedelta(days=days),
+                                     starts_at=timezone.now() + soon,
                                      tables=tables, seats_per_table=seats)
         now = timezone.now()
         Rsvp.objects.bulk_create([

@@ -25,7 +25,7 @@ def _checkin(gathering) -> str:
 def test_check_in_rows_show_each_table_number_once_the_plan_is_published(
     client, organizer, crowd, association, make_breakfast, planned
 ):
-    gathering = make_breakfast(crowd[:12], tables=2, seats=6)
+    gathering = make_breakfast(crowd[:12], tables=2, seats=6, at_the_door=True)
     plan = planned(gathering)
     before = _as(client, organizer).get(_checkin(gathering)).content.decode()
     plan_publish(plan=plan)
@@ -44,7 +44,7 @@ def test_check_in_rows_show_each_table_number_once_the_plan_is_published(
 def test_a_guest_is_seated_by_the_repair_and_shown_in_the_plan(
     api, client, organizer, crowd, association, make_breakfast, planned
 ):
-    gathering = make_breakfast(crowd[:12], tables=2, seats=6)
+    gathering = make_breakfast(crowd[:12], tables=2, seats=6, at_the_door=True)
     plan = planned(gathering, publish=True)
     guest = walkin_guest_add(gathering=gathering, first_name="Jeanne", last_name="Invitée").user
     Email.objects.all().delete()

@@ -11,7 +11,7 @@ from tablee.tables.selectors import plan_violations
 def test_repair_after_four_no_shows_and_two_walk_ins_moves_few_people(
     api, organizer, crowd, make_person, association, make_breakfast, planned
 ):
-    gathering = make_breakfast(crowd)
+    gathering = make_breakfast(crowd, at_the_door=True)
     plan = planned(gathering, publish=True)
     before = dict(Seat.objects.filter(plan=plan).values_list("user_id", "table__number"))
     absent = [crowd[0], crowd[1], crowd[7], crowd[20]]
@@ -66,7 +66,7 @@ def test_repair_keeps_avoid_wishes(api, organizer, crowd, association, make_brea
     newcomer = crowd[41]
     for user in crowd[:12]:
         wish_create(author=user, association=association, kind="avoid", target=newcomer)
-    gathering = make_breakfast(crowd[:41])
+    gathering = make_breakfast(crowd[:41], at_the_door=True)
     plan = planned(gathering, publish=True)
     api.post(f"/api/gatherings/{gathering.pk}/walkin", {"email": newcomer.email}, user=organizer)
 

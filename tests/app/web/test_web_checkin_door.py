@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from django.urls import reverse
 
 from tablee.gatherings.models import Rsvp
@@ -15,6 +16,12 @@ from tablee.outbox.models import Email
 from tablee.outbox.services import email_queue
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def gathering(tonight):
+    """Every test here stands at the door: the gathering starts within the hour."""
+    return tonight
 
 
 def _checkin(gathering) -> str:

@@ -117,7 +117,8 @@ def test_attendees_csv_has_one_row_per_person_in_order(login, organizer, member,
     assert rows[3][1] == "1"
 
 
-def test_checkin_marks_present_and_returns_the_row(login, organizer, member, gathering):
+def test_checkin_marks_present_and_returns_the_row(login, organizer, member, tonight):
+    gathering = tonight
     rsvp_create(gathering=gathering, user=member)
     url = reverse("organizer:checkin_person", args=[gathering.pk, member.pk])
     response = login(organizer).post(url, {"present": "1"}, **HTMX)
@@ -129,13 +130,15 @@ def test_checkin_marks_present_and_returns_the_row(login, organizer, member, gat
     assert rsvp.present is True and rsvp.checked_in_at is not None
 
 
-def test_checkin_marks_a_no_show(login, organizer, member, gathering):
+def test_checkin_marks_a_no_show(login, organizer, member, tonight):
+    gathering = tonight
     rsvp_create(gathering=gathering, user=member)
     login(organizer).post(reverse("organizer:checkin_person", args=[gathering.pk, member.pk]), {"present": "0"})
     assert Rsvp.objects.get(gathering=gathering, user=member).present is False
 
 
-def test_checkin_search_ignores_accents_and_case(login, organizer, make_person, association, gathering):
+def test_checkin_search_ignores_accents_and_case(login, organizer, make_person, association, tonight):
+    gathering = tonight
     helene = make_person(association=association, first_name="Hélène", last_name="Bélanger")
     rsvp_create(gathering=gathering, user=helene)
     rsvp_create(gathering=gathering, user=make_person(association=association, first_name="Paul"))
@@ -147,8 +150,9 @@ def test_checkin_search_ignores_accents_and_case(login, organizer, make_person, 
 
 
 def test_walk_in_by_email_is_confirmed_and_present_beyond_capacity(login, organizer, member, other_member,
-                                                                   make_gathering):
-    gathering = make_gathering(tables=1, seats_per_table=2)
+                                                                   tonight):
+    Gathering.objects.filter(pk=tonight.pk).update(tables=1, seats_per_table=2)
+    gathering = Gathering.objects.get(pk=tonight.pk)
     rsvp_create(gathering=gathering, user=member)
     rsvp_create(gathering=gathering, user=organizer)
     response = login(organizer).post(reverse("organizer:walkin", args=[gathering.pk]),
