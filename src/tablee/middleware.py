@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import secrets
+import time
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.shortcuts import render
 
+from tablee.logs import request_id
 from tablee.throttle import Throttled
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_REQUEST_LOG = logging.getLogger("tablee.request")
 
 
 class ProxyClientAddressMiddleware:
@@ -57,15 +69,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import logging
-        import re
-        import time
-        import uuid
-
-        from tablee.logs import request_id
-
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        rid = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex[:16]
+        rid = incoming if _REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
         token = request_id.set(rid)
         started = time.monotonic()
         status = 500
@@ -75,13 +80,14 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = rid
             return response
         finally:
-            duration_ms = round((time.monotonic() - started) * 1000, 1)
-            level = logging.ERROR if status >= 500 else logging.WARNING if status in (429,) else logging.INFO
-            logging.getLogger("tablee.request").log(
-                level, "%s %s %s %sms", request.method, request.path, status, duration_ms,
-                extra={"method": request.method, "path": request.path, "status": status,
-                       "duration_ms": duration_ms},
-            )
+            level = logging.ERROR if status >= 500 else logging.WARNING if status == 429 else logging.INFO
+            if _REQUEST_LOG.isEnabledFor(level):
+                duration_ms = round((time.monotonic() - started) * 1000, 1)
+                _REQUEST_LOG.log(
+                    level, "%s %s %s %sms", request.method, request.path, status, duration_ms,
+                    extra={"method": request.method, "path": request.path, "status": status,
+                           "duration_ms": duration_ms},
+                )
             request_id.reset(token)
 
 
@@ -154,8 +160,6 @@ class ConstantCSPMiddleware:
                      "_csp_replace_ro")
 
     def __init__(self, get_response):
-        from csp.middleware import CSPMiddleware
-
         self.get_response = get_response
         self._csp = CSPMiddleware(get_response)
         self._built: tuple[tuple[int, int], list[tuple[str, str, str, tuple[str, ...]]]] | None = None
@@ -168,18 +172,13 @@ class ConstantCSPMiddleware:
             return self._csp.process_response(request, response)
         for header, value, exempt, excluded in self._headers():
             if (header not in response and not getattr(response, exempt, False)
-                    and not request.path_info.startswith(excluded)):
+                    and not (excluded and request.path_info.startswith(excluded))):
                 response[header] = value
-        from csp.middleware import CheckableLazyObject
-
         # As django-csp does: a nonce asked for after the header was written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp._csp_nonce_post_response)
         return response
 
     def _headers(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        from csp.constants import HEADER, HEADER_REPORT_ONLY
-        from csp.utils import build_policy
-
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
         report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {}
         key = (id(policy), id(report_only))  # override_settings puts new dicts in place
