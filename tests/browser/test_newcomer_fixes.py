@@ -9,7 +9,7 @@ import re
 
 import pytest
 from axe import assert_no_serious_violations
-from conftest import CHROMIUM_ARGS, MEMBER, ORGANIZER, demo_server, screenshot, sign_in
+from conftest import MEMBER, ORGANIZER, demo_server, screenshot, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -26,16 +26,13 @@ def walk_server(tmp_path_factory):
 
 
 @pytest.fixture
-def phone(walk_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses.
-        context = chromium.new_context(base_url=walk_server.url, locale="fr-CA", bypass_csp=True, **NARROW)
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        chromium.close()
+def phone(browser, walk_server):
+    # The session's browser (conftest): a second Playwright in the same thread cannot start.
+    # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses.
+    context = browser.new_context(base_url=walk_server.url, locale="fr-CA", bypass_csp=True, **NARROW)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def _fits(page) -> None:
