@@ -42,14 +42,15 @@ def my_rsvp(*, gathering: Gathering, user) -> Rsvp | None:
     return Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk).first()
 
 
-def _with_my_status(queryset: QuerySet[Gathering], user) -> QuerySet[Gathering]:
-    """With ``my_status`` and ``my_present`` (the user's RSVP, None without one) and the counts."""
-    mine = Rsvp.objects.filter(gathering_id=OuterRef("pk"), user_id=user.pk)
+def _with_my_status(queryset: QuerySet[Gathering], user_id: int) -> QuerySet[Gathering]:
+    """With ``my_status`` and ``my_present`` (the person's RSVP, None without one) and the two
+    counts, as subqueries on the person's id (so a prepared query can hold them)."""
+    mine = Rsvp.objects.filter(gathering_id=OuterRef("pk"), user_id=user_id)
     return queryset.select_related("association").annotate(
         my_status=Subquery(mine.values("status")[:1]),
         my_present=Subquery(mine.values("present")[:1]),
-        confirmed_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.CONFIRMED)),
-        waitlisted_count=Count("rsvps", filter=Q(rsvps__status=Rsvp.Status.WAITLISTED)),
+        confirmed_count=_rsvp_count(Rsvp.Status.CONFIRMED),
+        waitlisted_count=_rsvp_count(Rsvp.Status.WAITLISTED),
     )
 
 
@@ -64,15 +65,8 @@ def _rsvp_count(status: str) -> Coalesce:
 
 
 def _cards(user_id: int) -> QuerySet[Gathering]:
-    """The gatherings the person sees, with only what a card shows: ``my_status`` and
-    ``my_present`` (the person's RSVP, None without one) and the two counts."""
-    mine = Rsvp.objects.filter(gathering_id=OuterRef("pk"), user_id=user_id)
-    return (visible_to(user_id).select_related("association").only(*_CARD_FIELDS).annotate(
-        my_status=Subquery(mine.values("status")[:1]),
-        my_present=Subquery(mine.values("present")[:1]),
-        confirmed_count=_rsvp_count(Rsvp.Status.CONFIRMED),
-        waitlisted_count=_rsvp_count(Rsvp.Status.WAITLISTED),
-    ))
+    """The gatherings the person sees, with only what a card shows (``_with_my_status``)."""
+    return _with_my_status(visible_to(user_id).only(*_CARD_FIELDS), user_id)
 
 
 _CARD_FIELDS = ("association__name", "title", "starts_at", "duration_minutes", "venue", "tables", "seats_per_table",
@@ -107,7 +101,7 @@ def my_gatherings(*, user) -> tuple[list[Gathering], list[Gathering]]:
 
 def gatherings_of_association(*, association: Association, user) -> QuerySet[Gathering]:
     qs = visible_gatherings(user).filter(association=association)
-    return _with_my_status(qs, user).order_by("starts_at", "pk")
+    return _with_my_status(qs, user.pk).order_by("starts_at", "pk")
 
 
 def attendees(*, gathering: Gathering) -> list[Rsvp]:

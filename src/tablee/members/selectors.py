@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
+from tablee.members.access import organized_by_id
 from tablee.members.models import ApiToken, Association, Membership, Profile, User
 from tablee.prepared import Prepared
 
@@ -16,10 +17,7 @@ _MY_ASSOCIATIONS = Prepared(
     user_id=int,
 )
 _ORGANIZED = Prepared(
-    lambda user_id: Association.objects.filter(
-        memberships__user_id=user_id, memberships__role=Membership.Role.ORGANIZER,
-        memberships__deactivated_at__isnull=True,
-    ).order_by("name").values_list("slug", "name"),
+    lambda user_id: organized_by_id(user_id).order_by("name").values_list("slug", "name"),
     user_id=int,
 )
 

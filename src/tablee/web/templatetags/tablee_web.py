@@ -13,6 +13,12 @@ from tablee.members.selectors import organized_names
 register = template.Library()
 
 
+def _kept(render):
+    """A function kept per process (lru_cache), or the function itself in development, where
+    templates and static files change while the server runs."""
+    return render.__wrapped__ if settings.DEBUG else render
+
+
 # Stands for the CSRF token in the kept header; each response puts its own token in its place.
 _TOKEN_MARK = "csrf-token-mark-4c1e9f"
 
@@ -29,8 +35,7 @@ def site_header(context) -> SafeString:
     user = request.user
     signed_in = bool(user.is_authenticated)
     organized = tuple(organized_names(user=user)) if signed_in else ()
-    render = _render_header.__wrapped__ if settings.DEBUG else _render_header
-    html = render(translation.get_language(), request.path, request.get_full_path(), signed_in, organized)
+    html = _kept(_render_header)(translation.get_language(), request.path, request.get_full_path(), signed_in, organized)
     # The page's own token (one masking per response, as {% csrf_token %} would give).
     token = str(context.get("csrf_token") or get_token(request))
     return mark_safe(html.replace(_TOKEN_MARK, token))  # noqa: S308 (the token is URL-safe)
@@ -53,8 +58,7 @@ def pure_include(template_name: str, **values) -> SafeString:
     The HTML for the same values, language and time zone is kept per process, so a list of twenty
     cards costs one rendering per distinct card, not twenty (bench/profile_requests.py). The values
     are the whole key: they must be hashable (text, numbers, dates, None), or this raises."""
-    render = _render_pure.__wrapped__ if settings.DEBUG else _render_pure
-    return render(template_name, translation.get_language(), timezone.get_current_timezone_name(),
+    return _kept(_render_pure)(template_name, translation.get_language(), timezone.get_current_timezone_name(),
                   tuple(sorted(values.items())))
 
 
@@ -69,7 +73,7 @@ def _render_pure(template_name: str, language: str, zone: str, items: tuple) -> 
 def asset(path: str) -> str:
     """``{% static %}`` for a file of the site's own: its hashed URL never changes while the
     process runs, so it is looked up once (``{% static %}`` costs about 0.07 ms a call)."""
-    return staticfiles_storage.url(path) if settings.DEBUG else _asset_url(path)
+    return _kept(_asset_url)(path)
 
 
 @lru_cache(maxsize=64)
