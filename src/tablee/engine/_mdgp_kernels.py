@@ -267,7 +267,8 @@ def _unassigned_pair_sum(d, parent, g, child):
 def crossover(rng, d, first, second, lower, upper, child):
     """Group-based crossover: the child takes whole groups from its two parents in turn, each time
     the group (by index, so its size bounds) with the largest sum over its still-free pairs, then
-    places what is left greedily (groups below their lower bound first, then the best room).
+    places what is left greedily (groups below their lower bound first, then the best room), and
+    last fills any group still below its lower bound from groups that can spare an element.
 
     Group g of a parent always goes to group g of the child, so every copied group fits its own
     bounds. Writes the child's assignment into `child`.
@@ -329,6 +330,25 @@ def crossover(rng, d, first, second, lower, upper, child):
         csize[best_g] += 1
         for k in range(n):
             wc[k, best_g] += d[i, k]
+    # Copied groups may sit above their lower bound while another stays short with nothing left to
+    # place (its elements went with other copied groups): move it the best element of a group that
+    # can spare one. The bounds' sums always allow it.
+    for g in range(n_groups):
+        while csize[g] < lower[g]:
+            best_i = -1
+            best_v = -np.inf
+            for i in range(n):
+                h = child[i]
+                if h != g and csize[h] > lower[h] and wc[i, g] - wc[i, h] > best_v:
+                    best_v = wc[i, g] - wc[i, h]
+                    best_i = i
+            h = child[best_i]
+            child[best_i] = g
+            csize[h] -= 1
+            csize[g] += 1
+            for k in range(n):
+                wc[k, h] -= d[best_i, k]
+                wc[k, g] += d[best_i, k]
 
 
 @njit(cache=True)
