@@ -179,10 +179,13 @@ class ConstantCSPMiddleware:
         return response
 
     def _headers(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
-        report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {}
-        key = (id(policy), id(report_only))  # override_settings puts new dicts in place
+        configured = (getattr(settings, "CONTENT_SECURITY_POLICY", None),
+                      getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None))
+        # The settings' own objects (None when unset), not `or {}`: a fresh {} would change the key
+        # on every call. override_settings puts new dicts in place, so the key follows it.
+        key = (id(configured[0]), id(configured[1]))
         if self._built is None or self._built[0] != key:
+            policy, report_only = configured[0] or {}, configured[1] or {}
             headers = []
             for header, exempt, setting, ro in ((HEADER, "_csp_exempt", policy, False),
                                                 (HEADER_REPORT_ONLY, "_csp_exempt_ro", report_only, True)):

@@ -142,6 +142,20 @@ def test_the_policy_kept_per_process_is_django_csps_own_and_follows_a_settings_c
     assert "img-src 'self'" in response["Content-Security-Policy-Report-Only"]
 
 
+def test_the_policy_is_built_once_for_many_responses_when_no_report_only_policy_is_set(client, settings, db,
+                                                                                         monkeypatch):
+    import tablee.middleware
+
+    settings.DEBUG = False
+    del settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+    built = []
+    real = tablee.middleware.build_policy
+    monkeypatch.setattr(tablee.middleware, "build_policy", lambda **kw: built.append(kw) or real(**kw))
+    for _ in range(3):
+        assert "script-src 'self'" in client.get("/api/health")["Content-Security-Policy"]
+    assert len(built) == 2  # the policy and the (empty) report-only policy, once each
+
+
 def test_templates_have_no_inline_script_or_event_handler():
     offenders = []
     for path in (ROOT / "src" / "tablee").rglob("*.html"):
