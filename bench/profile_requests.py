@@ -89,9 +89,7 @@ def main() -> None:
         throttle.duration = 0.001
     # Timed through the WSGI handler, as gunicorn calls it: the test client's own work (signals,
     # copies of the context) would otherwise be a third of what is measured.
-    from django.core.handlers.wsgi import WSGIHandler
-
-    app = WSGIHandler()
+    from tablee.wsgi import application as app
 
     def call(url: str, auth: str) -> str:
         client, headers = clients[auth]

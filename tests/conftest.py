@@ -38,6 +38,33 @@ def _fresh_throttles():
 
 
 @pytest.fixture
+def client():
+    """Django's test client, with /api/ served through the API's own middleware (tablee.wsgi) as in
+    production, so every API test runs over the stack gunicorn serves."""
+    from django.test import Client
+    from django.test.client import ClientHandler
+
+    from tablee.wsgi import API_PREFIX, ApiStack
+
+    class ApiClientHandler(ApiStack, ClientHandler):
+        pass
+
+    class TableeClientHandler(ClientHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.api = ApiClientHandler(*args, **kwargs)
+
+        def __call__(self, environ):
+            if environ.get("PATH_INFO", "").startswith(API_PREFIX):
+                return self.api(environ)
+            return super().__call__(environ)
+
+    client = Client()
+    client.handler = TableeClientHandler(enforce_csrf_checks=False)
+    return client
+
+
+@pytest.fixture
 def make_person(db):
     from tablee.members.models import Membership, Profile, User
 

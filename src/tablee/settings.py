@@ -60,6 +60,23 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The JSON API authenticates by bearer token only, sets no cookie and renders no page: it does
+# without the session, CSRF, sign-in, profile-language, messages, HTMX, static-file, throttled-page
+# and sign-in-lockout layers, a fifth of /api/me's CPU (bench/RESULTS.md, session 6). tablee.wsgi
+# serves /api/ through this shorter stack, in MIDDLEWARE's order.
+_PAGES_ONLY = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tablee.members.middleware.PreferredLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tablee.middleware.ThrottledMiddleware",
+    "axes.middleware.AxesMiddleware",
+}
+API_MIDDLEWARE = [path for path in MIDDLEWARE if path not in _PAGES_ONLY]
+
 ROOT_URLCONF = "tablee.urls"
 WSGI_APPLICATION = "tablee.wsgi.application"
 
