@@ -145,7 +145,7 @@ def fresh_database(base_url: str | None, folder: Path) -> Iterator[str]:
 
     parts = urlsplit(base_url)
     name = f"tablee_race_{secrets.token_hex(4)}"
-    admin_dsn = urlunsplit(parts._replace(path="/postgres"))
+    admin_dsn = urlunsplit(parts._replace(path="/postgres", query=""))  # Tablée's own options stay out
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:

@@ -160,15 +160,21 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _check(url: str, headers: dict[str, str]) -> None:
-    """One request first: a page that redirects to sign-in would otherwise be benchmarked as a 302."""
+    """One request first: a page that redirects to sign-in would otherwise be benchmarked as a 302.
+
+    A signed-in browser keeps the cookies that first page sets (the CSRF cookie) and sends them back
+    with the next requests: so do the benchmark's clients."""
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(urllib.request.Request(url, headers=headers), timeout=60) as response:
             status = response.status
+            kept = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
     except urllib.error.HTTPError as exc:
         status = exc.code
     if status != 200:
         raise RuntimeError(f"{url} answered {status}, not 200")
+    if "Cookie" in headers and kept:
+        headers["Cookie"] = "; ".join([headers["Cookie"], *kept])
 
 
 @contextlib.contextmanager

@@ -80,6 +80,8 @@ def main() -> None:
     ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
     session = Client()
     session.force_login(user)
+    # A signed-in browser also holds the CSRF cookie its first page set: it sends both back.
+    assert session.get("/gatherings/", secure=True).status_code == 200 and "csrftoken" in session.cookies
     clients = {"none": (Client(), {}), "session": (session, {}),
                "bearer": (Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"})}
     from tablee import api

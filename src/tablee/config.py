@@ -85,6 +85,31 @@ def secret_key(*, debug: bool) -> str:
     return key_file.read_text().strip()
 
 
+def _statement_options(options: dict) -> dict:
+    """``server_side_binding`` and ``prepare_threshold`` from the URL's query, typed.
+
+    Both are on unless the URL says otherwise (Django leaves them off). Server-side binding sends the
+    parameters apart from the SQL instead of quoting them into it in Python, and lets psycopg prepare
+    the statements a connection runs again and again (from the ``prepare_threshold``-th run): the
+    hot reads of every request are then parsed and planned once per connection. Together they took a
+    third off /api/me's and /gatherings/' server CPU (bench/RESULTS.md, session 6). Behind a pooler
+    in transaction mode that cannot keep prepared statements (PgBouncer before 1.21), set
+    ``?prepare_threshold=none``; ``?server_side_binding=false`` goes back to Django's default."""
+    typed: dict[str, object] = {}
+    binding = str(options.get("server_side_binding", "true")).strip().lower()
+    if binding not in _TRUE | _FALSE:
+        raise ConfigError(f"DATABASE_URL: server_side_binding must be true or false; got {binding!r}")
+    typed["server_side_binding"] = binding in _TRUE
+    threshold = str(options.get("prepare_threshold", "5")).strip().lower()
+    if threshold in {"none", "off", ""}:
+        typed["prepare_threshold"] = None
+    elif threshold.isdigit():
+        typed["prepare_threshold"] = int(threshold)
+    else:
+        raise ConfigError(f"DATABASE_URL: prepare_threshold must be a whole number or none; got {threshold!r}")
+    return typed
+
+
 def database(url: str | None) -> dict:
     """Django DATABASES['default'] from a URL: sqlite:///path or postgres://user:pw@host:port/db."""
     if not url:
@@ -118,7 +143,8 @@ def database(url: str | None) -> dict:
     if scheme in {"postgres", "postgresql", "pgsql"}:
         if not parts.path.strip("/"):
             raise ConfigError(f"DATABASE_URL names no database: {url!r}")
-        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        options: dict[str, object] = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        options.update(_statement_options(options))
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),

@@ -102,3 +102,32 @@ def test_serve_refuses_a_worker_count_that_is_not_a_number(monkeypatch, capsys):
     monkeypatch.setenv("TABLEE_WORKERS", "beaucoup")
     assert main(["serve", "--port", "8123"]) != 0
     assert "TABLEE_WORKERS must be a whole number" in capsys.readouterr().err
+
+
+def test_postgresql_binds_on_the_server_and_prepares_repeated_statements_by_default():
+    from tablee.config import database
+
+    options = database("postgres://tablee:pw@db.example:5432/tablee")["OPTIONS"]
+
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+
+
+@pytest.mark.parametrize("query,binding,threshold", [
+    ("?prepare_threshold=none", True, None), ("?server_side_binding=false", False, 5),
+    ("?server_side_binding=off&prepare_threshold=0", False, 0), ("?sslmode=require&prepare_threshold=20", True, 20),
+])
+def test_the_database_url_can_turn_binding_and_prepared_statements_off(query, binding, threshold):
+    from tablee.config import database
+
+    options = database(f"postgres://tablee@db.example/tablee{query}")["OPTIONS"]
+
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (binding, threshold)
+
+
+@pytest.mark.parametrize("query", ["?server_side_binding=maybe", "?prepare_threshold=-1", "?prepare_threshold=five"])
+def test_a_bad_statement_option_in_the_database_url_fails_loudly(query):
+    from tablee.config import ConfigError, database
+
+    with pytest.raises(ConfigError, match="DATABASE_URL") as raised:
+        database(f"postgres://tablee:secret-pw@db.example/tablee{query}")
+    assert "secret-pw" not in str(raised.value)

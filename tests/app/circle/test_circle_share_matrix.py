@@ -111,3 +111,14 @@ def test_the_cache_keeps_each_members_rows_apart_and_stays_under_its_budget(memb
     matrix.for_owner(member.pk)
     matrix.for_owner(other_member.pk)  # over the budget: the least recently used entry goes
     assert list(matrix._cache) == [other_member.pk]
+
+
+def test_stored_vectors_are_stale_once_the_encoder_changes_even_at_the_same_width(circle, member, monkeypatch):
+    contact = Contact.objects.filter(owner=member).first()
+    vectors.contact_rows(contact)
+    contact.refresh_from_db()
+    assert vectors.contact_is_current(contact)
+
+    monkeypatch.setattr(embeddings, "MODEL", "another-encoder-512")
+
+    assert not vectors.contact_is_current(contact)
