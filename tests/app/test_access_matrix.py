@@ -103,6 +103,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "tables:my_table": ("GET", "oo44l"),  # the organizer has no seat: no table to show
     "tables:wishes": ("GET", "ooool"),
     "tables:wish_delete": ("POST", "o444l"),
+    "tables:wish_restore": ("POST", "ooool"),  # one's own session's last deletion only: nothing to reach
     # circle
     "circle:cards": ("GET", "ooo4l"),
     "circle:event_cards": ("GET", "ooool"),

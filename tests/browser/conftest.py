@@ -29,6 +29,8 @@ MEMBER = "marie.tremblay@demo.tablee.ca"
 NEWCOMER = "jean-francois.gagnon@demo.tablee.ca"  # not yet signed up for the upcoming breakfast
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
+# The narrowest phone the pages are walked at (an iPhone SE / mini): nothing may scroll sideways.
+NARROW = {**PHONE, "viewport": {"width": 375, "height": 812}}
 DESKTOP = {"viewport": {"width": 1280, "height": 860}}
 
 
@@ -120,12 +122,19 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, server):
+def open_page(browser):
+    """``open_page(server, device)``: a page in a fresh browser context (its own cookies) on one of
+    the test servers, phone or desktop; every context is closed after the test. The session's
+    browser is shared: a second Playwright in the same thread cannot start.
+
+    ``bypass_csp``: for axe-core, injected as an inline script, which the app's CSP rightly refuses."""
     contexts = []
 
-    def make(device: dict | None = None, locale: str = "fr-CA"):
-        context = browser.new_context(base_url=server.url, locale=locale, **(device or DESKTOP))
-        context.set_default_timeout(10_000)
+    def make(server: Server, device: dict | None = None, *, locale: str = "fr-CA", bypass_csp: bool = False,
+             timeout_ms: int = 20_000):
+        context = browser.new_context(base_url=server.url, locale=locale, bypass_csp=bypass_csp,
+                                      **(device or DESKTOP))
+        context.set_default_timeout(timeout_ms)
         contexts.append(context)
         return context.new_page()
 
@@ -134,12 +143,27 @@ def new_page(browser, server):
         context.close()
 
 
+@pytest.fixture
+def new_page(open_page, server):
+    """A page on the session's demo server: ``new_page(PHONE)``, desktop by default."""
+
+    def make(device: dict | None = None, locale: str = "fr-CA"):
+        return open_page(server, device, locale=locale, timeout_ms=10_000)
+
+    return make
+
+
 def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/gatherings/")
+
+
+def page_overflow(page) -> int:
+    """How far the page scrolls sideways, in CSS pixels (0 or less: it fits the window)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
 
 
 def screenshot(page, name: str) -> None:

@@ -46,11 +46,8 @@ def cards_server(tmp_path_factory):
 
 
 @pytest.fixture
-def phone_page(browser, cards_server):
-    context = browser.new_context(base_url=cards_server.url, locale="fr-CA", **PHONE)
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
+def phone_page(open_page, cards_server):
+    return open_page(cards_server, PHONE)
 
 
 def _cards(server) -> int:

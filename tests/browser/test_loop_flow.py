@@ -57,12 +57,8 @@ def loop_server(tmp_path_factory):
 
 
 @pytest.fixture
-def phone(browser, loop_server):
-    # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses.
-    context = browser.new_context(base_url=loop_server.url, locale="fr-CA", bypass_csp=True, **PHONE)
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
+def phone(open_page, loop_server):
+    return open_page(loop_server, PHONE, bypass_csp=True)  # axe-core runs on these pages
 
 
 def test_the_loop_after_the_table_on_a_phone(phone, loop_server):

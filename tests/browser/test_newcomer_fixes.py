@@ -9,12 +9,11 @@ import re
 
 import pytest
 from axe import assert_no_serious_violations
-from conftest import MEMBER, ORGANIZER, demo_server, screenshot, sign_in
+from conftest import MEMBER, NARROW, ORGANIZER, demo_server, screenshot, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-NARROW = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 # The demo association opens its « Demander à joindre » page, as an organizer would.
 OPEN = "from tablee.members.models import Association; Association.objects.filter(slug='demo').update(open_to_requests=True)"
 
@@ -26,13 +25,8 @@ def walk_server(tmp_path_factory):
 
 
 @pytest.fixture
-def phone(browser, walk_server):
-    # The session's browser (conftest): a second Playwright in the same thread cannot start.
-    # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses.
-    context = browser.new_context(base_url=walk_server.url, locale="fr-CA", bypass_csp=True, **NARROW)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+def phone(open_page, walk_server):
+    return open_page(walk_server, NARROW, bypass_csp=True, timeout_ms=10_000)  # axe-core runs on these pages
 
 
 def _fits(page) -> None:

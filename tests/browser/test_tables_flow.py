@@ -7,7 +7,7 @@ session server of the other browser tests is left as it was.
 from __future__ import annotations
 
 import pytest
-from conftest import DESKTOP, MEMBER, NEWCOMER, ORGANIZER, PHONE, demo_server, screenshot, sign_in
+from conftest import MEMBER, NEWCOMER, ORGANIZER, PHONE, demo_server, screenshot, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -43,18 +43,8 @@ def tables_server(tmp_path_factory):
 
 
 @pytest.fixture
-def page_for(browser, tables_server):
-    contexts = []
-
-    def make(device: dict | None = None):
-        context = browser.new_context(base_url=tables_server.url, locale="fr-CA", **(device or DESKTOP))
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+def page_for(open_page, tables_server):
+    return lambda device=None: open_page(tables_server, device)
 
 
 def _plan(server) -> tuple[str, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from axe import assert_no_serious_violations
-from conftest import DESKTOP, ORGANIZER, PHONE, demo_server, screenshot, sign_in
+from conftest import DESKTOP, NARROW, ORGANIZER, demo_server, page_overflow, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,6 @@ Rsvp.objects.create(gathering=past, user=long, status="confirmed", queued_at=pas
 print(past.pk)
 """
 
-PHONE_375 = {**PHONE, "viewport": {"width": 375, "height": 812}}
-
 
 @pytest.fixture(scope="module")
 def wide_server(tmp_path_factory):
@@ -42,19 +40,8 @@ def wide_server(tmp_path_factory):
 
 
 @pytest.fixture
-def page_for(browser, wide_server):
-    contexts = []
-
-    def make(device: dict):
-        # bypass_csp: axe-core is injected as an inline script, which the app's CSP rightly refuses.
-        context = browser.new_context(base_url=wide_server.url, locale="fr-CA", bypass_csp=True, **device)
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+def page_for(open_page, wide_server):
+    return lambda device: open_page(wide_server, device, bypass_csp=True)  # axe-core runs on these pages
 
 
 def _regions(page) -> list[dict]:
@@ -63,11 +50,7 @@ def _regions(page) -> list[dict]:
         scrolls: e.scrollWidth > e.clientWidth}))""")
 
 
-def _page_overflow(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-
-
-@pytest.mark.parametrize("device, name", [(PHONE_375, "phone"), (DESKTOP, "desktop")], ids=["phone", "desktop"])
+@pytest.mark.parametrize("device, name", [(NARROW, "phone"), (DESKTOP, "desktop")], ids=["phone", "desktop"])
 def test_the_members_page_is_usable_and_accessible_with_a_wide_table(page_for, wide_server, device, name):
     page = page_for(device)
     sign_in(page, ORGANIZER)
@@ -83,11 +66,11 @@ def test_the_members_page_is_usable_and_accessible_with_a_wide_table(page_for, w
         assert not any(r["scrolls"] for r in regions)
         box = page.get_by_role("combobox", name="Rôle").last.bounding_box()
         assert box and box["x"] + box["width"] <= 375
-    assert _page_overflow(page) <= 0
+    assert page_overflow(page) <= 0
     assert_no_serious_violations(page)
 
 
-@pytest.mark.parametrize("device, name", [(PHONE_375, "phone"), (DESKTOP, "desktop")], ids=["phone", "desktop"])
+@pytest.mark.parametrize("device, name", [(NARROW, "phone"), (DESKTOP, "desktop")], ids=["phone", "desktop"])
 def test_the_attendees_page_is_usable_and_accessible_with_a_wide_table(page_for, wide_server, device, name):
     page = page_for(device)
     sign_in(page, ORGANIZER)
@@ -99,5 +82,5 @@ def test_the_attendees_page_is_usable_and_accessible_with_a_wide_table(page_for,
     assert regions and all(r["role"] == "region" and r["label"] and r["tabindex"] == "0" for r in regions)
     if name == "phone":  # the table scrolls inside its labelled region, the page does not
         assert any(r["scrolls"] for r in regions), "the table should be wider than a phone here"
-    assert _page_overflow(page) <= 0
+    assert page_overflow(page) <= 0
     assert_no_serious_violations(page)

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import followup_draft, mailto_link
 from tablee.circle.exports import me_export_stream, vcard_export_stream
+from tablee.circle.import_preview import contacts_import_preview
 from tablee.circle.models import Contact, FollowUp
 from tablee.circle.rendering import render
 from tablee.gatherings import access as gatherings_access
@@ -159,6 +160,33 @@ class ImportOut(Schema):
     warnings: list[ImportErrorOut]
 
 
+class ImportChangeOut(Schema):
+    field: str
+    before: str | list[str]
+    after: str | list[str]
+
+
+class ImportPreviewRowOut(Schema):
+    line: int
+    name: str
+    email: str
+    action: Literal["update"]
+    changes: list[ImportChangeOut]
+
+
+class ImportPreviewOut(Schema):
+    """`dry_run=true`: what the import would do; nothing was written."""
+
+    dry_run: Literal[True]
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportErrorOut]
+    warnings: list[ImportErrorOut]
+    rows: list[ImportPreviewRowOut]
+
+
 def _contact_out(contact: Contact) -> ContactOut:
     return ContactOut(
         id=contact.pk, name=contact.name, email=contact.email, phone=contact.phone,
@@ -291,12 +319,25 @@ def contact_export(request):
     return response
 
 
-@router.post("/contacts/import", response={200: ImportOut, 202: JobOut, 413: Error, 422: ImportOut | Error})
-def contact_import(request, file: File[UploadedFile]):
-    """A few hundred entries: imported now (200). More: 202 with a job to poll at `GET /api/jobs/{id}`."""
+@router.post("/contacts/import", response={200: ImportOut | ImportPreviewOut, 202: JobOut, 413: Error,
+                                         422: ImportOut | ImportPreviewOut | Error})
+def contact_import(request, file: File[UploadedFile], dry_run: bool = False):
+    """A few hundred entries: imported now (200). More: 202 with a job to poll at `GET /api/jobs/{id}`.
+
+    All or nothing: a file with a bad entry writes nothing (422, every bad line listed). An entry
+    matching a contact (same email, or without email same name and organization) fills that
+    contact's empty fields; it never replaces a value.
+
+    `dry_run=true`: nothing is written (no contact, no note, no job), whatever the file's size; the
+    answer is the preview the import page shows: `created`, `updated` (an existing contact gains a
+    value, an address or a note), `unchanged` (it matches and brings nothing new), `errors` and
+    `warnings` with their lines, and in `rows` each update with its changes, before → after. 200,
+    or 422 when the file has errors. The real import's `updated` counts `updated + unchanged`."""
     if file.size > MAX_IMPORT_BYTES:
         raise HttpError(413, _("Fichier trop volumineux (20 Mo au plus)."))
     data = file.read()
+    if dry_run:
+        return _import_preview(request.auth, data)
     if estimate_rows(data) > INLINE_MAX_ROWS:
         return Status(202, job_out(job_queue(owner=request.auth, kind=Job.Kind.CONTACTS_IMPORT, data=data)))
     result = services.contacts_import(owner=request.auth, data=data)
@@ -304,6 +345,21 @@ def contact_import(request, file: File[UploadedFile]):
                     errors=[ImportErrorOut(line=line, reason=reason) for line, reason in result.errors],
                     warnings=[ImportErrorOut(line=line, reason=reason) for line, reason in result.warnings])
     return Status(422 if result.errors else 200, out)
+
+
+def _import_preview(owner, data: bytes):
+    preview = contacts_import_preview(owner=owner, data=data)
+    out = ImportPreviewOut(
+        dry_run=True, kind=preview.kind, created=preview.created, updated=preview.updated,
+        unchanged=preview.unchanged,
+        errors=[ImportErrorOut(line=line, reason=reason) for line, reason in preview.errors],
+        warnings=[ImportErrorOut(line=line, reason=reason) for line, reason in preview.warnings],
+        rows=[] if preview.errors else [
+            ImportPreviewRowOut(line=row.line, name=row.name, email=row.email, action="update", changes=[
+                ImportChangeOut(field=c.field, before=c.before, after=c.after) for c in row.changes])
+            for row in preview.rows if row.action == "update"],
+    )
+    return Status(422 if preview.errors else 200, out)
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link, tone_switch
 from tablee.circle.exports import me_export_stream, vcard_export_stream
+from tablee.circle.import_preview import contacts_import_preview
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
     CARD_BUDGET_MIN,
@@ -356,18 +357,23 @@ def contacts_merge(request):
 
 @login_required
 def contacts_import(request):
-    result = None
+    """Import a file, or (« Vérifier sans importer ») see what importing it would do: the same
+    preview as the API's ``dry_run``, nothing written."""
+    result = preview = None
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         if upload.size > MAX_IMPORT_BYTES:
             messages.error(request, _("Fichier trop volumineux (20 Mo au plus)."))
+        elif request.POST.get("dry_run"):
+            preview = contacts_import_preview(owner=request.user, data=upload.read())
         else:
             data = upload.read()
             if estimate_rows(data) > INLINE_MAX_ROWS:  # a big file: the worker imports it, this page follows
                 job = job_queue(owner=request.user, kind=Job.Kind.CONTACTS_IMPORT, data=data)
                 return redirect("circle:import_job", job_id=job.pk)
             result = services.contacts_import(owner=request.user, data=data)
-    return render(request, "circle/import.html", {"result": result})
+    return render(request, "circle/import.html", {"result": result, "preview": preview,
+                                                  "file_name": request.FILES["file"].name if preview else ""})
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
@@ -123,16 +125,54 @@ class MembersImportOut(Schema):
     warnings: list[ImportLineOut]
 
 
+class MemberChangeOut(Schema):
+    field: str
+    before: str | list[str]
+    after: str | list[str]
+    # The member's value is empty: the import fills it whatever `overwrite` says; otherwise only
+    # `overwrite=true` replaces it.
+    filled: bool
+
+
+class MemberPreviewRowOut(Schema):
+    line: int
+    email: str
+    name: str
+    # "create" (a new account), "join" (an existing account, not yet a member: their profile stays
+    # theirs and is not shown), "update" (a member of this association).
+    action: Literal["create", "join", "update"]
+    changes: list[MemberChangeOut]
+
+
+class MembersPreviewOut(Schema):
+    """`dry_run=true`: what the import would do; nothing was written."""
+
+    dry_run: Literal[True]
+    created: int
+    updated: int
+    # Values members already hold that differ from the file: replaced only with `overwrite=true`.
+    conflicts: int
+    errors: list[ImportLineOut]
+    rows: list[MemberPreviewRowOut]
+
+
 @router.post("/associations/{slug}/members/import",
-             response={200: MembersImportOut, 202: JobOut, 413: Error, 422: MembersImportOut | Error})
-def member_import(request, slug: str, file: File[UploadedFile], invite: bool = False, overwrite: bool = False):
+             response={200: MembersImportOut | MembersPreviewOut, 202: JobOut, 413: Error,
+                       422: MembersImportOut | MembersPreviewOut | Error})
+def member_import(request, slug: str, file: File[UploadedFile], invite: bool = False, overwrite: bool = False,
+                  dry_run: bool = False):
     """A members CSV (the columns of `tablee members import`), all or nothing: a file with a bad line
     writes nothing (422, every bad line listed). A few hundred rows: imported now (200). More: 202
     with a job to poll at `GET /api/jobs/{id}`; the worker writes it in short batches.
 
     Existing people keep what they filled in: the file only fills their empty values (`kept` counts
     the values left as they were). `overwrite=true` replaces them too, for people already members of
-    this association only."""
+    this association only.
+
+    `dry_run=true`: nothing is written (no account, no membership, no invitation, no job), whatever
+    the file's size; the answer is the preview of the members page: `created`, `updated` (joined or
+    updated), `conflicts`, every bad line, and each row with what it would do and, for a member of
+    this association, each value before → after. 200, or 422 when the file has errors."""
     from tablee.members.import_jobs import import_invite
     from tablee.members.invitations import language_of
     from tablee.members.roster_import import MAX_BYTES
@@ -142,6 +182,8 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
     if (file.size or 0) > MAX_BYTES:
         raise HttpError(413, _("Fichier trop volumineux (2 Mo au plus)."))
     data = file.read()
+    if dry_run:
+        return _import_preview(association, data)
     if estimate_rows(data) > INLINE_MAX_ROWS:
         # A bearer token carries no language choice: the errors are written in the profile's.
         job = job_queue(owner=request.auth, kind=Job.Kind.MEMBERS_IMPORT, data=data,
@@ -156,6 +198,19 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
         created=result.created, updated=result.updated, joined=result.joined, invited=invited, kept=result.kept,
         errors=[ImportLineOut(line=line, reason=reason) for line, reason in result.errors],
         warnings=[ImportLineOut(line=line, reason=reason) for line, reason in result.warnings],
+    ))
+
+
+def _import_preview(association, data: bytes):
+    from tablee.members.roster_import import import_preview
+
+    preview = import_preview(association=association, data=data)
+    return Status(422 if preview.errors else 200, MembersPreviewOut(
+        dry_run=True, created=preview.created, updated=preview.updated, conflicts=preview.conflicts,
+        errors=[ImportLineOut(line=line, reason=reason) for line, reason in preview.errors],
+        rows=[MemberPreviewRowOut(line=row.line, email=row.email, name=row.name, action=row.action, changes=[
+            MemberChangeOut(field=c.column, before=c.before, after=c.after, filled=c.filled) for c in row.changes])
+            for row in preview.rows],
     ))
 
 

@@ -6,6 +6,7 @@ organizer chose to replace them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from django.db.models.functions import Lower
 
@@ -20,7 +21,7 @@ class PreviewRow:
     line: int
     email: str
     name: str
-    action: str  # "create" (a new account), "join" (an account, not yet a member), "update" (a member)
+    action: Literal["create", "join", "update"]  # a new account; an account, not yet a member; a member
     # For a member ("update") only: what the file would change. A person from elsewhere who joins
     # keeps their profile (only empty values are filled) and the organizer is not shown it.
     changes: list[FieldChange] = field(default_factory=list)
@@ -79,7 +80,8 @@ def import_preview(*, association: Association, data: bytes) -> ImportPreview:
                   .values_list("user_id", flat=True))
     for row in parsed.rows:
         user = accounts.get(row.email)
-        action = "create" if user is None else ("update" if user.pk in members else "join")
+        action: Literal["create", "join", "update"] = (
+            "create" if user is None else ("update" if user.pk in members else "join"))
         changes = []
         if action == "update":
             changes = row_changes(current=stored_values(user, getattr(user, "profile", None)), row=row)

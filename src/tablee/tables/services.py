@@ -579,6 +579,69 @@ def wish_create(*, author: User, association: Association, kind: str, target: Us
     return wish
 
 
-def wish_delete(*, author: User, wish_id: int) -> None:
-    """Delete one of the author's wishes; someone else's wish is "not found", never "forbidden"."""
-    access.wish_for_author(author, wish_id).delete()
+# A deleted wish can be brought back this long (the contacts' and notes' undo window).
+WISH_UNDO_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class DeletedWish:
+    """What « Annuler » needs to bring a wish back as it was; plain values, kept in its author's
+    session (``as_dict``/``from_dict``), never shown to anyone else."""
+
+    association_id: int
+    target_id: int
+    kind: str
+    created_at: str  # ISO 8601: a restored wish binds the plans it bound before
+    deleted_at: str
+
+    def as_dict(self) -> dict:
+        return {"association_id": self.association_id, "target_id": self.target_id, "kind": self.kind,
+                "created_at": self.created_at, "deleted_at": self.deleted_at}
+
+    @classmethod
+    def from_dict(cls, data: object) -> DeletedWish | None:
+        try:
+            assert isinstance(data, dict)
+            return cls(association_id=int(data["association_id"]), target_id=int(data["target_id"]),
+                       kind=str(data["kind"]), created_at=str(data["created_at"]),
+                       deleted_at=str(data["deleted_at"]))
+        except (AssertionError, KeyError, TypeError, ValueError):
+            return None
+
+    def undoable(self, now=None) -> bool:
+        from django.utils.dateparse import parse_datetime
+
+        deleted = parse_datetime(self.deleted_at)
+        return deleted is not None and (now or timezone.now()) - deleted <= timedelta(minutes=WISH_UNDO_MINUTES)
+
+
+def wish_delete(*, author: User, wish_id: int) -> DeletedWish:
+    """Delete one of the author's wishes; someone else's wish is "not found", never "forbidden".
+    Returns what ``wish_restore`` needs to undo it."""
+    wish = access.wish_for_author(author, wish_id)
+    deleted = DeletedWish(association_id=wish.association_id, target_id=wish.target_id, kind=wish.kind,
+                          created_at=wish.created_at.isoformat(), deleted_at=timezone.now().isoformat())
+    wish.delete()
+    return deleted
+
+
+def wish_restore(*, author: User, deleted: DeletedWish) -> Wish:
+    """Undo ``wish_delete`` within ``WISH_UNDO_MINUTES``: the wish is back with its first date (it
+    binds the plans it bound), on the same rules as a new one (both still members; the latest wish
+    about a person wins over an opposite one made since)."""
+    from django.utils.dateparse import parse_datetime
+
+    if not deleted.undoable():
+        raise PlanError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+                        % {"minutes": WISH_UNDO_MINUTES})
+    association = Association.objects.filter(pk=deleted.association_id).first()
+    target = User.objects.filter(pk=deleted.target_id).first()
+    if association is None or target is None:
+        raise PlanError(_("Ce souhait ne peut pas être rétabli."))
+    with transaction.atomic():
+        wish = wish_create(author=author, association=association, kind=deleted.kind, target=target)
+        created_at = parse_datetime(deleted.created_at)
+        if created_at is not None and created_at < wish.created_at:
+            Wish.objects.filter(pk=wish.pk).update(created_at=created_at)
+            wish.created_at = created_at
+    return wish

@@ -20,4 +20,5 @@ urlpatterns = [
     path("gatherings/<int:gathering_id>/my-table/", views.my_table, name="my_table"),
     path("wishes/", views.wishes, name="wishes"),
     path("wishes/<int:wish_id>/delete/", views.wish_delete, name="wish_delete"),
+    path("wishes/undo/", views.wish_restore, name="wish_restore"),
 ]

@@ -269,8 +269,10 @@ def wishes(request):
     query = request.GET.get("q", "").strip()[:100]
     candidates = (selectors.wish_candidates(author=request.user, association=association, query=query)
                   if association is not None else [])
+    undo = _wish_undo(request)
     return render(request, "tables/wishes.html", {
         "wishes": selectors.wishes_of(author=request.user),
+        "undo": undo, "undo_name": _undo_name(undo),
         "associations": associations,
         "association": association,
         "q": query,
@@ -279,9 +281,46 @@ def wishes(request):
     })
 
 
+def _undo_name(undo: services.DeletedWish | None) -> str:
+    if undo is None:
+        return ""
+    person = User.objects.filter(pk=undo.target_id).first()
+    return person.get_full_name() if person else ""
+
+
+# The author's last deleted wish, kept in their own session for « Annuler » (never anyone else's).
+_WISH_UNDO = "tables.wish_undo"
+
+
 @login_required
 @require_POST
 def wish_delete(request, wish_id: int):
-    services.wish_delete(author=request.user, wish_id=wish_id)
-    messages.success(request, _("Souhait supprimé."))
+    """Asked first on the page (``confirm``); then deleted, with « Annuler » for a few minutes."""
+    access.wish_for_author(request.user, wish_id)  # someone else's wish: "not found", before anything
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Confirmez la suppression du souhait."))
+        return redirect("tables:wishes")
+    deleted = services.wish_delete(author=request.user, wish_id=wish_id)
+    request.session[_WISH_UNDO] = deleted.as_dict()  # the page says so, with « Annuler la suppression »
+    return redirect("tables:wishes")
+
+
+def _wish_undo(request) -> services.DeletedWish | None:
+    deleted = services.DeletedWish.from_dict(request.session.get(_WISH_UNDO))
+    if deleted is None or not deleted.undoable():
+        request.session.pop(_WISH_UNDO, None)
+        return None
+    return deleted
+
+
+@login_required
+@require_POST
+def wish_restore(request):
+    deleted = _wish_undo(request)
+    request.session.pop(_WISH_UNDO, None)
+    if deleted is None:
+        messages.error(request, _("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+                       % {"minutes": services.WISH_UNDO_MINUTES})
+    elif _attempt(request, services.wish_restore, author=request.user, deleted=deleted):
+        messages.success(request, _("Le souhait est de retour."))
     return redirect("tables:wishes")

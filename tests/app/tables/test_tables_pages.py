@@ -113,7 +113,7 @@ def test_member_records_and_deletes_a_wish_on_the_page(client, member, other_mem
     assert client.post(f"/wishes/{wish.pk}/delete/").status_code == 404
     assert "Roy" not in client.get("/wishes/").content.decode().split("Mes souhaits enregistrés")[1]
     client.force_login(member)
-    client.post(f"/wishes/{wish.pk}/delete/")
+    client.post(f"/wishes/{wish.pk}/delete/", {"confirm": "1"})
     assert not Wish.objects.exists()
 
 
