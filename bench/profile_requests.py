@@ -45,6 +45,8 @@ def main() -> None:
     parser.add_argument("--filter", default="", help="only functions whose path matches this regex")
     parser.add_argument("--folder", default="", help="reuse this data folder (built on first use)")
     parser.add_argument("--url", action="append", default=[], help="only this URL (repeat for more)")
+    parser.add_argument("--database-url", default="",
+                        help="an empty PostgreSQL database to use instead of SQLite (built on first use)")
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions per request under valgrind instead of timing")
     args = parser.parse_args()
@@ -52,9 +54,9 @@ def main() -> None:
     if args.instructions:
         count_instructions(folder, args.url or [url for url, _auth in URLS], args.n)
         return
-    built = Path(folder, "db.sqlite3").exists()
+    built = Path(folder, "db.sqlite3").exists() or Path(folder, "built").exists()
     os.environ.update({
-        "TABLEE_DATA_DIR": folder, "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+        "TABLEE_DATA_DIR": folder, "DATABASE_URL": args.database_url or f"sqlite:///{folder}/db.sqlite3",
         "DJANGO_SETTINGS_MODULE": "tablee.settings", "TABLEE_LOG_LEVEL": "WARNING",
         "TABLEE_SECRET_KEY": secrets.token_urlsafe(50), "TABLEE_SITE_URL": "https://tablee.example",
         "TABLEE_ALLOWED_HOSTS": "testserver",
@@ -66,6 +68,7 @@ def main() -> None:
         subprocess.run([str(BIN / "tablee"), "demo"], env=dev, check=True, capture_output=True)
         subprocess.run([str(BIN / "tablee"), "manage", "collectstatic", "--noinput", "-v", "0"],
                        env={**os.environ, "TABLEE_DEBUG": "0"}, check=True, capture_output=True)
+        Path(folder, "built").touch()
     os.environ["TABLEE_DEBUG"] = "0"
     import django
 

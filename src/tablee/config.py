@@ -146,7 +146,7 @@ def database(url: str | None) -> dict:
         options: dict[str, object] = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         options.update(_statement_options(options))
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "tablee.postgresql",  # Django's, with a cheaper health check (see there)
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
