@@ -51,6 +51,16 @@ def _migrate(args: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
+    from tablee import config
+
+    # Background work yields the processor to the people waiting on a page: a big import or a plan
+    # takes a little longer, their requests do not (bench/bench_import.py). 0 keeps full priority.
+    try:
+        niceness = config.env_int("TABLEE_WORKER_NICE", 5, minimum=0)
+    except config.ConfigError as exc:
+        raise CommandError(f"configuration: {exc}") from None
+    if niceness:
+        os.nice(niceness)
     options = {"queue_name": "*", "reload": False, "verbosity": args.verbosity}
     if args.batch:
         options["batch"] = True

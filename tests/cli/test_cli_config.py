@@ -131,3 +131,32 @@ def test_a_bad_statement_option_in_the_database_url_fails_loudly(query):
     with pytest.raises(ConfigError, match="DATABASE_URL") as raised:
         database(f"postgres://tablee:secret-pw@db.example/tablee{query}")
     assert "secret-pw" not in str(raised.value)
+
+
+def _worker_niceness(monkeypatch) -> list[int]:
+    from tablee import cli
+
+    seen: list[int] = []
+    monkeypatch.setattr(cli.os, "nice", seen.append)
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+    assert main(["worker", "--batch"]) == 0
+    return seen
+
+
+def test_the_worker_yields_the_processor_to_the_web_by_default(monkeypatch, db):
+    monkeypatch.delenv("TABLEE_WORKER_NICE", raising=False)
+
+    assert _worker_niceness(monkeypatch) == [5]
+
+
+def test_the_worker_keeps_full_priority_when_told(monkeypatch, db):
+    monkeypatch.setenv("TABLEE_WORKER_NICE", "0")
+
+    assert _worker_niceness(monkeypatch) == []
+
+
+def test_the_worker_refuses_a_niceness_that_is_not_a_number(monkeypatch, capsys, db):
+    monkeypatch.setenv("TABLEE_WORKER_NICE", "un peu")
+
+    assert main(["worker", "--batch"]) != 0
+    assert "TABLEE_WORKER_NICE must be a whole number" in capsys.readouterr().err
