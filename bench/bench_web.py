@@ -31,6 +31,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +178,16 @@ def _check(url: str, headers: dict[str, str]) -> None:
         headers["Cookie"] = "; ".join([headers["Cookie"], *kept])
 
 
+def _use_every_token(url: str, tokens: list[str]) -> None:
+    """One request per token before the warm-up: each token writes its "last used" (at most once a
+    minute) here, as in a steady minute of traffic, whatever the warm-up's speed."""
+    def one(token: str) -> None:
+        _check(url, {"Authorization": f"Bearer {token}"})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(one, tokens))
+
+
 @contextlib.contextmanager
 def _server(command: list[str], env: dict[str, str], port: int, log: Path, health: str) -> Iterator[tuple[str, int]]:
     with log.open("wb") as out:
@@ -241,9 +252,8 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
             subprocess.run(demo, env={**env, "TABLEE_DEBUG": "1"}, check=True, capture_output=True)
             member = "marie.tremblay@demo.tablee.ca"
             # Enough tokens, taken in turn, that none reaches the per-token rate (120 a minute) at a
-            # few thousand requests a second: a 429 would count as an error, not as an answer. The
-            # warm-up uses each once, so each writes its last use (at most once a minute) there, as
-            # in a steady minute of traffic, not inside the measured seconds.
+            # few thousand requests a second: a 429 would count as an error, not as an answer. Each
+            # is used once before the warm-up (_use_every_token).
             setup = subprocess.run([sys.executable, "-c", SETUP_SCRIPT, member, "1000"], env=env, check=True,
                                    capture_output=True, text=True)
             auth = json.loads(setup.stdout.strip().splitlines()[-1])
@@ -270,6 +280,8 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
                          health="/api/health") as (base, pid):
                 for page, kind in PAGES:
                     _check(base + page, header_for[kind])
+                    if kind == "bearer":
+                        _use_every_token(base + page, auth["tokens"])
                     wrk(base + page, header_for[kind], seconds=2, connections=connections)  # warm-up
                     results[page] = wrk(base + page, header_for[kind], seconds=seconds, connections=connections,
                                         server=pid)
