@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from tablee.text import relevance, share_rank  # noqa: E402
+from tablee.text.share_rank import DOCUMENT, NOTE, PHRASE, add_document  # noqa: E402
 
 DATA = HERE.parent / "tests" / "app" / "journey" / "data"
 SETS = {
@@ -38,7 +39,6 @@ SETS = {
     "s2": ("share_heldout_s2.json",),
 }
 OWN_CIRCLE = {"s2"}  # sets that bring their own circle; the others use ranking.json's 50 contacts
-DOCUMENT, PHRASE, NOTE = 1, 2, 4
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -98,18 +98,13 @@ class Circle:
             phrases = [x for x in (*c["needs"], *c["interests"], c["profile"]) if x]
             documents.append([". ".join(phrases), *phrases])
         flat = encode([x for rows in documents for x in rows])
-        blocks, owners, kinds, start = [], [], [], 0
+        blocks: list[np.ndarray] = []
+        owners: list[int] = []
+        kinds: list[int] = []
+        start = 0
         for k, rows in enumerate(documents):
-            block = flat[start : start + len(rows)]
+            add_document(blocks, owners, kinds, owner=k, rows=flat[start : start + len(rows)])
             start += len(rows)
-            if len(rows) == 2 and np.allclose(block[0], block[1], atol=1e-6):
-                blocks.append(block[:1])
-                owners.append(k)
-                kinds.append(DOCUMENT | PHRASE)
-            elif len(rows) > 1:
-                blocks.append(block)
-                owners += [k] * len(rows)
-                kinds += [DOCUMENT] + [PHRASE] * (len(rows) - 1)
         for k, vector in enumerate(encode([c["notes"] for c in contacts])):
             blocks.append(vector[None, :])
             owners.append(k)

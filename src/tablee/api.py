@@ -7,7 +7,7 @@ import threading
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
@@ -160,9 +160,9 @@ def health(request):
 
 
 def not_found(request, exception=None):
-    """A path under /api/ that names nothing answers the API's JSON 404, not the site's HTML page
-    (whose header reads the session, which the API's middleware does not load)."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    """A path under /api/ that names nothing answers the API's JSON 404 (the handler above), not the
+    site's HTML page (whose header reads the session, which the API's middleware does not load)."""
+    return _not_found(request, exception)
 
 
 def _add_routers() -> None:

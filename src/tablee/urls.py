@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     # The language switch: Django's, which also stores a signed-in person's choice (web/views.py).
     path("i18n/setlang/", web_views.set_language, name="set_language"),
-    # The most visited pages first: Django tries the patterns in order (tests/app/web/test_urls.py
+    # The most visited pages first: Django tries the patterns in order (tests/app/web/test_web_urls.py
     # checks that no pattern hides another).
     path("gatherings/", include((gathering_patterns, "gatherings"))),
     path("organize/", include((organizer_patterns, "organizer"))),

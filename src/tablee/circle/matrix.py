@@ -29,9 +29,9 @@ from tablee.circle import vectors
 from tablee.circle.models import Card, Contact, Note
 from tablee.members.models import Profile
 from tablee.text import embeddings, relevance
+from tablee.text.share_rank import DOCUMENT, NOTE, PHRASE, add_document
 
 # Row kinds (bit flags: a contact with one phrase has one row that is both its document and its phrase).
-DOCUMENT, PHRASE, NOTE = 1, 2, 4
 MAX_BYTES = 512 * 1024 * 1024
 # Python-side cost of one contact in the lexical index, counted against MAX_BYTES with the matrix.
 CONTACT_OVERHEAD = 4096
@@ -126,17 +126,11 @@ def build(owner_id: int, *, key: str = "") -> CircleMatrix:
     for card in Card.objects.filter(owner_id=owner_id).exclude(note="").order_by("pk"):
         notes[card.contact_id].append(card.note)
         text_rows.append(card)
-    blocks, owners, kinds = [], [], []
+    blocks: list[np.ndarray] = []
+    owners: list[int] = []
+    kinds: list[int] = []
     for contact, rows in zip(contacts, vectors.contacts_rows(contacts), strict=True):
-        k = position[contact.pk]
-        if len(rows) == 2 and np.allclose(rows[0], rows[1], atol=1e-6):  # one phrase: the whole document
-            blocks.append(rows[:1])
-            owners.append(k)
-            kinds.append(DOCUMENT | PHRASE)
-        elif len(rows) > 1:
-            blocks.append(rows)
-            owners += [k] * len(rows)
-            kinds += [DOCUMENT] + [PHRASE] * (len(rows) - 1)
+        add_document(blocks, owners, kinds, owner=position[contact.pk], rows=rows)
     for text_row, vector in zip(text_rows, vectors.text_rows(text_rows), strict=True):
         blocks.append(vector[None, :])
         owners.append(position[text_row.contact_id])

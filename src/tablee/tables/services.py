@@ -600,12 +600,13 @@ class DeletedWish:
 
     @classmethod
     def from_dict(cls, data: object) -> DeletedWish | None:
+        if not isinstance(data, dict):
+            return None
         try:
-            assert isinstance(data, dict)
             return cls(association_id=int(data["association_id"]), target_id=int(data["target_id"]),
                        kind=str(data["kind"]), created_at=str(data["created_at"]),
                        deleted_at=str(data["deleted_at"]))
-        except (AssertionError, KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError):
             return None
 
     def undoable(self, now=None) -> bool:

@@ -38,6 +38,25 @@ from __future__ import annotations
 
 import numpy as np
 
+# The kinds of a circle's rows (a bit set): the whole document of a contact, one of its phrases,
+# or a note about it.
+DOCUMENT, PHRASE, NOTE = 1, 2, 4
+
+
+def add_document(blocks: list[np.ndarray], owners: list[int], kinds: list[int], *, owner: int,
+                 rows: np.ndarray) -> None:
+    """Append one contact's document rows (the whole document, then each phrase) to a circle's
+    matrix being built. A single phrase is the whole document: one row, both kinds."""
+    if len(rows) == 2 and np.allclose(rows[0], rows[1], atol=1e-6):
+        blocks.append(rows[:1])
+        owners.append(owner)
+        kinds.append(DOCUMENT | PHRASE)
+    elif len(rows) > 1:
+        blocks.append(rows)
+        owners += [owner] * len(rows)
+        kinds += [DOCUMENT] + [PHRASE] * (len(rows) - 1)
+
+
 WEIGHTS = {"lexical": 0.2, "document": 0.5, "notes": 0.5, "best": 1.0}
 # Below this cosine, a contact with no shared word is not suggested (an unrelated text sits near 0.15).
 MIN_MEANING = 0.20
