@@ -139,7 +139,8 @@ def _free_port() -> int:
 def fresh_database(base_url: str | None, folder: Path) -> Iterator[str]:
     """A database URL nobody else uses: a SQLite file in ``folder``, or a new database on the PostgreSQL cluster."""
     if not base_url or not base_url.startswith("postgres"):
-        yield f"sqlite:///{folder / 'race.sqlite3'}"
+        query = urlsplit(base_url or "").query  # sqlite:///?write_gate=false keeps its options
+        yield f"sqlite:///{folder / 'race.sqlite3'}" + (f"?{query}" if query else "")
         return
     import psycopg
 

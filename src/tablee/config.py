@@ -122,10 +122,14 @@ def database(url: str | None) -> dict:
         path = path[1:] if path.startswith("/") else path
         if not path:
             raise ConfigError(f"DATABASE_URL has no file path: {url!r}")
+        gate = {k: v[-1] for k, v in parse_qs(parts.query).items()}.get("write_gate", "true").strip().lower()
+        if gate not in _TRUE | _FALSE:
+            raise ConfigError(f"DATABASE_URL: write_gate must be true or false; got {gate!r}")
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "tablee.sqlite3",  # Django's, with writers taking turns fairly (see there)
             "NAME": path,
             "OPTIONS": {
+                "write_gate": gate in _TRUE,
                 # Writers queue on the lock instead of failing; IMMEDIATE makes a transaction take
                 # the write lock at BEGIN, so read-then-write never deadlocks.
                 "timeout": 30,

@@ -160,3 +160,22 @@ def test_the_worker_refuses_a_niceness_that_is_not_a_number(monkeypatch, capsys,
 
     assert main(["worker", "--batch"]) != 0
     assert "TABLEE_WORKER_NICE must be a whole number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url,gate", [("sqlite:////srv/tablee.sqlite3", True),
+                                      ("sqlite:////srv/tablee.sqlite3?write_gate=false", False),
+                                      ("sqlite:////srv/tablee.sqlite3?write_gate=on", True)])
+def test_sqlite_writers_take_turns_through_a_gate_unless_the_url_turns_it_off(url, gate):
+    from tablee.config import database
+
+    settings = database(url)
+
+    assert settings["ENGINE"] == "tablee.sqlite3" and settings["NAME"] == "/srv/tablee.sqlite3"
+    assert settings["OPTIONS"]["write_gate"] is gate
+
+
+def test_a_bad_write_gate_option_in_the_database_url_fails_loudly():
+    from tablee.config import ConfigError, database
+
+    with pytest.raises(ConfigError, match="write_gate"):
+        database("sqlite:////srv/tablee.sqlite3?write_gate=peut-être")
