@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+# Where the JSON API lives: the URLconf mounts it there, the WSGI entry point sends it through the
+# API's own middleware, and 404s and body checks under it answer JSON.
+API_PREFIX = "/api/"
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

@@ -13,6 +13,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.shortcuts import render
 
+from tablee.config import API_PREFIX
 from tablee.logs import request_id
 from tablee.throttle import Throttled
 
@@ -129,7 +130,7 @@ class ApiBodyGuardMiddleware:
         from django.http import JsonResponse
         from django.utils.translation import gettext as _
 
-        if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
+        if (request.path_info.startswith(API_PREFIX) and request.method in ("POST", "PUT", "PATCH")
                 and request.content_type == "application/json"):
             try:
                 body = request.body

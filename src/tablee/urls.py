@@ -4,12 +4,13 @@ from django.views.defaults import page_not_found
 
 from tablee.api import api
 from tablee.api import not_found as api_not_found
+from tablee.config import API_PREFIX
 from tablee.gatherings.urls import gathering_patterns, organizer_patterns
 from tablee.web import views as web_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
+    path(API_PREFIX.lstrip("/"), api.urls),
     # The language switch: Django's, which also stores a signed-in person's choice (web/views.py).
     path("i18n/setlang/", web_views.set_language, name="set_language"),
     # The most visited pages first: Django tries the patterns in order (tests/app/web/test_web_urls.py
@@ -28,7 +29,7 @@ urlpatterns = [
 
 
 def not_found(request, exception):
-    if request.path_info.startswith("/api/"):
+    if request.path_info.startswith(API_PREFIX):
         return api_not_found(request, exception)
     return page_not_found(request, exception)
 

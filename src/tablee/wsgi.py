@@ -11,7 +11,7 @@ import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
-API_PREFIX = "/api/"
+from tablee.config import API_PREFIX  # noqa: E402
 
 
 class ApiStack:
