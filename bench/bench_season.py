@@ -9,7 +9,8 @@ seating (same attendance, same number and sizes of tables, averaged over 20 rand
 attendance 70–90 %, history) over several seeds and prints one line per season plus the spread.
 --matching themes passes the theme-level match matrix as `need_offer_matrix` (what sentence
 vectors would see); `words` (default) leaves the engine to its exact-word alignment. Matches are
-counted with the same matching for the plan and for random seating.
+counted with the same matching for the plan and for random seating. Each season also prints
+`match_upper_bound` (no plan keeping the hard rules can make more matches) over random seating.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import random
 import sys
 import time
 
+import numpy as np
+
 from tablee.engine import plan
-from tablee.engine.model import evaluate, parse_problem, score_matrices
+from tablee.engine.model import Problem, evaluate, parse_problem, score_matrices
 from tablee.engine.synthetic import realistic_season, season_problem, theme_matrix
 
 
@@ -39,6 +42,73 @@ def random_matches(problem_dict: dict, samples: int, seed: int) -> float:
             rounds.append([order[t::tables] for t in range(tables)])
         total += evaluate(problem, scores, rounds)["need_offer_matches"]
     return total / samples
+
+
+def largest_table_and_pairs(attendees: int, tables: int, size_min: int, size_max: int) -> tuple[int, int]:
+    """The largest table a round can have, and the most pairs its tables can hold (sizes as unequal
+    as the limits allow: pairs grow with the square of the size)."""
+    sizes = [size_min] * tables
+    extra = attendees - size_min * tables
+    for t in range(tables):
+        sizes[t] += min(extra, size_max - size_min)
+        extra -= sizes[t] - size_min
+    return max(sizes), sum(s * (s - 1) // 2 for s in sizes)
+
+
+def _meetings_allowed(problem_dict: dict) -> tuple[Problem, np.ndarray, np.ndarray]:
+    """The parsed problem, each pair's matches per meeting (m(i, j) + m(j, i)) and how many times
+    the hard rules let the pair meet: 0 if it met in the history, must avoid or never attends the
+    same round as the other, the rounds both attend for a continue pair, else 1."""
+    problem = parse_problem(problem_dict)
+    scores = score_matrices(problem)
+    present = np.zeros((problem.rounds, problem.n), dtype=np.int64)
+    for r, attendees in enumerate(problem.attendance):
+        present[r, attendees] = 1
+    together = present.T @ present  # rounds both attend
+    copies = np.where(scores.history_count > 0, 0, np.minimum(together, 1))
+    for a, b in problem.continue_:
+        copies[a, b] = copies[b, a] = together[a, b]
+    for a, b in problem.avoid:
+        copies[a, b] = copies[b, a] = 0
+    np.fill_diagonal(copies, 0)
+    return problem, scores.matches + scores.matches.T, copies
+
+
+def matching_share(problem_dict: dict) -> float:
+    """The share of the pairs allowed to meet that match (need ↔ offer, either way): random
+    seating makes about this share of its pairs match, so the ratio to random falls as it rises."""
+    _, value, copies = _meetings_allowed(problem_dict)
+    allowed = np.triu(copies > 0, 1)
+    return float((value[allowed] > 0).sum() / max(1, allowed.sum()))
+
+
+def match_upper_bound(problem_dict: dict) -> float:
+    """An upper bound on a plan's need ↔ offer matches (as `evaluate` counts them) under the hard
+    rules: a pair counts m(i, j) + m(j, i) per meeting; a pair that met in the history or must
+    avoid each other cannot meet (a continue pair can meet in each round both attend); a pair
+    that never attends the same round cannot meet. Two relaxations, the bound is the smaller:
+    - degrees: person i meets at most (largest table - 1) people per round attended, so the
+      matches involving i are at most the sum of i's best that many eligible partner values;
+      each meeting counts at both ends, hence half the sum over people;
+    - pairs: the season holds at most sum over rounds of the most pairs its tables can hold, so
+      the matches are at most the sum of that many best pair values.
+    It ignores that a table is a clique (i's table-mates also meet each other), so it is loose."""
+    problem, value, copies = _meetings_allowed(problem_dict)
+    n = problem.n
+    degree = np.zeros(n, dtype=np.int64)
+    pair_slots = 0
+    for r, attendees in enumerate(problem.attendance):
+        largest, pairs = largest_table_and_pairs(len(attendees), problem.tables[r], problem.size_min,
+                                                 problem.size_max)
+        degree[attendees] += largest - 1
+        pair_slots += pairs
+    by_degree = 0.0
+    for i in range(n):
+        values = np.repeat(value[i], copies[i])
+        by_degree += float(np.sort(values)[::-1][: degree[i]].sum())
+    iu = np.triu_indices(n, 1)
+    pair_values = np.sort(np.repeat(value[iu], copies[iu]))[::-1]
+    return min(by_degree / 2, float(pair_values[:pair_slots].sum()))
 
 
 def main() -> int:
@@ -64,6 +134,7 @@ def main() -> int:
     stats = result["stats"]
     baseline = random_matches(problem, samples=20, seed=args.seed)
     ratio = stats["need_offer_matches"] / baseline if baseline else float("inf")
+    bound = match_upper_bound(problem)
     meet_share = stats["meet_satisfied"] / stats["meet_total"] if stats["meet_total"] else 1.0
     checks = [
         ("no pair meets twice (history included)", stats["repeat_pairs"] == 0,
@@ -75,7 +146,8 @@ def main() -> int:
         (">= 90 % of meet wishes", meet_share >= 0.9,
          f"{stats['meet_satisfied']}/{stats['meet_total']} = {meet_share:.0%}"),
         (">= 3x need ↔ offer matches of random seating", ratio >= 3.0,
-         f"{stats['need_offer_matches']} vs {baseline:.0f} random = {ratio:.2f}x"),
+         f"{stats['need_offer_matches']} vs {baseline:.0f} random = {ratio:.2f}x "
+         f"(upper bound {bound:.0f} = {bound / baseline:.2f}x)"),
         (f"within {args.time_limit:g} s", wall <= args.time_limit + 1.0, f"{wall:.1f} s wall"),
     ]
     print(f"season: {args.people} members, {args.rounds} rounds, {args.topics} topics, seed {args.seed}, "
@@ -108,13 +180,16 @@ def realistic(args: argparse.Namespace) -> int:
         stats = result["stats"]
         baseline = random_matches(problem, samples=20, seed=seed)
         ratio = stats["need_offer_matches"] / baseline if baseline else float("inf")
+        bound = match_upper_bound(problem)
+        share = matching_share(problem)
         meet = stats["meet_satisfied"] / stats["meet_total"] if stats["meet_total"] else 1.0
         ok = (stats["repeat_pairs"] == 0 and stats["avoid_violations"] == 0
               and stats["language_violations"] == 0 and meet >= 0.9)
         failures += not ok
         ratios.append(ratio)
         attendance = sum(len(a) for a in problem["attendance"]) / (args.people * args.rounds)
-        print(f"  seed {seed}: {ratio:.2f}x ({stats['need_offer_matches']:.0f} vs {baseline:.0f} random), "
+        print(f"  seed {seed}: {ratio:.2f}x ({stats['need_offer_matches']:.0f} vs {baseline:.0f} random; "
+              f"bound {bound:.0f} = {bound / baseline:.2f}x; {share:.1%} of allowed pairs match), "
               f"repeats {stats['repeat_pairs']}, avoid {stats['avoid_violations']}, "
               f"language {stats['language_violations']}, meet {meet:.0%}, "
               f"attendance {attendance:.0%}, {wall:.1f} s wall, load {load:.1f}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import random
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -353,3 +356,58 @@ def test_a_need_offer_matrix_replaces_the_word_alignment():
     table = next(t for t in result["rounds"][0] if "a" in t["people"])
     assert sorted(table["people"]) == ["a", "b"]
     assert any("Paul" in s for s in table["why"])
+
+
+def _bench_season():
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_season.py"
+    spec = importlib.util.spec_from_file_location("bench_season", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("seed", "n", "rounds"), [(1, 7, 1), (2, 8, 1), (5, 8, 2), (6, 8, 2)])
+def test_the_match_bound_holds_every_plan_that_keeps_the_hard_rules(seed, n, rounds):
+    problem = tiny_problem(seed, n, rounds)
+    ids = [p["id"] for p in problem["people"]]
+    # A lighter history than tiny_problem's, so that plans without repeats exist; a continue pair
+    # may meet again.
+    problem["history"] = [[ids[0:2], ids[2:4], ids[4:6]]]
+    problem["continue"] = [ids[0:2]]
+    parsed = parse_problem(problem)
+    scores = score_matrices(parsed)
+    value = scores.matches + scores.matches.T
+    past = {(a, b) for a in range(n) for b in range(n) if scores.history_count[a, b]}
+    # Each round's seatings as sets of pairs; a plan keeps the hard rules when its pairs avoid
+    # the avoid pairs and do not repeat (within the plan or with the history) but the continue pair.
+    rounds_pairs = [{(a, b) for t in seating for a in t for b in t if a < b}
+                    for seating in all_partitions(range(n), lambda s: 2 <= s <= 4, parsed.tables[0])]
+    allowed_again = set(parsed.continue_)
+    best = 0
+    for combo in itertools.product(rounds_pairs, repeat=rounds):
+        seen: list[tuple[int, int]] = [p for pairs in combo for p in pairs]
+        if set(parsed.avoid) & set(seen):
+            continue
+        if any((seen.count(p) > 1 or p in past) and p not in allowed_again for p in seen):
+            continue
+        best = max(best, sum(value[p] for p in seen))
+
+    bound = _bench_season().match_upper_bound(problem)
+
+    assert 0 < best <= bound
+
+
+def test_the_match_bound_is_reached_when_one_table_seats_everyone_and_skips_past_pairs():
+    # The bound and the share of matching pairs live in bench/bench_season.py (figures, not engine).
+    people = [person("a", needs=["financement"]), person("b", offers=["financement"]),
+              person("c", offers=["financement"], needs=["mentorat"]), person("d", offers=["mentorat"])]
+    problem = {"people": people, "rounds": 1, "table_size": {"min": 4, "max": 4}}
+    bench = _bench_season()
+
+    assert bench.match_upper_bound(problem) == 3  # a-b, a-c, c-d: one table, everyone meets
+    assert plan(problem, time_limit=5, seed=0)["stats"]["need_offer_matches"] == 3
+    assert bench.match_upper_bound({**problem, "history": [[["a", "b"], ["c", "d"]]]}) == 1  # a-c
+    assert bench.match_upper_bound({**problem, "avoid": [["a", "c"]]}) == 2
+    assert bench.matching_share(problem) == 3 / 6
+    assert bench.matching_share({**problem, "history": [[["a", "b"], ["c", "d"]]]}) == 1 / 4
