@@ -228,7 +228,7 @@ def _load() -> str:
 
 
 def run(*, database_url: str | None, size: str, seconds: int, connections: int, workers: int,
-        threads: int) -> dict:
+        threads: int, pages: list[tuple[str, str]] = PAGES) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="tablee-bench-web-"))
     gunicorn_settings = ["--workers", str(workers), "--threads", str(threads)]
     try:
@@ -278,7 +278,7 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
             serve_cmd = [tablee, "serve", "--port", str(port), *gunicorn_settings]
             with _server(serve_cmd, {**env, "TABLEE_LOG_LEVEL": "ERROR"}, port, folder / "serve.log",
                          health="/api/health") as (base, pid):
-                for page, kind in PAGES:
+                for page, kind in pages:
                     _check(base + page, header_for[kind])
                     if kind == "bearer":
                         _use_every_token(base + page, auth["tokens"])
@@ -320,9 +320,10 @@ def print_table(result: dict) -> None:
         verdict = "" if target is None else f"≥ {target:.0%} {'held' if r['ratio'] >= target else 'NOT held'}"
         print(f"  {page:<14} {r['rps']:>8.0f} {r['ratio']:>7.1%} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
               f"{r['errors']:>7} {r['cpu_ms']:>7.2f} {r['cpu_ratio']:>7.1%}  {verdict}")
-    print("  ratios: " + ", ".join(f"{p} {result['pages'][p]['ratio']:.1%}" for p in RATIO_PAGES))
+    measured = [p for p in RATIO_PAGES if p in result["pages"]]
+    print("  ratios: " + ", ".join(f"{p} {result['pages'][p]['ratio']:.1%}" for p in measured))
     print("  by server CPU per request (the machine's other load matters less): "
-          + ", ".join(f"{p} {result['pages'][p]['cpu_ratio']:.1%}" for p in RATIO_PAGES))
+          + ", ".join(f"{p} {result['pages'][p]['cpu_ratio']:.1%}" for p in measured))
 
 
 @contextlib.contextmanager
@@ -348,12 +349,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=default_workers(), help="default: tablee serve's")
     parser.add_argument("--threads", type=int, default=default_threads(), help="default: tablee serve's")
     parser.add_argument("--json", action="store_true", help="print one JSON line per database as well")
+    parser.add_argument("--page", action="append", choices=[page for page, _kind in PAGES],
+                        help="measure only this page (repeatable); default: all")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("bench_web: wrk not found (apt-get install wrk)", file=sys.stderr)
         return 2
     options = dict(size=args.size, seconds=args.seconds, connections=args.connections, workers=args.workers,
-                   threads=args.threads)
+                   threads=args.threads,
+                   pages=[(page, kind) for page, kind in PAGES if not args.page or page in args.page])
     with contextlib.ExitStack() as stack:
         urls: list[str | None] = [] if args.only_pg else [None]
         if args.database_url:
