@@ -382,7 +382,7 @@ def _import_preview(job: Job):
 
 
 @router.get("/contacts/import/previews/{preview_id}", response={200: ImportPreviewOut, 202: JobOut,
-                                                              422: ImportPreviewOut})
+                                                              422: ImportPreviewOut | Error})
 def contact_import_preview(request, preview_id: int):
     """A preview of `POST /api/contacts/import?dry_run=true`: 202 with its job while the worker
     checks a big file, then the preview (200, or 422 when the file has errors). Yours alone."""

@@ -127,7 +127,10 @@ def job_finish(*, job: Job, status: str, keep_data: bool = False, **fields) -> J
         job.data = b""
     for name, value in fields.items():
         setattr(job, name, value)
-    job.save()
+    if keep_data:  # the kept file is not written again (up to 20 MB inside a write transaction)
+        job.save(update_fields=[f.name for f in Job._meta.concrete_fields if f.name not in ("id", "data")])
+    else:
+        job.save()
     return job
 
 

@@ -236,7 +236,7 @@ def _import_preview(association, job: Job):
 
 
 @router.get("/associations/{slug}/members/import/previews/{preview_id}",
-            response={200: MembersPreviewOut, 202: JobOut, 422: MembersPreviewOut})
+            response={200: MembersPreviewOut, 202: JobOut, 422: MembersPreviewOut | Error})
 def member_import_preview(request, slug: str, preview_id: int):
     """A preview of `POST /api/associations/{slug}/members/import?dry_run=true`: 202 with its job while
     the worker checks a big file, then the preview (200, or 422 when the file has errors). For the

@@ -338,3 +338,26 @@ def test_the_preview_matches_the_import_on_real_files_twice(member, name):
         result = services.contacts_import(owner=member, data=data)
         assert (preview.created, preview.updated + preview.unchanged, preview.errors) == (
             result.created, result.updated, result.errors), name
+
+
+def test_a_big_preview_reports_its_progress_and_the_page_shows_it(client, member):
+    from tablee.circle.import_preview import contacts_preview_run
+    from tablee.jobs.services import job_queue
+
+    data = _big_csv(extra=1200 - INLINE_MAX_ROWS)
+    seen = []
+    contacts_import_preview(owner=member, data=data, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(500, 1200), (1000, 1200)]
+
+    job = job_queue(owner=member, kind=Job.Kind.CONTACTS_PREVIEW, data=data, enqueue=False)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=500, total=1200)
+    client.force_login(member)
+    html = client.get(f"/circle/import/preview/{job.pk}/").content.decode()
+    assert "Vérification en cours : 500 entrées sur 1200." in html and 'hx-trigger="every 2s"' in html
+
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, done=0, total=0)
+    job.refresh_from_db()
+    contacts_preview_run(job=job)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.created) == ("done", 1200, 1200, 1200)
+    assert bytes(job.data) == data and not Contact.objects.exists()
