@@ -52,8 +52,8 @@ def job_queue(*, owner, kind: str, data: bytes, params: dict[str, Any] | None = 
 
 
 class PreviewGone(Exception):
-    """The preview's file can no longer be imported: ``reason`` is "used" (imported already),
-    "expired" or "refused" (the file had errors, or the preview is not finished)."""
+    """The preview's file cannot be imported: ``reason`` is "used" (imported already), "expired",
+    "pending" (the worker is still checking it) or "refused" (the file had errors)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -68,6 +68,8 @@ class PreviewGone(Exception):
         if self.reason == "expired":
             return str(_("Cet aperçu a expiré : le fichier n'est gardé qu'une heure. Choisissez-le de "
                          "nouveau pour recommencer."))
+        if self.reason == "pending":
+            return str(_("La vérification de ce fichier n'est pas terminée : attendez qu'elle le soit pour importer."))
         return str(_("Ce fichier ne peut pas être importé tel quel : corrigez les lignes signalées, puis "
                      "recommencez."))
 
@@ -88,6 +90,8 @@ def preview_take(*, job: Job) -> bytes:
             transaction.set_rollback(True)  # emptied by the purge: nothing to import
             raise PreviewGone("expired")
     fresh = Job.objects.filter(pk=job.pk).values("status", "used_at", "expires_at").first()
+    if fresh is not None and fresh["status"] in (Job.Status.QUEUED, Job.Status.RUNNING):
+        raise PreviewGone("pending")
     if fresh is None or fresh["status"] != Job.Status.DONE:
         raise PreviewGone("refused")
     raise PreviewGone("used" if fresh["used_at"] else "expired")

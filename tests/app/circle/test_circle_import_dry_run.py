@@ -361,3 +361,12 @@ def test_a_big_preview_reports_its_progress_and_the_page_shows_it(client, member
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.created) == ("done", 1200, 1200, 1200)
     assert bytes(job.data) == data and not Contact.objects.exists()
+
+
+def test_a_preview_still_being_checked_cannot_be_imported_yet(api, member):
+    response = api.upload(f"{API}?dry_run=true", "big.csv", _big_csv(), user=member)  # queued, not run
+
+    refused = api.post(f"{API}/previews/{response.json()['id']}/import", {}, user=member)
+
+    assert refused.status_code == 422 and "pas terminée" in refused.json()["detail"]
+    assert not Contact.objects.exists() and Job.objects.get(pk=response.json()["id"]).used_at is None
