@@ -61,6 +61,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "members:deactivate": ("POST", "33o4l"),
     "members:reactivate": ("POST", "33o4l"),
     "members:import_upload": ("POST", "33o4l"),
+    # A members import preview (and the file it keeps) is for the association's organizers.
+    "members:import_preview": ("GET", "33o4l"),
     "members:import_confirm": ("POST", "33o4l"),
     # The world's job is the author's contact import: no organizer's page shows it (a job is its asker's).
     "members:import_job": ("GET", "3344l"),
@@ -121,6 +123,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "circle:suggestion_dismiss": ("POST", "ooool"),  # someone else's suggestion id changes nothing
     "circle:continue": ("GET", "4444l"),  # only for a mutual "continue" pair (none in this world)
     "circle:import_job": ("GET", "o444l"),
+    # A contacts import preview and the file it keeps: its owner's alone.
+    "circle:import_preview": ("GET", "o444l"),
+    "circle:import_confirm": ("POST", "o444l"),
     # journey
     "journey:parcours": ("GET", "ooool"),
     "journey:pacing": ("POST", "ooool"),
@@ -150,6 +155,8 @@ OPERATIONS: dict[str, str] = {
     "POST /api/associations/{slug}/members": "33o3l",
     "POST /api/associations/{slug}/invitations": "33o3l",
     "POST /api/associations/{slug}/members/import": "33o3l",
+    "GET /api/associations/{slug}/members/import/previews/{preview_id}": "33o3l",
+    "POST /api/associations/{slug}/members/import/previews/{preview_id}/import": "33o3l",
     "GET /api/associations/{slug}/gatherings": "ooo4l",
     "POST /api/associations/{slug}/gatherings": "33o4l",
     "POST /api/associations/{slug}/series": "33o4l",
@@ -188,6 +195,8 @@ OPERATIONS: dict[str, str] = {
     "POST /api/contacts": "ooool",
     "GET /api/contacts/export.vcf": "ooool",
     "POST /api/contacts/import": "ooool",
+    "GET /api/contacts/import/previews/{preview_id}": "o444l",
+    "POST /api/contacts/import/previews/{preview_id}/import": "o444l",
     "GET /api/contacts/{contact_id}": "o444l",
     "PATCH /api/contacts/{contact_id}": "o444l",
     "DELETE /api/contacts/{contact_id}": "o444l",
@@ -281,6 +290,15 @@ def world(association, other_association, member, other_member, organizer, make_
     intention = intention_create(author=member, gathering=gathering, result="Un café", signal="Un rendez-vous")
     token_create(user=member, label="matrix")
     job = Job.objects.create(owner=member, kind=Job.Kind.CONTACTS_IMPORT)
+    soon = timezone.now() + timedelta(hours=1)
+    csv = b"name,email\nJulie Roy,julie@example.org\n"
+    contacts_preview = Job.objects.create(owner=member, kind=Job.Kind.CONTACTS_PREVIEW, status=Job.Status.DONE,
+                                          data=csv, expires_at=soon, preview=[[2, "Julie Roy", "julie@example.org",
+                                                                               "unchanged", []]])
+    members_preview = Job.objects.create(
+        owner=organizer, kind=Job.Kind.MEMBERS_PREVIEW, status=Job.Status.DONE, expires_at=soon,
+        params={"association": association.pk}, data=b"email,first_name,last_name\njulie@example.org,Julie,Roy\n",
+        preview=[[2, "julie@example.org", "Julie Roy", "create", []]])
     trash = circle_services.contact_delete(
         owner=member, contact=circle_services.contact_create(owner=member, name="Ancien Contact"))
     join_request = JoinRequest.objects.create(association=association, email="nouvelle@example.org",
@@ -292,10 +310,19 @@ def world(association, other_association, member, other_member, organizer, make_
                    "contact_id": contact.pk, "followup_id": followup.pk, "suggestion_id": suggestion.pk,
                    "wish_id": wish.pk, "intention_id": intention.pk, "uidb64": "MQ", "token": "abc-def",
                    "token_id": ApiToken.objects.filter(user=member).first().pk, "request_id": join_request.pk,
-                   "key": "no-such-feed", "job_id": job.pk,
+                   "key": "no-such-feed", "job_id": job.pk, "preview_id": contacts_preview.pk,
                    "trash_id": trash.pk, "note_id": note.pk},
         "member": member, "other_member": other_member, "contact": contact,
+        # The members pages and operations name the organizers' members preview, not Marie's.
+        "members_preview_id": members_preview.pk,
     }
+
+
+def _route_kwargs(name: str, world: dict) -> dict:
+    kwargs = dict(world["kwargs"])
+    if "members" in name:
+        kwargs["preview_id"] = world["members_preview_id"]
+    return kwargs
 
 
 def _page_data(name: str, world: dict) -> dict:
@@ -375,7 +402,8 @@ def test_every_page_answers_each_persona_as_the_matrix_says(client, world, perso
         if user is not None:
             client.force_login(user)  # again each time: "logout" and a password change end the session
         route = next(r for r, n in _walk(resolver().url_patterns) if n == name)
-        kwargs = {k: v for k, v in world["kwargs"].items() if f"<{k}>" in route or re.search(rf"<\w+:{k}>", route)}
+        kwargs = {k: v for k, v in _route_kwargs(name, world).items()
+                  if f"<{k}>" in route or re.search(rf"<\w+:{k}>", route)}
         url = reverse(name, kwargs=kwargs)
         if method == "GET":
             response = _rolled_back(lambda url=url: client.get(url))
@@ -397,7 +425,7 @@ def test_every_api_operation_answers_each_persona_as_the_matrix_says(client, api
     wrong = []
     for key, expected in sorted(OPERATIONS.items()):
         method, path = key.split(" ", 1)
-        url = path.format(**world["kwargs"])
+        url = path.format(**_route_kwargs(key, world))
         body = _api_body(key, world)
         if key in ("POST /api/contacts/import", "POST /api/associations/{slug}/members/import"):
             from django.core.files.uploadedfile import SimpleUploadedFile

@@ -72,7 +72,7 @@ def _contacts(server) -> list[tuple]:
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_contact_import_preview_reads_well_on_a_narrow_phone_and_writes_nothing(
+def test_the_contact_import_preview_reads_well_on_a_narrow_phone_then_imports_without_choosing_the_file_again(
         phone, polish_server, tmp_path, language):
     server = polish_server
     known = next(row for row in _contacts(server) if row[2] and not row[3])  # a contact with an address, no phone
@@ -81,9 +81,9 @@ def test_the_contact_import_preview_reads_well_on_a_narrow_phone_and_writes_noth
         "Given Name,Family Name,E-mail 1 - Value,Phone 1 - Value,Organization 1 - Name,Notes\n"
         f"{known[1]},,{known[2]},418-555-0142,,Revue au salon de l'emploi de Lévis\n"
         "Marie-Christine-Évangéline,Bergeron-Lapointe-Desrosiers,"
-        "marie-christine.bergeron-lapointe@cooperative-regionale-de-solidarite.example.org,,"
+        f"marie-christine.bergeron-lapointe.{language}@cooperative-regionale-de-solidarite.example.org,,"
         "Coopérative régionale de solidarité en habitation communautaire,\n"
-        "Zoé,Gauthier,zoe@example.org,,Atelier Zoé,\n",
+        f"Zoé,Gauthier,zoe.{language}@example.org,,Atelier Zoé,\n",
         encoding="utf-8")
     before = _contacts(server)
     sign_in(phone, MEMBER)
@@ -95,15 +95,21 @@ def test_the_contact_import_preview_reads_well_on_a_narrow_phone_and_writes_noth
 
     preview = phone.get_by_test_id("import-preview")
     expect(preview).to_be_visible()
-    expect(phone.get_by_test_id("import-summary")).to_contain_text(
-        "2 à créer · 1 à compléter · 0 sans changement" if language == "fr"
-        else "2 to create · 1 to complete · 0 unchanged")
+    expect(phone.get_by_test_id("import-summary")).to_have_text(
+        "2 contacts seront créés et 1 contact de votre cercle sera complété." if language == "fr"
+        else "2 contacts will be created and 1 contact in your circle will be completed.")
     expect(phone.get_by_test_id("import-changes")).to_contain_text("418-555-0142")
     assert _contacts(server) == before  # a dry run writes nothing
     _fits(phone)
     _stacked(phone, '[data-testid="import-rows"]')
     assert_no_serious_violations(phone)
-    screenshot(phone, f"s6-contact-import-preview-375-{language}")
+    screenshot(phone, f"s7-contact-import-preview-375-{language}")
+    # One upload: the preview's button imports the kept file.
+    phone.get_by_test_id("import-confirm").get_by_role("button").click()
+    expect(phone.get_by_test_id("import-result")).to_be_visible()
+    after = _contacts(server)
+    assert len(after) == len(before) + 2
+    assert any(row[0] == known[0] and row[3] == "418-555-0142" for row in after)
     _back_to_french(phone)
 
 

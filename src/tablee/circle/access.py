@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tablee.circle.models import Contact, FollowUp, Note, Promise, Suggestion
+from tablee.jobs.models import Job
 from tablee.members.access import Viewer, authenticated
 
 
@@ -28,6 +29,16 @@ def contact_for_owner(*, owner: Viewer, contact_id: int) -> Contact:
     if contact is None:
         raise Http404
     return contact
+
+
+def import_preview_for_owner(*, owner: Viewer, preview_id: int) -> Job:
+    """A contacts import preview (and the file it keeps) is its owner's alone: anyone else's is 404."""
+    if not authenticated(owner):
+        raise Http404
+    job = Job.objects.filter(owner_id=owner.pk, pk=preview_id, kind=Job.Kind.CONTACTS_PREVIEW).defer("data").first()
+    if job is None:
+        raise Http404
+    return job
 
 
 def followup_for_owner(*, owner: Viewer, followup_id: int) -> FollowUp:

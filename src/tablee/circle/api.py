@@ -14,13 +14,17 @@ from ninja.files import UploadedFile
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import followup_draft, mailto_link
 from tablee.circle.exports import me_export_stream, vcard_export_stream
-from tablee.circle.import_preview import contacts_import_preview
+from tablee.circle.import_preview import (
+    contacts_preview_import,
+    contacts_preview_start,
+    preview_from_job,
+)
 from tablee.circle.models import Contact, FollowUp
 from tablee.circle.rendering import render
 from tablee.gatherings import access as gatherings_access
 from tablee.jobs.api import JobOut, job_out
 from tablee.jobs.models import Job
-from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
+from tablee.jobs.services import INLINE_MAX_ROWS, PreviewGone, estimate_rows, job_queue
 from tablee.pagination import PageIn, api_page
 from tablee.schemas import Error
 
@@ -178,6 +182,10 @@ class ImportPreviewOut(Schema):
     """`dry_run=true`: what the import would do; nothing was written."""
 
     dry_run: Literal[True]
+    # The file is kept with the preview (yours alone) for an hour: `POST import_url` imports exactly
+    # it, once, without sending it again (a file with errors is not kept: that import answers 422).
+    preview_id: int
+    import_url: str
     kind: str
     created: int
     updated: int
@@ -328,30 +336,41 @@ def contact_import(request, file: File[UploadedFile], dry_run: bool = False):
     matching a contact (same email, or without email same name and organization) fills that
     contact's empty fields; it never replaces a value.
 
-    `dry_run=true`: nothing is written (no contact, no note, no job), whatever the file's size; the
-    answer is the preview the import page shows: `created`, `updated` (an existing contact gains a
-    value, an address or a note), `unchanged` (it matches and brings nothing new), `errors` and
-    `warnings` with their lines, and in `rows` each update with its changes, before → after. 200,
-    or 422 when the file has errors. The real import's `updated` counts `updated + unchanged`."""
+    `dry_run=true`: no contact and no note is written; the answer is the preview the import page
+    shows: `created`, `updated` (an existing contact gains a value, an address or a note),
+    `unchanged` (it matches and brings nothing new), `errors` and `warnings` with their lines, and in
+    `rows` each update with its changes, before → after. 200, or 422 when the file has errors. The
+    real import's `updated` counts `updated + unchanged`. The file is kept with the preview, yours
+    alone, for an hour: `POST /api/contacts/import/previews/{preview_id}/import` (the answer's
+    `import_url`) imports exactly it, once. A file above a few hundred entries is checked by the
+    worker, as its import would be: 202 with a job (`kind` "contacts_preview") to poll at
+    `GET /api/jobs/{id}`; once it is finished, `GET /api/contacts/import/previews/{id}` answers the
+    preview."""
     if file.size > MAX_IMPORT_BYTES:
         raise HttpError(413, _("Fichier trop volumineux (20 Mo au plus)."))
     data = file.read()
     if dry_run:
-        return _import_preview(request.auth, data)
+        job = contacts_preview_start(owner=request.auth, data=data, file_name=file.name or "")
+        return _import_preview(job)
     if estimate_rows(data) > INLINE_MAX_ROWS:
         return Status(202, job_out(job_queue(owner=request.auth, kind=Job.Kind.CONTACTS_IMPORT, data=data)))
-    result = services.contacts_import(owner=request.auth, data=data)
+    return _import_out(services.contacts_import(owner=request.auth, data=data))
+
+
+def _import_out(result: services.ImportResult):
     out = ImportOut(kind=result.kind, created=result.created, updated=result.updated,
                     errors=[ImportErrorOut(line=line, reason=reason) for line, reason in result.errors],
                     warnings=[ImportErrorOut(line=line, reason=reason) for line, reason in result.warnings])
     return Status(422 if result.errors else 200, out)
 
 
-def _import_preview(owner, data: bytes):
-    preview = contacts_import_preview(owner=owner, data=data)
+def _import_preview(job: Job):
+    if not job.finished:
+        return Status(202, job_out(job))
+    preview = preview_from_job(job)
     out = ImportPreviewOut(
-        dry_run=True, kind=preview.kind, created=preview.created, updated=preview.updated,
-        unchanged=preview.unchanged,
+        dry_run=True, preview_id=job.pk, import_url=f"/api/contacts/import/previews/{job.pk}/import",
+        kind=preview.kind, created=preview.created, updated=preview.updated, unchanged=preview.unchanged,
         errors=[ImportErrorOut(line=line, reason=reason) for line, reason in preview.errors],
         warnings=[ImportErrorOut(line=line, reason=reason) for line, reason in preview.warnings],
         rows=[] if preview.errors else [
@@ -360,6 +379,31 @@ def _import_preview(owner, data: bytes):
             for row in preview.rows if row.action == "update"],
     )
     return Status(422 if preview.errors else 200, out)
+
+
+@router.get("/contacts/import/previews/{preview_id}", response={200: ImportPreviewOut, 202: JobOut,
+                                                              422: ImportPreviewOut | Error})
+def contact_import_preview(request, preview_id: int):
+    """A preview of `POST /api/contacts/import?dry_run=true`: 202 with its job while the worker
+    checks a big file, then the preview (200, or 422 when the file has errors). Yours alone."""
+    return _import_preview(access.import_preview_for_owner(owner=request.auth, preview_id=preview_id))
+
+
+@router.post("/contacts/import/previews/{preview_id}/import",
+             response={200: ImportOut, 202: JobOut, 409: Error, 410: Error, 422: ImportOut | Error})
+def contact_import_previewed(request, preview_id: int):
+    """Import exactly the file the preview showed, without sending it again: answered as
+    `POST /api/contacts/import` (200, or 202 with a job for a big file). Once only: 409 when it was
+    imported already, 410 when the preview expired (the file is kept an hour), 422 when the file
+    has errors or is still being checked. Nothing is written on any refusal."""
+    job = access.import_preview_for_owner(owner=request.auth, preview_id=preview_id)
+    try:
+        outcome = contacts_preview_import(owner=request.auth, job=job)
+    except PreviewGone as exc:
+        raise HttpError({"used": 409, "expired": 410}.get(exc.reason, 422), exc.message) from None
+    if isinstance(outcome, Job):
+        return Status(202, job_out(outcome))
+    return _import_out(outcome)
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)

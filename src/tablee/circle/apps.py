@@ -19,9 +19,17 @@ class CircleConfig(AppConfig):
 
         register_runner(Job.Kind.CONTACTS_IMPORT, contacts_import_run)
 
+        from tablee.circle.import_preview import contacts_preview_run
+
+        register_runner(Job.Kind.CONTACTS_PREVIEW, contacts_preview_run)
+
         from tablee.circle.emails import queue_evening_after
         from tablee.circle.services import deleted_contacts_purge
+        from tablee.jobs.services import previews_purge
         from tablee.outbox import ticks
+
+        # Import previews past their hour drop the file they kept (contacts and members alike).
+        ticks.register("expired_previews", previews_purge)
 
         # Deletions past their undo window become final.
         ticks.register("deleted_contacts", deleted_contacts_purge)

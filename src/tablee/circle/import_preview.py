@@ -16,16 +16,33 @@ matched and brings nothing new); ``contacts_import`` reports ``updated + unchang
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from tablee.circle import services
 from tablee.circle.importers import Parsed, parse
 from tablee.circle.models import Contact, Note
-from tablee.circle.services import _field_errors, _import_fields
+from tablee.circle.services import ImportResult, _field_errors, _import_fields
+from tablee.jobs.models import Job
+from tablee.jobs.services import (
+    INLINE_MAX_ROWS,
+    estimate_rows,
+    job_claim,
+    job_finish,
+    job_queue,
+    preview_done,
+    preview_release,
+    preview_take,
+)
 
 _NOTE_MAX = 10000
+PROGRESS_EVERY = 500
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,67 @@ class ContactsPreview:
     def changed_rows(self) -> list[ContactPreviewRow]:
         return [row for row in self.rows if row.changes]
 
+    @property
+    def summary(self) -> str:
+        """« 12 contacts seront créés, 3 contacts seront complétés et 5 contacts sont déjà à jour. »"""
+        return summary_sentence(created=self.created, updated=self.updated, unchanged=self.unchanged)
+
+
+def summary_sentence(*, created: int, updated: int, unchanged: int) -> str:
+    parts = []
+    if created:
+        parts.append(ngettext("%(count)d contact sera créé", "%(count)d contacts seront créés", created)
+                     % {"count": created})
+    if updated:
+        parts.append(ngettext("%(count)d contact de votre cercle sera complété",
+                              "%(count)d contacts de votre cercle seront complétés", updated) % {"count": updated})
+    if unchanged:
+        parts.append(ngettext("%(count)d contact est déjà à jour", "%(count)d contacts sont déjà à jour", unchanged)
+                     % {"count": unchanged})
+    if not parts:
+        return str(_("Ce fichier ne contient aucun contact."))
+    if len(parts) == 1:
+        return f"{parts[0]}."
+    return str(_("%(list)s et %(last)s.") % {"list": ", ".join(parts[:-1]), "last": parts[-1]})
+
+
+# --- a preview kept in a job: the file waits there for its confirmation ----------------------------
+
+
+def preview_rows_json(preview: ContactsPreview) -> list:
+    """The rows as stored in ``Job.preview``: [line, name, email, action, [[field, before, after], …]]."""
+    return [[row.line, row.name, row.email, row.action, [[c.field, c.before, c.after] for c in row.changes]]
+            for row in preview.rows]
+
+
+def preview_from_job(job: Job) -> ContactsPreview:
+    """The preview a finished job holds, as the page and the API show it."""
+    return ContactsPreview(
+        kind=job.detail, errors=[(line, reason) for line, reason in job.errors],
+        warnings=[(line, reason) for line, reason in job.warnings],
+        rows=[ContactPreviewRow(line=line, name=name, email=email, action=action,
+                                changes=[ContactChange(*change) for change in changes])
+              for line, name, email, action, changes in job.preview])
+
+
+def contacts_preview_run(*, job: Job) -> Job:
+    """Compute a preview job (in the worker for a big file, in the request for a small one). A file
+    with errors is dropped at once; otherwise it stays in the job until imported or expired."""
+    if not job_claim(job=job):
+        return job
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    with translation.override(job.params.get("language") or None):
+        preview = contacts_import_preview(owner=job.owner, data=bytes(job.data), progress=progress)
+    return job_finish(
+        job=job, status=Job.Status.FAILED if preview.errors else Job.Status.DONE, keep_data=not preview.errors,
+        detail=preview.kind, total=len(preview.rows), done=len(preview.rows), created=preview.created,
+        updated=preview.updated, outcome={"unchanged": preview.unchanged},
+        errors=[list(e) for e in preview.errors], warnings=[list(w) for w in preview.warnings],
+        preview=[] if preview.errors else preview_rows_json(preview))
+
 
 class _Circle:
     """The owner's contacts in memory, found as ``contacts_import``'s queries would find them."""
@@ -123,15 +201,19 @@ class _Circle:
         return min(named, key=lambda item: item[:2])[2] if named else None
 
 
-def contacts_import_preview(*, owner, data: bytes) -> ContactsPreview:
-    """Read the file and say what ``contacts_import`` would do with it; writes nothing."""
+def contacts_import_preview(*, owner, data: bytes,
+                            progress: Callable[[int, int], None] | None = None) -> ContactsPreview:
+    """Read the file and say what ``contacts_import`` would do with it; writes nothing.
+    ``progress(done, total)`` is called every ``PROGRESS_EVERY`` entries (the worker saves it)."""
     parsed = parse(data)
     preview = ContactsPreview(kind=parsed.kind, errors=list(parsed.errors), warnings=list(parsed.warnings))
     if parsed.errors:
         return preview
     circle = _Circle(owner)
     planned: list[tuple[Parsed, ContactPreviewRow, Contact, bool]] = []
-    for row in parsed.rows:
+    for number, row in enumerate(parsed.rows):
+        if progress is not None and number and number % PROGRESS_EVERY == 0:
+            progress(number, len(parsed.rows))
         fields = _import_fields(row)
         existing = circle.find(row)
         if existing is None:
@@ -183,3 +265,34 @@ def contacts_import_preview(*, owner, data: bytes) -> ContactsPreview:
         preview.rows.append(item)
     preview.errors.sort()
     return preview
+
+
+def contacts_preview_start(*, owner, data: bytes, file_name: str = "") -> Job:
+    """« Vérifier sans importer »: keep the file in a preview job, its owner's alone. A file of a few
+    hundred entries is previewed now; a bigger one by the worker, as its import would be."""
+    big = estimate_rows(data) > INLINE_MAX_ROWS
+    job = job_queue(owner=owner, kind=Job.Kind.CONTACTS_PREVIEW, data=data, enqueue=big,
+                    params={"file_name": file_name[:200]})
+    return job if big else contacts_preview_run(job=job)
+
+
+def contacts_preview_import(*, owner, job: Job) -> ImportResult | Job:
+    """Import exactly the file the preview showed, once (``PreviewGone`` when it expired, was already
+    imported, or had errors). A small file is imported now (all or nothing: on errors the preview
+    stays usable); a big one goes to the worker, and its import job is returned."""
+    with transaction.atomic():
+        data = preview_take(job=job)
+        if estimate_rows(data) > INLINE_MAX_ROWS:
+            import_job = job_queue(owner=owner, kind=Job.Kind.CONTACTS_IMPORT, data=data)
+            preview_done(job=job, outcome={"import_job": import_job.pk})
+            return import_job
+    try:
+        result = services.contacts_import(owner=owner, data=data)
+    except BaseException:
+        preview_release(job=job)
+        raise
+    if result.errors:
+        preview_release(job=job)
+    else:
+        preview_done(job=job)
+    return result

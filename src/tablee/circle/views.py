@@ -7,16 +7,20 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link, tone_switch
 from tablee.circle.exports import me_export_stream, vcard_export_stream
-from tablee.circle.import_preview import contacts_import_preview
+from tablee.circle.import_preview import (
+    contacts_preview_import,
+    contacts_preview_start,
+    preview_from_job,
+)
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
     CARD_BUDGET_MIN,
@@ -30,7 +34,7 @@ from tablee.circle.rendering import render as render_markdown
 from tablee.gatherings import access as gatherings_access
 from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
-from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
+from tablee.jobs.services import INLINE_MAX_ROWS, PreviewGone, estimate_rows, job_queue
 from tablee.pagination import page_params, page_url, window
 from tablee.redirects import safe_next
 
@@ -124,7 +128,6 @@ def continue_write(request, gathering_id: int, user_id: int):
     """The link of the « poursuivre la conversation » email: one button to a follow-up draft.
 
     Anyone else (a forwarded link) gets "not found": the pair is revealed to its two people only."""
-    from django.http import Http404
 
     from tablee.circle.models import ContinueWish
 
@@ -357,29 +360,55 @@ def contacts_merge(request):
 
 @login_required
 def contacts_import(request):
-    """Import a file, or (« Vérifier sans importer ») see what importing it would do: the same
-    preview as the API's ``dry_run``, nothing written."""
-    result = preview = None
+    """Import a file, or (« Vérifier sans importer ») see first what importing it would do: the file
+    stays with the preview (its owner's alone, for an hour), whose « Importer » imports it."""
+    result = None
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         if upload.size > MAX_IMPORT_BYTES:
             messages.error(request, _("Fichier trop volumineux (20 Mo au plus)."))
         elif request.POST.get("dry_run"):
-            preview = contacts_import_preview(owner=request.user, data=upload.read())
+            job = contacts_preview_start(owner=request.user, data=upload.read(), file_name=upload.name or "")
+            return redirect("circle:import_preview", preview_id=job.pk)
         else:
             data = upload.read()
             if estimate_rows(data) > INLINE_MAX_ROWS:  # a big file: the worker imports it, this page follows
                 job = job_queue(owner=request.user, kind=Job.Kind.CONTACTS_IMPORT, data=data)
                 return redirect("circle:import_job", job_id=job.pk)
             result = services.contacts_import(owner=request.user, data=data)
-    return render(request, "circle/import.html", {"result": result, "preview": preview,
-                                                  "file_name": request.FILES["file"].name if preview else ""})
+    return render(request, "circle/import.html", {"result": result})
+
+
+@login_required
+@require_GET
+def contacts_import_preview(request, preview_id: int):
+    """What importing the kept file would do; while the worker reads a big file, the page follows it."""
+    job = access.import_preview_for_owner(owner=request.user, preview_id=preview_id)
+    preview = preview_from_job(job) if job.finished else None
+    return render(request, "circle/import_preview.html", {"job": job, "preview": preview})
+
+
+@login_required
+@require_POST
+def contacts_import_confirm(request, preview_id: int):
+    """Import exactly what the preview showed, without choosing the file again."""
+    job = access.import_preview_for_owner(owner=request.user, preview_id=preview_id)
+    try:
+        outcome = contacts_preview_import(owner=request.user, job=job)
+    except PreviewGone as exc:
+        messages.error(request, exc.message)
+        return redirect("circle:import_preview", preview_id=job.pk)
+    if isinstance(outcome, Job):
+        return redirect("circle:import_job", job_id=outcome.pk)
+    return render(request, "circle/import.html", {"result": outcome}, status=422 if outcome.errors else 200)
 
 
 @login_required
 def contacts_import_job(request, job_id: int):
     """The progress of a big import; the page refreshes itself until the worker is done."""
     job = job_for_owner(owner=request.user, job_id=job_id)
+    if job.kind != Job.Kind.CONTACTS_IMPORT:
+        raise Http404
     return render(request, "circle/import_job.html", {"job": job})
 
 

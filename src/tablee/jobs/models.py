@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,9 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         CONTACTS_IMPORT = "contacts_import", _("import de contacts")
         MEMBERS_IMPORT = "members_import", _("import de membres")
+        # What an import would do, computed without writing; the file is kept for its confirmation.
+        CONTACTS_PREVIEW = "contacts_preview", _("aperçu d'un import de contacts")
+        MEMBERS_PREVIEW = "members_preview", _("aperçu d'un import de membres")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("en file")
@@ -38,6 +42,12 @@ class Job(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     # The longest write transaction of the job, in milliseconds (what the others waited at most).
     longest_write_ms = models.FloatField(default=0)
+    # A preview keeps its file (``data``) until it is imported (``used_at``) or expires
+    # (``expires_at``, then the worker's tick empties it); other jobs leave both empty.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # A preview's rows: each entry and what importing it would do, in the shape of the kind's room.
+    preview = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -58,3 +68,16 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_preview(self) -> bool:
+        return self.kind in PREVIEW_KINDS
+
+    @property
+    def importable(self) -> bool:
+        """A finished preview without errors whose kept file may still be imported (once)."""
+        return (self.status == self.Status.DONE and self.used_at is None and self.expires_at is not None
+                and self.expires_at > timezone.now())
+
+
+PREVIEW_KINDS = (Job.Kind.CONTACTS_PREVIEW, Job.Kind.MEMBERS_PREVIEW)

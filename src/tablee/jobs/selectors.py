@@ -10,7 +10,7 @@ from tablee.jobs.models import Job
 def job_for_owner(*, owner, job_id: int) -> Job:
     if not getattr(owner, "is_authenticated", False):
         raise Http404
-    job = Job.objects.filter(pk=job_id, owner_id=owner.pk).defer("data").first()
+    job = Job.objects.filter(pk=job_id, owner_id=owner.pk).defer("data", "preview").first()
     if job is None:
         raise Http404
     return job

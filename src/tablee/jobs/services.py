@@ -8,12 +8,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.db import connections, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from tablee.jobs.models import Job
+from tablee.jobs.models import PREVIEW_KINDS, Job
 
 T = TypeVar("T")
 
@@ -27,15 +29,89 @@ def estimate_rows(data: bytes) -> int:
     return cards if cards else data.count(b"\n")
 
 
-def job_queue(*, owner, kind: str, data: bytes, params: dict[str, Any] | None = None) -> Job:
+# How long a preview keeps its file for the confirmation that imports it.
+PREVIEW_KEEP = timedelta(hours=1)
+
+
+def job_queue(*, owner, kind: str, data: bytes, params: dict[str, Any] | None = None,
+              enqueue: bool = True) -> Job:
+    """Store the job and, after the commit, hand it to the worker. ``enqueue=False``: the caller
+    runs it at once (a small preview, in the request). A preview's file is kept ``PREVIEW_KEEP``."""
     from tablee.jobs.tasks import run_job
 
     # The worker writes the job's messages in the language of the person who asked.
     params = {"language": translation.get_language() or "", **(params or {})}
+    expires_at = timezone.now() + PREVIEW_KEEP if kind in PREVIEW_KINDS else None
+    if expires_at is not None:
+        previews_purge()
     with transaction.atomic():
-        job = Job.objects.create(owner=owner, kind=kind, data=data, params=params)
-        transaction.on_commit(lambda: run_job.enqueue(job.pk))
+        job = Job.objects.create(owner=owner, kind=kind, data=data, params=params, expires_at=expires_at)
+        if enqueue:
+            transaction.on_commit(lambda: run_job.enqueue(job.pk))
     return job
+
+
+class PreviewGone(Exception):
+    """The preview's file cannot be imported: ``reason`` is "used" (imported already), "expired",
+    "pending" (the worker is still checking it) or "refused" (the file had errors)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        """What the person reads, in their language, with the way out: start again."""
+        if self.reason == "used":
+            return str(_("Ce fichier a déjà été importé à partir de cet aperçu. Pour importer un autre "
+                         "fichier, recommencez."))
+        if self.reason == "expired":
+            return str(_("Cet aperçu a expiré : le fichier n'est gardé qu'une heure. Choisissez-le de "
+                         "nouveau pour recommencer."))
+        if self.reason == "pending":
+            return str(_("La vérification de ce fichier n'est pas terminée : attendez qu'elle le soit pour importer."))
+        return str(_("Ce fichier ne peut pas être importé tel quel : corrigez les lignes signalées, puis "
+                     "recommencez."))
+
+
+def preview_take(*, job: Job) -> bytes:
+    """The file a preview showed, once: the preview is marked used in the same transaction, so a
+    second confirmation (a double click, another tab) finds it taken. ``preview_release`` gives it
+    back when the import refused it; ``preview_done`` drops the file once imported."""
+    now = timezone.now()
+    with transaction.atomic():
+        taken = Job.objects.filter(pk=job.pk, kind__in=PREVIEW_KINDS, status=Job.Status.DONE, used_at__isnull=True,
+                                   expires_at__gt=now).update(used_at=now)
+        if taken:
+            data = bytes(Job.objects.filter(pk=job.pk).values_list("data", flat=True).get())
+            if data:
+                job.used_at = now
+                return data
+            transaction.set_rollback(True)  # emptied by the purge: nothing to import
+            raise PreviewGone("expired")
+    fresh = Job.objects.filter(pk=job.pk).values("status", "used_at", "expires_at").first()
+    if fresh is not None and fresh["status"] in (Job.Status.QUEUED, Job.Status.RUNNING):
+        raise PreviewGone("pending")
+    if fresh is None or fresh["status"] != Job.Status.DONE:
+        raise PreviewGone("refused")
+    raise PreviewGone("used" if fresh["used_at"] else "expired")
+
+
+def preview_release(*, job: Job) -> None:
+    """The import refused what was taken (nothing written): the preview may be confirmed again."""
+    Job.objects.filter(pk=job.pk).update(used_at=None)
+    job.used_at = None
+
+
+def preview_done(*, job: Job, outcome: dict[str, int] | None = None) -> None:
+    """Imported (or handed to an import job): the kept file is dropped."""
+    job.outcome = {**job.outcome, **(outcome or {})}
+    Job.objects.filter(pk=job.pk).update(data=b"", outcome=job.outcome)
+
+
+def previews_purge() -> int:
+    """Empty the files of expired previews (the worker's tick, and each new preview). Returns how many."""
+    return Job.objects.filter(kind__in=PREVIEW_KINDS, expires_at__lt=timezone.now()).exclude(data=b"").update(data=b"")
 
 
 def job_claim(*, job: Job) -> bool:
@@ -47,12 +123,18 @@ def job_claim(*, job: Job) -> bool:
     return bool(claimed)
 
 
-def job_finish(*, job: Job, status: str, **fields) -> Job:
-    """Done or failed; the uploaded file is dropped (it held someone's contacts)."""
-    job.status, job.finished_at, job.data = status, timezone.now(), b""
+def job_finish(*, job: Job, status: str, keep_data: bool = False, **fields) -> Job:
+    """Done or failed; the uploaded file is dropped (it held someone's contacts), unless
+    ``keep_data``: a preview without errors keeps it for its confirmation, until it expires."""
+    job.status, job.finished_at = status, timezone.now()
+    if not keep_data:
+        job.data = b""
     for name, value in fields.items():
         setattr(job, name, value)
-    job.save()
+    if keep_data:  # the kept file is not written again (up to 20 MB inside a write transaction)
+        job.save(update_fields=[f.name for f in Job._meta.concrete_fields if f.name not in ("id", "data")])
+    else:
+        job.save()
     return job
 
 

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
+from tablee.jobs.models import Job
 from tablee.members.models import Association, Membership, User
 
 # Who is asking: a signed-in account, an anonymous visitor (``AnonymousUser``), or nobody (None).
@@ -109,3 +110,13 @@ def association_organized_by(user: Viewer, slug: str) -> Association:
     if association is None or not is_organizer(user, association):
         raise PermissionDenied("Organizers of this association only.")
     return association
+
+
+def import_preview_for(*, association: Association, preview_id: int) -> Job:
+    """A members import preview (and the file it keeps) belongs to the association's organizers:
+    call it after the organizer check; a preview of another association does not exist here (404)."""
+    job = (Job.objects.filter(pk=preview_id, kind=Job.Kind.MEMBERS_PREVIEW, params__association=association.pk)
+           .defer("data").first())
+    if job is None:
+        raise Http404
+    return job

@@ -148,6 +148,10 @@ class MembersPreviewOut(Schema):
     """`dry_run=true`: what the import would do; nothing was written."""
 
     dry_run: Literal[True]
+    # The file is kept with the preview for the association's organizers, an hour: `POST import_url`
+    # imports exactly it, once, without sending it again (a file with errors is not kept: 422).
+    preview_id: int
+    import_url: str
     created: int
     updated: int
     # Values members already hold that differ from the file: replaced only with `overwrite=true`.
@@ -169,10 +173,15 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
     the values left as they were). `overwrite=true` replaces them too, for people already members of
     this association only.
 
-    `dry_run=true`: nothing is written (no account, no membership, no invitation, no job), whatever
-    the file's size; the answer is the preview of the members page: `created`, `updated` (joined or
-    updated), `conflicts`, every bad line, and each row with what it would do and, for a member of
-    this association, each value before → after. 200, or 422 when the file has errors."""
+    `dry_run=true`: no account, membership or invitation is written; the answer is the preview of
+    the members page: `created`, `updated` (joined or updated), `conflicts`, every bad line, and each
+    row with what it would do and, for a member of this association, each value before → after. 200,
+    or 422 when the file has errors. The file is kept with the preview for the association's
+    organizers, an hour: `POST /api/associations/{slug}/members/import/previews/{preview_id}/import`
+    (the answer's `import_url`, with `invite` and `overwrite`) imports exactly it, once. A file
+    above a few hundred rows is checked by the worker, as its import would be: 202 with a job
+    (`kind` "members_preview") to poll at `GET /api/jobs/{id}`; once it is finished,
+    `GET /api/associations/{slug}/members/import/previews/{id}` answers the preview."""
     from tablee.members.import_jobs import import_invite
     from tablee.members.invitations import language_of
     from tablee.members.roster_import import MAX_BYTES
@@ -183,7 +192,11 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
         raise HttpError(413, _("Fichier trop volumineux (2 Mo au plus)."))
     data = file.read()
     if dry_run:
-        return _import_preview(association, data)
+        from tablee.members.roster_import import members_preview_start
+
+        return _import_preview(association, members_preview_start(
+            organizer=request.auth, association=association, data=data, file_name=file.name or "",
+            language=language_of(request.auth)))
     if estimate_rows(data) > INLINE_MAX_ROWS:
         # A bearer token carries no language choice: the errors are written in the profile's.
         job = job_queue(owner=request.auth, kind=Job.Kind.MEMBERS_IMPORT, data=data,
@@ -194,6 +207,10 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
     invited = 0
     if result.ok and invite:
         invited = import_invite(association=association, emails=result.emails, invited_by=request.auth)
+    return _import_out(result, invited)
+
+
+def _import_out(result, invited: int):
     return Status(422 if result.errors else 200, MembersImportOut(
         created=result.created, updated=result.updated, joined=result.joined, invited=invited, kept=result.kept,
         errors=[ImportLineOut(line=line, reason=reason) for line, reason in result.errors],
@@ -201,17 +218,58 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
     ))
 
 
-def _import_preview(association, data: bytes):
-    from tablee.members.roster_import import import_preview
+def _import_preview(association, job: Job):
+    from tablee.members.roster_import import preview_from_job
 
-    preview = import_preview(association=association, data=data)
+    if not job.finished:
+        return Status(202, job_out(job))
+    preview = preview_from_job(job)
     return Status(422 if preview.errors else 200, MembersPreviewOut(
-        dry_run=True, created=preview.created, updated=preview.updated, conflicts=preview.conflicts,
+        dry_run=True, preview_id=job.pk,
+        import_url=f"/api/associations/{association.slug}/members/import/previews/{job.pk}/import",
+        created=preview.created, updated=preview.updated, conflicts=preview.conflicts,
         errors=[ImportLineOut(line=line, reason=reason) for line, reason in preview.errors],
         rows=[MemberPreviewRowOut(line=row.line, email=row.email, name=row.name, action=row.action, changes=[
             MemberChangeOut(field=c.column, before=c.before, after=c.after, filled=c.filled) for c in row.changes])
             for row in preview.rows],
     ))
+
+
+@router.get("/associations/{slug}/members/import/previews/{preview_id}",
+            response={200: MembersPreviewOut, 202: JobOut, 422: MembersPreviewOut | Error})
+def member_import_preview(request, slug: str, preview_id: int):
+    """A preview of `POST /api/associations/{slug}/members/import?dry_run=true`: 202 with its job while
+    the worker checks a big file, then the preview (200, or 422 when the file has errors). For the
+    association's organizers."""
+    from tablee.members.access import import_preview_for
+
+    association = association_organized_by(request.auth, slug)
+    return _import_preview(association, import_preview_for(association=association, preview_id=preview_id))
+
+
+@router.post("/associations/{slug}/members/import/previews/{preview_id}/import",
+             response={200: MembersImportOut, 202: JobOut, 409: Error, 410: Error, 422: MembersImportOut | Error})
+def member_import_previewed(request, slug: str, preview_id: int, invite: bool = False, overwrite: bool = False):
+    """Import exactly the file the preview showed, without sending it again: answered as
+    `POST /api/associations/{slug}/members/import` (200, or 202 with a job for a big file). Once
+    only: 409 when it was imported already, 410 when the preview expired (the file is kept an hour),
+    422 when the file has errors or is still being checked. Nothing is written on any refusal."""
+    from tablee.jobs.services import PreviewGone
+    from tablee.members.access import import_preview_for
+    from tablee.members.invitations import language_of
+    from tablee.members.roster_import import members_preview_import
+
+    association = association_organized_by(request.auth, slug)
+    job = import_preview_for(association=association, preview_id=preview_id)
+    try:
+        outcome = members_preview_import(organizer=request.auth, association=association, job=job, invite=invite,
+                                         overwrite=overwrite, language=language_of(request.auth))
+    except PreviewGone as exc:
+        raise HttpError({"used": 409, "expired": 410}.get(exc.reason, 422), exc.message) from None
+    if isinstance(outcome, Job):
+        return Status(202, job_out(outcome))
+    result, invited = outcome
+    return _import_out(result, invited)
 
 
 @router.get("/associations/{slug}/members", response=MemberPage)

@@ -13,3 +13,7 @@ class MembersConfig(AppConfig):
         from tablee.members.import_jobs import members_import_run
 
         register_runner(Job.Kind.MEMBERS_IMPORT, members_import_run)
+
+        from tablee.members.roster_import import members_preview_run
+
+        register_runner(Job.Kind.MEMBERS_PREVIEW, members_preview_run)

@@ -34,9 +34,9 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
-    """The same file again (kept in the preview page), and whether to invite the new members."""
+    """Whether to invite the new members, and what to do with values members filled in (the file
+    itself stays on the server with the preview)."""
 
-    data = forms.CharField(widget=forms.HiddenInput, max_length=MAX_BYTES * 2)
     invite = forms.BooleanField(label=_("Inviter par courriel les membres qui ne sont jamais venus"),
                                 required=False, initial=True)
     # What members wrote themselves is kept unless the organizer chooses otherwise, seeing every value.

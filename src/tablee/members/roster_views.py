@@ -5,9 +5,6 @@ Every page starts with ``_organized``: the association if the user organizes it,
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
-from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
+from tablee.jobs.services import PreviewGone
 from tablee.members import roster as roster_services
+from tablee.members.access import import_preview_for
 from tablee.members.csv_import import created_phrase, kept_phrase, updated_phrase
-from tablee.members.import_jobs import import_invite
 from tablee.members.invitations import invitations_send, never_signed_in
 from tablee.members.models import Association, JoinRequest, Membership, User
 from tablee.members.roster_forms import (
@@ -32,8 +29,12 @@ from tablee.members.roster_forms import (
     MemberAddForm,
     RoleForm,
 )
-from tablee.members.roster_import import import_preview
-from tablee.members.services import members_import, membership_set_role
+from tablee.members.roster_import import (
+    members_preview_import,
+    members_preview_start,
+    preview_from_job,
+)
+from tablee.members.services import membership_set_role
 from tablee.pagination import page_params, page_url
 from tablee.throttle import Throttled, throttle_hit
 
@@ -175,42 +176,51 @@ def reactivate(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    """Step 1: read the file and show what it would do. Nothing is written."""
+    """Step 1: keep the file with a preview of what it would do (nothing else is written), and show it."""
     association = _organized(request, slug)
     form = ImportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, association, upload_form=form)
-    data = form.cleaned_data["file"].read()
-    preview = import_preview(association=association, data=data)
-    confirm = ImportConfirmForm(initial={"data": base64.b64encode(data).decode(), "invite": True})
+    upload = form.cleaned_data["file"]
+    job = members_preview_start(organizer=request.user, association=association, data=upload.read(),
+                                file_name=upload.name or "")
+    return redirect("members:import_preview", association.slug, job.pk)
+
+
+@login_required
+@require_GET
+def import_preview_page(request: HttpRequest, slug: str, preview_id: int) -> HttpResponse:
+    """What importing the kept file would do; while the worker reads a big file, the page follows it."""
+    association = _organized(request, slug)
+    job = import_preview_for(association=association, preview_id=preview_id)
+    preview = preview_from_job(job) if job.finished else None
+    confirm = ImportConfirmForm(initial={"invite": True})
     return render(request, "members/import_preview.html",
-                  {"association": association, "preview": preview, "form": confirm})
+                  {"association": association, "job": job, "preview": preview, "form": confirm})
 
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    """Step 2: all or nothing (the file is read again: what was shown is what is written)."""
+def import_confirm(request: HttpRequest, slug: str, preview_id: int) -> HttpResponse:
+    """Step 2: all or nothing, exactly the file the preview showed (kept with it), once."""
     association = _organized(request, slug)
+    job = import_preview_for(association=association, preview_id=preview_id)
     form = ImportConfirmForm(request.POST)
+    invite = form.is_valid() and bool(form.cleaned_data["invite"])
     try:
-        data = base64.b64decode(form.data.get("data", ""), validate=True) if form.is_valid() else b""
-    except (binascii.Error, ValueError):
-        data = b""
-    if not data:
-        messages.error(request, _("Le fichier n'a pas été reçu : recommencez l'import."))
-        return _back(association)
-    invite, overwrite = bool(form.cleaned_data["invite"]), form.overwrite
-    if estimate_rows(data) > INLINE_MAX_ROWS:  # a big file: the worker imports it, a page follows it
-        job = job_queue(owner=request.user, kind=Job.Kind.MEMBERS_IMPORT, data=data,
-                        params={"association": association.pk, "invite": invite, "overwrite": overwrite})
-        return redirect("members:import_job", association.slug, job.pk)
-    result = members_import(association=association, data=data, overwrite=overwrite)
+        outcome = members_preview_import(organizer=request.user, association=association, job=job, invite=invite,
+                                         overwrite=form.overwrite)
+    except PreviewGone as exc:
+        messages.error(request, exc.message)
+        return redirect("members:import_preview", association.slug, job.pk)
+    if isinstance(outcome, Job):  # a big file: the worker imports it, a page follows it
+        return redirect("members:import_job", association.slug, outcome.pk)
+    result, queued = outcome
     if not result.ok:
-        preview = import_preview(association=association, data=data)
+        preview = preview_from_job(job)  # as shown, with what the import refused
+        preview.errors = list(result.errors)
         return render(request, "members/import_preview.html",
-                      {"association": association, "preview": preview, "form": form}, status=400)
-    queued = import_invite(association=association, emails=result.emails, invited_by=request.user) if invite else 0
+                      {"association": association, "job": job, "preview": preview, "form": form}, status=400)
     messages.success(request, _("Import terminé : %(created)s, %(updated)s.")
                      % {"created": created_phrase(result.created), "updated": updated_phrase(result.updated)}
                      + (" " + kept_phrase(result.kept) + "." if result.kept else "")

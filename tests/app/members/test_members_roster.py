@@ -125,9 +125,17 @@ def test_adding_a_bad_address_shows_the_field_error(browser):
 
 
 def _upload(browser, text: str):
+    """Send the file: the preview keeps it and the page shows what importing it would do."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return browser.post(PAGE + "import/", {"file": SimpleUploadedFile("membres.csv", text.encode())})
+    sent = browser.post(PAGE + "import/", {"file": SimpleUploadedFile("membres.csv", text.encode())})
+    assert sent.status_code == 302
+    return browser.get(sent["Location"])
+
+
+def _confirm_url(html: str) -> str:
+    [url] = re.findall(r'action="(/organize/[^"]+/import/preview/\d+/import/)"', html)
+    return url
 
 
 def test_the_import_preview_says_what_will_be_created_and_updated_and_writes_nothing(browser, member):
@@ -135,12 +143,11 @@ def test_the_import_preview_says_what_will_be_created_and_updated_and_writes_not
     response = _upload(browser, HEADER + "nadia@example.org,Nadia,Roy,,,fr,,,\nmarie@example.org,Marie,Tremblay,,,fr,,,\n")
 
     html = response.content.decode()
-    assert "1 à créer · 1 à mettre à jour" in html
-    assert 'data-testid="import-confirm"' in html
+    assert "1 membre sera créé et 1 membre est déjà à jour." in html
+    assert 'data-testid="import-confirm"' in html and 'name="data"' not in html  # the file stays on the server
     assert not User.objects.filter(email="nadia@example.org").exists()
 
-    [data] = re.findall(r'name="data" value="([^"]+)"', html)
-    done = browser.post(PAGE + "import/confirm/", {"data": data, "invite": "on"})
+    done = browser.post(_confirm_url(html), {"invite": "on"})
     assert done.status_code == 302
     nadia = User.objects.get(email="nadia@example.org")
     assert Membership.objects.filter(user=nadia).exists()
@@ -160,9 +167,8 @@ def test_the_preview_shows_each_members_values_before_and_after_and_keeps_them_b
     assert "Coop Laval</strong> → Autre Coop" in changes and "gardé, sauf si vous remplacez" in changes
     assert "→ <strong>vélo</strong>" in changes and "sera rempli" in changes
     assert 'name="mode" value="fill"' in html and 'value="replace"' in html
-    [data] = re.findall(r'name="data" value="([^"]+)"', html)
 
-    assert browser.post(PAGE + "import/confirm/", {"data": data}).status_code == 302
+    assert browser.post(_confirm_url(html), {}).status_code == 302
 
     member.profile.refresh_from_db()
     assert (member.profile.organization, member.profile.interests) == ("Coop Laval", ["vélo"])
@@ -170,9 +176,8 @@ def test_the_preview_shows_each_members_values_before_and_after_and_keeps_them_b
 
 def test_the_organizer_may_choose_to_replace_what_members_filled_in(browser, member):
     html = _upload(browser, HEADER + "marie@example.org,Marie,Tremblay,Autre Coop,,fr,,,\n").content.decode()
-    [data] = re.findall(r'name="data" value="([^"]+)"', html)
 
-    browser.post(PAGE + "import/confirm/", {"data": data, "mode": "replace"})
+    browser.post(_confirm_url(html), {"mode": "replace"})
 
     member.profile.refresh_from_db()
     assert member.profile.organization == "Autre Coop"
@@ -197,15 +202,47 @@ def test_the_preview_lists_every_bad_line_and_offers_no_import(browser):
     assert not User.objects.filter(email="ok@example.org").exists()
 
 
-def test_a_tampered_confirmation_imports_nothing(browser):
-    import base64
+def test_a_preview_with_bad_lines_keeps_no_file_and_its_confirmation_imports_nothing(browser):
+    from tablee.jobs.models import Job
 
-    bad = base64.b64encode((HEADER + "ok@example.org,Ok,Bon,,,fr,,,\nmauvais,A,B,,,fr,,,\n").encode()).decode()
+    html = _upload(browser, HEADER + "ok@example.org,Ok,Bon,,,fr,,,\nmauvais,A,B,,,fr,,,\n").content.decode()
+    job = Job.objects.get(kind=Job.Kind.MEMBERS_PREVIEW)
 
-    response = browser.post(PAGE + "import/confirm/", {"data": bad, "invite": "on"})
+    response = browser.post(PAGE + f"import/preview/{job.pk}/import/", {"invite": "on"}, follow=True)
 
-    assert response.status_code == 400
+    assert 'data-testid="import-confirm"' not in html and bytes(job.data) == b""
+    assert "ne peut pas être importé tel quel" in response.content.decode()
     assert not User.objects.filter(email="ok@example.org").exists() and not Email.objects.exists()
+
+
+def test_the_confirmation_imports_the_kept_file_once_for_any_organizer_of_the_association(
+        browser, association, make_person, member):
+    html = _upload(browser, HEADER + "nadia@example.org,Nadia,Roy,,,fr,,,\n").content.decode()
+    co_organizer = Client()
+    co_organizer.force_login(make_person(association=association, role="organizer", email="co@example.org"))
+    member_client = Client()
+    member_client.force_login(member)
+
+    assert member_client.post(_confirm_url(html), {}).status_code == 403
+    assert co_organizer.post(_confirm_url(html), {}).status_code == 302
+    again = browser.post(_confirm_url(html), {}, follow=True).content.decode()
+
+    assert User.objects.filter(email="nadia@example.org").count() == 1
+    assert "déjà été importé" in again and 'data-testid="import-confirm"' not in again and "Recommencer" in again
+
+
+def test_an_expired_members_preview_says_so_and_imports_nothing(browser):
+    from datetime import timedelta
+
+    from tablee.jobs.models import Job
+
+    html = _upload(browser, HEADER + "nadia@example.org,Nadia,Roy,,,fr,,,\n").content.decode()
+    Job.objects.filter(kind=Job.Kind.MEMBERS_PREVIEW).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    response = browser.post(_confirm_url(html), {"invite": "on"}, follow=True).content.decode()
+
+    assert "Cet aperçu a expiré" in response and 'data-testid="import-confirm"' not in response
+    assert not User.objects.filter(email="nadia@example.org").exists() and not Email.objects.exists()
 
 
 def test_join_requests_wait_for_approval_which_sends_the_invitation(browser, association):
