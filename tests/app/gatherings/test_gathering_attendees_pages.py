@@ -39,7 +39,7 @@ def test_page_two_shows_the_next_people_and_the_waiting_list_keeps_its_ranks(bro
     second = browser.get(url + "?limit=3&offset=3").content.decode()
     assert _emails(second) == ["a003@example.org", "a004@example.org", "a005@example.org"]
     assert 'rel="prev"' in second and 'rel="next"' in second
-    assert re.search(r"<td>1</td><td>[^<]*</td><td>[^<]*</td><td><a href=\"mailto:a004@example.org", second)
+    assert re.search(r">1</td><td>[^<]*</td><td[^>]*>[^<]*</td><td[^>]*><a href=\"mailto:a004@example.org", second)
     assert "Personne n&#x27;est encore inscrit" not in second
     last = browser.get(url + "?limit=3&offset=6").content.decode()
     assert _emails(last) == ["a006@example.org"] and 'rel="next"' not in last
