@@ -40,10 +40,14 @@ def test_member_signs_in_rsvps_and_cancels_in_place(new_page, server):
     screenshot(page, "my-gatherings-desktop")
     page.locator(".card h3 a").first.click()
     url = page.url
+    expect(page.get_by_role("link", name="Ma tablée")).to_have_count(0)
     page.get_by_role("button", name="Réserver ma place").click()
     expect(page.get_by_text("Annuler ma place", exact=True)).to_be_visible()
     assert page.url == url  # swapped in place by HTMX, no navigation
     expect(page.locator("#rsvp-box")).to_contain_text("Votre place est réservée")
+    # The hub's links come with the seat, without a reload.
+    expect(page.get_by_role("link", name="Ma tablée")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon intention pour cette rencontre")).to_be_visible()
     assert _rsvp_status(server, NEWCOMER) == "confirmed"
     screenshot(page, "gathering-confirmed-desktop")
 
@@ -54,6 +58,10 @@ def test_member_signs_in_rsvps_and_cancels_in_place(new_page, server):
     page.get_by_role("button", name="Oui, annuler ma place").click()
     expect(page.get_by_role("button", name="Réserver ma place")).to_be_visible()
     assert _rsvp_status(server, NEWCOMER) == "cancelled"
+    # ... and leave with it.
+    expect(page.get_by_role("link", name="Ma tablée")).to_have_count(0)
+    expect(page.get_by_role("link", name="Mon intention pour cette rencontre")).to_have_count(0)
+    assert page.url == url
 
     ics = page.request.get(page.get_by_role("link", name=re.compile("agenda")).get_attribute("href"))
     assert ics.headers["content-type"].startswith("text/calendar")

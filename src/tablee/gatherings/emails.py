@@ -138,7 +138,8 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
 def queue_gathering_notices(*, gathering: Gathering) -> int:
     """The time or place changed, or the gathering is cancelled: tell everyone confirmed or waiting,
     with the updated invitation (same UID, the new SEQUENCE; METHOD:CANCEL for a cancellation).
-    One email per person and version of the gathering, whatever the retries."""
+    One email per person and version of the gathering, whatever the retries. Returns how many of
+    them will really leave (a guest's undeliverable address is stored suppressed)."""
     kind = "gathering_cancelled" if gathering.state == Gathering.State.CANCELLED else "gathering_changed"
     rsvps = (
         Rsvp.objects.filter(gathering=gathering, status__in=(Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED))
@@ -149,9 +150,9 @@ def queue_gathering_notices(*, gathering: Gathering) -> int:
         rsvp.gathering = gathering
         # Each person's own view of the event: a seat is an invitation, the waiting list TENTATIVE,
         # a cancelled gathering a CANCEL (same UID, the gathering's new SEQUENCE).
-        _queue(rsvp=rsvp, kind=kind, key=f"{kind}:{gathering.pk}:{gathering.sequence}:{rsvp.user_id}",
-               ics=member_calendar_ics(gathering=gathering, user=rsvp.user))
-        count += 1
+        email = _queue(rsvp=rsvp, kind=kind, key=f"{kind}:{gathering.pk}:{gathering.sequence}:{rsvp.user_id}",
+                       ics=member_calendar_ics(gathering=gathering, user=rsvp.user))
+        count += email.status != Email.Status.SUPPRESSED
     return count
 
 

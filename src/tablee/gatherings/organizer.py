@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +20,7 @@ from tablee.gatherings.access import gathering_for_organizer
 from tablee.gatherings.exports import attendees_csv_response
 from tablee.gatherings.forms import GatheringForm, GuestForm, SeriesForm, WalkinForm
 from tablee.gatherings.hooks import table_numbers
-from tablee.gatherings.models import Rsvp
+from tablee.gatherings.models import Gathering, Rsvp
 from tablee.gatherings.services import (
     RsvpError,
     checkin_mark,
@@ -72,21 +74,57 @@ def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
         if initial[name] is not None:
             initial[name] = timezone.localtime(initial[name])
     form = GatheringForm(request.POST or None, initial=initial)
+    context = {"association": gathering.association, "form": form, "gathering": gathering}
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        notice = selectors.change_notice(gathering=gathering, changes=changed)
+        # A change that emails people is confirmed first, on a step that says who gets what; « back »
+        # shows the form again with what was typed, nothing saved.
+        if request.POST.get("back") == "1":
+            return render(request, "gatherings/organizer/gathering_form.html", context)
+        if notice is not None and request.POST.get("confirm") != notice:
+            recipients = selectors.notice_recipients(gathering=gathering)
+            if recipients or notice == selectors.NOTICE_CANCELLED:  # a cancellation is asked even unheard
+                context.update(notice=notice, recipients=recipients, changes=_change_lines(form, changed))
+                return render(request, "gatherings/organizer/gathering_confirm.html", context)
         try:
             if changed:
-                gathering_update(gathering=gathering, **changed)
+                result = gathering_update(gathering=gathering, **changed)
+                _say_notified(request, result.notice, result.notified)
+            else:
+                messages.success(request, _("La rencontre est mise à jour."))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("La rencontre est mise à jour."))
             return redirect("gatherings:detail", gathering.pk)
-    return render(
-        request,
-        "gatherings/organizer/gathering_form.html",
-        {"association": gathering.association, "form": form, "gathering": gathering},
-    )
+    return render(request, "gatherings/organizer/gathering_form.html", context)
+
+
+def _change_lines(form: GatheringForm, changed: dict) -> list[dict]:
+    """The fields the organizer changed, with their label and new value as the form shows them."""
+    lines = []
+    for name in changed:
+        field = form[name]
+        value = changed[name]
+        if name == "state":
+            value = dict(Gathering.State.choices).get(value, value)
+        lines.append({"label": field.label, "value": value, "is_time": isinstance(value, datetime)})
+    return lines
+
+
+def _say_notified(request: HttpRequest, notice: str | None, notified: int) -> None:
+    if notice == selectors.NOTICE_CANCELLED:
+        messages.success(request, ngettext(
+            "La rencontre est annulée. %(count)d personne reçoit l'annulation par courriel.",
+            "La rencontre est annulée. %(count)d personnes reçoivent l'annulation par courriel.",
+            notified) % {"count": notified})
+    elif notice == selectors.NOTICE_CHANGED:
+        messages.success(request, ngettext(
+            "La rencontre est mise à jour. %(count)d personne reçoit le changement par courriel.",
+            "La rencontre est mise à jour. %(count)d personnes reçoivent le changement par courriel.",
+            notified) % {"count": notified})
+    else:
+        messages.success(request, _("La rencontre est mise à jour."))
 
 
 @login_required

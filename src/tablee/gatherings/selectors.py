@@ -13,6 +13,7 @@ from django.utils import timezone
 from tablee.gatherings.access import visible_gatherings, visible_to
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association, Membership, User
+from tablee.outbox.selectors import reachable
 from tablee.prepared import Prepared
 from tablee.text.fold import fold
 
@@ -34,6 +35,39 @@ def waitlist_position(*, rsvp: Rsvp | None) -> int | None:
         Q(queued_at__lt=rsvp.queued_at) | Q(queued_at=rsvp.queued_at, pk__lt=rsvp.pk)
     )
     return ahead.count() + 1
+
+
+# A change to these (the time or the place) is told to everyone holding or awaiting a seat.
+NOTICE_FIELDS = ("starts_at", "duration_minutes", "venue")
+NOTICE_CANCELLED, NOTICE_CHANGED = "gathering_cancelled", "gathering_changed"
+
+
+def changed(new, old) -> bool:
+    """A time counts to the minute: an edit form sends minutes, and an unchanged form is no change."""
+    if isinstance(new, datetime) and isinstance(old, datetime):
+        return new.replace(second=0, microsecond=0) != old.replace(second=0, microsecond=0)
+    return new != old
+
+
+def change_notice(*, gathering: Gathering, changes: dict, now: datetime | None = None) -> str | None:
+    """The email ``changes`` to ``gathering`` would send to everyone holding or awaiting a seat:
+    ``NOTICE_CANCELLED`` (it becomes cancelled), ``NOTICE_CHANGED`` (its time or place moves, and it
+    is still to come) or None. ``gathering_update`` decides with it; the edit form asks the
+    organizer to confirm before any email leaves."""
+    state = changes.get("state", gathering.state)
+    if state == Gathering.State.CANCELLED:
+        return NOTICE_CANCELLED if gathering.state != Gathering.State.CANCELLED else None
+    moved = any(name in changes and changed(changes[name], getattr(gathering, name)) for name in NOTICE_FIELDS)
+    starts_at = changes.get("starts_at", gathering.starts_at)
+    return NOTICE_CHANGED if moved and starts_at > (now or timezone.now()) else None
+
+
+def notice_recipients(*, gathering: Gathering) -> int:
+    """How many people a notice about ``gathering`` reaches: those holding or awaiting a seat,
+    except a guest let in by name (no address; the outbox suppresses it)."""
+    addresses = Rsvp.objects.filter(gathering_id=gathering.pk, status__in=(Rsvp.Status.CONFIRMED,
+                                                                          Rsvp.Status.WAITLISTED))
+    return len(reachable(addresses=addresses.values_list("user__email", flat=True)))
 
 
 def my_rsvp(*, gathering: Gathering, user) -> Rsvp | None:

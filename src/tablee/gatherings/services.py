@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tablee.gatherings.models import Gathering, Rsvp, Series
+from tablee.gatherings.selectors import change_notice, changed
 from tablee.gatherings.signals import announce_seats_changed
 from tablee.members.models import Association
 from tablee.members.services import guest_create
@@ -36,10 +38,9 @@ GATHERING_FIELDS = frozenset(
     {"title", "starts_at", "duration_minutes", "venue", "tables", "seats_per_table", "rsvp_deadline", "state"}
 )
 ACTIVE = (Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED)
-# A change to these is a new version of the calendar event (SEQUENCE + 1) ...
+# A change to these is a new version of the calendar event (SEQUENCE + 1); a change of the time or
+# the place (``selectors.NOTICE_FIELDS``) is also told to everyone holding or awaiting a seat.
 CALENDAR_FIELDS = ("title", "starts_at", "duration_minutes", "venue")
-# ... and a change to these (the time or the place) is told to everyone holding or awaiting a seat.
-NOTICE_FIELDS = ("starts_at", "duration_minutes", "venue")
 
 
 class RsvpError(Exception):
@@ -127,14 +128,30 @@ def gathering_create(
     return gathering
 
 
-def gathering_update(*, gathering: Gathering, **fields) -> Gathering:
-    """Change a gathering. Capacity never drops below the confirmed count; a larger one fills from the waiting list."""
+@dataclass(frozen=True)
+class GatheringChange:
+    """What ``gathering_update`` did: the gathering as saved, the notice it sent
+    (``selectors.NOTICE_CANCELLED``, ``selectors.NOTICE_CHANGED`` or None) and to how many people
+    that notice goes (a guest with no address is not counted)."""
+
+    gathering: Gathering
+    notice: str | None = None
+    notified: int = 0
+
+
+def gathering_update(*, gathering: Gathering, **fields) -> GatheringChange:
+    """Change a gathering. Capacity never drops below the confirmed count; a larger one fills from the waiting list.
+
+    Cancelling it, or moving its time or place while it is still to come, emails everyone holding or
+    awaiting a seat (``selectors.change_notice``): pages ask the organizer to confirm first."""
     unknown = set(fields) - GATHERING_FIELDS
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
+    notified = 0
     with transaction.atomic():
         locked = _lock(gathering)
         before = {name: getattr(locked, name) for name in (*CALENDAR_FIELDS, "state")}
+        notice = change_notice(gathering=locked, changes=fields)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean()
@@ -149,29 +166,21 @@ def gathering_update(*, gathering: Gathering, **fields) -> Gathering:
                 }
             )
         cancelled = locked.state == Gathering.State.CANCELLED and before["state"] != Gathering.State.CANCELLED
-        moved = any(_changed(getattr(locked, name), before[name]) for name in NOTICE_FIELDS)
-        if cancelled or any(_changed(getattr(locked, name), before[name]) for name in CALENDAR_FIELDS):
+        if cancelled or any(changed(getattr(locked, name), before[name]) for name in CALENDAR_FIELDS):
             locked.sequence += 1
         locked.save()
         if locked.state == Gathering.State.OPEN:
             _promote_waiting(locked, now=timezone.now())
-        if cancelled or (moved and locked.state != Gathering.State.CANCELLED and locked.starts_at > timezone.now()):
+        if notice is not None:
             from tablee.gatherings.emails import queue_gathering_notices
 
-            queue_gathering_notices(gathering=locked)
+            notified = queue_gathering_notices(gathering=locked)
     for name in (*GATHERING_FIELDS, "updated_at", "sequence"):
         setattr(gathering, name, getattr(locked, name))
-    return gathering
+    return GatheringChange(gathering=gathering, notice=notice, notified=notified)
 
 
-def _changed(new, old) -> bool:
-    """A time counts to the minute: an edit form sends minutes, and an unchanged form is no change."""
-    if isinstance(new, datetime) and isinstance(old, datetime):
-        return new.replace(second=0, microsecond=0) != old.replace(second=0, microsecond=0)
-    return new != old
-
-
-def gathering_cancel(*, gathering: Gathering) -> Gathering:
+def gathering_cancel(*, gathering: Gathering) -> GatheringChange:
     """Cancel a gathering: everyone confirmed or waiting receives the cancellation (METHOD:CANCEL)."""
     if gathering.state == Gathering.State.DONE:
         raise ValidationError({"state": _("Une rencontre terminée ne peut pas être annulée.")})

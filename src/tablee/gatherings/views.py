@@ -33,14 +33,16 @@ def my_gatherings(request: HttpRequest) -> HttpResponse:
     # « À faire »: gatherings I attended in the last week, to conclude (keep my cards, write).
     # Attended: a confirmed seat, not marked absent (``my_present`` comes with the list, no query).
     recent = timezone.now() - timedelta(days=7)
+    # A cancelled gathering took place for no one: nothing to conclude.
     to_conclude = [g for g in past if g.my_status == Rsvp.Status.CONFIRMED and g.my_present is not False
-                   and g.starts_at >= recent]
+                   and g.starts_at >= recent and g.state != Gathering.State.CANCELLED]
     return render(request, "gatherings/mine.html", {"upcoming": upcoming, "past": past, "to_conclude": to_conclude})
 
 
 def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = "") -> dict:
     rsvp = selectors.my_rsvp(gathering=gathering, user=request.user)
     now = timezone.now()
+    cancelled = gathering.state == Gathering.State.CANCELLED
     can_rsvp = (
         gathering.state == Gathering.State.OPEN
         and gathering.starts_at > now
@@ -52,7 +54,9 @@ def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = ""
         "position": selectors.waitlist_position(rsvp=rsvp),
         "counts": selectors.gathering_counts(gathering=gathering),
         "can_rsvp": can_rsvp,
-        "can_cancel": gathering.starts_at > now and gathering.state != Gathering.State.DONE,
+        # A cancelled gathering holds no seat: nothing to give up, no table, no intention to write.
+        "can_cancel": gathering.starts_at > now and gathering.state != Gathering.State.DONE and not cancelled,
+        "cancelled": cancelled,
         "error": error,
     }
 
@@ -67,7 +71,7 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     # The page is the hub, and it changes with time: before, my RSVP, intention and « Ma tablée »;
     # after, « Garder mes cartes » first, then my reflection and « poursuivre la conversation ».
     context["past"] = gathering.ends_at <= timezone.now() or gathering.state == Gathering.State.DONE
-    context["attended"] = Rsvp.objects.filter(gathering_id=gathering.pk, user_id=request.user.pk,
+    context["attended"] = not context["cancelled"] and Rsvp.objects.filter(gathering_id=gathering.pk, user_id=request.user.pk,
                                               status=Rsvp.Status.CONFIRMED).exclude(present=False).exists()
     return render(request, "gatherings/detail.html", context)
 

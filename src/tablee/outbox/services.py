@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tablee.outbox.models import Email, OptOut, Topic
+from tablee.outbox.selectors import undeliverable
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def email_queue(
     if isinstance(ics, bytes):
         ics = ics.decode()
     status = Email.Status.QUEUED
-    if to.rstrip().lower().endswith(".invalid"):
+    if undeliverable(to):
         # RFC 2606: nobody receives mail there (a guest let in at the door by name has such an
         # address): stored for the record like a refused topic, never sent.
         status = Email.Status.SUPPRESSED

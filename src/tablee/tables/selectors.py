@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association, Profile, User
+from tablee.outbox.models import Topic
+from tablee.outbox.selectors import reachable
 from tablee.tables import questions, rules
 from tablee.tables.access import nameable, sat_with
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
@@ -186,6 +188,23 @@ def published_table_numbers(*, gathering: Gathering) -> dict[int, int]:
                 .values_list("user_id", "table__number"))
 
 
+def seats_held(*, plan: Plan) -> QuerySet[Seat]:
+    """The seats of ``plan`` whose person still holds a confirmed seat at the gathering: a person
+    who cancelled keeps her seat row until a repair frees it, but is no longer at the table."""
+    confirmed = Rsvp.objects.filter(gathering_id=plan.gathering_id, status=Rsvp.Status.CONFIRMED).values("user_id")
+    return Seat.objects.filter(plan=plan, user_id__in=confirmed)
+
+
+def publish_audience(*, plan: Plan) -> dict[str, int]:
+    """What publishing ``plan`` would send: ``seated``, the people it tells their table;
+    ``emailed``, those of them the email really reaches; ``not_emailed``, the others (a guest's
+    address, someone who refused the « plan published » emails: the outbox suppresses those; they
+    still see their table in « Ma tablée »)."""
+    addresses = list(seats_held(plan=plan).values_list("user__email", flat=True))
+    emailed = len(reachable(addresses=addresses, topic=Topic.PLAN_PUBLISHED))
+    return {"seated": len(addresses), "emailed": emailed, "not_emailed": len(addresses) - emailed}
+
+
 def unseated(*, plan: Plan | None) -> list[User]:
     """The people to seat now (confirmed, not marked absent) who have no seat in ``plan``: a late
     RSVP the repair has not seated yet (it waits for the organizer, or failed), or a confirmation
@@ -199,7 +218,7 @@ def unseated(*, plan: Plan | None) -> list[User]:
 def awaiting_seat(*, gathering: Gathering, user) -> bool:
     """The member holds a confirmed seat at a gathering whose tables are published, but no table yet:
     the page tells them their table is coming (never that they have one)."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or gathering.state == Gathering.State.CANCELLED:
         return False
     plan = Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).first()
     return (plan is not None
@@ -272,8 +291,15 @@ def _companion_why(me: dict, other: dict, language: str, *, shares: bool) -> lis
 
 
 def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | None:
-    """What a seated member sees of a published plan; None before publication, when not seated, or
-    once the member cancelled (her seat is freed by the next repair, her table is no longer hers)."""
+    """What a seated member sees of a published plan; None before publication, when not seated,
+    once the member cancelled (her seat is freed by the next repair, her table is no longer hers),
+    or when the gathering itself is cancelled (there are no tables any more).
+
+    The table-mates are the people of her table who still hold a confirmed seat: someone who
+    cancelled is gone from their view at once, not only after the worker's repair frees the seat
+    (a repair may also wait for the organizer, or not run at all with fewer than two people)."""
+    if gathering.state == Gathering.State.CANCELLED:
+        return None
     plan = Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).first()
     if plan is None or not getattr(user, "is_authenticated", False):
         return None
@@ -282,9 +308,10 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
     seat = Seat.objects.filter(plan=plan, user_id=user.pk).select_related("table", "user__profile").first()
     if seat is None:
         return None
+    confirmed = Rsvp.objects.filter(gathering_id=gathering.pk, status=Rsvp.Status.CONFIRMED).values("user_id")
     mates = [
-        s for s in Seat.objects.filter(plan=plan, table=seat.table).select_related("user", "user__profile")
-        .order_by("position", "pk") if s.user_id != user.pk
+        s for s in Seat.objects.filter(plan=plan, table=seat.table, user_id__in=confirmed)
+        .select_related("user", "user__profile").order_by("position", "pk") if s.user_id != user.pk
     ]
     me = person_input(seat.user)
     companions = []

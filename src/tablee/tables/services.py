@@ -349,7 +349,8 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
         plan.published_at = timezone.now()
         plan.save(update_fields=["status", "published_at", "updated_at"])
         if notify:
-            seats = Seat.objects.filter(plan=plan).select_related("user", "user__profile", "table")
+            # Only those still coming: a person who cancelled since the plan was computed is not told a table.
+            seats = selectors.seats_held(plan=plan).select_related("user", "user__profile", "table")
             for seat in seats:
                 email_queue(**render_plan_published(plan=plan, seat=seat))
     return plan

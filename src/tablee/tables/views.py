@@ -68,6 +68,9 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         "unseated": unseated,
         "seated_count": len(selectors.attendees_now(gathering=gathering)) - len(unseated),
         "pending": pending_repair_out(plan) if show_warnings and plan is not None else None,
+        # The publish confirmation counts those the email really reaches (unsubscribed people are not).
+        "audience": selectors.publish_audience(plan=plan) if plan is not None and plan.status == Plan.Status.READY
+        else None,
     }
 
 
@@ -182,8 +185,11 @@ def plan_publish(request, gathering_id: int):
     if request.POST.get("confirm") != "1":  # it emails everyone: asked first, on the plan page
         messages.error(request, _("Confirmez la publication : chaque personne recevra sa table par courriel."))
         return _back(gathering.pk)
-    if plan and _attempt(request, services.plan_publish, plan=plan):
-        messages.success(request, _("Plan publié : chaque personne reçoit sa table par courriel."))
+    audience = selectors.publish_audience(plan=plan) if plan else None
+    if plan and audience and _attempt(request, services.plan_publish, plan=plan):
+        messages.success(request, ngettext("Plan publié : %(count)d personne reçoit sa table par courriel.",
+                                           "Plan publié : %(count)d personnes reçoivent leur table par courriel.",
+                                           audience["emailed"]) % {"count": audience["emailed"]})
     return _back(gathering.pk)
 
 

@@ -190,9 +190,14 @@ def test_an_organizer_cancels_from_the_edit_form(seats, organizer, member):
     browser.force_login(organizer)
     local = timezone.localtime(seats.starts_at).strftime("%Y-%m-%dT%H:%M")
 
-    response = browser.post(reverse("organizer:gathering_edit", args=[seats.pk]), {
-        "title": seats.title, "starts_at": local, "duration_minutes": seats.duration_minutes, "venue": seats.venue,
-        "tables": seats.tables, "seats_per_table": seats.seats_per_table, "rsvp_deadline": "", "state": "cancelled"})
+    data = {"title": seats.title, "starts_at": local, "duration_minutes": seats.duration_minutes,
+            "venue": seats.venue, "tables": seats.tables, "seats_per_table": seats.seats_per_table,
+            "rsvp_deadline": "", "state": "cancelled"}
+
+    asked = browser.post(reverse("organizer:gathering_edit", args=[seats.pk]), data)  # asked first
+    assert asked.status_code == 200 and not Email.objects.exists()
+    response = browser.post(reverse("organizer:gathering_edit", args=[seats.pk]),
+                            {**data, "confirm": "gathering_cancelled"})
 
     assert response.status_code == 302
     assert Email.objects.filter(kind="gathering_cancelled", to=member.email).count() == 1
