@@ -72,6 +72,9 @@ def test_moves_offer_every_table_of_the_room_and_an_empty_one_can_be_used(
     gathering = make_breakfast(list(trio), tables=4, seats=4)
     plan = planned(gathering)
     used = set(_tables(plan))
+    # One table would seat the avoid pair together: the plan uses a second one of the room's tables.
+    assert not any({marie.pk, jf.pk} <= people for people in _tables(plan).values())
+    assert selectors.plan_violations(plan=plan) == []
     client.force_login(organizer)
     page = client.get(f"/organize/gatherings/{gathering.pk}/tables/").content.decode()
     select = page[page.index(f'id="move-{helene.pk}"'):]
