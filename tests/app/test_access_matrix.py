@@ -89,6 +89,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "organizer:attendees_csv": ("GET", "33o4l"),
     "organizer:checkin": ("GET", "33o4l"),
     "organizer:walkin": ("POST", "33o4l"),
+    "organizer:checkin_seat": ("POST", "33o4l"),
     "organizer:checkin_person": ("POST", "33o4l"),
     # tables
     "tables:plan": ("GET", "33o4l"),

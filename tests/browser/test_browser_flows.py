@@ -126,6 +126,10 @@ def _check_in_at_the_door(page, server, gathering_id, first, last, email):
     expect(page.locator(".person")).to_have_count(expected)
     row.get_by_role("button", name="Présence").tap()
     expect(page.locator(".person.is-present", has_text=f"{first} {last}")).to_be_visible()
+    # The state shows in words and style, not only in a thin outline.
+    marked = page.locator(".person.is-present", has_text=f"{first} {last}").locator('button[name="present"][value="1"]')
+    expect(marked).to_have_text("✓ Présence notée")
+    expect(marked).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#checkin-tally")).to_contain_text("Présences : 1 sur")
     present, = server.query(
         "SELECT r.present FROM gatherings_rsvp r JOIN members_user u ON u.id = r.user_id "
@@ -141,11 +145,20 @@ def _check_in_at_the_door(page, server, gathering_id, first, last, email):
     page.get_by_text("Ajouter une personne sans inscription").tap()
     page.get_by_label("Courriel du membre").fill(walk_in)
     page.get_by_role("button", name="Ajouter et noter sa présence").tap()
-    expect(page.locator("#walkin-feedback")).to_contain_text("sa présence est notée")
+    # The plan is published: the walk-in is seated at once by the repair (the first one in a server
+    # process loads the engine, a few seconds on a busy machine).
+    expect(page.locator("#walkin-feedback")).to_contain_text("sa présence est notée", timeout=30_000)
+    expect(page.locator("#walkin-feedback")).to_contain_text("Sa place : table")
     row = server.query(
         "SELECT r.status, r.walk_in, r.present FROM gatherings_rsvp r JOIN members_user u ON u.id = r.user_id "
         "WHERE r.gathering_id = ? AND u.email = ?", (gathering_id, walk_in))
     assert row == [("confirmed", 1, 1)]
+
+    # A guest with a name only: once added, the form is empty for the next one.
+    page.get_by_label("Prénom").fill("Nadia")
+    page.get_by_role("button", name="Ajouter cette personne et noter sa présence").tap()
+    expect(page.locator("#walkin-feedback")).to_contain_text("Nadia est sur la liste", timeout=30_000)
+    expect(page.get_by_label("Prénom")).to_have_value("")
 
 
 def test_organizer_sees_attendees_and_exports_csv(new_page, server):

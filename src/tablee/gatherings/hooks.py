@@ -3,6 +3,10 @@
 Filled from the higher room's ``AppConfig.ready``:
 - ``seat_numbers``: ``(*, gathering) -> dict[user_id, table number]``, each person's table in the
   gathering's published plan (empty before publication), shown on the check-in rows.
+- ``door_seaters``: ``(*, gathering) -> str | None``, seats whoever is present without a table in
+  the gathering's published plan, now (at the door, a walk-in sits down at once); returns what to
+  tell the organizer when someone could not be seated ("" when everyone is), None without a
+  published plan.
 """
 
 from __future__ import annotations
@@ -19,3 +23,16 @@ def register_seat_numbers(reader: Callable[..., dict[int, int]]) -> None:
 def table_numbers(*, gathering) -> dict[int, int]:
     """{user id: table number} in the published plan, or {} (no plan, or no tables room)."""
     return seat_numbers[0](gathering=gathering) if seat_numbers else {}
+
+
+door_seaters: list[Callable[..., str | None]] = []
+
+
+def register_door_seater(seater: Callable[..., str | None]) -> None:
+    door_seaters[:] = [seater]
+
+
+def seat_at_the_door(*, gathering) -> str | None:
+    """Seat the people present without a table (walk-ins): "" when done, a message for the organizer
+    when someone is left without a table, None without a published plan (or no tables room)."""
+    return door_seaters[0](gathering=gathering) if door_seaters else None

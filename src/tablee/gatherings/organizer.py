@@ -19,7 +19,7 @@ from tablee.gatherings import selectors
 from tablee.gatherings.access import gathering_for_organizer
 from tablee.gatherings.exports import attendees_csv_response
 from tablee.gatherings.forms import GatheringForm, GuestForm, SeriesForm, WalkinForm
-from tablee.gatherings.hooks import table_numbers
+from tablee.gatherings.hooks import seat_at_the_door, table_numbers
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.gatherings.services import (
     RsvpError,
@@ -249,6 +249,39 @@ def checkin_person(request: HttpRequest, gathering_id: int, user_id: int) -> Htt
     )
 
 
+def _seat_now(gathering, user_id: int) -> str:
+    """Once the plan is published, a walk-in sits down at once (the tables room's repair): their
+    table, or why they have none yet."""
+    problem = seat_at_the_door(gathering=gathering)
+    if problem is None:
+        return ""
+    number = table_numbers(gathering=gathering).get(user_id)
+    if number is not None:
+        return _("Sa place : table %(number)s.") % {"number": number}
+    return problem
+
+
+@login_required
+@require_POST
+def checkin_seat(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    """« Trouver une place »: seat the people present without a table now (after a no-show was marked,
+    say), moving as few people as possible."""
+    gathering = gathering_for_organizer(request.user, gathering_id)
+    problem = seat_at_the_door(gathering=gathering)
+    error = problem or ""
+    status = _("Chaque personne présente a une place.") if problem == "" else ""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif status:
+            messages.success(request, status)
+        return redirect("organizer:checkin", gathering.pk)
+    context = _checkin_context(gathering)
+    context.update({"walkin_form": WalkinForm(), "guest_form": GuestForm(), "walkin_status": status,
+                    "walkin_error": error})
+    return render(request, "gatherings/organizer/_walkin_result.html", context)
+
+
 @login_required
 @require_POST
 def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
@@ -287,6 +320,8 @@ def walkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
         person, error = None, exc.message
     status = "" if person is None else (
         _("%(name)s est sur la liste, et sa présence est notée.") % {"name": person.get_full_name() or person.email})
+    if person is not None:
+        status = " ".join(filter(None, [status, _seat_now(gathering, person.pk)]))
     if not request.htmx:
         if error:
             messages.error(request, error)

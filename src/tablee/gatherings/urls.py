@@ -22,5 +22,6 @@ organizer_patterns = [
     path("gatherings/<int:gathering_id>/attendees.csv", organizer.attendees_csv, name="attendees_csv"),
     path("gatherings/<int:gathering_id>/checkin/", organizer.checkin, name="checkin"),
     path("gatherings/<int:gathering_id>/checkin/walk-in/", organizer.walkin, name="walkin"),
+    path("gatherings/<int:gathering_id>/checkin/seat/", organizer.checkin_seat, name="checkin_seat"),
     path("gatherings/<int:gathering_id>/checkin/<int:user_id>/", organizer.checkin_person, name="checkin_person"),
 ]

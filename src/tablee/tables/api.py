@@ -152,7 +152,9 @@ def warning_message(violation) -> str:
         "size_max": _("Table %(table)s : plus de personnes que de places."),
         "language": _("Table %(table)s : une personne n'a personne avec qui partager une langue."),
         # Never a table, never a person: the pair could be found by elimination otherwise.
-        "avoid": _("Une contrainte confidentielle n'est pas respectée."),
+        "avoid": _("Une contrainte confidentielle n'est pas respectée : deux personnes qui ne doivent pas être "
+                   "assises ensemble partagent une table. Ce plan ne peut pas être publié ; refaites-le, ou "
+                   "ajoutez une table à la rencontre puis refaites-le."),
     }
     return messages[violation.code] % {"table": violation.table}
 

@@ -22,6 +22,11 @@ class TablesConfig(AppConfig):
 
         register_seat_numbers(published_table_numbers)
 
+        from tablee.gatherings.hooks import register_door_seater
+        from tablee.tables.services import plan_seat_at_the_door
+
+        register_door_seater(plan_seat_at_the_door)
+
 
 def _repair_in_the_worker(sender, *, gathering_id: int, **kwargs) -> None:
     """A seat changed hands: when the gathering has a published plan, the worker repairs it."""

@@ -45,7 +45,8 @@ def _parsed(problem: dict[str, Any], people: list[dict[str, Any]], tables: list[
     data = dict(problem, people=people, lang=lang, pinned=None, tables=None, meet=[], avoid=[], **{"continue": []})
     # Sizes after a manual move may break the bounds: explaining must still work.
     sizes = [len(t) for t in tables if t] or [2]
-    data["table_size"] = {"min": 2, "target": max(2, min(sizes)), "max": max(2, max(sizes))}
+    # A table for one (tables of two, an odd attendance) still explains: the bounds only need to parse.
+    data["table_size"] = {"min": 2, "target": max(2, min(sizes)), "max": max(2, max(sizes), len(people))}
     parsed = parse_problem(_tolerant(data))
     return parsed, score_matrices(parsed)
 

@@ -43,18 +43,26 @@ def attendees_now(*, gathering: Gathering) -> list[User]:
 def table_layout(*, attendees: int, gathering: Gathering, tables: int | None = None) -> dict:
     """Number of tables and size bounds for ``attendees`` people at this gathering.
 
-    As few tables as the gathering's seats allow (never more than it has), sizes balanced. Walk-ins
-    may push a table beyond its seats: the organizer let them in, so they get a chair.
+    As few tables as the gathering's seats allow (never more than it has), sizes balanced, nobody
+    alone at a table when the seats allow it. The seats are a hard limit while the room holds
+    everyone: with tables of two and an odd attendance, one person sits alone (``alone``: how many
+    tables hold a single person) rather than three at a table of two. Walk-ins beyond the room's
+    seats may push a table beyond its seats: the organizer let them in, so they get a chair.
     """
-    seats = gathering.seats_per_table
+    seats = max(1, gathering.seats_per_table)
+    room = max(1, gathering.tables)
     # One chair left free per table when the room allows: smaller tables, and more ways to seat
     # people who already met apart (five tables cannot split six former table-mates).
-    count = tables or max(1, min(gathering.tables, -(-attendees // max(2, seats - 1))))
-    count = min(count, max(1, attendees // 2))
+    count = tables or max(1, min(room, -(-attendees // max(2, seats - 1))))
+    if not tables and count > max(1, attendees // 2):
+        # Two people at least per table, unless the seats cannot hold everyone that way.
+        count = max(1, attendees // 2, min(room, -(-attendees // seats)))
+    alone = max(0, 2 * count - attendees) if attendees >= 2 else 0
     low, high = attendees // count, -(-attendees // count)
     size_max = max(seats, high)
-    size_min = max(2, min(low, seats - SIZE_SLACK))
-    return {"tables": count, "min": size_min, "target": min(max(size_min, high), size_max), "max": size_max}
+    size_min = 1 if alone else max(2, min(low, seats - SIZE_SLACK))
+    return {"tables": count, "min": size_min, "target": min(max(size_min, high, 2), size_max), "max": size_max,
+            "alone": alone}
 
 
 def shares_offers_and_needs(user: User) -> bool:
@@ -169,7 +177,10 @@ def engine_problem_for(
     return {
         "people": align_needs_to_offers([person_input(u) for u in users]),
         "rounds": 1,
-        "table_size": {"min": layout["min"], "target": layout["target"], "max": layout["max"]},
+        # The engine seats two people at least per table: a table for one is planned with an empty
+        # chair (`services.plan_run`), and a repair fills it first.
+        "table_size": {"min": max(2, layout["min"]), "target": max(2, layout["target"]),
+                       "max": max(2, layout["max"])},
         "tables": layout["tables"],
         "history": history_for(gathering=gathering, people=ids),
         "avoid": wishes["avoid"],

@@ -104,8 +104,6 @@ def _engine_warm_up() -> float:
 
 def plan_run(*, plan: Plan) -> Plan:
     """Compute the plan with the engine (in the worker) and store its tables; pinned people stay put."""
-    from tablee import engine
-
     if _engine_warm_up.cache_info().currsize == 0:
         Plan.objects.filter(pk=plan.pk).update(progress_message=_("Préparation du moteur…"))
     _engine_warm_up()
@@ -117,15 +115,21 @@ def plan_run(*, plan: Plan) -> Plan:
         pinned={uid: number - 1 for uid, number in pins.items()},
         tables=tables_before if pins else None,
     )
+    progress = _progress_writer(plan)
     try:
-        result = engine.plan(
-            problem, time_limit=plan.time_limit_s, seed=plan.seed, progress=_progress_writer(plan), lang="fr"
-        )
+        result = _solve(problem, gathering=gathering, plan=plan, progress=progress)
+        # An avoid rule binds: when the tables chosen cannot keep it (three people, one table), the
+        # room's other tables are used, even if someone then sits alone.
+        while result["stats"]["avoid_violations"] and not pins and problem["tables"] < gathering.tables:
+            problem = selectors.engine_problem_for(gathering=gathering, tables=problem["tables"] + 1)
+            result = _solve(problem, gathering=gathering, plan=plan, progress=progress)
     except ValueError as exc:  # the engine's ProblemError included: its message says what is wrong
         Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.FAILED, error=str(exc), progress=1.0)
         plan.refresh_from_db()
         return plan
-    tables = [t["people"] for t in result["rounds"][0]]
+    real = {p["id"] for p in problem["people"]}
+    tables = [people for people in ([uid for uid in t["people"] if uid in real] for t in result["rounds"][0])
+              if people]
     french, english = _explain_both(problem, tables)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -143,6 +147,33 @@ def plan_run(*, plan: Plan) -> Plan:
     return locked
 
 
+def _solve(problem: dict, *, gathering: Gathering, plan: Plan, progress) -> dict:
+    from tablee import engine
+
+    alone = selectors.table_layout(attendees=len(problem["people"]), gathering=gathering,
+                                   tables=problem["tables"])["alone"]
+    return engine.plan(_with_empty_chairs(problem, alone), time_limit=plan.time_limit_s, seed=plan.seed,
+                       progress=progress, lang="fr")
+
+
+def _with_empty_chairs(problem: dict, count: int) -> dict:
+    """The engine seats two people at least per table. When the seats hold everyone only if someone
+    sits alone (tables of two, an odd attendance), the engine plans with ``count`` empty chairs: a
+    stand-in who talks with anyone, has no wish, no history, and is worth nothing to sit with. The
+    person next to an empty chair sits alone; the avoid rule and the seats hold."""
+    if count <= 0:
+        return problem
+    chairs = [{"id": f"empty-chair-{k}", "name": "", "languages": []} for k in range(count)]
+    data = dict(problem, people=[*problem["people"], *chairs])
+    size = problem["table_size"]
+    data["table_size"] = {"min": 2, "target": max(2, size.get("target", 2)), "max": max(2, size["max"])}
+    if data.get("need_offer_matrix") is not None:
+        n = len(problem["people"])
+        data["need_offer_matrix"] = [[*row, *([0.0] * count)] for row in data["need_offer_matrix"]] + [
+            [0.0] * (n + count) for _k in range(count)]
+    return data
+
+
 def _explain_both(problem: dict, tables: list[list[int]]):
     """Why and score in French and English; offers and needs of people without consent left out."""
     hidden = selectors.hidden_profiles(p["id"] for p in problem["people"])
@@ -154,13 +185,20 @@ def seating_stats(problem: dict, tables: list[list[int]]) -> dict:
     wishes granted, needs met, hard rules; the same figures as a fresh plan, never stale."""
     from tablee.engine.model import evaluate, parse_problem, score_matrices
 
+    everyone = sum(len(t) for t in tables)
+    # Someone alone at a table (tables of two, an odd attendance) meets nobody: no pair, no figure.
+    tables = [t for t in tables if len(t) >= 2]
     seated = {uid for t in tables for uid in t}
+    if not tables:
+        return {"repeat_pairs": 0, "meet_satisfied": 0, "meet_total": 0, "need_offer_matches": 0,
+                "language_violations": 0, "size_violations": 0, "attendees": everyone, "constraints_ok": True}
     data = dict(problem, people=[p for p in problem["people"] if p["id"] in seated], pinned=None, tables=None,
                 attendance=None)
-    sizes = [len(t) for t in tables if t] or [2]
-    data["table_size"] = {"min": min(problem["table_size"]["min"], min(sizes)),
-                          "target": problem["table_size"].get("target", max(sizes)),
-                          "max": max(problem["table_size"]["max"], max(sizes))}
+    sizes = [len(t) for t in tables]
+    size_min = max(2, min(problem["table_size"]["min"], min(sizes)))
+    size_max = max(problem["table_size"]["max"], max(sizes))
+    data["table_size"] = {"min": size_min, "max": size_max,
+                          "target": min(max(problem["table_size"].get("target", size_max), size_min), size_max)}
     for key in ("avoid", "meet"):
         data[key] = [p for p in problem.get(key, []) if p[0] in seated and p[1] in seated]
     # A continue wish stays between its two people: no figure an organizer reads may move with it
@@ -174,7 +212,7 @@ def seating_stats(problem: dict, tables: list[list[int]]) -> dict:
     scores = score_matrices(parsed)
     rows = [[parsed.index[uid] for uid in t if uid in parsed.index] for t in tables if t]
     stats = evaluate(parsed, scores, [rows])
-    out = _public_stats(stats, people=len(seated))
+    out = _public_stats(stats, people=everyone)
     # Size bounds after a repair are those of the repair, not of a fresh plan: not a broken rule here.
     out["constraints_ok"] = not (stats.get("avoid_violations") or stats.get("language_violations"))
     return out
@@ -224,7 +262,10 @@ def _seat_of(plan: Plan, user: User) -> Seat:
 
 
 def _table(plan: Plan, number: int) -> PlanTable:
+    """A table of the plan, or one of the room's tables the plan left empty (set up when first used)."""
     table = PlanTable.objects.filter(plan=plan, number=number).first()
+    if table is None and 1 <= number <= plan.gathering.tables:
+        table = PlanTable.objects.create(plan=plan, number=number)
     if table is None:
         raise PlanError(_("Il n'y a pas de table %(number)s.") % {"number": number})
     return table
@@ -491,6 +532,25 @@ def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
         _notify_seats(plan, repair)
         moved = list(User.objects.filter(pk__in=repair.moved).order_by("last_name", "first_name", "email"))
     return plan, moved
+
+
+def plan_seat_at_the_door(*, gathering: Gathering) -> str | None:
+    """At the door, once the plan is published: seat the walk-ins now, with the repair (as few moves
+    as possible). Returns "" when everyone present has a seat, a message for the organizer when
+    someone is left without one (the repair waits for their accord on the plan page, or failed),
+    None without a published plan."""
+    if not Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).exists():
+        return None
+    try:
+        plan, _moved = plan_repair(gathering=gathering)
+    except PlanError as exc:
+        return exc.message
+    if selectors.unseated(plan=plan):
+        if plan.pending_repair:
+            return _("Pas de place qui respecte toutes les règles : la réparation attend votre accord "
+                     "sur la page du plan de tables.")
+        return _("Pas de place libre pour l'instant : voyez la page du plan de tables.")
+    return ""
 
 
 def plan_repair_accept(*, plan: Plan) -> tuple[Plan, list[User]]:

@@ -51,8 +51,14 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         table.drawing = _drawing(table)
         table.why_lines = table.why(_language())
     show_warnings = plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
-    warnings = [warning_message(v) for v in selectors.plan_violations(plan=plan)] if show_warnings else []
+    violations = selectors.plan_violations(plan=plan) if show_warnings and plan is not None else []
+    warnings = [warning_message(v) for v in violations]
     people = sorted((s.user for t in tables for s in t.people), key=_by_name)
+    seats = gathering.seats_per_table
+    # Every table someone may be moved to: the plan's, then the room's tables it leaves empty.
+    choices = [{"number": t.number, "full": len(t.people) >= seats} for t in tables]
+    used = {t.number for t in tables}
+    choices += [{"number": n, "full": False, "empty": True} for n in range(1, gathering.tables + 1) if n not in used]
     unseated = sorted(selectors.unseated(plan=plan), key=_by_name) if show_warnings else []
     return {
         "gathering": gathering,
@@ -63,6 +69,9 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         "confirmed": len(selectors.attendees_now(gathering=gathering)),
         "map_size": MAP_SIZE,
         "table_radius": TABLE_RADIUS,
+        "move_choices": choices,
+        # An avoid rule broken: the plan cannot be published (`services.plan_publish` refuses too).
+        "publishable": not any(v.code == "avoid" for v in violations),
         "moved": [s.user for t in tables for s in t.people if s.moved],
         # Confirmed people without a seat, and the repair that waits for the organizer (if any).
         "unseated": unseated,

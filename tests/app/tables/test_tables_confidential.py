@@ -15,6 +15,11 @@ from tablee.tables.services import PlanError, plan_move, plan_publish, wish_crea
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 
 
+AVOID_WARNING = ("Une contrainte confidentielle n'est pas respectée : deux personnes qui ne doivent pas être assises "
+                 "ensemble partagent une table. Ce plan ne peut pas être publié ; refaites-le, ou ajoutez une "
+                 "table à la rencontre puis refaites-le.")
+
+
 @pytest.fixture
 def season(crowd, member, other_member, organizer, association, make_breakfast, planned):
     """42 people with the three personas; member privately avoids other_member; plan published."""
@@ -123,7 +128,7 @@ def test_an_avoid_wish_made_after_the_plan_warns_without_a_table_and_blocks_publ
     data = api.get(f"/api/gatherings/{gathering.pk}/plan", user=organizer).json()
 
     avoid = [w for w in data["warnings"] if w["code"] == "avoid"]
-    assert avoid == [{"code": "avoid", "table": None, "message": "Une contrainte confidentielle n'est pas respectée."}]
+    assert avoid == [{"code": "avoid", "table": None, "message": AVOID_WARNING}]
     for name in (member.first_name, member.last_name, mate.first_name, mate.last_name, str(mine.number)):
         assert name not in str(data["warnings"])
     response = api.post(f"/api/gatherings/{gathering.pk}/plan/publish", user=organizer)
