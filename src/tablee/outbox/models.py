@@ -17,9 +17,11 @@ class Topic(models.TextChoices):
     SUGGESTIONS = "suggestions", _("Suggestions et suites d'une rencontre")
     DIGEST = "digest", _("Résumé de la semaine")
     PERSONAL = "personal", _("Courriels personnels envoyés via Tablée")
+    # For organizers: someone asked to join an association they organize (one notice an hour at most).
+    JOIN_REQUESTS = "join_requests", _("Demandes pour joindre mes associations (organisateurs)")
 
 
-MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST)
+MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST, Topic.JOIN_REQUESTS)
 
 
 class OptOut(models.Model):
