@@ -21,7 +21,9 @@ class Topic(models.TextChoices):
     JOIN_REQUESTS = "join_requests", _("Demandes pour joindre mes associations (organisateurs)")
 
 
-MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST, Topic.JOIN_REQUESTS)
+MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST)
+# Offered on the preferences page to those who organize an association.
+ORGANIZER_TOPICS = (Topic.JOIN_REQUESTS,)
 
 
 class OptOut(models.Model):

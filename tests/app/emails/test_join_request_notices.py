@@ -120,3 +120,23 @@ def test_an_english_organizer_reads_the_notice_in_english(open_association, orga
 
 def test_the_worker_tick_sends_the_digests():
     assert "join_request_notices" in ticks.registered()
+
+
+def test_a_member_who_organizes_nothing_is_not_offered_the_notices(member):
+    client = Client()
+    client.force_login(member)
+
+    assert "Demandes pour joindre mes associations" not in client.get("/account/preferences/").content.decode()
+
+
+def test_an_organizer_switches_the_notices_off_on_the_preferences_page(organizer):
+    from tablee.outbox.services import opted_out
+
+    client = Client()
+    client.force_login(organizer)
+
+    client.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "suggestions": "on",
+                                          "digest": "on"})
+
+    assert opted_out(address=organizer.email, topic="join_requests")
+    assert not opted_out(address=organizer.email, topic="reminders")
