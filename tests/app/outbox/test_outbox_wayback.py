@@ -97,6 +97,28 @@ def test_a_forged_or_altered_link_does_nothing(db):
     assert not OptOut.objects.exists()
 
 
+def test_a_cut_link_says_what_happened_and_leads_to_the_preferences(db):
+    email = queue("marie@example.org", key="t:1", topic=Topic.REMINDERS)
+    cut = _unsubscribe_path(email)[:-12] + "/"
+
+    response = Client().get(cut)
+
+    html = response.content.decode()
+    assert response.status_code == 404 and "Page introuvable" not in html
+    assert "Lien de désabonnement incomplet" in html and "Rien n'a été changé" in html
+    assert 'href="/account/preferences/"' in html and 'href="/accounts/login/?next=/account/preferences/"' in html
+    assert not OptOut.objects.exists()
+
+
+def test_a_cut_link_opened_signed_in_offers_the_preferences_only(member):
+    client = Client()
+    client.force_login(member)
+
+    html = client.get("/email/unsubscribe/abimé/").content.decode()
+
+    assert 'href="/account/preferences/"' in html and "/accounts/login/" not in html.split("<main", 1)[1]
+
+
 def test_a_personal_email_names_the_sender_and_association_and_offers_the_casl_way_out(db):
     email = queue("outside@example.com", key="t:1", topic=Topic.PERSONAL, sender_name="Marie Tremblay",
                   reply_to="marie@example.org", on_behalf_of="Café-rencontres de Québec")
