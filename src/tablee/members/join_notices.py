@@ -46,34 +46,42 @@ def _prefix(association: Association, organizer: User) -> str:
     return f"{KIND}:{association.pk}:{organizer.pk}:"
 
 
+def _due(association: Association, now: datetime) -> tuple[list[tuple[User, list[JoinRequest]]], int, int]:
+    """(organizer, requests not yet told) for each organizer owed a notice now; the number of pending
+    requests; the newest pending request's id. Reads only."""
+    pending = list(join_requests_pending(association=association))
+    if not pending:
+        return [], 0, 0
+    newest = max(row.pk for row in pending)
+    due = []
+    for organizer in _organizers(association):
+        last = (Email.objects.filter(user=organizer, kind=KIND, key__startswith=_prefix(association, organizer))
+                .order_by("-created_at", "-pk").values_list("key", "created_at").first())
+        told_up_to = 0
+        if last is not None:
+            if last[1] > now - NOTICE_WINDOW:
+                continue  # told within the hour: the tick sends the rest when the hour is over
+            told_up_to = int(last[0].rsplit(":", 1)[1])
+        fresh = [row for row in pending if row.pk > told_up_to]
+        if fresh:
+            due.append((organizer, fresh))
+    return due, len(pending), newest
+
+
 def join_request_notices_queue(*, association: Association, now: datetime | None = None) -> int:
     """Queue a notice to each organizer who has not heard of the newest pending requests and had no
     notice for this association within ``NOTICE_WINDOW``. Returns how many were queued."""
     now = now or timezone.now()
+    if not _due(association, now)[0]:
+        return 0  # the worker's tick asks often: nothing is locked when nothing is owed
     with transaction.atomic():
-        # One writer at a time per association: two requests at once make one notice, not two.
+        # Lock, then look again: two requests at once make one notice, not two.
         Association.objects.select_for_update().filter(pk=association.pk).first()
-        pending = list(join_requests_pending(association=association))
-        if not pending:
-            return 0
-        newest = max(row.pk for row in pending)
-        queued = 0
-        for organizer in _organizers(association):
-            prefix = _prefix(association, organizer)
-            last = (Email.objects.filter(user=organizer, kind=KIND, key__startswith=prefix)
-                    .order_by("-created_at", "-pk").values_list("key", "created_at").first())
-            told_up_to = 0
-            if last is not None:
-                if last[1] > now - NOTICE_WINDOW:
-                    continue  # told within the hour: the tick sends the rest when the hour is over
-                told_up_to = int(last[0].rsplit(":", 1)[1])
-            fresh = [row for row in pending if row.pk > told_up_to]
-            if not fresh:
-                continue
-            _queue(association=association, organizer=organizer, fresh=fresh, waiting=len(pending),
-                   key=f"{prefix}{newest}")
-            queued += 1
-    return queued
+        due, waiting, newest = _due(association, now)
+        for organizer, fresh in due:
+            _queue(association=association, organizer=organizer, fresh=fresh, waiting=waiting,
+                   key=f"{_prefix(association, organizer)}{newest}")
+    return len(due)
 
 
 def join_request_notices_due(*, now: datetime | None = None) -> int:
