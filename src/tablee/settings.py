@@ -174,6 +174,8 @@ if _https:
     CSRF_TRUSTED_ORIGINS = sorted(set(CSRF_TRUSTED_ORIGINS) | {_site.origin})
 SESSION_COOKIE_SECURE = config.env_bool("TABLEE_SECURE_COOKIES", _https)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A form older than its session gets the site's frame and a way back, not Django's bare page.
+CSRF_FAILURE_VIEW = "tablee.web.views.csrf_failure"
 SECURE_SSL_REDIRECT = config.env_bool("TABLEE_SSL_REDIRECT", _https)
 # The health check is probed over plain http on the loopback (systemd, nginx, monitors).
 SECURE_REDIRECT_EXEMPT = [r"^api/health$"]

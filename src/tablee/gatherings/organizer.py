@@ -31,6 +31,7 @@ from tablee.gatherings.services import (
     walkin_guest_add,
 )
 from tablee.members.access import association_for_organizer
+from tablee.members.selectors import join_requests_pending
 from tablee.pagination import page_params, page_url, window
 
 
@@ -47,6 +48,7 @@ def association(request: HttpRequest, slug: str) -> HttpResponse:
             "association": org,
             "upcoming": [g for g in gatherings if g.starts_at >= now],
             "past": [g for g in gatherings if g.starts_at < now][::-1],
+            "join_requests": join_requests_pending(association=org).count(),
         },
     )
 

@@ -23,9 +23,9 @@ class TokenCreateForm(forms.Form):
 class PreferencesForm(forms.Form):
     """One box per topic: checked means « send me these »."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, topics=MEMBER_TOPICS, **kwargs):
         super().__init__(*args, **kwargs)
-        for topic in MEMBER_TOPICS:
+        for topic in topics:
             self.fields[topic.value] = forms.BooleanField(label=topic.label, required=False)
 
 

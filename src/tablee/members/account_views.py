@@ -22,14 +22,22 @@ from tablee.members.account_forms import (
     TokenCreateForm,
 )
 from tablee.members.erasure import account_delete
-from tablee.members.selectors import api_tokens
-from tablee.outbox.models import MEMBER_TOPICS
+from tablee.members.selectors import api_tokens, organized_names
+from tablee.outbox.models import MEMBER_TOPICS, ORGANIZER_TOPICS
 from tablee.outbox.services import optout_set, optouts_of
 
 
-def _preferences_initial(user) -> dict:
+def _topics(user) -> tuple:
+    """The topics a person may refuse: an organizer also hears of join requests."""
+    return MEMBER_TOPICS + (ORGANIZER_TOPICS if organized_names(user=user) else ())
+
+
+def _preferences_form(user, data=None) -> PreferencesForm:
+    topics = _topics(user)
+    if data is not None:
+        return PreferencesForm(data, topics=topics)
     refused = optouts_of(address=user.email)
-    return {topic.value: topic.value not in refused for topic in MEMBER_TOPICS}
+    return PreferencesForm(topics=topics, initial={topic.value: topic.value not in refused for topic in topics})
 
 
 def _password_form(user, data=None):
@@ -41,7 +49,7 @@ def _context(request: HttpRequest, **forms) -> dict:
     return {
         "email_form": forms.get("email_form") or EmailChangeForm(),
         "password_form": forms.get("password_form") or _password_form(user),
-        "preferences_form": forms.get("preferences_form") or PreferencesForm(initial=_preferences_initial(user)),
+        "preferences_form": forms.get("preferences_form") or _preferences_form(user),
         "token_form": forms.get("token_form") or TokenCreateForm(),
         "tokens": api_tokens(user=user),
         "has_password": user.has_usable_password(),
@@ -74,15 +82,15 @@ def account(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
-        form = PreferencesForm(request.POST)
+        form = _preferences_form(user, request.POST)
         if form.is_valid():
-            for topic in MEMBER_TOPICS:
+            for topic in _topics(user):
                 optout_set(address=user.email, topic=topic, refuse=not form.cleaned_data[topic.value])
             messages.success(request, _("Vos préférences de courriel sont enregistrées."))
             return redirect("members:account")
         return render(request, "members/account.html", _context(request, preferences_form=form))
     return render(request, "members/preferences.html",
-                  {"preferences_form": PreferencesForm(initial=_preferences_initial(user))})
+                  {"preferences_form": _preferences_form(user)})
 
 
 @login_required

@@ -17,3 +17,9 @@ class MembersConfig(AppConfig):
         from tablee.members.roster_import import members_preview_run
 
         register_runner(Job.Kind.MEMBERS_PREVIEW, members_preview_run)
+
+        from tablee.members.join_notices import join_request_notices_due
+        from tablee.outbox import ticks
+
+        # Join requests that arrived within the hour after a notice go out as one digest.
+        ticks.register("join_request_notices", lambda: join_request_notices_due())

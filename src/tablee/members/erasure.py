@@ -23,6 +23,7 @@ from tablee.members.hooks import erasers
 from tablee.members.models import JoinRequest, LoginLink, Membership, Profile, User
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.services import email_queue, optouts_forget
+from tablee.outbox.wayback import unsubscribe_keys_forget
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ def account_delete(*, user: User) -> dict[str, int]:
             to__iexact=address).delete()[0]
         # Their email choices go with them; a refusal of personal emails protects the address: kept.
         erased["outbox.optouts"] = optouts_forget(address=address, keep=(Topic.PERSONAL,))
+        # The keys of her unsubscribe links go too (a refusal above keeps protecting the address).
+        erased["outbox.unsubscribe_keys"] = unsubscribe_keys_forget(address=address)
         erased["members.profile"] = Profile.objects.filter(user=user).delete()[0]
         erased["members.account"] = User.objects.filter(pk=user.pk).delete()[1].get("members.User", 0)
         _queue_confirmation(address=address, language=language)

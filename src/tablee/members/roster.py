@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tablee.members import hooks
 from tablee.members.invitations import invitation_send
+from tablee.members.join_notices import join_request_notices_queue
 from tablee.members.models import Association, JoinRequest, LoginLink, Membership, User
 from tablee.members.selectors import user_by_email
 from tablee.members.services import member_join, person_create
@@ -140,7 +141,10 @@ def join_request_create(*, association: Association, email: str, first_name: str
     request = JoinRequest(association=association, email=email, first_name=first_name.strip(),
                           last_name=last_name.strip(), organization=organization.strip(), message=message.strip())
     request.full_clean()
-    request.save()
+    with transaction.atomic():
+        request.save()
+        # The organizers hear of it through the outbox, at most once an hour each (join_notices).
+        join_request_notices_queue(association=association)
     return request
 
 

@@ -34,6 +34,7 @@ from tablee.members.roster_import import (
     members_preview_start,
     preview_from_job,
 )
+from tablee.members.selectors import join_requests_pending
 from tablee.members.services import membership_set_role
 from tablee.pagination import page_params, page_url
 from tablee.throttle import Throttled, throttle_hit
@@ -70,8 +71,7 @@ def _page(request: HttpRequest, association: Association, **forms) -> HttpRespon
         "next_url": page_url(request, page.next_offset),
         "q": query,
         "pending": never_signed_in(association=association).count(),
-        "join_requests": JoinRequest.objects.filter(association=association, status=JoinRequest.Status.PENDING)
-        .order_by("created_at"),
+        "join_requests": list(join_requests_pending(association=association)),
         "add_form": forms.get("add_form") or MemberAddForm(initial={"invite": True}),
         "upload_form": forms.get("upload_form") or ImportUploadForm(),
         "roles": Membership.Role.choices,
@@ -141,8 +141,19 @@ def role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     if user.pk == request.user.pk:
         messages.error(request, _("Vous ne pouvez pas changer votre propre rôle."))
     elif form.is_valid():
-        membership_set_role(association=association, user=user, role=form.cleaned_data["role"])
-        messages.success(request, _("Le rôle de %(email)s est changé.") % {"email": user.email})
+        new_role = form.cleaned_data["role"]
+        current = Membership.objects.filter(association=association, user=user).values_list("role", flat=True).first()
+        if new_role == current:
+            messages.info(request, _("Le rôle de %(email)s reste le même.") % {"email": user.email})
+        elif request.POST.get("confirm") != "1":
+            # Asked first, on a page of its own: what the new role gives or takes away.
+            return render(request, "members/role_confirm.html", {
+                "association": association, "person": user, "role": new_role,
+                "role_label": Membership.Role(new_role).label, "promote": new_role == Membership.Role.ORGANIZER,
+            })
+        else:
+            membership_set_role(association=association, user=user, role=new_role)
+            messages.success(request, _("Le rôle de %(email)s est changé.") % {"email": user.email})
     return _back(association)
 
 
@@ -245,6 +256,9 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
     association = _organized(request, slug)
     join_request = get_object_or_404(JoinRequest, pk=request_id, association=association)
     approve = request.POST.get("decision") == "approve"
+    if not approve and request.POST.get("confirm") != "1":  # asked first on the page
+        messages.error(request, _("Confirmez le refus de la demande."))
+        return _back(association)
     try:
         roster_services.join_request_decide(join_request=join_request, approve=approve, by=request.user)
     except ValidationError as exc:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from tablee.members.access import organized_by_id
-from tablee.members.models import ApiToken, Association, Membership, Profile, User
+from tablee.members.models import ApiToken, Association, JoinRequest, Membership, Profile, User
 from tablee.prepared import Prepared
 
 # Read on every API call to /api/me and on every signed-in page (the navigation): compiled once
@@ -78,3 +78,9 @@ def membership_of(*, user: User, association: Association) -> Membership | None:
 def api_tokens(*, user: User) -> QuerySet[ApiToken]:
     """The user's API tokens still in force, newest first (for the account page)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-pk")
+
+
+def join_requests_pending(*, association: Association) -> QuerySet[JoinRequest]:
+    """The association's « Demander à joindre » requests still waiting for an organizer, oldest first."""
+    return JoinRequest.objects.filter(association=association, status=JoinRequest.Status.PENDING).order_by(
+        "created_at", "pk")

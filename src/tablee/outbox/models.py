@@ -17,9 +17,13 @@ class Topic(models.TextChoices):
     SUGGESTIONS = "suggestions", _("Suggestions et suites d'une rencontre")
     DIGEST = "digest", _("Résumé de la semaine")
     PERSONAL = "personal", _("Courriels personnels envoyés via Tablée")
+    # For organizers: someone asked to join an association they organize (one notice an hour at most).
+    JOIN_REQUESTS = "join_requests", _("Demandes pour joindre mes associations (organisateurs)")
 
 
 MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST)
+# Offered on the preferences page to those who organize an association.
+ORGANIZER_TOPICS = (Topic.JOIN_REQUESTS,)
 
 
 class OptOut(models.Model):
@@ -34,6 +38,27 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} refuses {self.topic}"
+
+
+class UnsubscribeKey(models.Model):
+    """What an unsubscribe link carries: a random key standing for one (address, topic), so that the
+    link shows nothing of the address. One key per pair, so an email's footer (written when it is
+    queued) and its List-Unsubscribe header (at send time) carry the same link.
+
+    Links sent before these keys carried the pair itself, signed but readable (base64); they keep
+    working (``wayback.unsubscribe_read``)."""
+
+    key = models.CharField(max_length=40, unique=True)
+    address = models.EmailField()
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address", "topic"], name="one_unsubscribe_key_per_topic")]
+
+    def __str__(self) -> str:
+        # No address: this string shows in the admin and in logs.
+        return f"unsubscribe key #{self.pk} ({self.topic})"
 
 
 class Email(models.Model):

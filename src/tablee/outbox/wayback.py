@@ -2,30 +2,54 @@
 
 A non-transactional email carries ``List-Unsubscribe: <url>`` and
 ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``: a mail client POSTs to the URL and the
-address stops receiving that topic, without signing in. The URL holds a signed (address, topic)
-pair: nothing to store, nothing to guess, valid as long as the secret key.
+address stops receiving that topic, without signing in. The URL holds an opaque random key
+(``UnsubscribeKey``) standing for the (address, topic) pair: unguessable, and it shows nothing of the
+address. Links sent before these keys hold the pair itself, signed (readable once base64-decoded,
+valid as long as the secret key): they keep working, since emails already sent cannot change.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core import signing
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from tablee.outbox.models import Topic
+from tablee.outbox.models import Topic, UnsubscribeKey
 
 _SALT = "tablee.outbox.unsubscribe"
 
 
 def unsubscribe_token(*, address: str, topic: str) -> str:
-    # No timestamp: the footer (written at queue time) and the header (at send time) carry one URL.
+    """The key of (address, topic), made the first time it is asked for. The same key every time:
+    the footer (written at queue time) and the header (at send time) carry one URL."""
+    address = address.strip().lower()
+    found = UnsubscribeKey.objects.filter(address=address, topic=topic).values_list("key", flat=True).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return UnsubscribeKey.objects.create(address=address, topic=topic, key=secrets.token_urlsafe(18)).key
+    except IntegrityError:  # made meanwhile by another email of the same pair
+        return UnsubscribeKey.objects.get(address=address, topic=topic).key
+
+
+def signed_unsubscribe_token(*, address: str, topic: str) -> str:
+    """The token of the links sent before the opaque keys (still read; no longer written)."""
     return signing.Signer(salt=_SALT).sign_object([address.strip().lower(), topic], compress=True)
 
 
 def unsubscribe_read(token: str) -> tuple[str, str] | None:
-    """(address, topic) from a token, or None if it was not signed by us."""
+    """(address, topic) from a token, or None if it is neither one of our keys nor signed by us."""
+    if ":" not in token:  # an opaque key (a signed token always holds the signer's colon)
+        found = UnsubscribeKey.objects.filter(key=token).values_list("address", "topic").first()
+        if found is None or found[1] not in Topic.values:
+            return None
+        return found[0], found[1]
     try:
         address, topic = signing.Signer(salt=_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
@@ -38,6 +62,11 @@ def unsubscribe_read(token: str) -> tuple[str, str] | None:
 def unsubscribe_url(*, address: str, topic: str) -> str:
     token = unsubscribe_token(address=address, topic=topic)
     return settings.SITE_URL + reverse("outbox:unsubscribe", args=[token])
+
+
+def unsubscribe_keys_forget(*, address: str, keep: tuple[str, ...] = ()) -> int:
+    """Erase an address's unsubscribe keys (account deletion), except the topics in ``keep``."""
+    return UnsubscribeKey.objects.filter(address=address.strip().lower()).exclude(topic__in=keep).delete()[0]
 
 
 def preferences_url() -> str:

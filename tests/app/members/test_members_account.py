@@ -292,11 +292,34 @@ def test_i_create_a_token_from_my_account_it_is_shown_once_and_works(member, cli
     page = client.get("/account/")
 
     assert page["Cache-Control"] == "no-store"
-    [raw] = re.findall(r'value="(tbl_[^"]+)"', page.content.decode())
+    [raw] = re.findall(r'>(tbl_[^<]+)</textarea>', page.content.decode())
     token = ApiToken.objects.get(user=member)
     assert token.label == "mon agenda" and token.key_hash == ApiToken.hash(raw) and raw not in token.key_hash
     assert Client().get("/api/me", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["email"] == member.email
     assert raw not in client.get("/account/").content.decode()  # never shown again
+
+
+def test_a_new_token_shows_whole_with_a_copy_button_and_the_page_links_to_the_api_docs(member, client):
+    client.force_login(member)
+    client.post("/account/tokens/new/", {"label": "mon agenda"})
+
+    html = client.get("/account/").content.decode()
+
+    field = re.search(r'<textarea id="new-token" readonly[^>]*>(tbl_[^<]+)</textarea>', html)
+    assert field is not None  # whole, wrapped, selectable by hand without the script
+    button = re.search(r'<button type="button"[^>]*data-copy-target="new-token"[^>]*>Copier</button>', html,
+                       re.DOTALL)
+    assert button is not None and " hidden " in button.group(0)  # shown by js/copy.js only
+    assert "js/copy" in html and 'role="status"' in html
+    assert 'href="/api/docs"' in html
+
+
+def test_the_api_docs_are_linked_even_before_any_token(member, client):
+    client.force_login(member)
+
+    html = client.get("/account/").content.decode()
+
+    assert 'href="/api/docs"' in html and 'data-copy-target' not in html
 
 
 def test_a_token_needs_a_name_and_a_person_holds_at_most_ten(member, client):

@@ -69,6 +69,9 @@ def her_life(zephirine, member, other_member, association):
 
     email_queue(key="old:1", kind="reminder", to=EMAIL, subject="Zéphirine, demain", body_text="Bonjour Zéphirine",
                 user=zephirine)
+    # A topic email: its unsubscribe link's key stands for her address.
+    email_queue(key="old:2", kind="digest", to=EMAIL, subject="Résumé", body_text="Bonjour Zéphirine",
+                user=zephirine, topic=Topic.DIGEST)
     return past
 
 

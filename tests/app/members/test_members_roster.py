@@ -81,11 +81,41 @@ def test_invite_one_then_everyone_pending(browser, organizer, member, other_memb
 
 
 def test_change_a_role_but_not_ones_own(browser, organizer, member, association):
-    browser.post(PAGE + f"{member.pk}/role/", {"role": "organizer"})
-    browser.post(PAGE + f"{organizer.pk}/role/", {"role": "member"})
+    browser.post(PAGE + f"{member.pk}/role/", {"role": "organizer", "confirm": "1"})
+    browser.post(PAGE + f"{organizer.pk}/role/", {"role": "member", "confirm": "1"})
 
     assert Membership.objects.get(user=member).role == "organizer"
     assert Membership.objects.get(user=organizer).role == "organizer"
+
+
+def test_promoting_a_member_asks_first_on_a_page_saying_what_the_role_gives(browser, member, association):
+    page = browser.post(PAGE + f"{member.pk}/role/", {"role": "organizer"})
+
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="role-confirm"' in html
+    assert "Marie Tremblay fera partie de l'équipe d'organisation" in html
+    assert 'name="confirm" value="1"' in html and 'name="role" value="organizer"' in html
+    assert Membership.objects.get(user=member).role == "member"  # nothing changed yet
+
+    browser.post(PAGE + f"{member.pk}/role/", {"role": "organizer", "confirm": "1"})
+
+    assert Membership.objects.get(user=member).role == "organizer"
+
+
+def test_demoting_an_organizer_asks_first_too(browser, make_person, association):
+    co = make_person(association=association, role="organizer", email="co@example.org", first_name="Coralie",
+                     last_name="Roy")
+
+    html = browser.post(PAGE + f"{co.pk}/role/", {"role": "member"}).content.decode()
+
+    assert "n'aura plus accès aux pages d'organisation" in html
+    assert Membership.objects.get(user=co).role == "organizer"
+
+
+def test_choosing_the_same_role_changes_nothing_and_asks_nothing(browser, member, association):
+    response = browser.post(PAGE + f"{member.pk}/role/", {"role": "member"})
+
+    assert response.status_code == 302 and Membership.objects.get(user=member).role == "member"
 
 
 def test_a_deactivated_member_loses_access_and_can_come_back(browser, member, association):
@@ -254,14 +284,15 @@ def test_join_requests_wait_for_approval_which_sends_the_invitation(browser, ass
                                                                  "email": "lea@example.org", "message": "Bonjour"})
     assert page.status_code == 200
     join_request = JoinRequest.objects.get()
-    assert not User.objects.filter(email="lea@example.org").exists() and not Email.objects.exists()
+    assert not User.objects.filter(email="lea@example.org").exists()
+    assert not Email.objects.exclude(kind="join_requests").exists()  # only the organizers' notice
     assert "lea@example.org" in browser.get(PAGE).content.decode()
 
     browser.post(f"/organize/associations/cafe-rencontres/requests/{join_request.pk}/", {"decision": "approve"})
 
     lea = User.objects.get(email="lea@example.org")
     assert Membership.objects.get(user=lea).association == association
-    assert Email.objects.get().to == "lea@example.org" and Email.objects.get().kind == "invitation"
+    assert Email.objects.get(kind="invitation").to == "lea@example.org"
     join_request.refresh_from_db()
     assert join_request.status == "approved"
 
@@ -272,10 +303,55 @@ def test_a_declined_request_creates_nobody(browser, association):
                                                           "email": "lea@example.org"})
 
     browser.post(f"/organize/associations/cafe-rencontres/requests/{JoinRequest.objects.get().pk}/",
-                 {"decision": "decline"})
+                 {"decision": "decline"})  # not confirmed: nothing happens
+    assert JoinRequest.objects.get().status == "pending"
 
-    assert not User.objects.filter(email="lea@example.org").exists() and not Email.objects.exists()
+    browser.post(f"/organize/associations/cafe-rencontres/requests/{JoinRequest.objects.get().pk}/",
+                 {"decision": "decline", "confirm": "1"})
+
+    assert not User.objects.filter(email="lea@example.org").exists()
+    assert not Email.objects.filter(to="lea@example.org").exists()  # the requester is told nothing
     assert JoinRequest.objects.get().status == "declined"
+    assert 'data-testid="join-request"' not in browser.get(PAGE).content.decode()
+
+
+def test_refusing_a_request_is_asked_first_on_the_page_and_says_nobody_is_told(browser, association):
+    JoinRequest.objects.create(association=association, email="lea@example.org", first_name="Léa", last_name="Roy")
+
+    html = browser.get(PAGE).content.decode()
+
+    box = html[html.index('data-testid="join-decline-box"'):]
+    assert "Aucun courriel ne lui est envoyé" in box[:box.index("</details>")]
+    assert 'name="confirm" value="1"' in box[:box.index("</details>")]
+
+
+def test_pending_requests_come_first_on_the_members_page_with_jump_links(browser, association, make_person):
+    for n in range(30):
+        make_person(association=association, email=f"m{n}@example.org")
+    JoinRequest.objects.create(association=association, email="lea@example.org", first_name="Léa", last_name="Roy")
+
+    html = browser.get(PAGE).content.decode()
+
+    jump = html[html.index('data-testid="roster-jump"'):]
+    jump = jump[:jump.index("</nav>")]
+    assert 'href="#demandes"' in jump and "1 demande en attente" in jump
+    assert 'href="#ajouter"' in jump and 'href="#importer"' in jump
+    assert html.index('data-testid="join-request"') < html.index('data-testid="roster"')
+    assert html.index('data-testid="roster-jump"') < html.index('data-testid="roster"')
+    assert 'id="ajouter"' in html and 'id="importer"' in html and 'id="demandes"' in html
+
+
+def test_the_association_page_tells_organizers_how_many_requests_wait(browser, association):
+    assert 'data-testid="join-requests-waiting"' not in browser.get(
+        "/organize/associations/cafe-rencontres/").content.decode()
+    for name in ("lea", "paul"):
+        JoinRequest.objects.create(association=association, email=f"{name}@example.org", first_name=name,
+                                   last_name="Roy")
+
+    html = browser.get("/organize/associations/cafe-rencontres/").content.decode()
+
+    assert "2 demandes pour joindre l'association attendent votre réponse" in html
+    assert 'href="/organize/associations/cafe-rencontres/members/#demandes"' in html
 
 
 def test_a_stranger_finds_the_join_page_from_the_home_page_and_the_associations_page(db, association,

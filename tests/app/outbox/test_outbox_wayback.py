@@ -97,6 +97,64 @@ def test_a_forged_or_altered_link_does_nothing(db):
     assert not OptOut.objects.exists()
 
 
+def test_the_link_shows_nothing_of_the_address_and_stays_the_same_for_the_pair(db):
+    import base64
+
+    first = queue("Marie@Example.org", key="t:1", topic=Topic.REMINDERS)
+    second = queue("marie@example.org", key="t:2", topic=Topic.REMINDERS)
+    path = _unsubscribe_path(first)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+
+    assert "marie" not in path.lower()
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"marie" not in decoded.lower() and b"example" not in decoded.lower()
+    assert _unsubscribe_path(second) == path  # one key per (address, topic)
+    assert _unsubscribe_path(queue("marie@example.org", key="t:3", topic=Topic.DIGEST)) != path
+
+
+def test_a_link_sent_before_the_opaque_keys_still_unsubscribes(db):
+    from tablee.outbox.wayback import signed_unsubscribe_token
+
+    # As the emails already sent carry it: the signed (address, topic) pair.
+    old = f"/email/unsubscribe/{signed_unsubscribe_token(address='marie@example.org', topic=Topic.DIGEST)}/"
+
+    assert "Se désabonner" in Client().get(old).content.decode()
+    assert Client().post(old, {"List-Unsubscribe": "One-Click"}).status_code == 200
+
+    assert list(OptOut.objects.values_list("address", "topic")) == [("marie@example.org", Topic.DIGEST)]
+
+
+def test_the_header_and_the_footer_carry_the_same_opaque_link(db, smtp, django_capture_on_commit_callbacks):
+    deliver(django_capture_on_commit_callbacks, lambda: queue("marie@example.org", key="t:1", topic=Topic.DIGEST))
+    [message] = smtp.inbox.messages
+
+    header = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert header in message.get_body(preferencelist=("plain",)).get_content()
+    assert "marie" not in header
+
+
+def test_a_cut_link_says_what_happened_and_leads_to_the_preferences(db):
+    email = queue("marie@example.org", key="t:1", topic=Topic.REMINDERS)
+    cut = _unsubscribe_path(email)[:-12] + "/"
+
+    response = Client().get(cut)
+
+    html = response.content.decode()
+    assert response.status_code == 404 and "Page introuvable" not in html
+    assert "Lien de désabonnement incomplet" in html and "Rien n'a été changé" in html
+    assert 'href="/account/preferences/"' in html and 'href="/accounts/login/?next=/account/preferences/"' in html
+    assert not OptOut.objects.exists()
+
+
+def test_a_cut_link_opened_signed_in_offers_the_preferences_only(member):
+    client = Client()
+    client.force_login(member)
+
+    html = client.get("/email/unsubscribe/abimé/").content.decode()
+
+    assert 'href="/account/preferences/"' in html and "/accounts/login/" not in html.split("<main", 1)[1]
+
+
 def test_a_personal_email_names_the_sender_and_association_and_offers_the_casl_way_out(db):
     email = queue("outside@example.com", key="t:1", topic=Topic.PERSONAL, sender_name="Marie Tremblay",
                   reply_to="marie@example.org", on_behalf_of="Café-rencontres de Québec")
