@@ -112,6 +112,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "circle:event_cards": ("GET", "ooool"),
     "circle:followups": ("GET", "ooool"),
     "circle:followup": ("GET", "o444l"),
+    "circle:followup_restore": ("POST", "o444l"),  # the author's is not let go: refused with a message
     "circle:circle": ("GET", "ooool"),
     "circle:contact_add": ("POST", "ooool"),
     "circle:contact": ("GET", "o444l"),
@@ -132,6 +133,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "journey:pacing": ("POST", "ooool"),
     "journey:intention_new": ("GET", "ooool"),
     "journey:intention": ("GET", "o444l"),
+    "journey:intention_edit": ("GET", "o444l"),
+    "journey:gathering_reflection": ("GET", "ooo4l"),  # before the gathering: sent to the intention
     "journey:share": ("GET", "ooool"),
     "journey:depth": ("GET", "33o4l"),
     "journey:depth_csv": ("GET", "33o4l"),

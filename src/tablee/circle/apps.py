@@ -13,6 +13,12 @@ class CircleConfig(AppConfig):
 
         register_eraser("circle", erase)
 
+        from tablee.circle.selectors import hub_continue_links
+        from tablee.gatherings.hooks import register_hub_after
+
+        # The hub of a past gathering links each mutual « poursuivre la conversation » to its draft.
+        register_hub_after(hub_continue_links)
+
         from tablee.circle.import_jobs import contacts_import_run
         from tablee.jobs.models import Job
         from tablee.jobs.registry import register_runner

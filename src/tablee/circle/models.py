@@ -171,6 +171,9 @@ class FollowUp(models.Model):
         "outbox.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="followup"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When « Laisser tomber » was confirmed: « Annuler » puts it back to do for
+    # ``DeletedContact.UNDO_MINUTES`` (the circle's one undo window).
+    dismissed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,12 +73,13 @@ def followups_all(*, owner) -> QuerySet[FollowUp]:
 
 
 def followups_recent(*, owner, limit: int = 20) -> QuerySet[FollowUp]:
-    """Follow-ups already sent or handed to a mail program, with their outbox status."""
+    """Follow-ups done: sent, handed to a mail program or let go, the latest first, with their outbox status."""
     return (
         FollowUp.objects.filter(owner_id=owner.pk)
         .exclude(status=FollowUp.Status.PENDING)
         .select_related("contact", "email")
-        .order_by("-sent_at", "-pk")[:limit]
+        .annotate(done_at=Coalesce("sent_at", "dismissed_at", "created_at"))
+        .order_by("-done_at", "-pk")[:limit]
     )
 
 
@@ -226,6 +228,15 @@ def mutual_continues(*, user, gathering: Gathering | None = None) -> QuerySet[Co
     if gathering is not None:
         wishes = wishes.filter(gathering_id=gathering.pk)
     return wishes
+
+
+def hub_continue_links(*, gathering: Gathering, user) -> list[dict[str, str]]:
+    """For the gathering's hub: « Écrire à X » for each mutual « poursuivre la conversation » of ``user``
+    at that gathering. Only the author's own wishes are read: nobody else sees the pair."""
+    return [{"label": _("Écrire à %(name)s") % {"name": wish.target.first_name or wish.target.get_full_name()},
+             "url": reverse("circle:continue", args=[gathering.pk, wish.target_id]),
+             "testid": f"hub-continue-write-{wish.target_id}"}
+            for wish in mutual_continues(user=user, gathering=gathering)]
 
 
 def duplicate_groups(*, owner, limit: int = 20) -> list[list[Contact]]:

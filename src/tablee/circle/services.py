@@ -571,10 +571,31 @@ def followup_open_in_mail(*, owner: User, followup: FollowUp, subject: str, body
     return row
 
 
-def followup_dismiss(*, owner: User, followup: FollowUp) -> None:
-    FollowUp.objects.filter(pk=followup.pk, owner_id=owner.pk, status=FollowUp.Status.PENDING).update(
-        status=FollowUp.Status.DISMISSED
-    )
+def followup_dismiss(*, owner: User, followup: FollowUp) -> bool:
+    """« Laisser tomber »: no longer to do. ``followup_restore`` undoes it for ``DeletedContact.UNDO_MINUTES``.
+    False when it was not the owner's or no longer to do."""
+    return FollowUp.objects.filter(pk=followup.pk, owner_id=owner.pk, status=FollowUp.Status.PENDING).update(
+        status=FollowUp.Status.DISMISSED, dismissed_at=timezone.now()
+    ) == 1
+
+
+def followup_dismissed_recent(*, owner: User) -> FollowUp | None:
+    """The owner's last follow-up let go that can still be put back to do."""
+    since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+    return (FollowUp.objects.filter(owner_id=owner.pk, status=FollowUp.Status.DISMISSED, dismissed_at__gte=since)
+            .select_related("contact").order_by("-dismissed_at", "-pk").first())
+
+
+def followup_restore(*, owner: User, followup_id: int) -> FollowUp:
+    """Puts a follow-up let go back to do, as it was; refused once the undo window is over."""
+    since = timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+    with transaction.atomic():
+        restored = FollowUp.objects.filter(pk=followup_id, owner_id=owner.pk, status=FollowUp.Status.DISMISSED,
+                                           dismissed_at__gte=since).update(status=FollowUp.Status.PENDING,
+                                                                           dismissed_at=None)
+        if not restored:
+            raise CircleError(_("Il est trop tard pour annuler : ce suivi reste laissé tombé."))
+        return FollowUp.objects.select_related("contact").get(pk=followup_id)
 
 
 def followup_fill_draft(*, followup: FollowUp) -> FollowUp:

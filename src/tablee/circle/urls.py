@@ -10,6 +10,7 @@ urlpatterns = [
     path("circle/event-cards/", views.event_cards, name="event_cards"),
     path("followups/", views.followups, name="followups"),
     path("followups/<int:followup_id>/", views.followup, name="followup"),
+    path("followups/<int:followup_id>/restore/", views.followup_restore, name="followup_restore"),
     path("circle/", views.circle, name="circle"),
     path("circle/add/", views.contact_add, name="contact_add"),
     path("circle/contacts/<int:contact_id>/", views.contact, name="contact"),

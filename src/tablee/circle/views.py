@@ -180,6 +180,7 @@ def followups(request):
         item.delivery = selectors.delivery_label(item)
     return render(request, "circle/followups.html", {
         "queue": queue, "today": selectors.today(), "recent": recent, "page": page,
+        "dismissed": services.followup_dismissed_recent(owner=request.user),
         "previous_url": page_url(request, page.previous_offset), "next_url": page_url(request, page.next_offset),
     })
 
@@ -206,7 +207,12 @@ def followup(request, followup_id: int):
                 services.followup_open_in_mail(owner=request.user, followup=item, subject=subject, body=body)
                 messages.success(request, _("Noté : envoyé depuis votre logiciel de courriel."))
             elif action == "dismiss":
-                services.followup_dismiss(owner=request.user, followup=item)
+                if request.POST.get("confirm") != "1":  # asked first on the page
+                    messages.error(request, _("Confirmez que vous laissez tomber ce suivi."))
+                    return redirect("circle:followup", followup_id=item.pk)
+                if services.followup_dismiss(owner=request.user, followup=item):
+                    messages.success(request, _("Suivi laissé tombé. Vous pouvez annuler pendant %(minutes)s minutes.")
+                                     % {"minutes": DeletedContact.UNDO_MINUTES})
         except (services.CircleError, ValidationError) as exc:
             messages.error(request, _error_text(exc))
         else:
@@ -221,6 +227,21 @@ def followup(request, followup_id: int):
         "mailto": mailto_link(to=item.contact.email, subject=item.subject, body=item.body),
         "pending": item.status == FollowUp.Status.PENDING,
     })
+
+
+@login_required
+@require_POST
+def followup_restore(request, followup_id: int):
+    """« Annuler » after « Laisser tomber »: the follow-up is to do again, with its draft."""
+    item = access.followup_for_owner(owner=request.user, followup_id=followup_id)
+    try:
+        services.followup_restore(owner=request.user, followup_id=item.pk)
+    except services.CircleError as exc:
+        messages.error(request, str(exc))
+        return redirect("circle:followups")
+    messages.success(request, _("Le suivi avec %(name)s est de retour dans vos suivis à faire.")
+                     % {"name": item.contact.name})
+    return redirect("circle:followup", followup_id=item.pk)
 
 
 # --- my circle --------------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ Filled from the higher room's ``AppConfig.ready``:
   the gathering's published plan, now (at the door, a walk-in sits down at once); returns what to
   tell the organizer when someone could not be seated ("" when everyone is), None without a
   published plan.
+- ``hub_after``: ``(*, gathering, user) -> list[dict]``, links for the « après » section of the
+  gathering's hub, each ``{"label", "url", "testid"}``, for that person only (a mutual « poursuivre
+  la conversation » shows to its two people alone).
 """
 
 from __future__ import annotations
@@ -18,6 +21,19 @@ seat_numbers: list[Callable[..., dict[int, int]]] = []
 
 def register_seat_numbers(reader: Callable[..., dict[int, int]]) -> None:
     seat_numbers[:] = [reader]
+
+
+hub_after: list[Callable[..., list[dict[str, str]]]] = []
+
+
+def register_hub_after(reader: Callable[..., list[dict[str, str]]]) -> None:
+    if reader not in hub_after:
+        hub_after.append(reader)
+
+
+def hub_after_links(*, gathering, user) -> list[dict[str, str]]:
+    """The links the rooms above add to the hub's « après » section for this person."""
+    return [link for reader in hub_after for link in reader(gathering=gathering, user=user)]
 
 
 def table_numbers(*, gathering) -> dict[int, int]:

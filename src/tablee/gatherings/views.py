@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tablee.gatherings import selectors
+from tablee.gatherings import hooks, selectors
 from tablee.gatherings.access import gathering_for_member
 from tablee.gatherings.calendar import member_calendar_download
 from tablee.gatherings.models import Gathering, Rsvp
@@ -73,6 +73,8 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     context["past"] = gathering.ends_at <= timezone.now() or gathering.state == Gathering.State.DONE
     context["attended"] = not context["cancelled"] and Rsvp.objects.filter(gathering_id=gathering.pk, user_id=request.user.pk,
                                               status=Rsvp.Status.CONFIRMED).exclude(present=False).exists()
+    context["after_links"] = (hooks.hub_after_links(gathering=gathering, user=request.user)
+                              if context["past"] and context["attended"] else [])
     return render(request, "gatherings/detail.html", context)
 
 

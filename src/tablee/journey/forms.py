@@ -14,7 +14,7 @@ class IntentionForm(forms.Form):
     result = forms.CharField(label=_("Le résultat que je veux"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Par exemple : rencontrer une personne qui a déjà exporté en Europe."))
-    signal = forms.CharField(label=_("Qu'est-ce qui va t'indiquer que tu es arrivé à ton résultat ?"), max_length=1000,
+    signal = forms.CharField(label=_("Qu'est-ce qui va t'indiquer que tu es arrivé·e à ton résultat?"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Par exemple : un café prévu avec quelqu'un avant de partir."))
     cards_budget = forms.IntegerField(label=_("Cartes à garder, au plus"), min_value=0, max_value=50, initial=3)
@@ -29,13 +29,19 @@ class IntentionForm(forms.Form):
     question_3 = forms.CharField(label=_("Question préparée 3"), max_length=300, required=False,
                                  widget=forms.TextInput(attrs={"list": "question-bank"}))
 
-    def __init__(self, *args, gatherings=None, **kwargs):
+    def __init__(self, *args, gatherings=None, known_gathering=None, **kwargs):
+        """``known_gathering``: the form is for that Tablée gathering (from its hub, or an intention
+        being edited): no choice of event, no event name or date to type."""
         super().__init__(*args, **kwargs)
         self.fields["gathering"].queryset = gatherings
+        if known_gathering is not None:
+            self.fields["gathering"].widget = forms.HiddenInput()
+            self.fields["gathering"].initial = known_gathering.pk
+            del self.fields["event_title"], self.fields["event_date"]
 
     def clean(self):
         data = super().clean()
-        if not data.get("gathering"):
+        if not data.get("gathering") and "event_title" in self.fields:
             if not (data.get("event_title") or "").strip():
                 self.add_error("event_title", _("Nommez l'événement ou choisissez une rencontre."))
             if not data.get("event_date"):
@@ -55,6 +61,19 @@ class ReflectionForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 2}))
     energy_after = forms.TypedChoiceField(label=_("Mon énergie après (1 à 5)"), choices=ENERGY_CHOICES,
                                           coerce=int, widget=forms.RadioSelect)
+
+
+class GatheringReflectionForm(ReflectionForm):
+    """A reflection on a gathering I wrote no intention for: what I wanted, looking back, then the reflection."""
+
+    result = forms.CharField(label=_("Le résultat que je voulais"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    signal = forms.CharField(label=_("Le signe que j'attendais"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    energy_before = forms.TypedChoiceField(label=_("Mon énergie avant (1 à 5)"), choices=ENERGY_CHOICES,
+                                           coerce=int, widget=forms.RadioSelect)
+
+    field_order = ["result", "signal", "energy_before", "reached", "next_step", "energy_after"]
 
 
 class PacingForm(forms.Form):

@@ -56,6 +56,43 @@ def intention_create(
     return intention
 
 
+def intention_editable(intention: Intention) -> bool:
+    """An intention is changed before its event (a gathering's start, an outside event's day); from
+    then on, the reflection is what gets written."""
+    if intention.gathering is not None:
+        return intention.gathering.starts_at > timezone.now()
+    return intention.event_date > timezone.localdate()
+
+
+def intention_update(
+    *,
+    intention: Intention,
+    result: str,
+    signal: str,
+    event_title: str | None = None,
+    event_date: date | None = None,
+    cards_budget: int = 3,
+    energy_before: int = 3,
+    leave_at: time | None = None,
+    questions: list[str] | None = None,
+) -> Intention:
+    """Change my intention before the event. A Tablée gathering keeps its title and date; an outside
+    event may be renamed or moved (``None`` keeps the value)."""
+    if not intention_editable(intention):
+        raise ValidationError(_("L'événement a commencé : l'intention ne change plus. Écrivez plutôt votre réflexion."))
+    if intention.gathering_id is None:
+        if event_title is not None:
+            intention.event_title = event_title.strip()
+        if event_date is not None:
+            intention.event_date = event_date
+    intention.result, intention.signal = result.strip(), signal.strip()
+    intention.cards_budget, intention.energy_before, intention.leave_at = cards_budget, energy_before, leave_at
+    intention.questions = [q.strip() for q in (questions or []) if q and q.strip()]
+    intention.full_clean()
+    intention.save()
+    return intention
+
+
 def reflection_record(
     *, intention: Intention, reached: bool, energy_after: int, next_step: str = ""
 ) -> Reflection:

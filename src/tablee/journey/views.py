@@ -8,8 +8,10 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +23,13 @@ from tablee.circle.selectors import card_budget_for
 from tablee.gatherings import access as gatherings_access
 from tablee.gatherings.models import Gathering
 from tablee.journey import access, charts, selectors, services
-from tablee.journey.forms import IntentionForm, PacingForm, ReflectionForm, ShareForm
+from tablee.journey.forms import (
+    GatheringReflectionForm,
+    IntentionForm,
+    PacingForm,
+    ReflectionForm,
+    ShareForm,
+)
 from tablee.members import access as members_access
 from tablee.tables import questions
 from tablee.tables.selectors import my_table
@@ -80,6 +88,20 @@ def _upcoming(user):
     ).exclude(state=Gathering.State.DRAFT).order_by("starts_at")
 
 
+def _bank() -> list[str]:
+    return [q["en" if _language().startswith("en") else "fr"] for q in questions.bank()]
+
+
+def _intention_fields(form: IntentionForm) -> dict:
+    data = form.cleaned_data
+    return {"result": data["result"], "signal": data["signal"], "cards_budget": data["cards_budget"],
+            "energy_before": data["energy_before"], "leave_at": data["leave_at"], "questions": form.questions()}
+
+
+def _has_begun(gathering: Gathering) -> bool:
+    return gathering.starts_at <= timezone.now()
+
+
 @login_required
 def intention_new(request):
     gatherings = _upcoming(request.user)
@@ -89,23 +111,22 @@ def intention_new(request):
         # One intention per gathering: the hub's link opens the one I already wrote.
         existing = selectors.intentions_of(author=request.user).filter(gathering=chosen).first()
         if existing is not None:
-            messages.info(request, _("Votre intention pour cette rencontre est déjà notée : la voici."))
             return redirect("journey:intention", intention_id=existing.pk)
-    form = IntentionForm(request.POST or None, gatherings=gatherings,
+        if _has_begun(chosen):  # too late for an intention: the reflection is what is written now
+            return redirect("journey:gathering_reflection", gathering_id=chosen.pk)
+    form = IntentionForm(request.POST or None, gatherings=gatherings, known_gathering=chosen,
                          initial={"gathering": chosen, "cards_budget": card_budget_for(request.user)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             intention = services.intention_create(
-                author=request.user, gathering=data["gathering"], event_title=data["event_title"],
-                event_date=data["event_date"], result=data["result"], signal=data["signal"],
-                cards_budget=data["cards_budget"], energy_before=data["energy_before"],
-                leave_at=data["leave_at"], questions=form.questions(),
+                author=request.user, gathering=data["gathering"], event_title=data.get("event_title") or "",
+                event_date=data.get("event_date"), **_intention_fields(form),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Votre intention est notée. Bonne rencontre !"))
+            messages.success(request, _("Votre intention est notée. Bonne rencontre!"))
             return redirect("journey:intention", intention_id=intention.pk)
     day = timezone.localtime(chosen.starts_at).date() if chosen else None
     return render(request, "journey/intention_new.html", {
@@ -113,8 +134,65 @@ def intention_new(request):
         "gathering": chosen,
         "table": my_table(gathering=chosen, user=request.user, language=_language()) if chosen else None,
         "warning": selectors.pacing_warning(user=request.user, day=day, gathering=chosen) if day else "",
-        "bank": [q["en" if _language().startswith("en") else "fr"] for q in questions.bank()],
+        "bank": _bank(),
     })
+
+
+@login_required
+def intention_edit(request, intention_id: int):
+    """Change my intention until the event begins; after, the page of the intention asks for the reflection."""
+    intention = access.intention_for_author(request.user, intention_id)
+    if not services.intention_editable(intention):
+        messages.info(request, _("L'événement a commencé : écrivez plutôt votre réflexion."))
+        return redirect(reverse("journey:intention", args=[intention.pk]) + "#reflection")
+    initial = {"result": intention.result, "signal": intention.signal, "cards_budget": intention.cards_budget,
+               "energy_before": intention.energy_before, "leave_at": intention.leave_at,
+               "event_title": intention.event_title, "event_date": intention.event_date,
+               **{f"question_{k}": q for k, q in enumerate(intention.questions[:3], start=1)}}
+    form = IntentionForm(request.POST or None, gatherings=Gathering.objects.none(),
+                         known_gathering=intention.gathering, initial=initial)
+    del form.fields["gathering"]  # the event stays the same; an outside one may be renamed or moved
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.intention_update(intention=intention, event_title=data.get("event_title"),
+                                      event_date=data.get("event_date"), **_intention_fields(form))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Votre intention est modifiée."))
+            return redirect("journey:intention", intention_id=intention.pk)
+    return render(request, "journey/intention_new.html", {
+        "form": form, "intention": intention, "gathering": intention.gathering, "bank": _bank(),
+    })
+
+
+@login_required
+def gathering_reflection(request, gathering_id: int):
+    """« Ma réflexion » from a past gathering's hub: the reflection of my intention for it, or, when I
+    wrote none, what I wanted (looking back) and the reflection, in one form."""
+    gathering = gatherings_access.gathering_for_member(request.user, gathering_id)
+    existing = selectors.intentions_of(author=request.user).filter(gathering=gathering).first()
+    if existing is not None:
+        return redirect(reverse("journey:intention", args=[existing.pk]) + "#reflection")
+    if not _has_begun(gathering):
+        return redirect(reverse("journey:intention_new") + f"?gathering={gathering.pk}")
+    form = GatheringReflectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                intention = services.intention_create(author=request.user, gathering=gathering, result=data["result"],
+                                                      signal=data["signal"], energy_before=data["energy_before"],
+                                                      cards_budget=card_budget_for(request.user, gathering))
+                services.reflection_record(intention=intention, reached=data["reached"], next_step=data["next_step"],
+                                           energy_after=data["energy_after"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Votre réflexion est enregistrée."))
+            return redirect("journey:intention", intention_id=intention.pk)
+    return render(request, "journey/reflection_new.html", {"form": form, "gathering": gathering})
 
 
 @login_required
@@ -133,13 +211,15 @@ def intention_detail(request, intention_id: int):
     table = None
     if intention.gathering_id and intention.gathering.starts_at >= timezone.now():
         table = my_table(gathering=intention.gathering, user=request.user, language=_language())
+    editable = services.intention_editable(intention)
     return render(request, "journey/intention.html", {
         "intention": intention,
         "reflection": reflection,
         "form": form,
         "table": table,
         "event": selectors.event_of(intention),
-        "past": intention.event_date <= timezone.localdate(),
+        "editable": editable,
+        "past": not editable,
     })
 
 
