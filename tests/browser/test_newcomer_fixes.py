@@ -45,8 +45,8 @@ def test_a_stranger_finds_the_join_page_from_the_home_page(phone):
     assert_no_serious_violations(phone)
     screenshot(phone, "s5-association-page-phone")
     phone.get_by_test_id("association-join-link").click()
-    # The name keeps its article: « Demander à joindre le Réseau… ».
-    expect(phone.get_by_role("heading", level=1)).to_contain_text("Demander à joindre le Réseau des gens d'affaires")
+    # The name keeps its article: « Devenir membre du Réseau… ».
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Devenir membre du Réseau des gens d'affaires")
     _fits(phone)
 
 

@@ -65,3 +65,16 @@ def test_the_gives_a_name_opening_a_sentence_its_article():
     assert the("Association des architectes") == "l'Association des architectes"
     assert the("Café-rencontres de Québec") == "Café-rencontres de Québec"
     assert the("Réseautage Plus") == "Réseautage Plus"
+
+
+@pytest.mark.parametrize(("formatted", "expected"), [
+    ("mercredi 1 septembre 2026 · 12 h 00", "mercredi 1er septembre 2026 · 12\u00a0h"),
+    ("le 11 septembre", "le 11 septembre"),
+    ("le 21 octobre à 19 h 30", "le 21 octobre à 19\u00a0h\u00a030"),
+    ("Saison depuis le 1 septembre 2026.", "Saison depuis le 1er septembre 2026."),
+    ("3,1 janvier", "3,1 janvier"),
+])
+def test_dates_are_tidied_as_quebec_writes_them(formatted, expected):
+    from tablee.text.french import dates
+
+    assert dates(formatted) == expected

@@ -26,6 +26,7 @@ from tablee.gatherings.hooks import table_numbers
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.services import email_queue
+from tablee.text import french
 
 TEMPLATES = "gatherings/email"
 
@@ -208,10 +209,11 @@ def _when(gathering: Gathering, language: str) -> dict:
     tz = ZoneInfo(settings.TIME_ZONE)
     start = gathering.starts_at.astimezone(tz)
     end = gathering.ends_at.astimezone(tz)
+    tidy = french.dates if language.startswith("fr") else str  # « 1er septembre », « 12 h »
     return {
-        "date": date_format(start, date_pattern),
-        "start_time": date_format(start, time_pattern),
-        "end_time": date_format(end, time_pattern),
+        "date": tidy(date_format(start, date_pattern)),
+        "start_time": tidy(date_format(start, time_pattern)),
+        "end_time": tidy(date_format(end, time_pattern)),
     }
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from tablee.gatherings.selectors import change_notice, changed
 from tablee.gatherings.signals import announce_seats_changed
 from tablee.members.models import Association
 from tablee.members.services import guest_create
+from tablee.text import french
 
 # Only the concurrency control test switches this off, to prove that without the guard the race
 # really overbooks (so the guarded test can fail). Never change it in application code.
@@ -49,6 +50,11 @@ class RsvpError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def _tidy(formatted: str) -> str:
+    """A formatted date or time as the reader's French writes it (« 1er », « 9 h »); other languages as is."""
+    return french.dates(formatted) if (translation.get_language() or "fr").startswith("fr") else formatted
 
 
 def _lock(gathering: Gathering) -> Gathering:
@@ -362,7 +368,8 @@ def check_door_open(gathering: Gathering, *, now: datetime | None = None) -> Non
     if state == "early":
         opens = timezone.localtime(checkin_window(gathering=gathering)[0])
         raise RsvpError(_("L'accueil à la porte ouvrira le %(date)s à %(time)s.")
-                        % {"date": date_format(opens, _("l j F")), "time": date_format(opens, _("G \\h i"))})
+                        % {"date": _tidy(date_format(opens, _("l j F"))),
+                           "time": _tidy(date_format(opens, _("G \\h i")))})
     if state == "cancelled":
         raise RsvpError(_("Cette rencontre est annulée : l'accueil à la porte est fermé."))
     raise RsvpError(_("L'accueil à la porte est fermé : la rencontre est passée."))

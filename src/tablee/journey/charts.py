@@ -6,6 +6,7 @@ a text equivalent in its <desc>, and the pages show the numbers in a table next 
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,8 +28,24 @@ def _scale(values: list[float], top: float | None) -> tuple[float, list[float]]:
     return float(top), [top * k / 4 for k in range(5)]
 
 
+def _french() -> bool:
+    return (translation.get_language() or "fr").startswith("fr")
+
+
 def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+    """A figure as the tables beside the charts write it: « 3,63 » in French, "3.63" in English."""
+    text = str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if _french() else text
+
+
+def _colon() -> str:
+    """« libellé : valeur » with a no-break space in French (never alone at a line's start), "label: value" in English."""
+    return "\u00a0: " if _french() else ": "
+
+
+def _list(items) -> str:
+    """Values listed: « ; » between them in French, where « , » is the decimal mark."""
+    return ("; " if _french() else ", ").join(items)
 
 
 def _frame(title: str, description: str, body: list[str], top: float, ticks: list[float],
@@ -62,12 +79,12 @@ def bar_chart(*, title: str, labels: list[str], values: list[float], colour: str
         x = LEFT + k * slot + slot * 0.2
         y = TOP + plot_h - h
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="{colour}">'
-                    f"<title>{escape(label)} : {_fmt(value)}{escape(unit)}</title></rect>")
+                    f"<title>{escape(label)}{_colon()}{_fmt(value)}{escape(unit)}</title></rect>")
         body.append(f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" font-size="13" text-anchor="middle" '
                     f'fill="{INK}">{_fmt(value)}</text>')
         body.append(f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
                     f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
-    description = ", ".join(f"{label} : {_fmt(v)}{unit}" for label, v in zip(labels, values, strict=True))
+    description = _list(f"{label}{_colon()}{_fmt(v)}{unit}" for label, v in zip(labels, values, strict=True))
     return _frame(title, description, body, top, ticks, unit)
 
 
@@ -91,9 +108,9 @@ def line_chart(*, title: str, labels: list[str], lines: list[tuple[str, list[flo
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for (x, y), label, value in zip(points, labels, values, strict=True):
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
-                        f"<title>{escape(name)}, {escape(label)} : {_fmt(value)}{escape(unit)}</title></circle>")
+                        f"<title>{escape(name)}, {escape(label)}{_colon()}{_fmt(value)}{escape(unit)}</title></circle>")
         legend_x = LEFT + index * 170
         body.append(f'<rect x="{legend_x}" y="{HEIGHT - 16}" width="12" height="4" fill="{colour}"/>'
                     f'<text x="{legend_x + 16}" y="{HEIGHT - 11}" font-size="13" fill="{INK}">{escape(name)}</text>')
-        descriptions.append(f"{name} : " + ", ".join(_fmt(v) for v in values))
-    return _frame(title, " ; ".join(descriptions), body, top, ticks, unit)
+        descriptions.append(f"{name}{_colon()}" + _list(_fmt(v) for v in values))
+    return _frame(title, " · ".join(descriptions), body, top, ticks, unit)

@@ -18,6 +18,7 @@ from tablee.journey.models import Intention, Share
 from tablee.journey.services import intention_create, pacing_update, reflection_record
 from tablee.members.models import Association, Membership, User
 from tablee.tables.models import Plan, Seat
+from tablee.text import french
 
 OUTSIDE_EVENT = "Sommet PME Québec"
 COFFEE = "Café pour poursuivre la conversation"
@@ -43,7 +44,7 @@ def _tablemates(gathering: Gathering, user: User) -> list[User]:
 def _talked_about(person: User) -> str:
     profile = getattr(person, "profile", None)
     topic = profile.needs[0] if profile and profile.needs else "son métier"
-    return f"Nous avons parlé de {topic}."
+    return f"Nous avons parlé {french.de(topic)}."  # « d'architecture », not « de architecture »
 
 
 def _card_with_followup(owner: User, person: User, gathering: Gathering | None, *, note: str, after: timedelta,

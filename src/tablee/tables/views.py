@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -254,8 +254,10 @@ def my_table(request, gathering_id: int):
     gathering = access.gathering_for_guest(request.user, gathering_id)
     mine = selectors.my_table(gathering=gathering, user=request.user, language=_language())
     awaiting = not mine and selectors.awaiting_seat(gathering=gathering, user=request.user)
-    return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine, "awaiting": awaiting},
-                  status=200 if mine else 404)
+    # After it began, the page tells who was there, in the past tense, and offers no icebreakers.
+    past = gathering.starts_at <= timezone.now()
+    return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine, "awaiting": awaiting,
+                                                     "past": past}, status=200 if mine else 404)
 
 
 @login_required

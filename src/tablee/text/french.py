@@ -6,6 +6,9 @@
   or another common noun reads as that noun inside a sentence (lower case, with its article);
   any other title is quoted, « à « Les Mercuriades » », so no article has to be guessed.
 English has its own: ``at_event(..., language="en")`` → "at the breakfast meeting" / "at “Les Mercuriades”".
+- ``dates("mercredi 1 septembre · 12 h 00")`` → « mercredi 1er septembre · 12 h »: a formatted date
+  and time as Québec writes them (the first of the month is « 1er », no « 00 » minutes, no-break spaces
+  around the « h »).
 """
 
 from __future__ import annotations
@@ -26,6 +29,19 @@ _FR_NOUNS = {
 }
 _EN_NOUNS = ("breakfast", "lunch", "dinner", "supper", "brunch", "cocktail", "networking", "meeting",
              "meetup", "conference", "forum", "workshop", "luncheon", "evening", "assembly")
+
+
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_FIRST_OF_MONTH = re.compile(rf"(?<![\d,.])1 ({_MONTHS})\b")
+_HOUR = re.compile(r"(?<![\d,.])(\d{1,2}) h (\d\d)(?!\d)")
+NBSP = "\u00a0"
+
+
+def dates(text: str) -> str:
+    """A date and time formatted by Django's French patterns, tidied: « le 1 septembre » → « le 1er
+    septembre », « 12 h 00 » → « 12 h », « 7 h 30 » with no-break spaces (never split across lines)."""
+    text = _FIRST_OF_MONTH.sub(r"1er \1", text)
+    return _HOUR.sub(lambda m: f"{m[1]}{NBSP}h" if m[2] == "00" else f"{m[1]}{NBSP}h{NBSP}{m[2]}", text)
 
 
 def starts_with_vowel(word: str) -> bool:

@@ -182,7 +182,7 @@ def test_the_parcours_invites_to_prepare_a_gathering_i_am_confirmed_at(client, m
     assert f"?gathering={gathering.pk}" not in client.get("/parcours/").content.decode()
 
 
-@pytest.mark.parametrize(("language", "expected"), [("fr-ca", "je pars à 9 h 30"), ("en", "I leave at 9:30 AM")])
+@pytest.mark.parametrize(("language", "expected"), [("fr-ca", "je pars à 9\u00a0h\u00a030"), ("en", "I leave at 9:30 AM")])
 def test_the_intention_page_says_when_i_leave_in_words(client, member, language, expected):
     from datetime import time
 

@@ -52,13 +52,13 @@ def test_a_bar_chart_is_accessible_svg_with_escaped_labels():
     svg = str(charts.bar_chart(title="Promesses <tenues>", labels=["janv.", "févr."], values=[2, 5]))
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert "<title>Promesses &lt;tenues&gt;</title>" in svg
-    assert svg.count("<rect") == 2 and "févr. : 5" in svg
+    assert svg.count("<rect") == 2 and "févr.\u00a0: 5" in svg
 
 
 def test_a_line_chart_draws_one_line_per_series():
     svg = str(charts.line_chart(title="Énergie", labels=["01/11", "08/11"], lines=[("avant", [3, 4]),
                                                                                   ("après", [2, 5])], top=5))
-    assert svg.count("<polyline") == 2 and "avant, 08/11 : 4" in svg
+    assert svg.count("<polyline") == 2 and "avant, 08/11\u00a0: 4" in svg
 
 
 

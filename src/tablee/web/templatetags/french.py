@@ -25,3 +25,13 @@ def with_article(name):
     the name as it is."""
     language = get_language() or "fr"
     return french.the(str(name)) if language.startswith("fr") else name
+
+
+@register.filter(is_safe=True)
+def frdate(text):
+    """In French, a formatted date and time as Québec writes it: ``{{ day|date:"j F"|frdate }}`` →
+    « 1er septembre »; « 12 h 00 » → « 12 h ». Other languages are left as they are."""
+    if not (get_language() or "fr").startswith("fr"):
+        return text
+    out = french.dates(str(text))
+    return mark_safe(out) if isinstance(text, SafeString) else out  # noqa: S308 — the input was safe already
