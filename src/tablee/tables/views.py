@@ -276,7 +276,7 @@ def wishes(request):
             messages.error(request, _("Type de souhait inconnu."))
         elif _attempt(request, services.wish_create, author=request.user, association=association, kind=kind,
                       target=target):
-            messages.success(request, _("Souhait enregistré. Personne d’autre que vous ne le voit."))
+            messages.success(request, _("Souhait enregistré. Personne d'autre que vous ne le voit."))
             notice = late_wish_notice(kind, selectors.tables_already_set(user=request.user, association=association))
             if notice:
                 messages.info(request, notice)
