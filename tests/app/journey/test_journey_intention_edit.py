@@ -134,3 +134,21 @@ def test_my_reflection_on_a_gathering_of_another_association_is_not_found(client
     client.force_login(outsider)
 
     assert client.get(f"/parcours/gatherings/{past.pk}/reflection/").status_code == 404
+
+
+def test_an_outside_event_can_be_renamed_and_moved_before_its_day(client, member):
+    from datetime import date
+
+    intention = intention_create(author=member, event_title="Cocktail", event_date=date.today() + timedelta(days=5),
+                                 result="r", signal="s")
+    client.force_login(member)
+    later = date.today() + timedelta(days=9)
+
+    page = client.get(f"/parcours/intentions/{intention.pk}/edit/").content.decode()
+    response = client.post(f"/parcours/intentions/{intention.pk}/edit/",
+                           _form(event_title="Cocktail de la Chambre", event_date=later.isoformat()))
+
+    assert 'name="event_title"' in page and 'name="gathering"' not in page
+    assert response.status_code == 302
+    intention.refresh_from_db()
+    assert (intention.event_title, intention.event_date) == ("Cocktail de la Chambre", later)
