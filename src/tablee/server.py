@@ -34,10 +34,14 @@ def default_workers() -> int:
 
 
 def default_threads() -> int:
-    """Two threads per worker (TABLEE_THREADS overrides): a second request is read while one runs."""
+    """One thread per worker (TABLEE_THREADS overrides). Under a full load two threads of one
+    process take turns at its interpreter lock: on 2 cores, 4 workers × 2 threads spent 1.77–2.04 ms
+    of server CPU per /api/me and 4.0–4.6 ms per /gatherings/, 4 × 1 spent 1.34–1.38 and 3.4–3.9 ms
+    (four runs each, bench/RESULTS.md, session 7). A worker still keeps its idle keep-alive
+    connections while it serves one request; a deployment with slow requests can raise it."""
     from tablee import config
 
-    return config.env_int("TABLEE_THREADS", 2, minimum=1)
+    return config.env_int("TABLEE_THREADS", 1, minimum=1)
 
 
 def serve(*, port: int, host: str, workers: int, threads: int) -> int:

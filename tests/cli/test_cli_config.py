@@ -79,14 +79,14 @@ def _gunicorn_argv(monkeypatch, settings, *cli_args: str) -> list[str]:
     return argv
 
 
-def test_serve_runs_two_worker_processes_per_core_with_two_threads(monkeypatch, settings):
+def test_serve_runs_two_worker_processes_per_core_with_one_thread_each(monkeypatch, settings):
     from tablee import server
 
     monkeypatch.delenv("TABLEE_WORKERS", raising=False)
     monkeypatch.delenv("TABLEE_THREADS", raising=False)
     monkeypatch.setattr(server.os, "cpu_count", lambda: 3)
     argv = _gunicorn_argv(monkeypatch, settings)
-    assert argv[argv.index("--workers") + 1] == "6" and argv[argv.index("--threads") + 1] == "2"
+    assert argv[argv.index("--workers") + 1] == "6" and argv[argv.index("--threads") + 1] == "1"
 
 
 def test_serve_takes_workers_from_the_environment_and_the_flags_over_it(monkeypatch, settings):

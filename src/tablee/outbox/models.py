@@ -18,7 +18,7 @@ class Topic(models.TextChoices):
     DIGEST = "digest", _("Résumé de la semaine")
     PERSONAL = "personal", _("Courriels personnels envoyés via Tablée")
     # For organizers: someone asked to join an association they organize (one notice an hour at most).
-    JOIN_REQUESTS = "join_requests", _("Demandes pour joindre mes associations (organisateurs)")
+    JOIN_REQUESTS = "join_requests", _("Demandes d'adhésion à mes associations (organisateurs)")
 
 
 MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST)

@@ -71,7 +71,7 @@ def test_a_flood_of_requests_makes_one_notice_then_one_digest_an_hour_later(open
     assert join_request_notices_due(now=later) == 0  # told once
 
     digest = Email.objects.filter(kind="join_requests").order_by("-pk").first()
-    assert "3 personnes demandent à joindre" in digest.body_text
+    assert "3 personnes demandent à devenir membres de" in digest.body_text
     assert "Paul Roy" in digest.body_text and "Max Roy" in digest.body_text and "Lea Roy" not in digest.body_text
     assert join_request_notices_due(now=later + timedelta(hours=2)) == 0  # nothing new since
 
@@ -104,7 +104,7 @@ def test_the_notices_are_a_choice_on_the_preferences_page(organizer):
     client = Client()
     client.force_login(organizer)
 
-    assert "Demandes pour joindre mes associations" in client.get("/account/preferences/").content.decode()
+    assert "adhésion à mes associations" in client.get("/account/preferences/").content.decode()
 
 
 def test_an_english_organizer_reads_the_notice_in_english(open_association, organizer):
@@ -126,7 +126,7 @@ def test_a_member_who_organizes_nothing_is_not_offered_the_notices(member):
     client = Client()
     client.force_login(member)
 
-    assert "Demandes pour joindre mes associations" not in client.get("/account/preferences/").content.decode()
+    assert "adhésion à mes associations" not in client.get("/account/preferences/").content.decode()
 
 
 def test_an_organizer_switches_the_notices_off_on_the_preferences_page(organizer):

@@ -350,7 +350,7 @@ def test_the_association_page_tells_organizers_how_many_requests_wait(browser, a
 
     html = browser.get("/organize/associations/cafe-rencontres/").content.decode()
 
-    assert "2 demandes pour joindre l'association attendent votre réponse" in html
+    assert "2 demandes d'adhésion attendent votre réponse" in html
     assert 'href="/organize/associations/cafe-rencontres/members/#demandes"' in html
 
 
