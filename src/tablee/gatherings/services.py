@@ -100,6 +100,11 @@ def _check_can_rsvp(gathering: Gathering, *, now: datetime) -> None:
         raise RsvpError(_("La date limite d'inscription est passée."))
 
 
+def _refuse_if_cancelled(gathering: Gathering) -> None:
+    if gathering.state == Gathering.State.CANCELLED:
+        raise RsvpError(_("Cette rencontre est annulée : aucune place n'est retenue."))
+
+
 # ---------------------------------------------------------------------------------------------
 # Gatherings and series
 
@@ -284,6 +289,7 @@ def rsvp_create(*, gathering: Gathering, user) -> Rsvp:
         return _rsvp_create_unguarded(gathering=gathering, user=user)
     with transaction.atomic():
         locked = _lock(gathering)
+        _refuse_if_cancelled(locked)  # before "asking again changes nothing": no seat is held any more
         # Read the clock only once the lock is held, so queue order is the order seats were decided.
         now = timezone.now()
         existing = Rsvp.objects.filter(gathering_id=locked.pk, user_id=user.pk).first()
@@ -298,6 +304,7 @@ def _rsvp_create_unguarded(*, gathering: Gathering, user) -> Rsvp:
     """The race the guard prevents: count outside the lock, pause, then write. Tests only."""
     now = timezone.now()
     fresh = Gathering.objects.get(pk=gathering.pk)
+    _refuse_if_cancelled(fresh)
     existing = Rsvp.objects.filter(gathering_id=fresh.pk, user_id=user.pk).first()
     if existing is not None and existing.status in ACTIVE:
         return existing
@@ -340,6 +347,7 @@ def rsvp_cancel(*, gathering: Gathering, user) -> Rsvp | None:
         )
         if rsvp is None:
             return None
+        _refuse_if_cancelled(locked)  # nothing to give up, and no "seat cancelled" email to send
         if locked.starts_at <= now or locked.state == Gathering.State.DONE:
             raise RsvpError(_("Cette rencontre est déjà commencée."))
         was_waitlisted = rsvp.status == Rsvp.Status.WAITLISTED

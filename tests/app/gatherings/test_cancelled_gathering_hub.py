@@ -101,3 +101,17 @@ def test_the_api_gives_no_table_for_a_cancelled_gathering(api, booked_then_cance
     assert api.get(f"/api/gatherings/{booked_then_cancelled.pk}/my-table", user=member).status_code == 404
     page = _as(member).get(f"/gatherings/{booked_then_cancelled.pk}/my-table/")
     assert page.status_code == 404 and "Vous êtes à la table" not in page.content.decode()
+
+
+def test_booking_again_or_giving_up_a_seat_of_a_cancelled_gathering_is_refused(booked_then_cancelled, member, api):
+    from tablee.outbox.models import Email
+
+    emails_before = Email.objects.count()
+
+    booked = api.post(f"/api/gatherings/{booked_then_cancelled.pk}/rsvp", user=member)
+    given_up = api.delete(f"/api/gatherings/{booked_then_cancelled.pk}/rsvp", user=member)
+
+    assert (booked.status_code, given_up.status_code) == (409, 409)
+    assert "annulée" in booked.json()["detail"] and "annulée" in given_up.json()["detail"]
+    assert Email.objects.count() == emails_before
+    assert Rsvp.objects.get(gathering=booked_then_cancelled, user=member).status == Rsvp.Status.CONFIRMED
