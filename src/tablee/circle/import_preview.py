@@ -35,6 +35,7 @@ from tablee.jobs.services import (
     estimate_rows,
     job_claim,
     job_finish,
+    job_progress,
     job_queue,
     preview_done,
     preview_release,
@@ -159,11 +160,8 @@ def contacts_preview_run(*, job: Job) -> Job:
     if not job_claim(job=job):
         return job
 
-    def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
-
     with translation.override(job.params.get("language") or None):
-        preview = contacts_import_preview(owner=job.owner, data=bytes(job.data), progress=progress)
+        preview = contacts_import_preview(owner=job.owner, data=bytes(job.data), progress=job_progress(job=job))
     return job_finish(
         job=job, status=Job.Status.FAILED if preview.errors else Job.Status.DONE, keep_data=not preview.errors,
         detail=preview.kind, total=len(preview.rows), done=len(preview.rows), created=preview.created,

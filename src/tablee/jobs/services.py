@@ -114,6 +114,15 @@ def previews_purge() -> int:
     return Job.objects.filter(kind__in=PREVIEW_KINDS, expires_at__lt=timezone.now()).exclude(data=b"").update(data=b"")
 
 
+def job_progress(*, job: Job) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` that records how far ``job`` got, for a page polling it."""
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    return progress
+
+
 def job_claim(*, job: Job) -> bool:
     """Queued → running, once: a duplicate task run finds it taken and does nothing."""
     now = timezone.now()

@@ -1,4 +1,4 @@
-"""Organizers hear of « Demander à joindre » requests by email, without a flood.
+"""Organizers hear of « Demander à devenir membre » requests by email, without a flood.
 
 Each active organizer of the association gets at most one notice per association every
 ``NOTICE_WINDOW``: the first request of a quiet hour is told at once; requests arriving within the

@@ -25,6 +25,7 @@ from tablee.jobs.services import (
     estimate_rows,
     job_claim,
     job_finish,
+    job_progress,
     job_queue,
     preview_done,
     preview_release,
@@ -165,11 +166,8 @@ def members_preview_run(*, job: Job) -> Job:
     if association is None:  # deleted since
         return job_finish(job=job, status=Job.Status.FAILED)
 
-    def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
-
     with translation.override(job.params.get("language") or None):
-        preview = import_preview(association=association, data=bytes(job.data), progress=progress)
+        preview = import_preview(association=association, data=bytes(job.data), progress=job_progress(job=job))
     failed = bool(preview.errors) or not preview.rows
     return job_finish(
         job=job, status=Job.Status.FAILED if failed else Job.Status.DONE, keep_data=not failed,

@@ -319,9 +319,8 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
     seat = Seat.objects.filter(plan=plan, user_id=user.pk).select_related("table", "user__profile").first()
     if seat is None:
         return None
-    confirmed = Rsvp.objects.filter(gathering_id=gathering.pk, status=Rsvp.Status.CONFIRMED).values("user_id")
     mates = [
-        s for s in Seat.objects.filter(plan=plan, table=seat.table, user_id__in=confirmed)
+        s for s in seats_held(plan=plan).filter(table=seat.table)
         .select_related("user", "user__profile").order_by("position", "pk") if s.user_id != user.pk
     ]
     me = person_input(seat.user)
