@@ -33,7 +33,8 @@ def _fresh_throttles():
 
     cache.clear()
     for throttle in api.api.throttle:
-        throttle.shared.reset()
+        throttle.tokens.reset()
+        throttle.addresses.reset()
     yield
 
 

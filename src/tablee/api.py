@@ -52,14 +52,19 @@ class TokenRateThrottle(SimpleRateThrottle):
         super().__init__(rate=f"{settings.TABLEE_API_RATE_PER_MINUTE}/m")
         # A slot holds one timestamp per allowed call: rates above 1,000 a minute are counted in the
         # cache instead (such a table would map 8 MB per 1,000 calls of rate).
-        self.shared = SharedRates(config.data_dir(), capacity=min(settings.TABLEE_API_RATE_PER_MINUTE, 1000))
+        # Tokens and client addresses in separate tables: calls from many addresses cannot crowd the
+        # tokens out of theirs (see tablee.throttle).
+        capacity = min(settings.TABLEE_API_RATE_PER_MINUTE, 1000)
+        self.tokens = SharedRates(config.data_dir(), capacity=capacity, name="rates-tokens")
+        self.addresses = SharedRates(config.data_dir(), capacity=capacity, name="rates-addresses", evicting=True)
         self._waits = threading.local()
 
     def allow_request(self, request) -> bool:
         key = self.get_cache_key(request)
         wait = None
         if self.num_requests is not None and self.duration is not None:
-            wait = self.shared.hit(key, limit=self.num_requests, window=self.duration)
+            table = self.addresses if getattr(request, "api_token_id", None) is None else self.tokens
+            wait = table.hit(key, limit=self.num_requests, window=self.duration)
         if wait is None:
             self._waits.value = None
             return super().allow_request(request)

@@ -89,6 +89,14 @@ def throttle_reset(*, key: str) -> None:
 # slot (more than ``SLOTS`` keys active within one window on one host, or a limit above the
 # capacity), the hit returns None and the caller counts it in Django's cache instead: slower,
 # never unbounded.
+#
+# Tokens and client addresses are counted in two tables. In one table, the calls of ten thousand
+# addresses within a minute (a health check polled through a proxy, or a flood) filled every slot,
+# and every token's call then fell back to the file cache: a file written per call, twice the CPU
+# of a small API read. Tokens are issued by us, so their table fills only with real use; the
+# addresses' table is ``evicting``: when full, a new address takes the probed slot hit longest ago,
+# so its counts stay per address for the addresses of the last minute and the others are forgotten
+# (a caller with more addresses than slots is not bounded per address anyway).
 
 import fcntl  # noqa: E402
 import mmap  # noqa: E402
@@ -108,9 +116,10 @@ class SharedRates:
     SLOTS = 8192
     PROBES = 32
 
-    def __init__(self, folder: Path, *, capacity: int) -> None:
+    def __init__(self, folder: Path, *, capacity: int, name: str = "rates", evicting: bool = False) -> None:
         self.capacity = max(1, capacity)
-        self.path = Path(folder) / f"rates-{self.capacity}.bin"
+        self.evicting = evicting
+        self.path = Path(folder) / f"{name}-{self.capacity}.bin"
         self._slot_size = _SLOT_HEAD.size + 8 * self.capacity
         self._size = _HEADER.size + self.SLOTS * self._slot_size
         self._lock = threading.Lock()
@@ -148,6 +157,7 @@ class SharedRates:
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             try:
                 free = None
+                stalest, stalest_expires = 0, math.inf
                 for probe in range(self.PROBES):
                     offset = _HEADER.size + ((start + probe) % self.SLOTS) * self._slot_size
                     owner, position, _unused, expires = _SLOT_HEAD.unpack_from(table, offset)
@@ -155,10 +165,12 @@ class SharedRates:
                         break
                     if free is None and expires <= now:
                         free = offset
+                    if expires < stalest_expires:
+                        stalest, stalest_expires = offset, expires
                 else:
-                    if free is None:
+                    if free is None and not self.evicting:
                         return None
-                    offset, position = free, 0
+                    offset, position = (stalest if free is None else free), 0
                     table[offset:offset + self._slot_size] = bytes(self._slot_size)
                 times_at = offset + _SLOT_HEAD.size
                 # The limit-th most recent hit: while it is inside the window, the key is full.

@@ -242,3 +242,37 @@ def test_a_full_shared_table_hands_keys_to_the_cache_instead_of_merging_them(tmp
     assert all(table.hit(f"k{i}", limit=1, window=60, now=100.0) == 0.0 for i in range(4))
     assert table.hit("k9", limit=1, window=60, now=100.0) is None
     assert table.hit("k9", limit=1, window=60, now=161.0) == 0.0  # the others' window is over: a slot frees
+
+
+def test_a_full_evicting_table_gives_a_new_key_the_slot_hit_longest_ago(tmp_path, monkeypatch):
+    from tablee.throttle import SharedRates
+
+    monkeypatch.setattr(SharedRates, "SLOTS", 4)
+    monkeypatch.setattr(SharedRates, "PROBES", 4)
+    table = SharedRates(tmp_path, capacity=5, evicting=True)
+    assert [table.hit(f"k{i}", limit=1, window=60, now=100.0 + i) for i in range(4)] == [0.0] * 4
+    assert table.hit("k9", limit=1, window=60, now=110.0) == 0.0  # takes k0's slot (hit at 100)
+    assert table.hit("k9", limit=1, window=60, now=111.0) == 59.0  # and is counted there
+    assert table.hit("k3", limit=1, window=60, now=112.0) == 51.0  # the keys hit since keep their counts
+    assert table.hit("k0", limit=1, window=60, now=113.0) == 0.0  # k0 was forgotten
+
+
+def test_calls_from_many_addresses_leave_the_tokens_in_the_shared_table(api, member, monkeypatch):
+    """Ten thousand addresses within a minute once filled the one table, and every token's call
+    then fell back to the file cache (a file written per call)."""
+    from tablee import api as api_module
+    from tablee.throttle import SharedRates
+
+    monkeypatch.setattr(SharedRates, "SLOTS", 64)
+    throttle = api_module.api.throttle[0]
+    for table in (throttle.tokens, throttle.addresses):
+        table.reset()
+    for n in range(200):
+        assert throttle.addresses.hit(f"address-{n}", limit=120, window=60) == 0.0
+    fallback = []
+    monkeypatch.setattr(type(throttle).__mro__[1], "allow_request", lambda self, request: fallback.append(1) or True)
+
+    answers = [api.get("/api/me", user=member).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 200]
+    assert fallback == []  # counted in the tokens' table, not in the cache
