@@ -59,6 +59,7 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
     from tablee.outbox.models import Email, Topic
     from tablee.outbox.rendering import email_render_queue
     from tablee.outbox.services import opted_out
+    from tablee.outbox.wayback import unsubscribe_keys_known
     from tablee.tables.models import Plan, Seat
 
     now = now or timezone.now()
@@ -78,20 +79,22 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
             for seat in Seat.objects.filter(plan=plan).select_related("user__profile").order_by("position", "pk"):
                 tables.setdefault(seat.table_id, []).append(seat.user)
                 table_of[seat.user_id] = seat.table_id
-        for rsvp in rsvps:
-            if keys[rsvp.user_id] in already or opted_out(address=rsvp.user.email, topic=Topic.SUGGESTIONS):
-                continue
-            user = rsvp.user
-            mates = [u for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
-            profile = getattr(user, "profile", None)
-            language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
-            with translation.override(language):
-                subject = _("Après « %(title)s » : gardez vos trois cartes") % {"title": gathering.title}
-            email_render_queue(
-                key=keys[rsvp.user_id], kind="evening_after", to=user.email, user=user, topic=Topic.SUGGESTIONS,
-                template="circle/email/evening_after", language=language, subject=subject,
-                context={"user": user, "gathering": gathering, "association": gathering.association,
-                         "mates": mates, "url": settings.SITE_URL + reverse("circle:cards", args=[gathering.pk])},
-            )
-            queued += 1
+        due = [rsvp for rsvp in rsvps if keys[rsvp.user_id] not in already]
+        with unsubscribe_keys_known(pairs=[(rsvp.user.email, Topic.SUGGESTIONS) for rsvp in due]):
+            for rsvp in due:
+                if opted_out(address=rsvp.user.email, topic=Topic.SUGGESTIONS):
+                    continue
+                user = rsvp.user
+                mates = [u for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
+                profile = getattr(user, "profile", None)
+                language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
+                with translation.override(language):
+                    subject = _("Après « %(title)s » : gardez vos trois cartes") % {"title": gathering.title}
+                email_render_queue(
+                    key=keys[rsvp.user_id], kind="evening_after", to=user.email, user=user, topic=Topic.SUGGESTIONS,
+                    template="circle/email/evening_after", language=language, subject=subject,
+                    context={"user": user, "gathering": gathering, "association": gathering.association,
+                             "mates": mates, "url": settings.SITE_URL + reverse("circle:cards", args=[gathering.pk])},
+                )
+                queued += 1
     return queued

@@ -25,6 +25,7 @@ from tablee.gatherings.hooks import table_numbers
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.rendering import email_render_queue
+from tablee.outbox.wayback import unsubscribe_keys_known
 from tablee.text import french
 
 TEMPLATES = "gatherings/email"
@@ -121,12 +122,11 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
     ]
     keys = {rsvp.pk: f"reminder:{rsvp.pk}:{_stamp(rsvp.gathering.starts_at)}" for rsvp in rsvps}
     already = set(Email.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    queued = 0
-    for rsvp in rsvps:
-        if keys[rsvp.pk] in already:
-            continue
-        _queue(rsvp=rsvp, kind="reminder", key=keys[rsvp.pk], extra={"days": days})
-        queued += 1
+    due = [rsvp for rsvp in rsvps if keys[rsvp.pk] not in already]
+    with unsubscribe_keys_known(pairs=[(rsvp.user.email, Topic.REMINDERS) for rsvp in due]):
+        for rsvp in due:
+            _queue(rsvp=rsvp, kind="reminder", key=keys[rsvp.pk], extra={"days": days})
+    queued = len(due)
     if rsvps:
         # A queryset update leaves updated_at (and so the invitation's SEQUENCE) alone.
         Gathering.objects.filter(
