@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,24 +20,20 @@ def queue_continue_mutual(*, gathering: Gathering, to: User, other: User):
     Sent to the two people of the pair and nobody else (stored once per pair, gathering and person),
     under the « suggestions » topic: a member who switched it off gets no such email (issue 10)."""
     from tablee.outbox.models import Topic
-    from tablee.outbox.services import email_queue
+    from tablee.outbox.rendering import email_render_queue
 
     profile = getattr(to, "profile", None)
     language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
     with translation.override(language):
-        context = {
-            "user": to, "other": other, "gathering": gathering, "association": gathering.association,
-            "url": settings.SITE_URL + reverse("circle:continue", args=[gathering.pk, other.pk]),
-        }
         subject = _("%(name)s aimerait aussi poursuivre la conversation") % {
             "name": other.get_full_name() or other.email}
-        context["subject"] = subject
-        body_text = render_to_string("circle/email/continue_mutual.txt", context)
-        body_html = render_to_string("circle/email/continue_mutual.html", context)
-    return email_queue(
-        key=f"circle:continue:{gathering.pk}:{to.pk}:{other.pk}", kind="continue_mutual", to=to.email,
-        subject=subject, body_text=body_text, body_html=body_html, user=to, topic=Topic.SUGGESTIONS,
-        language=language,
+    return email_render_queue(
+        key=f"circle:continue:{gathering.pk}:{to.pk}:{other.pk}", kind="continue_mutual", to=to.email, user=to,
+        topic=Topic.SUGGESTIONS, template="circle/email/continue_mutual", language=language, subject=subject,
+        context={
+            "user": to, "other": other, "gathering": gathering, "association": gathering.association,
+            "url": settings.SITE_URL + reverse("circle:continue", args=[gathering.pk, other.pk]),
+        },
     )
 
 
@@ -62,7 +57,9 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
     Under the « suggestions » topic: whoever switched it off is skipped before any work (issue 10)."""
     from tablee.gatherings.models import Rsvp
     from tablee.outbox.models import Email, Topic
-    from tablee.outbox.services import email_queue, opted_out
+    from tablee.outbox.rendering import email_render_queue
+    from tablee.outbox.services import opted_out
+    from tablee.outbox.wayback import unsubscribe_keys_known
     from tablee.tables.models import Plan, Seat
 
     now = now or timezone.now()
@@ -82,22 +79,22 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
             for seat in Seat.objects.filter(plan=plan).select_related("user__profile").order_by("position", "pk"):
                 tables.setdefault(seat.table_id, []).append(seat.user)
                 table_of[seat.user_id] = seat.table_id
-        for rsvp in rsvps:
-            if keys[rsvp.user_id] in already or opted_out(address=rsvp.user.email, topic=Topic.SUGGESTIONS):
-                continue
-            user = rsvp.user
-            mates = [u for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
-            profile = getattr(user, "profile", None)
-            language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
-            with translation.override(language):
-                context = {"user": user, "gathering": gathering, "association": gathering.association,
-                           "mates": mates, "url": settings.SITE_URL + reverse("circle:cards", args=[gathering.pk])}
-                subject = _("Après « %(title)s » : gardez vos trois cartes") % {"title": gathering.title}
-                context["subject"] = subject
-                body_text = render_to_string("circle/email/evening_after.txt", context)
-                body_html = render_to_string("circle/email/evening_after.html", context)
-            email_queue(key=keys[rsvp.user_id], kind="evening_after", to=user.email, subject=subject,
-                        body_text=body_text, body_html=body_html, user=user, topic=Topic.SUGGESTIONS,
-                        language=language)
-            queued += 1
+        due = [rsvp for rsvp in rsvps if keys[rsvp.user_id] not in already]
+        with unsubscribe_keys_known(pairs=[(rsvp.user.email, Topic.SUGGESTIONS) for rsvp in due]):
+            for rsvp in due:
+                if opted_out(address=rsvp.user.email, topic=Topic.SUGGESTIONS):
+                    continue
+                user = rsvp.user
+                mates = [u for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
+                profile = getattr(user, "profile", None)
+                language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
+                with translation.override(language):
+                    subject = _("Après « %(title)s » : gardez vos trois cartes") % {"title": gathering.title}
+                email_render_queue(
+                    key=keys[rsvp.user_id], kind="evening_after", to=user.email, user=user, topic=Topic.SUGGESTIONS,
+                    template="circle/email/evening_after", language=language, subject=subject,
+                    context={"user": user, "gathering": gathering, "association": gathering.association,
+                             "mates": mates, "url": settings.SITE_URL + reverse("circle:cards", args=[gathering.pk])},
+                )
+                queued += 1
     return queued

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -25,7 +24,8 @@ from tablee.gatherings.calendar import (
 from tablee.gatherings.hooks import table_numbers
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.outbox.models import Email, Topic
-from tablee.outbox.services import email_queue
+from tablee.outbox.rendering import email_render_queue
+from tablee.outbox.wayback import unsubscribe_keys_known
 from tablee.text import french
 
 TEMPLATES = "gatherings/email"
@@ -122,12 +122,11 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
     ]
     keys = {rsvp.pk: f"reminder:{rsvp.pk}:{_stamp(rsvp.gathering.starts_at)}" for rsvp in rsvps}
     already = set(Email.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    queued = 0
-    for rsvp in rsvps:
-        if keys[rsvp.pk] in already:
-            continue
-        _queue(rsvp=rsvp, kind="reminder", key=keys[rsvp.pk], extra={"days": days})
-        queued += 1
+    due = [rsvp for rsvp in rsvps if keys[rsvp.pk] not in already]
+    with unsubscribe_keys_known(pairs=[(rsvp.user.email, Topic.REMINDERS) for rsvp in due]):
+        for rsvp in due:
+            _queue(rsvp=rsvp, kind="reminder", key=keys[rsvp.pk], extra={"days": days})
+    queued = len(due)
     if rsvps:
         # A queryset update leaves updated_at (and so the invitation's SEQUENCE) alone.
         Gathering.objects.filter(
@@ -162,8 +161,17 @@ def _queue(
 ) -> Email:
     gathering, user = rsvp.gathering, rsvp.user
     language = _language_of(user)
-    with translation.override(language):
-        context = {
+    return email_render_queue(
+        key=key,
+        kind=kind,
+        to=user.email,
+        user=user,
+        ics=ics or (_invitation(rsvp) if with_ics else ""),
+        # A reminder is not an answer to something the person just did: it can be refused.
+        topic=Topic.REMINDERS if kind == "reminder" else "",
+        template=f"{TEMPLATES}/{kind}",
+        language=language,
+        context={
             "user": user,
             "name": user.first_name or user.email,
             "gathering": gathering,
@@ -172,23 +180,7 @@ def _queue(
             "site_url": settings.SITE_URL,
             **_when(gathering, language),
             **(extra or {}),
-        }
-        subject = render_to_string(f"{TEMPLATES}/{kind}_subject.txt", context)
-        context["subject"] = subject.strip()
-        body_text = render_to_string(f"{TEMPLATES}/{kind}.txt", context)
-        body_html = render_to_string(f"{TEMPLATES}/{kind}.html", context)
-    return email_queue(
-        key=key,
-        kind=kind,
-        to=user.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        ics=ics or (_invitation(rsvp) if with_ics else ""),
-        user=user,
-        # A reminder is not an answer to something the person just did: it can be refused.
-        topic=Topic.REMINDERS if kind == "reminder" else "",
-        language=language,
+        },
     )
 
 
@@ -204,17 +196,19 @@ def _language_of(user) -> str:
 
 
 def _when(gathering: Gathering, language: str) -> dict:
+    """The date and hours written out in ``language`` (its day and month names)."""
     date_pattern, time_pattern = _DATE_FORMATS[language]
     # The gathering's own clock, whatever zone the request that queued the email had activated.
     tz = ZoneInfo(settings.TIME_ZONE)
     start = gathering.starts_at.astimezone(tz)
     end = gathering.ends_at.astimezone(tz)
     tidy = french.dates if language.startswith("fr") else str  # « 1er septembre », « 12 h »
-    return {
-        "date": tidy(date_format(start, date_pattern)),
-        "start_time": tidy(date_format(start, time_pattern)),
-        "end_time": tidy(date_format(end, time_pattern)),
-    }
+    with translation.override(language):
+        return {
+            "date": tidy(date_format(start, date_pattern)),
+            "start_time": tidy(date_format(start, time_pattern)),
+            "end_time": tidy(date_format(end, time_pattern)),
+        }
 
 
 def _stamp(moment: datetime | None) -> str:

@@ -16,13 +16,12 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from tablee.members.hooks import erasers
 from tablee.members.models import JoinRequest, LoginLink, Membership, Profile, User
 from tablee.outbox.models import Email, Topic
-from tablee.outbox.services import email_queue, optouts_forget
+from tablee.outbox.rendering import email_render_queue
+from tablee.outbox.services import optouts_forget
 from tablee.outbox.wayback import unsubscribe_keys_forget
 
 logger = logging.getLogger(__name__)
@@ -70,11 +69,7 @@ def account_delete(*, user: User) -> dict[str, int]:
 
 
 def _queue_confirmation(*, address: str, language: str) -> Email:
-    with translation.override(language):
-        context = {"association": {"name": "Tablée"}, "site_url": settings.SITE_URL}
-        subject = render_to_string("members/email/account_deleted_subject.txt", context).strip()
-        context["subject"] = subject
-        body_text = render_to_string("members/email/account_deleted.txt", context)
-        body_html = render_to_string("members/email/account_deleted.html", context)
-    return email_queue(key=f"account-deleted:{uuid.uuid4().hex}", kind="account_deleted", to=address,
-                       subject=subject, body_text=body_text, body_html=body_html, forget_after_send=True)
+    return email_render_queue(
+        key=f"account-deleted:{uuid.uuid4().hex}", kind="account_deleted", to=address, forget_after_send=True,
+        template="members/email/account_deleted", language=language,
+        context={"association": {"name": "Tablée"}, "site_url": settings.SITE_URL})

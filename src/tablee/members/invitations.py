@@ -14,15 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tablee.members.models import Association, LoginLink, Membership, Profile, User
 from tablee.members.selectors import user_by_email
 from tablee.outbox.models import Email
-from tablee.outbox.services import email_queue
+from tablee.outbox.rendering import email_render_queue
 from tablee.throttle import Throttled, throttle_hit
 
 Purpose = LoginLink.Purpose
@@ -62,22 +61,16 @@ def _link_create(*, user: User, purpose: str, association: Association | None = 
 
 def _queue(*, link: LoginLink, raw: str, to: str, template: str, context: dict) -> Email:
     user = link.user
-    language = language_of(user)
-    with translation.override(language):
-        context = {
+    return email_render_queue(
+        key=f"login-link:{link.pk}", kind=template, to=to, user=user,
+        template=f"members/email/{template}", language=language_of(user), context={
             "user": user,
             "name": user.first_name or user.email,
             "url": link_url(raw),
             "expires_at": link.expires_at,
             "site_url": settings.SITE_URL,
             **context,
-        }
-        subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
-        context["subject"] = subject
-        body_text = render_to_string(f"members/email/{template}.txt", context)
-        body_html = render_to_string(f"members/email/{template}.html", context)
-    return email_queue(key=f"login-link:{link.pk}", kind=template, to=to, subject=subject,
-                       body_text=body_text, body_html=body_html, user=user, language=language)
+        })
 
 
 def _throttled(*, to: str, kind: str) -> bool:

@@ -16,14 +16,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tablee.members.models import Association, JoinRequest, Membership, User
 from tablee.members.selectors import join_requests_pending
 from tablee.outbox.models import Email, Topic
-from tablee.outbox.services import email_queue
+from tablee.outbox.rendering import email_render_queue
 
 NOTICE_WINDOW = timedelta(hours=1)
 KIND = "join_requests"
@@ -97,9 +96,9 @@ def _queue(*, association: Association, organizer: User, fresh: list[JoinRequest
            key: str) -> Email:
     from tablee.members.invitations import language_of
 
-    language = language_of(organizer)
-    with translation.override(language):
-        context = {
+    return email_render_queue(
+        key=key, kind=KIND, to=organizer.email, user=organizer, topic=Topic.JOIN_REQUESTS,
+        template=f"members/email/{KIND}", language=language_of(organizer), context={
             "association": association,
             "name": organizer.first_name or organizer.email,
             "fresh": fresh[:LISTED],
@@ -108,10 +107,4 @@ def _queue(*, association: Association, organizer: User, fresh: list[JoinRequest
             "waiting": waiting,
             "url": settings.SITE_URL + reverse("members:roster", args=[association.slug]) + "#demandes",
             "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string(f"members/email/{KIND}_subject.txt", context).strip()
-        context["subject"] = subject
-        body_text = render_to_string(f"members/email/{KIND}.txt", context)
-        body_html = render_to_string(f"members/email/{KIND}.html", context)
-    return email_queue(key=key, kind=KIND, to=organizer.email, subject=subject, body_text=body_text,
-                       body_html=body_html, user=organizer, topic=Topic.JOIN_REQUESTS, language=language)
+        })

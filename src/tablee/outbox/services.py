@@ -149,15 +149,19 @@ def email_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int
 
     Runs in the worker's periodic tick, never in a request. Returns how many were sent.
     """
+    from tablee.outbox.wayback import unsubscribe_keys_known
+
     now = now or timezone.now()
     due = list(
         Email.objects.filter(
             status__in=(Email.Status.QUEUED, Email.Status.SENDING), next_attempt_at__lte=now
         )
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "to", "topic")[:limit]
     )
-    return sum(email_send(email_id=pk, now=now) == "sent" for pk in due)
+    # The List-Unsubscribe headers of the whole batch: their keys in one query.
+    with unsubscribe_keys_known(pairs=[(to, topic) for _pk, to, topic in due]):
+        return sum(email_send(email_id=pk, now=now) == "sent" for pk, _to, _topic in due)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -6,11 +6,18 @@ address stops receiving that topic, without signing in. The URL holds an opaque 
 (``UnsubscribeKey``) standing for the (address, topic) pair: unguessable, and it shows nothing of the
 address. Links sent before these keys hold the pair itself, signed (readable once base64-decoded,
 valid as long as the secret key): they keep working, since emails already sent cannot change.
+
+Each email reads its key twice: for the footer when it is queued, for the header when it is sent. A
+batch (the reminders, a plan's emails, the sweep) reads all its keys in one query first
+(``unsubscribe_keys_known``); nothing is kept beyond the batch.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import signing
@@ -23,14 +30,51 @@ from tablee.outbox.models import Topic, UnsubscribeKey
 
 _SALT = "tablee.outbox.unsubscribe"
 
+# The keys read for the batch being written or sent (``unsubscribe_keys_known``), "" for a pair that had
+# none; None outside a batch.
+_known: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("tablee_unsubscribe_keys", default=None)
+# Addresses per query when a batch reads its keys (SQLite's older limit on variables is 999).
+_KNOWN_CHUNK = 500
+
 
 def unsubscribe_token(*, address: str, topic: str) -> str:
     """The key of (address, topic), made the first time it is asked for. The same key every time:
     the footer (written at queue time) and the header (at send time) carry one URL."""
     address = address.strip().lower()
-    found = UnsubscribeKey.objects.filter(address=address, topic=topic).values_list("key", flat=True).first()
-    if found is not None:
-        return found
+    known = _known.get()
+    if known is None:
+        return _unsubscribe_key(address=address, topic=topic)
+    if not known.get((address, topic)):
+        known[(address, topic)] = _unsubscribe_key(address=address, topic=topic, read=(address, topic) in known)
+    return known[(address, topic)]
+
+
+@contextmanager
+def unsubscribe_keys_known(*, pairs: Iterable[tuple[str, str]]) -> Iterator[None]:
+    """Within the block, the keys of these (address, topic) pairs are read in one query, not once per
+    email; a pair without a key yet gets one as before. Kept for the block only (and only in its
+    thread): a key forgotten afterwards (an account deleted) is never handed out from here."""
+    known = dict(_known.get() or {})  # a block inside another sees the keys the outer one read
+    wanted = {(address.strip().lower(), topic) for address, topic in pairs if address and topic} - known.keys()
+    addresses = sorted({address for address, _topic in wanted})
+    topics = {topic for _address, topic in wanted}
+    for start in range(0, len(addresses), _KNOWN_CHUNK):
+        rows = UnsubscribeKey.objects.filter(address__in=addresses[start : start + _KNOWN_CHUNK], topic__in=topics)
+        known.update({(address, topic): key for address, topic, key in rows.values_list("address", "topic", "key")})
+    known.update({pair: "" for pair in wanted - known.keys()})  # read: none yet, the first email makes it
+    reset = _known.set(known)
+    try:
+        yield
+    finally:
+        _known.reset(reset)
+
+
+def _unsubscribe_key(*, address: str, topic: str, read: bool = False) -> str:
+    """Read the pair's key (unless the batch just ``read`` there was none), or make it."""
+    if not read:
+        found = UnsubscribeKey.objects.filter(address=address, topic=topic).values_list("key", flat=True).first()
+        if found is not None:
+            return found
     try:
         with transaction.atomic():
             return UnsubscribeKey.objects.create(address=address, topic=topic, key=secrets.token_urlsafe(18)).key
@@ -66,7 +110,12 @@ def unsubscribe_url(*, address: str, topic: str) -> str:
 
 def unsubscribe_keys_forget(*, address: str, keep: tuple[str, ...] = ()) -> int:
     """Erase an address's unsubscribe keys (account deletion), except the topics in ``keep``."""
-    return UnsubscribeKey.objects.filter(address=address.strip().lower()).exclude(topic__in=keep).delete()[0]
+    address = address.strip().lower()
+    known = _known.get()
+    if known is not None:  # within a batch: its copy goes too
+        for pair in [pair for pair in known if pair[0] == address and pair[1] not in keep]:
+            del known[pair]
+    return UnsubscribeKey.objects.filter(address=address).exclude(topic__in=keep).delete()[0]
 
 
 def preferences_url() -> str:

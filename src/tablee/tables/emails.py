@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> d
     """The email "your table" for one seated person, ready for ``email_queue`` (reads only: publishing
     renders the 240 emails of a big breakfast before it takes the write lock)."""
     from tablee.outbox.models import Topic
+    from tablee.outbox.rendering import render_email
 
     user = seat.user
     profile = getattr(user, "profile", None)
@@ -32,27 +32,24 @@ def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> d
     gathering = plan.gathering
     with translation.override(language):
         mine = selectors.my_table(gathering=gathering, user=user, language=language)
-        context = {
-            "user": user,
-            "gathering": gathering,
-            "association": gathering.association,
-            "mine": mine,
-            "url": settings.SITE_URL + reverse("tables:my_table", args=[gathering.pk]),
-        }
         subject = _("Votre table %(at_event)s : table %(number)s") % {
             "at_event": french.at_event(gathering.title, language=language), "number": seat.table.number}
-        context["subject"] = subject
-        body_text = render_to_string("tables/email/plan_published.txt", context)
-        body_html = render_to_string("tables/email/plan_published.html", context)
+    rendered = render_email(template="tables/email/plan_published", language=language, subject=subject, context={
+        "user": user,
+        "gathering": gathering,
+        "association": gathering.association,
+        "mine": mine,
+        "url": settings.SITE_URL + reverse("tables:my_table", args=[gathering.pk]),
+    })
     return dict(
         key=(f"tables:seat:{plan.pk}:{user.pk}:{seat.table.number}" if changed
              else f"tables:published:{plan.pk}:{user.pk}"),
         kind="plan_published",
         to=user.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
         user=user,
         topic=Topic.PLAN_PUBLISHED,
-        language=language,
+        language=rendered.language,
     )

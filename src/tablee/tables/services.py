@@ -377,7 +377,9 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
     The emails are rendered inside the transaction, once the plan is published: « Ma tablée » only
     shows a published plan, so an email rendered before would name no table and no table-mates.
     """
+    from tablee.outbox.models import Topic
     from tablee.outbox.services import email_queue
+    from tablee.outbox.wayback import unsubscribe_keys_known
     from tablee.tables.emails import render_plan_published
 
     with transaction.atomic():
@@ -391,9 +393,10 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
         plan.save(update_fields=["status", "published_at", "updated_at"])
         if notify:
             # Only those still coming: a person who cancelled since the plan was computed is not told a table.
-            seats = selectors.seats_held(plan=plan).select_related("user", "user__profile", "table")
-            for seat in seats:
-                email_queue(**render_plan_published(plan=plan, seat=seat))
+            seats = list(selectors.seats_held(plan=plan).select_related("user", "user__profile", "table"))
+            with unsubscribe_keys_known(pairs=[(seat.user.email, Topic.PLAN_PUBLISHED) for seat in seats]):
+                for seat in seats:
+                    email_queue(**render_plan_published(plan=plan, seat=seat))
     return plan
 
 

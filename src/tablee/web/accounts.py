@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +39,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
-        from tablee.outbox.services import email_queue
+        from tablee.outbox.rendering import email_render_queue
 
         user = context["user"]
         if not user.has_usable_password():
@@ -50,21 +49,17 @@ class OutboxPasswordResetForm(PasswordResetForm):
             return
         profile = getattr(user, "profile", None)
         language = getattr(profile, "preferred_language", None) or translation.get_language()
-        with translation.override(language):
-            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-            body_text = loader.render_to_string(email_template_name, context)
-            body_html = (
-                loader.render_to_string(html_email_template_name, context) if html_email_template_name else ""
-            )
-        email_queue(
+        email_render_queue(
             # One row per token: asking twice in the same second does not queue the same email twice.
             key=f"password-reset:{user.pk}:{context['token']}",
             kind="password_reset",
             to=to_email,
-            subject=subject,
-            body_text=body_text,
-            body_html=body_html,
             user=user,
+            # PasswordResetView names its templates: registration/password_reset_email.txt and .html.
+            template=email_template_name.removesuffix(".txt"),
+            subject_template=subject_template_name,
+            language=language,
+            context=context,
         )
 
 

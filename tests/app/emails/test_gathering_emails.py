@@ -172,6 +172,30 @@ def test_reminders_go_once_to_confirmed_people_of_gatherings_within_the_window(
     assert later.reminder_sent_at is None
 
 
+
+def test_the_reminders_of_a_tick_read_their_unsubscribe_keys_in_one_query(
+    reminder_days, make_gathering, make_rsvp, member, other_member, organizer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tablee.outbox.models import Topic
+    from tablee.outbox.wayback import unsubscribe_url
+
+    now = timezone.now()
+    tomorrow = make_gathering(title="Demain", starts_at=now + timedelta(days=1))
+    people = (member, other_member, organizer)
+    links = {person.email: unsubscribe_url(address=person.email, topic=Topic.REMINDERS) for person in people}
+    for person in people:
+        make_rsvp(tomorrow, person, at=now - timedelta(days=20))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert emails.queue_due_reminders(now=now) == 3
+
+    assert sum('"outbox_unsubscribekey"' in query["sql"] for query in queries.captured_queries) == 1
+    for stored in Email.objects.filter(kind="reminder"):
+        assert links[stored.to] in stored.body_text and links[stored.to] in stored.body_html
+
 def test_the_reminder_leaves_when_the_gathering_enters_the_window(reminder_days, make_gathering, make_rsvp, member):
     now = timezone.now()
     gathering = make_gathering(starts_at=now + timedelta(days=3))

@@ -4,12 +4,16 @@ the preferences link, one-click unsubscribe without signing in, and the CASL blo
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tablee.outbox import services
-from tablee.outbox.models import Email, OptOut, Topic
+from tablee.outbox import services, wayback
+from tablee.outbox.models import Email, OptOut, Topic, UnsubscribeKey
 from tablee.outbox.tasks import send_email
 
 SITE = "http://tablee.example:8123"
@@ -171,3 +175,48 @@ def test_the_footer_speaks_the_recipient_language(db):
     email = queue("sam@example.org", key="t:1", topic=Topic.PLAN_PUBLISHED, language="en")
 
     assert "Seating plan published" in email.body_text and "Your email preferences" in email.body_text
+
+
+def _key_reads(queries: CaptureQueriesContext) -> int:
+    return sum('"outbox_unsubscribekey"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_sweep_reads_the_unsubscribe_keys_of_its_batch_in_one_query(db, mailoutbox):
+    emails = [queue(f"p{n}@example.org", key=f"t:{n}", topic=Topic.REMINDERS) for n in range(6)]
+    with CaptureQueriesContext(connection) as one_by_one:  # the control: a send reads its key
+        services.email_send(email_id=emails[0].pk)
+        services.email_send(email_id=emails[1].pk)
+
+    with CaptureQueriesContext(connection) as sweep:
+        assert services.email_sweep(now=timezone.now() + timedelta(seconds=1)) == 4
+
+    assert _key_reads(one_by_one) == 2 and _key_reads(sweep) == 1
+    assert len(mailoutbox) == 6
+    for message in mailoutbox:  # each header still carries its own footer's link
+        [url] = re.findall(r"<([^>]+)>", message.extra_headers["List-Unsubscribe"])
+        assert url in message.body and url.startswith(SITE + "/email/unsubscribe/")
+    assert len({message.extra_headers["List-Unsubscribe"] for message in mailoutbox}) == 6
+
+
+def test_a_batch_keeps_its_keys_for_itself_and_never_hands_out_a_forgotten_one(db):
+    key = wayback.unsubscribe_token(address="marie@example.org", topic=Topic.REMINDERS)
+    with wayback.unsubscribe_keys_known(pairs=[("Marie@Example.org ", Topic.REMINDERS), ("", Topic.REMINDERS)]):
+        with CaptureQueriesContext(connection) as inside:
+            assert wayback.unsubscribe_token(address="marie@example.org", topic=Topic.REMINDERS) == key
+        assert _key_reads(inside) == 0
+        wayback.unsubscribe_keys_forget(address="marie@example.org")  # the account is deleted meanwhile
+        fresh = wayback.unsubscribe_token(address="marie@example.org", topic=Topic.REMINDERS)
+        assert fresh != key and UnsubscribeKey.objects.get(address="marie@example.org").key == fresh
+
+    UnsubscribeKey.objects.all().delete()
+    assert wayback.unsubscribe_token(address="marie@example.org", topic=Topic.REMINDERS) not in (key, fresh)
+
+
+def test_a_batch_makes_the_missing_keys_without_reading_them_again(db):
+    with wayback.unsubscribe_keys_known(pairs=[("new@example.org", Topic.REMINDERS)]):
+        with CaptureQueriesContext(connection) as first:
+            made = wayback.unsubscribe_token(address="new@example.org", topic=Topic.REMINDERS)
+        assert [query["sql"].split()[0] for query in first.captured_queries
+                if '"outbox_unsubscribekey"' in query["sql"]] == ["INSERT"]
+        assert wayback.unsubscribe_token(address="new@example.org", topic=Topic.REMINDERS) == made
+    assert wayback.unsubscribe_token(address="new@example.org", topic=Topic.REMINDERS) == made
