@@ -34,6 +34,13 @@ HELD_OUT_OWN_CIRCLE = "share_heldout_s2.json"
 # below are what that one scoring reached). Never looked at for tuning.
 BLIND = "share_heldout_s3.json"
 TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json", "share_heldout_s2.json", BLIND)
+# Session 8's two blind sets: 30 contacts and 40 texts each (20 per language, half of them crossed),
+# written by a helper who never saw the code nor any other set, frozen at 18:11 UTC on 2026-12-02, kept
+# outside the repository while another helper tried a learned adapter (not kept), then scored once on
+# the unchanged method (the floors are what that scoring reached).
+# Scored once (2026-12-02 18:52 UTC): s8a fr 16/20, en 16/20; s8b fr 20/20, en 17/20; together fr 36/40
+# (90 %), en 33/40 (82 %): issue 11's 9 in 10 holds in French only. Held as floors.
+BLIND_S8 = {"share_heldout_s8a.json": ("fr", 16, "en", 16), "share_heldout_s8b.json": ("fr", 20, "en", 17)}
 
 
 @pytest.fixture
@@ -99,6 +106,13 @@ def test_held_out_sets_are_frozen_with_their_origin_and_date():
         data = json.loads((DATA / name).read_text(encoding="utf-8"))
         assert data["frozen"] is True and "2026-12-01" in data["origin"]
         assert {t["lang"] for t in data["texts"]} == {"fr", "en"}
+
+
+def test_session_8_blind_sets_are_frozen_with_their_origin_and_date():
+    for name in BLIND_S8:
+        data = json.loads((DATA / name).read_text(encoding="utf-8"))
+        assert data["frozen"] is True and "session 8" in data["origin"] and "2026" in data["origin"]
+        assert len(data["texts"]) == 40 and {t["lang"] for t in data["texts"]} == {"fr", "en"}
 
 
 def test_share_ranks_by_meaning_in_sample_and_held_out(member, circle, capsys):
@@ -188,3 +202,13 @@ def test_a_profile_without_consent_is_not_read(member, make_person, association)
                          needs=["subventions pour l'exportation"])
     Contact.objects.create(owner=member, user=person, name="Discret Person", email=person.email)
     assert selectors.share_suggestions(owner=member, text="subventions pour l'exportation") == []
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_S8))
+def test_share_ranks_by_meaning_on_session_8_blind_sets(name, other_member, make_person, capsys):
+    held = _accuracy(other_member, _load_own_circle(other_member, make_person, name), [name])
+    with capsys.disabled():
+        print(f"\nshare top-1 held-out {name} (blind): " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})"
+                                                                  for lang, (h, t) in held.items()))
+    _fr, fr_floor, _en, en_floor = BLIND_S8[name]
+    assert held["fr"][0] >= fr_floor and held["en"][0] >= en_floor
