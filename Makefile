@@ -54,7 +54,9 @@ lint: venv-dev
 # French is the source language: the fr_CA catalogs stay empty, the en ones hold the English; only
 # their plural entries repeat the French forms, so French picks them by its own rule (0 carte).
 # A new catalog gets Django's placeholder plural rule, which crashes at start-up: set the real ones.
+# The French strings first get Québec's typography (scripts/fr_typography.py; idempotent).
 messages: venv
+	$(BIN)/python scripts/fr_typography.py src/tablee
 	cd src/tablee && TABLEE_DATA_DIR=$(CURDIR)/data TABLEE_DEBUG=1 ../../$(BIN)/tablee manage makemessages -l fr_CA -l en --no-obsolete --ignore 'engine/*'
 	find src/tablee -path '*fr_CA*' -name django.po -exec sed -i 's/nplurals=INTEGER; plural=EXPRESSION;/nplurals=2; plural=(n > 1);/' {} +
 	find src/tablee -path '*/en/*' -name django.po -exec sed -i 's/nplurals=INTEGER; plural=EXPRESSION;/nplurals=2; plural=(n != 1);/' {} +

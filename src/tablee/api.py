@@ -112,7 +112,7 @@ def _throttled(request, exc):
 @api.exception_handler(RateExceeded)
 def _rate_exceeded(request, exc):
     # ninja adds Retry-After to this answer.
-    detail = _("Trop de requêtes avec ce jeton pour le moment : attendez un peu avant de réessayer.")
+    detail = _("Trop de requêtes avec ce jeton pour le moment : attendez un peu avant de réessayer.")
     return api.create_response(request, {"detail": detail}, status=429)
 
 

@@ -102,7 +102,7 @@ def bad_text(value) -> str | None:
 
     if isinstance(value, str):
         if not _CONTROL.isdisjoint(value):
-            return _("Le texte contient des caractères de contrôle (NUL…) : retirez-les.")
+            return _("Le texte contient des caractères de contrôle (NUL…) : retirez-les.")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

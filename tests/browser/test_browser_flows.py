@@ -130,7 +130,7 @@ def _check_in_at_the_door(page, server, gathering_id, first, last, email):
     marked = page.locator(".person.is-present", has_text=f"{first} {last}").locator('button[name="present"][value="1"]')
     expect(marked).to_have_text("✓ Présence notée")
     expect(marked).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#checkin-tally")).to_contain_text("Présences : 1 sur")
+    expect(page.locator("#checkin-tally")).to_contain_text("Présences\u00a0: 1 sur")
     present, = server.query(
         "SELECT r.present FROM gatherings_rsvp r JOIN members_user u ON u.id = r.user_id "
         "WHERE r.gathering_id = ? AND u.email = ?", (gathering_id, email))[0]
@@ -148,7 +148,7 @@ def _check_in_at_the_door(page, server, gathering_id, first, last, email):
     # The plan is published: the walk-in is seated at once by the repair (the first one in a server
     # process loads the engine, a few seconds on a busy machine).
     expect(page.locator("#walkin-feedback")).to_contain_text("sa présence est notée", timeout=30_000)
-    expect(page.locator("#walkin-feedback")).to_contain_text("Sa place : table")
+    expect(page.locator("#walkin-feedback")).to_contain_text("Sa place\u00a0: table")
     row = server.query(
         "SELECT r.status, r.walk_in, r.present FROM gatherings_rsvp r JOIN members_user u ON u.id = r.user_id "
         "WHERE r.gathering_id = ? AND u.email = ?", (gathering_id, walk_in))

@@ -102,7 +102,7 @@ def test_the_import_preview_shows_a_members_values_and_keeps_them(phone, walk_se
     changes = phone.get_by_test_id("import-changes")
     expect(changes).to_contain_text(f"{organization} → Une organisation")
     expect(changes).to_contain_text("gardé, sauf si vous remplacez")
-    expect(phone.get_by_label("Les garder : le fichier ne remplit que les champs vides (recommandé)")).to_be_checked()
+    expect(phone.get_by_label("Les garder\u00a0: le fichier ne remplit que les champs vides (recommandé)")).to_be_checked()
     _fits(phone)
     assert_no_serious_violations(phone)
     screenshot(phone, "s5-import-preview-phone")

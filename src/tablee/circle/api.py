@@ -420,7 +420,7 @@ def contact_update(request, contact_id: int, payload: ContactPatch):
     data = payload.dict(exclude_unset=True)
     nulls = sorted(k for k, v in data.items() if v is None and k not in _NULLABLE_CONTACT_FIELDS)
     if nulls:
-        raise HttpError(422, _("Ces champs ne peuvent pas être vides (null) : %(fields)s.") % {"fields": ", ".join(nulls)})
+        raise HttpError(422, _("Ces champs ne peuvent pas être vides (null) : %(fields)s.") % {"fields": ", ".join(nulls)})
     moves_out = _moves_out(request.auth, data.pop("moves_out", None))
     try:
         contact = services.contact_update(owner=request.auth, contact=contact, moves_out=moves_out, **data)

@@ -153,7 +153,7 @@ def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, s
             elif event:
                 lines.append(_("Ça m'a fait plaisir de te rencontrer %(at_event)s.") % {"at_event": at_event})
             for promise in promises:
-                lines.append(_("Comme promis : %(promise)s.") % {"promise": _clean(promise.text)})
+                lines.append(_("Comme promis : %(promise)s.") % {"promise": _clean(promise.text)})
             lines += ["", _("À bientôt,")]
         elif tone == "formal":
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]

@@ -89,7 +89,7 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
                 profile = getattr(user, "profile", None)
                 language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
                 with translation.override(language):
-                    subject = _("Après « %(title)s » : gardez vos trois cartes") % {"title": gathering.title}
+                    subject = _("Après « %(title)s » : gardez vos trois cartes") % {"title": gathering.title}
                 email_render_queue(
                     key=keys[rsvp.user_id], kind="evening_after", to=user.email, user=user, topic=Topic.SUGGESTIONS,
                     template="circle/email/evening_after", language=language, subject=subject,

@@ -69,7 +69,7 @@ def decode(data: bytes) -> tuple[str, list[tuple[int, str]]]:
         try:
             return data.decode("utf-16"), []
         except UnicodeDecodeError:
-            raise _Refused(1, _("Fichier UTF-16 illisible : enregistrez-le en UTF-8.")) from None
+            raise _Refused(1, _("Fichier UTF-16 illisible : enregistrez-le en UTF-8.")) from None
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -103,7 +103,7 @@ def parse(data: bytes) -> ParseResult:
             rows, errors, more = _parse_google(text)
         else:
             return ParseResult("unknown", [], [(1, _(
-                "Format non reconnu : vCard, Connections.csv de LinkedIn ou CSV de Google Contacts."))])
+                "Format non reconnu : vCard, Connections.csv de LinkedIn ou CSV de Google Contacts."))])
     except _Refused as refused:
         return ParseResult("unknown", [], [(refused.line, refused.reason)])
     warnings += more
@@ -134,10 +134,10 @@ def _check(row: Parsed, errors: list[tuple[int, str]], warnings: list[tuple[int,
     valid = [e for e in emails if _valid_email(e)]
     invalid = [e for e in emails if not _valid_email(e)]
     if invalid and not valid:
-        errors.append((row.line, _("Courriel invalide : %(email)s") % {"email": invalid[0][:100]}))
+        errors.append((row.line, _("Courriel invalide : %(email)s") % {"email": invalid[0][:100]}))
         return
     for email in invalid:
-        warnings.append((row.line, _("Courriel invalide ignoré : %(email)s") % {"email": email[:100]}))
+        warnings.append((row.line, _("Courriel invalide ignoré : %(email)s") % {"email": email[:100]}))
     row.email, row.extra_emails = (valid[0], valid[1:]) if valid else ("", [])
     phones = [p for p in dict.fromkeys(p.strip() for p in [row.phone, *row.extra_phones]) if p]
     row.phone, row.extra_phones = (phones[0], phones[1:]) if phones else ("", [])
@@ -408,7 +408,7 @@ def _csv_rows(text: str):
             yield header_at + start + 1, values
             start = reader.line_num
     except csv.Error:
-        raise _Refused(header_at + reader.line_num, _("Ligne CSV illisible (guillemet non fermé ?).")) from None
+        raise _Refused(header_at + reader.line_num, _("Ligne CSV illisible (guillemet non fermé?).")) from None
 
 
 def _parse_linkedin(text: str) -> tuple[list[Parsed], list[tuple[int, str]], list[tuple[int, str]]]:

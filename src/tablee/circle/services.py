@@ -130,7 +130,7 @@ def _check_tier(*, owner: User, contact: Contact, moves_out: Contact | None) -> 
         return
     if moves_out is None or not access.owns(owner, moves_out) or moves_out.tier != tier or moves_out.pk == contact.pk:
         raise TierFull(
-            _("Ce cercle compte déjà %(size)s personnes : qui en sort pour faire de la place ?") % {"size": size},
+            _("Ce cercle compte déjà %(size)s personnes : qui en sort pour faire de la place?") % {"size": size},
             tier=tier,
             members=list(others),
         )
@@ -142,7 +142,7 @@ def contact_create(*, owner: User, name: str, moves_out: Contact | None = None, 
                    source: str = Contact.Source.MANUAL, **fields) -> Contact:
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
-        raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
+        raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
     contact = Contact(owner=owner, name=name.strip(), user=user, source=source, **fields)
     if contact.email:
         contact.email = contact.email.strip().lower()
@@ -158,7 +158,7 @@ def contact_update(*, owner: User, contact: Contact, moves_out: Contact | None =
     access.check_contact(owner=owner, contact=contact)
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
-        raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
+        raise ValidationError({"__all__": _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}})
     renamed = "name" in fields and fields["name"] != contact.name
     for name, value in fields.items():
         setattr(contact, name, value)
@@ -215,7 +215,7 @@ def contact_restore(*, owner: User, trash_id: int) -> Contact:
                  .filter(pk=trash_id, owner_id=owner.pk, kind=DeletedContact.Kind.CONTACT, deleted_at__gte=since)
                  .first())
         if trash is None:
-            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                               % {"minutes": DeletedContact.UNDO_MINUTES})
         restored = [row.object for row in serializers.deserialize("json", trash.payload)]
         try:
@@ -223,7 +223,7 @@ def contact_restore(*, owner: User, trash_id: int) -> Contact:
                 for row in restored:
                     row.save(force_insert=True)
         except IntegrityError:
-            raise CircleError(_("Ce contact ne peut pas être rétabli : une fiche l'a remplacé entre-temps.")) from None
+            raise CircleError(_("Ce contact ne peut pas être rétabli : une fiche l'a remplacé entre-temps.")) from None
         trash.delete()
     contact = restored[0]
     assert isinstance(contact, Contact)
@@ -323,12 +323,12 @@ def note_restore(*, owner: User, trash_id: int) -> Note:
         trash = (DeletedContact.objects.select_for_update()
                  .filter(pk=trash_id, owner_id=owner.pk, kind=DeletedContact.Kind.NOTE, deleted_at__gte=since).first())
         if trash is None:
-            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                               % {"minutes": DeletedContact.UNDO_MINUTES})
         [note] = [row.object for row in serializers.deserialize("json", trash.payload)]
         assert isinstance(note, Note)
         if not Contact.objects.filter(pk=note.contact_id, owner_id=owner.pk).exists():
-            raise CircleError(_("Cette note ne peut pas être rétablie : son contact a été supprimé."))
+            raise CircleError(_("Cette note ne peut pas être rétablie : son contact a été supprimé."))
         try:
             with transaction.atomic():
                 note.save(force_insert=True)
@@ -442,9 +442,9 @@ def cards_keep(*, owner: User, entries: list[CardEntry], gathering: Gathering | 
         total = len(kept_ids) + len(contacts)
         if total > budget:
             raise CardBudgetExceeded(ngettext(
-                "Vous gardez au plus %(budget)s carte par événement. Peu, mais mieux : une personne que "
+                "Vous gardez au plus %(budget)s carte par événement. Peu, mais mieux : une personne que "
                 "vous relancez vraiment vaut plus que dix cartes oubliées dans une poche.",
-                "Vous gardez au plus %(budget)s cartes par événement. Peu, mais mieux : trois personnes que "
+                "Vous gardez au plus %(budget)s cartes par événement. Peu, mais mieux : trois personnes que "
                 "vous relancez vraiment valent plus que dix cartes oubliées dans une poche.",
                 budget,
             ) % {"budget": budget})
@@ -499,10 +499,10 @@ def _check_personal_email_quota(*, owner: User) -> None:
     retry_after = int(((oldest or now) + timedelta(days=1) - now).total_seconds()) + 1
     raise Throttled(
         ngettext(
-            "Vous avez envoyé %(count)d courriel personnel par Tablée dans les dernières 24 heures : "
+            "Vous avez envoyé %(count)d courriel personnel par Tablée dans les dernières 24 heures : "
             "c'est la limite, pour que personne ne puisse se servir de Tablée pour envoyer des pourriels. "
             "Vous pourrez en envoyer d'autres plus tard, ou écrire depuis votre propre logiciel de courriel.",
-            "Vous avez envoyé %(count)d courriels personnels par Tablée dans les dernières 24 heures : "
+            "Vous avez envoyé %(count)d courriels personnels par Tablée dans les dernières 24 heures : "
             "c'est la limite, pour que personne ne puisse se servir de Tablée pour envoyer des pourriels. "
             "Vous pourrez en envoyer d'autres plus tard, ou écrire depuis votre propre logiciel de courriel.",
             limit,
@@ -532,7 +532,7 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
             raise CircleError(french.elide(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": row.contact.name},
                                            translation.get_language() or "fr"))
         if opted_out(address=to, topic=Topic.PERSONAL):
-            raise CircleError(_("%(name)s a choisi de ne plus recevoir de courriels via Tablée : écrivez-lui depuis "
+            raise CircleError(_("%(name)s a choisi de ne plus recevoir de courriels via Tablée : écrivez-lui depuis "
                                 "votre propre messagerie.") % {"name": row.contact.name})
         subject, body = subject.strip(), body.strip()
         if not subject or not body:
@@ -594,7 +594,7 @@ def followup_restore(*, owner: User, followup_id: int) -> FollowUp:
                                            dismissed_at__gte=since).update(status=FollowUp.Status.PENDING,
                                                                            dismissed_at=None)
         if not restored:
-            raise CircleError(_("Il est trop tard pour annuler : ce suivi reste laissé tombé."))
+            raise CircleError(_("Il est trop tard pour annuler : ce suivi reste laissé tombé."))
         return FollowUp.objects.select_related("contact").get(pk=followup_id)
 
 

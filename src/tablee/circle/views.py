@@ -78,7 +78,7 @@ def cards(request, gathering_id: int):
             messages.error(request, _error_text(exc))
         else:
             if kept:
-                messages.success(request, _("Cartes gardées. Vos suivis vous attendent dans « Suivis »."))
+                messages.success(request, _("Cartes gardées. Vos suivis vous attendent dans « Suivis »."))
             return redirect("circle:cards", gathering_id=gathering.pk)
     kept_cards = list(selectors.cards_for_event(owner=request.user, gathering=gathering))
     kept_users = {c.contact.user_id for c in kept_cards}
@@ -119,7 +119,7 @@ def _continue_wishes(request, gathering) -> HttpResponse:
     except (services.CircleError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("C'est noté, en privé : vous le saurez si c'est réciproque."))
+        messages.success(request, _("C'est noté, en privé : vous le saurez si c'est réciproque."))
     return redirect(reverse("circle:cards", args=[gathering.pk]) + "#continue")
 
 
@@ -205,7 +205,7 @@ def followup(request, followup_id: int):
                 messages.success(request, _("Votre courriel part sous peu. Un seul, promis."))
             elif action == "mailto":
                 services.followup_open_in_mail(owner=request.user, followup=item, subject=subject, body=body)
-                messages.success(request, _("Noté : envoyé depuis votre logiciel de courriel."))
+                messages.success(request, _("Noté : envoyé depuis votre logiciel de courriel."))
             elif action == "dismiss":
                 if request.POST.get("confirm") != "1":  # asked first on the page
                     messages.error(request, _("Confirmez que vous laissez tomber ce suivi."))
@@ -352,7 +352,7 @@ def _contact_action(request, item: Contact) -> None:
         fields["rhythm_max_days"] = _int_or_none(post.get("rhythm_max_days"))
         services.contact_update(owner=owner, contact=item, moves_out=_moves_out(request), **fields)
     elif action == "delete" and services.contact_delete(owner=owner, contact=item) is not None:
-        messages.success(request, _("Contact supprimé : « %(name)s ». Vous pouvez annuler pendant %(minutes)s minutes.")
+        messages.success(request, _("Contact supprimé : « %(name)s ». Vous pouvez annuler pendant %(minutes)s minutes.")
                              % {"name": item.name, "minutes": DeletedContact.UNDO_MINUTES})
 
 
@@ -364,7 +364,7 @@ def contact_restore(request, trash_id: int):
     except services.CircleError as exc:
         messages.error(request, str(exc))
         return redirect("circle:circle")
-    messages.success(request, _("« %(name)s » est de retour, avec ses notes et son historique.") % {"name": contact.name})
+    messages.success(request, _("« %(name)s » est de retour, avec ses notes et son historique.") % {"name": contact.name})
     return redirect("circle:contact", contact_id=contact.pk)
 
 

@@ -123,7 +123,7 @@ def revoke(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Confirmez la révocation du lien de calendrier."))
         return redirect(reverse("members:account") + "#calendrier")
     feed_revoke(user=request.user)
-    messages.success(request, _("Le lien de calendrier est révoqué : il ne fonctionne plus."))
+    messages.success(request, _("Le lien de calendrier est révoqué : il ne fonctionne plus."))
     return redirect(reverse("members:account") + "#calendrier")
 
 

@@ -259,7 +259,7 @@ def _seat_now(gathering, user_id: int) -> str:
         return ""
     number = table_numbers(gathering=gathering).get(user_id)
     if number is not None:
-        return _("Sa place : table %(number)s.") % {"number": number}
+        return _("Sa place : table %(number)s.") % {"number": number}
     return problem
 
 

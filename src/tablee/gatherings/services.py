@@ -102,7 +102,7 @@ def _check_can_rsvp(gathering: Gathering, *, now: datetime) -> None:
 
 def _refuse_if_cancelled(gathering: Gathering) -> None:
     if gathering.state == Gathering.State.CANCELLED:
-        raise RsvpError(_("Cette rencontre est annulée : aucune place n'est retenue."))
+        raise RsvpError(_("Cette rencontre est annulée : aucune place n'est retenue."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def gathering_update(*, gathering: Gathering, **fields) -> GatheringChange:
             raise ValidationError(
                 {
                     "tables": _(
-                        "Déjà %(confirmed)d places confirmées : la capacité ne peut pas descendre à %(capacity)d."
+                        "Déjà %(confirmed)d places confirmées : la capacité ne peut pas descendre à %(capacity)d."
                     )
                     % {"confirmed": confirmed, "capacity": locked.capacity}
                 }
@@ -379,8 +379,8 @@ def check_door_open(gathering: Gathering, *, now: datetime | None = None) -> Non
                         % {"date": _tidy(date_format(opens, _("l j F"))),
                            "time": _tidy(date_format(opens, _("G \\h i")))})
     if state == "cancelled":
-        raise RsvpError(_("Cette rencontre est annulée : l'accueil à la porte est fermé."))
-    raise RsvpError(_("L'accueil à la porte est fermé : la rencontre est passée."))
+        raise RsvpError(_("Cette rencontre est annulée : l'accueil à la porte est fermé."))
+    raise RsvpError(_("L'accueil à la porte est fermé : la rencontre est passée."))
 
 
 def checkin_mark(*, gathering: Gathering, user, present: bool) -> Rsvp:
@@ -393,7 +393,7 @@ def checkin_mark(*, gathering: Gathering, user, present: bool) -> Rsvp:
             .first()
         )
         if rsvp is None:
-            raise RsvpError(_("Cette personne n'a pas de place confirmée : ajoutez-la comme participante sans inscription."))
+            raise RsvpError(_("Cette personne n'a pas de place confirmée : ajoutez-la comme participante sans inscription."))
         rsvp.present = present
         rsvp.checked_in_at = timezone.now()
         rsvp.save(update_fields=["present", "checked_in_at", "updated_at"])

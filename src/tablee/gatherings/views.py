@@ -101,9 +101,9 @@ def rsvp(request: HttpRequest, gathering_id: int) -> HttpResponse:
     except RsvpError as exc:
         return _rsvp_response(request, gathering, done="", error=exc.message)
     if result.status == Rsvp.Status.CONFIRMED:
-        done = _("C'est noté : votre place est réservée.")
+        done = _("C'est noté : votre place est réservée.")
     else:
-        done = _("La rencontre est complète : vous êtes sur la liste d'attente.")
+        done = _("La rencontre est complète : vous êtes sur la liste d'attente.")
     return _rsvp_response(request, gathering, done=done)
 
 

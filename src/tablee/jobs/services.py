@@ -66,11 +66,11 @@ class PreviewGone(Exception):
             return str(_("Ce fichier a déjà été importé à partir de cet aperçu. Pour importer un autre "
                          "fichier, recommencez."))
         if self.reason == "expired":
-            return str(_("Cet aperçu a expiré : le fichier n'est gardé qu'une heure. Choisissez-le de "
+            return str(_("Cet aperçu a expiré : le fichier n'est gardé qu'une heure. Choisissez-le de "
                          "nouveau pour recommencer."))
         if self.reason == "pending":
-            return str(_("La vérification de ce fichier n'est pas terminée : attendez qu'elle le soit pour importer."))
-        return str(_("Ce fichier ne peut pas être importé tel quel : corrigez les lignes signalées, puis "
+            return str(_("La vérification de ce fichier n'est pas terminée : attendez qu'elle le soit pour importer."))
+        return str(_("Ce fichier ne peut pas être importé tel quel : corrigez les lignes signalées, puis "
                      "recommencez."))
 
 

@@ -13,10 +13,10 @@ class IntentionForm(forms.Form):
     event_date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.CharField(label=_("Le résultat que je veux"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Par exemple : rencontrer une personne qui a déjà exporté en Europe."))
+                             help_text=_("Par exemple : rencontrer une personne qui a déjà exporté en Europe."))
     signal = forms.CharField(label=_("Qu'est-ce qui va t'indiquer que tu es arrivé·e à ton résultat?"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Par exemple : un café prévu avec quelqu'un avant de partir."))
+                             help_text=_("Par exemple : un café prévu avec quelqu'un avant de partir."))
     cards_budget = forms.IntegerField(label=_("Cartes à garder, au plus"), min_value=0, max_value=50, initial=3)
     energy_before = forms.TypedChoiceField(label=_("Mon énergie maintenant (1 à 5)"), choices=ENERGY_CHOICES,
                                            coerce=int, initial=3, widget=forms.RadioSelect)
@@ -54,7 +54,7 @@ class IntentionForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     reached = forms.TypedChoiceField(
-        label=_("Le signe est-il arrivé ?"), choices=[("1", _("Oui")), ("0", _("Pas cette fois"))],
+        label=_("Le signe est-il arrivé?"), choices=[("1", _("Oui")), ("0", _("Pas cette fois"))],
         coerce=lambda v: v == "1", widget=forms.RadioSelect,
     )
     next_step = forms.CharField(label=_("La suite"), max_length=1000, required=False,

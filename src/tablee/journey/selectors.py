@@ -70,7 +70,7 @@ def pacing_warning(*, user, day: date, gathering: Gathering | None = None) -> st
         return ""
     return _(
         "Avec celui-ci, vous auriez %(count)s événements cette semaine, au-delà des %(cap)s que vous vous "
-        "êtes donnés. Rien ne vous empêche d'y aller : prévoyez du temps pour récupérer."
+        "êtes donnés. Rien ne vous empêche d'y aller : prévoyez du temps pour récupérer."
     ) % {"count": count, "cap": cap}
 
 
@@ -192,12 +192,12 @@ class ShareSuggestion:
 
 def _why(matched: dict[str, list[str]]) -> str:
     labels = {
-        "needs": _("cherche : %(words)s"),
-        "interests": _("s'intéresse à : %(words)s"),
-        "notes": _("vos notes : %(words)s"),
-        "organization": _("son organisation : %(words)s"),
-        "sector": _("son secteur : %(words)s"),
-        "meaning": _("proche de : %(words)s"),
+        "needs": _("cherche : %(words)s"),
+        "interests": _("s'intéresse à : %(words)s"),
+        "notes": _("vos notes : %(words)s"),
+        "organization": _("son organisation : %(words)s"),
+        "sector": _("son secteur : %(words)s"),
+        "meaning": _("proche de : %(words)s"),
         "meaning_notes": _("proche de vos notes"),
     }
     parts = []
@@ -286,11 +286,11 @@ def note_draft(*, owner, contact: Contact, matched: dict[str, list[str]]) -> str
     with translation.override(contact_language(contact)):
         lines = [_("Bonjour %(name)s,") % {"name": first_name(contact)}, "", _("J'ai pensé à toi en lisant ceci.")]
         if words("needs"):
-            lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": words("needs")})
+            lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": words("needs")})
         elif words("interests"):
             lines.append(_("Je sais que tu t'intéresses à %(topics)s.") % {"topics": words("interests")})
         elif words("meaning"):
-            lines.append(_("Ça m'a fait penser à ce qui t'intéresse : %(topics)s.") % {"topics": words("meaning")})
+            lines.append(_("Ça m'a fait penser à ce qui t'intéresse : %(topics)s.") % {"topics": words("meaning")})
         elif matched.get("notes") or "meaning_notes" in matched:
             lines.append(_("Ça m'a rappelé notre dernière conversation."))
         lines += ["", owner.get_full_name() or owner.email]

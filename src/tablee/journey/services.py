@@ -79,7 +79,7 @@ def intention_update(
     """Change my intention before the event. A Tablée gathering keeps its title and date; an outside
     event may be renamed or moved (``None`` keeps the value)."""
     if not intention_editable(intention):
-        raise ValidationError(_("L'événement a commencé : l'intention ne change plus. Écrivez plutôt votre réflexion."))
+        raise ValidationError(_("L'événement a commencé : l'intention ne change plus. Écrivez plutôt votre réflexion."))
     if intention.gathering_id is None:
         if event_title is not None:
             intention.event_title = event_title.strip()

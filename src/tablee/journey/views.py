@@ -143,7 +143,7 @@ def intention_edit(request, intention_id: int):
     """Change my intention until the event begins; after, the page of the intention asks for the reflection."""
     intention = access.intention_for_author(request.user, intention_id)
     if not services.intention_editable(intention):
-        messages.info(request, _("L'événement a commencé : écrivez plutôt votre réflexion."))
+        messages.info(request, _("L'événement a commencé : écrivez plutôt votre réflexion."))
         return redirect(reverse("journey:intention", args=[intention.pk]) + "#reflection")
     initial = {"result": intention.result, "signal": intention.signal, "cards_budget": intention.cards_budget,
                "energy_before": intention.energy_before, "leave_at": intention.leave_at,
@@ -262,7 +262,7 @@ def _depth_context(request, slug: str) -> dict:
                          labels=[timezone.localtime(r.starts_at).strftime("%d/%m") for r in shares],
                          values=[round(100 * r.followed_up_share) for r in shares], colour=charts.PALETTE[2],
                          top=100),
-        charts.bar_chart(title=_("Souhaits « poursuivre » réciproques"), labels=labels,
+        charts.bar_chart(title=_("Souhaits « poursuivre » réciproques"), labels=labels,
                          values=[r.mutual_continues for r in rows], colour=charts.PALETTE[3]),
     ]
     return {"association": association, "rows": rows, "charts": depth_charts,

@@ -11,13 +11,13 @@ from tablee.outbox.models import MEMBER_TOPICS
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(label=_("Nouveau courriel"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-                             help_text=_("Un lien de confirmation sera envoyé à cette adresse ; le changement se fait quand vous l'ouvrez."))
+                             help_text=_("Un lien de confirmation sera envoyé à cette adresse; le changement se fait quand vous l'ouvrez."))
 
 
 class TokenCreateForm(forms.Form):
-    label = forms.CharField(label=_("À quoi servira ce jeton ?"), max_length=100,
+    label = forms.CharField(label=_("À quoi servira ce jeton?"), max_length=100,
                             widget=forms.TextInput(attrs={"autocomplete": "off"}),
-                            help_text=_("Un nom pour le reconnaître, par exemple « mon agenda » ou « script de l'association »."))
+                            help_text=_("Un nom pour le reconnaître, par exemple « mon agenda » ou « script de l'association »."))
 
 
 class PreferencesForm(forms.Form):

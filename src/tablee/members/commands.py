@@ -37,19 +37,19 @@ def _messages(exc: ValidationError) -> str:
 def _association(slug: str) -> Association:
     association = Association.objects.filter(slug=slug).first()
     if association is None:
-        raise CommandError(_("aucune association « %(slug)s »") % {"slug": slug})
+        raise CommandError(_("aucune association « %(slug)s »") % {"slug": slug})
     return association
 
 
 def association_create(*, slug: str, name: str, out: TextIO) -> int:
     if Association.objects.filter(slug=slug.strip()).exists():
-        raise CommandError(_("l'association « %(slug)s » existe déjà") % {"slug": slug})
+        raise CommandError(_("l'association « %(slug)s » existe déjà") % {"slug": slug})
     try:
         association = services.association_create(slug=slug, name=name)
     except ValidationError as exc:
         raise CommandError(_messages(exc)) from None
     out.write(
-        _("Association « %(name)s » créée (identifiant : %(slug)s).\n")
+        _("Association « %(name)s » créée (identifiant : %(slug)s).\n")
         % {"name": association.name, "slug": association.slug}
     )
     return 0
@@ -63,7 +63,7 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
         data = file.read_bytes()
     except OSError as exc:
         raise CommandError(
-            _("impossible de lire %(path)s : %(reason)s") % {"path": path, "reason": exc.strerror}
+            _("impossible de lire %(path)s : %(reason)s") % {"path": path, "reason": exc.strerror}
         ) from None
 
     if len(data) >= _PROGRESS_FROM_BYTES:
@@ -82,18 +82,18 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
         result = services.members_import(association=association, data=data, overwrite=overwrite)
 
     for line, reason in result.warnings:
-        err.write(_("  ligne %(line)d (avertissement) : %(reason)s\n") % {"line": line, "reason": reason})
+        err.write(_("  ligne %(line)d (avertissement) : %(reason)s\n") % {"line": line, "reason": reason})
     if result.errors:
         err.write(
-            ngettext("%(path)s : %(count)d ligne à corriger ; rien n'a été importé.\n",
-                     "%(path)s : %(count)d lignes à corriger ; rien n'a été importé.\n", len(result.errors))
+            ngettext("%(path)s : %(count)d ligne à corriger; rien n'a été importé.\n",
+                     "%(path)s : %(count)d lignes à corriger; rien n'a été importé.\n", len(result.errors))
             % {"path": path, "count": len(result.errors)}
         )
         for line, reason in result.errors:
-            err.write(_("  ligne %(line)d : %(reason)s\n") % {"line": line, "reason": reason})
+            err.write(_("  ligne %(line)d : %(reason)s\n") % {"line": line, "reason": reason})
         return 1
     out.write(
-        _("%(association)s : %(created)s, %(updated)s (dont %(joined)s).\n")
+        _("%(association)s : %(created)s, %(updated)s (dont %(joined)s).\n")
         % {
             "association": association.name,
             "created": created_phrase(result.created),
@@ -127,7 +127,7 @@ def members_invite(*, slug: str, emails: list[str], out: TextIO) -> int:
     queued, unknown = invitations_send(association=association, emails=emails or None)
     if unknown:
         raise CommandError(
-            _("pas membre actif de « %(association)s » : %(emails)s ; aucune invitation envoyée")
+            _("pas membre actif de « %(association)s » : %(emails)s; aucune invitation envoyée")
             % {"association": association.slug, "emails": ", ".join(unknown)}
         )
     out.write(_invited(queued))
@@ -144,7 +144,7 @@ def members_promote(*, slug: str, email: str, role: str, out: TextIO) -> int:
     except ValidationError as exc:
         raise CommandError(_messages(exc)) from None
     out.write(
-        _("%(email)s est maintenant %(role)s de « %(association)s ».\n")
+        _("%(email)s est maintenant %(role)s de « %(association)s ».\n")
         % {"email": user.email, "role": membership.get_role_display(), "association": association.name}
     )
     return 0
@@ -155,7 +155,7 @@ def token_create(*, emails: list[str], out: TextIO) -> int:
     unknown = [email for email, user in users if user is None]
     if unknown:
         raise CommandError(
-            _("aucun compte pour : %(emails)s ; aucun jeton créé")
+            _("aucun compte pour : %(emails)s; aucun jeton créé")
             % {"emails": ", ".join(unknown)}
         )
     unique = list({user.pk: user for _email, user in users}.values())
@@ -168,7 +168,7 @@ def token_create(*, emails: list[str], out: TextIO) -> int:
 def token_revoke(*, email: str, token_id: int | None, out: TextIO) -> int:
     user = user_by_email(email=email)
     if user is None:
-        raise CommandError(_("aucun compte pour : %(email)s") % {"email": email})
+        raise CommandError(_("aucun compte pour : %(email)s") % {"email": email})
     count = services.api_token_revoke(user=user, token_id=token_id)
     if token_id is not None and count == 0:
         raise CommandError(

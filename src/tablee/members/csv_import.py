@@ -193,13 +193,13 @@ def _header(cells: list[str]) -> tuple[list[str | None], list[str], list[str]]:
     problems = []
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        problems.append(_("colonnes obligatoires absentes : %(names)s") % {"names": ", ".join(missing)})
+        problems.append(_("colonnes obligatoires absentes : %(names)s") % {"names": ", ".join(missing)})
     if duplicates:
-        problems.append(_("colonnes en double : %(names)s") % {"names": ", ".join(duplicates)})
+        problems.append(_("colonnes en double : %(names)s") % {"names": ", ".join(duplicates)})
     if problems:
         if unknown:
-            problems.append(_("colonnes inconnues : %(names)s") % {"names": ", ".join(unknown)})
-        problems.append(_("en-tête attendu : %(english)s ou, en français, %(french)s")
+            problems.append(_("colonnes inconnues : %(names)s") % {"names": ", ".join(unknown)})
+        problems.append(_("en-tête attendu : %(english)s ou, en français, %(french)s")
                         % {"english": ",".join(COLUMNS), "french": ",".join(FRENCH_COLUMNS)})
     return names, problems, unknown
 
@@ -208,18 +208,18 @@ def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list
     problems: list[str] = []
     for column in REQUIRED:
         if column in named and not named[column].strip():
-            problems.append(_("« %(column)s » est vide") % {"column": column})
+            problems.append(_("« %(column)s » est vide") % {"column": column})
     email = named.get("email", "").strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(_("courriel invalide : « %(email)s »") % {"email": email})
+            problems.append(_("courriel invalide : « %(email)s »") % {"email": email})
     for column, limit in MAX_LENGTHS.items():
         value = named.get(column, "").strip()
         if len(value) > limit:
             problems.append(
-                _("« %(column)s » est trop long (%(length)d caractères, au plus %(max)d)")
+                _("« %(column)s » est trop long (%(length)d caractères, au plus %(max)d)")
                 % {"column": column, "length": len(value), "max": limit}
             )
     values: dict = {}
@@ -232,16 +232,16 @@ def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list
         if column == "languages":
             items, unknown = languages_normalize(items)
             for name in unknown:
-                problems.append(_("langue inconnue : « %(name)s »") % {"name": name})
+                problems.append(_("langue inconnue : « %(name)s »") % {"name": name})
         if len(items) > MAX_LIST_ITEMS:
             problems.append(
-                _("« %(column)s » a %(count)d éléments (au plus %(max)d)")
+                _("« %(column)s » a %(count)d éléments (au plus %(max)d)")
                 % {"column": column, "count": len(items), "max": MAX_LIST_ITEMS}
             )
         for item in items:
             if len(item) > MAX_ITEM_LENGTH:
                 problems.append(
-                    _("« %(item)s… » dans « %(column)s » est trop long (au plus %(max)d caractères)")
+                    _("« %(item)s… » dans « %(column)s » est trop long (au plus %(max)d caractères)")
                     % {"item": item[:30], "column": column, "max": MAX_ITEM_LENGTH}
                 )
         if items:
@@ -263,18 +263,18 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
     try:
         text, encoding = decode(data)
     except UnicodeDecodeError:
-        result.errors.append((1, _("le fichier UTF-16 est illisible : enregistrez-le en UTF-8 (CSV UTF-8)")))
+        result.errors.append((1, _("le fichier UTF-16 est illisible : enregistrez-le en UTF-8 (CSV UTF-8)")))
         return result
     except EncodingUnclear:
         first = next(i for i, byte in enumerate(data) if byte >= 0x80)
         result.errors.append((len(re.findall(rb"\r\n|\r|\n", data[:first])) + 1, _(
             "impossible de savoir si ce fichier vient de Windows ou d'un Mac (les accents se lisent des "
-            "deux façons) : enregistrez-le en « CSV UTF-8 »")))
+            "deux façons) : enregistrez-le en « CSV UTF-8 »")))
         return result
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         result.errors.append((line, _(
-            "le fichier contient des caractères nuls (UTF-16 sans marque d'ordre ?) : enregistrez-le en « CSV UTF-8 »")))
+            "le fichier contient des caractères nuls (UTF-16 sans marque d'ordre?) : enregistrez-le en « CSV UTF-8 »")))
         return result
     # A file mostly in UTF-8 with one stray byte would otherwise import "FranÃ§ois" silently.
     garbled = None if encoding == "utf-8" else _MOJIBAKE.search(text)
@@ -283,14 +283,14 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
         result.errors.append(
             (
                 line,
-                _("le fichier mélange UTF-8 et Windows-1252 (« %(text)s ») : enregistrez-le en UTF-8")
+                _("le fichier mélange UTF-8 et Windows-1252 (« %(text)s ») : enregistrez-le en UTF-8")
                 % {"text": garbled.group()},
             )
         )
         return result
     if encoding == "mac_roman":
         result.warnings.append((1, _(
-            "fichier lu comme « CSV (Macintosh) » (Mac Roman) : vérifiez les accents des noms importés")))
+            "fichier lu comme « CSV (Macintosh) » (Mac Roman) : vérifiez les accents des noms importés")))
     stream = io.StringIO(text, newline="")
     first_line = stream.readline()
     line = 1
@@ -317,7 +317,7 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
                     result.errors.append((start, "; ".join(problems)))
                     return result
                 if unknown:
-                    result.warnings.append((start, _("colonnes ignorées (Tablée ne les garde pas) : %(names)s")
+                    result.warnings.append((start, _("colonnes ignorées (Tablée ne les garde pas) : %(names)s")
                                             % {"names": ", ".join(unknown)}))
                 continue
             named: dict[str, str] = {}
@@ -331,21 +331,21 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
             problems = []
             if extra:
                 problems.append(
-                    ngettext("%(count)d valeur de trop (en-tête : %(columns)d colonnes)",
-                             "%(count)d valeurs de trop (en-tête : %(columns)d colonnes)", extra)
+                    ngettext("%(count)d valeur de trop (en-tête : %(columns)d colonnes)",
+                             "%(count)d valeurs de trop (en-tête : %(columns)d colonnes)", extra)
                     % {"count": extra, "columns": len(names)}
                 )
             missing = [n for n in names[len(cells) :] if n]
             if missing:
                 problems.append(
-                    _("colonnes manquantes sur cette ligne : %(names)s") % {"names": ", ".join(missing)}
+                    _("colonnes manquantes sur cette ligne : %(names)s") % {"names": ", ".join(missing)}
                 )
             row, row_problems = _check_row(start, named)
             problems.extend(row_problems)
             email = named.get("email", "").strip().lower()
             if email in first_line_of:
                 problems.append(
-                    _("courriel en double : « %(email)s » est déjà à la ligne %(line)d")
+                    _("courriel en double : « %(email)s » est déjà à la ligne %(line)d")
                     % {"email": email, "line": first_line_of[email]}
                 )
             elif email:
@@ -356,11 +356,11 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
                 result.errors.append((start, "; ".join(problems)))
     except csv.Error:
         result.errors.append(
-            (skipped + reader.line_num, _("CSV illisible : un guillemet n'est pas refermé ou une cellule est trop longue"))
+            (skipped + reader.line_num, _("CSV illisible : un guillemet n'est pas refermé ou une cellule est trop longue"))
         )
         return result
     if names is None:
-        result.errors.append((1, _("le fichier est vide : il faut au moins l'en-tête")))
+        result.errors.append((1, _("le fichier est vide : il faut au moins l'en-tête")))
     elif not result.rows and not result.errors:
         result.errors.append((2, _("aucun membre dans le fichier, seulement l'en-tête")))
     return result

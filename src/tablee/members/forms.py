@@ -32,8 +32,8 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(label=_("Nom de famille"), max_length=150, required=False)
     organization = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     sector = forms.CharField(label=_("Secteur"), max_length=100, required=False,
-                             help_text=_("Par exemple : santé, techno, finance, culture."))
-    languages = _list(_("Langues parlées"), _("Séparez-les par des virgules : français, anglais."))
+                             help_text=_("Par exemple : santé, techno, finance, culture."))
+    languages = _list(_("Langues parlées"), _("Séparez-les par des virgules : français, anglais."))
     offers = _list(_("Ce que j'offre"), _("Ce que vous pouvez apporter aux autres, séparé par des virgules."))
     needs = _list(_("Ce que je cherche"), _("Ce qui vous aiderait en ce moment, séparé par des virgules."))
     interests = _list(_("Intérêts"), _("Ce qui vous passionne en dehors du travail, séparé par des virgules."))

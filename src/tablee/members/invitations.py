@@ -100,7 +100,7 @@ def invitation_send(*, association: Association, user: User, invited_by: User | 
     membership = Membership.objects.filter(association=association, user=user, deactivated_at__isnull=True).first()
     if membership is None or not user.is_active:
         raise ValidationError(
-            _("%(email)s n'est pas membre actif de « %(association)s ».")
+            _("%(email)s n'est pas membre actif de « %(association)s ».")
             % {"email": user.email, "association": association.name}
         )
     link, raw = _link_create(user=user, purpose=Purpose.INVITATION, association=association,

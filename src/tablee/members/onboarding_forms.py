@@ -21,7 +21,7 @@ class WelcomeForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom de famille"), max_length=150)
     languages = ListField(label=_("Langues parlées"), max_length=500, required=False,
-                               help_text=_("Séparez-les par des virgules : français, anglais."))
+                               help_text=_("Séparez-les par des virgules : français, anglais."))
     preferred_language = forms.ChoiceField(label=_("Langue de l'interface et des courriels"),
                                            choices=Profile.Language.choices)
     directory_consent = forms.BooleanField(

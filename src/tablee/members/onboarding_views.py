@@ -46,7 +46,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("members:account")
     if used.purpose == LoginLink.Purpose.EMAIL_REVERT:
         messages.success(request, _("Votre compte utilise de nouveau %(email)s. Les autres sessions sont fermées et "
-                                    "les jetons d'API révoqués : choisissez maintenant un nouveau mot de passe.")
+                                    "les jetons d'API révoqués : choisissez maintenant un nouveau mot de passe.")
                          % {"email": used.user.email})
         return redirect(reverse("members:account") + "#mot-de-passe")
     profile = Profile.objects.filter(user=used.user).first()

@@ -23,7 +23,7 @@ class RoleForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Fichier CSV des membres"),
-                           help_text=_("Colonnes : email, first_name, last_name, puis au choix organization, "
+                           help_text=_("Colonnes : email, first_name, last_name, puis au choix organization, "
                                        "sector, languages, offers, needs, interests."))
 
     def clean_file(self):
@@ -42,7 +42,7 @@ class ImportConfirmForm(forms.Form):
     # What members wrote themselves is kept unless the organizer chooses otherwise, seeing every value.
     mode = forms.ChoiceField(
         label=_("Valeurs que les membres ont déjà remplies"),
-        choices=[("fill", _("Les garder : le fichier ne remplit que les champs vides (recommandé)")),
+        choices=[("fill", _("Les garder : le fichier ne remplit que les champs vides (recommandé)")),
                  ("replace", _("Les remplacer par celles du fichier"))],
         initial="fill", required=False, widget=forms.RadioSelect)
 

@@ -116,7 +116,7 @@ def invite(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     if queued:
         messages.success(request, _queued_message(queued))
     else:
-        messages.warning(request, _("Une invitation vient de partir : réessayez dans quelques minutes."))
+        messages.warning(request, _("Une invitation vient de partir : réessayez dans quelques minutes."))
     return _back(association)
 
 
@@ -232,7 +232,7 @@ def import_confirm(request: HttpRequest, slug: str, preview_id: int) -> HttpResp
         preview.errors = list(result.errors)
         return render(request, "members/import_preview.html",
                       {"association": association, "job": job, "preview": preview, "form": form}, status=400)
-    messages.success(request, _("Import terminé : %(created)s, %(updated)s.")
+    messages.success(request, _("Import terminé : %(created)s, %(updated)s.")
                      % {"created": created_phrase(result.created), "updated": updated_phrase(result.updated)}
                      + (" " + kept_phrase(result.kept) + "." if result.kept else "")
                      + (" " + _queued_message(queued) if queued else ""))
@@ -264,7 +264,7 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Demande acceptée : l'invitation est envoyée.") if approve
+        messages.success(request, _("Demande acceptée : l'invitation est envoyée.") if approve
                          else _("Demande refusée."))
     return _back(association)
 

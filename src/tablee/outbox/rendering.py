@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from tablee.outbox.models import Email
-from tablee.outbox.services import email_queue
+from tablee.outbox.services import email_queue, one_line
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -36,11 +36,6 @@ class RenderedEmail:
     body_text: str
     body_html: str
     language: str
-
-
-def one_line(text: str) -> str:
-    """A subject as mail headers want it: one line, no outer or doubled white space."""
-    return " ".join(text.split())
 
 
 def render_email(*, template: str, language: str, context: Mapping[str, object], subject: str | None = None,

@@ -40,6 +40,15 @@ EMAIL_QUEUE_NAME = "email"
 _METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
+_BREAKABLE = re.compile(r"[^\S\u00a0\u2007\u202f]+")  # white space, but for the no-break spaces
+
+
+def one_line(text: str) -> str:
+    """A subject as mail headers want it: one line, no outer or doubled white space. The no-break
+    spaces of French typography (before « : », inside « ») stay."""
+    return _BREAKABLE.sub(" ", text).strip(" ")
+
+
 def email_queue(
     *,
     key: str,
@@ -87,7 +96,7 @@ def email_queue(
             "to": to,
             "user": user,
             # A stray newline from a title would make Django refuse the header at send time.
-            "subject": " ".join(subject.split())[:300],
+            "subject": one_line(subject)[:300],
             "body_text": body_text,
             "body_html": body_html,
             "ics": ics,

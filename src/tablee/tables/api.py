@@ -148,12 +148,12 @@ def warning_message(violation) -> str:
     from django.utils.translation import gettext as _
 
     messages = {
-        "size_min": _("Table %(table)s : moins de personnes que le minimum."),
-        "size_max": _("Table %(table)s : plus de personnes que de places."),
-        "language": _("Table %(table)s : une personne n'a personne avec qui partager une langue."),
+        "size_min": _("Table %(table)s : moins de personnes que le minimum."),
+        "size_max": _("Table %(table)s : plus de personnes que de places."),
+        "language": _("Table %(table)s : une personne n'a personne avec qui partager une langue."),
         # Never a table, never a person: the pair could be found by elimination otherwise.
-        "avoid": _("Une contrainte confidentielle n'est pas respectée : deux personnes qui ne doivent pas être "
-                   "assises ensemble partagent une table. Ce plan ne peut pas être publié ; refaites-le, ou "
+        "avoid": _("Une contrainte confidentielle n'est pas respectée : deux personnes qui ne doivent pas être "
+                   "assises ensemble partagent une table. Ce plan ne peut pas être publié; refaites-le, ou "
                    "ajoutez une table à la rencontre puis refaites-le."),
     }
     return messages[violation.code] % {"table": violation.table}
@@ -171,7 +171,7 @@ def late_wish_notice(kind: str, gatherings) -> str:
         return ""
     first = gatherings[0]
     names = {"title": first.title, "date": date_format(timezone.localtime(first.starts_at), "j F")}
-    text = _("Les tables de « %(title)s » (%(date)s) sont déjà publiées : ce souhait s'appliquera à partir "
+    text = _("Les tables de « %(title)s » (%(date)s) sont déjà publiées : ce souhait s'appliquera à partir "
              "de la prochaine rencontre.") % names
     if kind == Wish.Kind.AVOID:
         text += " " + _("Si vous préférez ne pas y aller, vous pouvez encore annuler votre place.")
@@ -184,7 +184,7 @@ def broken_rule_message(code: str) -> str:
     return {
         "repeat": _("Des personnes qui se sont déjà rencontrées seraient de nouveau à la même table."),
         "language": _("Une personne n'aurait personne avec qui partager une langue."),
-        "avoid": _("Une contrainte confidentielle ne serait pas respectée : cette réparation ne peut pas être acceptée."),
+        "avoid": _("Une contrainte confidentielle ne serait pas respectée : cette réparation ne peut pas être acceptée."),
     }[code]
 
 

@@ -32,7 +32,7 @@ def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> d
     gathering = plan.gathering
     with translation.override(language):
         mine = selectors.my_table(gathering=gathering, user=user, language=language)
-        subject = _("Votre table %(at_event)s : table %(number)s") % {
+        subject = _("Votre table %(at_event)s : table %(number)s") % {
             "at_event": french.at_event(gathering.title, language=language), "number": seat.table.number}
     rendered = render_email(template="tables/email/plan_published", language=language, subject=subject, context={
         "user": user,

@@ -289,15 +289,15 @@ def _companion_why(me: dict, other: dict, language: str, *, shares: bool) -> lis
             other = dict(other, offers=[], needs=[], interests=[])
         helps = sorted(set(map(str.casefold, me["needs"])) & set(map(str.casefold, other["offers"])))
         if helps:
-            out.append(_("Peut vous aider : %(topics)s") % {"topics": ", ".join(helps)})
+            out.append(_("Peut vous aider : %(topics)s") % {"topics": ", ".join(helps)})
         helped = sorted(set(map(str.casefold, me["offers"])) & set(map(str.casefold, other["needs"])))
         if helped:
-            out.append(_("Cherche ce que vous offrez : %(topics)s") % {"topics": ", ".join(helped)})
+            out.append(_("Cherche ce que vous offrez : %(topics)s") % {"topics": ", ".join(helped)})
         shared = sorted(set(map(str.casefold, me["interests"])) & set(map(str.casefold, other["interests"])))
         if shared:
-            out.append(_("Intérêts communs : %(topics)s") % {"topics": ", ".join(shared)})
+            out.append(_("Intérêts communs : %(topics)s") % {"topics": ", ".join(shared)})
         if me["sector"] and other["sector"] and me["sector"].casefold() != other["sector"].casefold():
-            out.append(_("Un autre regard : %(sector)s") % {"sector": other["sector"]})
+            out.append(_("Un autre regard : %(sector)s") % {"sector": other["sector"]})
     return out
 
 

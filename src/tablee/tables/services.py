@@ -50,7 +50,7 @@ def plan_request(*, gathering: Gathering, requested_by: User | None, time_limit_
         existing = selectors.current_plan(gathering=gathering)
         if existing is not None:
             if existing.status == Plan.Status.PUBLISHED:
-                raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
+                raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
             if existing.status == Plan.Status.RUNNING and existing.updated_at > timezone.now() - STALE_AFTER:
                 return existing
             existing.delete()
@@ -250,7 +250,7 @@ def _store(plan: Plan, tables: list[list[int]], *, why_fr, why_en, scores, pinne
 def _editable(plan: Plan) -> Plan:
     locked = Plan.objects.select_for_update().select_related("gathering").get(pk=plan.pk)
     if locked.status in (Plan.Status.RUNNING, Plan.Status.FAILED):
-        raise PlanError(_("Le plan n'est pas prêt : attendez la fin du calcul."))
+        raise PlanError(_("Le plan n'est pas prêt : attendez la fin du calcul."))
     return locked
 
 
@@ -355,7 +355,7 @@ def plan_reoptimize(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
     with transaction.atomic():
         plan = _editable(plan)
         if plan.status == Plan.Status.PUBLISHED:
-            raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
+            raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
         plan.status = Plan.Status.RUNNING
         plan.progress = 0.0
         plan.progress_message = _("En attente du calcul…")
@@ -387,7 +387,7 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
         if plan.status == Plan.Status.PUBLISHED:
             return plan
         if any(v.code == "avoid" for v in selectors.plan_violations(plan=plan)):
-            raise PlanError(_("Une contrainte confidentielle n'est pas respectée : déplacez quelqu'un avant de publier."))
+            raise PlanError(_("Une contrainte confidentielle n'est pas respectée : déplacez quelqu'un avant de publier."))
         plan.status = Plan.Status.PUBLISHED
         plan.published_at = timezone.now()
         plan.save(update_fields=["status", "published_at", "updated_at"])
@@ -550,9 +550,9 @@ def plan_seat_at_the_door(*, gathering: Gathering) -> str | None:
         return exc.message
     if selectors.unseated(plan=plan):
         if plan.pending_repair:
-            return _("Pas de place qui respecte toutes les règles : la réparation attend votre accord "
+            return _("Pas de place qui respecte toutes les règles : la réparation attend votre accord "
                      "sur la page du plan de tables.")
-        return _("Pas de place libre pour l'instant : voyez la page du plan de tables.")
+        return _("Pas de place libre pour l'instant : voyez la page du plan de tables.")
     return ""
 
 
@@ -565,13 +565,13 @@ def plan_repair_accept(*, plan: Plan) -> tuple[Plan, list[User]]:
         if not pending:
             raise PlanError(_("Aucune réparation n'attend votre accord."))
         if "avoid" in pending.get("broken", []):
-            raise PlanError(_("Cette réparation n'est pas possible : ajoutez une table ou refaites le plan."))
+            raise PlanError(_("Cette réparation n'est pas possible : ajoutez une table ou refaites le plan."))
         current = _repair_compute(plan, plan.gathering)
         if current is None or current.tables != pending["tables"]:
             # Someone else changed their RSVP meanwhile: what was accepted is no longer what would apply.
             if current is not None and current.broken:
                 _repair_propose(plan, current)
-            raise PlanError(_("Les inscriptions ont changé : relisez la nouvelle proposition."))
+            raise PlanError(_("Les inscriptions ont changé : relisez la nouvelle proposition."))
         _repair_store(plan, current, present=len(selectors.attendees_now(gathering=plan.gathering)))
         _notify_seats(plan, current)
         moved = list(User.objects.filter(pk__in=current.moved).order_by("last_name", "first_name", "email"))
@@ -697,7 +697,7 @@ def wish_restore(*, author: User, deleted: DeletedWish) -> Wish:
     from django.utils.dateparse import parse_datetime
 
     if not deleted.undoable():
-        raise PlanError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+        raise PlanError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                         % {"minutes": WISH_UNDO_MINUTES})
     association = Association.objects.filter(pk=deleted.association_id).first()
     target = User.objects.filter(pk=deleted.target_id).first()

@@ -103,7 +103,7 @@ def test_import_returns_counts_and_line_errors(api, member):
                                                    "warnings": []}
     bad = api.upload("/api/contacts/import", "bad.vcf", (FIXTURES / "bad_contacts.vcf").read_bytes(), user=member)
     assert bad.status_code == 422
-    assert bad.json()["errors"] == [{"line": 6, "reason": "Courriel invalide : pas-un-courriel"},
+    assert bad.json()["errors"] == [{"line": 6, "reason": "Courriel invalide\u00a0: pas-un-courriel"},
                                     {"line": 11, "reason": "Ni nom ni courriel."}]
 
 

@@ -203,7 +203,7 @@ def test_switching_tone_after_typing_keeps_the_text_and_asks_first(client, membe
 
     assert "Salut Samuel, quelle belle rencontre!" in page
     assert "Cordialement," not in page
-    assert "Le remplacer par le brouillon « Formel » ?" in page
+    assert "Le remplacer par le brouillon «\u00a0Formel\u00a0»?" in page
     assert 'name="replace_tone" value="formal"' in page
     followup.refresh_from_db()
     assert followup.status == FollowUp.Status.PENDING and "Salut" not in followup.body

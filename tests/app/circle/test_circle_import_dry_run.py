@@ -118,7 +118,7 @@ def test_a_dry_run_of_a_bad_file_lists_every_bad_line_and_writes_nothing(api, me
 
     assert response.status_code == 422 == real.status_code
     assert response.json()["errors"] == real.json()["errors"] == [
-        {"line": 6, "reason": "Courriel invalide : pas-un-courriel"}, {"line": 11, "reason": "Ni nom ni courriel."}]
+        {"line": 6, "reason": "Courriel invalide\u00a0: pas-un-courriel"}, {"line": 11, "reason": "Ni nom ni courriel."}]
     assert (response.json()["created"], response.json()["rows"]) == (0, [])
     assert not Contact.objects.filter(owner=member).exists()
 
@@ -242,7 +242,7 @@ def test_the_page_shows_the_same_preview_as_the_api_and_writes_nothing(client, a
     assert (api_preview["created"], api_preview["updated"], api_preview["unchanged"]) == (1, 3, 1)
     assert sorted(int(n) for n in re.findall(r'id="changes-(\d+)"', html)) == [r["line"] for r in api_preview["rows"]]
     assert "514-555-0101" in html and "Rencontré au port" in html
-    assert "« contacts.csv » : rien n'a encore été importé" in html
+    assert "«\u00a0contacts.csv\u00a0»\u00a0: rien n'a encore été importé" in html
     assert "Ce qui sera fait" not in html and "nouveau contact" in html
 
 
@@ -353,7 +353,7 @@ def test_a_big_preview_reports_its_progress_and_the_page_shows_it(client, member
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=500, total=1200)
     client.force_login(member)
     html = client.get(f"/circle/import/preview/{job.pk}/").content.decode()
-    assert "Vérification en cours : 500 entrées sur 1200." in html and 'hx-trigger="every 2s"' in html
+    assert "Vérification en cours\u00a0: 500 entrées sur 1200." in html and 'hx-trigger="every 2s"' in html
 
     Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, done=0, total=0)
     job.refresh_from_db()

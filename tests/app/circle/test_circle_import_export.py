@@ -57,7 +57,7 @@ def test_vcard4_language_is_kept(member):
 def test_a_bad_entry_imports_nothing_and_names_each_line(member):
     result = services.contacts_import(owner=member, data=(FIXTURES / "bad_contacts.vcf").read_bytes())
     assert result.created == 0
-    assert result.errors == [(6, "Courriel invalide : pas-un-courriel"), (11, "Ni nom ni courriel.")]
+    assert result.errors == [(6, "Courriel invalide\u00a0: pas-un-courriel"), (11, "Ni nom ni courriel.")]
     assert not Contact.objects.exists()
 
 

@@ -15,7 +15,7 @@ def test_the_import_page_imports_a_file_and_lists_bad_lines(client, member):
     assert "2 contacts créés, 0 mis à jour." in page.content.decode()
     with open(FIXTURES / "bad_contacts.vcf", "rb") as upload:
         page = client.post("/circle/import/", {"file": upload})
-    assert "Ligne 6 : Courriel invalide : pas-un-courriel" in page.content.decode()
+    assert "Ligne 6\u00a0: Courriel invalide\u00a0: pas-un-courriel" in page.content.decode()
     assert Contact.objects.filter(owner=member).count() == 2
 
 

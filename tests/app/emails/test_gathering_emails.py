@@ -21,8 +21,8 @@ def test_confirmation_is_written_in_quebec_french_with_the_invitation(gathering,
     stored = Email.objects.get()
     assert stored.pk == email.pk
     assert (stored.kind, stored.to, stored.user) == ("rsvp_confirmed", "marie@example.org", member)
-    assert stored.subject == "C'est confirmé : votre place à « Déjeuner de la Saint-Roch »"
-    assert stored.body_text.startswith("Bonjour Marie,\n\nC'est confirmé : une place vous attend")
+    assert stored.subject == "C'est confirmé\u00a0: votre place à «\u00a0Déjeuner de la Saint-Roch\u00a0»"
+    assert stored.body_text.startswith("Bonjour Marie,\n\nC'est confirmé\u00a0: une place vous attend")
     assert "mardi 4 novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_text
     assert "Café Saint-Roch, Québec" in stored.body_text
     assert "L'équipe de Café-rencontres de Québec" in stored.body_text
@@ -110,7 +110,7 @@ def test_promotion_from_the_waiting_list_brings_the_invitation(gathering, member
 
     stored = Email.objects.get()
     assert stored.kind == "rsvp_promoted"
-    assert stored.subject == "Bonne nouvelle : une place s'est libérée pour « Déjeuner de la Saint-Roch »"
+    assert stored.subject == "Bonne nouvelle\u00a0: une place s'est libérée pour «\u00a0Déjeuner de la Saint-Roch\u00a0»"
     assert "BEGIN:VEVENT" in stored.ics
 
 
@@ -165,7 +165,7 @@ def test_reminders_go_once_to_confirmed_people_of_gatherings_within_the_window(
 
     stored = Email.objects.get()
     assert (stored.kind, stored.to) == ("reminder", "marie@example.org")
-    assert stored.subject.startswith("Petit rappel : « Demain »")
+    assert stored.subject.startswith("Petit rappel\u00a0: «\u00a0Demain\u00a0»")
     tomorrow.refresh_from_db()
     later.refresh_from_db()
     assert tomorrow.reminder_sent_at == now

@@ -122,7 +122,7 @@ def test_the_page_calendar_follows_my_status(client, gathering, member):
     assert str(_event(answer.content)[1]["STATUS"]) == "CANCELLED"
 
 
-LONG = "C'est confirmé : votre place à « Déjeuner-causerie de la Chambre de commerce de Lévis — édition d'hiver »"
+LONG = "C'est confirmé\u00a0: votre place à «\u00a0Déjeuner-causerie de la Chambre de commerce de Lévis — édition d'hiver\u00a0»"
 
 
 def test_encoded_subject_words_are_at_most_75_characters_and_read_back_whole():

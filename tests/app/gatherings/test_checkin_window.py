@@ -80,7 +80,7 @@ def test_the_page_a_week_ahead_says_when_the_door_opens_and_offers_no_button(cli
     page = client.get(reverse("organizer:checkin", args=[next_week.pk])).content.decode()
 
     assert 'data-testid="checkin-not-yet"' in page
-    assert "L'accueil à la porte ouvrira trois heures avant le début de la rencontre :" in page.replace("&#x27;", "'")
+    assert "L'accueil à la porte ouvrira trois heures avant le début de la rencontre\u00a0:" in page.replace("&#x27;", "'")
     opens = timezone.localtime(next_week.starts_at - timedelta(hours=3))
     assert f'datetime="{opens.isoformat()}"' in page
     assert 'name="present"' not in page and "walkin" not in page
@@ -135,7 +135,7 @@ def test_once_the_day_is_over_the_page_says_check_in_is_over_with_the_tally(clie
     page = client.get(reverse("organizer:checkin", args=[gathering.pk])).content.decode()
 
     assert 'data-testid="checkin-closed"' in page and "L'accueil est terminé" in page.replace("&#x27;", "'")
-    assert "Présences : 0 sur 1" in page
+    assert "Présences\u00a0: 0 sur 1" in page
     assert 'name="present"' not in page
 
 

@@ -66,7 +66,7 @@ def test_french_headers_and_extra_columns_import_with_a_warning(association):
     camille = User.objects.get()
     assert (camille.first_name, camille.profile.organization, camille.profile.languages) == ("Camille", "Coop Laval", ["fr", "en"])
     assert (camille.profile.offers, camille.profile.needs, camille.profile.interests) == (["mentorat"], ["financement"], ["vélo"])
-    assert result.warnings == [(1, "colonnes ignorées (Tablée ne les garde pas) : Téléphone, Date d'adhésion")]
+    assert result.warnings == [(1, "colonnes ignorées (Tablée ne les garde pas)\u00a0: Téléphone, Date d'adhésion")]
 
 
 def test_the_suggested_header_names_both_languages(association):

@@ -54,6 +54,13 @@ def test_a_subject_written_by_the_caller_is_made_one_line_too():
     assert rendered.subject == "Déjeuner du mardi"
 
 
+def test_a_subject_keeps_the_no_break_spaces_of_french_typography():
+    rendered = render_email(template=SIGN_IN, language="fr-ca", subject="Petit rappel\u00a0: «\u00a0Demain\u00a0»\n",
+                            context={"name": "Marie", "url": f"{SITE}/link/abc/"})
+
+    assert rendered.subject == "Petit rappel\u00a0: «\u00a0Demain\u00a0»"
+
+
 def test_a_subject_template_outside_the_pattern_can_be_named():
     rendered = render_email(template="registration/password_reset_email", language="en",
                             subject_template="registration/password_reset_subject.txt",

@@ -21,7 +21,7 @@ def queue(member, gathering, *, key="test:1", ics=True) -> Email:
         key=key,
         kind="test",
         to=member.email,
-        subject="C'est confirmé : votre place",
+        subject="C'est confirmé\u00a0: votre place",
         body_text="Bonjour Marie,\nUne place vous attend.",
         body_html="<p>Bonjour Marie,</p><p>Une place vous attend.</p>",
         ics=gathering_ics(gathering=gathering, attendee=member) if ics else "",
@@ -45,7 +45,7 @@ def test_queued_email_leaves_through_the_task_with_text_html_and_invitation(
     [message] = smtp.inbox.messages
     assert message["To"] == "marie@example.org"
     assert message["Bcc"] is None
-    assert message["Subject"] == "C'est confirmé : votre place"
+    assert message["Subject"] == "C'est confirmé\u00a0: votre place"
     assert message["Message-ID"] == email.message_id
     assert message.get_body(("plain",)).get_content().startswith("Bonjour Marie,")
     assert "<p>Une place vous attend.</p>" in message.get_body(("html",)).get_content()

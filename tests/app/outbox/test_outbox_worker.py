@@ -89,7 +89,7 @@ def test_an_rsvp_reaches_the_member_as_a_french_email_with_an_invitation(smtp, a
     [message] = smtp.inbox.messages
     assert message["To"] == "marie@example.org"
     # Django folds a long UTF-8 subject after "Subject:"; the parser keeps that fold as a space.
-    assert message["Subject"].strip() == "C'est confirmé : votre place à « Déjeuner des bâtisseurs »"
+    assert message["Subject"].strip() == "C'est confirmé\u00a0: votre place à «\u00a0Déjeuner des bâtisseurs\u00a0»"
     assert "Bonjour Marie," in message.get_body(("plain",)).get_content()
     assert "Bonjour Marie," in message.get_body(("html",)).get_content()
     [invitation] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]

@@ -84,7 +84,7 @@ def test_the_publish_confirmation_counts_only_those_the_email_reaches(crowd, org
 
     response = client.post(f"/organize/gatherings/{gathering.pk}/tables/publish/", {"confirm": "1"})
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == ["Plan publié : 11 personnes reçoivent leur table par courriel."]
+    assert said == ["Plan publié\u00a0: 11 personnes reçoivent leur table par courriel."]
     sent = Email.objects.filter(kind="plan_published").exclude(status=Email.Status.SUPPRESSED)
     assert sent.count() == 11 and not sent.filter(to=crowd[0].email).exists()
 

@@ -75,7 +75,7 @@ def test_a_guest_let_in_after_publication_is_seated_at_once_and_the_form_is_clea
                                        {"first_name": "Nadia", "last_name": ""}, **HTMX).content.decode()
 
     seat = Seat.objects.get(plan=plan, user__first_name="Nadia")
-    assert f"Sa place : table {seat.table.number}." in html
+    assert f"Sa place\u00a0: table {seat.table.number}." in html
     assert f'data-testid="table-{seat.user_id}">Table {seat.table.number}</span>' in html
     assert "sans table" not in html
     fields = html[html.index('id="guest-fields"'):]

@@ -15,8 +15,8 @@ from tablee.tables.services import PlanError, plan_move, plan_publish, wish_crea
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 
 
-AVOID_WARNING = ("Une contrainte confidentielle n'est pas respectée : deux personnes qui ne doivent pas être assises "
-                 "ensemble partagent une table. Ce plan ne peut pas être publié ; refaites-le, ou ajoutez une "
+AVOID_WARNING = ("Une contrainte confidentielle n'est pas respectée\u00a0: deux personnes qui ne doivent pas être assises "
+                 "ensemble partagent une table. Ce plan ne peut pas être publié; refaites-le, ou ajoutez une "
                  "table à la rencontre puis refaites-le.")
 
 

@@ -157,7 +157,7 @@ def test_saving_an_avoid_wish_after_my_table_is_published_tells_me_it_applies_fr
 
     text = response.content.decode()
     assert Wish.objects.filter(author=member, target=mate, kind="avoid").exists()
-    assert "Les tables de « Déjeuner réseautage »" in text
+    assert "Les tables de «\u00a0Déjeuner réseautage\u00a0»" in text
     assert "s&#x27;appliquera à partir de la prochaine rencontre" in text
     assert "vous pouvez encore annuler votre place" in text
 

@@ -60,7 +60,7 @@ def test_the_member_search_works_without_javascript_on_the_full_page(login, orga
 def test_the_member_search_says_plainly_when_nobody_matches(login, organizer, gathering):
     page = login(organizer).get(_checkin(gathering), {"member_q": "Zébulon"}, **HTMX).content.decode()
 
-    assert "Aucun membre sans place ne correspond à « Zébulon »." in page
+    assert "Aucun membre sans place ne correspond à «\u00a0Zébulon\u00a0»." in page
 
 
 def test_a_member_picked_from_the_search_is_let_in_and_marked_present(login, organizer, other_member, gathering):

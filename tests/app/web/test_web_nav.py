@@ -33,7 +33,7 @@ def test_an_organizer_of_two_associations_sees_both_by_name(client, organizer, o
     Membership.objects.create(user=organizer, association=other_association, role=Membership.Role.ORGANIZER)
     client.force_login(organizer)
     nav = _nav(client.get("/gatherings/").content.decode())
-    assert "Organiser : Café-rencontres de Québec" in nav and "Organiser : Une autre association" in nav
+    assert "Organiser\u00a0: Café-rencontres de Québec" in nav and "Organiser\u00a0: Une autre association" in nav
 
 
 def test_the_navigation_follows_the_language_switch(client, member):
