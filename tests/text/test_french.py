@@ -22,11 +22,11 @@ def test_de_elides_before_a_vowel_only(name, expected):
 
 @pytest.mark.parametrize(("title", "expected"), [
     ("Déjeuner réseautage", "au déjeuner réseautage"),
-    ("Dîner-conférence", "à « Dîner-conférence »"),  # not a known noun as a whole: quoted, no guess
+    ("Dîner-conférence", "à «\u00a0Dîner-conférence\u00a0»"),  # not a known noun as a whole: quoted, no guess
     ("Souper des membres", "au souper des membres"),
     ("Soirée de Noël", "à la soirée de Noël"),
     ("Atelier CV", "à l'atelier CV"),
-    ("Les Mercuriades", "à « Les Mercuriades »"),
+    ("Les Mercuriades", "à «\u00a0Les Mercuriades\u00a0»"),
 ])
 def test_at_event_reads_a_meal_as_a_common_noun_and_quotes_any_other_title(title, expected):
     assert at_event(title) == expected

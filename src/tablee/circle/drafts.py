@@ -47,7 +47,7 @@ def _cited(phrase: str, language: str) -> str:
     """A phrase in the contact's language reads as is; in the other one it is quoted."""
     if not phrase or _language_of(phrase) == language:
         return phrase
-    return f"« {phrase} »" if language == "fr" else f"“{phrase}”"
+    return f"«\u00a0{phrase}\u00a0»" if language == "fr" else f"“{phrase}”"
 
 
 def contact_language(contact: Contact) -> str:

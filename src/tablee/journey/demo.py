@@ -87,7 +87,7 @@ def journey_demo(*, association: Association, marie: User, now: datetime | None 
     for gathering, (result, signal, reached, next_step, before, after) in zip(past, results, strict=False):
         intention = intention_create(author=marie, gathering=gathering, result=result, signal=signal,
                                      cards_budget=3, energy_before=before,
-                                     questions=["Sur quoi travailles-tu qui te passionne en ce moment ?"])
+                                     questions=["Sur quoi travailles-tu qui te passionne en ce moment?"])
         reflection_record(intention=intention, reached=reached, next_step=next_step, energy_after=after)
         mates = _tablemates(gathering, marie)[:2]
         for k, person in enumerate(mates):
@@ -108,7 +108,7 @@ def journey_demo(*, association: Association, marie: User, now: datetime | None 
     if upcoming:
         intention_create(author=marie, gathering=upcoming[0], result="Aider quelqu'un avec mon expertise en financement",
                          signal="Une personne me demande mes coordonnées", cards_budget=3, energy_before=4,
-                         questions=["Qu'est-ce qui t'a amené à ton métier, au départ ?"])
+                         questions=["Qu'est-ce qui t'a amené à ton métier, au départ?"])
 
     # Conversations continued and promises kept over the last months.
     contacts = list(Contact.objects.filter(owner=marie).order_by("pk"))

@@ -74,7 +74,7 @@ def at_event(title: str, *, language: str = "fr") -> str:
         return f"at the {title[0].lower()}{title[1:]}" if noun else f"at “{title}”"
     noun = _opening_noun(title, _FR_NOUNS)
     if noun is None:
-        return f"à « {title} »"
+        return f"à «\u00a0{title}\u00a0»"
     article = _FR_NOUNS[noun]
     lowered = title[0].lower() + title[1:]
     return f"{article}{lowered}" if article.endswith("'") else f"{article} {lowered}"
