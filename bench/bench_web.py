@@ -84,6 +84,7 @@ class WrkResult:
     errors: int
     requests: int = 0
     cpu_ms: float = 0.0  # CPU the server's processes spent per request (0 when not measured)
+    db_cpu_ms: float = 0.0  # CPU the PostgreSQL server's processes spent per request (0 when not measured)
 
 
 def _ms(value: str, unit: str) -> float:
@@ -133,9 +134,12 @@ def _tree_cpu_s(root: int) -> float:
     return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int, server: int = 0) -> WrkResult:
-    """wrk's figures; with ``server`` (a pid), also the CPU that process tree spent per request."""
+def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int, server: int = 0,
+        database: int = 0) -> WrkResult:
+    """wrk's figures; with ``server`` (a pid), also the CPU that process tree spent per request, and
+    with ``database`` (the PostgreSQL postmaster's pid) the CPU of its backends."""
     cpu_before = _tree_cpu_s(server) if server else 0.0
+    db_before = _tree_cpu_s(database) if database else 0.0
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if SCRIPT is not None:
         command += ["-s", str(SCRIPT)]
@@ -143,6 +147,7 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int, se
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
     cpu = _tree_cpu_s(server) - cpu_before if server else 0.0
+    db_cpu = _tree_cpu_s(database) - db_before if database else 0.0
     count = int(re.search(r"(\d+) requests in", out).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s|m)\b", out)
@@ -153,7 +158,8 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int, se
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
     return WrkResult(rps, _ms(*p50.groups()), _ms(*p99.groups()), errors, count,
-                     cpu / count * 1000 if server and count else 0.0)
+                     cpu / count * 1000 if server and count else 0.0,
+                     db_cpu / count * 1000 if database and count else 0.0)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -289,7 +295,7 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
                         _use_every_token(base + page, auth["tokens"])
                     wrk(base + page, header_for[kind], seconds=2, connections=connections)  # warm-up
                     results[page] = wrk(base + page, header_for[kind], seconds=seconds, connections=connections,
-                                        server=pid)
+                                        server=pid, database=_postmaster(url))
                     bares.append(wrk(bare_base + "/", {}, seconds=seconds, connections=connections,
                                      server=bare_pid))
     finally:
@@ -315,10 +321,25 @@ def run(*, database_url: str | None, size: str, seconds: int, connections: int, 
             page: {"rps": r.requests_per_s, "bare_rps": round(bare_rps(page), 1),
                    "ratio": round(r.requests_per_s / bare_rps(page), 4), "p50_ms": r.p50_ms,
                    "p99_ms": r.p99_ms, "errors": r.errors, "cpu_ms": round(r.cpu_ms, 3),
+                   "db_cpu_ms": round(r.db_cpu_ms, 3),
                    "cpu_ratio": round(bare_cpu(page) / r.cpu_ms, 4) if r.cpu_ms else 0.0}
             for page, r in results.items()
         },
     }
+
+
+def _postmaster(database_url: str) -> int:
+    """The pid of a throwaway cluster's postmaster (whose children are the backends), or 0."""
+    folder = _THROWAWAY.get(database_url.rsplit("/", 1)[0])
+    if folder is None:
+        return 0
+    try:
+        return int((folder / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_THROWAWAY: dict[str, Path] = {}
 
 
 def print_table(result: dict) -> None:
@@ -334,6 +355,9 @@ def print_table(result: dict) -> None:
         verdict = "" if target is None else f"≥ {target:.0%} {'held' if r['ratio'] >= target else 'NOT held'}"
         print(f"  {page:<14} {r['rps']:>8.0f} {r['bare_rps']:>7.0f} {r['ratio']:>7.1%} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
               f"{r['errors']:>7} {r['cpu_ms']:>7.2f} {r['cpu_ratio']:>7.1%}  {verdict}")
+    if any(r["db_cpu_ms"] for r in result["pages"].values()):
+        print("  PostgreSQL's own CPU per request (its backends, on the same cores): "
+              + ", ".join(f"{p} {r['db_cpu_ms']:.2f} ms" for p, r in result["pages"].items()))
     measured = [p for p in RATIO_PAGES if p in result["pages"]]
     print("  ratios: " + ", ".join(f"{p} {result['pages'][p]['ratio']:.1%}" for p in measured))
     print("  by server CPU per request (the machine's other load matters less): "
@@ -346,6 +370,7 @@ def _throwaway_postgres() -> Iterator[str]:
     port = str(55000 + secrets.randbelow(900))
     url = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start", folder, port], check=True,
                          capture_output=True, text=True).stdout.strip()
+    _THROWAWAY[url.rsplit("/", 1)[0]] = Path(folder)
     try:
         yield url
     finally:
