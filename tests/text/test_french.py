@@ -22,6 +22,7 @@ def test_de_elides_before_a_vowel_only(name, expected):
 
 @pytest.mark.parametrize(("title", "expected"), [
     ("Déjeuner réseautage", "au déjeuner réseautage"),
+    ("Déjeuner-réseautage de novembre", "au déjeuner-réseautage de novembre"),  # the demo's own titles
     ("Dîner-conférence", "à «\u00a0Dîner-conférence\u00a0»"),  # not a known noun as a whole: quoted, no guess
     ("Souper des membres", "au souper des membres"),
     ("Soirée de Noël", "à la soirée de Noël"),

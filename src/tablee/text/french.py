@@ -21,7 +21,7 @@ VOWELS = frozenset("aeiouyàâäéèêëîïôöûüœæ")
 # « au », feminine ones « à la », those starting with a vowel « à l' ».
 _FR_NOUNS = {
     "déjeuner": "au", "dîner": "au", "diner": "au", "souper": "au", "brunch": "au", "lunch": "au",
-    "cocktail": "au", "petit-déjeuner": "au", "café-rencontre": "au", "5 à 7": "au", "cinq à sept": "au",
+    "cocktail": "au", "petit-déjeuner": "au", "déjeuner-réseautage": "au", "déjeuner-causerie": "au", "café-rencontre": "au", "5 à 7": "au", "cinq à sept": "au",
     "midi-conférence": "au", "colloque": "au", "congrès": "au", "forum": "au", "gala": "au",
     "souper-conférence": "au", "salon": "au", "atelier": "à l'", "apéro": "à l'", "apéritif": "à l'",
     "assemblée": "à l'", "activité": "à l'", "rencontre": "à la", "soirée": "à la", "table ronde": "à la",

@@ -73,6 +73,7 @@ def test_one_click_post_without_cookie_or_csrf_refuses_that_topic_only(db):
     response = mail_client.post(_unsubscribe_path(email), {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
+    assert 'href="/account/preferences/"' in response.content.decode()  # changing one's mind is one tap away
     assert list(OptOut.objects.values_list("address", "topic")) == [("marie@example.org", "reminders")]
     later = queue("marie@example.org", key="t:2", topic=Topic.REMINDERS)
     other = queue("marie@example.org", key="t:3", topic=Topic.PLAN_PUBLISHED)
