@@ -118,16 +118,21 @@ def fit(data: list[tuple[np.ndarray, np.ndarray, np.ndarray]], use: list[int], *
     return w
 
 
+def _top1(b, score, targets) -> dict[str, list[int]]:
+    """Per language: [texts whose right contact ranks first, texts]."""
+    found = {"fr": [0, 0], "en": [0, 0]}
+    for i, lang in enumerate(b.langs):
+        ok = b.has_terms[i] and np.isfinite(score[i]).any() and int(np.argmax(score[i])) == targets[i]
+        found[lang][0] += bool(ok)
+        found[lang][1] += 1
+    return found
+
+
 def evaluate(batches, data, use, w) -> dict[str, dict[str, list[int]]]:
     out = {}
     for b, (x, relevant, targets) in zip(batches, data, strict=True):
         score = np.where(relevant, x[:, :, use] @ w, -np.inf)
-        found = {"fr": [0, 0], "en": [0, 0]}
-        for i, lang in enumerate(b.langs):
-            ok = b.has_terms[i] and np.isfinite(score[i]).any() and int(np.argmax(score[i])) == targets[i]
-            found[lang][0] += bool(ok)
-            found[lang][1] += 1
-        out[b.name] = found
+        out[b.name] = _top1(b, score, targets)
     return out
 
 
@@ -214,12 +219,7 @@ def evaluate_bilinear(batches, data, queries, use, model):
     out = {}
     for b, (x, relevant, targets), q in zip(batches, data, queries, strict=True):
         score = np.where(relevant, x[:, :, use] @ w + (q @ u)[:, None] * (x[:, :, role] @ v), -np.inf)
-        found = {"fr": [0, 0], "en": [0, 0]}
-        for i, lang in enumerate(b.langs):
-            ok = b.has_terms[i] and np.isfinite(score[i]).any() and int(np.argmax(score[i])) == targets[i]
-            found[lang][0] += bool(ok)
-            found[lang][1] += 1
-        out[b.name] = found
+        out[b.name] = _top1(b, score, targets)
     return out
 
 
