@@ -149,7 +149,7 @@ def test_the_members_page_sends_a_big_confirmed_file_to_the_worker_and_shows_pro
     job = Job.objects.get(owner=organizer, kind=Job.Kind.MEMBERS_IMPORT)
     assert response.status_code == 302 and response["Location"] == PAGE + f"import/{job.pk}/"
     page = browser.get(response["Location"]).content.decode()
-    assert 'data-status="queued"' in page and "hx-trigger" in page
+    assert 'data-status="queued"' in page and f'hx-get="{PAGE}import/{job.pk}/"' in page  # polls itself
     assert _imported() == 0  # nothing in the request
 
     from tablee.jobs.tasks import run_job

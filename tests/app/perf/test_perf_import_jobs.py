@@ -112,12 +112,13 @@ def test_the_import_page_sends_a_big_file_to_the_worker_and_shows_progress(clien
     job = Job.objects.get(owner=member)
     assert response.status_code == 302 and response["Location"] == f"/circle/import/{job.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert 'data-status="queued"' in page and "hx-trigger" in page
+    assert 'data-status="queued"' in page and f'hx-get="/circle/import/{job.pk}/"' in page  # polls itself
     from tablee.jobs.tasks import run_job
 
     run_job.call(job.pk)
     page = client.get(f"/circle/import/{job.pk}/").content.decode()
     assert 'data-status="done"' in page and 'data-testid="import-result"' in page and "hx-trigger" not in page
+    assert "500 contacts créés" in page and 'href="/circle/"' in page
     job.refresh_from_db()
     assert job.data == b""  # the uploaded contacts are not kept once imported
 
