@@ -12,6 +12,7 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 from tablee.config import API_PREFIX
 from tablee.logs import request_id
@@ -57,6 +58,37 @@ class ThrottledMiddleware:
         response = render(request, "429.html", {"message": exception.message}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+class FormAddressMiddleware:
+    """A page address that only receives a form (POST) answers a plain visit with a page that leads
+    back, not the browser's bare « HTTP ERROR 405 »: reloading a page shown after a form's errors,
+    or following an old link, lands there. The status stays 405 (with its Allow header)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code == 405 and request.method == "GET" and not response.content
+                and not request.path.startswith(API_PREFIX)):
+            page = render(request, "405.html", {"back": _nearest_page_above(request.path)}, status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
+def _nearest_page_above(path: str) -> str:
+    """The closest address above ``path`` that is a page (…/tokens/new/ → /account/), else "/"."""
+    while path.rstrip("/"):
+        path = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        try:
+            resolve(path)
+        except Resolver404:
+            continue
+        return path
+    return "/"
 
 
 class RequestLogMiddleware:

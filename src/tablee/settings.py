@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tablee.middleware.ConstantCSPMiddleware",  # django-csp's, with the header built once
     "tablee.middleware.ThrottledMiddleware",
+    "tablee.middleware.FormAddressMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -73,6 +74,7 @@ _PAGES_ONLY = {
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tablee.middleware.ThrottledMiddleware",
+    "tablee.middleware.FormAddressMiddleware",
     "axes.middleware.AxesMiddleware",
 }
 API_MIDDLEWARE = [path for path in MIDDLEWARE if path not in _PAGES_ONLY]

@@ -35,3 +35,30 @@ def test_the_contact_page_has_a_way_back_and_says_simple_formatting_not_markdown
     assert f'href="{reverse("circle:circle")}" data-testid="back-to-circle"' in page
     assert "Markdown" not in page
     assert "Mise en forme simple" in page and 'aria-describedby="new-note-help"' in page
+
+
+def test_a_visit_to_an_address_that_only_receives_a_form_leads_back_to_its_page(login, member):
+    response = login(member).get(reverse("members:token_create"))
+
+    page = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Cette page ne s'affiche pas seule" in page.replace("&#x27;", "'")
+    assert f'href="{reverse("members:account")}" data-testid="form-address-back"' in page
+
+
+def test_the_language_switch_after_a_form_error_returns_to_the_form_page_not_its_address(login, member):
+    browser = login(member)
+    account = reverse("members:account")
+
+    shown = browser.post(reverse("members:token_create"), {"label": ""}, HTTP_REFERER=f"http://testserver{account}?x=1")
+
+    assert shown.status_code == 422
+    assert f'name="next" value="{account}?x=1"' in shown.content.decode()
+    switched = browser.post(reverse("set_language"), {"language": "en", "next": f"{account}?x=1"})
+    assert switched.status_code == 302 and switched["Location"] == f"{account}?x=1"
+
+
+def test_the_language_switch_ignores_a_form_page_from_another_site(login, member):
+    shown = login(member).post(reverse("members:token_create"), {"label": ""}, HTTP_REFERER="https://evil.example/x")
+
+    assert 'name="next" value="/"' in shown.content.decode()

@@ -1,4 +1,5 @@
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 
 from tablee.members.selectors import organized_names
@@ -35,10 +37,24 @@ def site_header(context) -> SafeString:
     user = request.user
     signed_in = bool(user.is_authenticated)
     organized = tuple(organized_names(user=user)) if signed_in else ()
-    html = _kept(_render_header)(translation.get_language(), request.path, request.get_full_path(), signed_in, organized)
+    html = _kept(_render_header)(translation.get_language(), request.path, _page_to_return_to(request), signed_in,
+                                 organized)
     # The page's own token (one masking per response, as {% csrf_token %} would give).
     token = str(context.get("csrf_token") or get_token(request))
     return mark_safe(html.replace(_TOKEN_MARK, token))  # noqa: S308 (the token is URL-safe)
+
+
+def _page_to_return_to(request) -> str:
+    """Where the language switch comes back to: this page, or, for a page shown in answer to a form
+    (its errors), the page that held the form; its address only receives forms."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/"
 
 
 @lru_cache(maxsize=1024)
