@@ -156,8 +156,9 @@ def _profile(rng: random.Random, organization: str, sector: str, languages: list
 
 def _person(email: str, first: str, last: str, profile: dict, *, password: str | None, consent: bool):
     visibility = {"directory_visibility": "members" if consent else "nobody"}
-    if consent:
+    if consent:  # in the directory, and seen by table-mates: the "why" of a table can name topics
         visibility["directory_consent"] = True
+        visibility["tablemates_consent"] = True
     user = user_by_email(email=email)
     if user is None:
         return person_create(email=email, password=password, first_name=first, last_name=last,

@@ -66,3 +66,17 @@ def test_demo_command_prints_how_to_sign_in(db, capsys, monkeypatch, settings):
     out = capsys.readouterr().out
     assert "https://tablee.example.org" in out
     assert ORGANIZER_EMAIL in out and MEMBER_EMAIL in out and PASSWORD in out
+
+
+def test_the_demo_tables_say_why_they_were_formed(db):
+    """Demo members who share their profile consent to table-mates too: a table's "why" names what
+    they have in common, not only « Personne ici ne s'est encore rencontré »."""
+    from tablee.members.models import Profile
+    from tablee.tables.models import PlanTable
+
+    load_demo(out=io.StringIO(), now=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
+
+    sharing = Profile.objects.exclude(directory_consent_at=None)
+    assert sharing.exists() and not sharing.filter(tablemates_consent_at=None).exists()
+    lines = [line for table in PlanTable.objects.all() for line in table.why_fr]
+    assert lines and any("rencontré" not in line for line in lines), lines[:5]
