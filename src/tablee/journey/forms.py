@@ -1,11 +1,20 @@
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 ENERGY_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
+class GatheringChoiceField(forms.ModelChoiceField):
+    """Gatherings by title and day: the breakfasts of a series share their title."""
+
+    def label_from_instance(self, obj) -> str:
+        day = formats.date_format(timezone.localtime(obj.starts_at), "DATE_FORMAT")
+        return f"{obj.title} — {day}"
+
+
 class IntentionForm(forms.Form):
-    gathering = forms.ModelChoiceField(
+    gathering = GatheringChoiceField(
         queryset=None, required=False, label=_("Une rencontre Tablée"),
         empty_label=_("— un autre événement (conférence, cocktail…) —"),
     )

@@ -152,3 +152,19 @@ def test_an_outside_event_can_be_renamed_and_moved_before_its_day(client, member
     assert response.status_code == 302
     intention.refresh_from_db()
     assert (intention.event_title, intention.event_date) == ("Cocktail de la Chambre", later)
+
+
+def test_the_intention_form_tells_the_breakfasts_of_a_series_apart_by_their_day(client, member, make_gathering):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    zone = ZoneInfo("America/Toronto")
+    for day in (8, 15):
+        make_gathering(title="Déjeuner du mois", starts_at=datetime(2027, 1, day, 7, 30, tzinfo=zone))
+    client.force_login(member)
+
+    page = client.get(reverse("journey:intention_new")).content.decode()
+
+    assert "Déjeuner du mois — 8 janvier 2027" in page and "Déjeuner du mois — 15 janvier 2027" in page
