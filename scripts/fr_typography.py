@@ -4,6 +4,10 @@ French is the source language: the French text lives in the gettext calls of the
 templates' ``translate`` / ``blocktranslate`` tags and in the msgids of every catalog. One convention:
 
 - a no-break space (U+00A0) after « and before », and before « : »;
+- a no-break space between a number and the word after it (« 6 tables », « 3 cartes », « 7 h 30 »),
+  so a phone never shows the number at the end of one line and its word on the next. A number is
+  written in digits, or a placeholder for one: ``%d``, or a placeholder named like a count
+  (``COUNT_NAMES``: ``{{ count }}``, ``%(tables)s``…), the same name in a template and its msgid;
 - no space at all before ? ! ; (none is added before … or , either).
 
 Only the spaces already there are changed (a « : » with no space before it, as in
@@ -53,6 +57,14 @@ _PROTECTED = re.compile(
 )
 
 
+# Placeholders that stand for a number, by their name (in a template ``{{ tables }}``, in its msgid
+# and in Python ``%(tables)s``): counts, and the figures the pages and emails write before a noun.
+COUNT_NAMES = ("count", "n", "number", "total", "tables", "seats", "people", "confirmed", "present", "absent",
+               "left", "budget", "seated", "capacity", "more", "cap", "queued", "minutes", "hours", "days")
+_NAMES = "|".join(COUNT_NAMES)
+_NUMBER_PLACEHOLDER = re.compile(rf"%\((?:{_NAMES})\)[sd]|%(?:\([^)]*\))?d|\{{\{{\s*(?:{_NAMES})\s*\}}\}}")
+
+
 def _rules(run: str) -> re.Pattern[str]:
     return re.compile(
         rf"""
@@ -60,6 +72,8 @@ def _rules(run: str) -> re.Pattern[str]:
         | (?<=\S)(?P<close>{run})(?=»)                      # space + »
         | (?<=\S)(?P<colon>{run})(?=:(?![\d/:]))            # space + :
         | (?<=[^\s«])(?P<none>{run})(?=[?!;](?:\s|$|[»)\]."'\x00]))  # space + ? ! ;
+        | (?<=\d)(?P<number>{run})(?=[^\W\d_])              # number + space + word
+        | (?<=\d[ \u00a0]h)(?P<minutes>{run})(?=\d)          # « 7 h » + space + « 30 »
         """,
         re.VERBOSE,
     )
@@ -72,7 +86,8 @@ _TRIMMED = _rules(r"\s+")  # a blocktranslate trimmed block: a line break is one
 
 def edits(text: str, *, trimmed: bool = False) -> list[tuple[int, int, str]]:
     """The changes the convention asks of ``text``: (start, end, replacement), left to right."""
-    masked = _PROTECTED.sub(lambda m: "\x00" * len(m.group()), text)
+    numbers = _NUMBER_PLACEHOLDER.sub(lambda m: "0" * len(m.group()), text)  # read as digits below
+    masked = _PROTECTED.sub(lambda m: "\x00" * len(m.group()), numbers)
     out = []
     for match in (_TRIMMED if trimmed else _PLAIN).finditer(masked):
         kind = match.lastgroup  # the one alternative that matched

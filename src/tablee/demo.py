@@ -276,8 +276,8 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
     count = Membership.objects.filter(association=association).count()
     out.write(
         _(
-            "Démo prête : « %(name)s » (%(count)d membres, 2 déjeuners passés, 1 à venir le "
-            "%(date)s à 7 h 30).\n"
+            "Démo prête : « %(name)s » (%(count)d membres, 2 déjeuners passés, 1 à venir le "
+            "%(date)s à 7 h 30).\n"
             "  Adresse :       %(site)s\n"
             "  Organisatrice : %(organizer)s / %(password)s\n"
             "  Membre :        %(member)s / %(password)s  (sa tablée est publiée)\n"

@@ -118,6 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates by the formats' names, one style per language (tablee/formats: English months in full).
+FORMAT_MODULE_PATH = ["tablee.formats"]
 TIME_ZONE = config.env_str("TIME_ZONE", "America/Toronto")
 USE_I18N = True
 USE_TZ = True

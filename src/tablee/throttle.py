@@ -54,8 +54,8 @@ def throttle_hit(*, key: str, limit: int, window: int, message: str = "") -> Non
         minutes = math.ceil(wait / 60)
         raise Throttled(
             message
-            or ngettext("Trop de demandes pour le moment. Réessayez dans %(minutes)s minute.",
-                        "Trop de demandes pour le moment. Réessayez dans %(minutes)s minutes.", minutes)
+            or ngettext("Trop de demandes pour le moment. Réessayez dans %(minutes)s minute.",
+                        "Trop de demandes pour le moment. Réessayez dans %(minutes)s minutes.", minutes)
             % {"minutes": minutes},
             retry_after=wait,
         )

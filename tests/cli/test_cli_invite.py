@@ -17,7 +17,7 @@ def test_invite_without_emails_invites_everyone_who_never_signed_in(association,
 
     assert main(["members", "invite", association.slug]) == 0
 
-    assert "2 invitations mises en file d'envoi" in capsys.readouterr().out
+    assert "2\u00a0invitations mises en file d'envoi" in capsys.readouterr().out
     assert sorted(Email.objects.values_list("to", flat=True)) == [member.email, other_member.email]
     assert LoginLink.objects.filter(purpose="invitation").count() == 2
 
@@ -27,7 +27,7 @@ def test_invite_named_members_reinvites_them(association, member, capsys):
 
     assert main(["members", "invite", association.slug, "MARIE@example.org"]) == 0
 
-    assert "1 invitation mise en file d'envoi" in capsys.readouterr().out
+    assert "1\u00a0invitation mise en file d'envoi" in capsys.readouterr().out
     assert list(Email.objects.values_list("to", flat=True)) == [member.email]
 
 
@@ -45,7 +45,7 @@ def test_import_with_invite_invites_only_who_never_signed_in(association, member
 
     assert main(["members", "import", association.slug, str(path), "--invite"]) == 0
 
-    assert "1 invitation mise en file d'envoi" in capsys.readouterr().out
+    assert "1\u00a0invitation mise en file d'envoi" in capsys.readouterr().out
     assert list(Email.objects.values_list("to", flat=True)) == ["nadia@example.org"]
 
 

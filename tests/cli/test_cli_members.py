@@ -42,7 +42,7 @@ def test_members_import_imports_a_good_file(association, tmp_path, capsys):
     code = main(["members", "import", association.slug, str(path)])
 
     assert code == 0
-    assert "2 membres créés" in capsys.readouterr().out
+    assert "2\u00a0membres créés" in capsys.readouterr().out
     assert Membership.objects.filter(association=association).count() == 2
 
 

@@ -69,10 +69,11 @@ def test_the_gives_a_name_opening_a_sentence_its_article():
 
 
 @pytest.mark.parametrize(("formatted", "expected"), [
-    ("mercredi 1 septembre 2026 · 12 h 00", "mercredi 1er septembre 2026 · 12\u00a0h"),
-    ("le 11 septembre", "le 11 septembre"),
-    ("le 21 octobre à 19 h 30", "le 21 octobre à 19\u00a0h\u00a030"),
-    ("Saison depuis le 1 septembre 2026.", "Saison depuis le 1er septembre 2026."),
+    ("mercredi 1 septembre 2026 · 12 h 00", "mercredi 1er\u00a0septembre 2026 · 12\u00a0h"),
+    ("le 11 septembre", "le 11\u00a0septembre"),
+    ("le 21 octobre à 19 h 30", "le 21\u00a0octobre à 19\u00a0h\u00a030"),
+    ("Saison depuis le 1 septembre 2026.", "Saison depuis le 1er\u00a0septembre 2026."),
+    ("10 novembre, 6 tables", "10\u00a0novembre, 6 tables"),
     ("3,1 janvier", "3,1 janvier"),
 ])
 def test_dates_are_tidied_as_quebec_writes_them(formatted, expected):

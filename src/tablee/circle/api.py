@@ -347,7 +347,7 @@ def contact_import(request, file: File[UploadedFile], dry_run: bool = False):
     `GET /api/jobs/{id}`; once it is finished, `GET /api/contacts/import/previews/{id}` answers the
     preview."""
     if file.size > MAX_IMPORT_BYTES:
-        raise HttpError(413, _("Fichier trop volumineux (20 Mo au plus)."))
+        raise HttpError(413, _("Fichier trop volumineux (20 Mo au plus)."))
     data = file.read()
     if dry_run:
         job = contacts_preview_start(owner=request.auth, data=data, file_name=file.name or "")

@@ -141,10 +141,11 @@ def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, s
     at_event = french.at_event(event, language="en" if english else "fr") if event else ""
     about = (f"about {topic}" if english else french.de(topic)) if topic else ""
     with translation.override(language):
+        # A subject as people write one (not the officialese « Suite à »): what the email is about.
         if event:
-            subject = _("Suite à notre conversation %(at_event)s") % {"at_event": at_event}
+            subject = _("Notre conversation %(at_event)s") % {"at_event": at_event}
         else:
-            subject = _("Suite à notre conversation")
+            subject = _("Notre conversation")
         # The draft speaks in the member's own voice: no « Content·e », a phrasing that needs no gender.
         if tone == "brief":
             lines = [_("Bonjour %(name)s,") % {"name": name}, ""]

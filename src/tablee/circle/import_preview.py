@@ -120,13 +120,13 @@ class ContactsPreview:
 def summary_sentence(*, created: int, updated: int, unchanged: int) -> str:
     parts = []
     if created:
-        parts.append(ngettext("%(count)d contact sera créé", "%(count)d contacts seront créés", created)
+        parts.append(ngettext("%(count)d contact sera créé", "%(count)d contacts seront créés", created)
                      % {"count": created})
     if updated:
-        parts.append(ngettext("%(count)d contact de votre cercle sera complété",
-                              "%(count)d contacts de votre cercle seront complétés", updated) % {"count": updated})
+        parts.append(ngettext("%(count)d contact de votre cercle sera complété",
+                              "%(count)d contacts de votre cercle seront complétés", updated) % {"count": updated})
     if unchanged:
-        parts.append(ngettext("%(count)d contact est déjà à jour", "%(count)d contacts sont déjà à jour", unchanged)
+        parts.append(ngettext("%(count)d contact est déjà à jour", "%(count)d contacts sont déjà à jour", unchanged)
                      % {"count": unchanged})
     if not parts:
         return str(_("Ce fichier ne contient aucun contact."))

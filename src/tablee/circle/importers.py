@@ -69,7 +69,7 @@ def decode(data: bytes) -> tuple[str, list[tuple[int, str]]]:
         try:
             return data.decode("utf-16"), []
         except UnicodeDecodeError:
-            raise _Refused(1, _("Fichier UTF-16 illisible : enregistrez-le en UTF-8.")) from None
+            raise _Refused(1, _("Fichier UTF-16 illisible : enregistrez-le en UTF-8.")) from None
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -147,7 +147,7 @@ def _check(row: Parsed, errors: list[tuple[int, str]], warnings: list[tuple[int,
         errors.append((row.line, _("Ni nom ni courriel.")))
         return
     if len(row.name) > 200:
-        warnings.append((row.line, _("Nom raccourci à 200 caractères.")))
+        warnings.append((row.line, _("Nom raccourci à 200 caractères.")))
         row.name = row.name[:200]
 
 
@@ -336,7 +336,7 @@ def _parse_vcards(text: str) -> tuple[list[Parsed], list[tuple[int, str]], list[
     if card is not None:
         errors.append((start, _("vCard sans END:VCARD.")))
     if size > MAX_TEXT_CHARS:
-        raise _Refused(1, _("Fichier trop volumineux (5 Mo de texte au plus, photos non comptées)."))
+        raise _Refused(1, _("Fichier trop volumineux (5 Mo de texte au plus, photos non comptées)."))
     return rows, errors, warnings
 
 
@@ -432,8 +432,8 @@ def _parse_linkedin(text: str) -> tuple[list[Parsed], list[tuple[int, str]], lis
     warnings = []
     if hidden:
         warnings.append((first_hidden, ngettext(
-            "%(count)d relation au profil masqué ignorée (LinkedIn n'en donne que la date).",
-            "%(count)d relations aux profils masqués ignorées (LinkedIn n'en donne que la date).",
+            "%(count)d relation au profil masqué ignorée (LinkedIn n'en donne que la date).",
+            "%(count)d relations aux profils masqués ignorées (LinkedIn n'en donne que la date).",
             hidden) % {"count": hidden}))
     return rows, [], warnings
 

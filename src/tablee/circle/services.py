@@ -215,7 +215,7 @@ def contact_restore(*, owner: User, trash_id: int) -> Contact:
                  .filter(pk=trash_id, owner_id=owner.pk, kind=DeletedContact.Kind.CONTACT, deleted_at__gte=since)
                  .first())
         if trash is None:
-            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                               % {"minutes": DeletedContact.UNDO_MINUTES})
         restored = [row.object for row in serializers.deserialize("json", trash.payload)]
         try:
@@ -323,7 +323,7 @@ def note_restore(*, owner: User, trash_id: int) -> Note:
         trash = (DeletedContact.objects.select_for_update()
                  .filter(pk=trash_id, owner_id=owner.pk, kind=DeletedContact.Kind.NOTE, deleted_at__gte=since).first())
         if trash is None:
-            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+            raise CircleError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                               % {"minutes": DeletedContact.UNDO_MINUTES})
         [note] = [row.object for row in serializers.deserialize("json", trash.payload)]
         assert isinstance(note, Note)
@@ -442,9 +442,9 @@ def cards_keep(*, owner: User, entries: list[CardEntry], gathering: Gathering | 
         total = len(kept_ids) + len(contacts)
         if total > budget:
             raise CardBudgetExceeded(ngettext(
-                "Vous gardez au plus %(budget)s carte par événement. Peu, mais mieux : une personne que "
+                "Vous gardez au plus %(budget)s carte par événement. Peu, mais mieux : une personne que "
                 "vous relancez vraiment vaut plus que dix cartes oubliées dans une poche.",
-                "Vous gardez au plus %(budget)s cartes par événement. Peu, mais mieux : trois personnes que "
+                "Vous gardez au plus %(budget)s cartes par événement. Peu, mais mieux : trois personnes que "
                 "vous relancez vraiment valent plus que dix cartes oubliées dans une poche.",
                 budget,
             ) % {"budget": budget})
@@ -499,10 +499,10 @@ def _check_personal_email_quota(*, owner: User) -> None:
     retry_after = int(((oldest or now) + timedelta(days=1) - now).total_seconds()) + 1
     raise Throttled(
         ngettext(
-            "Vous avez envoyé %(count)d courriel personnel par Tablée dans les dernières 24 heures : "
+            "Vous avez envoyé %(count)d courriel personnel par Tablée dans les dernières 24 heures : "
             "c'est la limite, pour que personne ne puisse se servir de Tablée pour envoyer des pourriels. "
             "Vous pourrez en envoyer d'autres plus tard, ou écrire depuis votre propre logiciel de courriel.",
-            "Vous avez envoyé %(count)d courriels personnels par Tablée dans les dernières 24 heures : "
+            "Vous avez envoyé %(count)d courriels personnels par Tablée dans les dernières 24 heures : "
             "c'est la limite, pour que personne ne puisse se servir de Tablée pour envoyer des pourriels. "
             "Vous pourrez en envoyer d'autres plus tard, ou écrire depuis votre propre logiciel de courriel.",
             limit,

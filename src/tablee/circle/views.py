@@ -211,7 +211,7 @@ def followup(request, followup_id: int):
                     messages.error(request, _("Confirmez que vous laissez tomber ce suivi."))
                     return redirect("circle:followup", followup_id=item.pk)
                 if services.followup_dismiss(owner=request.user, followup=item):
-                    messages.success(request, _("Suivi laissé tombé. Vous pouvez annuler pendant %(minutes)s minutes.")
+                    messages.success(request, _("Suivi laissé tombé. Vous pouvez annuler pendant %(minutes)s minutes.")
                                      % {"minutes": DeletedContact.UNDO_MINUTES})
         except (services.CircleError, ValidationError) as exc:
             messages.error(request, _error_text(exc))
@@ -331,7 +331,7 @@ def _contact_action(request, item: Contact) -> None:
             messages.error(request, _("Confirmez la suppression de la note."))
         elif services.note_delete(owner=owner, note=access.note_for_owner(owner=owner, contact=item,
                                                                           note_id=post.get("note"))):
-            messages.success(request, _("Note supprimée. Vous pouvez annuler pendant %(minutes)s minutes.")
+            messages.success(request, _("Note supprimée. Vous pouvez annuler pendant %(minutes)s minutes.")
                              % {"minutes": DeletedContact.UNDO_MINUTES})
     elif action == "note_restore":
         services.note_restore(owner=owner, trash_id=_int_or_none(post.get("trash")) or 0)
@@ -352,7 +352,7 @@ def _contact_action(request, item: Contact) -> None:
         fields["rhythm_max_days"] = _int_or_none(post.get("rhythm_max_days"))
         services.contact_update(owner=owner, contact=item, moves_out=_moves_out(request), **fields)
     elif action == "delete" and services.contact_delete(owner=owner, contact=item) is not None:
-        messages.success(request, _("Contact supprimé : « %(name)s ». Vous pouvez annuler pendant %(minutes)s minutes.")
+        messages.success(request, _("Contact supprimé : « %(name)s ». Vous pouvez annuler pendant %(minutes)s minutes.")
                              % {"name": item.name, "minutes": DeletedContact.UNDO_MINUTES})
 
 
@@ -387,7 +387,7 @@ def contacts_import(request):
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            messages.error(request, _("Fichier trop volumineux (20 Mo au plus)."))
+            messages.error(request, _("Fichier trop volumineux (20 Mo au plus)."))
         elif request.POST.get("dry_run"):
             job = contacts_preview_start(owner=request.user, data=upload.read(), file_name=upload.name or "")
             return redirect("circle:import_preview", preview_id=job.pk)

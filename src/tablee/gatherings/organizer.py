@@ -117,13 +117,13 @@ def _change_lines(form: GatheringForm, changed: dict) -> list[dict]:
 def _say_notified(request: HttpRequest, notice: str | None, notified: int) -> None:
     if notice == selectors.NOTICE_CANCELLED:
         messages.success(request, ngettext(
-            "La rencontre est annulée. %(count)d personne reçoit l'annulation par courriel.",
-            "La rencontre est annulée. %(count)d personnes reçoivent l'annulation par courriel.",
+            "La rencontre est annulée. %(count)d personne reçoit l'annulation par courriel.",
+            "La rencontre est annulée. %(count)d personnes reçoivent l'annulation par courriel.",
             notified) % {"count": notified})
     elif notice == selectors.NOTICE_CHANGED:
         messages.success(request, ngettext(
-            "La rencontre est mise à jour. %(count)d personne reçoit le changement par courriel.",
-            "La rencontre est mise à jour. %(count)d personnes reçoivent le changement par courriel.",
+            "La rencontre est mise à jour. %(count)d personne reçoit le changement par courriel.",
+            "La rencontre est mise à jour. %(count)d personnes reçoivent le changement par courriel.",
             notified) % {"count": notified})
     else:
         messages.success(request, _("La rencontre est mise à jour."))
@@ -141,8 +141,8 @@ def series_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                ngettext("La série est créée avec %(count)d rencontre.",
-                         "La série est créée avec %(count)d rencontres.", len(gatherings))
+                ngettext("La série est créée avec %(count)d rencontre.",
+                         "La série est créée avec %(count)d rencontres.", len(gatherings))
                 % {"count": len(gatherings)},
             )
             return redirect("organizer:association", org.slug)

@@ -171,7 +171,7 @@ def gathering_update(*, gathering: Gathering, **fields) -> GatheringChange:
             raise ValidationError(
                 {
                     "tables": _(
-                        "Déjà %(confirmed)d places confirmées : la capacité ne peut pas descendre à %(capacity)d."
+                        "Déjà %(confirmed)d places confirmées : la capacité ne peut pas descendre à %(capacity)d."
                     )
                     % {"confirmed": confirmed, "capacity": locked.capacity}
                 }
@@ -237,7 +237,7 @@ def series_create(
 ) -> tuple[Series, list[Gathering]]:
     """A series and its first ``count`` gatherings, at ``start_time`` local time (DST-aware)."""
     if not 1 <= count <= 60:
-        raise ValidationError({"count": _("Une série compte de 1 à 60 rencontres.")})
+        raise ValidationError({"count": _("Une série compte de 1 à 60 rencontres.")})
     series = Series(
         association=association,
         title=title,

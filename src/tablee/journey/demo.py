@@ -58,7 +58,7 @@ def _card_with_followup(owner: User, person: User, gathering: Gathering | None, 
         Card.objects.filter(pk=card.pk).update(created_at=when)
     if not FollowUp.objects.filter(card=card).exists():
         FollowUp.objects.create(owner=owner, contact=contact, card=card, due_on=(when + timedelta(days=2)).date(),
-                                status=FollowUp.Status.MAILTO, subject="Suite à notre conversation",
+                                status=FollowUp.Status.MAILTO, subject="Notre conversation au déjeuner-réseautage",
                                 body=f"Merci pour l'échange. {note}", sent_at=when + after)
     return card
 

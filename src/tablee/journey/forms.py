@@ -27,7 +27,7 @@ class IntentionForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Par exemple : un café prévu avec quelqu'un avant de partir."))
     cards_budget = forms.IntegerField(label=_("Cartes à garder, au plus"), min_value=0, max_value=50, initial=3)
-    energy_before = forms.TypedChoiceField(label=_("Mon énergie maintenant (1 à 5)"), choices=ENERGY_CHOICES,
+    energy_before = forms.TypedChoiceField(label=_("Mon énergie maintenant (1 à 5)"), choices=ENERGY_CHOICES,
                                            coerce=int, initial=3, widget=forms.RadioSelect)
     leave_at = forms.TimeField(label=_("L'heure où je pars"), required=False,
                                widget=forms.TimeInput(attrs={"type": "time"}))
@@ -68,7 +68,7 @@ class ReflectionForm(forms.Form):
     )
     next_step = forms.CharField(label=_("La suite"), max_length=1000, required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    energy_after = forms.TypedChoiceField(label=_("Mon énergie après (1 à 5)"), choices=ENERGY_CHOICES,
+    energy_after = forms.TypedChoiceField(label=_("Mon énergie après (1 à 5)"), choices=ENERGY_CHOICES,
                                           coerce=int, widget=forms.RadioSelect)
 
 
@@ -79,7 +79,7 @@ class GatheringReflectionForm(ReflectionForm):
                              widget=forms.Textarea(attrs={"rows": 2}))
     signal = forms.CharField(label=_("Le signe que j'attendais"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}))
-    energy_before = forms.TypedChoiceField(label=_("Mon énergie avant (1 à 5)"), choices=ENERGY_CHOICES,
+    energy_before = forms.TypedChoiceField(label=_("Mon énergie avant (1 à 5)"), choices=ENERGY_CHOICES,
                                            coerce=int, widget=forms.RadioSelect)
 
     field_order = ["result", "signal", "energy_before", "reached", "next_step", "energy_after"]

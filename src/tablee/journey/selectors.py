@@ -69,7 +69,7 @@ def pacing_warning(*, user, day: date, gathering: Gathering | None = None) -> st
     if count <= cap:
         return ""
     return _(
-        "Avec celui-ci, vous auriez %(count)s événements cette semaine, au-delà des %(cap)s que vous vous "
+        "Avec celui-ci, vous auriez %(count)s événements cette semaine, au-delà des %(cap)s que vous vous "
         "êtes donnés. Rien ne vous empêche d'y aller : prévoyez du temps pour récupérer."
     ) % {"count": count, "cap": cap}
 

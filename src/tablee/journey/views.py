@@ -78,7 +78,7 @@ def pacing(request):
         services.pacing_update(user=request.user, weekly_cap=form.cleaned_data["weekly_cap"])
         messages.success(request, _("Votre rythme est enregistré."))
     else:
-        messages.error(request, _("Choisissez un nombre entre 1 et 14."))
+        messages.error(request, _("Choisissez un nombre entre 1 et 14."))
     return redirect("journey:parcours")
 
 
@@ -240,8 +240,8 @@ def share(request):
                 messages.error(request, " ".join(exc.messages))
             else:
                 count = sent.recipients.count()
-                messages.success(request, ngettext("Partagé avec %(count)s personne, par un courriel personnel.",
-                                                   "Partagé avec %(count)s personnes, un courriel chacune.", count)
+                messages.success(request, ngettext("Partagé avec %(count)s personne, par un courriel personnel.",
+                                                   "Partagé avec %(count)s personnes, un courriel chacune.", count)
                                  % {"count": count})
                 return redirect("journey:share")
         suggestions = selectors.share_suggestions(owner=request.user, text=text)

@@ -189,7 +189,7 @@ def member_import(request, slug: str, file: File[UploadedFile], invite: bool = F
 
     association = association_organized_by(request.auth, slug)
     if (file.size or 0) > MAX_BYTES:
-        raise HttpError(413, _("Fichier trop volumineux (2 Mo au plus)."))
+        raise HttpError(413, _("Fichier trop volumineux (2 Mo au plus)."))
     data = file.read()
     if dry_run:
         from tablee.members.roster_import import members_preview_start

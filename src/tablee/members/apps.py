@@ -23,3 +23,11 @@ class MembersConfig(AppConfig):
 
         # Join requests that arrived within the hour after a notice go out as one digest.
         ticks.register("join_request_notices", lambda: join_request_notices_due())
+
+        from tablee.members.invitations import invitation_scope_name, recipient_language
+        from tablee.outbox.models import Topic
+        from tablee.outbox.wayback import register_language_reader, register_scope_reader
+
+        # The way back of an invitation names the association; its pages speak the member's language.
+        register_scope_reader(Topic.INVITATIONS, invitation_scope_name)
+        register_language_reader(recipient_language)

@@ -85,8 +85,8 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
         err.write(_("  ligne %(line)d (avertissement) : %(reason)s\n") % {"line": line, "reason": reason})
     if result.errors:
         err.write(
-            ngettext("%(path)s : %(count)d ligne à corriger; rien n'a été importé.\n",
-                     "%(path)s : %(count)d lignes à corriger; rien n'a été importé.\n", len(result.errors))
+            ngettext("%(path)s : %(count)d ligne à corriger; rien n'a été importé.\n",
+                     "%(path)s : %(count)d lignes à corriger; rien n'a été importé.\n", len(result.errors))
             % {"path": path, "count": len(result.errors)}
         )
         for line, reason in result.errors:
@@ -98,7 +98,7 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
             "association": association.name,
             "created": created_phrase(result.created),
             "updated": updated_phrase(result.updated),
-            "joined": ngettext("%(count)d ajouté à l'association", "%(count)d ajoutés à l'association",
+            "joined": ngettext("%(count)d ajouté à l'association", "%(count)d ajoutés à l'association",
                                result.joined) % {"count": result.joined},
         }
     )
@@ -115,8 +115,8 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
 
 def _invited(queued: int) -> str:
 
-    return ngettext("%(count)d invitation mise en file d'envoi.\n",
-                    "%(count)d invitations mises en file d'envoi.\n", queued) % {"count": queued}
+    return ngettext("%(count)d invitation mise en file d'envoi.\n",
+                    "%(count)d invitations mises en file d'envoi.\n", queued) % {"count": queued}
 
 
 def members_invite(*, slug: str, emails: list[str], out: TextIO) -> int:
@@ -174,6 +174,6 @@ def token_revoke(*, email: str, token_id: int | None, out: TextIO) -> int:
         raise CommandError(
             _("%(email)s n'a pas de jeton actif numéro %(id)s") % {"email": email, "id": token_id}
         )
-    out.write(ngettext("%(count)d jeton révoqué pour %(email)s", "%(count)d jetons révoqués pour %(email)s", count)
+    out.write(ngettext("%(count)d jeton révoqué pour %(email)s", "%(count)d jetons révoqués pour %(email)s", count)
               % {"count": count, "email": user.email} + "\n")
     return 0

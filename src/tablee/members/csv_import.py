@@ -219,7 +219,7 @@ def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list
         value = named.get(column, "").strip()
         if len(value) > limit:
             problems.append(
-                _("« %(column)s » est trop long (%(length)d caractères, au plus %(max)d)")
+                _("« %(column)s » est trop long (%(length)d caractères, au plus %(max)d)")
                 % {"column": column, "length": len(value), "max": limit}
             )
     values: dict = {}
@@ -235,13 +235,13 @@ def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list
                 problems.append(_("langue inconnue : « %(name)s »") % {"name": name})
         if len(items) > MAX_LIST_ITEMS:
             problems.append(
-                _("« %(column)s » a %(count)d éléments (au plus %(max)d)")
+                _("« %(column)s » a %(count)d éléments (au plus %(max)d)")
                 % {"column": column, "count": len(items), "max": MAX_LIST_ITEMS}
             )
         for item in items:
             if len(item) > MAX_ITEM_LENGTH:
                 problems.append(
-                    _("« %(item)s… » dans « %(column)s » est trop long (au plus %(max)d caractères)")
+                    _("« %(item)s… » dans « %(column)s » est trop long (au plus %(max)d caractères)")
                     % {"item": item[:30], "column": column, "max": MAX_ITEM_LENGTH}
                 )
         if items:
@@ -263,7 +263,7 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
     try:
         text, encoding = decode(data)
     except UnicodeDecodeError:
-        result.errors.append((1, _("le fichier UTF-16 est illisible : enregistrez-le en UTF-8 (CSV UTF-8)")))
+        result.errors.append((1, _("le fichier UTF-16 est illisible : enregistrez-le en UTF-8 (CSV UTF-8)")))
         return result
     except EncodingUnclear:
         first = next(i for i, byte in enumerate(data) if byte >= 0x80)
@@ -274,7 +274,7 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         result.errors.append((line, _(
-            "le fichier contient des caractères nuls (UTF-16 sans marque d'ordre?) : enregistrez-le en « CSV UTF-8 »")))
+            "le fichier contient des caractères nuls (UTF-16 sans marque d'ordre?) : enregistrez-le en « CSV UTF-8 »")))
         return result
     # A file mostly in UTF-8 with one stray byte would otherwise import "FranÃ§ois" silently.
     garbled = None if encoding == "utf-8" else _MOJIBAKE.search(text)
@@ -283,7 +283,7 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
         result.errors.append(
             (
                 line,
-                _("le fichier mélange UTF-8 et Windows-1252 (« %(text)s ») : enregistrez-le en UTF-8")
+                _("le fichier mélange UTF-8 et Windows-1252 (« %(text)s ») : enregistrez-le en UTF-8")
                 % {"text": garbled.group()},
             )
         )
@@ -331,8 +331,8 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
             problems = []
             if extra:
                 problems.append(
-                    ngettext("%(count)d valeur de trop (en-tête : %(columns)d colonnes)",
-                             "%(count)d valeurs de trop (en-tête : %(columns)d colonnes)", extra)
+                    ngettext("%(count)d valeur de trop (en-tête : %(columns)d colonnes)",
+                             "%(count)d valeurs de trop (en-tête : %(columns)d colonnes)", extra)
                     % {"count": extra, "columns": len(names)}
                 )
             missing = [n for n in names[len(cells) :] if n]
@@ -433,14 +433,14 @@ def row_changes(*, current: dict, row: MemberRow) -> list[FieldChange]:
 
 def created_phrase(count: int) -> str:
     """« 1 membre créé », « 3 membres créés »: the counts of an import's report, each with its plural."""
-    return ngettext("%(count)d membre créé", "%(count)d membres créés", count) % {"count": count}
+    return ngettext("%(count)d membre créé", "%(count)d membres créés", count) % {"count": count}
 
 
 def updated_phrase(count: int) -> str:
-    return ngettext("%(count)d mis à jour", "%(count)d mis à jour", count) % {"count": count}
+    return ngettext("%(count)d mis à jour", "%(count)d mis à jour", count) % {"count": count}
 
 
 def kept_phrase(count: int) -> str:
     """« 2 valeurs gardées »: values members had filled in that a file did not replace."""
-    return ngettext("%(count)d valeur déjà remplie gardée", "%(count)d valeurs déjà remplies gardées",
+    return ngettext("%(count)d valeur déjà remplie gardée", "%(count)d valeurs déjà remplies gardées",
                     count) % {"count": count}

@@ -57,8 +57,9 @@ def account_delete(*, user: User) -> dict[str, int]:
         # The outbox kept copies of what was sent to them (their name, their table, their links).
         erased["outbox.emails"] = Email.objects.filter(user=user).delete()[0] + Email.objects.filter(
             to__iexact=address).delete()[0]
-        # Their email choices go with them; a refusal of personal emails protects the address: kept.
-        erased["outbox.optouts"] = optouts_forget(address=address, keep=(Topic.PERSONAL,))
+        # Their email choices go with them; a refusal of personal emails, or of an association's
+        # invitations, protects the address: kept.
+        erased["outbox.optouts"] = optouts_forget(address=address, keep=(Topic.PERSONAL, Topic.INVITATIONS))
         # The keys of her unsubscribe links go too (a refusal above keeps protecting the address).
         erased["outbox.unsubscribe_keys"] = unsubscribe_keys_forget(address=address)
         erased["members.profile"] = Profile.objects.filter(user=user).delete()[0]

@@ -39,7 +39,7 @@ class ProfileForm(forms.Form):
     interests = _list(_("Intérêts"), _("Ce qui vous passionne en dehors du travail, séparé par des virgules."))
     bio = forms.CharField(label=_("Courte présentation"), required=False, max_length=600,
                           widget=forms.Textarea(attrs={"rows": 4}),
-                          help_text=_("Quelques phrases, au plus 600 caractères."))
+                          help_text=_("Quelques phrases, au plus 600 caractères."))
     preferred_language = forms.ChoiceField(label=_("Langue de l'interface et des courriels"),
                                            choices=Profile.Language.choices)
     directory_visibility = forms.ChoiceField(label=_("Qui peut voir mon profil dans le répertoire"),

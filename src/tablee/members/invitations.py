@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tablee.members.models import Association, LoginLink, Membership, Profile, User
 from tablee.members.selectors import user_by_email
-from tablee.outbox.models import Email
+from tablee.outbox.models import Email, Topic
 from tablee.outbox.rendering import email_render_queue
 from tablee.throttle import Throttled, throttle_hit
 
@@ -59,10 +59,31 @@ def _link_create(*, user: User, purpose: str, association: Association | None = 
     return link, raw
 
 
-def _queue(*, link: LoginLink, raw: str, to: str, template: str, context: dict) -> Email:
+def recipient_language(address: str) -> str:
+    """The language the account at ``address`` chose ("" without an account), for the way back."""
+    user = user_by_email(email=address)
+    return language_of(user) if user is not None else ""
+
+
+def invitation_scope(association: Association) -> str:
+    """What an invitation's way back refuses: this association's invitations (``OptOut.scope``)."""
+    return f"association:{association.pk}"
+
+
+def invitation_scope_name(scope: str) -> str:
+    """The association an ``invitation_scope`` stands for, by name ("" if it is gone)."""
+    kind, _sep, pk = scope.partition(":")
+    if kind != "association" or not pk.isdigit():
+        return ""
+    return Association.objects.filter(pk=int(pk)).values_list("name", flat=True).first() or ""
+
+
+def _queue(*, link: LoginLink, raw: str, to: str, template: str, context: dict, topic: str = "", scope: str = "",
+           on_behalf_of: str = "") -> Email:
     user = link.user
     return email_render_queue(
-        key=f"login-link:{link.pk}", kind=template, to=to, user=user,
+        key=f"login-link:{link.pk}", kind=template, to=to, user=user, topic=topic, scope=scope,
+        on_behalf_of=on_behalf_of,
         template=f"members/email/{template}", language=language_of(user), context={
             "user": user,
             "name": user.first_name or user.email,
@@ -96,7 +117,9 @@ def _organizer_name(association: Association, invited_by: User | None) -> str:
 
 @transaction.atomic
 def invitation_send(*, association: Association, user: User, invited_by: User | None = None) -> Email:
-    """Invite one member: a link valid 14 days that works once, in the member's language."""
+    """Invite one member: a link valid 14 days that works once, in the member's language. Its way
+    back refuses this association's invitations (someone who refused them is not emailed: the
+    invitation is stored as suppressed)."""
     membership = Membership.objects.filter(association=association, user=user, deactivated_at__isnull=True).first()
     if membership is None or not user.is_active:
         raise ValidationError(
@@ -108,7 +131,7 @@ def invitation_send(*, association: Association, user: User, invited_by: User | 
     return _queue(link=link, raw=raw, to=user.email, template="invitation", context={
         "association": association,
         "organizer": _organizer_name(association, invited_by),
-    })
+    }, topic=Topic.INVITATIONS, scope=invitation_scope(association), on_behalf_of=association.name)
 
 
 def never_signed_in(*, association: Association):

@@ -70,3 +70,18 @@ def language_code(text: str) -> str | None:
     if base in KNOWN_CODES:
         return base
     return None
+
+
+def language_names(codes: list[str]) -> str:
+    """Spoken languages as a person reads them, in the active language: ["fr", "en"] → « français,
+    anglais » ("French, English" in English). A code Django has no name for gets the French name
+    above; ``language_code`` reads every one of these names back to its code."""
+    from django.utils import translation
+
+    names = []
+    for code in codes:
+        try:
+            names.append(str(translation.get_language_info(code)["name_translated"]).lower())
+        except KeyError:
+            names.append(_NAMES[code][0] if code in _NAMES else code)
+    return ", ".join(names)

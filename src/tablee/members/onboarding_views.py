@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tablee.members import invitations
+from tablee.members.languages import language_names
 from tablee.members.models import LoginLink, Profile
 from tablee.members.onboarding_forms import SignInLinkForm, WelcomeForm
 from tablee.members.services import profile_update
@@ -89,12 +90,16 @@ def welcome(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Bienvenue! Votre profil est prêt."))
                 return redirect(settings.LOGIN_REDIRECT_URL)
     else:
+        # What the association's file said, to confirm: the languages by their names. The two
+        # consents are asked here, never assumed: both boxes start empty whatever a record says
+        # (the person has not been on Tablée before this page), and what is sent is what counts.
         form = WelcomeForm(user=user, initial={
             "first_name": user.first_name, "last_name": user.last_name,
-            "languages": profile.languages, "preferred_language": profile.preferred_language,
-            "directory_consent": profile.directory_consent_at is not None,
-            "tablemates_consent": profile.tablemates_consent_at is not None,
+            "languages": language_names(profile.languages), "preferred_language": profile.preferred_language,
         })
+        if profile.languages:  # not the person's own choice yet: say where it comes from
+            form.fields["languages"].help_text = _("Selon votre association : corrigez-les au besoin, "
+                                                   "séparées par des virgules.")
     return render(request, "members/welcome.html", {"form": form})
 
 

@@ -29,7 +29,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
+            raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
         return upload
 
 

@@ -93,18 +93,18 @@ class ImportPreview:
         joined = self.count("join")
         parts = []
         if self.created:
-            parts.append(ngettext("%(count)d membre sera créé", "%(count)d membres seront créés", self.created)
+            parts.append(ngettext("%(count)d membre sera créé", "%(count)d membres seront créés", self.created)
                          % {"count": self.created})
         if joined:
-            parts.append(ngettext("%(count)d compte existant sera ajouté à l'association",
-                                  "%(count)d comptes existants seront ajoutés à l'association", joined)
+            parts.append(ngettext("%(count)d compte existant sera ajouté à l'association",
+                                  "%(count)d comptes existants seront ajoutés à l'association", joined)
                          % {"count": joined})
         if changed:
-            parts.append(ngettext("%(count)d membre sera mis à jour", "%(count)d membres seront mis à jour", changed)
+            parts.append(ngettext("%(count)d membre sera mis à jour", "%(count)d membres seront mis à jour", changed)
                          % {"count": changed})
         if len(current) > changed:
             same = len(current) - changed
-            parts.append(ngettext("%(count)d membre est déjà à jour", "%(count)d membres sont déjà à jour", same)
+            parts.append(ngettext("%(count)d membre est déjà à jour", "%(count)d membres sont déjà à jour", same)
                          % {"count": same})
         if not parts:
             return str(_("Ce fichier ne contient aucun membre."))

@@ -55,7 +55,7 @@ def _back(association: Association) -> HttpResponse:
 
 
 def _queued_message(queued: int) -> str:
-    return ngettext("%(count)d invitation envoyée.", "%(count)d invitations envoyées.", queued) % {"count": queued}
+    return ngettext("%(count)d invitation envoyée.", "%(count)d invitations envoyées.", queued) % {"count": queued}
 
 
 def _page(request: HttpRequest, association: Association, **forms) -> HttpResponse:

@@ -54,13 +54,13 @@ def _list_errors(name: str, items: list[str]) -> list[str]:
     errors = []
     if len(items) > MAX_LIST_ITEMS:
         errors.append(
-            _("%(count)d éléments dans « %(field)s » (au plus %(max)d).")
+            _("%(count)d éléments dans « %(field)s » (au plus %(max)d).")
             % {"count": len(items), "field": name, "max": MAX_LIST_ITEMS}
         )
     for item in items:
         if len(item) > MAX_ITEM_LENGTH:
             errors.append(
-                _("« %(item)s… » dans « %(field)s » est trop long (au plus %(max)d caractères).")
+                _("« %(item)s… » dans « %(field)s » est trop long (au plus %(max)d caractères).")
                 % {"item": item[:30], "field": name, "max": MAX_ITEM_LENGTH}
             )
     return errors
@@ -244,7 +244,7 @@ def token_create(*, user: AbstractBaseUser, label: str = "", limit: int | None =
     With ``limit``, refuses (``ValidationError``) when the user already holds that many active tokens."""
     if limit is not None and ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= limit:
         raise ValidationError(
-            _("Vous avez déjà %(n)s jetons actifs : révoquez-en un avant d'en créer un autre.") % {"n": limit}
+            _("Vous avez déjà %(n)s jetons actifs : révoquez-en un avant d'en créer un autre.") % {"n": limit}
         )
     raw = ApiToken.new_raw()
     token = ApiToken(user=user, key_hash=ApiToken.hash(raw), label=label[:100])

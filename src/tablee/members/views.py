@@ -13,19 +13,9 @@ from django.utils.translation import gettext as _
 
 from tablee.errors import add_service_errors
 from tablee.members.forms import ProfileForm
+from tablee.members.languages import language_names
 from tablee.members.models import Profile
 from tablee.members.services import profile_update
-
-
-def _language_names(codes: list[str]) -> str:
-    """Spoken languages shown in the reader's language ("fr" → « français »); unknown codes as is."""
-    names = []
-    for code in codes:
-        try:
-            names.append(translation.get_language_info(code)["name_translated"].lower())
-        except KeyError:
-            names.append(code)
-    return ", ".join(names)
 
 
 @login_required
@@ -59,7 +49,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 "last_name": user.last_name,
                 "organization": current.organization,
                 "sector": current.sector,
-                "languages": _language_names(current.languages),
+                "languages": language_names(current.languages),
                 "offers": current.offers,
                 "needs": current.needs,
                 "interests": current.interests,

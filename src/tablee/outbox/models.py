@@ -19,6 +19,9 @@ class Topic(models.TextChoices):
     PERSONAL = "personal", _("Courriels personnels envoyés via Tablée")
     # For organizers: someone asked to join an association they organize (one notice an hour at most).
     JOIN_REQUESTS = "join_requests", _("Demandes d'adhésion à mes associations (organisateurs)")
+    # An association invites a person to join it (who may never have used Tablée): refused per
+    # association (``scope``), not on the preferences page.
+    INVITATIONS = "invitations", _("Invitations à rejoindre une association")
 
 
 MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST)
@@ -31,10 +34,13 @@ class OptOut(models.Model):
 
     address = models.EmailField()
     topic = models.CharField(max_length=20, choices=Topic.choices)
+    # What the refusal is limited to: "" for the whole topic; for invitations, one association
+    # ("association:<id>"). A refusal of the whole topic covers every scope.
+    scope = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["address", "topic"], name="one_optout_per_topic")]
+        constraints = [models.UniqueConstraint(fields=["address", "topic", "scope"], name="one_optout_per_scope")]
 
     def __str__(self) -> str:
         return f"{self.address} refuses {self.topic}"
@@ -51,10 +57,12 @@ class UnsubscribeKey(models.Model):
     key = models.CharField(max_length=40, unique=True)
     address = models.EmailField()
     topic = models.CharField(max_length=20, choices=Topic.choices)
+    scope = models.CharField(max_length=40, blank=True, default="")  # as ``OptOut.scope``
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["address", "topic"], name="one_unsubscribe_key_per_topic")]
+        constraints = [models.UniqueConstraint(fields=["address", "topic", "scope"],
+                                               name="one_unsubscribe_key_per_scope")]
 
     def __str__(self) -> str:
         # No address: this string shows in the admin and in logs.
@@ -80,6 +88,8 @@ class Email(models.Model):
     kind = models.CharField(max_length=40)
     # Empty for a transactional email; otherwise the email carries List-Unsubscribe (RFC 8058).
     topic = models.CharField(max_length=20, choices=Topic.choices, blank=True)
+    # Narrows the topic (``OptOut.scope``): the List-Unsubscribe header refuses this scope only.
+    scope = models.CharField(max_length=40, blank=True, default="")
     to = models.EmailField()
     # A personal email (a follow-up, a share) is sent on the member's behalf: the reader sees
     # "Name via Tablée" and their reply goes to the member, not to Tablée.

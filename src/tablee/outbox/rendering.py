@@ -68,13 +68,16 @@ def email_render_queue(
     subject_template: str = "",
     user: AbstractBaseUser | None = None,
     topic: str = "",
+    scope: str = "",
+    on_behalf_of: str = "",
     ics: str | bytes = "",
     forget_after_send: bool = False,
 ) -> Email:
     """Render the email (``render_email``) and store it in the outbox (``email_queue``, once per ``key``):
-    a ``topic`` email gets its way back in the same language as its bodies."""
+    a ``topic`` email gets its way back in the same language as its bodies (``scope`` and
+    ``on_behalf_of`` as ``email_queue`` reads them)."""
     rendered = render_email(template=template, language=language, context=context, subject=subject,
                             subject_template=subject_template)
     return email_queue(key=key, kind=kind, to=to, subject=rendered.subject, body_text=rendered.body_text,
-                       body_html=rendered.body_html, ics=ics, user=user, topic=topic, language=rendered.language,
-                       forget_after_send=forget_after_send)
+                       body_html=rendered.body_html, ics=ics, user=user, topic=topic, scope=scope,
+                       on_behalf_of=on_behalf_of, language=rendered.language, forget_after_send=forget_after_send)

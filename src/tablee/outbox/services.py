@@ -64,6 +64,7 @@ def email_queue(
     topic: str = "",
     language: str = "",
     on_behalf_of: str = "",
+    scope: str = "",
     forget_after_send: bool = False,
 ) -> Email:
     """Store one email (once per ``key``) and send it after the caller's transaction commits.
@@ -72,6 +73,7 @@ def email_queue(
     (one-click unsubscribe, preferences; for ``personal`` the sender, ``on_behalf_of`` the
     association, as CASL asks) and List-Unsubscribe headers. If the address refused the topic the
     row is stored as ``suppressed`` and never sent. ``language`` is the recipient's, for the footer.
+    ``scope`` narrows the topic (an invitation: its association): the way back refuses that scope.
     """
     if isinstance(ics, bytes):
         ics = ics.decode()
@@ -82,12 +84,12 @@ def email_queue(
         status = Email.Status.SUPPRESSED
     if topic:
         Topic(topic)  # an unknown topic is a programming error
-        if opted_out(address=to, topic=topic):
+        if opted_out(address=to, topic=topic, scope=scope):
             status = Email.Status.SUPPRESSED
         from tablee.outbox.wayback import footer, with_footer
 
         text, html = footer(to=to, topic=topic, sender_name=sender_name, sender_address=reply_to,
-                            on_behalf_of=on_behalf_of, language=language)
+                            on_behalf_of=on_behalf_of, language=language, scope=scope)
         body_text, body_html = with_footer(body_text=body_text, body_html=body_html, text=text, html=html)
     email, created = Email.objects.get_or_create(
         key=key,
@@ -104,6 +106,7 @@ def email_queue(
             "reply_to": reply_to,
             "message_id": make_msgid(domain=_sender_domain()),
             "topic": topic,
+            "scope": scope if topic else "",
             "status": status,
             "forget_after_send": forget_after_send,
         },
@@ -248,7 +251,8 @@ def _headers(email: Email) -> dict[str, str]:
         from tablee.outbox.wayback import unsubscribe_url
 
         # RFC 2369 + RFC 8058: one-click unsubscribe by an HTTPS POST, no sign-in.
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url(address=email.to, topic=email.topic)}>"
+        url = unsubscribe_url(address=email.to, topic=email.topic, scope=email.scope)
+        headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
 
@@ -274,30 +278,32 @@ def _build_message(email: Email) -> EmailMultiAlternatives:
     return message
 
 
-def opted_out(*, address: str, topic: str) -> bool:
-    return OptOut.objects.filter(address=address.strip().lower(), topic=topic).exists()
+def opted_out(*, address: str, topic: str, scope: str = "") -> bool:
+    """Whether the address refused the topic, or (``scope``) that part of it."""
+    return OptOut.objects.filter(address=address.strip().lower(), topic=topic, scope__in={"", scope}).exists()
 
 
 def optouts_of(*, address: str) -> set[str]:
-    return set(OptOut.objects.filter(address=address.strip().lower()).values_list("topic", flat=True))
+    """The topics the address refused as a whole (the preferences page's boxes)."""
+    return set(OptOut.objects.filter(address=address.strip().lower(), scope="").values_list("topic", flat=True))
 
 
-def optout_set(*, address: str, topic: str, refuse: bool) -> None:
-    """Refuse (or accept again) one topic for one address. Idempotent."""
+def optout_set(*, address: str, topic: str, refuse: bool, scope: str = "") -> None:
+    """Refuse (or accept again) one topic, or one ``scope`` of it, for one address. Idempotent."""
     Topic(topic)
     address = address.strip().lower()
     if refuse:
-        OptOut.objects.get_or_create(address=address, topic=topic)
+        OptOut.objects.get_or_create(address=address, topic=topic, scope=scope)
     else:
-        OptOut.objects.filter(address=address, topic=topic).delete()
+        OptOut.objects.filter(address=address, topic=topic, scope=scope).delete()
 
 
 def optouts_move(*, old: str, new: str) -> None:
     """A member changed address: their choices follow them."""
     old, new = old.strip().lower(), new.strip().lower()
     with transaction.atomic():
-        for topic in optouts_of(address=old):
-            OptOut.objects.get_or_create(address=new, topic=topic)
+        for topic, scope in OptOut.objects.filter(address=old).values_list("topic", "scope"):
+            OptOut.objects.get_or_create(address=new, topic=topic, scope=scope)
         OptOut.objects.filter(address=old).delete()
 
 

@@ -15,9 +15,10 @@ batch (the reminders, a plan's emails, the sweep) reads all its keys in one quer
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -37,13 +38,13 @@ _known: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("tablee_unsub
 _KNOWN_CHUNK = 500
 
 
-def unsubscribe_token(*, address: str, topic: str) -> str:
-    """The key of (address, topic), made the first time it is asked for. The same key every time:
-    the footer (written at queue time) and the header (at send time) carry one URL."""
+def unsubscribe_token(*, address: str, topic: str, scope: str = "") -> str:
+    """The key of (address, topic, scope), made the first time it is asked for. The same key every
+    time: the footer (written at queue time) and the header (at send time) carry one URL."""
     address = address.strip().lower()
     known = _known.get()
-    if known is None:
-        return _unsubscribe_key(address=address, topic=topic)
+    if known is None or scope:  # a batch reads the keys of whole topics only
+        return _unsubscribe_key(address=address, topic=topic, scope=scope)
     if not known.get((address, topic)):
         known[(address, topic)] = _unsubscribe_key(address=address, topic=topic, read=(address, topic) in known)
     return known[(address, topic)]
@@ -59,7 +60,8 @@ def unsubscribe_keys_known(*, pairs: Iterable[tuple[str, str]]) -> Iterator[None
     addresses = sorted({address for address, _topic in wanted})
     topics = {topic for _address, topic in wanted}
     for start in range(0, len(addresses), _KNOWN_CHUNK):
-        rows = UnsubscribeKey.objects.filter(address__in=addresses[start : start + _KNOWN_CHUNK], topic__in=topics)
+        rows = UnsubscribeKey.objects.filter(address__in=addresses[start : start + _KNOWN_CHUNK], topic__in=topics,
+                                             scope="")
         known.update({(address, topic): key for address, topic, key in rows.values_list("address", "topic", "key")})
     known.update({pair: "" for pair in wanted - known.keys()})  # read: none yet, the first email makes it
     reset = _known.set(known)
@@ -69,17 +71,19 @@ def unsubscribe_keys_known(*, pairs: Iterable[tuple[str, str]]) -> Iterator[None
         _known.reset(reset)
 
 
-def _unsubscribe_key(*, address: str, topic: str, read: bool = False) -> str:
+def _unsubscribe_key(*, address: str, topic: str, scope: str = "", read: bool = False) -> str:
     """Read the pair's key (unless the batch just ``read`` there was none), or make it."""
     if not read:
-        found = UnsubscribeKey.objects.filter(address=address, topic=topic).values_list("key", flat=True).first()
+        found = (UnsubscribeKey.objects.filter(address=address, topic=topic, scope=scope)
+                 .values_list("key", flat=True).first())
         if found is not None:
             return found
     try:
         with transaction.atomic():
-            return UnsubscribeKey.objects.create(address=address, topic=topic, key=secrets.token_urlsafe(18)).key
+            return UnsubscribeKey.objects.create(address=address, topic=topic, scope=scope,
+                                                 key=secrets.token_urlsafe(18)).key
     except IntegrityError:  # made meanwhile by another email of the same pair
-        return UnsubscribeKey.objects.get(address=address, topic=topic).key
+        return UnsubscribeKey.objects.get(address=address, topic=topic, scope=scope).key
 
 
 def signed_unsubscribe_token(*, address: str, topic: str) -> str:
@@ -87,25 +91,61 @@ def signed_unsubscribe_token(*, address: str, topic: str) -> str:
     return signing.Signer(salt=_SALT).sign_object([address.strip().lower(), topic], compress=True)
 
 
-def unsubscribe_read(token: str) -> tuple[str, str] | None:
-    """(address, topic) from a token, or None if it is neither one of our keys nor signed by us."""
+class Unsubscribe(NamedTuple):
+    """What an unsubscribe link stands for."""
+
+    address: str
+    topic: str
+    scope: str = ""
+
+
+def unsubscribe_read(token: str) -> Unsubscribe | None:
+    """(address, topic, scope) from a token, or None if it is neither one of our keys nor signed by us."""
     if ":" not in token:  # an opaque key (a signed token always holds the signer's colon)
-        found = UnsubscribeKey.objects.filter(key=token).values_list("address", "topic").first()
+        found = UnsubscribeKey.objects.filter(key=token).values_list("address", "topic", "scope").first()
         if found is None or found[1] not in Topic.values:
             return None
-        return found[0], found[1]
+        return Unsubscribe(*found)
     try:
         address, topic = signing.Signer(salt=_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if topic not in Topic.values:
         return None
-    return address, topic
+    return Unsubscribe(address, topic)
 
 
-def unsubscribe_url(*, address: str, topic: str) -> str:
-    token = unsubscribe_token(address=address, topic=topic)
+def unsubscribe_url(*, address: str, topic: str, scope: str = "") -> str:
+    token = unsubscribe_token(address=address, topic=topic, scope=scope)
     return settings.SITE_URL + reverse("outbox:unsubscribe", args=[token])
+
+
+# What the way back says of a scope (« Réseau des gens d'affaires de Québec » for an association's
+# invitations): the room that owns the scope registers a reader (``scope_describe``), since the
+# outbox is below every other room and imports none of them.
+_scope_readers: dict[str, Callable[[str], str]] = {}
+# The language a recipient chose (their profile's), for the way-back pages: the members room
+# registers it; an address without an account has none ("").
+_language_readers: list[Callable[[str], str]] = []
+
+
+def register_scope_reader(topic: str, reader: Callable[[str], str]) -> None:
+    _scope_readers[topic] = reader
+
+
+def register_language_reader(reader: Callable[[str], str]) -> None:
+    _language_readers[:] = [reader]
+
+
+def scope_describe(*, topic: str, scope: str) -> str:
+    """The name of what ``scope`` stands for ("" when it is gone or unknown)."""
+    reader = _scope_readers.get(topic)
+    return reader(scope) if reader is not None and scope else ""
+
+
+def recipient_language(address: str) -> str:
+    """The language the person at ``address`` chose, or "" when Tablée does not know it."""
+    return _language_readers[0](address) if _language_readers else ""
 
 
 def unsubscribe_keys_forget(*, address: str, keep: tuple[str, ...] = ()) -> int:
@@ -124,18 +164,21 @@ def preferences_url() -> str:
 
 
 def footer(*, to: str, topic: str, sender_name: str = "", sender_address: str = "",
-           on_behalf_of: str = "", language: str = "") -> tuple[str, str]:
-    """(text, html) to append to a non-transactional email, in the recipient's language."""
+           on_behalf_of: str = "", language: str = "", scope: str = "") -> tuple[str, str]:
+    """(text, html) to append to a non-transactional email, in the recipient's language. An
+    invitation's way back refuses the inviting association's invitations (``on_behalf_of`` names
+    it); the person may have no account, so it offers no preferences page."""
     context = {
         "topic": topic,
         "topic_label": Topic(topic).label,
-        "unsubscribe_url": unsubscribe_url(address=to, topic=topic),
+        "unsubscribe_url": unsubscribe_url(address=to, topic=topic, scope=scope),
         "preferences_url": preferences_url(),
         "site_url": settings.SITE_URL,
         "sender_name": sender_name,
         "sender_address": sender_address,
         "association": on_behalf_of,
         "personal": topic == Topic.PERSONAL,
+        "invitation": topic == Topic.INVITATIONS,
     }
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         context["topic_label"] = str(Topic(topic).label)

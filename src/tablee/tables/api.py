@@ -170,7 +170,7 @@ def late_wish_notice(kind: str, gatherings) -> str:
     if not gatherings:
         return ""
     first = gatherings[0]
-    names = {"title": first.title, "date": date_format(timezone.localtime(first.starts_at), "j F")}
+    names = {"title": first.title, "date": date_format(timezone.localtime(first.starts_at), "MONTH_DAY_FORMAT")}
     text = _("Les tables de « %(title)s » (%(date)s) sont déjà publiées : ce souhait s'appliquera à partir "
              "de la prochaine rencontre.") % names
     if kind == Wish.Kind.AVOID:

@@ -697,7 +697,7 @@ def wish_restore(*, author: User, deleted: DeletedWish) -> Wish:
     from django.utils.dateparse import parse_datetime
 
     if not deleted.undoable():
-        raise PlanError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+        raise PlanError(_("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                         % {"minutes": WISH_UNDO_MINUTES})
     association = Association.objects.filter(pk=deleted.association_id).first()
     target = User.objects.filter(pk=deleted.target_id).first()

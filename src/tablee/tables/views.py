@@ -196,8 +196,8 @@ def plan_publish(request, gathering_id: int):
         return _back(gathering.pk)
     audience = selectors.publish_audience(plan=plan) if plan else None
     if plan and audience and _attempt(request, services.plan_publish, plan=plan):
-        messages.success(request, ngettext("Plan publié : %(count)d personne reçoit sa table par courriel.",
-                                           "Plan publié : %(count)d personnes reçoivent leur table par courriel.",
+        messages.success(request, ngettext("Plan publié : %(count)d personne reçoit sa table par courriel.",
+                                           "Plan publié : %(count)d personnes reçoivent leur table par courriel.",
                                            audience["emailed"]) % {"count": audience["emailed"]})
     return _back(gathering.pk)
 
@@ -209,8 +209,8 @@ def plan_repair(request, gathering_id: int):
     result = _attempt(request, services.plan_repair, gathering=gathering)
     if result is not None:
         _plan, moved = result
-        messages.success(request, ngettext("Plan réparé : %(count)d personne déplacée.",
-                                           "Plan réparé : %(count)d personnes déplacées.", len(moved))
+        messages.success(request, ngettext("Plan réparé : %(count)d personne déplacée.",
+                                           "Plan réparé : %(count)d personnes déplacées.", len(moved))
                          % {"count": len(moved)})
     return _back(gathering.pk)
 
@@ -225,8 +225,8 @@ def plan_repair_accept(request, gathering_id: int):
     result = _attempt(request, services.plan_repair_accept, plan=plan) if plan else None
     if result is not None:
         _plan, moved = result
-        messages.success(request, ngettext("Réparation acceptée : %(count)d personne déplacée.",
-                                           "Réparation acceptée : %(count)d personnes déplacées.", len(moved))
+        messages.success(request, ngettext("Réparation acceptée : %(count)d personne déplacée.",
+                                           "Réparation acceptée : %(count)d personnes déplacées.", len(moved))
                          % {"count": len(moved)})
     return _back(gathering.pk)
 
@@ -336,7 +336,7 @@ def wish_restore(request):
     deleted = _wish_undo(request)
     request.session.pop(_WISH_UNDO, None)
     if deleted is None:
-        messages.error(request, _("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
+        messages.error(request, _("Trop tard pour annuler : la suppression est définitive après %(minutes)s minutes.")
                        % {"minutes": services.WISH_UNDO_MINUTES})
     elif _attempt(request, services.wish_restore, author=request.user, deleted=deleted):
         messages.success(request, _("Le souhait est de retour."))

@@ -8,7 +8,7 @@
 English has its own: ``at_event(..., language="en")`` → "at the breakfast meeting" / "at “Les Mercuriades”".
 - ``dates("mercredi 1 septembre · 12 h 00")`` → « mercredi 1er septembre · 12 h »: a formatted date
   and time as Québec writes them (the first of the month is « 1er », no « 00 » minutes, no-break spaces
-  around the « h »).
+  around the « h » and between the day and its month, so « 10 / novembre » never splits on a phone).
 """
 
 from __future__ import annotations
@@ -33,14 +33,16 @@ _EN_NOUNS = ("breakfast", "lunch", "dinner", "supper", "brunch", "cocktail", "ne
 
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 _FIRST_OF_MONTH = re.compile(rf"(?<![\d,.])1 ({_MONTHS})\b")
+_DAY_MONTH = re.compile(rf"(?<![\d,.])(\d{{1,2}}|1er) ({_MONTHS})\b")
 _HOUR = re.compile(r"(?<![\d,.])(\d{1,2}) h (\d\d)(?!\d)")
 NBSP = "\u00a0"
 
 
 def dates(text: str) -> str:
     """A date and time formatted by Django's French patterns, tidied: « le 1 septembre » → « le 1er
-    septembre », « 12 h 00 » → « 12 h », « 7 h 30 » with no-break spaces (never split across lines)."""
-    text = _FIRST_OF_MONTH.sub(r"1er \1", text)
+    septembre », « 12 h 00 » → « 12 h », « 7 h 30 » and « 10 novembre » with no-break spaces (never
+    split across lines)."""
+    text = _DAY_MONTH.sub(rf"\1{NBSP}\2", _FIRST_OF_MONTH.sub(r"1er \1", text))
     return _HOUR.sub(lambda m: f"{m[1]}{NBSP}h" if m[2] == "00" else f"{m[1]}{NBSP}h{NBSP}{m[2]}", text)
 
 

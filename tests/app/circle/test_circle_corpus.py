@@ -122,7 +122,7 @@ def test_damaged_photo_and_broken_byte_are_warnings_in_the_users_words(member):
 
 def test_linkedin_hidden_profiles_are_counted_not_refused(member):
     result = services.contacts_import(owner=member, data=(CORPUS / "linkedin_2022_hidden.csv").read_bytes())
-    assert result.warnings == [(6, "3 relations aux profils masqués ignorées (LinkedIn n'en donne que la date).")]
+    assert result.warnings == [(6, "3\u00a0relations aux profils masqués ignorées (LinkedIn n'en donne que la date).")]
 
 
 def _snapshot(owner) -> dict:

@@ -24,7 +24,7 @@ def followup(member, past_gathering, table_mates):
 
 def test_the_draft_cites_the_topic_the_promise_and_the_gathering_without_pasting_the_note(followup):
     subject, body = followup_draft(followup)
-    assert subject == "Suite à notre conversation au déjeuner de la Saint-Roch"
+    assert subject == "Notre conversation au déjeuner de la Saint-Roch"
     assert "Bonjour Samuel," in body
     assert "J'ai repensé à notre conversation sur ton projet de coopérative d'habitation." in body
     assert "son projet" not in body  # the note speaks of him; the draft speaks to him

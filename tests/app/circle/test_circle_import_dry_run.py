@@ -237,7 +237,7 @@ def test_the_page_shows_the_same_preview_as_the_api_and_writes_nothing(client, a
     html = page.content.decode()
     assert page.status_code == 200 and _state(circle) == before
     summary = re.search(r'data-testid="import-summary">([^<]*)<', html).group(1)
-    assert summary == ("1 contact sera créé, 3 contacts de votre cercle seront complétés et 1 contact est déjà "
+    assert summary == ("1\u00a0contact sera créé, 3\u00a0contacts de votre cercle seront complétés et 1\u00a0contact est déjà "
                        "à jour.")
     assert (api_preview["created"], api_preview["updated"], api_preview["unchanged"]) == (1, 3, 1)
     assert sorted(int(n) for n in re.findall(r'id="changes-(\d+)"', html)) == [r["line"] for r in api_preview["rows"]]
@@ -288,7 +288,7 @@ def test_a_big_file_is_previewed_by_the_worker_and_the_page_follows_it(client, m
     job.refresh_from_db()
     assert job.status == "done" and not Contact.objects.exists()
     html = client.get(sent["Location"]).content.decode()
-    assert f"{INLINE_MAX_ROWS + 20} contacts seront créés." in html and "hx-trigger" not in html
+    assert f"{INLINE_MAX_ROWS + 20}\u00a0contacts seront créés." in html and "hx-trigger" not in html
 
 
 def test_a_big_preview_page_polls_while_the_worker_has_not_finished(client, member):
@@ -302,9 +302,9 @@ def test_a_big_preview_page_polls_while_the_worker_has_not_finished(client, memb
 
 
 @pytest.mark.parametrize("language,created,updated,unchanged,expected", [
-    ("fr-ca", 1, 0, 0, "1 contact sera créé."),
-    ("fr-ca", 12, 3, 0, "12 contacts seront créés et 3 contacts de votre cercle seront complétés."),
-    ("fr-ca", 0, 1, 2, "1 contact de votre cercle sera complété et 2 contacts sont déjà à jour."),
+    ("fr-ca", 1, 0, 0, "1\u00a0contact sera créé."),
+    ("fr-ca", 12, 3, 0, "12\u00a0contacts seront créés et 3\u00a0contacts de votre cercle seront complétés."),
+    ("fr-ca", 0, 1, 2, "1\u00a0contact de votre cercle sera complété et 2\u00a0contacts sont déjà à jour."),
     ("fr-ca", 0, 0, 0, "Ce fichier ne contient aucun contact."),
     ("en", 12, 1, 5, "12 contacts will be created, 1 contact in your circle will be completed and 5 contacts "
                      "are already up to date."),

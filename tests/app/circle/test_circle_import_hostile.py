@@ -82,8 +82,8 @@ def test_the_page_shows_the_warnings_after_an_import(client, member):
     data = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\nA,B,,,,,01 Jan 2020\n,,,,,,02 Jan 2020\n"
     page = client.post("/circle/import/", {"file": SimpleUploadedFile("Connections.csv", data)})
     text = page.content.decode()
-    assert "1 contact créé, 0 mis à jour." in text  # its plural, French rule
-    assert "Ligne 3\u00a0: 1 relation au profil masqué ignorée" in text
+    assert "1\u00a0contact créé, 0\u00a0mis à jour." in text  # its plural, French rule
+    assert "Ligne 3\u00a0: 1\u00a0relation au profil masqué ignorée" in text
 
 
 def test_the_text_limit_does_not_count_photos(member):

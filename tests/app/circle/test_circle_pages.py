@@ -12,7 +12,7 @@ def test_the_import_page_imports_a_file_and_lists_bad_lines(client, member):
     client.force_login(member)
     with open(FIXTURES / "google_contacts.vcf", "rb") as upload:
         page = client.post("/circle/import/", {"file": upload})
-    assert "2 contacts créés, 0 mis à jour." in page.content.decode()
+    assert "2\u00a0contacts créés, 0\u00a0mis à jour." in page.content.decode()
     with open(FIXTURES / "bad_contacts.vcf", "rb") as upload:
         page = client.post("/circle/import/", {"file": upload})
     assert "Ligne 6\u00a0: Courriel invalide\u00a0: pas-un-courriel" in page.content.decode()

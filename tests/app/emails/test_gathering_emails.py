@@ -23,13 +23,13 @@ def test_confirmation_is_written_in_quebec_french_with_the_invitation(gathering,
     assert (stored.kind, stored.to, stored.user) == ("rsvp_confirmed", "marie@example.org", member)
     assert stored.subject == "C'est confirmé\u00a0: votre place à «\u00a0Déjeuner de la Saint-Roch\u00a0»"
     assert stored.body_text.startswith("Bonjour Marie,\n\nC'est confirmé\u00a0: une place vous attend")
-    assert "mardi 4 novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_text
+    assert "mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_text
     assert "Café Saint-Roch, Québec" in stored.body_text
     assert "L'équipe de Café-rencontres de Québec" in stored.body_text
     assert f"\nhttp://127.0.0.1:8000/gatherings/{gathering.pk}/\n" in stored.body_text
     assert f'href="http://127.0.0.1:8000/gatherings/{gathering.pk}/"' in stored.body_html
     assert '<html lang="fr-ca">' in stored.body_html
-    assert "mardi 4 novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_html
+    assert "mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_html
     assert "L'équipe de Café-rencontres de Québec" in stored.body_html
     event = Calendar.from_ical(stored.ics).walk("VEVENT")[0]
     assert str(event["ATTENDEE"]) == "mailto:marie@example.org"

@@ -71,7 +71,7 @@ def test_a_flood_of_requests_makes_one_notice_then_one_digest_an_hour_later(open
     assert join_request_notices_due(now=later) == 0  # told once
 
     digest = Email.objects.filter(kind="join_requests").order_by("-pk").first()
-    assert "3 personnes demandent à devenir membres de" in digest.body_text
+    assert "3\u00a0personnes demandent à devenir membres de" in digest.body_text
     assert "Paul Roy" in digest.body_text and "Max Roy" in digest.body_text and "Lea Roy" not in digest.body_text
     assert join_request_notices_due(now=later + timedelta(hours=2)) == 0  # nothing new since
 

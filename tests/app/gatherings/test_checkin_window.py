@@ -4,6 +4,7 @@ services, the pages and the API refuse to mark anyone (the names of the API and 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -86,6 +87,23 @@ def test_the_page_a_week_ahead_says_when_the_door_opens_and_offers_no_button(cli
     assert 'name="present"' not in page and "walkin" not in page
 
 
+def test_the_opening_reads_on_the_gatherings_clock_in_lower_case_after_the_colon(client, organizer, make_gathering):
+    """A breakfast at 7 h 30 in Québec (America/Toronto's clock, whatever the server's zone): the door
+    opens at 4 h 30 that day, and the page shows the start beside it so the three hours read plainly.
+    After « : » a French day name takes no capital."""
+    starts = datetime(2031, 11, 6, 7, 30, tzinfo=TORONTO)  # a Thursday
+    gathering = make_gathering(starts_at=starts)
+    client.force_login(organizer)
+
+    page = client.get(reverse("organizer:checkin", args=[gathering.pk])).content.decode()
+    section = page[page.index('data-testid="checkin-not-yet"'):]
+    section = re.sub(r"<[^>]+>", "", section[: section.index("</section>")]).replace("\u00a0", " ")
+
+    assert "jeudi 6 novembre 2031 · 4 h 30" in section
+    assert "Début de la rencontre : jeudi 6 novembre 2031 · 7 h 30" in section
+    assert "Jeudi" not in section
+
+
 def test_the_page_says_it_in_english_too(client, organizer, next_week):
     client.force_login(organizer)
     client.cookies["tablee_language"] = "en"
@@ -135,7 +153,7 @@ def test_once_the_day_is_over_the_page_says_check_in_is_over_with_the_tally(clie
     page = client.get(reverse("organizer:checkin", args=[gathering.pk])).content.decode()
 
     assert 'data-testid="checkin-closed"' in page and "L'accueil est terminé" in page.replace("&#x27;", "'")
-    assert "Présences\u00a0: 0 sur 1" in page
+    assert "Présences\u00a0: 0\u00a0sur 1" in page
     assert 'name="present"' not in page
 
 

@@ -54,7 +54,7 @@ def test_cancelling_asks_first_and_says_how_many_people_get_an_email(browser, bo
 
     page = response.content.decode()
     assert response.status_code == 200 and 'data-testid="edit-confirm"' in page
-    assert "4 personnes recevront un courriel" in page
+    assert "4\u00a0personnes recevront un courriel" in page
     assert 'name="confirm" value="gathering_cancelled"' in page and 'name="back"' in page
     booked.refresh_from_db()
     assert booked.state == Gathering.State.OPEN and not Email.objects.exists()
@@ -68,7 +68,7 @@ def test_confirming_the_cancellation_cancels_emails_and_says_how_many(browser, b
     assert booked.state == Gathering.State.CANCELLED
     assert Email.objects.filter(kind="gathering_cancelled").count() == 4
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == ["La rencontre est annulée. 4 personnes reçoivent l'annulation par courriel."]
+    assert said == ["La rencontre est annulée. 4\u00a0personnes reçoivent l'annulation par courriel."]
 
 
 def test_going_back_saves_nothing_and_shows_the_form_with_what_was_typed(browser, booked):
@@ -86,14 +86,14 @@ def test_a_new_time_and_place_asks_first_then_tells_everyone(browser, booked):
     data = _data(booked, venue="Salle B", starts_at=_local(later))
 
     asked = _edit(browser, booked, data).content.decode()
-    assert "4 personnes recevront un courriel" in asked and "Salle B" in asked
+    assert "4\u00a0personnes recevront un courriel" in asked and "Salle B" in asked
     assert not Email.objects.exists()
 
     response = _edit(browser, booked, {**data, "confirm": "gathering_changed"})
     assert response.status_code == 302
     assert Email.objects.filter(kind="gathering_changed").count() == 4
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == ["La rencontre est mise à jour. 4 personnes reçoivent le changement par courriel."]
+    assert said == ["La rencontre est mise à jour. 4\u00a0personnes reçoivent le changement par courriel."]
 
 
 def test_a_confirmation_of_another_change_is_asked_again(browser, booked):
@@ -130,11 +130,11 @@ def test_the_count_leaves_out_a_guest_who_has_no_address(browser, make_gathering
     walkin_guest_add(gathering=gathering, first_name="Invité")
 
     asked = _edit(browser, gathering, _data(gathering, state="cancelled")).content.decode()
-    assert "2 personnes recevront un courriel" in asked
+    assert "2\u00a0personnes recevront un courriel" in asked
 
     response = _edit(browser, gathering, _data(gathering, state="cancelled", confirm="gathering_cancelled"))
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == ["La rencontre est annulée. 2 personnes reçoivent l'annulation par courriel."]
+    assert said == ["La rencontre est annulée. 2\u00a0personnes reçoivent l'annulation par courriel."]
 
 
 def test_the_confirmation_step_reads_in_english(browser, booked, organizer):

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
+from django.utils import timezone
 
 from tablee.members import invitations
 from tablee.members.models import ApiToken, LoginLink, Profile
@@ -49,8 +50,6 @@ def test_a_second_request_within_five_minutes_sends_nothing_more(member):
 
 def test_an_expired_link_does_not_sign_in(member):
     from datetime import timedelta
-
-    from django.utils import timezone
 
     invitations.sign_in_link_send(email=member.email)
     LoginLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -100,6 +99,38 @@ def test_the_first_visit_sets_a_password_when_given_twice_alike(member):
     member.refresh_from_db()
     assert member.check_password("un-mot-de-passe-long")
     assert Profile.objects.get(user=member).directory_consent_at is None  # unchecked box: no consent
+
+
+def _checkbox(html: str, name: str) -> str:
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+def test_the_first_visit_never_ticks_a_consent_even_one_on_record(member, in_directory):
+    """Consent is opt-in: a consent recorded before the person's first visit (demo data, an admin)
+    is not theirs; the first-visit page asks, with both boxes empty."""
+    in_directory(member)
+    Profile.objects.filter(user=member).update(tablemates_consent_at=timezone.now())
+    browser = Client()
+    browser.force_login(member)
+
+    html = browser.get("/welcome/").content.decode()
+
+    assert "checked" not in _checkbox(html, "directory_consent")
+    assert "checked" not in _checkbox(html, "tablemates_consent")
+
+
+def test_the_first_visit_shows_the_spoken_languages_by_name_not_code(member):
+    Profile.objects.filter(user=member).update(languages=["fr", "en", "ht"])
+    browser = Client()
+    browser.force_login(member)
+
+    french = browser.get("/welcome/").content.decode()
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/welcome/"})
+    english = browser.get("/welcome/").content.decode()
+
+    assert 'value="français, anglais, créole"' in french
+    assert "Selon votre association" in french  # a default the person did not choose, said as such
+    assert 'value="french, english, créole"' in english
 
 
 # Preferences -------------------------------------------------------------------------------------
@@ -256,8 +287,6 @@ def test_account_pages_need_a_session(db, path):
 # Table-mates consent ------------------------------------------------------------------------------
 
 def test_table_mates_see_organization_offers_and_needs_only_with_consent(member, other_member, association):
-    from django.utils import timezone
-
     from tablee.gatherings.models import Gathering, Rsvp
     from tablee.members.services import profile_update
     from tablee.tables.models import Plan, PlanTable, Seat

@@ -144,7 +144,7 @@ def test_the_members_page_sends_a_big_confirmed_file_to_the_worker_and_shows_pro
     sent = run_queued(lambda: browser.post(PAGE + "import/", {"file": _upload(data)}))  # the worker checks it
     preview = browser.get(sent["Location"])
     assert preview.status_code == 200 and 'data-testid="import-more"' in preview.content.decode()
-    assert "330 membres seront créés." in preview.content.decode()
+    assert "330\u00a0membres seront créés." in preview.content.decode()
     response = browser.post(sent["Location"] + "import/", {"invite": "on"})
     job = Job.objects.get(owner=organizer, kind=Job.Kind.MEMBERS_IMPORT)
     assert response.status_code == 302 and response["Location"] == PAGE + f"import/{job.pk}/"
@@ -157,7 +157,7 @@ def test_the_members_page_sends_a_big_confirmed_file_to_the_worker_and_shows_pro
     run_job.call(job.pk)
     page = browser.get(PAGE + f"import/{job.pk}/").content.decode()
     assert 'data-status="done"' in page and 'data-testid="import-result"' in page and "hx-trigger" not in page
-    assert "330 invitations envoyées" in page
+    assert "330\u00a0invitations envoyées" in page
     assert _imported() == 330
     # Every new member's invitation is a row in the outbox, one each.
     assert Email.objects.filter(kind="invitation", to__startswith="membre").count() == 330
@@ -212,7 +212,7 @@ def test_the_command_writes_in_short_transactions_too(organizer, association, tm
     out, err = io.StringIO(), io.StringIO()
     assert commands.members_import(slug=association.slug, path=str(path), out=out, err=err, invite=True) == 0
     assert sizes == [40, 40, 20] and _imported() == 100
-    assert "100 invitations" in out.getvalue()
+    assert "100\u00a0invitations" in out.getvalue()
 
 
 def _upload(data: bytes):

@@ -44,7 +44,7 @@ def test_an_association_brings_its_members_in_by_email(smtp, settings, tmp_path,
 
     # Three imported members, one invitation each, delivered by the worker.
     assert cli.main(["members", "import", "rgaq", str(_csv(tmp_path)), "--invite"]) == 0
-    assert "3 invitations mises en file d'envoi" in capsys.readouterr().out
+    assert "3\u00a0invitations mises en file d'envoi" in capsys.readouterr().out
     _deliver()
     messages = smtp.inbox.messages
     assert sorted(m["To"] for m in messages) == ["anne@example.org", "bruno@example.org", "chloe@example.org"]

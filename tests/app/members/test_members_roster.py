@@ -173,7 +173,7 @@ def test_the_import_preview_says_what_will_be_created_and_updated_and_writes_not
     response = _upload(browser, HEADER + "nadia@example.org,Nadia,Roy,,,fr,,,\nmarie@example.org,Marie,Tremblay,,,fr,,,\n")
 
     html = response.content.decode()
-    assert "1 membre sera créé et 1 membre est déjà à jour." in html
+    assert "1\u00a0membre sera créé et 1\u00a0membre est déjà à jour." in html
     assert 'data-testid="import-confirm"' in html and 'name="data"' not in html  # the file stays on the server
     assert not User.objects.filter(email="nadia@example.org").exists()
 
@@ -334,7 +334,7 @@ def test_pending_requests_come_first_on_the_members_page_with_jump_links(browser
 
     jump = html[html.index('data-testid="roster-jump"'):]
     jump = jump[:jump.index("</nav>")]
-    assert 'href="#demandes"' in jump and "1 demande en attente" in jump
+    assert 'href="#demandes"' in jump and "1\u00a0demande en attente" in jump
     assert 'href="#ajouter"' in jump and 'href="#importer"' in jump
     assert html.index('data-testid="join-request"') < html.index('data-testid="roster"')
     assert html.index('data-testid="roster-jump"') < html.index('data-testid="roster"')
@@ -350,7 +350,7 @@ def test_the_association_page_tells_organizers_how_many_requests_wait(browser, a
 
     html = browser.get("/organize/associations/cafe-rencontres/").content.decode()
 
-    assert "2 demandes d'adhésion attendent votre réponse" in html
+    assert "2\u00a0demandes d'adhésion attendent votre réponse" in html
     assert 'href="/organize/associations/cafe-rencontres/members/#demandes"' in html
 
 

@@ -36,7 +36,7 @@ def test_shares_to_outsiders_stop_with_a_429_at_the_daily_quota(api, member, str
     assert [r.status_code for r in answers] == [201] * 5 + [429] * 2
     refused = answers[-1]
     assert int(refused["Retry-After"]) > 23 * 3600
-    assert "24 heures" in refused.json()["detail"]
+    assert "24\u00a0heures" in refused.json()["detail"]
     assert Email.objects.filter(kind="followup").count() == 5
 
 
@@ -93,7 +93,7 @@ def test_the_page_shows_a_kind_message_at_the_quota(client, member, make_contact
     response = client.post(reverse("journey:share"), {"text": "Bonjour", "step": "send",
                                                       "contact": [contacts[1].pk]})
     assert response.status_code == 429
-    assert "24 heures" in response.content.decode()
+    assert "24\u00a0heures" in response.content.decode()
     assert FollowUp.objects.filter(contact=contacts[1], email__isnull=False).count() == 0
 
 
@@ -110,7 +110,7 @@ def test_twelve_wrong_passwords_lock_the_account_even_for_the_right_one(client, 
 
     assert answers[:9] == [200] * 9 and answers[-1] == 429
     assert right.status_code == 429
-    assert "bloquée pendant 15 minutes" in right.content.decode()
+    assert "bloquée pendant 15\u00a0minutes" in right.content.decode()
     assert "_auth_user_id" not in client.session
 
 

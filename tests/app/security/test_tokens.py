@@ -18,7 +18,7 @@ def test_token_revoke_email_makes_every_token_of_that_user_answer_401(client, me
 
     assert main(["token", "revoke", "MARIE@example.org"]) == 0
 
-    assert "2 jetons révoqués" in capsys.readouterr().out
+    assert "2\u00a0jetons révoqués" in capsys.readouterr().out
     assert [_me(client, raw) for raw in mine] == [401, 401]
     assert _me(client, theirs) == 200
 

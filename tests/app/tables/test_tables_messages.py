@@ -12,4 +12,4 @@ def test_a_repair_that_moves_nobody_says_so_in_the_singular(client, organizer, c
 
     response = client.post(reverse("tables:plan_repair", args=[gathering.pk]), follow=True)
 
-    assert "Plan réparé\u00a0: 0 personne déplacée." in response.content.decode()
+    assert "Plan réparé\u00a0: 0\u00a0personne déplacée." in response.content.decode()

@@ -55,3 +55,14 @@ def test_the_bank_has_about_thirty_questions_per_language_and_each_depth():
     assert len(bank) >= 30
     assert all(q["fr"].strip() and q["en"].strip() for q in bank)
     assert {q["depth"] for q in bank} == {1, 2, 3}
+
+
+def test_the_french_starters_say_vous_as_the_rest_of_the_app_does():
+    """The page and the email around them address the member as « vous »; a question read aloud at
+    the table keeps that register, never « tu »."""
+    import re
+
+    familiar = re.compile(r"\b(tu|te|toi|ton|ta|tes|t')\b|-tu\b|\bt'", re.IGNORECASE)
+
+    assert [q["fr"] for q in questions.bank() if familiar.search(q["fr"])] == []
+    assert all(re.search(r"\b(vous|votre|vos)\b", q["fr"]) for q in questions.bank())

@@ -47,7 +47,7 @@ def test_the_plan_page_names_who_has_no_seat_and_offers_to_accept_the_repair(cli
 
     section = page.split('data-testid="plan-unseated"')[1].split("</section>")[0]
     assert "Prénom12 Nom12" in section
-    assert "13 personnes confirmées, 12 assises" in section
+    assert "13\u00a0personnes confirmées, 12\u00a0assises" in section
     assert "déjà rencontrées" in section  # why the repair waits, said plainly
     assert 'data-testid="plan-repair-accept"' in section
     stats = page.split('data-testid="plan-stats"')[1].split("</dl>")[0]

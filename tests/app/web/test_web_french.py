@@ -36,16 +36,16 @@ def test_an_association_starting_with_a_vowel_is_elided_in_emails_and_pages(
 
 
 @pytest.mark.parametrize(("language", "count", "expected"), [
-    ("fr-ca", 0, "Il vous reste 0 carte."),
-    ("fr-ca", 1, "Il vous reste 1 carte."),
-    ("fr-ca", 2, "Il vous reste 2 cartes."),
+    ("fr-ca", 0, "Il vous reste 0\u00a0carte."),
+    ("fr-ca", 1, "Il vous reste 1\u00a0carte."),
+    ("fr-ca", 2, "Il vous reste 2\u00a0cartes."),
     ("en", 0, "You have 0 cards left."),
     ("en", 1, "You have 1 card left."),
 ])
 def test_a_count_follows_the_plural_rule_of_its_language(language, count, expected):
     from django.template import Context, Template
 
-    template = Template("{% load i18n %}{% blocktranslate count left=n %}Il vous reste {{ left }} carte."
-                        "{% plural %}Il vous reste {{ left }} cartes.{% endblocktranslate %}")
+    template = Template("{% load i18n %}{% blocktranslate count left=n %}Il vous reste {{ left }}\u00a0carte."
+                        "{% plural %}Il vous reste {{ left }}\u00a0cartes.{% endblocktranslate %}")
     with translation.override(language):
         assert template.render(Context({"n": count})) == expected

@@ -17,7 +17,7 @@ MONTREAL = ZoneInfo("America/Montreal")
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("fr-ca", "Mardi 1er septembre 2026 · 12\u00a0h"),
+    ("fr-ca", "Mardi 1er\u00a0septembre 2026 · 12\u00a0h"),
     ("en", "Tuesday, September 1, 2026"),
 ])
 def test_a_date_on_the_first_at_noon_reads_as_quebec_writes_it(language, expected):

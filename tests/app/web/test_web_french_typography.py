@@ -53,8 +53,11 @@ def test_the_french_strings_follow_quebec_typography(path):
     ("Démo prête : « %(name)s » ?", f"Démo prête{NBSP}: «{NBSP}%(name)s{NBSP}»?"),
     ("Voir https://exemple.ca/a?b=1 : un lien", f"Voir https://exemple.ca/a?b=1{NBSP}: un lien"),
     ("Écrivez à mailto:x@exemple.ca ; merci !", "Écrivez à mailto:x@exemple.ca; merci!"),
-    ("Départ à 12:30 ; retour à « 9 h 30 »", f"Départ à 12:30; retour à «{NBSP}9 h 30{NBSP}»"),
-    ("%(name)s : %(count)d places ?", f"%(name)s{NBSP}: %(count)d places?"),
+    ("Départ à 12:30 ; retour à « 9 h 30 »", f"Départ à 12:30; retour à «{NBSP}9{NBSP}h{NBSP}30{NBSP}»"),
+    ("%(name)s : %(count)d places ?", f"%(name)s{NBSP}: %(count)d{NBSP}places?"),
+    ("{{ tables }} tables de {{ seats }} places", f"{{{{ tables }}}}{NBSP}tables de {{{{ seats }}}}{NBSP}places"),
+    ("%(tables)s tables, 10 novembre, %(name)s vous invite", f"%(tables)s{NBSP}tables, 10{NBSP}novembre, %(name)s vous invite"),
+    ("{{ name }} vous écrit à 12:30 le 2, 3", "{{ name }} vous écrit à 12:30 le 2, 3"),
     ("{name} : {0:>3} ?", f"{{name}}{NBSP}: {{0:>3}}?"),
     ("{{ title }} : {% url 'x' ' ?' %}", f"{{{{ title }}}}{NBSP}: {{% url 'x' ' ?' %}}"),
     ('<a title="Oui ?" href="/x/?a=1">Non ?</a>', '<a title="Oui ?" href="/x/?a=1">Non?</a>'),
@@ -64,6 +67,15 @@ def test_the_french_strings_follow_quebec_typography(path):
 def test_the_transform_keeps_urls_times_placeholders_and_markup(text, expected):
     assert fr_typography.fix(text) == expected
     assert fr_typography.fix(expected) == expected  # idempotent
+
+
+def test_a_number_and_its_word_never_split_in_any_french_string():
+    """« 6 / tables » on a phone: every msgid keeps a number with the word after it (and meets the
+    rest of the convention: the script would change nothing)."""
+    english = fr_typography.english_msgids(SRC)
+    wrong = [msgid for path in FRENCH_CATALOGS for msgid in _msgids(path.read_text(encoding="utf-8"))
+             if msgid not in english and fr_typography.fix(msgid) != msgid]
+    assert wrong == [], "run: python scripts/fr_typography.py && make messages"
 
 
 def test_a_trimmed_block_joins_the_line_the_no_break_space_would_be_stripped_at():
@@ -86,7 +98,7 @@ def test_python_gettext_literals_only_with_implicit_concatenation_and_escapes(tm
     assert new == (
         'x = "Hors gettext : intact ?"\n'
         f'y = _("Attention{NBSP}"\n      ": la \\"suite\\"\\n ?!")\n'
-        'z = ngettext("%(n)d carte; ", "%(n)d cartes;", n)\n'
+        f'z = ngettext("%(n)d{NBSP}carte; ", "%(n)d{NBSP}cartes;", n)\n'
         f'w = pgettext("contexte : intact", "Texte{NBSP}: ok")\n'
         'e = _("Too many requests : wait")\n'
         'v = _("Une tabulation\\t: laissée telle quelle")\n'

@@ -51,7 +51,7 @@ def test_a_card_shows_a_changed_title_time_and_seat_count_on_the_next_visit(clie
     after = _card(client.get("/gatherings/").content.decode(), "Souper de la rentrée")
     assert before != after
     seats = gathering.capacity
-    assert f"{seats} places libres" in before and f"{seats - 1} places libres" in after
+    assert f"{seats}\u00a0places libres" in before and f"{seats - 1}\u00a0places libres" in after
     assert timezone.localtime(gathering.starts_at).strftime("%Y-%m-%d") in after
 
 

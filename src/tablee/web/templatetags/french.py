@@ -29,7 +29,7 @@ def with_article(name):
 
 @register.filter(is_safe=True)
 def frdate(text):
-    """In French, a formatted date and time as Québec writes it: ``{{ day|date:"j F"|frdate }}`` →
+    """In French, a formatted date and time as Québec writes it: ``{{ day|date:"MONTH_DAY_FORMAT"|frdate }}`` →
     « 1er septembre »; « 12 h 00 » → « 12 h ». Other languages are left as they are."""
     if not (get_language() or "fr").startswith("fr"):
         return text
