@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from tablee.text import relevance, share_rank  # noqa: E402
-from tablee.text.share_rank import DOCUMENT, NOTE, PHRASE, add_document  # noqa: E402
+from tablee.text.share_rank import DOCUMENT, IDENTITY, NOTE, PHRASE, add_document  # noqa: E402
 
 DATA = HERE.parent / "tests" / "app" / "journey" / "data"
 SETS = {
@@ -89,6 +89,7 @@ def _contacts(name: str | Path, own: bool) -> list[dict]:
             "position": position, "sector": sector,
             "needs": [x for x in c["needs"] if str(x).strip()] if member else [],
             "interests": [x for x in c["interests"] if str(x).strip()] if member else [],
+            "offers": [x for x in c.get("offers", []) if str(x).strip()] if member else [],
             "profile": " ".join(x for x in (c["organization"], position, sector) if x).strip(),
         })
     return out
@@ -99,17 +100,19 @@ class Circle:
 
     def __init__(self, contacts: list[dict], encode: Encoder):
         self.contacts = contacts
+        self.encode = encode
         documents = []
         for c in contacts:
             phrases = [x for x in (*c["needs"], *c["interests"], c["profile"]) if x]
-            documents.append([". ".join(phrases), *phrases])
+            documents.append([". ".join(phrases), *phrases, *c.get("offers", [])])
         flat = encode([x for rows in documents for x in rows])
         blocks: list[np.ndarray] = []
         owners: list[int] = []
         kinds: list[int] = []
         start = 0
-        for k, rows in enumerate(documents):
-            add_document(blocks, owners, kinds, owner=k, rows=flat[start : start + len(rows)])
+        for k, (c, rows) in enumerate(zip(contacts, documents, strict=True)):
+            add_document(blocks, owners, kinds, owner=k, rows=flat[start : start + len(rows)],
+                         organization=bool(c["profile"]), offers=len(c.get("offers", [])))
             start += len(rows)
         for k, vector in enumerate(encode([c["notes"] for c in contacts])):
             blocks.append(vector[None, :])
@@ -123,6 +126,15 @@ class Circle:
                 "needs": " ; ".join(c["needs"]), "interests": " ; ".join(c["interests"]), "notes": c["notes"],
                 "organization": f"{c['organization']} {c['position']}", "sector": c["sector"]})
             for k, c in enumerate(contacts)])
+
+    def identity(self, queries: np.ndarray) -> np.ndarray:
+        """As `circle.matrix.CircleMatrix.identity`: per query and contact, the best identity cosine."""
+        mask = (self.kinds & IDENTITY) != 0
+        sims = (self.rows @ np.asarray(queries, dtype=np.float32).T)[mask]
+        out = np.full((len(queries), len(self.contacts)), -np.inf, dtype=np.float32)
+        for k in range(len(queries)):
+            np.maximum.at(out[k], self.owners[mask], sims[:, k])
+        return np.where(np.isfinite(out), out, 0.0).astype(np.float64)
 
     def first(self, text: str, query: np.ndarray, *, meaning_only: bool) -> int | None:
         """The contact ranked first for ``text`` (None when nobody is suggested)."""
@@ -142,8 +154,10 @@ class Circle:
             lexical = np.zeros(len(self.contacts))
             for s in self.lexical.rank(text, limit=len(self.contacts)):
                 lexical[s.id] = s.score
+            parts = share_rank.seeking(text)
+            seeker, sought = self.identity(self.encode(parts)) if parts else (None, None)
             scores = share_rank.combined(lexical=lexical, document=found["document"], notes=found["notes"],
-                                         best=best)
+                                         best=best, seeker=seeker, sought=sought)
         ranked = np.argsort(-scores, kind="stable")
         ranked = ranked[np.isfinite(scores[ranked])]
         return int(ranked[0]) if len(ranked) else None
