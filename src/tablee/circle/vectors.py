@@ -8,7 +8,9 @@ product when everything is up to date). The worker stores them (`tasks.circle_ve
 `tablee manage circle_vectors` backfills rows written before vectors existed.
 
 The profile of a contact who is a Tablée member counts only with that member's consent (the same
-rule as for table-mates): without it, only what I wrote about them is used.
+rule as for table-mates): without it, only what I wrote about them is used. What a consenting member
+offers (« ce que j'offre ») is stored too, after the document's rows: it only says what they provide,
+for a text in which someone seeks something (`tablee.text.share_rank`).
 """
 
 from __future__ import annotations
@@ -36,13 +38,21 @@ def contact_texts(contact: Contact) -> dict[str, list[str]]:
         "interests": [x for x in (profile.interests if profile else []) if str(x).strip()],
         "organization": [" ".join(x for x in (contact.organization, contact.position,
                                               profile.sector if profile else "") if x).strip()],
+        "offers": [x for x in (profile.offers if profile else []) if str(x).strip()],
     }
 
 
 def _document(texts: dict[str, list[str]]) -> list[str]:
-    """Row 0 is the whole contact; the other rows are each phrase alone (the best one counts)."""
+    """Row 0 is the whole contact; then each phrase alone (the best one counts), the organization
+    row last when there is one; then each offer (not in the whole contact: see `layout`)."""
     phrases = [x for field in ("needs", "interests", "organization") for x in texts[field] if x]
-    return [". ".join(phrases), *phrases]
+    return [". ".join(phrases), *phrases, *texts["offers"]]
+
+
+def layout(texts: dict[str, list[str]]) -> tuple[bool, int]:
+    """For the rows of `_document`: whether the last phrase is the organization row, and how many
+    offer rows follow it (`tablee.text.share_rank.add_document`)."""
+    return bool(texts["organization"][0]), len(texts["offers"])
 
 
 def _digest(texts: Iterable[str]) -> str:

@@ -238,11 +238,15 @@ def rank_circle(*, owner, text: str, circle, limit: int = 3) -> list[ShareSugges
     if not count:
         return []
     lexical = {s.id: s for s in circle.lexical.rank(text, limit=count)}
+    # A text in which someone seeks something is also read in two parts: the seeker, what is sought.
+    parts = share_rank.seeking(text)
     query = embeddings.encode_one(text)
     found = circle.features(query)
+    seeker, sought = circle.identity(embeddings.encode(parts)) if parts else (None, None)
     scores = share_rank.combined(
         lexical=circle.lexical_scores(lexical),
-        document=found["document"], notes=found["notes"], best=np.maximum(found["phrase"], found["notes"]))
+        document=found["document"], notes=found["notes"], best=np.maximum(found["phrase"], found["notes"]),
+        seeker=seeker, sought=sought)
     ranked = np.argsort(-scores, kind="stable")
     order = [int(k) for k in ranked[np.isfinite(scores[ranked])][:limit]]
     by_id = Contact.objects.select_related("user__profile").in_bulk([int(circle.contact_ids[k]) for k in order])
@@ -267,7 +271,7 @@ def _closest(contact: Contact, query, *, phrase: float, notes: float, vectors) -
     if notes >= phrase or not phrases:
         return {"meaning_notes": []}
     rows = vectors.contact_rows(contact, save=False)
-    best = phrases[int(np.argmax(rows[1:] @ query))]
+    best = phrases[int(np.argmax(rows[1 : 1 + len(phrases)] @ query))]
     field = next(f for f in ("needs", "interests", "organization") if best in texts[f])
     return {"meaning" if field != "organization" else "organization": [best]}
 

@@ -41,6 +41,11 @@ TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json", "share_heldo
 # Scored once (2026-12-02 18:52 UTC): s8a fr 16/20, en 16/20; s8b fr 20/20, en 17/20; together fr 36/40
 # (90 %), en 33/40 (82 %): issue 11's 9 in 10 holds in French only. Held as floors.
 BLIND_S8 = {"share_heldout_s8a.json": ("fr", 16, "en", 16), "share_heldout_s8b.json": ("fr", 20, "en", 17)}
+# Session 9's development set: 30 contacts and 40 texts written blind with several pairs of contacts on
+# the two sides of one need (origin in the file); scored once with the app (fr 9/20, en 16/20), then
+# looked at: in-sample since. Floors: the app's figures, and those of the seeking split (off in the app,
+# `tablee.text.share_rank.SEEKING_WEIGHT`) that was developed on it.
+DEV_S9A = "share_dev_s9a.json"
 
 
 @pytest.fixture
@@ -212,3 +217,25 @@ def test_share_ranks_by_meaning_on_session_8_blind_sets(name, other_member, make
                                                                   for lang, (h, t) in held.items()))
     _fr, fr_floor, _en, en_floor = BLIND_S8[name]
     assert held["fr"][0] >= fr_floor and held["en"][0] >= en_floor
+
+
+def test_share_on_the_development_set_with_pairs_of_both_sides(other_member, make_person, capsys):
+    held = _accuracy(other_member, _load_own_circle(other_member, make_person, DEV_S9A), [DEV_S9A])
+    with capsys.disabled():
+        print("\nshare top-1 development s9a: " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})"
+                                                          for lang, (h, t) in held.items()))
+    # Scored before anything was changed (session 9): fr 9/20, en 16/20. Most misses go to the contact
+    # on the same side of a need as the one the text describes (bench/RESULTS.md).
+    assert held["fr"][0] >= 9 and held["en"][0] >= 16
+
+
+def test_the_seeking_split_on_the_development_set(other_member, make_person, monkeypatch, capsys):
+    from tablee.text import share_rank
+
+    monkeypatch.setattr(share_rank, "SEEKING_WEIGHT", 1.0)
+    held = _accuracy(other_member, _load_own_circle(other_member, make_person, DEV_S9A), [DEV_S9A])
+    with capsys.disabled():
+        print("\nshare top-1 development s9a, seeking split on: " + ", ".join(
+            f"{lang} {h}/{t} ({h / t:.0%})" for lang, (h, t) in held.items()))
+    # Reached in session 9 (chosen on this set): fr 11/20, en 17/20; off in the app, see share_rank.
+    assert held["fr"][0] >= 11 and held["en"][0] >= 17
