@@ -41,6 +41,13 @@ TIMESTAMPED = ("share_heldout_i11.json", "share_heldout_i11b.json", "share_heldo
 # Scored once (2026-12-02 18:52 UTC): s8a fr 16/20, en 16/20; s8b fr 20/20, en 17/20; together fr 36/40
 # (90 %), en 33/40 (82 %): issue 11's 9 in 10 holds in French only. Held as floors.
 BLIND_S8 = {"share_heldout_s8a.json": ("fr", 16, "en", 16), "share_heldout_s8b.json": ("fr", 20, "en", 17)}
+# Session 9's second blind set (the first, s9a, became the development set below): written by the same
+# blind helper with pairs of contacts on the two sides of one need, frozen at 06:22 UTC on 2026-12-03,
+# kept outside the repository, scored once on the shipped method (07:09 UTC): fr 9/20, en 11/20; and
+# once with the seeking split on (07:30 UTC, not shipped: s3 fr 16 -> 14): fr 11/20, en 11/20. With the
+# older sets the shipped method ranks the right contact first on fr 61/80, en 59/80 held out (s3, s8a,
+# s8b, s9b): circles holding both sides of a need are where it fails. Held as floors.
+BLIND_S9 = {"share_heldout_s9b.json": ("fr", 9, "en", 11)}
 # Session 9's development set: 30 contacts and 40 texts written blind with several pairs of contacts on
 # the two sides of one need (origin in the file); scored once with the app (fr 9/20, en 16/20), then
 # looked at: in-sample since. Floors: the app's figures, and those of the seeking split (off in the app,
@@ -113,10 +120,11 @@ def test_held_out_sets_are_frozen_with_their_origin_and_date():
         assert {t["lang"] for t in data["texts"]} == {"fr", "en"}
 
 
-def test_session_8_blind_sets_are_frozen_with_their_origin_and_date():
-    for name in BLIND_S8:
+def test_session_8_and_9_blind_sets_are_frozen_with_their_origin_and_date():
+    for name in BLIND_S8 | BLIND_S9:
         data = json.loads((DATA / name).read_text(encoding="utf-8"))
-        assert data["frozen"] is True and "session 8" in data["origin"] and "2026" in data["origin"]
+        session = "session 9" if name in BLIND_S9 else "session 8"
+        assert data["frozen"] is True and session in data["origin"] and "2026" in data["origin"]
         assert len(data["texts"]) == 40 and {t["lang"] for t in data["texts"]} == {"fr", "en"}
 
 
@@ -209,13 +217,13 @@ def test_a_profile_without_consent_is_not_read(member, make_person, association)
     assert selectors.share_suggestions(owner=member, text="subventions pour l'exportation") == []
 
 
-@pytest.mark.parametrize("name", sorted(BLIND_S8))
-def test_share_ranks_by_meaning_on_session_8_blind_sets(name, other_member, make_person, capsys):
+@pytest.mark.parametrize("name", sorted(BLIND_S8 | BLIND_S9))
+def test_share_ranks_by_meaning_on_session_8_and_9_blind_sets(name, other_member, make_person, capsys):
     held = _accuracy(other_member, _load_own_circle(other_member, make_person, name), [name])
     with capsys.disabled():
         print(f"\nshare top-1 held-out {name} (blind): " + ", ".join(f"{lang} {h}/{t} ({h / t:.0%})"
                                                                   for lang, (h, t) in held.items()))
-    _fr, fr_floor, _en, en_floor = BLIND_S8[name]
+    _fr, fr_floor, _en, en_floor = (BLIND_S8 | BLIND_S9)[name]
     assert held["fr"][0] >= fr_floor and held["en"][0] >= en_floor
 
 
