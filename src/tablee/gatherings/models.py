@@ -14,7 +14,7 @@ class Series(models.Model):
     """A recurring rhythm, e.g. the first Tuesday of each month at 7:30, that creates gatherings."""
 
     class Frequency(models.TextChoices):
-        MONTHLY_NTH_WEEKDAY = "monthly_nth_weekday", _("chaque mois, le n-ième jour de semaine")
+        MONTHLY_NTH_WEEKDAY = "monthly_nth_weekday", _("chaque mois")
         WEEKLY = "weekly", _("chaque semaine")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="series")

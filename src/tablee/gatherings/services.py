@@ -166,6 +166,10 @@ def gathering_update(*, gathering: Gathering, **fields) -> GatheringChange:
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean()
+        if (locked.state == Gathering.State.DONE and before["state"] != Gathering.State.DONE
+                and locked.starts_at > timezone.now()):
+            # « Terminée » opens the cards and follow-ups to everyone: not before the gathering begins.
+            raise ValidationError({"state": _("Une rencontre ne peut être marquée terminée qu'une fois commencée.")})
         confirmed = _confirmed_count(locked)
         if locked.capacity < confirmed:
             raise ValidationError(

@@ -23,8 +23,9 @@ class RoleForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Fichier CSV des membres"),
-                           help_text=_("Colonnes : email, first_name, last_name, puis au choix organization, "
-                                       "sector, languages, offers, needs, interests."))
+                           help_text=_("Colonnes : courriel, prénom, nom, puis au choix organisation, secteur, "
+                                       "langues, offres, besoins, intérêts (les noms anglais email, first_name, "
+                                       "last_name… vont aussi)."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,4 +1,5 @@
-"""The one-click way back: GET shows a button (mail scanners open links), POST unsubscribes.
+"""The one-click way back: GET shows a button (mail scanners open links), POST unsubscribes, and
+the page that says so can take it back.
 
 RFC 8058: a mail client POSTs ``List-Unsubscribe=One-Click`` to the URL of the
 ``List-Unsubscribe`` header without cookies or CSRF token; the signed URL is the authorisation.
@@ -34,8 +35,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     context = {"topic": topic, "topic_label": Topic(topic).label, "personal": topic == Topic.PERSONAL,
                "invitation": topic == Topic.INVITATIONS, "scope_name": scope_describe(topic=topic, scope=scope)}
     if request.method == "POST":
-        optout_set(address=address, topic=topic, scope=scope, refuse=True)
-        return render(request, "outbox/pages/unsubscribed.html", context)
+        # The page after unsubscribing offers to take it back (a click by mistake); a mail client's
+        # one-click POST never carries ``undo``.
+        undo = request.POST.get("undo") == "1"
+        optout_set(address=address, topic=topic, scope=scope, refuse=not undo)
+        return render(request, "outbox/pages/resubscribed.html" if undo else "outbox/pages/unsubscribed.html",
+                      context)
     return render(request, "outbox/pages/unsubscribe.html", context)
 
 

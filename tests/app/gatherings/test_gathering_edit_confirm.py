@@ -142,3 +142,21 @@ def test_the_confirmation_step_reads_in_english(browser, booked, organizer):
     organizer.profile.save()
     page = _edit(browser, booked, _data(booked, state="cancelled")).content.decode()
     assert "4 people will receive an email" in page
+
+
+def test_a_gathering_to_come_cannot_be_marked_done(browser, booked):
+    response = _edit(browser, booked, _data(booked, state=Gathering.State.DONE))
+
+    booked.refresh_from_db()
+    assert booked.state == Gathering.State.OPEN
+    assert "une fois commencée" in response.content.decode()
+
+
+def test_a_gathering_that_began_is_marked_done(browser, booked):
+    Gathering.objects.filter(pk=booked.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    booked.refresh_from_db()
+
+    _edit(browser, booked, _data(booked, state=Gathering.State.DONE))
+
+    booked.refresh_from_db()
+    assert booked.state == Gathering.State.DONE

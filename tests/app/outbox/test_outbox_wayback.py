@@ -221,3 +221,18 @@ def test_a_batch_makes_the_missing_keys_without_reading_them_again(db):
                 if '"outbox_unsubscribekey"' in query["sql"]] == ["INSERT"]
         assert wayback.unsubscribe_token(address="new@example.org", topic=Topic.REMINDERS) == made
     assert wayback.unsubscribe_token(address="new@example.org", topic=Topic.REMINDERS) == made
+
+
+def test_a_personal_opt_out_by_mistake_is_taken_back_from_the_page_that_confirms_it(db):
+    email = queue("Lucie@Example.org", key="t:1", topic=Topic.PERSONAL)
+    visitor = Client(enforce_csrf_checks=True)
+
+    confirmed = visitor.post(_unsubscribe_path(email)).content.decode()
+    assert OptOut.objects.filter(address="lucie@example.org", topic=Topic.PERSONAL).exists()
+    assert 'data-testid="unsubscribe-undo"' in confirmed and 'name="undo" value="1"' in confirmed
+
+    taken_back = visitor.post(_unsubscribe_path(email), {"undo": "1"})
+
+    assert taken_back.status_code == 200 and 'data-testid="resubscribed"' in taken_back.content.decode()
+    assert not OptOut.objects.exists()
+    assert queue("lucie@example.org", key="t:2", topic=Topic.PERSONAL).status == Email.Status.QUEUED
