@@ -15,6 +15,7 @@ from tablee.engine import _mdgp_kernels as k
 from tablee.engine.mdgp import (
     MdgpInstance,
     MdgpParams,
+    most_pairs_sizes,
     objective,
     read_instance,
     solve_mdgp,
@@ -238,6 +239,79 @@ def test_descent_stops_where_no_move_or_swap_improves(case: int) -> None:
             assert value(swapped) <= here + 1e-9
 
 
+def _leave_gains(assign: np.ndarray, w: np.ndarray, n_groups: int) -> np.ndarray:
+    full = np.empty((n_groups, n_groups))
+    k._best_leave_gains(assign, w, n_groups, full)
+    return full
+
+
+@settings(max_examples=40, deadline=None)
+@given(instance=instances(), seed=st.integers(0, 2**32 - 1))
+def test_the_updated_swap_bound_equals_a_full_recompute_after_every_move_and_swap(
+        instance: MdgpInstance, seed: int) -> None:
+    """The descent updates the pruning table over the two changed groups only; after any sequence
+    of moves and swaps (groups emptied and refilled included) it equals the full table."""
+    lower, upper, d = instance.lower, instance.upper, instance.d
+    n_groups = lower.size
+    rng = np.random.default_rng(seed)
+    state = np.array([seed + 1], dtype=np.uint64)
+    assign, _ = k.random_assignment(state, instance.n, lower, upper)
+    members, size, pos = k.build_members(assign, n_groups, instance.n)
+    w = k.compute_gains(d, assign, n_groups)
+    bound = _leave_gains(assign, w, n_groups)
+    for _ in range(40):
+        i = int(rng.integers(instance.n))
+        a, b = int(assign[i]), int(rng.integers(n_groups))
+        if b == a:
+            continue
+        if size[a] > lower[a] and size[b] < upper[b] and rng.random() < 0.5:
+            k._apply_move(d, assign, size, members, pos, w, i, b)
+        elif size[b] > 0:
+            k._apply_swap(d, assign, members, pos, w, i, members[b, rng.integers(size[b])])
+        else:
+            continue
+        k._refresh_leave_gains(w, members, size, bound, a, b)
+        assert np.array_equal(bound, _leave_gains(assign, w, n_groups))
+
+
+@pytest.mark.parametrize(
+    ("lower", "upper"),
+    [([5] * 8, [5] * 8),  # ss: swaps only
+     ([2, 3, 0, 4, 1, 2, 0, 3], [9, 7, 8, 12, 6, 9, 5, 10])],  # ds: moves, groups emptied
+)
+def test_the_search_with_the_updated_swap_bound_is_the_search_with_a_full_recompute(
+        lower: list[int], upper: list[int]) -> None:
+    """`check=True` recomputes the table in full after every update of every descent (weak and
+    strong perturbations, crossovers) and raises on any difference; the search is unchanged."""
+    instance = _random_instance(np.random.default_rng(41), 40, lower, upper)
+    lower_a, upper_a, d = instance.lower, instance.upper, instance.d
+    n_groups = lower_a.size
+    start_sizes = most_pairs_sizes(lower_a, upper_a, instance.n)
+
+    def run(check: bool) -> tuple[np.ndarray, float]:
+        rng = np.array([2024], dtype=np.uint64)
+        assign, _ = k.random_assignment(rng, instance.n, lower_a, upper_a)
+        members, size, pos = k.build_members(assign, n_groups, instance.n)
+        w = k.compute_gains(d, assign, n_groups)
+        bound = np.empty((n_groups, n_groups))
+        k.local_search(rng, d, assign, size, members, pos, w, lower_a, upper_a, bound, 0.0, check)
+        values = np.full(k.N_VALUES, k.objective_of(w, assign))
+        counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
+        best = assign.copy()
+        pool = np.zeros((3, instance.n), dtype=np.int64)
+        pool_values = np.full(3, k.EMPTY)
+        walk_best = assign.copy()
+        k.iterated_maxima_search(d, 0.0, lower_a, upper_a, assign, size, members, pos, w, bound,
+                                 best, values, counters, rng, 300, 15, 1, 3, 7, 0.5,
+                                 pool, pool_values, walk_best, start_sizes, 0.5, check)
+        assert counters[k.C_ROUNDS] >= 5  # restarts from the best, fresh starts and crossovers
+        return best, float(values[k.V_BEST])
+
+    checked, plain = run(check=True), run(check=False)
+    assert np.array_equal(checked[0], plain[0])
+    assert checked[1] == plain[1]
+
+
 # --- determinism and the clock ----------------------------------------------------------------
 
 def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:
@@ -301,8 +375,6 @@ def test_solver_returns_by_the_time_limit() -> None:
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 4)), min_size=1, max_size=5), st.data())
 def test_the_start_sizes_have_the_most_pairs(bounds, data) -> None:
     from itertools import product
-
-    from tablee.engine.mdgp import most_pairs_sizes
 
     lower = np.array([lo for lo, _ in bounds], dtype=np.int64)
     upper = lower + np.array([extra for _, extra in bounds], dtype=np.int64)

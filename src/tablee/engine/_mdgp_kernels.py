@@ -149,17 +149,70 @@ def _best_leave_gains(assign, w, n_groups, out):
 
 
 @njit(cache=True)
-def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin):
+def _refresh_leave_gains(w, members, size, out, a, b):
+    """Bring `out` (see `_best_leave_gains`) up to date after a move or a swap between groups a and b.
+
+    Such a step changes the members of a and b and W's columns a and b, nothing else, so out[c, e]
+    can change only when c or e is a or b: columns a and b (over each other group's members) and
+    rows a and b (over their own members, every column). Each of these entries is again the
+    maximum over the same values as in a full recompute, so the table holds exactly the same
+    numbers, in O(n + (|a| + |b|) G) instead of O(nG).
+    """
+    n_groups = size.shape[0]
+    for c in range(n_groups):
+        if c != a and c != b:
+            best_a = -np.inf
+            best_b = -np.inf
+            for t in range(size[c]):
+                i = members[c, t]
+                wic = w[i, c]
+                gain = w[i, a] - wic
+                if gain > best_a:
+                    best_a = gain
+                gain = w[i, b] - wic
+                if gain > best_b:
+                    best_b = gain
+            out[c, a] = best_a
+            out[c, b] = best_b
+    for g in (a, b):
+        out[g, :] = -np.inf
+        for t in range(size[g]):
+            i = members[g, t]
+            wig = w[i, g]
+            for e in range(n_groups):
+                gain = w[i, e] - wig
+                if gain > out[g, e]:
+                    out[g, e] = gain
+
+
+@njit(cache=True)
+def _check_leave_gains(assign, w, n_groups, out):
+    """Raise AssertionError unless `out` equals a full recompute (the `check` mode of the descent)."""
+    full = np.empty_like(out)
+    _best_leave_gains(assign, w, n_groups, full)
+    for a in range(n_groups):
+        for b in range(n_groups):
+            if out[a, b] != full[a, b]:
+                raise AssertionError("the updated leave-gain table differs from a full recompute")
+
+
+@njit(cache=True)
+def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, check=False):
     """Descent over one-moves then swaps until neither improves. Returns the objective gain.
 
     A swap of i (in a) with j (in b) is worth at most (W[i, b] - W[i, a]) + bound[b, a] - 2 dmin,
     with bound = _best_leave_gains. At a local optimum about 1 % of the (element, group) pairs pass
     this test, so a swap pass costs O(nG) plus a few group scans instead of O(n^2). For a
     promising (i, b) the best j of group b is taken.
+
+    `bound` is computed in full once, then kept up to date after each move or swap by
+    `_refresh_leave_gains` (rows and columns of the two groups only). `check=True` compares it
+    with a full recompute after every update and raises AssertionError on a difference (tests).
     """
     n = assign.shape[0]
     n_groups = lower.shape[0]
     gain = 0.0
+    _best_leave_gains(assign, w, n_groups, bound)
     improved = True
     while improved:
         improved = False
@@ -181,10 +234,12 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
                             best_g = g
                 if best_g >= 0:
                     _apply_move(d, assign, size, members, pos, w, i, best_g)
+                    _refresh_leave_gains(w, members, size, bound, a, best_g)
+                    if check:
+                        _check_leave_gains(assign, w, n_groups, bound)
                     gain += best_delta
                     moved = True
-        # Swaps; back to moves as soon as a pass improved.
-        _best_leave_gains(assign, w, n_groups, bound)
+        # Swaps; back to moves as soon as a pass improved. `bound` is up to date here.
         # A random starting element, so that low indices are not always tried first.
         offset = _randint(rng, n)
         for step in range(n):
@@ -207,7 +262,9 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
                         best_j = j
                 if best_j >= 0:
                     _apply_swap(d, assign, members, pos, w, i, best_j)
-                    _best_leave_gains(assign, w, n_groups, bound)
+                    _refresh_leave_gains(w, members, size, bound, a, b)
+                    if check:
+                        _check_leave_gains(assign, w, n_groups, bound)
                     gain += best_delta
                     improved = True
                     break
@@ -376,20 +433,20 @@ def _pool_insert(pool, pool_values, counters, candidate, value):
 def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound, best,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
                            strong, move_share, pool, pool_values, walk_best, start_sizes,
-                           cross_share):
+                           cross_share, check=False):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
     moves or swaps), then descent; the new local optimum is always kept, so the search walks from
     maximum to maximum. After `alpha` iterations without improving the best of this walk, the next
-    walk starts from a strong perturbation of the global best.
+    walk starts from a strong perturbation of the global best. `check`: see `local_search`.
     """
     for _ in range(n_iterations):
         weak = weak_min + _randint(rng, weak_max - weak_min + 1)
         values[V_CUR] += perturb(rng, d, assign, size, members, pos, w, lower, upper, weak,
                                  move_share)
         values[V_CUR] += local_search(rng, d, assign, size, members, pos, w, lower, upper, bound,
-                                      dmin)
+                                      dmin, check)
         counters[C_ITER] += 1
         if values[V_CUR] > values[V_MS_BEST] + EPS:
             values[V_MS_BEST] = values[V_CUR]
@@ -427,7 +484,7 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
                 # Start afresh from the best with an exact W: this also clears float drift.
                 _reset(d, best, assign, size, members, pos, w)
                 perturb(rng, d, assign, size, members, pos, w, lower, upper, strong, move_share)
-            local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin)
+            local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, check)
             values[V_CUR] = objective_of(w, assign)
             if pool.shape[0] > 0:
                 walk_best[:] = assign
