@@ -38,8 +38,10 @@ class ImportConfirmForm(forms.Form):
     """Whether to invite the new members, and what to do with values members filled in (the file
     itself stays on the server with the preview)."""
 
-    invite = forms.BooleanField(label=_("Inviter par courriel les membres qui ne sont jamais venus"),
-                                required=False, initial=True)
+    # Unticked: emailing a whole file of people is the organizer's explicit choice.
+    invite = forms.BooleanField(label=_("Inviter aussi par courriel les personnes de ce fichier qui n'ont pas "
+                                        "encore ouvert de session sur Tablée"),
+                                required=False, initial=False)
     # What members wrote themselves is kept unless the organizer chooses otherwise, seeing every value.
     mode = forms.ChoiceField(
         label=_("Valeurs que les membres ont déjà remplies"),

@@ -205,7 +205,7 @@ def import_preview_page(request: HttpRequest, slug: str, preview_id: int) -> Htt
     association = _organized(request, slug)
     job = import_preview_for(association=association, preview_id=preview_id)
     preview = preview_from_job(job) if job.finished else None
-    confirm = ImportConfirmForm(initial={"invite": True})
+    confirm = ImportConfirmForm()
     return render(request, "members/import_preview.html",
                   {"association": association, "job": job, "preview": preview, "form": confirm})
 

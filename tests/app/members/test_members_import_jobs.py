@@ -3,6 +3,8 @@ writes it in batches of short transactions after checking the whole file. Small 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -145,6 +147,8 @@ def test_the_members_page_sends_a_big_confirmed_file_to_the_worker_and_shows_pro
     preview = browser.get(sent["Location"])
     assert preview.status_code == 200 and 'data-testid="import-more"' in preview.content.decode()
     assert "330\u00a0membres seront créés." in preview.content.decode()
+    invite_box = re.search(r'<input type="checkbox" name="invite"[^>]*>', preview.content.decode()).group(0)
+    assert "checked" not in invite_box  # emailing a whole file is an explicit choice
     response = browser.post(sent["Location"] + "import/", {"invite": "on"})
     job = Job.objects.get(owner=organizer, kind=Job.Kind.MEMBERS_IMPORT)
     assert response.status_code == 302 and response["Location"] == PAGE + f"import/{job.pk}/"
