@@ -36,6 +36,16 @@ _VERB_START = re.compile(
     r"^(a|as|est|veut|voudrait|cherche|travaille|parle|aime|prépare|prepare|organise|il|elle|iel|on|nous|"
     r"je|j|voir|lire|see|read|wants?|is|was|has|had|works?|talked|told|said|likes?|he|she|they|we|i)\b",
     re.IGNORECASE)
+# Within a short note, what a conversation was about: « Julie parle de financement », "talked about
+# export" give the phrase after it; another verb inside makes it a sentence, never pasted as a topic.
+_ABOUT = re.compile(
+    r"\b(?:parl\w*|discut\w*|jas\w*|(?:à|au) (?:propos|sujet)|talk\w*|spoke|chat\w*)\s+"
+    r"(?:(?:de la|de l'|de l’|des|du|de|d'|d’)\s*|about\s+|of\s+|sur\s+|on\s+)?(.+)$",
+    re.IGNORECASE)
+_ARTICLE_AFTER_DE = {"de la": "la ", "de l'": "l'", "de l’": "l’", "des": "les ", "du": "le "}
+_SENTENCE_VERB = re.compile(
+    r"\b(?:veut|voudrait|cherche|travaille|prépare|organise|aime|pense|dit|disait|wants?|works?|likes?|"
+    r"thinks?|said|says|told|needs?|besoin)\b", re.IGNORECASE)
 _FRENCH = re.compile(r"[àâçéèêëîïôûùü]|\b(le|la|les|l|de|des|du|pour|avec|sur|un|une|et|au|aux|d)\b", re.IGNORECASE)
 
 
@@ -109,7 +119,14 @@ def topic_of(note: str, *, language: str, polite: bool) -> str:
             mine = _POSSESSIVES[language][possessive][1 if polite else 0]
             return " ".join([mine, *rest])
         return _cited(" ".join(rest), language)
-    if _VERB_START.match(first) or len(first.split()) > MAX_TOPIC_WORDS:
+    about = _ABOUT.search(first)
+    if about:
+        said = first[about.start():about.start(1)].casefold().split()
+        article = next((a for key, a in _ARTICLE_AFTER_DE.items() if " ".join(said[-len(key.split()):]) == key), "")
+        if re.match(r"(rien|nothing|anything|tout et de rien)\b", about.group(1), re.IGNORECASE):
+            return ""
+        return topic_of(article + about.group(1), language=language, polite=polite)
+    if _VERB_START.match(first) or _SENTENCE_VERB.search(first) or len(first.split()) > MAX_TOPIC_WORDS:
         return ""
     return _cited(first, language)
 

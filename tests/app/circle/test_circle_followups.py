@@ -226,3 +226,20 @@ def test_enter_in_the_subject_keeps_the_tone_and_the_typed_text_and_sends_nothin
 
     assert 'value="Mon objet"' in page and "P.-S." in page
     assert not Email.objects.filter(kind="followup").exists()
+
+
+@pytest.mark.parametrize(("note", "cited", "pasted"), [
+    ("Julie parle du financement participatif", "notre conversation sur le financement participatif", "Julie"),
+    ("A parlé de son virage vers l'export, veut des distributeurs", "notre conversation sur ton virage vers l'export",
+     "veut des"),
+    ("Parlé de tout et de rien", "Merci pour notre échange", "tout et de rien"),
+    ("Julie veut des distributeurs", "Merci pour notre échange", "distributeurs"),
+])
+def test_a_note_that_says_what_was_talked_about_gives_the_topic_not_the_sentence(
+        member, past_gathering, table_mates, note, cited, pasted):
+    [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
+        services.CardEntry(email=table_mates[0].email, note=note)])
+
+    _subject, body = followup_draft(FollowUp.objects.get(card=card), "warm")
+
+    assert cited in body and pasted not in body
