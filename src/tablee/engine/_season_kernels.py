@@ -321,7 +321,7 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
            restore, burst, transfer, floor):
     """Tabu search over moves and swaps, one round per iteration in turn, with a pass of meeting
     transfers (`transfer_pass`) every `transfer` iterations; when the best has not improved for
-    `stall_limit` iterations, a burst of random swaps costing at least `floor` each (iterated
+    `stall_limit` iterations, a burst of random swaps, each with a delta of at least `floor` (iterated
     tabu search)."""
     R = tab.shape[0]
     n = tab.shape[1]
