@@ -166,15 +166,21 @@ def test_the_same_seed_and_iterations_give_the_same_plan():
     assert first["stats"]["objective"] == second["stats"]["objective"]
 
 
-def test_the_incremental_objective_matches_a_recount_from_scratch():
+@pytest.mark.parametrize("params", [
+    SearchParams(stall_visits=10),  # the defaults: meeting transfers, perturbations with no repeat
+    SearchParams(stall_visits=10, transfer=0, perturb_cost=None),  # plain tabu, any perturbation
+    SearchParams(stall_visits=10, transfer=1),  # a transfer pass after every iteration
+])
+def test_the_incremental_objective_matches_a_recount_from_scratch(params):
     problem = season_problem(people=80, rounds=5, meet_wishes=20, avoid_pairs=6, seed=3)
     parsed = parse_problem(problem)
     scores = score_matrices(parsed)
 
-    result = solve_season(parsed, scores, time_limit=60, seed=5, max_iterations=3000,
-                          params=SearchParams(stall_visits=10))
+    result = solve_season(parsed, scores, time_limit=60, seed=5, max_iterations=3000, params=params)
 
     assert result.perturbations > 0  # the rebuild after a perturbation is exercised too
+    if params.transfer:
+        assert result.transfers > 0  # and the two-round steps of the transfers
     assert result.objective == pytest.approx(evaluate(parsed, scores, result.rounds)["objective"])
 
 

@@ -35,7 +35,9 @@ K_ITER = 0
 K_IMPROVED_AT = 1
 K_LAST_PERTURB = 2
 K_PERTURBATIONS = 3
-N_COUNTERS = 4
+K_TRANSFERS_TRIED = 4
+K_TRANSFERS = 5
+N_COUNTERS = 6
 # float64 values
 V_CUR = 0
 V_BEST = 1
@@ -316,9 +318,11 @@ def construct(tab, mem, size, pos, att, na, isatt, ntab, C, W, base, once, repea
 def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isatt, movable, ntab,
            C, W, base, once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
            acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min, tenure_span,
-           restore, burst):
-    """Tabu search over moves and swaps, one round per iteration in turn; when the best has not
-    improved for `stall_limit` iterations, a burst of random swaps (iterated tabu search)."""
+           restore, burst, transfer, floor):
+    """Tabu search over moves and swaps, one round per iteration in turn, with a pass of meeting
+    transfers (`transfer_pass`) every `transfer` iterations; when the best has not improved for
+    `stall_limit` iterations, a burst of random swaps, each with a delta of at least `floor` (iterated
+    tabu search)."""
     R = tab.shape[0]
     n = tab.shape[1]
     # Per-iteration copies of the round's state, by attendee position: contiguous in the hot loop.
@@ -432,6 +436,16 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
                 counters[K_IMPROVED_AT] = it
                 best_tab[:, :] = tab
         counters[K_ITER] = it + 1
+        if transfer > 0 and it % transfer == transfer - 1:
+            # The rounds in turn (the round just searched would always be the same one when
+            # `transfer` is a multiple of R).
+            transfer_pass((it // transfer) % R, counters, values, tab, mem, size, pos, att, na, isatt, movable, ntab,
+                          C, W, base, once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw,
+                          alo, ahi, acnt, smin, smax, buf)
+            if values[V_CUR] > values[V_BEST] + EPS:
+                values[V_BEST] = values[V_CUR]
+                counters[K_IMPROVED_AT] = it
+                best_tab[:, :] = tab
         if it - max(counters[K_IMPROVED_AT], counters[K_LAST_PERTURB]) > stall_limit:
             if restore and values[V_CUR] < values[V_BEST] - EPS:
                 rebuild(best_tab, tab, mem, size, pos, att, na, isatt, C, W, base, once,
@@ -439,9 +453,141 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
                 values[V_CUR] = values[V_BEST]
             _perturb(values, strength, tab, mem, size, pos, att, na, isatt, movable, C, W, base,
                      once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi,
-                     acnt, rng, buf)
+                     acnt, rng, buf, floor)
             counters[K_LAST_PERTURB] = it
             counters[K_PERTURBATIONS] += 1
+
+
+@njit(cache=True)
+def _best_relocation(r, z, tab, mem, size, att, na, movable, ntab, C, W, base, once, repeat,
+                     compat, LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, smin, smax, buf):
+    """The best move (to table bu) or swap (with bj) of z in round r: (delta, bu, bj)."""
+    t = tab[r, z]
+    bd = -1e300
+    bu = -1
+    bj = -1
+    if size[r, t] > smin:
+        for u in range(ntab[r]):
+            if u == t or size[r, u] >= smax:
+                continue
+            d = (W[r, z, u] - W[r, z, t] + _attr_delta(r, z, t, -1, u, attr, aw, alo, ahi, acnt)
+                 - wl * _lang_delta(r, z, t, -1, u, mem, size, compat, tviol, buf))
+            if d > bd + EPS:
+                bd = d
+                bu = u
+                bj = -1
+    for a in range(na[r]):
+        y = att[r, a]
+        if tab[r, y] == t or not movable[r, y]:
+            continue
+        d = _swap_delta(r, z, y, bd, tab, mem, size, C, W, base, once, repeat, compat, LCT, crit,
+                        tviol, wl, attr, aw, alo, ahi, acnt, buf)
+        if d > bd + EPS:
+            bd = d
+            bu = -1
+            bj = y
+    return bd, bu, bj
+
+
+@njit(cache=True)
+def transfer_pass(r, counters, values, tab, mem, size, pos, att, na, isatt, movable, ntab, C, W,
+                  base, once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt,
+                  smin, smax, buf):
+    """Meeting transfers in round r: i goes to table u (a move, or a swap with someone of u)
+    where it would meet x again (x met it in exactly one other round r2, in the plan), a step that
+    would pay were it not a repeat; then the best move or swap of i or x in r2 parts them there.
+    The pair meets in r instead of r2. Applied when the two steps together improve the plan;
+    returns how many were."""
+    done = 0
+    T = ntab[r]
+    for a in range(na[r]):
+        i = att[r, a]
+        if not movable[r, i]:
+            continue
+        for u in range(T):
+            t = tab[r, i]
+            if u == t:
+                continue
+            d = W[r, i, u] - W[r, i, t]
+            if d > -EPS or d < -2.0 * repeat:
+                continue
+            x = -1
+            conflicts = 0
+            for q in range(size[r, u]):
+                y = mem[r, u, q]
+                if C[i, y] > 0:
+                    conflicts += 1
+                    x = y
+            if conflicts != 1 or C[i, x] != 1:
+                continue
+            # The first step: the move of i to u, or its best swap with someone at u.
+            d1 = -1e300
+            j1 = -1
+            if size[r, t] > smin and size[r, u] < smax:
+                d1 = (d + _attr_delta(r, i, t, -1, u, attr, aw, alo, ahi, acnt)
+                      - wl * _lang_delta(r, i, t, -1, u, mem, size, compat, tviol, buf))
+            for q in range(size[r, u]):
+                j = mem[r, u, q]
+                if j == x or not movable[r, j]:
+                    continue
+                dj = _swap_delta(r, i, j, d1, tab, mem, size, C, W, base, once, repeat, compat,
+                                 LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, buf)
+                if dj > d1 + EPS:
+                    d1 = dj
+                    j1 = j
+            if d1 + repeat + once[i, x] <= EPS:
+                continue
+            r2 = -1
+            for q in range(tab.shape[0]):
+                if q != r and tab[q, i] >= 0 and tab[q, i] == tab[q, x]:
+                    r2 = q
+            if r2 < 0:
+                continue
+            counters[K_TRANSFERS_TRIED] += 1
+            if j1 < 0:
+                _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                        compat, LC, LCT, crit, tviol, attr, acnt)
+                _add(r, i, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                     compat, LC, LCT, crit, tviol, attr, acnt)
+            else:
+                _swap(r, i, j1, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                      compat, LC, LCT, crit, tviol, attr, acnt)
+            bd = -1e300
+            bz = -1
+            bu = -1
+            bj = -1
+            for z in (i, x):
+                if not movable[r2, z]:
+                    continue
+                d2, u2, j2 = _best_relocation(r2, z, tab, mem, size, att, na, movable, ntab, C, W,
+                                              base, once, repeat, compat, LCT, crit, tviol, wl,
+                                              attr, aw, alo, ahi, acnt, smin, smax, buf)
+                if d2 > bd:
+                    bd = d2
+                    bz = z
+                    bu = u2
+                    bj = j2
+            if bz >= 0 and d1 + bd > EPS:
+                if bj < 0:
+                    _remove(r2, bz, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                            compat, LC, LCT, crit, tviol, attr, acnt)
+                    _add(r2, bz, bu, tab, mem, size, pos, att, na, isatt, C, W, base, once,
+                         repeat, compat, LC, LCT, crit, tviol, attr, acnt)
+                else:
+                    _swap(r2, bz, bj, tab, mem, size, pos, att, na, isatt, C, W, base, once,
+                          repeat, compat, LC, LCT, crit, tviol, attr, acnt)
+                values[V_CUR] += d1 + bd
+                counters[K_TRANSFERS] += 1
+                done += 1
+            elif j1 < 0:
+                _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                        compat, LC, LCT, crit, tviol, attr, acnt)
+                _add(r, i, t, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                     compat, LC, LCT, crit, tviol, attr, acnt)
+            else:
+                _swap(r, i, j1, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                      compat, LC, LCT, crit, tviol, attr, acnt)
+    return done
 
 
 @njit(cache=True)
@@ -459,18 +605,27 @@ def _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat
 
 @njit(cache=True)
 def _perturb(values, strength, tab, mem, size, pos, att, na, isatt, movable, C, W, base, once,
-             repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, rng, buf):
+             repeat, compat, LC, LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, rng, buf, floor):
+    """`strength` random swaps, each redrawn (up to 64 times) until it costs at most -floor
+    (with floor well above -repeat, it seats no pair twice and breaks no rule, barring a gain)."""
     R = tab.shape[0]
     for _ in range(strength):
-        r = _randint(rng, R)
-        if na[r] < 2:
+        found = False
+        for _try in range(64):
+            r = _randint(rng, R)
+            if na[r] < 2:
+                continue
+            i = att[r, _randint(rng, na[r])]
+            j = att[r, _randint(rng, na[r])]
+            if i == j or not movable[r, i] or not movable[r, j] or tab[r, i] == tab[r, j]:
+                continue
+            d = _swap_delta(r, i, j, -1e300, tab, mem, size, C, W, base, once, repeat, compat,
+                            LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, buf)
+            if d >= floor:
+                found = True
+                break
+        if not found:
             continue
-        i = att[r, _randint(rng, na[r])]
-        j = att[r, _randint(rng, na[r])]
-        if i == j or not movable[r, i] or not movable[r, j] or tab[r, i] == tab[r, j]:
-            continue
-        d = _swap_delta(r, i, j, -1e300, tab, mem, size, C, W, base, once, repeat, compat,
-                        LCT, crit, tviol, wl, attr, aw, alo, ahi, acnt, buf)
         _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
               compat, LC, LCT, crit, tviol, attr, acnt)
         values[V_CUR] += d

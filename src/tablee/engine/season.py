@@ -4,7 +4,15 @@ Construction, then iterated tabu search (Lai & Hao 2016 for the maximally divers
 extended to many rounds): each iteration takes the next round in turn, picks the best non-tabu move
 (one person to another table, sizes permitting) or swap (two people of different tables), with
 aspiration when it beats the best plan; when the best has not improved for a while, the best plan
-is restored and shaken by random swaps. Deltas are O(1) from per-round gain matrices (see `_season_kernels`).
+is restored and shaken by random swaps costing less than a quarter of the repeat weight (so almost
+never one that seats a pair twice, which the search would undo at once). Deltas are O(1) from per-round gain matrices (see `_season_kernels`).
+
+The no-repeat rule couples the rounds: in a good plan most moves that would pay are blocked because
+the person already met someone at the new table in another round. Every `transfer` iterations a
+pass of *meeting transfers* (`_season_kernels.transfer_pass`) takes such a move (or swap) in one
+round, when exactly one pair would meet twice, together with the best move or swap in the other
+round that parts that pair there: the pair meets in this round instead, and the two steps are kept
+when together they improve the plan.
 
 Deterministic for a seed and an iteration count: the search runs in chunks between time checks, and
 a chunk boundary changes nothing. It stops at the time limit, at `max_iterations`, or when the best
@@ -32,16 +40,21 @@ class SeasonResult:
     iterations: int
     perturbations: int
     elapsed_s: float
+    transfers: int = 0  # meeting transfers applied (SearchParams.transfer)
 
 
 @dataclass(frozen=True)
 class SearchParams:
     stall_visits: int = 150  # visits of each round without a new best before a perturbation
-    perturb_divisor: int = 20  # a perturbation makes (people per round / this) random swaps
+    perturb_divisor: int = 10  # a perturbation makes (people per round / this) random swaps
     tenure_min: int = 7  # a person moved stays put for this many visits of the round...
     tenure_span: int = 8  # ...plus a random 0..span
     restore_best: bool = True  # perturb the best plan, not the current one
     burst: int = 1  # iterations in a row on the same round
+    # A perturbation swap costs at most this times the repeat weight (None: any random swap): a
+    # swap that seats a pair twice costs about the whole weight, and the search would undo it.
+    perturb_cost: float | None = 0.25
+    transfer: int = 30  # a pass of meeting transfers every this many iterations (0: none)
 
 
 def _seed(seed: int) -> np.ndarray:
@@ -112,11 +125,12 @@ def solve_season(
                 LC, LCT, crit, tviol, attr, acnt, pin, smin, rng)
     cur = k.objective(C, tviol, acnt, base, once, repeat, wl, aw, alo, ahi, ntab)
     counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
-    values = np.array([cur, cur], dtype=np.float64)
+    values = np.full(k.N_VALUES, cur, dtype=np.float64)
     best_tab = tab.copy()
 
     mean_size = max(1, int(na.mean()))
     params = params or SearchParams()
+    floor = -1e300 if params.perturb_cost is None else -params.perturb_cost * scores.repeat
     # Iterations visit the rounds in turn: per-round counts are scaled by R.
     stall_limit = R * params.stall_visits
     strength = max(2, mean_size // params.perturb_divisor)
@@ -140,7 +154,8 @@ def solve_season(
         k.search(steps, counters, values, best_tab, tab, mem, size, pos, att, na, isatt, movable,
                  ntab, C, W, base, once, repeat, compat, LC, LCT, crit, tviol, wl, attr, aw,
                  alo, ahi, acnt, abits, smin, smax, tabu, rng, buf, stall_limit, strength, tenure_min,
-                 tenure_span, params.restore_best, params.burst)
+                 tenure_span, params.restore_best, params.burst,
+                 params.transfer, floor)
         spent = time.perf_counter() - t0
         # Aim at ~50 ms per chunk: frequent time checks, negligible overhead.
         chunk = max(1, min(chunk * 2, int(steps * 0.05 / max(spent, 1e-6)) or 1))
@@ -155,6 +170,7 @@ def solve_season(
     return SeasonResult(
         rounds=rounds, objective=float(values[k.V_BEST]), iterations=int(counters[k.K_ITER]),
         perturbations=int(counters[k.K_PERTURBATIONS]), elapsed_s=time.perf_counter() - started,
+        transfers=int(counters[k.K_TRANSFERS]),
     )
 
 
