@@ -59,7 +59,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
             template=email_template_name.removesuffix(".txt"),
             subject_template=subject_template_name,
             language=language,
-            context=context,
+            # The email says how long its link works (Django's PASSWORD_RESET_TIMEOUT, in whole days).
+            context={**context, "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86_400)},
         )
 
 

@@ -64,7 +64,7 @@ def test_a_subject_keeps_the_no_break_spaces_of_french_typography():
 def test_a_subject_template_outside_the_pattern_can_be_named():
     rendered = render_email(template="registration/password_reset_email", language="en",
                             subject_template="registration/password_reset_subject.txt",
-                            context={"user": None, "uid": "MQ", "token": "t-0", "site_url": SITE})
+                            context={"user": None, "uid": "MQ", "token": "t-0", "site_url": SITE, "valid_days": 3})
 
     assert rendered.subject == "Tablée: choose a new password" and "\n" not in rendered.subject
 

@@ -15,6 +15,7 @@ def test_reset_request_queues_one_email_with_a_working_link(client, member):
     email = Email.objects.get(kind="password_reset")
     assert email.to == "marie@example.org" and email.user == member
     assert "/accounts/reset/" in email.body_text and "/accounts/reset/" in email.body_html
+    assert "pendant 3\u00a0jours" in email.body_text and "pendant 3\u00a0jours" in email.body_html  # says how long
     link = next(line for line in email.body_text.splitlines() if "/accounts/reset/" in line).strip()
     path = link[link.index("/accounts/reset/"):]
     page = client.get(path, follow=True)
@@ -32,7 +33,9 @@ def test_reset_email_is_written_in_the_member_language(client, member):
     member.profile.preferred_language = "en"
     member.profile.save()
     client.post(reverse("password_reset"), {"email": "marie@example.org"})
-    assert Email.objects.get(kind="password_reset").subject == "Tablée: choose a new password"
+    email = Email.objects.get(kind="password_reset")
+    assert email.subject == "Tablée: choose a new password"
+    assert "for 3 days" in email.body_text
 
 
 def test_sign_in_with_email_and_password(client, member):
