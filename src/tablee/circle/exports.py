@@ -20,6 +20,7 @@ from tablee.circle.models import (
 )
 from tablee.circle.rendering import plain_text
 from tablee.gatherings.models import Rsvp
+from tablee.sorting import by_name
 from tablee.tables.models import Wish
 
 
@@ -108,7 +109,7 @@ def _vcards(owner, version: str, chunk: int = 1000) -> Iterator[str]:
         for contact in batch:
             yield _vcard(contact, notes.get(contact.pk, []), version)
 
-    contacts = Contact.objects.filter(owner_id=owner.pk).select_related("user").order_by("name", "pk")
+    contacts = Contact.objects.filter(owner_id=owner.pk).select_related("user").order_by(by_name("name"), "pk")
     for contact in contacts.iterator(chunk_size=chunk):
         batch.append(contact)
         if len(batch) == chunk:

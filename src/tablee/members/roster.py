@@ -12,7 +12,6 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from tablee.members.models import Association, JoinRequest, LoginLink, Membershi
 from tablee.members.selectors import user_by_email
 from tablee.members.services import member_join, person_create
 from tablee.pagination import Window, window
+from tablee.sorting import by_name
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _memberships(*, association: Association, search: str = "", include_deactiva
                 Q(user__email__icontains=word) | Q(user__first_name__icontains=word)
                 | Q(user__last_name__icontains=word) | Q(user__profile__organization__icontains=word)
             )
-    return memberships.order_by(Lower("user__last_name"), Lower("user__first_name"), "user__email")
+    return memberships.order_by(by_name("user__last_name"), by_name("user__first_name"), "user__email")
 
 
 def _rows(*, association: Association, memberships) -> list[RosterRow]:

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from tablee.members.access import organized_by_id
 from tablee.members.models import ApiToken, Association, JoinRequest, Membership, Profile, User
 from tablee.prepared import Prepared
+from tablee.sorting import by_name
 
 # Read on every API call to /api/me and on every signed-in page (the navigation): compiled once
 # per connection (tablee.prepared).
@@ -50,7 +51,7 @@ def association_members(*, association: Association, role: str | None = None) ->
     return (
         User.objects.filter(is_active=True, **conditions)
         .select_related("profile")
-        .order_by(Lower("last_name"), Lower("first_name"), "email")
+        .order_by(by_name("last_name"), by_name("first_name"), "email")
     )
 
 

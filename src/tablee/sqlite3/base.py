@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+import unicodedata
 
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
@@ -96,6 +97,17 @@ class GatedCursorWrapper(base.SQLiteCursorWrapper):
                 self.gate.release()
 
 
+def _name_key(text: str) -> tuple[str, str]:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold(), text or ""
+
+
+def _compare_names(a: str, b: str) -> int:
+    """The collation ``tablee_names`` (tablee.sorting): accents and case come second, as in French."""
+    left, right = _name_key(a), _name_key(b)
+    return (left > right) - (left < right)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     gate: WriteGate | None = None
 
@@ -106,6 +118,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
+        connection.create_collation("tablee_names", _compare_names)  # tablee.sorting.NAMES
         if self.gate is not None:
             self.gate.close()
             self.gate = None

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association, User
+from tablee.sorting import by_name
 from tablee.tables import access, selectors
 from tablee.tables.explain import explain
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
@@ -533,7 +534,7 @@ def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
         _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
         # Before the gathering, whoever is seated or moved learns their table (as after a late RSVP).
         _notify_seats(plan, repair)
-        moved = list(User.objects.filter(pk__in=repair.moved).order_by("last_name", "first_name", "email"))
+        moved = list(User.objects.filter(pk__in=repair.moved).order_by(by_name("last_name"), by_name("first_name"), "email"))
     return plan, moved
 
 
@@ -574,7 +575,7 @@ def plan_repair_accept(*, plan: Plan) -> tuple[Plan, list[User]]:
             raise PlanError(_("Les inscriptions ont changé : relisez la nouvelle proposition."))
         _repair_store(plan, current, present=len(selectors.attendees_now(gathering=plan.gathering)))
         _notify_seats(plan, current)
-        moved = list(User.objects.filter(pk__in=current.moved).order_by("last_name", "first_name", "email"))
+        moved = list(User.objects.filter(pk__in=current.moved).order_by(by_name("last_name"), by_name("first_name"), "email"))
     return plan, moved
 
 

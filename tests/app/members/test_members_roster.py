@@ -377,3 +377,13 @@ def test_a_member_on_the_associations_page_is_led_to_their_gatherings(client, me
 
     assert "Vous êtes membre" in page and "/associations/cafe-rencontres/join/" not in page
     assert 'data-testid="open-associations"' not in client.get("/").content.decode()
+
+
+def test_the_list_orders_names_as_french_does_accents_and_case_second(browser, association, make_person):
+    for k, last in enumerate(["Boucher", "émond", "Bélanger", "Fortin", "Éthier", "bergeron"]):
+        make_person(association=association, email=f"ordre{k}@example.org", first_name="Zoé", last_name=last)
+
+    html = browser.get(PAGE + "?q=Zoé").content.decode()
+
+    shown = list(dict.fromkeys(re.findall(r"Zoé (\w+)", html)))  # a row names its person twice
+    assert shown == ["Bélanger", "bergeron", "Boucher", "émond", "Éthier", "Fortin"], shown
