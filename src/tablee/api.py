@@ -84,8 +84,9 @@ class TokenRateThrottle(SimpleRateThrottle):
 api = NinjaAPI(
     title="Tablée API",
     version="1",
-    description="Small tables, deep conversations. Authenticate with `Authorization: Bearer <token>`"
-    " (`tablee token create EMAIL`).",
+    description="Small tables, deep conversations. Authenticate with `Authorization: Bearer <token>`: create"
+    " a token on your account page ([/account/#jetons](/account/#jetons)), or ask your server's operator"
+    " (`tablee token create EMAIL`). [Back to Tablée](/)",
     auth=BearerToken(),
     throttle=[TokenRateThrottle()],
     urls_namespace="api",
