@@ -135,7 +135,7 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
     return queued
 
 
-def queue_gathering_notices(*, gathering: Gathering) -> int:
+def queue_gathering_notices(*, gathering: Gathering, before: dict | None = None) -> int:
     """The time or place changed, or the gathering is cancelled: tell everyone confirmed or waiting,
     with the updated invitation (same UID, the new SEQUENCE; METHOD:CANCEL for a cancellation).
     One email per person and version of the gathering, whatever the retries. Returns how many of
@@ -150,10 +150,26 @@ def queue_gathering_notices(*, gathering: Gathering) -> int:
         rsvp.gathering = gathering
         # Each person's own view of the event: a seat is an invitation, the waiting list TENTATIVE,
         # a cancelled gathering a CANCEL (same UID, the gathering's new SEQUENCE).
+        extra = _what_it_was(gathering, before, _language_of(rsvp.user)) if kind == "gathering_changed" else {}
         email = _queue(rsvp=rsvp, kind=kind, key=f"{kind}:{gathering.pk}:{gathering.sequence}:{rsvp.user_id}",
-                       ics=member_calendar_ics(gathering=gathering, user=rsvp.user))
+                       ics=member_calendar_ics(gathering=gathering, user=rsvp.user), extra=extra)
         count += email.status != Email.Status.SUPPRESSED
     return count
+
+
+def _what_it_was(gathering: Gathering, before: dict | None, language: str) -> dict:
+    """The time and place a change replaced, for « Avant : … » (only what changed)."""
+    if not before:
+        return {}
+    out: dict = {}
+    starts_at, minutes = before.get("starts_at"), before.get("duration_minutes")
+    if starts_at is not None and minutes is not None and (starts_at, minutes) != (
+            gathering.starts_at, gathering.duration_minutes):
+        was = Gathering(starts_at=starts_at, duration_minutes=minutes)
+        out.update({f"was_{key}": value for key, value in _when(was, language).items()})
+    if before.get("venue") and before["venue"] != gathering.venue:
+        out["was_venue"] = before["venue"]
+    return out
 
 
 def _queue(

@@ -189,7 +189,7 @@ def gathering_update(*, gathering: Gathering, **fields) -> GatheringChange:
         if notice is not None:
             from tablee.gatherings.emails import queue_gathering_notices
 
-            notified = queue_gathering_notices(gathering=locked)
+            notified = queue_gathering_notices(gathering=locked, before=before)
     for name in (*GATHERING_FIELDS, "updated_at", "sequence"):
         setattr(gathering, name, getattr(locked, name))
     return GatheringChange(gathering=gathering, notice=notice, notified=notified)

@@ -160,3 +160,16 @@ def test_a_gathering_that_began_is_marked_done(browser, booked):
 
     booked.refresh_from_db()
     assert booked.state == Gathering.State.DONE
+
+
+def test_the_change_email_says_what_the_time_and_place_were(browser, booked):
+    later = booked.starts_at + timedelta(hours=2)
+    data = _data(booked, venue="Salle B", starts_at=_local(later))
+
+    _edit(browser, booked, {**data, "confirm": "gathering_changed"})
+
+    email = Email.objects.filter(kind="gathering_changed").first()
+    was = timezone.localtime(booked.starts_at)
+    assert "Lieu prévu avant\u00a0: Café du coin" in email.body_text and "Salle B" in email.body_text
+    assert "Avant\u00a0:" in email.body_text and f"de {was.hour}\u00a0h" in email.body_text
+    assert 'data-testid="was"' in email.body_html
