@@ -170,6 +170,10 @@ def contacts_preview_run(*, job: Job) -> Job:
         preview=[] if preview.errors else preview_rows_json(preview))
 
 
+# Beyond this, a file of namesakes (a second export of the same circle) says so in a few lines, not thousands.
+MAX_NAMESAKE_WARNINGS = 20
+
+
 class _Circle:
     """The owner's contacts in memory, found as ``contacts_import``'s queries would find them."""
 
@@ -177,6 +181,7 @@ class _Circle:
         self.owner = owner
         self.by_email: dict[str, list[tuple[int, Contact]]] = {}
         self.by_name: dict[tuple[str, str], list[tuple[int, Contact]]] = {}
+        self.names: dict[str, Contact] = {}  # name alone, lower case: the first contact holding it
         self.order = 0
         for contact in Contact.objects.filter(owner_id=owner.pk).defer("vectors").order_by("pk"):
             self.add(contact, order=contact.pk)
@@ -188,6 +193,12 @@ class _Circle:
         if contact.email:
             self.by_email.setdefault(contact.email.lower(), []).append((order, contact))
         self.by_name.setdefault((contact.name.lower(), contact.organization.lower()), []).append((order, contact))
+        self.names.setdefault(contact.name.lower(), contact)
+
+    def namesake(self, row) -> Contact | None:
+        """A contact of the same name under another address: the file would make a second one."""
+        same = self.names.get(row.name.lower())
+        return same if same is not None and row.email and same.email.lower() != row.email.lower() else None
 
     def find(self, row) -> Contact | None:
         if row.email:  # email__iexact, order_by("pk")
@@ -214,6 +225,10 @@ def contacts_import_preview(*, owner, data: bytes,
             progress(number, len(parsed.rows))
         fields = _import_fields(row)
         existing = circle.find(row)
+        if existing is None and len(preview.warnings) < MAX_NAMESAKE_WARNINGS and circle.namesake(row):
+            preview.warnings.append((row.line, _(
+                "%(name)s a le même nom qu'un contact de votre cercle, sous un autre courriel : un second "
+                "contact sera créé.") % {"name": row.name}))
         if existing is None:
             contact = Contact(owner=owner, name=row.name, source=Contact.Source.IMPORT, **fields)
             changes: list[ContactChange] = []

@@ -370,3 +370,15 @@ def test_a_preview_still_being_checked_cannot_be_imported_yet(api, member):
 
     assert refused.status_code == 422 and "pas terminée" in refused.json()["detail"]
     assert not Contact.objects.exists() and Job.objects.get(pk=response.json()["id"]).used_at is None
+
+
+def test_a_dry_run_says_when_a_name_already_in_the_circle_comes_with_another_address(api, circle):
+    data = ("Given Name,Family Name,E-mail 1 - Value\n"
+            "Julie,Roy,julie.roy@autre.example\n"
+            "Paul,Gagnon,paul@example.org\n").encode()
+
+    body = api.upload(f"{API}?dry_run=true", "contacts.csv", data, user=circle).json()
+
+    assert body["created"] == 1
+    [(line, warning)] = [(w["line"], w["reason"]) for w in body["warnings"]]
+    assert line == 2 and "Julie Roy" in warning and "un second contact sera créé" in warning
