@@ -373,9 +373,9 @@ def test_a_preview_still_being_checked_cannot_be_imported_yet(api, member):
 
 
 def test_a_dry_run_says_when_a_name_already_in_the_circle_comes_with_another_address(api, circle):
-    data = ("Given Name,Family Name,E-mail 1 - Value\n"
-            "Julie,Roy,julie.roy@autre.example\n"
-            "Paul,Gagnon,paul@example.org\n").encode()
+    data = (b"Given Name,Family Name,E-mail 1 - Value\n"
+            b"Julie,Roy,julie.roy@autre.example\n"
+            b"Paul,Gagnon,paul@example.org\n")
 
     body = api.upload(f"{API}?dry_run=true", "contacts.csv", data, user=circle).json()
 
