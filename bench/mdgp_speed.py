@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import importlib.util
 import os
+import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -53,6 +54,8 @@ def _kernels_of(src: Path) -> ModuleType:
                                                   src / "tablee" / "engine" / "_mdgp_kernels.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    # numba's cache looks the module up by name when it loads a compiled kernel.
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -34,6 +34,9 @@ V_MS_BEST = 1  # best of the current maxima search
 V_BEST = 2  # global best
 N_VALUES = 3
 
+# From this many groups on, a swap pass first screens each element over all groups at once.
+SCREEN_GROUPS = 16
+
 # Pool slot holding nothing yet.
 EMPTY = -np.inf
 
@@ -136,25 +139,49 @@ def _apply_swap(d, assign, members, pos, w, i, j):
 
 
 @njit(cache=True)
-def _best_leave_gains(assign, w, n_groups, out):
-    """out[a, b] = max over i in a of (W[i, b] - W[i, a]): the best that leaving a for b can give."""
-    out[:, :] = -np.inf
-    for i in range(assign.shape[0]):
-        a = assign[i]
-        wia = w[i, a]
-        for b in range(n_groups):
-            gain = w[i, b] - wia
-            if gain > out[a, b]:
-                out[a, b] = gain
+def _leave_column(w, members, size, out, g):
+    """out[e, g] = max over i in g of (W[i, e] - W[i, g]) for every e; out[g, g] = -inf.
+    Two running maxima (even and odd members) halve the chain of dependent max operations."""
+    n_groups = size.shape[0]
+    m = size[g]
+    for e in range(n_groups):
+        best0 = -np.inf
+        best1 = -np.inf
+        t = 0
+        while t + 1 < m:
+            i0 = np.uint64(members[g, t])  # unsigned: no negative-index wraparound
+            i1 = np.uint64(members[g, t + 1])
+            gain0 = w[i0, e] - w[i0, g]
+            gain1 = w[i1, e] - w[i1, g]
+            if gain0 > best0:
+                best0 = gain0
+            if gain1 > best1:
+                best1 = gain1
+            t += 2
+        if t < m:
+            i0 = np.uint64(members[g, t])
+            gain0 = w[i0, e] - w[i0, g]
+            if gain0 > best0:
+                best0 = gain0
+        out[e, g] = best0 if best0 > best1 else best1
+    out[g, g] = -np.inf
+
+
+@njit(cache=True)
+def _best_leave_gains(members, size, w, out):
+    """out[b, a] = max over i in a of (W[i, b] - W[i, a]): the best that leaving a for b can give
+    (-inf when a is empty, and on the diagonal, so that one row holds every target of a group)."""
+    for a in range(size.shape[0]):
+        _leave_column(w, members, size, out, a)
 
 
 @njit(cache=True)
 def _refresh_leave_gains(w, members, size, out, a, b):
     """Bring `out` (see `_best_leave_gains`) up to date after a move or a swap between groups a and b.
 
-    Such a step changes the members of a and b and W's columns a and b, nothing else, so out[c, e]
-    can change only when c or e is a or b: columns a and b (over each other group's members) and
-    rows a and b (over their own members, every column). Each of these entries is again the
+    Such a step changes the members of a and b and W's columns a and b, nothing else, so out[e, c]
+    can change only when c or e is a or b: rows a and b (over each other group's members) and
+    columns a and b (over their own members, every row). Each of these entries is again the
     maximum over the same values as in a full recompute, so the table holds exactly the same
     numbers, in O(n + (|a| + |b|) G) instead of O(nG).
     """
@@ -164,7 +191,7 @@ def _refresh_leave_gains(w, members, size, out, a, b):
             best_a = -np.inf
             best_b = -np.inf
             for t in range(size[c]):
-                i = members[c, t]
+                i = np.uint64(members[c, t])  # unsigned: no negative-index wraparound
                 wic = w[i, c]
                 gain = w[i, a] - wic
                 if gain > best_a:
@@ -172,24 +199,18 @@ def _refresh_leave_gains(w, members, size, out, a, b):
                 gain = w[i, b] - wic
                 if gain > best_b:
                     best_b = gain
-            out[c, a] = best_a
-            out[c, b] = best_b
-    for g in (a, b):
-        out[g, :] = -np.inf
-        for t in range(size[g]):
-            i = members[g, t]
-            wig = w[i, g]
-            for e in range(n_groups):
-                gain = w[i, e] - wig
-                if gain > out[g, e]:
-                    out[g, e] = gain
+            out[a, c] = best_a
+            out[b, c] = best_b
+    _leave_column(w, members, size, out, a)
+    _leave_column(w, members, size, out, b)
 
 
 @njit(cache=True)
-def _check_leave_gains(assign, w, n_groups, out):
+def _check_leave_gains(members, size, w, out):
     """Raise AssertionError unless `out` equals a full recompute (the `check` mode of the descent)."""
+    n_groups = size.shape[0]
     full = np.empty_like(out)
-    _best_leave_gains(assign, w, n_groups, full)
+    _best_leave_gains(members, size, w, full)
     for a in range(n_groups):
         for b in range(n_groups):
             if out[a, b] != full[a, b]:
@@ -200,8 +221,8 @@ def _check_leave_gains(assign, w, n_groups, out):
 def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, check=False):
     """Descent over one-moves then swaps until neither improves. Returns the objective gain.
 
-    A swap of i (in a) with j (in b) is worth at most (W[i, b] - W[i, a]) + bound[b, a] - 2 dmin,
-    with bound = _best_leave_gains. At a local optimum about 1 % of the (element, group) pairs pass
+    A swap of i (in a) with j (in b) is worth at most (W[i, b] - W[i, a]) + bound[a, b] - 2 dmin,
+    with bound = _best_leave_gains (row a: what leaving each group b for a can give). At a local optimum about 1 % of the (element, group) pairs pass
     this test, so a swap pass costs O(nG) plus a few group scans instead of O(n^2). For a
     promising (i, b) the best j of group b is taken.
 
@@ -212,7 +233,9 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
     n = assign.shape[0]
     n_groups = lower.shape[0]
     gain = 0.0
-    _best_leave_gains(assign, w, n_groups, bound)
+    two_dmin = 2.0 * dmin
+    screen = n_groups >= SCREEN_GROUPS
+    _best_leave_gains(members, size, w, bound)
     improved = True
     while improved:
         improved = False
@@ -220,6 +243,14 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
         moved = True
         while moved:
             moved = False
+            # No move is possible unless a group can lose an element and one can take it (never
+            # with equal bounds): skip the pass, which would change nothing.
+            can_leave = can_take = False
+            for g in range(n_groups):
+                can_leave = can_leave or size[g] > lower[g]
+                can_take = can_take or size[g] < upper[g]
+            if not (can_leave and can_take):
+                break
             for i in range(n):
                 a = assign[i]
                 if size[a] <= lower[a]:
@@ -236,7 +267,7 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
                     _apply_move(d, assign, size, members, pos, w, i, best_g)
                     _refresh_leave_gains(w, members, size, bound, a, best_g)
                     if check:
-                        _check_leave_gains(assign, w, n_groups, bound)
+                        _check_leave_gains(members, size, w, bound)
                     gain += best_delta
                     moved = True
         # Swaps; back to moves as soon as a pass improved. `bound` is up to date here.
@@ -245,26 +276,35 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
         for step in range(n):
             i = step + offset if step + offset < n else step + offset - n
             a = assign[i]
-            wia = w[i, a]
+            # Unsigned copies for indexing: no negative-index wraparound in the inner loops.
+            ui = np.uint64(i)
+            ua = np.uint64(a)
+            wia = w[ui, ua]
+            if screen:
+                # The test below over every group at once, a vector loop (bound[a, a] = -inf
+                # fails it): with many groups, most elements have no promising one.
+                promising = 0
+                for b in range(n_groups):
+                    promising += w[ui, b] - wia + bound[ua, b] - two_dmin > EPS
+                if promising == 0:
+                    continue
             for b in range(n_groups):
-                if b == a:
+                gain_i = w[ui, b] - wia
+                if gain_i + bound[ua, b] - two_dmin <= EPS:
                     continue
-                gain_i = w[i, b] - wia
-                if gain_i + bound[b, a] - 2.0 * dmin <= EPS:
-                    continue
-                best_j = -1
+                best_t = -1
                 best_delta = EPS
                 for t in range(size[b]):
-                    j = members[b, t]
-                    delta = gain_i + w[j, a] - w[j, b] - 2.0 * d[i, j]
+                    j = np.uint64(members[b, t])
+                    delta = gain_i + w[j, ua] - w[j, b] - 2.0 * d[ui, j]
                     if delta > best_delta:
                         best_delta = delta
-                        best_j = j
-                if best_j >= 0:
-                    _apply_swap(d, assign, members, pos, w, i, best_j)
+                        best_t = t
+                if best_t >= 0:
+                    _apply_swap(d, assign, members, pos, w, i, members[b, best_t])
                     _refresh_leave_gains(w, members, size, bound, a, b)
                     if check:
-                        _check_leave_gains(assign, w, n_groups, bound)
+                        _check_leave_gains(members, size, w, bound)
                     gain += best_delta
                     improved = True
                     break
