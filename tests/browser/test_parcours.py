@@ -64,7 +64,7 @@ def test_marie_shares_a_link_with_one_person(new_page, server):
     assert 1 <= suggestions.count() <= 3
     screenshot(page, "parcours-share")
     page.get_by_role("button", name="Envoyer à chaque personne cochée").click()
-    expect(page.get_by_text(re.compile(r"Partagé avec \d+ personnes?, "))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Partagé avec \d+\spersonnes?, "))).to_be_visible()
     assert server.query("SELECT COUNT(*) FROM outbox_email")[0][0] == before + 1
 
 
