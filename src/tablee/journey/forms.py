@@ -1,6 +1,8 @@
 from django import forms
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from tablee.text import french
 
 ENERGY_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
@@ -10,6 +12,8 @@ class GatheringChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         day = formats.date_format(timezone.localtime(obj.starts_at), "DATE_FORMAT")
+        if (translation.get_language() or "fr").startswith("fr"):
+            day = french.dates(day)  # « 1er janvier 2027 », the day kept with its month
         return f"{obj.title} — {day}"
 
 

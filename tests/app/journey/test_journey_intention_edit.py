@@ -161,10 +161,10 @@ def test_the_intention_form_tells_the_breakfasts_of_a_series_apart_by_their_day(
     from django.urls import reverse
 
     zone = ZoneInfo("America/Toronto")
-    for day in (8, 15):
+    for day in (1, 15):
         make_gathering(title="Déjeuner du mois", starts_at=datetime(2027, 1, day, 7, 30, tzinfo=zone))
     client.force_login(member)
 
     page = client.get(reverse("journey:intention_new")).content.decode()
 
-    assert "Déjeuner du mois — 8 janvier 2027" in page and "Déjeuner du mois — 15 janvier 2027" in page
+    assert "Déjeuner du mois — 1er\u00a0janvier 2027" in page and "Déjeuner du mois — 15\u00a0janvier 2027" in page
