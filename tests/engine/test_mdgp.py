@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tablee.engine import _mdgp_kernels as k
+from tablee.engine import mdgp
 from tablee.engine.mdgp import (
     MdgpInstance,
     MdgpParams,
@@ -369,6 +370,25 @@ def test_solver_returns_by_the_time_limit() -> None:
     assert 2 <= len(reports) <= 0.6 * 4 + 2  # a few per second, never a flood
     assert [f for f, _ in reports] == sorted(f for f, _ in reports)
     assert reports[-1][0] == 1.0
+
+
+def test_the_clock_starts_once_the_kernels_are_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+
+    def load() -> float:
+        events.append("load")
+        return 0.0
+
+    def clock() -> float:
+        events.append("clock")
+        return time.process_time()
+
+    monkeypatch.setattr(mdgp, "load_kernels", load)
+    monkeypatch.setitem(mdgp.CLOCKS, "cpu", clock)
+    solve_mdgp(read_instance(DATA / "RanReal_n060_ss_04.txt"), time_limit=5, seed=1, clock="cpu",
+               max_iterations=2)
+    assert events[0] == "load"
+    assert events.count("clock") >= 2  # the start, then the deadline checks
 
 
 @settings(max_examples=60, deadline=None)

@@ -13,6 +13,7 @@ reproducible run.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -199,10 +200,40 @@ def solve_mdgp(
     `clock="wall"` (default) measures the limit in elapsed time; `clock="cpu"` in CPU time of this
     process, like the C++ IMS of Lai & Hao (its loop tests `clock()`), so that a benchmark on a
     shared machine compares equal work. The result carries both elapsed and CPU seconds.
+
+    The clock starts once the compiled kernels are in memory (`load_kernels`): loading numba's
+    cache is the program starting, not the search, as for a C++ solver compiled ahead of time.
     """
     if clock not in CLOCKS:
         raise ValueError(f"clock must be one of {sorted(CLOCKS)} (got {clock!r})")
-    timer = CLOCKS[clock]
+    load_kernels()
+    return _solve(instance, time_limit=time_limit, seed=seed, progress=progress,
+                  max_iterations=max_iterations, params=params, timer=CLOCKS[clock])
+
+
+@functools.cache
+def load_kernels() -> float:
+    """Load (or compile) every kernel the search calls, once per process; seconds it took."""
+    started = time.perf_counter()
+    rng = np.random.default_rng(0)
+    d = np.triu(rng.random((6, 6)), 1)
+    tiny = MdgpInstance(n=6, lower=np.array([2, 2], dtype=np.int64),
+                        upper=np.array([4, 4], dtype=np.int64), d=d + d.T)
+    _solve(tiny, time_limit=60.0, seed=0, progress=None, max_iterations=3, params=None,
+           timer=time.perf_counter)
+    return time.perf_counter() - started
+
+
+def _solve(
+    instance: MdgpInstance,
+    *,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[float, str], None] | None,
+    max_iterations: int | None,
+    params: MdgpParams | None,
+    timer: Callable[[], float],
+) -> MdgpResult:
     wall_started, cpu_started = time.perf_counter(), time.process_time()
     started = timer()
     check_instance(instance)
