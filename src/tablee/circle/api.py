@@ -36,7 +36,9 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 class CardsIn(Schema):
     emails: list[str]
+    # By email: the note is for me alone; the topic is what a follow-up draft may cite.
     notes: dict[str, str] = {}
+    topics: dict[str, str] = {}
 
 
 class CardOut(Schema):
@@ -45,6 +47,7 @@ class CardOut(Schema):
     name: str
     email: str
     note: str
+    topic: str
     followup_id: int | None
     due_on: date | None
 
@@ -238,7 +241,9 @@ def cards_keep(request, gathering_id: int, payload: CardsIn):
     if not selectors.attended(user=request.auth, gathering=gathering):
         raise HttpError(422, _("Vous n'étiez pas à cette rencontre."))
     notes = {k.strip().lower(): v for k, v in payload.notes.items()}
-    entries = [services.CardEntry(email=e, note=notes.get(e.strip().lower(), "")) for e in payload.emails]
+    topics = {k.strip().lower(): v for k, v in payload.topics.items()}
+    entries = [services.CardEntry(email=e, note=notes.get(e.strip().lower(), ""),
+                                  topic=topics.get(e.strip().lower(), "")) for e in payload.emails]
     try:
         services.cards_keep(owner=request.auth, gathering=gathering, entries=entries)
     except services.CircleError as exc:
@@ -246,7 +251,7 @@ def cards_keep(request, gathering_id: int, payload: CardsIn):
     cards = selectors.cards_for_event(owner=request.auth, gathering=gathering).select_related("followup")
     out = [
         CardOut(id=c.pk, contact_id=c.contact_id, name=c.contact.name, email=c.contact.email, note=c.note,
-                followup_id=getattr(getattr(c, "followup", None), "pk", None),
+                topic=c.topic, followup_id=getattr(getattr(c, "followup", None), "pk", None),
                 due_on=getattr(getattr(c, "followup", None), "due_on", None))
         for c in cards
     ]

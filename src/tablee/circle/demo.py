@@ -68,7 +68,7 @@ def circle_demo(*, association: Association, marie: User, now: datetime | None =
     # A card from a conference two days ago: its follow-up is due today.
     services.cards_keep(owner=marie, event_label=EVENT, now=now - timedelta(days=2), entries=[services.CardEntry(
         name="Nguyễn Thị Hoa", email="hoa.nguyen@example.com", organization="Mila",
-        note="l'IA pour trier les demandes de subventions", pronunciation="Nou-yen Ti Hoa")])
+        topic="l'IA pour trier les demandes de subventions", pronunciation="Nou-yen Ti Hoa")])
 
     # The last breakfast: a third card, with a follow-up now overdue (the first two come from the journey).
     past = Gathering.objects.filter(association=association, starts_at__lt=now).order_by("-starts_at").first()
@@ -77,7 +77,8 @@ def circle_demo(*, association: Association, marie: User, now: datetime | None =
         mate = _tablemate(past, marie, {pk for pk in kept if pk})
         if mate is not None and len(kept) < services.selectors.card_budget_for(marie, past):
             [card] = services.cards_keep(owner=marie, gathering=past, now=past.ends_at, entries=[
-                services.CardEntry(email=mate.email, note="son projet d'épicerie zéro déchet à Limoilou")])
+                services.CardEntry(email=mate.email, topic="son projet d'épicerie zéro déchet à Limoilou",
+                                   note="Rappeler avant les Fêtes.")])
             FollowUp.objects.filter(card=card).update(due_on=timezone.localdate(past.ends_at) + timedelta(days=2))
 
     # Rhythms follow the latest interaction, whoever wrote it.

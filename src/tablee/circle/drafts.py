@@ -1,8 +1,9 @@
 """The draft of a personal follow-up, in the contact's language, in one of three tones.
 
-Written from my notes, never pasted from them: a short template greets the contact by first name,
-cites the topic of our conversation (a phrase taken from the note, turned from "his project" into
-"your project"), the promise if there is one, and the gathering. URLs and note fragments that do
+A short template greets the contact by first name, cites the topic of our conversation, the promise
+if there is one, and the gathering. The topic is the card's « sujet de la conversation », the field
+written to be reused here (turned from "his project" into "your project"); the card's note is mine
+alone and never reaches a draft, however short or topic-like it reads. URLs and fragments that do
 not read as a topic are left out; without a clear topic the draft simply thanks for the exchange.
 """
 
@@ -149,7 +150,7 @@ def followup_draft(followup: FollowUp, tone: str = DEFAULT_TONE) -> tuple[str, s
         event = card.gathering.title if card.gathering_id else card.event_label
     language = contact_language(contact)
     polite = tone == "formal"
-    topic = topic_of(card.note if card is not None else "", language="en" if language.startswith("en") else "fr",
+    topic = topic_of(card.topic if card is not None else "", language="en" if language.startswith("en") else "fr",
                      polite=polite)
     name = first_name(contact)
     english = language.startswith("en")

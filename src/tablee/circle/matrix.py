@@ -133,8 +133,8 @@ def build(owner_id: int, *, key: str = "") -> CircleMatrix:
     for note in Note.objects.filter(owner_id=owner_id).order_by("pk"):
         notes[note.contact_id].append(note.text)
         text_rows.append(note)
-    for card in Card.objects.filter(owner_id=owner_id).exclude(note="").order_by("pk"):
-        notes[card.contact_id].append(card.note)
+    for card in Card.objects.filter(owner_id=owner_id).exclude(note="", topic="").order_by("pk"):
+        notes[card.contact_id].append(vectors.row_text(card))
         text_rows.append(card)
     blocks: list[np.ndarray] = []
     owners: list[int] = []

@@ -119,7 +119,9 @@ class Card(models.Model):
     gathering = models.ForeignKey(Gathering, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # An event outside Tablée (a conference…): its name groups the cards for the budget.
     event_label = models.CharField(_("événement"), max_length=200, blank=True)
-    note = models.TextField(_("de quoi nous avons parlé"), blank=True)
+    # What a follow-up draft may cite, written for that; the note is for me alone, never reused.
+    topic = models.CharField(_("sujet de la conversation"), max_length=200, blank=True)
+    note = models.TextField(_("note pour moi"), blank=True)
     vector = models.BinaryField(null=True, blank=True, editable=False)
     vector_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

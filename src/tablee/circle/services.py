@@ -66,6 +66,7 @@ class CardEntry:
     name: str = ""
     organization: str = ""
     note: str = ""
+    topic: str = ""
     pronunciation: str = ""
     contact_id: int | None = None
     # A fellow attendee chosen on the cards page: known by id, their address never shown (see below).
@@ -451,7 +452,8 @@ def cards_keep(*, owner: User, entries: list[CardEntry], gathering: Gathering | 
         cards = []
         for contact, entry in contacts:
             card = Card.objects.create(owner=owner, contact=contact, gathering=gathering,
-                                       event_label=event_label, note=entry.note.strip())
+                                       event_label=event_label, note=entry.note.strip(),
+                                       topic=" ".join(entry.topic.split())[:200])
             FollowUp.objects.create(owner=owner, contact=contact, card=card, due_on=due_on)
             interaction_record(
                 owner=owner, contact=contact, kind=Interaction.Kind.GATHERING,

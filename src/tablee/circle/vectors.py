@@ -90,9 +90,16 @@ def contacts_rows(contacts: list[Contact], *, save: bool = True) -> list[np.ndar
     return [found for found in out if found is not None]
 
 
+def row_text(row: Note | Card) -> str:
+    """What a note or a card says about a contact: the note's text; a card's topic and note."""
+    if isinstance(row, Note):
+        return row.text
+    return ". ".join(part for part in (row.topic, row.note) if part)
+
+
 def text_rows(rows: list[Note | Card], *, save: bool = True) -> list[np.ndarray]:
     """``text_row`` for many notes and cards: the stale ones are encoded in one batch, then stored."""
-    texts = [row.text if isinstance(row, Note) else row.note for row in rows]
+    texts = [row_text(row) for row in rows]
     keys = [_digest([text]) for text in texts]
     out = [embeddings.from_bytes(row.vector) if row.vector_key == key else None
            for row, key in zip(rows, keys, strict=True)]
@@ -116,5 +123,4 @@ def contact_is_current(contact: Contact) -> bool:
 
 
 def text_is_current(row: Note | Card) -> bool:
-    text = row.text if isinstance(row, Note) else row.note
-    return bool(row.vector) and row.vector_key == _digest([text])
+    return bool(row.vector) and row.vector_key == _digest([row_text(row)])

@@ -66,7 +66,8 @@ def cards(request, gathering_id: int):
     if request.method == "POST" and attended and request.POST.get("action") == "continue":
         return _continue_wishes(request, gathering)
     if request.method == "POST" and attended:
-        entries = [services.CardEntry(user_id=user_id, note=request.POST.get(f"note-{user_id}", ""))
+        entries = [services.CardEntry(user_id=user_id, note=request.POST.get(f"note-{user_id}", ""),
+                                      topic=request.POST.get(f"topic-{user_id}", ""))
                    for user_id in _ids(request.POST.getlist("keep"))]
         if request.POST.get("new_name", "").strip() or request.POST.get("new_email", "").strip():
             entries.append(_new_entry(request.POST))
@@ -87,7 +88,8 @@ def cards(request, gathering_id: int):
     # After a refusal the member's choices and notes stay on screen.
     chosen, wished = set(request.POST.getlist("keep")), set(request.POST.getlist("continue"))
     rows = [{"person": p, "checked": str(p.pk) in chosen, "wish": str(p.pk) in wished,
-             "note": request.POST.get(f"note-{p.pk}", ""), "mate": p.pk in mates,
+             "note": request.POST.get(f"note-{p.pk}", ""), "topic": request.POST.get(f"topic-{p.pk}", ""),
+             "mate": p.pk in mates,
              "organization": selectors.organization_shown(p, mate=p.pk in mates)}
             for p in people if p.pk not in kept_users]
     left = max(budget - len(kept_cards), 0)
@@ -145,7 +147,8 @@ def continue_write(request, gathering_id: int, user_id: int):
 def _new_entry(post) -> services.CardEntry:
     return services.CardEntry(
         name=post.get("new_name", ""), email=post.get("new_email", ""), organization=post.get("new_organization", ""),
-        note=post.get("new_note", ""), pronunciation=post.get("new_pronunciation", ""),
+        note=post.get("new_note", ""), topic=post.get("new_topic", ""),
+        pronunciation=post.get("new_pronunciation", ""),
     )
 
 
@@ -310,7 +313,8 @@ def contact(request, contact_id: int):
     tier_others = selectors.contacts_for_owner(owner=request.user).exclude(pk=item.pk).exclude(tier="")
     return render(request, "circle/contact.html", {
         "contact": item, "rhythm": selectors.rhythm_of(item), "timeline": selectors.timeline(contact=item),
-        "notes": notes, "deleted_note": deleted_note, "promises": Promise.objects.filter(owner=request.user, contact=item),
+        "notes": notes, "cards": item.cards.filter(owner=request.user).select_related("gathering"),
+        "deleted_note": deleted_note, "promises": Promise.objects.filter(owner=request.user, contact=item),
         "kinds": [(k, label) for k, label in Interaction.Kind.choices if k != Interaction.Kind.GATHERING],
         "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
         "tier_others": tier_others,

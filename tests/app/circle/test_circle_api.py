@@ -47,9 +47,11 @@ def test_post_cards_for_a_gathering_i_did_not_attend_is_refused(api, outsider, p
 def test_followups_list_send_twice_and_one_email(api, member, past_gathering, table_mates,
                                                  django_capture_on_commit_callbacks):
     api.post(f"/api/gatherings/{past_gathering.pk}/cards", {"emails": [table_mates[0].email],
-                                                            "notes": {table_mates[0].email: "la voile"}}, user=member)
+                                                            "topics": {table_mates[0].email: "la voile"},
+                                                            "notes": {table_mates[0].email: "hésitant"}}, user=member)
     [item] = api.get("/api/followups", user=member).json()
     assert item["status"] == "pending" and "J'ai repensé à notre conversation sur la voile." in item["body"]
+    assert "hésitant" not in item["body"]
     assert item["mailto"].startswith(f"mailto:{table_mates[0].email}?subject=")
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -190,6 +192,7 @@ def test_my_pages_show_my_circle(client, member, my_data):
     client.force_login(member)
     page = client.get(f"/circle/contacts/{my_data['contact'].pk}/")
     assert b"SECRET-NOTE" in page.content and b"SECRET-PROMESSE" in page.content
+    assert b"SECRET-CARTE" in page.content  # my card note, on my own contact page
     followups = client.get(f"/followups/{my_data['followup'].pk}/")
     assert b"SECRET-CARTE" in followups.content
 

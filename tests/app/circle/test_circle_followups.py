@@ -17,7 +17,7 @@ from tablee.outbox.services import email_send, email_sweep
 @pytest.fixture
 def followup(member, past_gathering, table_mates):
     [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
-        services.CardEntry(email=table_mates[0].email, note="son projet de coopérative d'habitation")])
+        services.CardEntry(email=table_mates[0].email, topic="son projet de coopérative d'habitation")])
     services.promise_create(owner=member, contact=card.contact, text="le rapport sur le financement participatif")
     return FollowUp.objects.get(card=card)
 
@@ -45,13 +45,37 @@ def test_three_tones_to_choose_from(followup, tone, expected, absent):
     assert absent not in body
 
 
+@pytest.mark.parametrize("tone", ["brief", "warm", "formal"])
+def test_the_private_note_of_a_card_never_reaches_the_draft(member, past_gathering, table_mates, tone):
+    note = "Pas fiable, divorce difficile, à éviter pour les contrats"
+    [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
+        services.CardEntry(email=table_mates[0].email, note=note)])
+
+    subject, body = followup_draft(FollowUp.objects.get(card=card), tone)
+
+    for word in ("fiable", "divorce", "éviter", "contrats"):
+        assert word not in subject + body
+    assert "déjeuner de la Saint-Roch" in body  # the draft still thanks for the gathering
+
+
+def test_the_draft_cites_the_topic_written_for_it_and_not_the_note_beside_it(member, past_gathering, table_mates):
+    [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
+        services.CardEntry(email=table_mates[0].email, topic="son projet de coopérative",
+                           note="Semble pressé de trouver un associé")])
+
+    _subject, body = followup_draft(FollowUp.objects.get(card=card))
+
+    assert "notre conversation sur ton projet de coopérative" in body
+    assert "pressé" not in body and "associé" not in body
+
+
 @pytest.mark.parametrize("note", [
     "A parlé de son virage vers l'export, veut des distributeurs https://example.com/x?utm=1",
     "Voir https://example.com/financement pour le financement",
 ])
 def test_a_sentence_note_or_a_link_is_never_pasted(member, past_gathering, table_mates, note):
     [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
-        services.CardEntry(email=table_mates[0].email, note=note)])
+        services.CardEntry(email=table_mates[0].email, topic=note)])
     _subject, body = followup_draft(FollowUp.objects.get(card=card))
     for fragment in ("A parlé", "https", "example.com", "utm", "Voir", "parlé de A"):
         assert fragment not in body
@@ -168,7 +192,7 @@ def test_a_follow_up_comes_from_me_via_tablee_and_replies_reach_me(member, follo
 
 def test_a_topic_starting_with_a_vowel_is_elided_and_the_draft_needs_no_gender(member, past_gathering, table_mates):
     [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
-        services.CardEntry(email=table_mates[0].email, note="économie sociale")])
+        services.CardEntry(email=table_mates[0].email, topic="économie sociale")])
     followup = FollowUp.objects.get(card=card)
 
     _subject, brief = followup_draft(followup, "brief")
@@ -238,7 +262,7 @@ def test_enter_in_the_subject_keeps_the_tone_and_the_typed_text_and_sends_nothin
 def test_a_note_that_says_what_was_talked_about_gives_the_topic_not_the_sentence(
         member, past_gathering, table_mates, note, cited, pasted):
     [card] = services.cards_keep(owner=member, gathering=past_gathering, entries=[
-        services.CardEntry(email=table_mates[0].email, note=note)])
+        services.CardEntry(email=table_mates[0].email, topic=note)])
 
     _subject, body = followup_draft(FollowUp.objects.get(card=card), "warm")
 
