@@ -280,9 +280,10 @@ def depth_csv(request, slug: str):
     context = _depth_context(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="profondeur-{slug}.csv"'
-    writer = csvsafe.writer(response)
-    writer.writerow(["date", "titre", "presents", "nouvelles_rencontres_par_membre", "taux_repetition",
-                     "part_suivi_48h", "poursuivre_reciproques"])
+    # The headers of the page's table, in the reader's language, with its spreadsheet's separator.
+    writer = csvsafe.spreadsheet(response, language=_language())
+    writer.writerow([_("Date"), _("Rencontre"), _("Présents"), _("Nouvelles rencontres par membre"),
+                     _("Taux de répétition"), _("Suivi en 48 h"), _("« Poursuivre » réciproques")])
     for row in context["rows"]:
         writer.writerow([timezone.localtime(row.starts_at).date().isoformat(), row.title, row.attendees,
                          row.new_pairs_per_member, row.repeat_rate,
