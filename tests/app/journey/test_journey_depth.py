@@ -147,3 +147,27 @@ def test_the_depth_api_returns_the_season(api, organizer, people, seated):
     assert body["association"] == "cafe-rencontres"
     assert [g["attendees"] for g in body["gatherings"]] == [8]
     assert body["gatherings"][0]["followed_up_share"] == 0.0
+
+
+FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre"]
+
+
+def test_the_depth_charts_write_their_days_as_quebec_does_and_english_its_way(client, organizer, people, seated):
+    import calendar
+    import re
+
+    from tablee.members.models import Profile
+
+    gathering = seated([people[:4], people[4:]], days_ago=6)
+    day = timezone.localtime(gathering.starts_at)
+    client.force_login(organizer)
+
+    french = client.get("/organize/associations/cafe-rencontres/depth/").content.decode()
+    Profile.objects.filter(user=organizer).update(preferred_language="en")
+    english = client.get("/organize/associations/cafe-rencontres/depth/").content.decode()
+
+    number = "1er" if day.day == 1 else str(day.day)
+    assert f">{number}\u00a0{FRENCH_MONTHS[day.month - 1]}</text>" in french
+    assert f">{calendar.month_name[day.month]} {day.day}</text>" in english
+    assert not re.search(r">\d\d/\d\d</text>", french + english)  # never « 27/11 »
