@@ -250,6 +250,11 @@ def email_change_request(*, user: User, new_email: str) -> Email | None:
         return _queue(link=link, raw=raw, to=new_email, template="email_change", context={"new_email": new_email})
 
 
+def link_found(*, raw: str) -> LoginLink | None:
+    """The link whatever its state (used, expired): to say what became of it."""
+    return LoginLink.objects.for_raw(raw).select_related("user", "association").first()
+
+
 def link_valid(*, raw: str) -> LoginLink | None:
     """The link if it can still be used (for the GET page: reads, never consumes)."""
     link = LoginLink.objects.for_raw(raw).select_related("user", "association").first()
