@@ -58,3 +58,17 @@ def test_a_contacts_preview_checking_its_first_entry_says_one_entry(member):
     page = client.get(f"/circle/import/preview/{job.pk}/").content.decode()
 
     assert f"Vérification en cours{NBSP}: 1{NBSP}entrée sur 900." in page
+
+
+def test_english_takes_its_own_forms(browser, organizer, make_gathering, member):
+    from tablee.members.models import Profile
+
+    Profile.objects.filter(user=organizer).update(preferred_language="en")
+    one = make_gathering(tables=1, seats_per_table=6)
+    rsvp_create(gathering=one, user=member)
+
+    plan = browser.get(reverse("tables:plan", args=[one.pk])).content.decode()
+    card = browser.get("/organize/associations/cafe-rencontres/").content.decode()
+
+    assert "1 table of 6 seats" in plan.replace(NBSP, " ")
+    assert "1 registration for 6 seats" in card.replace(NBSP, " ")
