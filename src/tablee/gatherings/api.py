@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -278,12 +279,17 @@ def walkin(request, gathering_id: int, payload: WalkinIn):
 
 
 @router.get("/gatherings/{gathering_id}/attendees.csv", response={200: None, 403: Error, 404: Error},
-            openapi_extra={"responses": {200: {"description": "The attendees CSV (UTF-8 with BOM); "
+            openapi_extra={"responses": {200: {"description": "The attendees CSV (UTF-8 with BOM) in the "
+                                               "member's language: `;` between cells and French headers "
+                                               "for French, `,` and English headers for English; "
                                                "formulas are escaped", "content": {"text/csv": {}}}}})
 def attendees_csv(request, gathering_id: int):
-    """For the gathering's organizers: the same CSV as the attendees page."""
+    """For the gathering's organizers: the same CSV as the attendees page, in the language of their
+    profile (an API call carries no language cookie)."""
     from tablee.gatherings.exports import attendees_csv_response
+    from tablee.members.invitations import language_of
 
     gathering = access.gathering_for_organizer(request.auth, gathering_id)
-    return attendees_csv_response(gathering=gathering)
+    with translation.override(language_of(request.auth)):
+        return attendees_csv_response(gathering=gathering)
 

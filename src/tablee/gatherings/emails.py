@@ -218,12 +218,11 @@ def _when(gathering: Gathering, language: str) -> dict:
     tz = ZoneInfo(settings.TIME_ZONE)
     start = gathering.starts_at.astimezone(tz)
     end = gathering.ends_at.astimezone(tz)
-    tidy = french.dates if language.startswith("fr") else str  # « 1er septembre », « 12 h »
-    with translation.override(language):
+    with translation.override(language):  # French as Québec writes it: « 1er septembre », « 12 h »
         return {
-            "date": tidy(date_format(start, date_pattern)),
-            "start_time": tidy(date_format(start, time_pattern)),
-            "end_time": tidy(date_format(end, time_pattern)),
+            "date": french.dates_in(language, date_format(start, date_pattern)),
+            "start_time": french.dates_in(language, date_format(start, time_pattern)),
+            "end_time": french.dates_in(language, date_format(end, time_pattern)),
         }
 
 

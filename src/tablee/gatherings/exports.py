@@ -1,12 +1,14 @@
 """The attendees CSV of a gathering, for its organizers: the page and the API send the same file.
 
-Written with ``tablee.csvsafe``: a name or an organization typed as a formula stays text.
+Written with ``tablee.csvsafe``: a name or an organization typed as a formula stays text, and the
+file is in the requester's language (the active one): its headers and values, and the separator
+their spreadsheet expects (``;`` in French, ``,`` in English).
 """
 
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -25,9 +27,7 @@ def attendees_csv_response(*, gathering: Gathering) -> HttpResponse:
     day = timezone.localtime(gathering.starts_at).date().isoformat()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="participants-{gathering.pk}-{day}.csv"'
-    # The byte-order mark makes Excel read the accents right.
-    response.write("\ufeff")
-    writer = csvsafe.writer(response)
+    writer = csvsafe.spreadsheet(response, language=translation.get_language())
     writer.writerow([
         _("statut"), _("rang d'attente"), _("prénom"), _("nom"), _("courriel"), _("organisation"),
         _("secteur"), _("présent"), _("sans inscription"), _("date d'inscription"),

@@ -52,11 +52,6 @@ class RsvpError(Exception):
         self.message = message
 
 
-def _tidy(formatted: str) -> str:
-    """A formatted date or time as the reader's French writes it (« 1er », « 9 h »); other languages as is."""
-    return french.dates(formatted) if (translation.get_language() or "fr").startswith("fr") else formatted
-
-
 def _lock(gathering: Gathering) -> Gathering:
     return Gathering.objects.select_for_update().get(pk=gathering.pk)
 
@@ -379,9 +374,10 @@ def check_door_open(gathering: Gathering, *, now: datetime | None = None) -> Non
         return
     if state == "early":
         opens = timezone.localtime(checkin_window(gathering=gathering)[0])
+        language = translation.get_language()  # French as Québec writes it: « 1er », « 9 h »
         raise RsvpError(_("L'accueil à la porte ouvrira le %(date)s à %(time)s.")
-                        % {"date": _tidy(date_format(opens, _("l j F"))),
-                           "time": _tidy(date_format(opens, _("G \\h i")))})
+                        % {"date": french.dates_in(language, date_format(opens, _("l j F"))),
+                           "time": french.dates_in(language, date_format(opens, _("G \\h i")))})
     if state == "cancelled":
         raise RsvpError(_("Cette rencontre est annulée : l'accueil à la porte est fermé."))
     raise RsvpError(_("L'accueil à la porte est fermé : la rencontre est passée."))

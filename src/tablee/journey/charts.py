@@ -48,6 +48,18 @@ def _list(items) -> str:
     return ("; " if _french() else ", ").join(items)
 
 
+# A label's width at font size 13, about: 7.5 px a character.
+CHAR_PX = 7.5
+
+
+def _label_step(labels: list[str], slot: float) -> int:
+    """Every how many slots an axis label fits (« 1er décembre » is wider than a bar's slot when a
+    season has many gatherings): 1 shows them all. Each bar or point keeps its label in its <title>
+    and in the chart's <desc>, and the page's table lists every row."""
+    widest = max((len(label) for label in labels), default=0) * CHAR_PX + 6
+    return max(1, int(-(-widest // slot))) if slot > 0 else 1
+
+
 def _frame(title: str, description: str, body: list[str], top: float, ticks: list[float],
            unit: str = "") -> SafeString:
     plot_h = HEIGHT - TOP - BOTTOM
@@ -73,6 +85,7 @@ def bar_chart(*, title: str, labels: list[str], values: list[float], colour: str
     top, ticks = _scale(values, top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(values), 1)
+    step = _label_step(labels, slot)
     body = []
     for k, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = plot_h * min(value, top) / top
@@ -82,8 +95,9 @@ def bar_chart(*, title: str, labels: list[str], values: list[float], colour: str
                     f"<title>{escape(label)}{_colon()}{_fmt(value)}{escape(unit)}</title></rect>")
         body.append(f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" font-size="13" text-anchor="middle" '
                     f'fill="{INK}">{_fmt(value)}</text>')
-        body.append(f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
-                    f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
+        if k % step == 0:
+            body.append(f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
+                        f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
     description = _list(f"{label}{_colon()}{_fmt(v)}{unit}" for label, v in zip(labels, values, strict=True))
     return _frame(title, description, body, top, ticks, unit)
 
@@ -92,12 +106,16 @@ def line_chart(*, title: str, labels: list[str], lines: list[tuple[str, list[flo
                unit: str = "", top: float | None = None) -> SafeString:
     """Several series over the same labels, each with its own colour and a legend below."""
     top, ticks = _scale([v for _n, vs in lines for v in vs], top)
-    pad = 24  # keeps the first and last labels inside the drawing
+    # Keeps the first and last labels inside the drawing.
+    pad = max(24, int(max((len(label) for label in labels), default=0) * CHAR_PX / 2) - RIGHT)
     plot_w, plot_h = WIDTH - LEFT - RIGHT - 2 * pad, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
     left = LEFT + pad
+    every = _label_step(labels, step)
     body = []
     for k, label in enumerate(labels):
+        if k % every:
+            continue
         body.append(f'<text x="{left + k * step:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
                     f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
     descriptions = []

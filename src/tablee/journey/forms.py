@@ -12,9 +12,8 @@ class GatheringChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         day = formats.date_format(timezone.localtime(obj.starts_at), "DATE_FORMAT")
-        if (translation.get_language() or "fr").startswith("fr"):
-            day = french.dates(day)  # « 1er janvier 2027 », the day kept with its month
-        return f"{obj.title} — {day}"
+        # « 1er janvier 2027 », the day kept with its month
+        return f"{obj.title} — {french.dates_in(translation.get_language(), day)}"
 
 
 class IntentionForm(forms.Form):

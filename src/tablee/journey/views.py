@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -33,10 +34,16 @@ from tablee.journey.forms import (
 from tablee.members import access as members_access
 from tablee.tables import questions
 from tablee.tables.selectors import my_table
+from tablee.text import french
 
 
 def _language() -> str:
     return translation.get_language() or "fr-ca"
+
+
+def _day(day) -> str:
+    """A chart's day as its reader writes it: « 1er décembre » in Québec, “December 1” in English."""
+    return french.dates_in(_language(), date_format(day, "MONTH_DAY_FORMAT"))
 
 
 @login_required
@@ -53,7 +60,7 @@ def parcours(request):
     if data["energy"]:
         energy_chart = charts.line_chart(
             title=_("Mon énergie avant et après"),
-            labels=[e[0].strftime("%d/%m") for e in data["energy"]],
+            labels=[_day(e[0]) for e in data["energy"]],
             lines=[(_("avant"), [e[1] for e in data["energy"]]), (_("après"), [e[2] for e in data["energy"]])],
             top=5,
         )
@@ -251,7 +258,7 @@ def share(request):
 def _depth_context(request, slug: str) -> dict:
     association = members_access.association_for_organizer(request.user, slug)
     rows = selectors.association_depth(association=association)
-    labels = [timezone.localtime(r.starts_at).strftime("%d/%m") for r in rows]
+    labels = [_day(timezone.localtime(r.starts_at)) for r in rows]
     shares = [r for r in rows if r.followed_up_share is not None]
     depth_charts = [
         charts.bar_chart(title=_("Nouvelles rencontres par membre"), labels=labels,
@@ -259,7 +266,7 @@ def _depth_context(request, slug: str) -> dict:
         charts.bar_chart(title=_("Taux de répétition (%)"), labels=labels,
                          values=[round(100 * r.repeat_rate) for r in rows], colour=charts.PALETTE[1], top=100),
         charts.bar_chart(title=_("Part des présents qui ont fait un suivi (%)"),
-                         labels=[timezone.localtime(r.starts_at).strftime("%d/%m") for r in shares],
+                         labels=[_day(timezone.localtime(r.starts_at)) for r in shares],
                          values=[round(100 * r.followed_up_share) for r in shares], colour=charts.PALETTE[2],
                          top=100),
         charts.bar_chart(title=_("Souhaits « poursuivre » réciproques"), labels=labels,
@@ -280,9 +287,10 @@ def depth_csv(request, slug: str):
     context = _depth_context(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="profondeur-{slug}.csv"'
-    writer = csvsafe.writer(response)
-    writer.writerow(["date", "titre", "presents", "nouvelles_rencontres_par_membre", "taux_repetition",
-                     "part_suivi_48h", "poursuivre_reciproques"])
+    # The headers of the page's table, in the reader's language, with its spreadsheet's separator.
+    writer = csvsafe.spreadsheet(response, language=_language())
+    writer.writerow([_("Date"), _("Rencontre"), _("Présents"), _("Nouvelles rencontres par membre"),
+                     _("Taux de répétition"), _("Suivi en 48 h"), _("« Poursuivre » réciproques")])
     for row in context["rows"]:
         writer.writerow([timezone.localtime(row.starts_at).date().isoformat(), row.title, row.attendees,
                          row.new_pairs_per_member, row.repeat_rate,

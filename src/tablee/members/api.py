@@ -79,7 +79,7 @@ class MemberRow(Schema):
     first_name: str
     last_name: str
     role: str
-    state: str  # never_invited, invited, active
+    state: str  # never_invited, invited, declined (refused our invitations), active
     invited_at: str | None
 
 
@@ -97,6 +97,7 @@ class InvitationsIn(Schema):
 
 class Queued(Schema):
     queued: int
+    declined: int = Field(0, description="people skipped: they declined the association's invitations")
 
 
 @router.post("/associations/{slug}/members", response={201: MemberCreated})
@@ -291,8 +292,7 @@ def invitations(request, slug: str, payload: InvitationsIn):
     from tablee.members.invitations import invitations_send
 
     association = association_organized_by(request.auth, slug)
-    queued, unknown = invitations_send(association=association, emails=payload.emails or None,
-                                        invited_by=request.auth)
-    if unknown:
-        raise DjangoValidationError({"emails": [f"Not an active member: {', '.join(unknown)}"]})
-    return Queued(queued=queued)
+    sent = invitations_send(association=association, emails=payload.emails or None, invited_by=request.auth)
+    if sent.unknown:
+        raise DjangoValidationError({"emails": [f"Not an active member: {', '.join(sent.unknown)}"]})
+    return Queued(queued=sent.queued, declined=sent.declined)

@@ -106,17 +106,17 @@ def members_import(*, slug: str, path: str, out: TextIO, err: TextIO, invite: bo
         from tablee.members.invitations import invitations_send, never_signed_in
 
         pending = set(never_signed_in(association=association).values_list("email", flat=True))
-        queued, _unknown = invitations_send(
-            association=association, emails=[e for e in result.emails if e in pending]
-        )
-        out.write(_invited(queued))
+        sent = invitations_send(association=association, emails=[e for e in result.emails if e in pending])
+        out.write(_invited(sent.queued, sent.declined))
     return 0
 
 
-def _invited(queued: int) -> str:
+def _invited(queued: int, declined: int = 0) -> str:
+    from tablee.members.invitations import declined_phrase
 
-    return ngettext("%(count)d invitation mise en file d'envoi.\n",
-                    "%(count)d invitations mises en file d'envoi.\n", queued) % {"count": queued}
+    return (ngettext("%(count)d invitation mise en file d'envoi.\n",
+                     "%(count)d invitations mises en file d'envoi.\n", queued) % {"count": queued}
+            + (declined_phrase(declined) + "\n" if declined else ""))
 
 
 def members_invite(*, slug: str, emails: list[str], out: TextIO) -> int:
@@ -124,13 +124,13 @@ def members_invite(*, slug: str, emails: list[str], out: TextIO) -> int:
     from tablee.members.invitations import invitations_send
 
     association = _association(slug)
-    queued, unknown = invitations_send(association=association, emails=emails or None)
-    if unknown:
+    sent = invitations_send(association=association, emails=emails or None)
+    if sent.unknown:
         raise CommandError(
             _("pas membre actif de « %(association)s » : %(emails)s; aucune invitation envoyée")
-            % {"association": association.slug, "emails": ", ".join(unknown)}
+            % {"association": association.slug, "emails": ", ".join(sent.unknown)}
         )
-    out.write(_invited(queued))
+    out.write(_invited(sent.queued, sent.declined))
     return 0
 
 

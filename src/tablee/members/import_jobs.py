@@ -22,9 +22,8 @@ def import_invite(*, association: Association, emails: list[str], invited_by: Us
     from tablee.members.invitations import invitations_send, never_signed_in
 
     pending = set(never_signed_in(association=association).values_list("email", flat=True))
-    queued, _unknown = invitations_send(association=association, invited_by=invited_by,
-                                        emails=[e for e in emails if e in pending])
-    return queued
+    return invitations_send(association=association, invited_by=invited_by,
+                            emails=[e for e in emails if e in pending]).queued
 
 
 def members_import_run(*, job: Job) -> Job:

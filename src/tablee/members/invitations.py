@@ -9,6 +9,7 @@ at most once.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,10 +18,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tablee.members.models import Association, LoginLink, Membership, Profile, User
 from tablee.members.selectors import user_by_email
-from tablee.outbox.models import Email, Topic
+from tablee.outbox.models import Email, OptOut, Topic
 from tablee.outbox.rendering import email_render_queue
 from tablee.throttle import Throttled, throttle_hit
 
@@ -135,11 +137,28 @@ def invitation_send(*, association: Association, user: User, invited_by: User | 
 
 
 def never_signed_in(*, association: Association):
-    """Active members of the association who have never signed in: who an invitation is for."""
+    """Active members of the association who have never signed in: who an invitation is for (unless
+    they declined the association's invitations: ``declined``)."""
     return User.objects.filter(
         memberships__association=association, memberships__deactivated_at__isnull=True,
         is_active=True, last_login__isnull=True,
     ).order_by("pk")
+
+
+def declined(*, association: Association):
+    """People who declined this association's invitations (from an invitation's way back, or every
+    association's): an invitation to them is never sent."""
+    addresses = OptOut.objects.filter(topic=Topic.INVITATIONS, scope__in=["", invitation_scope(association)])
+    return User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=addresses.values("address"))
+
+
+class Invited(NamedTuple):
+    """What ``invitations_send`` did: invitations queued, addresses that are not active members (then
+    nothing is queued), and people skipped because they declined the association's invitations."""
+
+    queued: int
+    unknown: list[str]
+    declined: int = 0
 
 
 # Invitations queued per transaction: each renders three templates; a few dozen keep it short.
@@ -147,11 +166,12 @@ INVITATIONS_PER_TRANSACTION = 25
 
 
 def invitations_send(*, association: Association, emails: list[str] | None = None,
-                     invited_by: User | None = None) -> tuple[int, list[str]]:
-    """(Re)invite the named members, or everyone who has never signed in. Returns (queued, unknown).
+                     invited_by: User | None = None) -> Invited:
+    """(Re)invite the named members, or everyone who has never signed in.
 
     Named addresses that are not active members are returned, not invited; nothing is queued then.
-    Someone invited less than five minutes ago is not invited again (a double click, a loop).
+    Someone who declined the association's invitations is skipped and counted apart; someone invited
+    less than five minutes ago is not invited again (a double click, a loop).
     Thousands of invitations (a big import) are queued a few at a time, in short transactions.
     """
     if emails is None:
@@ -176,13 +196,23 @@ def invitations_send(*, association: Association, emails: list[str] | None = Non
                 seen.add(user.pk)
                 users.append(user)
         if unknown:
-            return 0, unknown
-    users = [user for user in users if not _throttled(to=user.email, kind=f"invitation:{association.pk}")]
+            return Invited(0, unknown)
+    refused = set(declined(association=association).filter(pk__in=[user.pk for user in users])
+                  .values_list("pk", flat=True)) if users else set()
+    users = [user for user in users if user.pk not in refused
+             and not _throttled(to=user.email, kind=f"invitation:{association.pk}")]
     for start in range(0, len(users), INVITATIONS_PER_TRANSACTION):
         with transaction.atomic():
             for user in users[start : start + INVITATIONS_PER_TRANSACTION]:
                 invitation_send(association=association, user=user, invited_by=invited_by)
-    return len(users), []
+    return Invited(len(users), [], len(refused))
+
+
+def declined_phrase(count: int) -> str:
+    """« 2 personnes ont décliné les invitations de l'association : aucune ne leur est envoyée. »"""
+    return ngettext("%(count)d personne a décliné les invitations de l'association : aucune ne lui est envoyée.",
+                    "%(count)d personnes ont décliné les invitations de l'association : aucune ne leur est "
+                    "envoyée.", count) % {"count": count}
 
 
 def sign_in_link_send(*, email: str) -> Email | None:
@@ -218,6 +248,11 @@ def email_change_request(*, user: User, new_email: str) -> Email | None:
     with transaction.atomic():
         link, raw = _link_create(user=user, purpose=Purpose.EMAIL_CHANGE, new_email=new_email)
         return _queue(link=link, raw=raw, to=new_email, template="email_change", context={"new_email": new_email})
+
+
+def link_found(*, raw: str) -> LoginLink | None:
+    """The link whatever its state (used, expired): to say what became of it."""
+    return LoginLink.objects.for_raw(raw).select_related("user", "association").first()
 
 
 def link_valid(*, raw: str) -> LoginLink | None:

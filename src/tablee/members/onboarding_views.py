@@ -28,19 +28,34 @@ from tablee.members.services import profile_update
 _BACKEND = "tablee.members.backends.ModelBackend"  # the backend settings install (issue 13)
 
 
+def _gone(request: HttpRequest, token: str) -> HttpResponse:
+    """A link that no longer works. An invitation already accepted says so, and where to go: the
+    signed-in person's gatherings, or the sign-in page."""
+    found = invitations.link_found(raw=token)
+    if found is not None and found.purpose == LoginLink.Purpose.INVITATION and found.used_at is not None:
+        return render(request, "members/invitation_accepted.html",
+                      {"link": found, "mine": request.user.is_authenticated and request.user.pk == found.user_id},
+                      status=410)
+    return render(request, "members/link_invalid.html", status=410)
+
+
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         found = invitations.link_valid(raw=token)
         if found is None:
-            return render(request, "members/link_invalid.html", status=410)
-        return render(request, "members/link.html", {"link": found})
+            return _gone(request, token)
+        signed_in = request.user if request.user.is_authenticated else None
+        return render(request, "members/link.html", {
+            "link": found, "signed_in": signed_in,
+            "someone_else": signed_in is not None and signed_in.pk != found.user_id,
+        })
     try:
         used = invitations.link_consume(raw=token)
     except ValidationError as exc:
         return render(request, "members/link_invalid.html", {"errors": exc.messages}, status=409)
     if used is None:
-        return render(request, "members/link_invalid.html", status=410)
+        return _gone(request, token)
     login(request, used.user, backend=_BACKEND)
     if used.purpose == LoginLink.Purpose.EMAIL_CHANGE:
         messages.success(request, _("Votre courriel est maintenant %(email)s.") % {"email": used.user.email})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tablee.members import hooks
-from tablee.members.invitations import invitation_send
+from tablee.members.invitations import declined, invitation_send
 from tablee.members.join_notices import join_request_notices_queue
 from tablee.members.models import Association, JoinRequest, LoginLink, Membership, User
 from tablee.members.selectors import user_by_email
@@ -32,11 +32,14 @@ class RosterRow:
     active_membership: bool
     invited_at: datetime | None
     last_attended: tuple[str, datetime] | None = None
+    declined: bool = False  # declined the association's invitations: none is sent any more
 
     @property
     def state(self) -> str:
         if self.user.last_login is not None:
             return "active"
+        if self.declined:
+            return "declined"
         return "invited" if self.invited_at is not None else "never_invited"
 
 
@@ -54,14 +57,16 @@ def _memberships(*, association: Association, search: str = "", include_deactiva
 
 
 def _rows(*, association: Association, memberships) -> list[RosterRow]:
-    """Roster rows for these memberships: their invitation dates and last gathering, in two queries."""
+    """Roster rows for these memberships: their invitation dates, refusals and last gathering, in
+    three queries."""
     user_ids = [m.user_id for m in memberships]
     invited = dict(
         LoginLink.objects.filter(association=association, purpose=LoginLink.Purpose.INVITATION, user_id__in=user_ids)
         .values("user_id").annotate(last=Max("created_at")).values_list("user_id", "last")
     )
+    refused = set(declined(association=association).filter(pk__in=user_ids).values_list("pk", flat=True))
     rows = [RosterRow(user=m.user, role=m.role, active_membership=m.deactivated_at is None,
-                      invited_at=invited.get(m.user_id)) for m in memberships]
+                      invited_at=invited.get(m.user_id), declined=m.user_id in refused) for m in memberships]
     for reader in hooks.last_attended:
         found = reader(association=association, user_ids=user_ids)
         for row in rows:

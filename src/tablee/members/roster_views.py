@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from tablee.jobs.services import PreviewGone
 from tablee.members import roster as roster_services
 from tablee.members.access import import_preview_for
 from tablee.members.csv_import import created_phrase, kept_phrase, updated_phrase
-from tablee.members.invitations import invitations_send, never_signed_in
+from tablee.members.invitations import declined, declined_phrase, invitations_send, never_signed_in
 from tablee.members.models import Association, JoinRequest, Membership, User
 from tablee.members.roster_forms import (
     ImportConfirmForm,
@@ -54,8 +55,10 @@ def _back(association: Association) -> HttpResponse:
     return redirect("members:roster", association.slug)
 
 
-def _queued_message(queued: int) -> str:
-    return ngettext("%(count)d invitation envoyée.", "%(count)d invitations envoyées.", queued) % {"count": queued}
+def _queued_message(queued: int, declined: int = 0) -> str:
+    """« 2 invitations envoyées. », and apart, those who declined the association's invitations."""
+    sent = ngettext("%(count)d invitation envoyée.", "%(count)d invitations envoyées.", queued) % {"count": queued}
+    return f"{sent} {declined_phrase(declined)}" if declined else sent
 
 
 def _page(request: HttpRequest, association: Association, **forms) -> HttpResponse:
@@ -63,6 +66,10 @@ def _page(request: HttpRequest, association: Association, **forms) -> HttpRespon
     limit, offset = page_params(request)
     page = roster_services.roster_page(association=association, search=query, include_deactivated=True,
                                        limit=limit, offset=offset)
+    # Who an invitation would go to, and apart those who declined them: one query.
+    refused = Q(pk__in=declined(association=association).values("pk"))
+    counts = never_signed_in(association=association).aggregate(pending=Count("pk", filter=~refused),
+                                                                 declined=Count("pk", filter=refused))
     return render(request, "members/roster.html", {
         "association": association,
         "rows": page.items,
@@ -70,7 +77,8 @@ def _page(request: HttpRequest, association: Association, **forms) -> HttpRespon
         "previous_url": page_url(request, page.previous_offset),
         "next_url": page_url(request, page.next_offset),
         "q": query,
-        "pending": never_signed_in(association=association).count(),
+        "pending": counts["pending"],
+        "declined_note": declined_phrase(counts["declined"]) if counts["declined"] else "",
         "join_requests": list(join_requests_pending(association=association)),
         "add_form": forms.get("add_form") or MemberAddForm(initial={"invite": True}),
         "upload_form": forms.get("upload_form") or ImportUploadForm(),
@@ -112,9 +120,12 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 def invite(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     association = _organized(request, slug)
     user = _member(association, user_id)
-    queued, _unknown = invitations_send(association=association, emails=[user.email], invited_by=request.user)
-    if queued:
-        messages.success(request, _queued_message(queued))
+    sent = invitations_send(association=association, emails=[user.email], invited_by=request.user)
+    if sent.declined:
+        messages.warning(request, _("%(name)s a décliné les invitations de l'association : aucune invitation n'est "
+                                    "envoyée.") % {"name": user.get_full_name() or user.email})
+    elif sent.queued:
+        messages.success(request, _queued_message(sent.queued))
     else:
         messages.warning(request, _("Une invitation vient de partir : réessayez dans quelques minutes."))
     return _back(association)
@@ -127,8 +138,8 @@ def invite_pending(request: HttpRequest, slug: str) -> HttpResponse:
     if request.POST.get("confirm") != "1":  # many emails at once: asked first on the page
         messages.error(request, _("Confirmez l'envoi des invitations."))
         return _back(association)
-    queued, _unknown = invitations_send(association=association, invited_by=request.user)
-    messages.success(request, _queued_message(queued))
+    sent = invitations_send(association=association, invited_by=request.user)
+    messages.success(request, _queued_message(sent.queued, sent.declined))
     return _back(association)
 
 

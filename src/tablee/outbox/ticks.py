@@ -3,11 +3,16 @@
 The outbox sits at the lowest floor. Its own job (the sweep) always runs first; a higher room
 registers its jobs in its ``AppConfig.ready`` (gatherings: the reminders). A job takes no
 argument and returns how many things it queued.
+
+Warm-ups are the other registry: what a room loads once when the worker starts (``tablee worker``),
+so that its first task does not wait for it (tables: the engine's kernels and the sentence
+encoder). Web processes and ``manage.py`` commands never run them.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 logger = logging.getLogger("tablee.worker")
@@ -24,6 +29,34 @@ def register(name: str, job: Job) -> None:
 
 def registered() -> dict[str, Job]:
     return dict(_jobs)
+
+
+WarmUp = Callable[[], object]
+
+_warm_ups: dict[str, WarmUp] = {}
+
+
+def register_warm_up(name: str, warm_up: WarmUp) -> None:
+    """Run ``warm_up`` once when the worker starts; registering the same name again replaces it."""
+    _warm_ups[name] = warm_up
+
+
+def registered_warm_ups() -> dict[str, WarmUp]:
+    return dict(_warm_ups)
+
+
+def warm_up_all() -> dict[str, float]:
+    """Run every registered warm-up once; the seconds each took. Never raises: a task that needs
+    what failed to load loads it itself later (or reports why)."""
+    took = {}
+    for name, warm_up in _warm_ups.items():
+        started = time.perf_counter()
+        try:
+            warm_up()
+        except Exception:
+            logger.exception("warm-up %s failed", name)
+        took[name] = time.perf_counter() - started
+    return took
 
 
 def run_all() -> dict[str, int]:

@@ -23,10 +23,11 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-import unicodedata
 
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
+
+from tablee.text.fold import fold
 
 POLL_SECONDS = 0.001
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
@@ -98,8 +99,8 @@ class GatedCursorWrapper(base.SQLiteCursorWrapper):
 
 
 def _name_key(text: str) -> tuple[str, str]:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold(), text or ""
+    """Folded as a search folds it (``tablee.text.fold``), then the name itself to break ties."""
+    return fold(text or ""), text or ""
 
 
 def _compare_names(a: str, b: str) -> int:

@@ -27,6 +27,11 @@ class TablesConfig(AppConfig):
 
         register_door_seater(plan_seat_at_the_door)
 
+        from tablee.outbox.ticks import register_warm_up
+        from tablee.tables.services import worker_warm_up
+
+        register_warm_up("tables", worker_warm_up)
+
 
 def _repair_in_the_worker(sender, *, gathering_id: int, **kwargs) -> None:
     """A seat changed hands: when the gathering has a published plan, the worker repairs it."""

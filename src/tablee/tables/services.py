@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import random
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -96,16 +97,35 @@ def _pins(plan: Plan) -> dict[int, int]:
 
 
 @functools.cache
-def _engine_warm_up() -> float:
-    """Compile the engine's kernels once per process, so a plan's time limit goes to the search."""
+def _engine_kernels() -> float:
     from tablee import engine
 
     return engine.warm_up()
 
 
+_engine_lock = threading.Lock()
+
+
+def _engine_warm_up() -> float:
+    """Compile the engine's kernels once per process, so a plan's time limit goes to the search.
+    The worker's warm-up thread and an early plan: one compiles, the other waits for it."""
+    with _engine_lock:
+        return _engine_kernels()
+
+
+def worker_warm_up() -> None:
+    """When the worker starts (``tablee.outbox.ticks.register_warm_up``): the engine's kernels and
+    the sentence encoder that lines needs up with offers (about 2 s), so the first plan or door
+    repair of the process waits for neither."""
+    from tablee.tables import topics
+
+    _engine_warm_up()
+    topics.encoder_warm_up()
+
+
 def plan_run(*, plan: Plan) -> Plan:
     """Compute the plan with the engine (in the worker) and store its tables; pinned people stay put."""
-    if _engine_warm_up.cache_info().currsize == 0:
+    if _engine_kernels.cache_info().currsize == 0:
         Plan.objects.filter(pk=plan.pk).update(progress_message=_("Préparation du moteur…"))
     _engine_warm_up()
     gathering = plan.gathering

@@ -55,6 +55,17 @@ def phrase_vectors(phrases: list[str]) -> dict[str, np.ndarray] | None:
     return {p: _cache[p] for p in phrases}
 
 
+def encoder_warm_up() -> None:
+    """Load the sentence encoder now (the worker, at its start); without it, needs and offers are
+    matched by words, as ``phrase_vectors`` does."""
+    try:
+        from tablee.text import embeddings
+
+        embeddings.warm_up()
+    except Exception:
+        logger.exception("sentence encoder unavailable; needs and offers are matched by words only")
+
+
 def _similarity(need: str, offer: str, vectors: dict[str, np.ndarray] | None) -> float:
     """How clearly a need speaks of an offer, in [0, 1]: meaning first, shared terms as the fallback."""
     lexical = _coverage(frozenset(terms(need)), frozenset(terms(offer))) >= THRESHOLD

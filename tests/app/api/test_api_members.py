@@ -91,7 +91,7 @@ def test_invitations_queue_one_per_named_member(api, organizer, member, other_me
     response = api.post("/api/associations/cafe-rencontres/invitations",
                         {"emails": [member.email, other_member.email.upper()]}, user=organizer)
 
-    assert response.status_code == 200 and response.json() == {"queued": 2}
+    assert response.status_code == 200 and response.json() == {"queued": 2, "declined": 0}
     assert sorted(Email.objects.values_list("to", flat=True)) == [member.email, other_member.email]
 
 
@@ -110,4 +110,23 @@ def test_invitations_without_emails_invite_everyone_who_never_signed_in(api, org
     User.objects.filter(pk=organizer.pk).update(last_login=timezone.now())
     response = api.post("/api/associations/cafe-rencontres/invitations", {"emails": []}, user=organizer)
 
-    assert response.json() == {"queued": 2}
+    assert response.json() == {"queued": 2, "declined": 0}
+
+
+def test_invitations_skip_who_declined_them_and_count_them_apart_and_the_list_says_declined(
+        api, organizer, member, other_member, association):
+    from django.utils import timezone
+
+    from tablee.members.invitations import invitation_scope
+    from tablee.outbox.models import Topic
+    from tablee.outbox.services import optout_set
+
+    User.objects.filter(pk=organizer.pk).update(last_login=timezone.now())
+    optout_set(address=member.email, topic=Topic.INVITATIONS, scope=invitation_scope(association), refuse=True)
+
+    response = api.post("/api/associations/cafe-rencontres/invitations", {"emails": []}, user=organizer)
+
+    assert response.json() == {"queued": 1, "declined": 1}
+    assert list(Email.objects.values_list("to", flat=True)) == [other_member.email]
+    rows = {r["email"]: r for r in api.get("/api/associations/cafe-rencontres/members", user=organizer).json()["items"]}
+    assert rows[member.email]["state"] == "declined" and rows[other_member.email]["state"] == "invited"

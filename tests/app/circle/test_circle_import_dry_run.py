@@ -353,7 +353,7 @@ def test_a_big_preview_reports_its_progress_and_the_page_shows_it(client, member
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=500, total=1200)
     client.force_login(member)
     html = client.get(f"/circle/import/preview/{job.pk}/").content.decode()
-    assert "Vérification en cours\u00a0: 500 entrées sur 1200." in html and 'hx-trigger="every 2s"' in html
+    assert "Vérification en cours\u00a0: 500\u00a0entrées sur 1200." in html and 'hx-trigger="every 2s"' in html
 
     Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, done=0, total=0)
     job.refresh_from_db()

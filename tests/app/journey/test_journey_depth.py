@@ -90,10 +90,47 @@ def test_the_depth_page_and_csv_name_nobody(client, organizer, people, seated):
     html = page.content.decode()
     assert "<svg" in html and "<title>" in html
     exported = client.get("/organize/associations/cafe-rencontres/depth.csv")
-    rows = list(csv.reader(io.StringIO(exported.content.decode())))
-    assert rows[0][0] == "date" and len(rows) == 2 and rows[1][2] == "8"
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Date" and len(rows) == 2 and rows[1][2] == "8"
     for person in people:
         assert person.last_name not in html and person.last_name not in exported.content.decode()
+
+
+def _csv(response, delimiter: str) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # the byte-order mark: Excel reads the accents right
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
+
+
+def test_the_depth_csv_opens_in_columns_in_a_french_excel_with_french_headers_and_decimal_commas(
+        client, organizer, people, seated):
+    a, b, c, d, e, f, g, h = people
+    seated([[a, b, c, d], [e, f, g, h]], days_ago=20)
+    seated([[a, b, e, f], [c, d, g, h]], days_ago=5)  # 4 of 12 pairs met before
+    client.force_login(organizer)
+
+    header, first, second = _csv(client.get("/organize/associations/cafe-rencontres/depth.csv"), ";")
+
+    assert header == ["Date", "Rencontre", "Présents", "Nouvelles rencontres par membre", "Taux de répétition",
+                      "Suivi en 48\u00a0h", "«\u00a0Poursuivre\u00a0» réciproques"]
+    assert second[2:5] == ["8", "2,0", "0,333"]
+
+
+def test_the_depth_csv_is_all_english_with_commas_for_an_english_speaking_organizer(client, organizer, people,
+                                                                                     seated):
+    from tablee.members.models import Profile
+
+    a, b, c, d, e, f, g, h = people
+    seated([[a, b, c, d], [e, f, g, h]], days_ago=20)
+    seated([[a, b, e, f], [c, d, g, h]], days_ago=5)
+    Profile.objects.filter(user=organizer).update(preferred_language="en")
+    client.force_login(organizer)
+
+    header, first, second = _csv(client.get("/organize/associations/cafe-rencontres/depth.csv"), ",")
+
+    assert header == ["Date", "Gathering", "Attendees", "New people met per member", "Repeat rate",
+                      "Followed up within 48 h", "Mutual “continue”"]
+    assert second[2:5] == ["8", "2.0", "0.333"]
 
 
 def test_depth_is_for_organizers_only(api, client, member, outsider, organizer):
@@ -110,3 +147,27 @@ def test_the_depth_api_returns_the_season(api, organizer, people, seated):
     assert body["association"] == "cafe-rencontres"
     assert [g["attendees"] for g in body["gatherings"]] == [8]
     assert body["gatherings"][0]["followed_up_share"] == 0.0
+
+
+FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre"]
+
+
+def test_the_depth_charts_write_their_days_as_quebec_does_and_english_its_way(client, organizer, people, seated):
+    import calendar
+    import re
+
+    from tablee.members.models import Profile
+
+    gathering = seated([people[:4], people[4:]], days_ago=6)
+    day = timezone.localtime(gathering.starts_at)
+    client.force_login(organizer)
+
+    french = client.get("/organize/associations/cafe-rencontres/depth/").content.decode()
+    Profile.objects.filter(user=organizer).update(preferred_language="en")
+    english = client.get("/organize/associations/cafe-rencontres/depth/").content.decode()
+
+    number = "1er" if day.day == 1 else str(day.day)
+    assert f">{number}\u00a0{FRENCH_MONTHS[day.month - 1]}</text>" in french
+    assert f">{calendar.month_name[day.month]} {day.day}</text>" in english
+    assert not re.search(r">\d\d/\d\d</text>", french + english)  # never « 27/11 »

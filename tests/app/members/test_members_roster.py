@@ -387,3 +387,43 @@ def test_the_list_orders_names_as_french_does_accents_and_case_second(browser, a
 
     shown = list(dict.fromkeys(re.findall(r"Zoé (\w+)", html)))  # a row names its person twice
     assert shown == ["Bélanger", "bergeron", "Boucher", "émond", "Éthier", "Fortin"], shown
+
+
+def _decline_invitations(person, association):
+    """What the invitation's way back records when the person refuses this association's invitations."""
+    from tablee.members.invitations import invitation_scope
+    from tablee.outbox.models import Topic
+    from tablee.outbox.services import optout_set
+
+    optout_set(address=person.email, topic=Topic.INVITATIONS, scope=invitation_scope(association), refuse=True)
+
+
+def test_an_invitation_someone_declined_shows_as_declined_and_is_counted_apart(browser, organizer, member,
+                                                                               other_member, association):
+    from tablee.members.invitations import invitation_send
+
+    User.objects.filter(pk=organizer.pk).update(last_login=timezone.now())
+    invitation_send(association=association, user=member)
+    invitation_send(association=association, user=other_member)
+    _decline_invitations(member, association)
+
+    html = browser.get(PAGE).content.decode()
+
+    assert "invitation déclinée" in _row(html, member.email) and "invitation le" not in _row(html, member.email)
+    assert "Relancer" not in _row(html, member.email)  # nothing would leave
+    assert "invitation le" in _row(html, other_member.email)
+    assert "1\u00a0membre n'a pas encore ouvert de session" in html  # Samuel only
+    assert "Oui, envoyer 1\u00a0courriel" in html
+    assert "1\u00a0personne a décliné les invitations de l&#x27;association" in html
+
+
+def test_inviting_everyone_pending_sends_nothing_to_who_declined_and_says_so_apart(browser, organizer, member,
+                                                                                   other_member, association):
+    User.objects.filter(pk=organizer.pk).update(last_login=timezone.now())
+    _decline_invitations(member, association)
+
+    page = browser.post(PAGE + "invite/", {"confirm": "1"}, follow=True).content.decode()
+
+    assert list(Email.objects.values_list("to", flat=True)) == [other_member.email]  # no row for Marie
+    assert "1\u00a0invitation envoyée." in page
+    assert "1\u00a0personne a décliné les invitations de l&#x27;association" in page

@@ -32,7 +32,7 @@ def hostile_attendees(make_gathering, make_person, association):
 
 
 def _cells(content: bytes) -> list[str]:
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))  # a French organizer
     return [cell for row in rows[1:] for cell in row]
 
 

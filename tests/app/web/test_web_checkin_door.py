@@ -110,7 +110,7 @@ def test_a_guest_is_in_no_export_and_never_emailed(api, login, organizer, member
     guest = walkin_guest_add(gathering=gathering, first_name="Jeanne").user
 
     rows = list(csv.reader(io.StringIO(
-        login(organizer).get(reverse("organizer:attendees_csv", args=[gathering.pk])).content.decode("utf-8-sig"))))
+        login(organizer).get(reverse("organizer:attendees_csv", args=[gathering.pk])).content.decode("utf-8-sig")), delimiter=";"))
     listed = api.get(f"/api/gatherings/{gathering.pk}/attendees", user=organizer).json()
     email = email_queue(key="test:guest", kind="test", to=guest.email, subject="Bonjour", body_text="…")
 

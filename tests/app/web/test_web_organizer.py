@@ -110,7 +110,7 @@ def test_attendees_csv_has_one_row_per_person_in_order(login, organizer, member,
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))  # French: Excel's separator
     assert rows[0][:5] == ["statut", "rang d'attente", "prénom", "nom", "courriel"]
     assert [r[4] for r in rows[1:]] == ["marie@example.org", "olivier@example.org", "samuel@example.org"]
     assert rows[1][5] == "Coop Laval"

@@ -31,7 +31,5 @@ def with_article(name):
 def frdate(text):
     """In French, a formatted date and time as Québec writes it: ``{{ day|date:"MONTH_DAY_FORMAT"|frdate }}`` →
     « 1er septembre »; « 12 h 00 » → « 12 h ». Other languages are left as they are."""
-    if not (get_language() or "fr").startswith("fr"):
-        return text
-    out = french.dates(str(text))
+    out = french.dates_in(get_language(), str(text))
     return mark_safe(out) if isinstance(text, SafeString) else out  # noqa: S308 — the input was safe already

@@ -80,6 +80,20 @@ class Ticker(threading.Thread):
             connection.close()
 
 
+class WarmUp(threading.Thread):
+    """What the rooms load once (``ticks.register_warm_up``: the engine's kernels, the sentence
+    encoder), loaded as the worker starts, beside the first tasks: emails leave at once, and a plan
+    or a door repair that comes early waits only for what is left to load. Not in --batch runs."""
+
+    def __init__(self) -> None:
+        super().__init__(name="tablee-warm-up", daemon=True)
+
+    def run(self) -> None:
+        took = ticks.warm_up_all()
+        if took:
+            logger.info("warmed up: %s", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items()))
+
+
 PRUNE_EVERY_SECONDS = 3600
 # Database errors that pass: SQLite busy past its timeout, a PostgreSQL restart or failover.
 RETRY_FIRST, RETRY_CAP = 1.0, 30.0
@@ -150,6 +164,7 @@ class Command(BaseCommand):
                 return worker
 
             Ticker(every=tick_seconds).start()
+            WarmUp().start()
             run_resilient(fresh)
 
         if reload:
