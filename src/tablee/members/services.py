@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tablee.jobs.inserts import PreparedInsert
 from tablee.jobs.models import Job
 from tablee.jobs.services import WriteTimer, job_write_in_batches
+from tablee.members import hooks
 from tablee.members.models import (
     GUEST_EMAIL_DOMAIN,
     ApiToken,
@@ -128,6 +129,7 @@ def profile_update(*, user: User, directory_consent: bool | None = None, tablema
         profile.directory_consent_at = None
     fields["directory_visibility"] = target
     # Table-mates see my organization, offers and needs only with this consent, dated, withdrawable.
+    shown_before = _shown_to_tablemates(profile)
     if tablemates_consent is True and profile.tablemates_consent_at is None:
         profile.tablemates_consent_at = timezone.now()
     elif tablemates_consent is False:
@@ -144,7 +146,18 @@ def profile_update(*, user: User, directory_consent: bool | None = None, tablema
         user.save(update_fields=sorted(USER_FIELDS & set(fields)))
     profile.full_clean()
     profile.save()
+    if shown_before and shown_before != _shown_to_tablemates(profile):
+        for listener in hooks.shown_to_tablemates_changed:
+            listener(user_id=user.pk)
     return profile
+
+
+def _shown_to_tablemates(profile: Profile) -> tuple | None:
+    """What table-mates may read of a person (None: nothing but the name, no consent)."""
+    if profile.tablemates_consent_at is None:
+        return None
+    return (list(profile.offers), list(profile.needs), list(profile.interests), profile.sector,
+            profile.organization)
 
 
 @transaction.atomic

@@ -27,6 +27,10 @@ class TablesConfig(AppConfig):
 
         register_door_seater(plan_seat_at_the_door)
 
+        from tablee.members.hooks import register_shown_to_tablemates_changed
+
+        register_shown_to_tablemates_changed(_explanations_follow_consent)
+
         from tablee.outbox.ticks import register_warm_up
         from tablee.tables.services import worker_warm_up
 
@@ -40,3 +44,17 @@ def _repair_in_the_worker(sender, *, gathering_id: int, **kwargs) -> None:
 
     if Plan.objects.filter(gathering_id=gathering_id, status=Plan.Status.PUBLISHED).exists():
         repair_after_rsvp.enqueue(gathering_id)
+
+
+def _explanations_follow_consent(*, user_id: int) -> None:
+    """What table-mates may read of a person changed: blank their tables' why lines now, and let
+    the worker write them again, for the gatherings to come, once the change has committed."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from tablee.tables.services import explanations_forget
+    from tablee.tables.tasks import explanations_refresh
+
+    for plan_id in explanations_forget(user_id=user_id):
+        transaction.on_commit(partial(explanations_refresh.enqueue, plan_id, user_id))

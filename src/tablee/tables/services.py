@@ -305,6 +305,31 @@ def _refresh_explanations(plan: Plan, numbers: set[int]) -> None:
     _refresh_stats(plan, problem)
 
 
+def explanations_forget(*, user_id: int) -> list[int]:
+    """A person withdrew their table-mates consent or changed what it shows: the why lines of every
+    published table they sit at are blanked at once (in the caller's transaction), so no page or
+    email quotes them from now on. Returns the plans of gatherings still to come, whose lines the
+    worker recomputes (`plan_explanations_refresh`); a past table keeps none."""
+    tables = PlanTable.objects.filter(plan__status=Plan.Status.PUBLISHED, seats__user_id=user_id)
+    coming = sorted(set(tables.filter(plan__gathering__starts_at__gt=timezone.now())
+                        .values_list("plan_id", flat=True)))
+    PlanTable.objects.filter(pk__in=list(tables.values_list("pk", flat=True))).update(why_fr=[], why_en=[])
+    return coming
+
+
+@transaction.atomic
+def plan_explanations_refresh(*, plan: Plan, user_id: int) -> str:
+    """Recompute the why lines of the table where ``user_id`` sits, from today's consents and profiles."""
+    locked = Plan.objects.select_for_update().select_related("gathering").get(pk=plan.pk)
+    if locked.status != Plan.Status.PUBLISHED:
+        return "skipped"
+    numbers = set(Seat.objects.filter(plan=locked, user_id=user_id).values_list("table__number", flat=True))
+    if not numbers:
+        return "skipped"
+    _refresh_explanations(locked, numbers)
+    return "refreshed"
+
+
 def _current_tables(plan: Plan) -> list[list[int]]:
     return [list(Seat.objects.filter(table=t).order_by("position", "pk").values_list("user_id", flat=True))
             for t in plan.tables.all()]

@@ -25,3 +25,12 @@ def repair_after_rsvp(gathering_id: int) -> str:
     if gathering is None:
         return "skipped"
     return services.plan_repair_after_rsvp(gathering=gathering)
+
+
+@task()
+def explanations_refresh(plan_id: int, user_id: int) -> str:
+    """The why lines of one person's table, after they withdrew or changed what table-mates see."""
+    plan = Plan.objects.select_related("gathering").filter(pk=plan_id).first()
+    if plan is None:
+        return "skipped"
+    return services.plan_explanations_refresh(plan=plan, user_id=user_id)

@@ -175,3 +175,34 @@ def test_the_printed_seating_list_is_alphabetical_as_people_read_it():
 
     people = [User(last_name=n, first_name="A", email=f"{n}@x.org") for n in ("Bergeron", "Bélanger", "Émond", "Dubé")]
     assert [u.last_name for u in sorted(people, key=_by_name)] == ["Bélanger", "Bergeron", "Dubé", "Émond"]
+
+
+def test_withdrawing_consent_takes_my_offers_out_of_the_why_my_table_mates_already_read(
+    api, client, crowd, seated_pair, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from tablee.members.services import profile_update
+    from tablee.tables.tasks import explanations_refresh
+
+    gathering, plan, home, third = seated_pair
+    person, offer = crowd[0], "coaching de négociation"
+    third.profile.needs, third.profile.tablemates_consent_at = [offer], timezone.now()
+    third.profile.save()
+    profile_update(user=person, tablemates_consent=True, offers=[offer])
+    services._refresh_explanations(plan, {home})
+    why = api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).json()["why"]
+    assert any(offer in line for line in why), why  # the control: with consent, the why quotes the offer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=person, tablemates_consent=False)
+
+    for text in [*_surfaces(api, client, gathering, third, organizer=False).values(),
+                 *(part for e in _emails(plan).values() for part in e)]:
+        assert offer not in text
+    # The worker writes the table's lines again, from today's consents: still without the offer.
+    queued = DBTaskResult.objects.filter(task_path__endswith="explanations_refresh")
+    assert queued.count() == 1
+    assert explanations_refresh.call(plan.pk, person.pk) == "refreshed"
+    why = api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).json()["why"]
+    assert why and not any(offer in line for line in why)
