@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from urllib.parse import urlsplit
 
 
@@ -69,7 +70,21 @@ def serve(*, port: int, host: str, workers: int, threads: int) -> int:
         "--graceful-timeout", "20",
         # No gunicorn access log: tablee.middleware.RequestLogMiddleware writes one line per request.
         "--backlog", "2048",
+        # This module's `post_worker_init`: each web process warms the engine up in the background.
+        "--config", "python:tablee.server",
     ]
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(gunicorn, argv)
     return 0  # not reached
+
+
+def post_worker_init(worker=None) -> threading.Thread:
+    """gunicorn's hook, once per web process: load the engine's kernels and the sentence encoder
+    (``tablee.outbox.ticks`` warm-ups) in a background thread. A walk-in seated at the door or a
+    first share suggestion otherwise paid 2–4 s for it; requests are served meanwhile, and one that
+    needs the engine first waits for the warm-up's lock instead of loading it twice."""
+    from tablee.outbox.ticks import warm_up_all
+
+    thread = threading.Thread(target=warm_up_all, name="tablee-warm-up", daemon=True)
+    thread.start()
+    return thread

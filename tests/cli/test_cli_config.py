@@ -179,3 +179,20 @@ def test_a_bad_write_gate_option_in_the_database_url_fails_loudly():
 
     with pytest.raises(ConfigError, match="write_gate"):
         database("sqlite:////srv/tablee.sqlite3?write_gate=peut-être")
+
+
+def test_each_web_process_warms_the_engine_up_in_the_background(monkeypatch, settings):
+    import threading
+
+    from tablee import server
+    from tablee.outbox import ticks
+
+    argv = _gunicorn_argv(monkeypatch, settings)
+    assert argv[argv.index("--config") + 1] == "python:tablee.server"
+    ran = threading.Event()
+    monkeypatch.setattr(ticks, "_warm_ups", {"probe": ran.set})
+
+    thread = server.post_worker_init()
+
+    thread.join()
+    assert ran.is_set() and thread.daemon
