@@ -35,7 +35,7 @@ def test_marie_prepares_an_outside_event_then_reflects_on_it(new_page, server):
     page.get_by_label("Nom de l'événement").fill("Cocktail de la Chambre de commerce")
     page.locator("#id_event_date").fill("2026-11-20")
     page.get_by_label("Le résultat que je veux").fill("Deux vraies conversations")
-    page.get_by_label("Qu'est-ce qui va t'indiquer que tu es arrivé·e à ton résultat?").fill("Un café prévu")
+    page.get_by_label("Qu'est-ce qui va t'indiquer que tu as atteint ton résultat?").fill("Un café prévu")
     page.get_by_label("Question préparée 1").fill("Sur quoi travailles-tu en ce moment ?")
     screenshot(page, "parcours-intention-form")
     page.get_by_role("button", name="Enregistrer mon intention").click()

@@ -26,7 +26,7 @@ class IntentionForm(forms.Form):
     result = forms.CharField(label=_("Le résultat que je veux"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Par exemple : rencontrer une personne qui a déjà exporté en Europe."))
-    signal = forms.CharField(label=_("Qu'est-ce qui va t'indiquer que tu es arrivé·e à ton résultat?"), max_length=1000,
+    signal = forms.CharField(label=_("Qu'est-ce qui va t'indiquer que tu as atteint ton résultat?"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Par exemple : un café prévu avec quelqu'un avant de partir."))
     cards_budget = forms.IntegerField(label=_("Cartes à garder, au plus"), min_value=0, max_value=50, initial=3)

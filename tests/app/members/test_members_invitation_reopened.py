@@ -42,7 +42,7 @@ def test_my_own_invitation_opened_while_signed_in_says_there_is_nothing_left_to_
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "Vous êtes déjà connecté·e" in page and "marie@example.org" in page
+    assert "Votre session est déjà ouverte" in page and "marie@example.org" in page
     assert "vous êtes membre de Café-rencontres de Québec" in page
     assert f'href="{MINE}"' in page and 'data-testid="link-form"' not in page
 
@@ -54,7 +54,7 @@ def test_someone_elses_invitation_says_whose_it_is_and_keeps_my_session_unless_i
 
     assert "Cette invitation est pour un autre compte" in page
     assert "Elle invite marie@example.org à rejoindre Café-rencontres de Québec." in page
-    assert "Vous êtes connecté·e avec le compte samuel@example.org." in page
+    assert "Vous utilisez le compte samuel@example.org." in page
     assert f'href="{MINE}"' in page and "Continuer avec cette adresse" in page
     assert _who(client) == str(other_member.pk)  # opening it changed nothing
 

@@ -27,7 +27,7 @@ def test_signing_in_from_a_second_tab_after_the_first_says_you_are_signed_in(mem
     html = response.content.decode()
     assert response.status_code == 403
     assert "CSRF verification failed" not in html and "DEBUG=True" not in html
-    assert "Cette page a expiré" in html and "connecté·e" in html
+    assert "Cette page a expiré" in html and "Votre session a changé" in html
     assert 'data-testid="csrf-back"' in html and 'href="/"' in html
     assert "<nav" in html or "site-header" in html or "<header" in html  # the site's frame
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tablee.circle import services as circle_services
 
-QUESTION_FR = "Qu'est-ce qui va t'indiquer que tu es arrivé·e à ton résultat?"
+QUESTION_FR = "Qu'est-ce qui va t'indiquer que tu as atteint ton résultat?"
 QUESTION_EN = "What will tell you that you have reached your result?"
 
 
