@@ -283,7 +283,9 @@ def test_the_updated_swap_bound_equals_a_full_recompute_after_every_move_and_swa
 def test_the_search_with_the_updated_swap_bound_is_the_search_with_a_full_recompute(
         lower: list[int], upper: list[int]) -> None:
     """`check=True` recomputes the table in full after every update of every descent (weak and
-    strong perturbations, crossovers) and raises on any difference; the search is unchanged."""
+    strong perturbations, crossovers), and after each weak perturbation, which keeps the table
+    up to date for the descent that follows, and raises on any difference; the search is
+    unchanged."""
     instance = _random_instance(np.random.default_rng(41), 40, lower, upper)
     lower_a, upper_a, d = instance.lower, instance.upper, instance.d
     n_groups = lower_a.size

@@ -220,14 +220,24 @@ def _check_leave_gains(members, size, w, out):
 @njit(cache=True)
 def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, check=False):
     """Descent over one-moves then swaps until neither improves. Returns the objective gain.
+    (`_descent` with the table `bound` computed in full first.)"""
+    _best_leave_gains(members, size, w, bound)
+    return _descent(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, check)
+
+
+@njit(cache=True)
+def _descent(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, check):
+    """Descent over one-moves then swaps until neither improves, from a current `bound`.
+    Returns the objective gain.
 
     A swap of i (in a) with j (in b) is worth at most (W[i, b] - W[i, a]) + bound[a, b] - 2 dmin,
     with bound = _best_leave_gains (row a: what leaving each group b for a can give). At a local optimum about 1 % of the (element, group) pairs pass
     this test, so a swap pass costs O(nG) plus a few group scans instead of O(n^2). For a
     promising (i, b) the best j of group b is taken.
 
-    `bound` is computed in full once, then kept up to date after each move or swap by
-    `_refresh_leave_gains` (rows and columns of the two groups only). `check=True` compares it
+    `bound` must be current on entry (`local_search` computes it in full; a weak perturbation keeps
+    it current), and is kept up to date after each move or swap by `_refresh_leave_gains` (rows
+    and columns of the two groups only). `check=True` compares it
     with a full recompute after every update and raises AssertionError on a difference (tests).
     """
     n = assign.shape[0]
@@ -235,7 +245,6 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
     gain = 0.0
     two_dmin = 2.0 * dmin
     screen = n_groups >= SCREEN_GROUPS
-    _best_leave_gains(members, size, w, bound)
     improved = True
     while improved:
         improved = False
@@ -312,9 +321,12 @@ def local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmi
 
 
 @njit(cache=True)
-def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength, move_share=0.5):
+def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength, move_share=0.5,
+            bound=None):
     """`strength` random moves or swaps, whatever their value: a move (which changes two group
-    sizes) with probability `move_share` when the bounds allow it. Returns the objective change."""
+    sizes) with probability `move_share` when the bounds allow it. Returns the objective change.
+    With `bound` (current on entry), it stays current (`_refresh_leave_gains` after each step), so
+    the descent that follows need not recompute it."""
     n = assign.shape[0]
     n_groups = lower.shape[0]
     change = 0.0
@@ -329,10 +341,14 @@ def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength, move_
         if size[a] > lower[a] and size[b] < upper[b] and _rand01(rng) < move_share:
             change += w[i, b] - w[i, a]
             _apply_move(d, assign, size, members, pos, w, i, b)
+            if bound is not None:
+                _refresh_leave_gains(w, members, size, bound, a, b)
         elif size[b] > 0:
             j = members[b, _randint(rng, size[b])]
             change += w[i, b] - w[i, a] + w[j, a] - w[j, b] - 2.0 * d[i, j]
             _apply_swap(d, assign, members, pos, w, i, j)
+            if bound is not None:
+                _refresh_leave_gains(w, members, size, bound, a, b)
     return change
 
 
@@ -481,12 +497,16 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
     maximum to maximum. After `alpha` iterations without improving the best of this walk, the next
     walk starts from a strong perturbation of the global best. `check`: see `local_search`.
     """
+    # `bound` is current from here on: each weak perturbation and descent keeps it so.
+    _best_leave_gains(members, size, w, bound)
     for _ in range(n_iterations):
         weak = weak_min + _randint(rng, weak_max - weak_min + 1)
         values[V_CUR] += perturb(rng, d, assign, size, members, pos, w, lower, upper, weak,
-                                 move_share)
-        values[V_CUR] += local_search(rng, d, assign, size, members, pos, w, lower, upper, bound,
-                                      dmin, check)
+                                 move_share, bound)
+        if check:
+            _check_leave_gains(members, size, w, bound)
+        values[V_CUR] += _descent(rng, d, assign, size, members, pos, w, lower, upper, bound,
+                                  dmin, check)
         counters[C_ITER] += 1
         if values[V_CUR] > values[V_MS_BEST] + EPS:
             values[V_MS_BEST] = values[V_CUR]
