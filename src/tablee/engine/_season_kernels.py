@@ -420,14 +420,9 @@ def search(iters, counters, values, best_tab, tab, mem, size, pos, att, na, isat
                         bj = j
                         bu = -1
         if bi >= 0:
-            if bj < 0:
-                _remove(r, bi, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
-                        compat, LC, LCT, crit, tviol, attr, acnt)
-                _add(r, bi, bu, tab, mem, size, pos, att, na, isatt, C, W, base, once,
-                     repeat, compat, LC, LCT, crit, tviol, attr, acnt)
-            else:
-                _swap(r, bi, bj, tab, mem, size, pos, att, na, isatt, C, W, base, once,
-                      repeat, compat, LC, LCT, crit, tviol, attr, acnt)
+            _relocate(r, bi, bu, bj, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                      compat, LC, LCT, crit, tviol, attr, acnt)
+            if bj >= 0:
                 tabu[r, bj] = it + tenure_min + _randint(rng, tenure_span + 1)
             tabu[r, bi] = it + tenure_min + _randint(rng, tenure_span + 1)
             values[V_CUR] = cur + bd
@@ -544,13 +539,7 @@ def transfer_pass(r, counters, values, tab, mem, size, pos, att, na, isatt, mova
             if r2 < 0:
                 continue
             counters[K_TRANSFERS_TRIED] += 1
-            if j1 < 0:
-                _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
-                        compat, LC, LCT, crit, tviol, attr, acnt)
-                _add(r, i, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
-                     compat, LC, LCT, crit, tviol, attr, acnt)
-            else:
-                _swap(r, i, j1, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+            _relocate(r, i, u, j1, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
                       compat, LC, LCT, crit, tviol, attr, acnt)
             bd = -1e300
             bz = -1
@@ -568,25 +557,14 @@ def transfer_pass(r, counters, values, tab, mem, size, pos, att, na, isatt, mova
                     bu = u2
                     bj = j2
             if bz >= 0 and d1 + bd > EPS:
-                if bj < 0:
-                    _remove(r2, bz, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
-                            compat, LC, LCT, crit, tviol, attr, acnt)
-                    _add(r2, bz, bu, tab, mem, size, pos, att, na, isatt, C, W, base, once,
-                         repeat, compat, LC, LCT, crit, tviol, attr, acnt)
-                else:
-                    _swap(r2, bz, bj, tab, mem, size, pos, att, na, isatt, C, W, base, once,
+                _relocate(r2, bz, bu, bj, tab, mem, size, pos, att, na, isatt, C, W, base, once,
                           repeat, compat, LC, LCT, crit, tviol, attr, acnt)
                 values[V_CUR] += d1 + bd
                 counters[K_TRANSFERS] += 1
                 done += 1
-            elif j1 < 0:
-                _remove(r, i, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
-                        compat, LC, LCT, crit, tviol, attr, acnt)
-                _add(r, i, t, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
-                     compat, LC, LCT, crit, tviol, attr, acnt)
-            else:
-                _swap(r, i, j1, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
-                      compat, LC, LCT, crit, tviol, attr, acnt)
+            else:  # undone: i back to t (a swap undoes itself)
+                _relocate(r, i, t, j1, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                          compat, LC, LCT, crit, tviol, attr, acnt)
     return done
 
 
@@ -601,6 +579,20 @@ def _swap(r, i, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat
          LC, LCT, crit, tviol, attr, acnt)
     _add(r, j, t, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat, compat,
          LC, LCT, crit, tviol, attr, acnt)
+
+
+@njit(cache=True)
+def _relocate(r, z, u, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat, compat,
+              LC, LCT, crit, tviol, attr, acnt):
+    """One step of the search in round r: z moves to table u (j < 0), or z and j swap tables."""
+    if j < 0:
+        _remove(r, z, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+                compat, LC, LCT, crit, tviol, attr, acnt)
+        _add(r, z, u, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+             compat, LC, LCT, crit, tviol, attr, acnt)
+    else:
+        _swap(r, z, j, tab, mem, size, pos, att, na, isatt, C, W, base, once, repeat,
+              compat, LC, LCT, crit, tviol, attr, acnt)
 
 
 @njit(cache=True)

@@ -3,9 +3,11 @@
 Construction, then iterated tabu search (Lai & Hao 2016 for the maximally diverse grouping problem,
 extended to many rounds): each iteration takes the next round in turn, picks the best non-tabu move
 (one person to another table, sizes permitting) or swap (two people of different tables), with
-aspiration when it beats the best plan; when the best has not improved for a while, the best plan
-is restored and shaken by random swaps costing less than a quarter of the repeat weight (so almost
-never one that seats a pair twice, which the search would undo at once). Deltas are O(1) from per-round gain matrices (see `_season_kernels`).
+aspiration when it beats the best plan; when the best has not improved for a while, the current
+plan is shaken by random swaps costing less than a quarter of the repeat weight (so almost never one
+that seats a pair twice, which the search would undo at once). The search goes on from there, not
+from the best plan: going back to the best at each shake (`restore_best`, the default until
+session 10) threw the trajectory away and made fewer matches (bench/RESULTS.md, session 10). Deltas are O(1) from per-round gain matrices (see `_season_kernels`).
 
 The no-repeat rule couples the rounds: in a good plan most moves that would pay are blocked because
 the person already met someone at the new table in another round. Every `transfer` iterations a
@@ -49,7 +51,7 @@ class SearchParams:
     perturb_divisor: int = 10  # a perturbation makes (people per round / this) random swaps
     tenure_min: int = 7  # a person moved stays put for this many visits of the round...
     tenure_span: int = 8  # ...plus a random 0..span
-    restore_best: bool = True  # perturb the best plan, not the current one
+    restore_best: bool = False  # perturb the best plan (True) or the current one
     burst: int = 1  # iterations in a row on the same round
     # A perturbation swap costs at most this times the repeat weight (None: any random swap): a
     # swap that seats a pair twice costs about the whole weight, and the search would undo it.
