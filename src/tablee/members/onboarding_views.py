@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -103,6 +104,15 @@ def welcome(request: HttpRequest) -> HttpResponse:
 
                     update_session_auth_hash(request, user)
                 messages.success(request, _("Bienvenue! Votre profil est prêt."))
+                profile.refresh_from_db(fields=["offers", "needs"])
+                if not profile.offers and not profile.needs:
+                    # What the table planner reads first: asked for here, never required.
+                    messages.info(request, format_html(
+                        '{} <a href="{}#a-la-table">{}</a>',
+                        _("Quand vous aurez un moment : dites ce que vous offrez et ce que vous cherchez. "
+                          "C'est ce qui place à votre table les personnes que vous pouvez aider, et celles "
+                          "qui peuvent vous aider."),
+                        reverse("profile"), _("Compléter mon profil")))
                 return redirect(settings.LOGIN_REDIRECT_URL)
     else:
         # What the association's file said, to confirm: the languages by their names. The two

@@ -87,6 +87,22 @@ def test_the_first_visit_confirms_name_languages_consents_and_an_optional_passwo
     assert not newcomer.has_usable_password()
 
 
+def test_a_newcomer_with_no_offers_or_needs_is_pointed_to_them_after_the_first_visit(association, make_person):
+    newcomer = make_person(association=association, email="nadia@example.org", password=None, offers=[], needs=[])
+    browser = Client()
+    browser.force_login(newcomer)
+    form = {"first_name": "Nadia", "last_name": "Roy", "languages": "fr", "preferred_language": "fr-ca",
+            "password1": "", "password2": ""}
+
+    landed = browser.post("/welcome/", form, follow=True).content.decode()
+
+    assert 'href="/profile/#a-la-table"' in landed and "ce que vous offrez" in landed
+    assert 'id="a-la-table"' in browser.get("/profile/").content.decode()
+    # The control: someone who already said what they offer is not asked again.
+    Profile.objects.filter(user=newcomer).update(offers=["comptabilité"])
+    assert 'href="/profile/#a-la-table"' not in browser.post("/welcome/", form, follow=True).content.decode()
+
+
 def test_the_first_visit_sets_a_password_when_given_twice_alike(member):
     browser = Client()
     browser.force_login(member)
