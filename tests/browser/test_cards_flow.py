@@ -75,7 +75,7 @@ def test_three_cards_then_one_personal_follow_up_on_a_phone(phone_page, cards_se
     topics = ["son projet d'épicerie zéro déchet", "la relève agricole", "un local à partager"]
     for email, topic in zip(server.people[:3], topics, strict=True):
         page.get_by_test_id(f"keep-{server.user_id(email)}").check()
-        page.get_by_test_id(f"note-{server.user_id(email)}").fill(topic)
+        page.get_by_test_id(f"topic-{server.user_id(email)}").fill(topic)
     page.get_by_test_id("cards-submit").click()
     expect(page.get_by_test_id("kept-cards").locator("li")).to_have_count(3)
     expect(page.get_by_test_id("cards-left")).to_contain_text("Il vous reste 0 carte")
@@ -87,7 +87,7 @@ def test_three_cards_then_one_personal_follow_up_on_a_phone(phone_page, cards_se
     screenshot(page, "cards-4-followups-phone")
     followup_id, name = server.query(
         "SELECT f.id, c.name FROM circle_followup f JOIN circle_card k ON k.id = f.card_id "
-        "JOIN circle_contact c ON c.id = f.contact_id WHERE k.gathering_id = ? AND k.note = ?",
+        "JOIN circle_contact c ON c.id = f.contact_id WHERE k.gathering_id = ? AND k.topic = ?",
         (server.gathering_id, topics[0]))[0]
     page.goto(f"/followups/{followup_id}/")
     expect(page.get_by_test_id("followup-body")).to_have_value(

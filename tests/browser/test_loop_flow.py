@@ -90,7 +90,7 @@ def test_the_loop_after_the_table_on_a_phone(phone, loop_server):
     assert box and box["height"] >= 20
     page.get_by_test_id(f"keep-{mate}").check()
     expect(page.get_by_test_id(f"note-{mate}")).to_be_visible()
-    page.get_by_test_id(f"note-{mate}").fill("son projet de coopérative d'habitation")
+    page.get_by_test_id(f"topic-{mate}").fill("son projet de coopérative d'habitation")
     mates.locator("li").first.get_by_label("J'aimerais poursuivre la conversation", exact=False).check()
     # Anyone else who came is one search away.
     expect(page.get_by_test_id(f"keep-{server.user_id(server.people[5])}")).to_be_hidden()
