@@ -73,6 +73,34 @@ def test_organizer_moves_someone_from_the_page_and_sees_the_broken_rule(client, 
     assert "plus de personnes que de places" in response.content.decode()
 
 
+def test_after_a_move_the_plan_reopens_at_the_destination_table_with_its_message(client, organizer, member, small,
+                                                                                 planned):
+    plan = planned(small)
+    other = 3 - Seat.objects.get(plan=plan, user=member).table.number
+    client.force_login(organizer)
+
+    response = client.post(f"/organize/gatherings/{small.pk}/tables/move/", {"user": member.pk, "table": other})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/organize/gatherings/{small.pk}/tables/?table={other}#table-{other}"
+    html = client.get(response["Location"]).content.decode()
+    card = html[html.index(f'id="table-{other}"'):]
+    assert 'data-testid="table-messages"' in card and "plus de personnes que de places" in card
+    assert html.count('<div class="messages"') == 1  # in the card, not at the top of the page
+
+
+def test_after_a_pin_the_plan_reopens_at_that_table(client, organizer, member, small, planned):
+    plan = planned(small)
+    home = Seat.objects.get(plan=plan, user=member).table.number
+    client.force_login(organizer)
+
+    response = client.post(f"/organize/gatherings/{small.pk}/tables/pin/", {"user": member.pk, "pinned": "1",
+                                                                           "table": home})
+
+    assert response["Location"] == f"/organize/gatherings/{small.pk}/tables/?table={home}#table-{home}"
+    assert Seat.objects.get(plan=plan, user=member).pinned
+
+
 def test_ma_tablee_shows_companions_and_three_questions_after_publication(client, member, small, planned):
     client.force_login(member)
     plan = planned(small)
