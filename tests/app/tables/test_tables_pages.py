@@ -198,3 +198,14 @@ def test_publishing_asks_first_it_emails_everyone(client, organizer, small, plan
 
     client.post(f"/organize/gatherings/{small.pk}/tables/publish/", {"confirm": "1"})
     assert Plan.objects.get(gathering=small).status == Plan.Status.PUBLISHED
+
+
+def test_the_table_email_is_signed_by_the_associations_team_like_the_other_emails(small, planned):
+    from tablee.outbox.models import Email
+
+    planned(small, publish=True)
+
+    email = Email.objects.filter(kind="plan_published").first()
+    assert "À bientôt,\nL'équipe de Café-rencontres de Québec\n" in email.body_text
+    assert "\nTablée\n" not in email.body_text
+    assert "À bientôt,<br>\nL'équipe de Café-rencontres de Québec</p>" in email.body_html.replace("&#x27;", "'")
