@@ -265,8 +265,10 @@ def my_table(request, gathering_id: int):
     awaiting = not mine and selectors.awaiting_seat(gathering=gathering, user=request.user)
     # After it began, the page tells who was there, in the past tense, and offers no icebreakers.
     past = gathering.starts_at <= timezone.now()
+    # No seat yet (tables not published, a late RSVP awaiting its table, a cancelled gathering) is a
+    # normal state the page explains: 200. The API keeps its contract (404 until there is a seat).
     return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine, "awaiting": awaiting,
-                                                     "past": past}, status=200 if mine else 404)
+                                                     "past": past})
 
 
 @login_required

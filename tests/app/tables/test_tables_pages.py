@@ -104,7 +104,8 @@ def test_after_a_pin_the_plan_reopens_at_that_table(client, organizer, member, s
 def test_ma_tablee_shows_companions_and_three_questions_after_publication(client, member, small, planned):
     client.force_login(member)
     plan = planned(small)
-    assert client.get(f"/gatherings/{small.pk}/my-table/").status_code == 404
+    before = client.get(f"/gatherings/{small.pk}/my-table/")
+    assert before.status_code == 200 and 'data-testid="no-table"' in before.content.decode()
 
     plan.status = Plan.Status.PUBLISHED
     plan.save()
