@@ -298,13 +298,13 @@ def note_draft(*, owner, contact: Contact, matched: dict[str, list[str]]) -> str
     with translation.override(contact_language(contact)):
         lines = [_("Bonjour %(name)s,") % {"name": first_name(contact)}, "", _("J'ai pensé à toi en lisant ceci.")]
         if topics := words("needs"):
-            lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": ", ".join(topics)})
+            lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": ", ".join(topics)})
         elif topics := words("interests"):
-            lines.append(ngettext("Ça rejoint ton intérêt pour ce sujet : %(topics)s.",
-                                  "Ça rejoint ton intérêt pour ces sujets : %(topics)s.", len(topics))
+            lines.append(ngettext("Ça rejoint ton intérêt pour ce sujet : %(topics)s.",
+                                  "Ça rejoint ton intérêt pour ces sujets : %(topics)s.", len(topics))
                          % {"topics": ", ".join(topics)})
         elif topics := words("meaning"):
-            lines.append(_("Ça m'a semblé proche de ce que tu indiques dans ton profil : %(topics)s.")
+            lines.append(_("Ça m'a semblé proche de ce que tu indiques dans ton profil : %(topics)s.")
                          % {"topics": ", ".join(topics)})
         elif matched.get("notes") or "meaning_notes" in matched:
             lines.append(_("Ça m'a rappelé notre dernière conversation."))
