@@ -109,7 +109,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
                     # What the table planner reads first: asked for here, never required.
                     messages.info(request, format_html(
                         '{} <a href="{}#a-la-table">{}</a>',
-                        _("Quand vous aurez un moment : dites ce que vous offrez et ce que vous cherchez. "
+                        _("Quand vous aurez un moment : dites ce que vous offrez et ce que vous cherchez. "
                           "C'est ce qui place à votre table les personnes que vous pouvez aider, et celles "
                           "qui peuvent vous aider."),
                         reverse("profile"), _("Compléter mon profil")))
