@@ -205,7 +205,9 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
     if association is None:
         association = association_create(slug=SLUG, name=NAME)
         association.description = "Association fictive pour essayer Tablée."
-        association.save(update_fields=["description"])
+        # Open to requests, so that the demo shows a stranger's way in (an organizer may close it).
+        association.open_to_requests = True
+        association.save(update_fields=["description", "open_to_requests"])
 
     organizer = _person(ORGANIZER_EMAIL, ORGANIZER[0], ORGANIZER[1], _profile(rng, *ORGANIZER[2:]),
                         password=PASSWORD, consent=True)

@@ -103,7 +103,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "tables:plan_repair": ("POST", "33o4l"),
     "tables:plan_repair_accept": ("POST", "33o4l"),
     "tables:plan_print": ("GET", "33o4l"),
-    "tables:my_table": ("GET", "oo44l"),  # the organizer has no seat: no table to show
+    "tables:my_table": ("GET", "ooo4l"),  # the organizer has no seat: the page says so (200; the API's 404)
     "tables:wishes": ("GET", "ooool"),
     "tables:wish_delete": ("POST", "o444l"),
     "tables:wish_restore": ("POST", "ooool"),  # one's own session's last deletion only: nothing to reach

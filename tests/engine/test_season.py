@@ -296,9 +296,9 @@ def test_why_texts_speak_french_and_english_and_never_mention_avoid():
 
     assert "Marie cherche « financement » : Paul peut l'aider." in fr
     assert "Secteurs variés : arts, finance, santé." in fr
-    assert "Personne ici ne s'est encore rencontré." in fr
+    assert "Vous ne vous êtes encore jamais rencontrés." in fr  # addressed to the table, like its emails
     assert "Marie is looking for “financement”: Paul can help." in en
-    assert "Nobody here has met before." in en
+    assert "You have never met before." in en
     assert any("vélo" in s for s in fr)
     text = " ".join(s for t in forced["rounds"][0] for s in t["why"]).lower()
     assert "évit" not in text and "avoid" not in text

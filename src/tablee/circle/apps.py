@@ -19,6 +19,12 @@ class CircleConfig(AppConfig):
         # The hub of a past gathering links each mutual « poursuivre la conversation » to its draft.
         register_hub_after(hub_continue_links)
 
+        from tablee.circle.selectors import followups_due_links
+        from tablee.gatherings.hooks import register_todo
+
+        # « À faire » on my gatherings page: my follow-ups due or late, however long ago the gathering.
+        register_todo(followups_due_links)
+
         from tablee.circle.import_jobs import contacts_import_run
         from tablee.jobs.models import Job
         from tablee.jobs.registry import register_runner

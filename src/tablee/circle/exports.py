@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,6 +23,7 @@ from tablee.circle.rendering import plain_text
 from tablee.gatherings.models import Rsvp
 from tablee.sorting import by_name
 from tablee.tables.models import Wish
+from tablee.text.fold import fold
 
 
 def _escape(value: str) -> str:
@@ -42,17 +44,54 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
+# Lower-case particles that begin a family name (« de la Fontaine », « van der Veen »).
+_PARTICLES = frozenset({"de", "du", "des", "la", "le", "d'", "van", "von", "der", "den", "ten", "ter", "da", "di",
+                        "del", "della", "dos", "das", "st", "bin", "ibn", "al"})
+
+
+def split_name(contact: Contact) -> list[str]:
+    """[family, given, additional] of a name typed as one string (a contact added by hand).
+
+    « Nom, Prénom » splits at the comma; a family-name-first name (« Nguyễn Thị Hoa »: a Vietnamese
+    middle name, or an address written given.family the other way round, hoa.nguyen@…) keeps its
+    first word as the family name; otherwise the family name is the last word, with the lower-case
+    particles before it (« Marie-Ève de la Fontaine »), and the words between are additional names.
+    A single word stays whole in the family slot."""
+    name = " ".join(contact.name.split())
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        words = given.split()
+        if family and words:
+            return [family, words[0], " ".join(words[1:])]
+    words = name.replace(",", " ").split()
+    if len(words) < 2:
+        return [name, "", ""]
+    if _family_name_first(words, contact.email):
+        return [words[0], words[-1], " ".join(words[1:-1])]
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in _PARTICLES:
+        start -= 1
+    return [" ".join(words[start:]), words[0], " ".join(words[1:start])]
+
+
+def _family_name_first(words: list[str], email: str) -> bool:
+    if len(words) >= 3 and words[1][:1].isupper() and fold(words[1]) in {"thi", "van"}:  # not « van der »
+        return True
+    parts = [p for p in re.split(r"[._\-+]", fold(email.split("@")[0])) if p] if email else []
+    return len(parts) >= 2 and parts[0] == fold(words[-1]) and parts[-1] == fold(words[0]) != parts[0]
+
+
 def _structured_name(contact: Contact) -> str:
     """N (family; given; additional; prefixes; suffixes): as imported; else, for a member of Tablée
-    whose name the contact still bears, their family and given names; else the whole name in the
-    family slot, where address books file and sort a name they cannot split (never a guess)."""
+    whose name the contact still bears, their family and given names; else the name split as
+    address books expect it (``split_name``), so that they file « David Chen » under Chen."""
     parts = [str(p) for p in (contact.name_parts or [])][:5]
     if not any(parts):
         user = contact.user
         if user is not None and user.last_name and user.get_full_name() == " ".join(contact.name.split()):
             parts = [user.last_name, user.first_name]
         else:
-            parts = [contact.name]
+            parts = split_name(contact)
     parts += [""] * (5 - len(parts))
     return ";".join(_escape(p) for p in parts)
 

@@ -360,6 +360,9 @@ def _from_vcard(props: list[_Prop], line: int, warnings: list[tuple[int, str]]) 
         if not any(name_parts):
             name_parts = []
     name = text("FN")
+    if not name_parts and name and text("KIND").lower() in ("org", "group"):
+        # An organization's card: its name is not a person's, never split (the export writes it whole).
+        name_parts = [name, "", "", "", ""]
     if not name and name_parts:
         family, given, additional, prefix, suffix = name_parts
         name = " ".join(p for p in (prefix, given, additional, family, suffix) if p)

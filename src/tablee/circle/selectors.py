@@ -46,6 +46,15 @@ def followups_queue(*, owner) -> QuerySet[FollowUp]:
     )
 
 
+def followups_due_links(*, user) -> list[dict[str, str]]:
+    """« Mes suivis à écrire (n) » for « À faire » while a follow-up is due today or late, else nothing."""
+    due = FollowUp.objects.filter(owner_id=user.pk, status=FollowUp.Status.PENDING, due_on__lte=today()).count()
+    if not due:
+        return []
+    return [{"label": _("Mes suivis à écrire (%(count)s)") % {"count": due}, "url": reverse("circle:followups"),
+             "testid": "todo-followups"}]
+
+
 def _open_promises(owner) -> Prefetch:
     """The contact's open promises, read once for a whole list of drafts (``drafts.followup_draft``)."""
     return Prefetch(

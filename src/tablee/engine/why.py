@@ -20,7 +20,7 @@ TEXTS = {
         "interest_all": "Vous partagez un intérêt : {topic}.",
         "interest": "{names} partagent un intérêt : {topic}.",
         "sectors": "Secteurs variés : {sectors}.",
-        "fresh": "Personne ici ne s'est encore rencontré.",
+        "fresh": "Vous ne vous êtes encore jamais rencontrés.",
         "and": " et ",
     },
     "en": {
@@ -30,7 +30,7 @@ TEXTS = {
         "interest_all": "You share an interest: {topic}.",
         "interest": "{names} share an interest: {topic}.",
         "sectors": "Varied sectors: {sectors}.",
-        "fresh": "Nobody here has met before.",
+        "fresh": "You have never met before.",
         "and": " and ",
     },
 }

@@ -10,6 +10,9 @@ Filled from the higher room's ``AppConfig.ready``:
 - ``hub_after``: ``(*, gathering, user) -> list[dict]``, links for the « après » section of the
   gathering's hub, each ``{"label", "url", "testid"}``, for that person only (a mutual « poursuivre
   la conversation » shows to its two people alone).
+- ``todo``: ``(*, user) -> list[dict]``, links for the « À faire » box of my gatherings page, each
+  ``{"label", "url", "testid"}``, shown whenever there is one (follow-ups due or late), whatever the
+  date of the last gathering.
 """
 
 from __future__ import annotations
@@ -34,6 +37,19 @@ def register_hub_after(reader: Callable[..., list[dict[str, str]]]) -> None:
 def hub_after_links(*, gathering, user) -> list[dict[str, str]]:
     """The links the rooms above add to the hub's « après » section for this person."""
     return [link for reader in hub_after for link in reader(gathering=gathering, user=user)]
+
+
+todo: list[Callable[..., list[dict[str, str]]]] = []
+
+
+def register_todo(reader: Callable[..., list[dict[str, str]]]) -> None:
+    if reader not in todo:
+        todo.append(reader)
+
+
+def todo_links(*, user) -> list[dict[str, str]]:
+    """The links the rooms above add to « À faire » on my gatherings page, for this person."""
+    return [link for reader in todo for link in reader(user=user)]
 
 
 def table_numbers(*, gathering) -> dict[int, int]:

@@ -36,7 +36,9 @@ def my_gatherings(request: HttpRequest) -> HttpResponse:
     # A cancelled gathering took place for no one: nothing to conclude.
     to_conclude = [g for g in past if g.my_status == Rsvp.Status.CONFIRMED and g.my_present is not False
                    and g.starts_at >= recent and g.state != Gathering.State.CANCELLED]
-    return render(request, "gatherings/mine.html", {"upcoming": upcoming, "past": past, "to_conclude": to_conclude})
+    # The rooms above add what is due whatever the date (my follow-ups due or late).
+    return render(request, "gatherings/mine.html", {"upcoming": upcoming, "past": past, "to_conclude": to_conclude,
+                                                    "todo_links": hooks.todo_links(user=request.user)})
 
 
 def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = "") -> dict:

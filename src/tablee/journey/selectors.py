@@ -14,6 +14,7 @@ from itertools import combinations
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tablee.circle.models import Card, Contact, ContinueWish, FollowUp, Interaction, Promise
 from tablee.circle.selectors import delivery_label
@@ -276,28 +277,38 @@ def _closest(contact: Contact, query, *, phrase: float, notes: float, vectors) -
     return {"meaning" if field != "organization" else "organization": [best]}
 
 
+def share_signature(owner) -> str:
+    """How a share's note is signed: the last line of the draft, before which the shared text goes."""
+    return owner.get_full_name() or owner.email
+
+
 def note_draft(*, owner, contact: Contact, matched: dict[str, list[str]]) -> str:
     """A short personal note in the contact's language, naming what made me think of them.
 
     Only the contact's own words (what they look for, what interests them) are cited, never my
-    private notes about them, nor a stray word of a link."""
+    private notes about them, nor a stray word of a link. A cited word is a bare noun phrase
+    (« voyages », « conseils juridiques pour une startup »): it always comes after a colon, never
+    after a preposition or an article it might not agree with."""
     from tablee.circle.drafts import contact_language, first_name
 
-    def words(*fields: str) -> str:
+    def words(*fields: str) -> list[str]:
         found = [w for f in fields for w in matched.get(f, []) if not _looks_like_a_link(w)]
-        return ", ".join(list(dict.fromkeys(found))[:3])
+        return list(dict.fromkeys(found))[:3]
 
     with translation.override(contact_language(contact)):
         lines = [_("Bonjour %(name)s,") % {"name": first_name(contact)}, "", _("J'ai pensé à toi en lisant ceci.")]
-        if words("needs"):
-            lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": words("needs")})
-        elif words("interests"):
-            lines.append(_("Je sais que tu t'intéresses à %(topics)s.") % {"topics": words("interests")})
-        elif words("meaning"):
-            lines.append(_("Ça m'a fait penser à ce qui t'intéresse : %(topics)s.") % {"topics": words("meaning")})
+        if topics := words("needs"):
+            lines.append(_("Ça rejoint ce que tu cherches : %(topics)s.") % {"topics": ", ".join(topics)})
+        elif topics := words("interests"):
+            lines.append(ngettext("Ça rejoint ton intérêt pour ce sujet : %(topics)s.",
+                                  "Ça rejoint ton intérêt pour ces sujets : %(topics)s.", len(topics))
+                         % {"topics": ", ".join(topics)})
+        elif topics := words("meaning"):
+            lines.append(_("Ça m'a semblé proche de ce que tu indiques dans ton profil : %(topics)s.")
+                         % {"topics": ", ".join(topics)})
         elif matched.get("notes") or "meaning_notes" in matched:
             lines.append(_("Ça m'a rappelé notre dernière conversation."))
-        lines += ["", owner.get_full_name() or owner.email]
+        lines += ["", share_signature(owner)]
     return "\n".join(lines)
 
 

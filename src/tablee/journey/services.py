@@ -19,6 +19,7 @@ from tablee.circle.drafts import contact_language
 from tablee.circle.models import Contact, FollowUp
 from tablee.gatherings.models import Gathering
 from tablee.journey.models import Intention, Pacing, Reflection, Share, ShareRecipient
+from tablee.journey.selectors import share_signature
 from tablee.members.models import User
 from tablee.text import french
 
@@ -114,6 +115,16 @@ def pacing_update(*, user: User, weekly_cap: int) -> Pacing:
     return pacing
 
 
+def share_body(*, note: str, text: str, signature: str) -> str:
+    """The email of a share: the note, then the shared text before the note's signature when the
+    note still ends with the draft's one (``selectors.share_signature``), else after the note."""
+    note = note.strip()
+    head, sep, last = note.rpartition("\n")
+    if sep and signature and last.strip() == signature:
+        return f"{head.rstrip()}\n\n{text}\n\n{last.strip()}"
+    return f"{note}\n\n{text}".strip()
+
+
 def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> Share:
     """Share a text with one to three contacts: one personal email each, through the follow-up outbox.
 
@@ -133,7 +144,7 @@ def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> 
             if not contact.email:
                 raise ValidationError({"picks": french.elide(_("Ajoutez d'abord le courriel de %(name)s.")
                                                              % {"name": contact.name}, translation.get_language())})
-            body = f"{note.strip()}\n\n{text}".strip()
+            body = share_body(note=note, text=text, signature=share_signature(author))
             with translation.override(contact_language(contact)):
                 subject = _("Un lien pensé pour toi") if text.startswith("http") else _("Pensé pour toi")
             followup = circle_services.followup_create(

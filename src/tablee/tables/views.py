@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -87,7 +88,11 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
 def plan_page(request, gathering_id: int):
     gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
-    return render(request, "tables/plan.html", _plan_context(gathering, plan))
+    context = _plan_context(gathering, plan)
+    # Back from a move or a pin (``?table=N#table-N``): the page opens at that table, its messages in it.
+    focus = _number(request.GET.get("table"))
+    context["focus_table"] = focus if any(t.number == focus for t in context["tables"]) else None
+    return render(request, "tables/plan.html", context)
 
 
 @login_required
@@ -101,8 +106,12 @@ def plan_status(request, gathering_id: int):
     return response
 
 
-def _back(gathering_id: int):
-    return redirect("tables:plan", gathering_id=gathering_id)
+def _back(gathering_id: int, *, table: int | None = None):
+    """Back to the plan; at a given table (``#table-N``) after a change made from its card, so that
+    the long page does not reopen at its top."""
+    if table is None:
+        return redirect("tables:plan", gathering_id=gathering_id)
+    return redirect(f"{reverse('tables:plan', args=[gathering_id])}?table={table}#table-{table}")
 
 
 def _attempt(request, fn, **kwargs):
@@ -152,7 +161,7 @@ def plan_move(request, gathering_id: int):
     table = _number(request.POST.get("table"))
     if plan and user and table:
         _warn(request, _attempt(request, services.plan_move, plan=plan, user=user, to_table=table))
-    return _back(gathering.pk)
+    return _back(gathering.pk, table=table)
 
 
 @login_required
@@ -173,7 +182,7 @@ def plan_pin(request, gathering_id: int):
     plan, user = selectors.current_plan(gathering=gathering), _seated(gathering, request.POST.get("user"))
     if plan and user:
         _attempt(request, services.plan_pin, plan=plan, user=user, pinned=request.POST.get("pinned") == "1")
-    return _back(gathering.pk)
+    return _back(gathering.pk, table=_number(request.POST.get("table")))
 
 
 @login_required
@@ -256,8 +265,10 @@ def my_table(request, gathering_id: int):
     awaiting = not mine and selectors.awaiting_seat(gathering=gathering, user=request.user)
     # After it began, the page tells who was there, in the past tense, and offers no icebreakers.
     past = gathering.starts_at <= timezone.now()
+    # No seat yet (tables not published, a late RSVP awaiting its table, a cancelled gathering) is a
+    # normal state the page explains: 200. The API keeps its contract (404 until there is a seat).
     return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine, "awaiting": awaiting,
-                                                     "past": past}, status=200 if mine else 404)
+                                                     "past": past})
 
 
 @login_required

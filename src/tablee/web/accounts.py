@@ -68,6 +68,12 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from tablee.members.selectors import associations_open_to_requests
+
+        # The link to the open associations only when there is one: never a path to an empty list.
+        return {**super().get_context_data(**kwargs), "join_open": associations_open_to_requests().exists()}
+
 
 # One reset email per address per 5 minutes, whether or not the address has an account (the
 # answer must not tell). ``throttle_hit`` is the same helper the email-link sign-in uses.

@@ -267,3 +267,14 @@ def test_a_note_that_says_what_was_talked_about_gives_the_topic_not_the_sentence
     _subject, body = followup_draft(FollowUp.objects.get(card=card), "warm")
 
     assert cited in body and pasted not in body
+
+
+def test_the_done_list_separates_the_name_from_how_it_was_sent(client, member, followup):
+    FollowUp.objects.filter(pk=followup.pk).update(status=FollowUp.Status.MAILTO, sent_at=timezone.now())
+    client.force_login(member)
+
+    page = client.get("/followups/").content.decode()
+
+    done = page.split('data-testid="followup-recent"')[1].split("</ul>")[0]
+    assert f"<strong>{followup.contact.name}</strong></a> — <span" in done
+    assert "envoyé depuis mon logiciel de courriel" in done

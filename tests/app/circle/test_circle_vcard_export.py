@@ -1,6 +1,7 @@
 """The vCard export as an address book reads it: notes in plain words (no Markdown marks), line
 breaks and separators escaped; N split into family and given names when Tablée knows them, else the
-whole name where address books file a name they cannot split (the family slot)."""
+name typed by hand split as address books expect it (the family name last, « Nom, Prénom » at its comma,
+a family-name-first name kept so)."""
 
 from __future__ import annotations
 
@@ -49,19 +50,33 @@ def test_n_holds_the_family_and_given_names_of_the_member_the_contact_is(member,
         assert (name.family, name.given) == ("Roy", "Samuel")
 
 
-def test_n_holds_the_whole_name_in_the_family_slot_when_it_cannot_be_split(member, other_member):
-    services.contact_create(owner=member, name="Sam du CA", user=other_member)  # renamed by hand
-    services.contact_create(owner=member, name="Marie-Ève Côté Tremblay")
+def test_a_name_typed_by_hand_is_split_into_given_and_family_names(member, other_member):
+    typed = {
+        "David Chen": ("Chen", "David", ""),
+        "Marie-Ève Côté Tremblay": ("Tremblay", "Marie-Ève", "Côté"),
+        "Marie-Ève de la Fontaine": ("de la Fontaine", "Marie-Ève", ""),
+        "Timo van der Veen": ("van der Veen", "Timo", ""),
+        "Chen, David": ("Chen", "David", ""),
+        "Nguyễn Thị Hoa": ("Nguyễn", "Hoa", "Thị"),
+        "Madonna": ("Madonna", "", ""),
+    }
+    for name in typed:
+        services.contact_create(owner=member, name=name)
+    services.contact_create(owner=member, name="Sam du CA", user=other_member)  # a member renamed by hand
+    services.contact_create(owner=member, name="Park Jiwoo", email="jiwoo.park@example.kr")
 
-    names = {c.fn.value: c.n.value for c in vobject.readComponents(vcard_export(owner=member))}
-    assert (names["Sam du CA"].family, names["Sam du CA"].given) == ("Sam du CA", "")
-    assert (names["Marie-Ève Côté Tremblay"].family, names["Marie-Ève Côté Tremblay"].given) == (
-        "Marie-Ève Côté Tremblay", "")
+    for version in ("3.0", "4.0"):
+        names = {c.fn.value: c.n.value for c in vobject.readComponents(vcard_export(owner=member, version=version))}
+        for name, (family, given, additional) in typed.items():
+            assert (names[name].family, names[name].given, names[name].additional) == (family, given, additional), name
+        assert (names["Sam du CA"].family, names["Sam du CA"].given) == ("du CA", "Sam")
+        assert (names["Park Jiwoo"].family, names["Park Jiwoo"].given) == ("Park", "Jiwoo")
+    assert "N:Chen;David;;;\r\n" in vcard_export(owner=member)
 
 
 def test_a_semicolon_in_a_name_stays_inside_its_slot(member):
     services.contact_create(owner=member, name="Roy; Lucie, Dre")
 
     card = _card(member)
-    assert card.n.value.family == "Roy; Lucie, Dre" and card.n.value.given == ""
-    assert "N:Roy\\; Lucie\\, Dre;;;;" in vcard_export(owner=member)
+    assert card.n.value.family == "Roy; Lucie" and card.n.value.given == "Dre"
+    assert "N:Roy\\; Lucie;Dre;;;" in vcard_export(owner=member)

@@ -22,7 +22,7 @@ def test_confirmation_is_written_in_quebec_french_with_the_invitation(gathering,
     assert stored.pk == email.pk
     assert (stored.kind, stored.to, stored.user) == ("rsvp_confirmed", "marie@example.org", member)
     assert stored.subject == "C'est confirmé\u00a0: votre place à «\u00a0Déjeuner de la Saint-Roch\u00a0»"
-    assert stored.body_text.startswith("Bonjour Marie,\n\nC'est confirmé\u00a0: une place vous attend")
+    assert stored.body_text.startswith("Bonjour Marie,\n\nC'est confirmé\u00a0: votre place est réservée.")
     assert "mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_text
     assert "Café Saint-Roch, Québec" in stored.body_text
     assert "L'équipe de Café-rencontres de Québec" in stored.body_text

@@ -100,7 +100,8 @@ def test_the_api_gives_no_table_for_a_cancelled_gathering(api, booked_then_cance
     assert detail["state"] == "cancelled"  # the state rules; my_status keeps the member's own answer
     assert api.get(f"/api/gatherings/{booked_then_cancelled.pk}/my-table", user=member).status_code == 404
     page = _as(member).get(f"/gatherings/{booked_then_cancelled.pk}/my-table/")
-    assert page.status_code == 404 and "Vous êtes à la table" not in page.content.decode()
+    assert page.status_code == 200 and "Vous êtes à la table" not in page.content.decode()
+    assert 'data-testid="no-table"' in page.content.decode()
 
 
 def test_booking_again_or_giving_up_a_seat_of_a_cancelled_gathering_is_refused(booked_then_cancelled, member, api):

@@ -126,3 +126,40 @@ def test_the_api_sends_to_the_picked_contacts_only_and_refuses_others(api, membe
                     user=member)
     assert sent.status_code == 201 and sent.json()["sent_to"] == [circle["roy"].pk]
     assert list(Email.objects.values_list("to", flat=True)) == ["isabelle.roy@example.org"]
+
+
+@pytest.mark.parametrize(("language", "matched", "line"), [
+    ("fr-ca", {"interests": ["voyages"]}, "Ça rejoint ton intérêt pour ce sujet : voyages."),
+    ("fr-ca", {"interests": ["voyages", "vélo d'hiver"]}, "Ça rejoint ton intérêt pour ces sujets : voyages, vélo d'hiver."),
+    ("fr-ca", {"meaning": ["conseils juridiques pour une startup"]},
+     "Ça m'a semblé proche de ce que tu indiques dans ton profil : conseils juridiques pour une startup."),
+    ("fr-ca", {"needs": ["une comptable"]}, "Ça rejoint ce que tu cherches : une comptable."),
+    ("en", {"interests": ["travel"]}, "This ties in with your interest in this topic: travel."),
+    ("en", {"meaning": ["legal advice for a startup"]},
+     "It seemed close to what you mention in your profile: legal advice for a startup."),
+])
+def test_a_topic_in_the_share_note_draft_always_follows_a_colon(member, make_contact, language, matched, line):
+    from tablee.journey.selectors import note_draft
+
+    contact = make_contact(member, "Julie Gauthier", language=language)
+    note = note_draft(owner=member, contact=contact, matched=matched)
+    assert line in note.replace("\u00a0", " ").splitlines()
+
+
+def test_the_shared_link_comes_before_the_signature_of_the_drafted_note(member, circle):
+    from tablee.journey.selectors import note_draft
+    from tablee.journey.services import share_send
+
+    text = "https://exemple.ca/fonds-boulangeries"
+    note = note_draft(owner=member, contact=circle["lavoie"], matched={"needs": ["financement"]})
+    share_send(author=member, text=text, picks=[(circle["lavoie"], note)])
+    body = FollowUp.objects.get().body  # the email adds its footer (the way out) after it
+    assert body.endswith(f"\n\n{text}\n\nMarie Tremblay")
+    assert body.startswith("Bonjour Sophie,") and body in Email.objects.get().body_text
+
+
+def test_a_note_without_the_drafted_signature_keeps_the_shared_text_after_it(member, circle):
+    from tablee.journey.services import share_send
+
+    share_send(author=member, text="https://exemple.ca/x", picks=[(circle["lavoie"], "Bonjour Sophie,\n\nRegarde ça !")])
+    assert FollowUp.objects.get().body == "Bonjour Sophie,\n\nRegarde ça !\n\nhttps://exemple.ca/x"

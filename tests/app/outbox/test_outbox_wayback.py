@@ -236,3 +236,24 @@ def test_a_personal_opt_out_by_mistake_is_taken_back_from_the_page_that_confirms
     assert taken_back.status_code == 200 and 'data-testid="resubscribed"' in taken_back.content.decode()
     assert not OptOut.objects.exists()
     assert queue("lucie@example.org", key="t:2", topic=Topic.PERSONAL).status == Email.Status.QUEUED
+
+
+def test_the_unsubscribe_page_asks_before_the_button_and_links_to_the_preferences(db):
+    path = wayback.unsubscribe_url(address="marie@example.org", topic=Topic.REMINDERS).removeprefix(SITE)
+
+    page = Client().get(path).content.decode().replace("\u00a0", " ").replace("&#x27;", "'")
+
+    assert "Vous ne recevrez plus" not in page  # nothing is done before the button is pressed
+    assert "Ne plus recevoir les courriels de la catégorie « Rappels avant une rencontre »?" in page
+    assert 'href="/account/preferences/"' in page and 'data-testid="unsubscribe-confirm"' in page
+    assert not OptOut.objects.exists()
+
+
+def test_the_invitations_unsubscribe_page_asks_before_the_button(db, association):
+    path = wayback.unsubscribe_url(address="marie@example.org", topic=Topic.INVITATIONS,
+                                   scope=f"association:{association.pk}").removeprefix(SITE)
+
+    page = Client().get(path).content.decode().replace("\u00a0", " ").replace("&#x27;", "'")
+
+    assert "Vous ne recevrez plus" not in page
+    assert "Ne plus recevoir d'invitations" in page and "sur Tablée?" in page

@@ -73,10 +73,39 @@ def test_organizer_moves_someone_from_the_page_and_sees_the_broken_rule(client, 
     assert "plus de personnes que de places" in response.content.decode()
 
 
+def test_after_a_move_the_plan_reopens_at_the_destination_table_with_its_message(client, organizer, member, small,
+                                                                                 planned):
+    plan = planned(small)
+    other = 3 - Seat.objects.get(plan=plan, user=member).table.number
+    client.force_login(organizer)
+
+    response = client.post(f"/organize/gatherings/{small.pk}/tables/move/", {"user": member.pk, "table": other})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/organize/gatherings/{small.pk}/tables/?table={other}#table-{other}"
+    html = client.get(response["Location"]).content.decode()
+    card = html[html.index(f'id="table-{other}"'):]
+    assert 'data-testid="table-messages"' in card and "plus de personnes que de places" in card
+    assert html.count('<div class="messages"') == 1  # in the card, not at the top of the page
+
+
+def test_after_a_pin_the_plan_reopens_at_that_table(client, organizer, member, small, planned):
+    plan = planned(small)
+    home = Seat.objects.get(plan=plan, user=member).table.number
+    client.force_login(organizer)
+
+    response = client.post(f"/organize/gatherings/{small.pk}/tables/pin/", {"user": member.pk, "pinned": "1",
+                                                                           "table": home})
+
+    assert response["Location"] == f"/organize/gatherings/{small.pk}/tables/?table={home}#table-{home}"
+    assert Seat.objects.get(plan=plan, user=member).pinned
+
+
 def test_ma_tablee_shows_companions_and_three_questions_after_publication(client, member, small, planned):
     client.force_login(member)
     plan = planned(small)
-    assert client.get(f"/gatherings/{small.pk}/my-table/").status_code == 404
+    before = client.get(f"/gatherings/{small.pk}/my-table/")
+    assert before.status_code == 200 and 'data-testid="no-table"' in before.content.decode()
 
     plan.status = Plan.Status.PUBLISHED
     plan.save()
@@ -170,3 +199,14 @@ def test_publishing_asks_first_it_emails_everyone(client, organizer, small, plan
 
     client.post(f"/organize/gatherings/{small.pk}/tables/publish/", {"confirm": "1"})
     assert Plan.objects.get(gathering=small).status == Plan.Status.PUBLISHED
+
+
+def test_the_table_email_is_signed_by_the_associations_team_like_the_other_emails(small, planned):
+    from tablee.outbox.models import Email
+
+    planned(small, publish=True)
+
+    email = Email.objects.filter(kind="plan_published").first()
+    assert "À bientôt,\nL'équipe de Café-rencontres de Québec\n" in email.body_text
+    assert "\nTablée\n" not in email.body_text
+    assert "À bientôt,<br>\nL'équipe de Café-rencontres de Québec</p>" in email.body_html.replace("&#x27;", "'")

@@ -74,12 +74,34 @@ def test_while_she_has_no_seat_she_is_not_told_she_has_a_table(client, pending):
     response = client.get(f"/gatherings/{gathering.pk}/my-table/")
 
     page = response.content.decode().replace("&#x27;", "'")
-    assert response.status_code == 404 and 'data-testid="my-table-number"' not in page
-    assert "votre place à une table n'est pas encore attribuée" in page
+    assert response.status_code == 200 and 'data-testid="my-table-number"' not in page
+    assert "votre table ne vous est pas encore attribuée" in page
     confirmation = Email.objects.get(kind="rsvp_confirmed", to=late.email)
     assert "Les tables sont déjà publiées" in confirmation.body_text
-    assert "vous recevrez votre table par courriel" in confirmation.body_html
+    assert "vous la recevrez par courriel" in confirmation.body_html
     assert not Email.objects.filter(kind="plan_published", to=late.email).exists()
+
+
+def test_my_table_answers_200_while_she_awaits_her_seat_and_the_api_keeps_its_404(api, client, pending):
+    gathering, plan, late = pending
+    client.force_login(late)
+
+    page = client.get(f"/gatherings/{gathering.pk}/my-table/")
+
+    assert page.status_code == 200 and 'data-testid="awaiting-table"' in page.content.decode()
+    assert api.get(f"/api/gatherings/{gathering.pk}/my-table", user=late).status_code == 404
+
+
+def test_her_confirmation_never_says_a_place_waits_at_a_table_she_has_not_got(pending):
+    gathering, plan, late = pending
+
+    confirmation = Email.objects.get(kind="rsvp_confirmed", to=late.email)
+
+    for body in (confirmation.body_text, confirmation.body_html):
+        body = body.replace("\u00a0", " ").replace("&#x27;", "'")
+        assert "C'est confirmé : votre place est réservée." in body
+        assert "votre table ne vous est pas encore attribuée" in body
+        assert "vous attend à la table" not in body
 
 
 def test_a_repair_that_fails_in_the_worker_leaves_her_named_on_the_plan_page(

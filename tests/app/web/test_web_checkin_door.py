@@ -126,3 +126,13 @@ def test_the_attendees_and_check_in_pages_show_a_guest_without_an_address(login,
         page = login(organizer).get(reverse(name, args=[gathering.pk])).content.decode()
         assert "Jeanne" in page and "personne invitée, sans compte" in page
         assert guest.email not in page and "guest.invalid" not in page
+
+
+def test_a_found_member_s_button_says_it_adds_and_marks_present(login, organizer, make_person, association, gathering):
+    helene = make_person(association=association, first_name="Hélène", last_name="Bélanger")
+
+    page = login(organizer).get(_checkin(gathering), {"member_q": "helene"}, **HTMX).content.decode()
+
+    button = page.split(f'name="user" value="{helene.pk}"')[1].split("</button>")[0]
+    assert button.rstrip().endswith(">Ajouter et noter sa présence")
+    assert 'aria-label="Ajouter et noter sa présence' in button and "Hélène Bélanger" in button

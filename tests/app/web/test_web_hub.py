@@ -70,3 +70,17 @@ def test_mes_rencontres_asks_nothing_of_a_member_marked_absent(client, member, a
     page = client.get("/gatherings/").content.decode()
     assert f'data-testid="todo-cards-{present.pk}"' in page
     assert f'data-testid="todo-cards-{absent.pk}"' not in page
+
+
+def test_a_finished_gathering_no_longer_shows_its_signup_deadline(client, member, association, make_gathering):
+    upcoming = make_gathering()
+    Gathering.objects.filter(pk=upcoming.pk).update(rsvp_deadline=upcoming.starts_at - timedelta(hours=18))
+    done = Gathering.objects.create(association=association, title="Déjeuner d'hier",
+                                    starts_at=timezone.now() - timedelta(days=1), state=Gathering.State.DONE,
+                                    rsvp_deadline=timezone.now() - timedelta(days=2))
+    _attend(done, member)
+    client.force_login(member)
+
+    assert 'data-testid="rsvp-deadline"' in client.get(f"/gatherings/{upcoming.pk}/").content.decode()  # the control
+    page = client.get(f"/gatherings/{done.pk}/").content.decode().replace("&#x27;", "'")
+    assert "Inscriptions jusqu'au" not in page

@@ -59,3 +59,11 @@ def test_choosing_english_sets_the_interface_language(login, member):
     response = login(member).post(reverse("profile"), _data(preferred_language="en"))
     assert Profile.objects.get(user=member).preferred_language == "en"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_the_profile_intro_says_table_mates_may_see_it_too(login, member):
+    page = login(member).get(reverse("profile")).content.decode().replace("&#x27;", "'").replace("\u00a0", " ")
+
+    intro = page.split('<p class="muted">', 1)[1].split("</p>", 1)[0]
+    assert "vos voisins de table" in intro and "répertoire" in intro
+    assert "votre organisation, vos offres et vos besoins" in intro
