@@ -294,8 +294,8 @@ def test_why_texts_speak_french_and_english_and_never_mention_avoid():
     en = plan(problem, time_limit=5, seed=0, lang="en")["rounds"][0][0]["why"]
     forced = plan(problem_avoid, time_limit=5, seed=0)
 
-    assert "Marie cherche « financement » : Paul peut l'aider." in fr
-    assert "Secteurs variés : arts, finance, santé." in fr
+    assert "Marie cherche «\u00a0financement\u00a0»\u00a0: Paul peut l'aider." in fr
+    assert "Secteurs variés\u00a0: arts, finance, santé." in fr
     assert "Vous ne vous êtes encore jamais rencontrés." in fr  # addressed to the table, like its emails
     assert "Marie is looking for “financement”: Paul can help." in en
     assert "You have never met before." in en

@@ -12,14 +12,16 @@ import numpy as np
 
 from tablee.engine.model import Problem, Scores
 
+# French: no-break spaces inside « » and before « : » (Québec typography; the catalogs get them from
+# scripts/fr_typography.py, which does not read the engine).
 TEXTS = {
     "fr": {
-        "need": "{a} cherche « {topic} » : {b} peut l'aider.",
-        "meet": "Un souhait de rencontre est exaucé : {a} et {b}.",
+        "need": "{a} cherche «\u00a0{topic}\u00a0»\u00a0: {b} peut l'aider.",
+        "meet": "Un souhait de rencontre est exaucé\u00a0: {a} et {b}.",
         "continue": "{a} et {b} poursuivent leur conversation.",
-        "interest_all": "Vous partagez un intérêt : {topic}.",
-        "interest": "{names} partagent un intérêt : {topic}.",
-        "sectors": "Secteurs variés : {sectors}.",
+        "interest_all": "Vous partagez un intérêt\u00a0: {topic}.",
+        "interest": "{names} partagent un intérêt\u00a0: {topic}.",
+        "sectors": "Secteurs variés\u00a0: {sectors}.",
         "fresh": "Vous ne vous êtes encore jamais rencontrés.",
         "and": " et ",
     },

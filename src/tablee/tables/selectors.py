@@ -279,6 +279,12 @@ def avoid_pairs_together(*, plan: Plan) -> int:
     return sum(1 for ids in tables.values() for i, a in enumerate(ids) for b in ids[i + 1:] if frozenset((a, b)) in avoid)
 
 
+def _common(theirs: list[str], mine: list[str]) -> list[str]:
+    """Their words that are also mine (whatever the case), as they wrote them: « PME », not « pme »."""
+    folded = {word.casefold() for word in mine}
+    return sorted({word.casefold(): word for word in theirs if word.casefold() in folded}.values(), key=str.casefold)
+
+
 def _companion_why(me: dict, other: dict, language: str, *, shares: bool) -> list[str]:
     from django.utils import translation
     from django.utils.translation import gettext as _
@@ -287,13 +293,13 @@ def _companion_why(me: dict, other: dict, language: str, *, shares: bool) -> lis
     with translation.override(language):
         if not shares:
             other = dict(other, offers=[], needs=[], interests=[])
-        helps = sorted(set(map(str.casefold, me["needs"])) & set(map(str.casefold, other["offers"])))
+        helps = _common(other["offers"], me["needs"])
         if helps:
             out.append(_("Peut vous aider : %(topics)s") % {"topics": ", ".join(helps)})
-        helped = sorted(set(map(str.casefold, me["offers"])) & set(map(str.casefold, other["needs"])))
+        helped = _common(other["needs"], me["offers"])
         if helped:
             out.append(_("Cherche ce que vous offrez : %(topics)s") % {"topics": ", ".join(helped)})
-        shared = sorted(set(map(str.casefold, me["interests"])) & set(map(str.casefold, other["interests"])))
+        shared = _common(other["interests"], me["interests"])
         if shared:
             out.append(_("Intérêts communs : %(topics)s") % {"topics": ", ".join(shared)})
         if me["sector"] and other["sector"] and me["sector"].casefold() != other["sector"].casefold():

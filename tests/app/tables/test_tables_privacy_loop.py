@@ -206,3 +206,17 @@ def test_withdrawing_consent_takes_my_offers_out_of_the_why_my_table_mates_alrea
     assert explanations_refresh.call(plan.pk, person.pk) == "refreshed"
     why = api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).json()["why"]
     assert why and not any(offer in line for line in why)
+
+
+def test_a_table_mate_s_offer_is_quoted_as_they_wrote_it(api, crowd, seated_pair):
+    gathering, plan, home, third = seated_pair
+    person = crowd[0]
+    for who, field, words in ((person, "offers", ["Cybersécurité pour PME"]), (third, "needs", ["cybersécurité pour pme"])):
+        setattr(who.profile, field, words)
+        who.profile.tablemates_consent_at = timezone.now()
+        who.profile.save()
+
+    mine = api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).json()
+
+    shown = next(c for c in mine["companions"] if c["name"] == person.get_full_name())
+    assert any("Cybersécurité pour PME" in line for line in shown["why"]), shown["why"]
