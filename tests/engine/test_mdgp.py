@@ -419,3 +419,15 @@ def test_an_unknown_clock_or_start_is_refused() -> None:
         solve_mdgp(instance, time_limit=1, seed=1, clock="sundial")
     with pytest.raises(ValueError, match="start"):
         solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(start="anywhere"))
+
+
+def test_improved_at_is_the_iteration_where_the_best_was_found() -> None:
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+    full = solve_mdgp(instance, time_limit=60, seed=3, max_iterations=3000)
+    assert 0 < full.improved_at <= full.iterations
+
+    upto = solve_mdgp(instance, time_limit=60, seed=3, max_iterations=full.improved_at)
+    before = solve_mdgp(instance, time_limit=60, seed=3, max_iterations=full.improved_at - 1)
+
+    assert upto.objective == pytest.approx(full.objective)
+    assert before.objective < full.objective - 1e-6

@@ -43,6 +43,7 @@ class MdgpResult:
     elapsed_s: float
     iterations: int = 0
     cpu_s: float = 0.0  # CPU time of this process during the solve
+    improved_at: int = 0  # the iteration at which the best grouping was found (time to target, in work)
 
 
 @dataclass(frozen=True)
@@ -297,4 +298,5 @@ def _solve(
         elapsed_s=time.perf_counter() - wall_started,
         iterations=int(counters[k.C_ITER]),
         cpu_s=time.process_time() - cpu_started,
+        improved_at=int(counters[k.C_IMPROVED_AT]),
     )

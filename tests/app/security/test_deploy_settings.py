@@ -120,7 +120,7 @@ def test_without_the_proxy_setting_forwarded_headers_are_not_trusted(client, set
     assert seen["addr"] == "127.0.0.1"
 
 
-def test_every_page_carries_a_csp_with_scripts_from_this_site_only(client):
+def test_every_page_carries_a_csp_with_scripts_from_this_site_only(client, db):  # the sign-in page reads the associations
     response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
