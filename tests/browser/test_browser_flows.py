@@ -171,7 +171,8 @@ def test_organizer_sees_attendees_and_exports_csv(new_page, server):
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter en CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("statut,rang d'attente,prénom,nom,courriel")
+    # A French reader's spreadsheet: semicolons, as Excel in fr-CA expects.
+    assert text.splitlines()[0].startswith("statut;rang d'attente;prénom;nom;courriel")
 
 
 def test_language_switch_to_english(new_page):

@@ -69,7 +69,8 @@ def test_an_invited_member_comes_in_by_the_link_and_reserves_a_seat(new_page, se
     # The link worked once: a second press signs no one in.
     stranger = new_page(PHONE)
     stranger.goto(link)
-    expect(stranger.get_by_role("heading", level=1)).to_have_text("Ce lien ne fonctionne plus")
+    expect(stranger.get_by_role("heading", level=1)).to_have_text("Cette invitation a déjà été acceptée")
+    expect(stranger.get_by_role("button", name="Continuer")).to_have_count(0)
 
 
 def test_the_organizer_imports_a_csv_after_a_preview(new_page, server, tmp_path):
