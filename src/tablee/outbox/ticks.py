@@ -6,7 +6,8 @@ argument and returns how many things it queued.
 
 Warm-ups are the other registry: what a room loads once when the worker starts (``tablee worker``),
 so that its first task does not wait for it (tables: the engine's kernels and the sentence
-encoder). Web processes and ``manage.py`` commands never run them.
+encoder). Each web process runs them too, in a background thread (``tablee.server.post_worker_init``);
+``manage.py`` commands never do.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ _warm_ups: dict[str, WarmUp] = {}
 
 
 def register_warm_up(name: str, warm_up: WarmUp) -> None:
-    """Run ``warm_up`` once when the worker starts; registering the same name again replaces it."""
+    """Run ``warm_up`` once when the worker or a web process starts; registering the same name again replaces it."""
     _warm_ups[name] = warm_up
 
 

@@ -114,9 +114,9 @@ def _engine_warm_up() -> float:
 
 
 def worker_warm_up() -> None:
-    """When the worker starts (``tablee.outbox.ticks.register_warm_up``): the engine's kernels and
-    the sentence encoder that lines needs up with offers (about 2 s), so the first plan or door
-    repair of the process waits for neither."""
+    """When the worker or a web process starts (``tablee.outbox.ticks.register_warm_up``): the
+    engine's kernels and the sentence encoder that lines needs up with offers (about 2 s), so the
+    first plan or door repair of the process waits for neither."""
     from tablee.tables import topics
 
     _engine_warm_up()
