@@ -148,6 +148,20 @@ def test_progress_is_a_rich_bar_on_a_terminal_and_plain_lines_otherwise():
     assert lines.getvalue() == "plan:  50% objectif 12\nplan: 100% objectif 15\n"
 
 
+def test_the_rich_bar_runs_no_thread_of_its_own_that_a_cpu_clock_would_count():
+    import io
+    import threading
+
+    from tablee.engine.progress import reporter
+
+    before = threading.active_count()
+    with reporter("mdgp", stream=io.StringIO(), rich=True) as update:
+        during = threading.active_count()
+        update(0.5, "47351.97")
+
+    assert during == before
+
+
 def test_mdgp_can_measure_its_limit_in_cpu_time(capsys):
     instance = sorted(DATA.glob("*.txt"))[0]
 

@@ -26,12 +26,13 @@ def reporter(label: str, *, stream: TextIO | None = None, every_s: float = 1.0,
 
         bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
                        TimeElapsedColumn(), TextColumn("{task.fields[message]}"),
-                       console=Console(file=stream), transient=False)
+                       console=Console(file=stream), transient=False, auto_refresh=False)
         with bar:
             task = bar.add_task(label, total=1.0, message="")
 
             def update(fraction: float, message: str) -> None:
-                bar.update(task, completed=fraction, message=message)
+                # Redrawn here, not by rich's refresh thread: a thread would add to `--clock cpu`.
+                bar.update(task, completed=fraction, message=message, refresh=True)
 
             yield update
         return
