@@ -24,6 +24,7 @@ from tablee.sorting import by_name
 from tablee.tables import access, selectors
 from tablee.tables.explain import explain
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
+from tablee.throttle import throttle_hit, throttle_wait
 
 DEFAULT_TIME_LIMIT_S = 5.0
 MAX_TIME_LIMIT_S = 120.0
@@ -315,6 +316,48 @@ def explanations_forget(*, user_id: int) -> list[int]:
                         .values_list("plan_id", flat=True)))
     PlanTable.objects.filter(pk__in=list(tables.values_list("pk", flat=True))).update(why_fr=[], why_en=[])
     return coming
+
+
+# One person's consent changes (withdraw, give, withdraw…) each blank their tables' why lines at once
+# (privacy never waits), but the worker rewrites the lines of one (plan, person) at most this many
+# times an hour; a change beyond that is rewritten once the hour allows it.
+EXPLANATIONS_REFRESHES_PER_HOUR = 6
+
+
+def explanations_refresh_queue(*, plan_id: int, user_id: int) -> str:
+    """Hand the rewrite of ``user_id``'s table in ``plan_id`` to the worker, after the commit that
+    blanked it (`explanations_forget`). Returns "pending" when a rewrite of the same (plan, person)
+    waits unstarted already: it reads the consents when it starts, so it writes the latest; "queued";
+    or "deferred" (queued to start when the hourly quota allows). Call it once the change committed:
+    a rewrite that started before could have read the consents the change replaced."""
+    from tablee.tables.tasks import explanations_refresh
+
+    if _explanations_refresh_waiting(explanations_refresh, plan_id=plan_id, user_id=user_id):
+        return "pending"
+    key = f"explanations-refresh:{plan_id}:{user_id}"
+    wait = throttle_wait(key=key, limit=EXPLANATIONS_REFRESHES_PER_HOUR, window=3600)
+    if wait:
+        explanations_refresh.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(plan_id, user_id)
+        return "deferred"
+    throttle_hit(key=key, limit=EXPLANATIONS_REFRESHES_PER_HOUR, window=3600)
+    explanations_refresh.enqueue(plan_id, user_id)
+    return "queued"
+
+
+def _explanations_refresh_waiting(task, *, plan_id: int, user_id: int) -> bool:
+    """Whether the task queue holds a rewrite of this (plan, person) not yet started (a deferred one
+    included). Only the database queue can tell; another backend answers False."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, backend_name=backend.alias, task_path=task.module_path,
+        args_kwargs__args__0=plan_id, args_kwargs__args__1=user_id,
+    ).exists()
 
 
 @transaction.atomic
