@@ -312,17 +312,24 @@ def _refresh_explanations(plan: Plan, numbers: set[int]) -> None:
     _refresh_stats(plan, problem)
 
 
+# A past table is still read for a while (« Ma tablée » beside the cards to keep and the follow-ups
+# to write): after a consent change, the worker writes again the lines of the tables of this many
+# days back, as well as those to come; older ones stay blank. It bounds the rewrites one change asks.
+PAST_TABLES_REWRITTEN_DAYS = 30
+
+
 def explanations_forget(*, user_id: int) -> list[int]:
     """A person withdrew their table-mates consent or changed what it shows: the why lines of every
     published table they sit at are blanked at once (in the caller's transaction), so no page or
-    email quotes them from now on. Returns the plans of gatherings still to come, whose lines the
-    worker recomputes (`plan_explanations_refresh`); a past table keeps none."""
+    email quotes them from now on. Returns the plans whose lines the worker recomputes from today's
+    consents (`plan_explanations_refresh`): those of the gatherings to come and of the last
+    ``PAST_TABLES_REWRITTEN_DAYS`` days; an older table keeps none."""
     tables = PlanTable.objects.filter(plan__status=Plan.Status.PUBLISHED, seats__user_id=user_id)
-    coming = sorted(set(tables.filter(plan__gathering__starts_at__gt=timezone.now())
-                        .values_list("plan_id", flat=True)))
+    since = timezone.now() - timedelta(days=PAST_TABLES_REWRITTEN_DAYS)
+    rewritten = sorted(set(tables.filter(plan__gathering__starts_at__gt=since).values_list("plan_id", flat=True)))
     PlanTable.objects.filter(pk__in=list(tables.values_list("pk", flat=True))).update(
         why_fr=[], why_en=[], why_own={})
-    return coming
+    return rewritten
 
 
 # One person's consent changes (withdraw, give, withdraw…) each blank their tables' why lines at once

@@ -120,3 +120,33 @@ def test_rewrites_beyond_the_hourly_quota_wait_for_the_hour_while_the_lines_stay
     with django_capture_on_commit_callbacks(execute=True):
         profile_update(user=person, offers=[OFFER, "mentorat"])
     assert _waiting(plan, person).count() == 1
+
+
+def test_changing_an_offer_rewrites_a_recent_past_table_and_leaves_an_old_one_blank(
+    crowd, organizer, make_breakfast, planned, django_capture_on_commit_callbacks
+):
+    person = crowd[0]
+    profile_update(user=person, tablemates_consent=True, offers=[OFFER])
+    tables = {}
+    for days in (-10, -(services.PAST_TABLES_REWRITTEN_DAYS + 5)):
+        gathering = make_breakfast([*crowd[:5], organizer], days=days, tables=1, title=f"Déjeuner {days}")
+        plan = planned(gathering)
+        services.plan_publish(plan=plan, notify=False)
+        home = Seat.objects.get(plan=plan, user=person).table
+        mate = Seat.objects.filter(table=home).exclude(user=person).first().user
+        mate.profile.needs, mate.profile.tablemates_consent_at = [OFFER, "mentorat"], timezone.now()
+        mate.profile.save()
+        services._refresh_explanations(plan, {home.number})
+        assert any(OFFER in line for line in _lines(home))  # the control: the offer is quoted
+        tables[days] = (plan, home)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=person, offers=["mentorat"])  # consent kept, another offer
+
+    (recent, recent_table), (old, old_table) = tables.values()
+    assert not any(OFFER in line for line in _lines(recent_table) + _lines(old_table))
+    assert _waiting(old, person).count() == 0
+    assert _run_waiting(recent, person) == 1
+    lines = _lines(recent_table)
+    assert any("mentorat" in line for line in lines) and not any(OFFER in line for line in lines)
+    assert _lines(old_table) == []
