@@ -144,7 +144,7 @@ def _check_in_at_the_door(page, server, gathering_id, first, last, email):
         "AND u.email != ? ORDER BY u.id LIMIT 1", (gathering_id, ORGANIZER))[0]
     page.get_by_text("Ajouter une personne sans inscription").tap()
     page.get_by_label("Courriel du membre").fill(walk_in)
-    page.get_by_role("button", name="Ajouter et noter sa présence").tap()
+    page.get_by_role("button", name="Ajouter et noter sa présence", exact=True).tap()
     # The plan is published: the walk-in is seated at once by the repair (the first one in a server
     # process loads the engine, a few seconds on a busy machine).
     expect(page.locator("#walkin-feedback")).to_contain_text("sa présence est notée", timeout=30_000)
@@ -156,7 +156,7 @@ def _check_in_at_the_door(page, server, gathering_id, first, last, email):
 
     # A guest with a name only: once added, the form is empty for the next one.
     page.get_by_label("Prénom").fill("Nadia")
-    page.get_by_role("button", name="Ajouter cette personne et noter sa présence").tap()
+    page.get_by_role("button", name="Ajouter cette personne et noter sa présence", exact=True).tap()
     expect(page.locator("#walkin-feedback")).to_contain_text("Nadia est sur la liste", timeout=30_000)
     expect(page.get_by_label("Prénom")).to_have_value("")
 

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tablee.circle import access, selectors, services
@@ -449,7 +451,8 @@ def contacts_export(request):
 @login_required
 def my_export(request):
     response = StreamingHttpResponse(me_export_stream(owner=request.user), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tablee-mes-donnees.json"'
+    # In the reader's language, like the pages: « mes données » or “my data”.
+    response["Content-Disposition"] = content_disposition_header(True, pgettext("file name", "tablee-mes-donnees.json"))
     return response
 
 

@@ -17,20 +17,26 @@ from tablee.engine.model import Problem, Scores
 TEXTS = {
     "fr": {
         "need": "{a} cherche «\u00a0{topic}\u00a0»\u00a0: {b} peut l'aider.",
+        "need_mine": "Vous cherchez «\u00a0{topic}\u00a0»\u00a0: {b} peut vous aider.",
+        "need_yours": "{a} cherche «\u00a0{topic}\u00a0»\u00a0: vous pouvez l'aider.",
         "meet": "Un souhait de rencontre est exaucé\u00a0: {a} et {b}.",
         "continue": "{a} et {b} poursuivent leur conversation.",
         "interest_all": "Vous partagez un intérêt\u00a0: {topic}.",
         "interest": "{names} partagent un intérêt\u00a0: {topic}.",
+        "interest_mine": "Vous partagez un intérêt avec {names}\u00a0: {topic}.",
         "sectors": "Secteurs variés\u00a0: {sectors}.",
         "fresh": "Vous ne vous êtes encore jamais rencontrés.",
         "and": " et ",
     },
     "en": {
         "need": "{a} is looking for “{topic}”: {b} can help.",
+        "need_mine": "You are looking for “{topic}”: {b} can help.",
+        "need_yours": "{a} is looking for “{topic}”: you can help.",
         "meet": "A wish to meet comes true: {a} and {b}.",
         "continue": "{a} and {b} continue their conversation.",
         "interest_all": "You share an interest: {topic}.",
         "interest": "{names} share an interest: {topic}.",
+        "interest_mine": "You share an interest with {names}: {topic}.",
         "sectors": "Varied sectors: {sectors}.",
         "fresh": "You have never met before.",
         "and": " and ",
@@ -50,8 +56,11 @@ def _names(problem: Problem, people: list[int], lang: str) -> str:
 
 
 def table_why(problem: Problem, scores: Scores, table: list[int], met_before: np.ndarray,
-              lang: str) -> list[str]:
-    """`met_before[i, j]`: times i and j sat together before this round (history and plan)."""
+              lang: str, reader: int | None = None) -> list[str]:
+    """`met_before[i, j]`: times i and j sat together before this round (history and plan).
+
+    ``reader``: the index of the person at this table who reads the lines. The same lines, but
+    those about the reader speak to them (« Vous cherchez … », « … vous pouvez l'aider »)."""
     text = TEXTS[lang]
     people = problem.people
     out: list[str] = []
@@ -79,7 +88,8 @@ def table_why(problem: Problem, scores: Scores, table: list[int], met_before: np
         if len(helped) >= MAX_NEEDS or a in helped:
             continue
         helped.add(a)
-        out.append(text["need"].format(a=people[a].name, b=people[b].name, topic=topic))
+        key = "need_mine" if a == reader else "need_yours" if b == reader else "need"
+        out.append(text[key].format(a=people[a].name, b=people[b].name, topic=topic))
     interests = Counter(x for i in table for x in people[i].interests)
     shared = sorted((-count, topic) for topic, count in interests.items() if count >= 2)
     if shared:
@@ -87,6 +97,9 @@ def table_why(problem: Problem, scores: Scores, table: list[int], met_before: np
         holders = [i for i in table if topic in people[i].interests]
         if len(holders) == len(table):
             out.append(text["interest_all"].format(topic=topic))
+        elif reader in holders:
+            others = [i for i in holders if i != reader]
+            out.append(text["interest_mine"].format(names=_names(problem, others, lang), topic=topic))
         else:
             out.append(text["interest"].format(names=_names(problem, holders, lang), topic=topic))
     sectors = sorted({people[i].sector for i in table if people[i].sector})

@@ -2,7 +2,8 @@
 
 Written with ``tablee.csvsafe``: a name or an organization typed as a formula stays text, and the
 file is in the requester's language (the active one): its headers and values, and the separator
-their spreadsheet expects (``;`` in French, ``,`` in English).
+their spreadsheet expects (``;`` in French, ``,`` in English), and its file name
+(``participants-….csv``, ``attendees-….csv``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tablee import csvsafe
 from tablee.gatherings import selectors
@@ -26,7 +29,8 @@ def _yes_no(value: bool | None) -> str:
 def attendees_csv_response(*, gathering: Gathering) -> HttpResponse:
     day = timezone.localtime(gathering.starts_at).date().isoformat()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{gathering.pk}-{day}.csv"'
+    filename = pgettext("file name", "participants-%(number)s-%(day)s.csv") % {"number": gathering.pk, "day": day}
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     writer = csvsafe.spreadsheet(response, language=translation.get_language())
     writer.writerow([
         _("statut"), _("rang d'attente"), _("prénom"), _("nom"), _("courriel"), _("organisation"),

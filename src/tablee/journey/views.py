@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from tablee import csvsafe
@@ -286,7 +287,8 @@ def depth(request, slug: str):
 def depth_csv(request, slug: str):
     context = _depth_context(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="profondeur-{slug}.csv"'
+    filename = pgettext("file name", "profondeur-%(association)s.csv") % {"association": slug}
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     # The headers of the page's table, in the reader's language, with its spreadsheet's separator.
     writer = csvsafe.spreadsheet(response, language=_language())
     writer.writerow([_("Date"), _("Rencontre"), _("Présents"), _("Nouvelles rencontres par membre"),

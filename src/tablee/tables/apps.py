@@ -48,13 +48,14 @@ def _repair_in_the_worker(sender, *, gathering_id: int, **kwargs) -> None:
 
 def _explanations_follow_consent(*, user_id: int) -> None:
     """What table-mates may read of a person changed: blank their tables' why lines now, and let
-    the worker write them again, for the gatherings to come, once the change has committed."""
+    the worker write them again, for the gatherings to come and the recent ones, once the change
+    has committed (one waiting rewrite per plan and person, however often they change it: see the
+    service)."""
     from functools import partial
 
     from django.db import transaction
 
-    from tablee.tables.services import explanations_forget
-    from tablee.tables.tasks import explanations_refresh
+    from tablee.tables.services import explanations_forget, explanations_refresh_queue
 
     for plan_id in explanations_forget(user_id=user_id):
-        transaction.on_commit(partial(explanations_refresh.enqueue, plan_id, user_id))
+        transaction.on_commit(partial(explanations_refresh_queue, plan_id=plan_id, user_id=user_id), robust=True)

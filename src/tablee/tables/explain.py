@@ -6,16 +6,30 @@ avoid pair never shows up as a sunken score; the organizer learns of a broken av
 the anonymous warning of `rules.violations`. The offers, needs, interests and sector of people who
 did not consent to show them (``hidden``) are left out, so the why never quotes them to their
 table-mates; the score still counts them.
+
+Each table has its lines as the organizer reads them (third person), and, for each person a line is
+about, the same lines as that person reads them on « Ma tablée » (« Vous cherchez … »): nobody
+reads about themselves by name. Nothing more is said to the person than to the rest of the table.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Explained(NamedTuple):
+    """One table: its lines, its score, and the lines as each person they speak of reads them
+    (only the people whose lines differ)."""
+
+    why: list[str]
+    score: float
+    own: dict[int, list[str]]
 
 
 def explain(problem: dict[str, Any], tables: list[list[int]], *, lang: str,
-            hidden: set[int] | frozenset[int] = frozenset()) -> list[tuple[list[str], float]]:
-    """(why, score) for each table of one round, the tables given as lists of person ids.
+            hidden: set[int] | frozenset[int] = frozenset()) -> list[Explained]:
+    """Why, score and each person's own lines for each table of one round, the tables given as
+    lists of person ids.
 
     ``hidden``: ids whose offers, needs, interests and sector stay out of the sentences (no consent)."""
     import numpy as np
@@ -32,10 +46,15 @@ def explain(problem: dict[str, Any], tables: list[list[int]], *, lang: str,
     for ids in tables:
         table = sorted((parsed.index[i] for i in ids if i in parsed.index), key=lambda k: str(parsed.people[k].id))
         if not table:
-            out.append(([], 0.0))
+            out.append(Explained([], 0.0, {}))
             continue
-        out.append((table_why(told, told_scores, table, told_scores.history_count, lang),
-                    table_score(scores, table, zeros)))
+        why = table_why(told, told_scores, table, told_scores.history_count, lang)
+        own = {}
+        for reader in table:
+            lines = table_why(told, told_scores, table, told_scores.history_count, lang, reader=reader)
+            if lines != why:
+                own[told.people[reader].id] = lines
+        out.append(Explained(why, table_score(scores, table, zeros), own))
     return out
 
 

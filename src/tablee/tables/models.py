@@ -56,6 +56,9 @@ class PlanTable(models.Model):
     score = models.FloatField(default=0.0)
     why_fr = models.JSONField(default=list, blank=True)
     why_en = models.JSONField(default=list, blank=True)
+    # The same lines as each person they speak of reads them (« Vous cherchez … »), for those people
+    # only: {"<user id>": {"fr": [...], "en": [...]}}. Blanked with why_fr and why_en.
+    why_own = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -64,8 +67,13 @@ class PlanTable(models.Model):
     def __str__(self) -> str:
         return f"table {self.number} of plan #{self.plan_id}"
 
-    def why(self, language: str) -> list[str]:
-        return self.why_en if (language or "").startswith("en") else self.why_fr
+    def why(self, language: str, *, reader: int | None = None) -> list[str]:
+        """The lines in ``language``; as ``reader`` reads them when given (a seated person)."""
+        key = "en" if (language or "").startswith("en") else "fr"
+        own = (self.why_own or {}).get(str(reader)) if reader is not None else None
+        if own is not None:
+            return list(own.get(key, []))
+        return self.why_en if key == "en" else self.why_fr
 
 
 class Seat(models.Model):

@@ -352,7 +352,7 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
     return {
         "plan": plan,
         "table": seat.table.number,
-        "why": seat.table.why(language),
+        "why": seat.table.why(language, reader=user.pk),
         "companions": companions,
         "conversation_starters": questions.starters(
             gathering_id=gathering.pk, user_id=user.pk, language=language, topics=topics

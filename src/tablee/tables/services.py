@@ -24,6 +24,7 @@ from tablee.sorting import by_name
 from tablee.tables import access, selectors
 from tablee.tables.explain import explain
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
+from tablee.throttle import throttle_hit, throttle_wait
 
 DEFAULT_TIME_LIMIT_S = 5.0
 MAX_TIME_LIMIT_S = 120.0
@@ -151,13 +152,12 @@ def plan_run(*, plan: Plan) -> Plan:
     real = {p["id"] for p in problem["people"]}
     tables = [people for people in ([uid for uid in t["people"] if uid in real] for t in result["rounds"][0])
               if people]
-    french, english = _explain_both(problem, tables)
+    explained = _explain_both(problem, tables)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != Plan.Status.RUNNING:
             return locked  # replaced or deleted meanwhile: nothing to store
-        _store(locked, tables, why_fr=[w for w, _s in french], why_en=[w for w, _s in english],
-               scores=[s for _w, s in french], pinned=set(pins))
+        _store(locked, tables, explained=explained, pinned=set(pins))
         locked.stats = {**_public_stats(result["stats"], people=len(problem["people"])),
                         **seating_stats(problem, tables)}
         locked.status = Plan.Status.READY
@@ -195,10 +195,18 @@ def _with_empty_chairs(problem: dict, count: int) -> dict:
     return data
 
 
-def _explain_both(problem: dict, tables: list[list[int]]):
-    """Why and score in French and English; offers and needs of people without consent left out."""
+def _explain_both(problem: dict, tables: list[list[int]]) -> list[dict]:
+    """The fields of each table's explanation: why in French and English, each person's own lines
+    (`PlanTable.why_own`) and the score; offers and needs of people without consent left out."""
     hidden = selectors.hidden_profiles(p["id"] for p in problem["people"])
-    return explain(problem, tables, lang="fr", hidden=hidden), explain(problem, tables, lang="en", hidden=hidden)
+    french = explain(problem, tables, lang="fr", hidden=hidden)
+    english = explain(problem, tables, lang="en", hidden=hidden)
+    return [
+        {"why_fr": fr.why, "why_en": en.why, "score": fr.score,
+         "why_own": {str(uid): {"fr": fr.own.get(uid, fr.why), "en": en.own.get(uid, en.why)}
+                     for uid in sorted(fr.own.keys() | en.own.keys())}}
+        for fr, en in zip(french, english, strict=True)
+    ]
 
 
 def seating_stats(problem: dict, tables: list[list[int]]) -> dict:
@@ -251,13 +259,13 @@ def _public_stats(stats: dict, *, people: int) -> dict:
     return out
 
 
-def _store(plan: Plan, tables: list[list[int]], *, why_fr, why_en, scores, pinned: set[int],
+def _store(plan: Plan, tables: list[list[int]], *, explained: list[dict], pinned: set[int],
            moved: set[int] = frozenset(), numbers: list[int] | None = None) -> None:
     PlanTable.objects.filter(plan=plan).delete()
     seats = []
     for k, people in enumerate(tables):
         number = numbers[k] if numbers else k + 1
-        table = PlanTable.objects.create(plan=plan, number=number, score=scores[k], why_fr=why_fr[k], why_en=why_en[k])
+        table = PlanTable.objects.create(plan=plan, number=number, **explained[k])
         for position, user_id in enumerate(people):
             seats.append(Seat(plan=plan, table=table, user_id=user_id, position=position,
                               pinned=user_id in pinned, moved=user_id in moved))
@@ -299,22 +307,71 @@ def _refresh_explanations(plan: Plan, numbers: set[int]) -> None:
     ids = {n: list(Seat.objects.filter(table=tables[n]).order_by("position", "pk").values_list("user_id", flat=True))
            for n in numbers}
     order = sorted(ids)
-    fr, en = _explain_both(problem, [ids[n] for n in order])
-    for n, (why_fr, score), (why_en, _score) in zip(order, fr, en, strict=True):
-        PlanTable.objects.filter(pk=tables[n].pk).update(why_fr=why_fr, why_en=why_en, score=score)
+    for n, fields in zip(order, _explain_both(problem, [ids[n] for n in order]), strict=True):
+        PlanTable.objects.filter(pk=tables[n].pk).update(**fields)
     _refresh_stats(plan, problem)
+
+
+# A past table is still read for a while (« Ma tablée » beside the cards to keep and the follow-ups
+# to write): after a consent change, the worker writes again the lines of the tables of this many
+# days back, as well as those to come; older ones stay blank. It bounds the rewrites one change asks.
+PAST_TABLES_REWRITTEN_DAYS = 30
 
 
 def explanations_forget(*, user_id: int) -> list[int]:
     """A person withdrew their table-mates consent or changed what it shows: the why lines of every
     published table they sit at are blanked at once (in the caller's transaction), so no page or
-    email quotes them from now on. Returns the plans of gatherings still to come, whose lines the
-    worker recomputes (`plan_explanations_refresh`); a past table keeps none."""
+    email quotes them from now on. Returns the plans whose lines the worker recomputes from today's
+    consents (`plan_explanations_refresh`): those of the gatherings to come and of the last
+    ``PAST_TABLES_REWRITTEN_DAYS`` days; an older table keeps none."""
     tables = PlanTable.objects.filter(plan__status=Plan.Status.PUBLISHED, seats__user_id=user_id)
-    coming = sorted(set(tables.filter(plan__gathering__starts_at__gt=timezone.now())
-                        .values_list("plan_id", flat=True)))
-    PlanTable.objects.filter(pk__in=list(tables.values_list("pk", flat=True))).update(why_fr=[], why_en=[])
-    return coming
+    since = timezone.now() - timedelta(days=PAST_TABLES_REWRITTEN_DAYS)
+    rewritten = sorted(set(tables.filter(plan__gathering__starts_at__gt=since).values_list("plan_id", flat=True)))
+    PlanTable.objects.filter(pk__in=list(tables.values_list("pk", flat=True))).update(
+        why_fr=[], why_en=[], why_own={})
+    return rewritten
+
+
+# One person's consent changes (withdraw, give, withdraw…) each blank their tables' why lines at once
+# (privacy never waits), but the worker rewrites the lines of one (plan, person) at most this many
+# times an hour; a change beyond that is rewritten once the hour allows it.
+EXPLANATIONS_REFRESHES_PER_HOUR = 6
+
+
+def explanations_refresh_queue(*, plan_id: int, user_id: int) -> str:
+    """Hand the rewrite of ``user_id``'s table in ``plan_id`` to the worker, after the commit that
+    blanked it (`explanations_forget`). Returns "pending" when a rewrite of the same (plan, person)
+    waits unstarted already: it reads the consents when it starts, so it writes the latest; "queued";
+    or "deferred" (queued to start when the hourly quota allows). Call it once the change committed:
+    a rewrite that started before could have read the consents the change replaced."""
+    from tablee.tables.tasks import explanations_refresh
+
+    if _explanations_refresh_waiting(explanations_refresh, plan_id=plan_id, user_id=user_id):
+        return "pending"
+    key = f"explanations-refresh:{plan_id}:{user_id}"
+    wait = throttle_wait(key=key, limit=EXPLANATIONS_REFRESHES_PER_HOUR, window=3600)
+    if wait:
+        explanations_refresh.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(plan_id, user_id)
+        return "deferred"
+    throttle_hit(key=key, limit=EXPLANATIONS_REFRESHES_PER_HOUR, window=3600)
+    explanations_refresh.enqueue(plan_id, user_id)
+    return "queued"
+
+
+def _explanations_refresh_waiting(task, *, plan_id: int, user_id: int) -> bool:
+    """Whether the task queue holds a rewrite of this (plan, person) not yet started (a deferred one
+    included). Only the database queue can tell; another backend answers False."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, backend_name=backend.alias, task_path=task.module_path,
+        args_kwargs__args__0=plan_id, args_kwargs__args__1=user_id,
+    ).exists()
 
 
 @transaction.atomic
@@ -532,10 +589,8 @@ def _repair_compute(plan: Plan, gathering: Gathering) -> _Repair | None:
 
 
 def _repair_store(plan: Plan, repair: _Repair, *, present: int) -> None:
-    french, english = _explain_both(repair.problem, repair.tables)
-    _store(plan, repair.tables, why_fr=[w for w, _s in french], why_en=[w for w, _s in english],
-           scores=[s for _w, s in french], pinned=set(_pins(plan)), moved=repair.moved | repair.seated,
-           numbers=repair.numbers)
+    _store(plan, repair.tables, explained=_explain_both(repair.problem, repair.tables),
+           pinned=set(_pins(plan)), moved=repair.moved | repair.seated, numbers=repair.numbers)
     stats = dict(plan.stats)
     stats.update(seating_stats(repair.problem, repair.tables))
     stats.update(attendees=present, moved=len(repair.moved), walk_ins=len(repair.seated), absent=len(repair.removed),

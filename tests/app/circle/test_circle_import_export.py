@@ -100,3 +100,17 @@ def test_a_name_with_a_bare_cr_or_a_semicolon_cannot_inject_properties(member):
         assert card.fn.value == "Eve\nEMAIL:pirate@example.com;X"
         assert card.note.value == "Ligne 1\nLigne 2; suite"
         assert "\r\nEMAIL:pirate" not in text
+
+
+@pytest.mark.parametrize("language,filename", [("fr-ca", "tablee-mes-donnees.json"), ("en", "tablee-my-data.json")])
+def test_my_data_file_is_named_in_my_language(client, member, language, filename):
+    from django.urls import reverse
+
+    from tablee.members.models import Profile
+
+    Profile.objects.filter(user=member).update(preferred_language=language)
+    client.force_login(member)
+
+    response = client.get(reverse("circle:my_export"))
+
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'

@@ -62,3 +62,18 @@ def test_the_api_csv_follows_the_organizers_language_like_the_page(api, client, 
     assert _rows(response.content, delimiter)[0] == headers
     client.force_login(organizer)
     assert client.get(reverse("organizer:attendees_csv", args=[attended.pk])).content == response.content
+
+
+@pytest.mark.parametrize("language,name", [("fr-ca", "participants"), ("en", "attendees")])
+def test_the_attendees_file_is_named_in_the_organizers_language_on_the_page_and_the_api(
+        api, client, organizer, attended, language, name):
+    from django.utils import timezone
+
+    Profile.objects.filter(user=organizer).update(preferred_language=language)
+    day = timezone.localtime(attended.starts_at).date().isoformat()
+    expected = f'attachment; filename="{name}-{attended.pk}-{day}.csv"'
+
+    assert api.get(f"/api/gatherings/{attended.pk}/attendees.csv", user=organizer)["Content-Disposition"] == expected
+    client.force_login(organizer)
+    page = client.get(reverse("organizer:attendees_csv", args=[attended.pk]))
+    assert page["Content-Disposition"] == expected

@@ -171,3 +171,15 @@ def test_the_depth_charts_write_their_days_as_quebec_does_and_english_its_way(cl
     assert f">{number}\u00a0{FRENCH_MONTHS[day.month - 1]}</text>" in french
     assert f">{calendar.month_name[day.month]} {day.day}</text>" in english
     assert not re.search(r">\d\d/\d\d</text>", french + english)  # never « 27/11 »
+
+
+@pytest.mark.parametrize("language,name", [("fr-ca", "profondeur"), ("en", "depth")])
+def test_the_depth_file_is_named_in_the_organizers_language(client, organizer, language, name):
+    from tablee.members.models import Profile
+
+    Profile.objects.filter(user=organizer).update(preferred_language=language)
+    client.force_login(organizer)
+
+    response = client.get("/organize/associations/cafe-rencontres/depth.csv")
+
+    assert response["Content-Disposition"] == f'attachment; filename="{name}-cafe-rencontres.csv"'

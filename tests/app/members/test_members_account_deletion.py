@@ -63,6 +63,16 @@ def her_life(zephirine, member, other_member, association):
                                  signal="Signal privé unique", gathering=past)
     reflection_record(intention=intention, reached=True, energy_after=4, next_step="Souhait: Jean")
     ApiToken.objects.create(user=zephirine, key_hash=ApiToken.hash(ApiToken.new_raw()), label="script")
+    # Her seat at the October breakfast, whose why lines named her and quoted her offer.
+    from tablee.tables.models import Plan, PlanTable, Seat
+
+    plan = Plan.objects.create(gathering=past, status=Plan.Status.PUBLISHED)
+    said = ["Marie Tremblay cherche « Mentorat en fiscalité » : Zéphirine Quintal-Bergeron peut l'aider."]
+    table = PlanTable.objects.create(plan=plan, number=1, why_fr=said, why_en=said, why_own={
+        str(member.pk): {"fr": ["Vous cherchez « Mentorat en fiscalité » : Zéphirine Quintal-Bergeron peut vous aider."],
+                         "en": []}})
+    for position, user in enumerate((zephirine, member, other_member)):
+        Seat.objects.create(plan=plan, table=table, user=user, position=position)
     optout_set(address=EMAIL, topic=Topic.DIGEST, refuse=True)
     optout_set(address=EMAIL, topic=Topic.PERSONAL, refuse=True)
     from tablee.outbox.services import email_queue
@@ -151,3 +161,33 @@ def test_the_page_asks_for_the_address_then_deletes_and_signs_out(zephirine, cli
 def test_deletion_needs_a_signed_in_post(zephirine):
     assert Client().post("/account/delete/", {"confirm": EMAIL}).status_code == 302
     assert User.objects.filter(pk=zephirine.pk).exists()
+
+
+def test_her_table_at_a_coming_gathering_is_explained_again_without_her(
+        zephirine, member, other_member, association, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from tablee.tables.models import Plan, PlanTable, Seat
+    from tablee.tables.tasks import explanations_refresh
+
+    coming = Gathering.objects.create(association=association, title="Souper de janvier",
+                                      starts_at=timezone.now() + timedelta(days=20))
+    plan = Plan.objects.create(gathering=coming, status=Plan.Status.PUBLISHED)
+    table = PlanTable.objects.create(plan=plan, number=1, why_fr=["Zéphirine Quintal-Bergeron offre …"])
+    for position, user in enumerate((zephirine, member, other_member)):
+        Rsvp.objects.create(gathering=coming, user=user, status=Rsvp.Status.CONFIRMED, queued_at=timezone.now(),
+                            confirmed_at=timezone.now())
+        Seat.objects.create(plan=plan, table=table, user=user, position=position)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=zephirine)
+
+    table.refresh_from_db()
+    assert (table.why_fr, table.why_en, table.why_own) == ([], [], {})
+    [queued] = DBTaskResult.objects.filter(task_path=explanations_refresh.module_path)
+    ghost = Seat.objects.get(plan=plan, position=0).user
+    assert queued.args_kwargs["args"] == [plan.pk, ghost.pk]
+    assert explanations_refresh.call(*queued.args_kwargs["args"]) == "refreshed"
+    table.refresh_from_db()
+    assert table.why_fr and not any(secret.lower() in line.lower()
+                                    for line in table.why_fr + table.why_en for secret in SECRETS)

@@ -69,8 +69,8 @@ def test_a_late_rsvp_is_seated_by_the_worker_with_few_moves_and_gets_an_email(
     table = Seat.objects.get(plan=plan, user=late).table
     ids = list(Seat.objects.filter(table=table).order_by("position", "pk").values_list("user_id", flat=True))
     problem = engine_problem_for(gathering=gathering)
-    [(why, _score)] = explain(problem, [ids], lang="fr", hidden=hidden_profiles(ids))
-    assert table.why_fr == why
+    [explained] = explain(problem, [ids], lang="fr", hidden=hidden_profiles(ids))
+    assert table.why_fr == explained.why
 
 
 def test_a_cancellation_frees_the_seat_and_repeat_stats_stay_true(
