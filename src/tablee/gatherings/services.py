@@ -349,19 +349,45 @@ def rsvp_cancel(*, gathering: Gathering, user) -> Rsvp | None:
         _refuse_if_cancelled(locked)  # nothing to give up, and no "seat cancelled" email to send
         if locked.starts_at <= now or locked.state == Gathering.State.DONE:
             raise RsvpError(_("Cette rencontre est déjà commencée."))
-        was_waitlisted = rsvp.status == Rsvp.Status.WAITLISTED
-        rsvp.status = Rsvp.Status.CANCELLED
-        rsvp.cancelled_at = now
-        rsvp.calendar_version += 1
-        rsvp.save(update_fields=["status", "cancelled_at", "calendar_version", "updated_at"])  # pragma: no mutate (equivalent, docs/testing.md)
-        if not was_waitlisted:
-            announce_seats_changed(locked.pk)
-        if locked.state != Gathering.State.DRAFT:
-            _promote_waiting(locked, now=now)
+        was_waitlisted = _give_up(locked, rsvp, now=now)
         from tablee.gatherings.emails import queue_rsvp_cancellation
 
         queue_rsvp_cancellation(rsvp=rsvp, was_waitlisted=was_waitlisted)
         return rsvp
+
+
+def _give_up(gathering: Gathering, rsvp: Rsvp, *, now: datetime) -> bool:
+    """Cancel a locked active RSVP of a locked gathering still to come; a freed seat goes to the
+    first person waiting. Returns whether it was a place in line."""
+    was_waitlisted = rsvp.status == Rsvp.Status.WAITLISTED
+    rsvp.status = Rsvp.Status.CANCELLED
+    rsvp.cancelled_at = now
+    rsvp.calendar_version += 1
+    rsvp.save(update_fields=["status", "cancelled_at", "calendar_version", "updated_at"])  # pragma: no mutate (equivalent, docs/testing.md)
+    if not was_waitlisted:
+        announce_seats_changed(gathering.pk)
+    if gathering.state != Gathering.State.DRAFT:
+        _promote_waiting(gathering, now=now)
+    return was_waitlisted
+
+
+def rsvps_give_up_upcoming(*, user) -> int:
+    """Account deletion: give up every seat and place in line the person holds for a gathering still
+    to come, as `rsvp_cancel` does but with no email (the address is going away). A ghost does
+    not take a seat that a person waiting could have. Returns how many were given up."""
+    now = timezone.now()
+    given_up = 0
+    gathering_ids = (Rsvp.objects.filter(user_id=user.pk, status__in=ACTIVE, gathering__starts_at__gt=now)
+                     .exclude(gathering__state__in=(Gathering.State.DONE, Gathering.State.CANCELLED))
+                     .order_by("gathering_id").values_list("gathering_id", flat=True))
+    for gathering in Gathering.objects.filter(pk__in=list(gathering_ids)).order_by("pk"):
+        locked = _lock(gathering)
+        rsvp = (Rsvp.objects.select_for_update()
+                .filter(gathering_id=locked.pk, user_id=user.pk, status__in=ACTIVE).first())
+        if rsvp is not None:
+            _give_up(locked, rsvp, now=now)
+            given_up += 1
+    return given_up
 
 
 def check_door_open(gathering: Gathering, *, now: datetime | None = None) -> None:

@@ -191,3 +191,33 @@ def test_her_table_at_a_coming_gathering_is_explained_again_without_her(
     table.refresh_from_db()
     assert table.why_fr and not any(secret.lower() in line.lower()
                                     for line in table.why_fr + table.why_en for secret in SECRETS)
+
+
+def test_her_seat_at_a_coming_gathering_goes_to_the_first_person_waiting(
+        zephirine, member, other_member, association, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from tablee.tables.models import Plan, PlanTable, Seat
+    from tablee.tables.tasks import repair_after_rsvp
+
+    coming = Gathering.objects.create(association=association, title="Souper de janvier", tables=1, seats_per_table=2,
+                                      starts_at=timezone.now() + timedelta(days=20), state=Gathering.State.OPEN)
+    plan = Plan.objects.create(gathering=coming, status=Plan.Status.PUBLISHED)
+    table = PlanTable.objects.create(plan=plan, number=1)
+    for position, user in enumerate((zephirine, member)):
+        Rsvp.objects.create(gathering=coming, user=user, status=Rsvp.Status.CONFIRMED, queued_at=timezone.now(),
+                            confirmed_at=timezone.now())
+        Seat.objects.create(plan=plan, table=table, user=user, position=position)
+    Rsvp.objects.create(gathering=coming, user=other_member, status=Rsvp.Status.WAITLISTED, queued_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erased = account_delete(user=zephirine)
+
+    assert erased["gatherings.upcoming_seats_given_up"] == 1
+    ghost_rsvp = Rsvp.objects.get(gathering=coming, user__email__endswith="@deleted.invalid")
+    assert ghost_rsvp.status == Rsvp.Status.CANCELLED
+    assert Rsvp.objects.get(gathering=coming, user=other_member).status == Rsvp.Status.CONFIRMED
+    assert DBTaskResult.objects.filter(task_path=repair_after_rsvp.module_path,
+                                       args_kwargs__args=[coming.pk]).exists()
+    # No "your seat is cancelled" email to the address that is going away.
+    assert not Email.objects.filter(to__iexact=EMAIL).exclude(kind="account_deleted").exists()
