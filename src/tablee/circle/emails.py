@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tablee.gatherings.models import Gathering
 from tablee.members.models import User
+from tablee.members.selectors import organization_shown
 
 
 def queue_continue_mutual(*, gathering: Gathering, to: User, other: User):
@@ -53,7 +54,8 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
     """Queue the evening-after email for every attendee of gatherings that ended today. Returns how many.
 
     Safe to call every minute (the worker's tick). Who was at my table comes from the published plan
-    (names and organizations only: table-mates met in person); without a plan, only the cards link.
+    (names, and organizations as ``organization_shown`` says: table-mates met in person); without a
+    plan, only the cards link.
     Under the « suggestions » topic: whoever switched it off is skipped before any work (issue 10)."""
     from tablee.gatherings.models import Rsvp
     from tablee.outbox.models import Email, Topic
@@ -85,7 +87,9 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
                 if opted_out(address=rsvp.user.email, topic=Topic.SUGGESTIONS):
                     continue
                 user = rsvp.user
-                mates = [u for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
+                # Met in person: their names, and their organization as their consent says.
+                mates = [{"name": u.get_full_name() or u.email, "organization": organization_shown(u, table_mate=True)}
+                         for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
                 profile = getattr(user, "profile", None)
                 language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
                 with translation.override(language):

@@ -146,15 +146,6 @@ def table_mates_of(*, gathering: Gathering, user) -> set[int]:
                .exclude(user__email__endswith="@" + GUEST_EMAIL_DOMAIN).values_list("user_id", flat=True))
 
 
-def organization_shown(person: User, *, mate: bool) -> str:
-    """What the cards page shows under a name: the organization when the person consented to show it
-    to table-mates (the same rule as « Ma tablée »), nothing otherwise."""
-    profile = getattr(person, "profile", None)
-    if profile is None or profile.tablemates_consent_at is None:
-        return ""
-    return profile.organization
-
-
 def attendees_for_cards(*, gathering: Gathering, user) -> list[User]:
     """The other people of the gathering, the user's own table first when a plan was published."""
     from tablee.tables.selectors import attendees_now, my_table

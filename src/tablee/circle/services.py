@@ -37,6 +37,7 @@ from tablee.circle.models import (
 )
 from tablee.gatherings.models import Gathering
 from tablee.members.models import Association, User
+from tablee.members.selectors import organization_shown
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.services import email_queue, opted_out
 from tablee.text import french
@@ -396,14 +397,16 @@ def _contact_for_entry(*, owner: User, entry: CardEntry, gathering: Gathering | 
         existing = selectors.contacts_for_owner(owner=owner).filter(user=member).first()
         if existing is not None:
             return existing
-        # Consent decides what I learn of a fellow attendee: the name, and the organization only with
-        # their consent. Their address stays theirs (none of their consents covers it): the contact
-        # is linked to the member and my follow-ups go through Tablée. An address I typed (the API,
-        # a business card) is one I already knew.
+        # Consent decides what I learn of a fellow attendee: the name, and the organization as their
+        # consent says (``organization_shown``: the directory, or the table-mates consent when I sat at
+        # their table). Their address stays theirs (none of their consents covers it): the contact
+        # is linked to the member and my follow-ups go through Tablée. An address or an organization
+        # I typed (the API, a business card) is one I already knew.
+        mate = gathering is not None and member.pk in selectors.table_mates_of(gathering=gathering, user=owner)
         return contact_create(
             owner=owner, user=member, name=entry.name or member.get_full_name() or member.email,
             email=email if entry.user_id is None else "",
-            organization=entry.organization or selectors.organization_shown(member, mate=True),
+            organization=entry.organization or organization_shown(member, table_mate=mate),
             pronunciation=entry.pronunciation, source=Contact.Source.CARD,
         )
     if email:
@@ -652,9 +655,10 @@ def continue_followup_start(*, owner: User, gathering: Gathering, other: User) -
         contact = Contact.objects.filter(owner_id=owner.pk, user_id=other.pk).first()
         if contact is None:
             # As for a kept card: linked to the member, their address not handed over.
+            mate = other.pk in selectors.table_mates_of(gathering=gathering, user=owner)
             contact = contact_create(owner=owner, name=other.get_full_name() or other.email, user=other,
                                      source=Contact.Source.CARD,
-                                     organization=selectors.organization_shown(other, mate=True)[:200])
+                                     organization=organization_shown(other, table_mate=mate)[:200])
         followup = (FollowUp.objects.filter(owner_id=owner.pk, contact=contact, status=FollowUp.Status.PENDING)
                     .order_by("-pk").first())
         if followup is None:

@@ -37,6 +37,7 @@ from tablee.gatherings import access as gatherings_access
 from tablee.jobs.models import Job
 from tablee.jobs.selectors import job_for_owner
 from tablee.jobs.services import INLINE_MAX_ROWS, PreviewGone, estimate_rows, job_queue
+from tablee.members.selectors import organization_shown
 from tablee.pagination import page_params, page_url, window
 from tablee.redirects import safe_next
 
@@ -92,7 +93,7 @@ def cards(request, gathering_id: int):
     rows = [{"person": p, "checked": str(p.pk) in chosen, "wish": str(p.pk) in wished,
              "note": request.POST.get(f"note-{p.pk}", ""), "topic": request.POST.get(f"topic-{p.pk}", ""),
              "mate": p.pk in mates,
-             "organization": selectors.organization_shown(p, mate=p.pk in mates)}
+             "organization": organization_shown(p, table_mate=p.pk in mates)}
             for p in people if p.pk not in kept_users]
     left = max(budget - len(kept_cards), 0)
     # « Poursuivre la conversation » stays open when no card is left: my table-mates and the people

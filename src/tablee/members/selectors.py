@@ -67,6 +67,25 @@ def directory(*, association: Association) -> QuerySet[User]:
     )
 
 
+def in_directory(profile: Profile | None) -> bool:
+    """The person chose to appear in their associations' directory (Law 25: consent dated, not withdrawn)."""
+    return (profile is not None and profile.directory_visibility == Profile.Visibility.MEMBERS
+            and profile.directory_consent_at is not None)
+
+
+def organization_shown(person: User, *, table_mate: bool) -> str:
+    """The one rule for a person's organization shown to someone else (Law 25: consent is for a stated
+    purpose). With the directory consent, to the members of their associations; with the table-mates
+    consent, to the people who sat at their table, ``table_mate``, which the caller sets only for
+    someone seated at that person's table in a published plan; to nobody else. Empty otherwise."""
+    profile = getattr(person, "profile", None)
+    if profile is None:
+        return ""
+    if in_directory(profile) or (table_mate and profile.tablemates_consent_at is not None):
+        return profile.organization
+    return ""
+
+
 def associations_open_to_requests() -> QuerySet[Association]:
     """The associations whose « Demander à joindre » page is open: the only ones shown to strangers."""
     return Association.objects.filter(open_to_requests=True).order_by("name")

@@ -13,7 +13,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from tablee.gatherings.models import Gathering, Rsvp
-from tablee.members.models import Association, Profile, User
+from tablee.members.models import Association, User
+from tablee.members.selectors import organization_shown
 from tablee.outbox.models import Topic
 from tablee.outbox.selectors import reachable
 from tablee.tables import questions, rules
@@ -334,15 +335,14 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
     topics = list(me["needs"]) + list(me["interests"])
     for mate in mates:
         other = person_input(mate.user)
-        profile = getattr(mate.user, "profile", None)
-        # Law 25: table-mates see a person's organization, offers and needs only with their consent
-        # (given on the first visit or the profile); without it, the name alone.
+        # Law 25: table-mates see a person's offers and needs only with their consent (given on the
+        # first visit or the profile); the organization as ``organization_shown`` says; else the name alone.
         shares = shares_offers_and_needs(mate.user)
         if not shares:
             other = {**other, "offers": [], "needs": [], "interests": [], "sector": ""}
         companions.append({
             "name": other["name"],
-            "organization": profile.organization if shares else "",
+            "organization": organization_shown(mate.user, table_mate=True),
             "offers": other["offers"],
             "needs": other["needs"],
             "why": _companion_why(me, other, language, shares=shares),
@@ -400,8 +400,7 @@ def wish_candidates(*, author, association: Association, query: str = "") -> lis
     """The wishes page's picker: among the people the author may name (``access.nameable``), those
     whose name holds every typed word, accents and case aside (« helene cote » finds Hélène Côté);
     with nothing typed, the people the author sat with. By name, at most ``WISH_CANDIDATES``. The
-    organization shows where the person's consent shows it: the directory, or table-mates for
-    someone the author sat with."""
+    organization as ``organization_shown`` says, the author being a table-mate of those they sat with."""
     words = fold(query).split()
     people = nameable(author=author, association=association).select_related("profile")
     mates = set(sat_with(author=author, association=association).values_list("user_id", flat=True))
@@ -412,10 +411,7 @@ def wish_candidates(*, author, association: Association, query: str = "") -> lis
         name = user.get_full_name() or user.first_name
         if not name or not all(w in fold(name) for w in words):
             continue
-        profile = getattr(user, "profile", None)
-        shown = profile is not None and (
-            (profile.directory_visibility == Profile.Visibility.MEMBERS and profile.directory_consent_at is not None)
-            or (user.pk in mates and profile.tablemates_consent_at is not None))
-        found.append(WishCandidate(id=user.pk, name=name, organization=profile.organization if shown else ""))
+        found.append(WishCandidate(id=user.pk, name=name,
+                                   organization=organization_shown(user, table_mate=user.pk in mates)))
     found.sort(key=lambda c: (fold(c.name), c.id))
     return found[:WISH_CANDIDATES]

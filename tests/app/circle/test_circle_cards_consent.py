@@ -15,11 +15,23 @@ def _consent(user, *, organization: str) -> None:
     user.profile.save()
 
 
+def _seat(gathering, *tables) -> None:
+    """A published plan of ``gathering``: each argument is the people of one table."""
+    from tablee.tables.models import Plan, PlanTable, Seat
+
+    plan = Plan.objects.create(gathering=gathering, status=Plan.Status.PUBLISHED)
+    for number, people in enumerate(tables, start=1):
+        table = PlanTable.objects.create(plan=plan, number=number)
+        for user in people:
+            Seat.objects.create(plan=plan, table=table, user=user)
+
+
 def test_a_card_kept_from_the_page_holds_the_name_and_no_address(client, member, past_gathering, table_mates):
     shy, open_ = table_mates[2], table_mates[3]
     shy.profile.organization = "Coop discrète"
     shy.profile.save()
     _consent(open_, organization="Atelier ouvert")
+    _seat(past_gathering, [member, shy, open_], table_mates[:2] + table_mates[4:])
     client.force_login(member)
 
     page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
@@ -60,3 +72,49 @@ def test_a_tampered_card_form_keeps_nothing_and_answers_calmly(client, member, p
     client.force_login(member)
     response = client.post(f"/gatherings/{past_gathering.pk}/cards/", {"keep": ["²", "abc", ""], "continue": ["٣"]})
     assert response.status_code == 302 and not Contact.objects.filter(owner=member).exists()
+
+
+def test_an_organization_shown_to_table_mates_only_stays_hidden_from_the_rest_of_the_room(
+    client, member, past_gathering, table_mates
+):
+    """The walk's case: she consented for her table-mates only. Someone from another table who searches
+    the cards page does not see her organization, nor does the card they keep of her carry it."""
+    she, mate, elsewhere = table_mates[2], table_mates[3], member
+    _consent(she, organization="Clinique Physio Limoilou")
+    _seat(past_gathering, [she, mate], [elsewhere, *table_mates[:2]], table_mates[4:])
+
+    client.force_login(elsewhere)
+    page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+    client.post(f"/gatherings/{past_gathering.pk}/cards/", {"keep": [str(she.pk)]})
+    client.force_login(mate)
+    mates_page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+
+    assert she.get_full_name() in page and "Clinique Physio Limoilou" not in page
+    assert Contact.objects.get(owner=elsewhere, user=she).organization == ""
+    assert "Clinique Physio Limoilou" in mates_page
+
+
+def test_without_a_published_plan_nobody_counts_as_a_table_mate(client, member, past_gathering, table_mates):
+    she = table_mates[2]
+    _consent(she, organization="Clinique Physio Limoilou")
+    client.force_login(member)
+    page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+    client.post(f"/gatherings/{past_gathering.pk}/cards/", {"keep": [str(she.pk)]})
+    assert "Clinique Physio Limoilou" not in page
+    assert Contact.objects.get(owner=member, user=she).organization == ""
+
+
+def test_the_directory_consent_shows_the_organization_to_the_whole_room(client, member, past_gathering, table_mates):
+    from tablee.members.models import Profile
+
+    listed = table_mates[2]
+    listed.profile.organization = "Atelier public"
+    listed.profile.directory_visibility = Profile.Visibility.MEMBERS
+    listed.profile.directory_consent_at = timezone.now()
+    listed.profile.save()
+    _seat(past_gathering, [listed, *table_mates[3:]], [member, *table_mates[:2]])
+    client.force_login(member)
+    page = client.get(f"/gatherings/{past_gathering.pk}/cards/").content.decode()
+    client.post(f"/gatherings/{past_gathering.pk}/cards/", {"keep": [str(listed.pk)]})
+    assert "Atelier public" in page
+    assert Contact.objects.get(owner=member, user=listed).organization == "Atelier public"

@@ -72,3 +72,30 @@ def test_the_evening_after_email_names_my_table_mates_and_links_to_the_cards(
     assert far.get_full_name() not in mine.body_text and organizer.get_full_name() not in mine.body_text
     assert f"/gatherings/{gathering.pk}/cards/" in mine.body_text
     assert "trois cartes" in mine.subject
+
+
+def test_the_evening_after_email_names_a_table_mates_organization_only_with_her_consent(
+    member, other_member, association, attend
+):
+    from tablee.gatherings.models import Gathering
+    from tablee.tables.models import Plan, PlanTable, Seat
+
+    starts = timezone.now().replace(hour=8, minute=0, second=0, microsecond=0)
+    gathering = Gathering.objects.create(association=association, title="Déjeuner du jeudi", starts_at=starts,
+                                         duration_minutes=120, state=Gathering.State.DONE)
+    attend(gathering, member, other_member)
+    plan = Plan.objects.create(gathering=gathering, status=Plan.Status.PUBLISHED, published_at=starts)
+    table = PlanTable.objects.create(plan=plan, number=1)
+    for user in (member, other_member):
+        Seat.objects.create(plan=plan, table=table, user=user)
+    other_member.profile.organization = "Atelier Saint-Roch"  # no consent given
+    other_member.profile.save()
+    member.profile.tablemates_consent_at = timezone.now()  # « Coop Laval », for her table-mates
+    member.profile.save()
+
+    queue_evening_after(now=timezone.localtime(starts).replace(hour=19))
+
+    to_samuel = Email.objects.get(kind="evening_after", to=other_member.email)
+    to_marie = Email.objects.get(kind="evening_after", to=member.email)
+    assert "Atelier Saint-Roch" not in to_marie.body_text + to_marie.body_html
+    assert f"{member.get_full_name()} (Coop Laval)" in to_samuel.body_text
