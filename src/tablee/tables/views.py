@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tablee.members import access as members_access
 from tablee.members.models import GUEST_EMAIL_DOMAIN, User
+from tablee.members.selectors import organization_shown
 from tablee.tables import access, selectors, services
 from tablee.tables.api import late_wish_notice, pending_repair_out, warning_message
 from tablee.tables.models import Plan, Wish
@@ -251,8 +252,12 @@ def plan_print(request, gathering_id: int):
     gathering = access.gathering_for_planner(request.user, gathering_id)
     plan = selectors.current_plan(gathering=gathering)
     context = _plan_context(gathering, plan)
+    # A table's card is read by the people of that table; the door list by the whole room, so an
+    # organization shows there only with the directory consent (``organization_shown``).
+    for table in context["tables"]:
+        table.card = [(s.user, organization_shown(s.user, table_mate=True)) for s in table.people]
     context["seating"] = sorted(
-        ((s.user, t.number) for t in context["tables"] for s in t.people),
+        ((s.user, organization_shown(s.user, table_mate=False), t.number) for t in context["tables"] for s in t.people),
         key=lambda row: _by_name(row[0]),
     )
     return render(request, "tables/print.html", context)

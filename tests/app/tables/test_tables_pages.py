@@ -129,6 +129,30 @@ def test_print_page_has_one_card_per_table_and_the_seating_list(client, organize
     assert html.count("<tr>") == 1 + 12
 
 
+def test_the_door_list_shows_an_organization_only_with_the_directory_consent(
+    client, organizer, member, other_member, small, planned, in_directory
+):
+    """The whole room reads the alphabetical list at the entrance: an organization consented for
+    table-mates only stays on that person's table card, off the door list."""
+    from django.utils import timezone
+
+    member.profile.tablemates_consent_at = timezone.now()  # « Coop Laval », for her table-mates only
+    member.profile.save()
+    other_member.profile.organization = "Atelier Saint-Roch"
+    other_member.profile.save()
+    in_directory(other_member)
+    planned(small)
+    client.force_login(organizer)
+
+    html = client.get(f"/organize/gatherings/{small.pk}/tables/print/").content.decode()
+    cards, door_list = html.split('data-testid="seating-list"')
+
+    assert "Coop Laval" in cards and "Coop Laval" not in door_list
+    assert "Atelier Saint-Roch" in door_list
+    [marie_row] = [row for row in door_list.split("<tr>") if "Tremblay, Marie" in row]
+    assert "<td></td>" in marie_row
+
+
 def test_member_records_and_deletes_a_wish_on_the_page(client, member, other_member, association, in_directory):
     in_directory(other_member)
     client.force_login(member)
