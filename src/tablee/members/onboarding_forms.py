@@ -43,6 +43,9 @@ class WelcomeForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if user is not None and user.has_usable_password():
+            # Someone who already signs in with a password changes it on the account page.
+            del self.fields["password1"], self.fields["password2"]
 
     def clean(self):
         data = super().clean()

@@ -24,6 +24,7 @@ from tablee.members import invitations
 from tablee.members.languages import language_names
 from tablee.members.models import LoginLink, Profile
 from tablee.members.onboarding_forms import SignInLinkForm, WelcomeForm
+from tablee.members.selectors import in_directory
 from tablee.members.services import profile_update
 
 _BACKEND = "tablee.members.backends.ModelBackend"  # the backend settings install (issue 13)
@@ -92,14 +93,14 @@ def welcome(request: HttpRequest) -> HttpResponse:
                         tablemates_consent=data["tablemates_consent"],
                     )
                     Profile.objects.filter(pk=profile.pk).update(first_visit_at=timezone.now())
-                    if data["password1"]:
+                    if data.get("password1"):
                         user.set_password(data["password1"])
                         user.save(update_fields=["password"])
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
-                if data["password1"]:
+                if data.get("password1"):
                     from django.contrib.auth import update_session_auth_hash
 
                     update_session_auth_hash(request, user)
@@ -116,16 +117,20 @@ def welcome(request: HttpRequest) -> HttpResponse:
                 return redirect(settings.LOGIN_REDIRECT_URL)
     else:
         # What the association's file said, to confirm: the languages by their names. The two
-        # consents are asked here, never assumed: both boxes start empty whatever a record says
-        # (the person has not been on Tablée before this page), and what is sent is what counts.
+        # consents as they stand on file (given on the profile page or by the API before a link
+        # brought the person here): ticked, with their date, so sending the page unchanged never
+        # withdraws them; what is sent is what counts.
         form = WelcomeForm(user=user, initial={
             "first_name": user.first_name, "last_name": user.last_name,
             "languages": language_names(profile.languages), "preferred_language": profile.preferred_language,
+            "directory_consent": in_directory(profile),
+            "tablemates_consent": profile.tablemates_consent_at is not None,
         })
         if profile.languages:  # not the person's own choice yet: say where it comes from
             form.fields["languages"].help_text = _("Selon votre association : corrigez-les au besoin, "
                                                    "séparées par des virgules.")
-    return render(request, "members/welcome.html", {"form": form})
+    return render(request, "members/welcome.html", {"form": form, "profile": profile,
+                                                    "in_directory": in_directory(profile)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -103,29 +103,76 @@ def test_a_newcomer_with_no_offers_or_needs_is_pointed_to_them_after_the_first_v
     assert 'href="/profile/#a-la-table"' not in browser.post("/welcome/", form, follow=True).content.decode()
 
 
-def test_the_first_visit_sets_a_password_when_given_twice_alike(member):
+def test_the_first_visit_sets_a_password_when_given_twice_alike(association, make_person):
+    newcomer = make_person(association=association, email="nadia@example.org", password=None)
     browser = Client()
-    browser.force_login(member)
-    base = {"first_name": "Marie", "last_name": "Tremblay", "languages": "fr", "preferred_language": "fr-ca"}
+    browser.force_login(newcomer)
+    base = {"first_name": "Nadia", "last_name": "Roy", "languages": "fr", "preferred_language": "fr-ca"}
 
+    assert 'name="password1"' in browser.get("/welcome/").content.decode()
     mismatch = browser.post("/welcome/", {**base, "password1": "un-mot-de-passe-long", "password2": "autre"})
     assert mismatch.status_code == 200 and "identiques" in mismatch.content.decode()
     browser.post("/welcome/", {**base, "password1": "un-mot-de-passe-long", "password2": "un-mot-de-passe-long"})
 
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("un-mot-de-passe-long")
+    assert Profile.objects.get(user=newcomer).directory_consent_at is None  # unchecked box: no consent
+
+
+def test_the_first_visit_offers_no_optional_password_to_someone_who_has_one(member):
+    browser = Client()
+    browser.force_login(member)
+
+    html = browser.get("/welcome/").content.decode()
+    browser.post("/welcome/", {"first_name": "Marie", "last_name": "Tremblay", "languages": "fr",
+                               "preferred_language": "fr-ca", "password1": "un-autre-mot-de-passe",
+                               "password2": "un-autre-mot-de-passe"})
+
+    assert 'name="password1"' not in html and "Mot de passe (facultatif)" not in html
     member.refresh_from_db()
-    assert member.check_password("un-mot-de-passe-long")
-    assert Profile.objects.get(user=member).directory_consent_at is None  # unchecked box: no consent
+    assert member.check_password("motdepasse-tablee-123")  # changed on the account page, not here
 
 
 def _checkbox(html: str, name: str) -> str:
     return re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
 
 
-def test_the_first_visit_never_ticks_a_consent_even_one_on_record(member, in_directory):
-    """Consent is opt-in: a consent recorded before the person's first visit (demo data, an admin)
-    is not theirs; the first-visit page asks, with both boxes empty."""
+def _as_shown(html: str) -> dict[str, str]:
+    """What the browser sends for the first-visit form left as it is: the text fields' values and
+    the boxes ticked."""
+    sent = {name: value for name, value in re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html)}
+    sent["preferred_language"] = re.search(r'<option value="([^"]*)"[^>]*selected', html).group(1)
+    for name in ("directory_consent", "tablemates_consent"):
+        if "checked" in _checkbox(html, name):
+            sent[name] = "on"
+    return sent
+
+
+def test_a_member_who_arrives_by_a_link_and_sends_the_first_visit_unchanged_keeps_her_consents(
+    member, in_directory
+):
+    """A sign-in link brings someone with consents on file to the first-visit page: the boxes show
+    what is on file, with its date, and « C'est parti » unchanged withdraws nothing."""
     in_directory(member)
     Profile.objects.filter(user=member).update(tablemates_consent_at=timezone.now())
+    before = Profile.objects.get(user=member)
+    browser = Client()
+    browser.force_login(member)
+
+    html = browser.get("/welcome/").content.decode()
+    sent = browser.post("/welcome/", _as_shown(html))
+
+    assert "checked" in _checkbox(html, "directory_consent") and "checked" in _checkbox(html, "tablemates_consent")
+    assert html.count('data-testid="consent-date"') == 2
+    assert sent.status_code == 302, sent.content.decode()[:3000]
+    after = Profile.objects.get(user=member)
+    assert after.directory_visibility == Profile.Visibility.MEMBERS
+    assert (after.directory_consent_at, after.tablemates_consent_at) == (
+        before.directory_consent_at, before.tablemates_consent_at)
+    assert after.first_visit_at is not None
+
+
+def test_the_first_visit_of_someone_with_no_consent_on_file_starts_with_both_boxes_empty(member):
     browser = Client()
     browser.force_login(member)
 
