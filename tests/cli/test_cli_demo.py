@@ -80,3 +80,25 @@ def test_the_demo_tables_say_why_they_were_formed(db):
     assert sharing.exists() and not sharing.filter(tablemates_consent_at=None).exists()
     lines = [line for table in PlanTable.objects.all() for line in table.why_fr]
     assert lines and any("rencontré" not in line for line in lines), lines[:5]
+
+
+def test_the_demo_circles_hold_nothing_the_real_cards_flow_would_not(db):
+    """A card kept of a member holds their name and the organization their consent shows the keeper
+    (``organization_shown``), never their address: Carlos Mendoza and Pierre Vachon consented to
+    nothing, so no circle shows their organization or their address."""
+    from tablee.circle.models import Contact
+    from tablee.circle.selectors import table_mates_of
+    from tablee.gatherings.models import Gathering
+    from tablee.members.selectors import organization_shown
+
+    load_demo(out=io.StringIO(), now=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
+
+    linked = list(Contact.objects.filter(user__isnull=False).select_related("user__profile", "owner"))
+    assert linked
+    for contact in linked:
+        sat_together = any(contact.user_id in table_mates_of(gathering=g, user=contact.owner)
+                           for g in Gathering.objects.filter(association__slug="demo"))
+        assert contact.email == "", contact
+        assert contact.organization in ("", organization_shown(contact.user, table_mate=sat_together)), contact
+    shy = [c for c in linked if c.user.get_full_name() in ("Carlos Mendoza", "Pierre Vachon")]
+    assert shy and all(c.organization == "" for c in shy)

@@ -35,12 +35,13 @@ OUTSIDE = [
 
 
 def _tablemate(gathering: Gathering, marie: User, exclude: set[int]) -> User | None:
+    """The first of Marie's table-mates who came (a card is kept of someone met)."""
     seat = Seat.objects.filter(plan__gathering=gathering, plan__status=Plan.Status.PUBLISHED, user=marie).first()
     if seat is None:
         return None
     mates = Seat.objects.filter(table_id=seat.table_id).exclude(user=marie).exclude(user_id__in=exclude)
-    first = mates.select_related("user").first()
-    return first.user if first else None
+    return next((s.user for s in mates.select_related("user").order_by("pk")
+                 if services.selectors.attended(user=s.user, gathering=gathering)), None)
 
 
 def circle_demo(*, association: Association, marie: User, now: datetime | None = None) -> None:
@@ -77,7 +78,8 @@ def circle_demo(*, association: Association, marie: User, now: datetime | None =
         mate = _tablemate(past, marie, {pk for pk in kept if pk})
         if mate is not None and len(kept) < services.selectors.card_budget_for(marie, past):
             [card] = services.cards_keep(owner=marie, gathering=past, now=past.ends_at, entries=[
-                services.CardEntry(email=mate.email, topic="son projet d'épicerie zéro déchet à Limoilou",
+                # By the person, as the cards page does: their address stays theirs.
+                services.CardEntry(user_id=mate.pk, topic="son projet d'épicerie zéro déchet à Limoilou",
                                    note="Rappeler avant les Fêtes.")])
             FollowUp.objects.filter(card=card).update(due_on=timezone.localdate(past.ends_at) + timedelta(days=2))
 

@@ -377,6 +377,27 @@ def interaction_record(*, owner: User, contact: Contact, kind: str, happened_at:
 # Cards ----------------------------------------------------------------------------------------
 
 
+def attendee_contact(*, owner: User, member: User, gathering: Gathering | None, name: str = "", email: str = "",
+                     organization: str = "", pronunciation: str = "") -> Contact:
+    """The owner's contact for a fellow member (a kept card, a mutual « poursuivre », the demo): the
+    one already in the circle, else a new one linked to the member.
+
+    Consent decides what I learn of them: the name, and the organization as their consent says
+    (``organization_shown``: the directory, or the table-mates consent when I sat at their table at
+    ``gathering``). Their address stays theirs (none of their consents covers it): my follow-ups go
+    through Tablée. An address or an organization I typed (the API, a business card) is one I
+    already knew."""
+    existing = selectors.contacts_for_owner(owner=owner).filter(user=member).first()
+    if existing is not None:
+        return existing
+    mate = gathering is not None and member.pk in selectors.table_mates_of(gathering=gathering, user=owner)
+    return contact_create(
+        owner=owner, user=member, name=name or member.get_full_name() or member.email, email=email,
+        organization=(organization or organization_shown(member, table_mate=mate))[:200],
+        pronunciation=pronunciation, source=Contact.Source.CARD,
+    )
+
+
 def _contact_for_entry(*, owner: User, entry: CardEntry, gathering: Gathering | None) -> Contact:
     from tablee.circle.selectors import attended
 
@@ -394,21 +415,9 @@ def _contact_for_entry(*, owner: User, entry: CardEntry, gathering: Gathering | 
         if member is not None and (member.pk == owner.pk or not attended(user=member, gathering=gathering)):
             member = None
     if member is not None:
-        existing = selectors.contacts_for_owner(owner=owner).filter(user=member).first()
-        if existing is not None:
-            return existing
-        # Consent decides what I learn of a fellow attendee: the name, and the organization as their
-        # consent says (``organization_shown``: the directory, or the table-mates consent when I sat at
-        # their table). Their address stays theirs (none of their consents covers it): the contact
-        # is linked to the member and my follow-ups go through Tablée. An address or an organization
-        # I typed (the API, a business card) is one I already knew.
-        mate = gathering is not None and member.pk in selectors.table_mates_of(gathering=gathering, user=owner)
-        return contact_create(
-            owner=owner, user=member, name=entry.name or member.get_full_name() or member.email,
-            email=email if entry.user_id is None else "",
-            organization=entry.organization or organization_shown(member, table_mate=mate),
-            pronunciation=entry.pronunciation, source=Contact.Source.CARD,
-        )
+        return attendee_contact(owner=owner, member=member, gathering=gathering, name=entry.name,
+                                email=email if entry.user_id is None else "", organization=entry.organization,
+                                pronunciation=entry.pronunciation)
     if email:
         existing = selectors.contacts_for_owner(owner=owner).filter(email__iexact=email).order_by("pk").first()
         if existing is not None:
@@ -652,13 +661,8 @@ def continue_followup_start(*, owner: User, gathering: Gathering, other: User) -
     if not mutual.exists():
         raise CircleError(_("Cette conversation n'est pas (encore) réciproque."))
     with transaction.atomic():
-        contact = Contact.objects.filter(owner_id=owner.pk, user_id=other.pk).first()
-        if contact is None:
-            # As for a kept card: linked to the member, their address not handed over.
-            mate = other.pk in selectors.table_mates_of(gathering=gathering, user=owner)
-            contact = contact_create(owner=owner, name=other.get_full_name() or other.email, user=other,
-                                     source=Contact.Source.CARD,
-                                     organization=organization_shown(other, table_mate=mate)[:200])
+        # As for a kept card: linked to the member, their address not handed over.
+        contact = attendee_contact(owner=owner, member=other, gathering=gathering)
         followup = (FollowUp.objects.filter(owner_id=owner.pk, contact=contact, status=FollowUp.Status.PENDING)
                     .order_by("-pk").first())
         if followup is None:

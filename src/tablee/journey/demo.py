@@ -10,9 +10,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from tablee.circle.models import Card, Contact, ContinueWish, FollowUp, Interaction, Promise
+from tablee.circle.services import attendee_contact
 from tablee.gatherings.models import Gathering
 from tablee.journey.models import Intention, Share
 from tablee.journey.services import intention_create, pacing_update, reflection_record
@@ -25,13 +27,9 @@ COFFEE = "Café pour poursuivre la conversation"
 PROMISES = ("le guide des subventions à l'exportation", "le nom de mon comptable", "l'article sur le télétravail")
 
 
-def _contact(owner: User, person: User) -> Contact:
-    contact = Contact.objects.filter(owner=owner, user=person).first()
-    if contact is None:
-        contact = Contact.objects.create(owner=owner, user=person, name=person.get_full_name(), email=person.email,
-                                         organization=getattr(person, "profile", None) and person.profile.organization
-                                         or "", source=Contact.Source.CARD)
-    return contact
+def _contact(owner: User, person: User, gathering: Gathering | None) -> Contact:
+    """As a real kept card: no address, the organization as the person's consent shows it to the owner."""
+    return attendee_contact(owner=owner, member=person, gathering=gathering)
 
 
 def _tablemates(gathering: Gathering, user: User) -> list[User]:
@@ -49,7 +47,7 @@ def _talked_about(person: User) -> str:
 
 def _card_with_followup(owner: User, person: User, gathering: Gathering | None, *, note: str, after: timedelta,
                         when: datetime, label: str = "") -> Card:
-    contact = _contact(owner, person)
+    contact = _contact(owner, person, gathering)
     card = Card.objects.filter(owner=owner, contact=contact, gathering=gathering,
                                event_label="" if gathering else label).first()
     if card is None:
@@ -71,6 +69,9 @@ def journey_demo(*, association: Association, marie: User, now: datetime | None 
     orphans = Card.objects.filter(owner_id__in=members, gathering__isnull=True, event_label="")
     FollowUp.objects.filter(card__in=orphans).delete()
     orphans.delete()
+    # Earlier demos copied a member's address (and organization) into the cards kept of them, which
+    # the real flow never does: those contacts are dropped and rebuilt below through its rules.
+    Contact.objects.filter(owner_id__in=members, user_id__in=members, email=F("user__email")).delete()
     Intention.objects.filter(author=marie).delete()
     Share.objects.filter(author=marie).delete()
     pacing_update(user=marie, weekly_cap=2)
