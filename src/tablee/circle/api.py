@@ -326,8 +326,10 @@ def contact_create(request, payload: ContactIn):
 
 
 @router.get("/contacts/export.vcf")
-def contact_export(request):
-    response = StreamingHttpResponse(vcard_export_stream(owner=request.auth), content_type="text/vcard; charset=utf-8")
+def contact_export(request, notes: bool = True):
+    """vCard 3.0 of my contacts, my private notes included as NOTE lines; `?notes=false` leaves them out."""
+    response = StreamingHttpResponse(vcard_export_stream(owner=request.auth, with_notes=notes),
+                                     content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
     return response
 

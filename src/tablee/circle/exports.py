@@ -137,14 +137,15 @@ def _buffered(pieces: Iterator[str], size: int = 64 * 1024) -> Iterator[str]:
         yield "".join(buffer)
 
 
-def _vcards(owner, version: str, chunk: int = 1000) -> Iterator[str]:
+def _vcards(owner, version: str, *, with_notes: bool, chunk: int = 1000) -> Iterator[str]:
     batch: list[Contact] = []
 
     def flush() -> Iterator[str]:
         notes: dict[int, list[str]] = {}
-        rows = Note.objects.filter(owner_id=owner.pk, contact_id__in=[c.pk for c in batch])
-        for contact_id, text in rows.order_by("created_at", "pk").values_list("contact_id", "text"):
-            notes.setdefault(contact_id, []).append(text)
+        if with_notes:
+            rows = Note.objects.filter(owner_id=owner.pk, contact_id__in=[c.pk for c in batch])
+            for contact_id, text in rows.order_by("created_at", "pk").values_list("contact_id", "text"):
+                notes.setdefault(contact_id, []).append(text)
         for contact in batch:
             yield _vcard(contact, notes.get(contact.pk, []), version)
 
@@ -158,17 +159,19 @@ def _vcards(owner, version: str, chunk: int = 1000) -> Iterator[str]:
         yield from flush()
 
 
-def vcard_export_stream(*, owner, version: str = "3.0") -> Iterator[str]:
+def vcard_export_stream(*, owner, version: str = "3.0", with_notes: bool = True) -> Iterator[str]:
     """vCard of my contacts a chunk at a time (a streaming response: 20,000 contacts never sit in
     memory): everything an import keeps comes back out (the round trip is lossless). 3.0 by default
-    (Outlook and older address books read no 4.0), 4.0 on request; notes included."""
+    (Outlook and older address books read no 4.0), 4.0 on request. My private notes are included
+    (issue 11), as the page says beside the link; ``with_notes=False`` leaves them out (a file for
+    an address book that syncs or is shared)."""
     if version not in VCARD_VERSIONS:
         raise ValueError(f"vCard version {version!r}: expected one of {VCARD_VERSIONS}")
-    return _buffered(_vcards(owner, version))
+    return _buffered(_vcards(owner, version, with_notes=with_notes))
 
 
-def vcard_export(*, owner, version: str = "3.0") -> str:
-    return "".join(vcard_export_stream(owner=owner, version=version))
+def vcard_export(*, owner, version: str = "3.0", with_notes: bool = True) -> str:
+    return "".join(vcard_export_stream(owner=owner, version=version, with_notes=with_notes))
 
 
 # Sentence vectors are derived from the texts exported beside them: not data a person wrote.

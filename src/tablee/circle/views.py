@@ -442,8 +442,10 @@ def contacts_import_job(request, job_id: int):
 
 @login_required
 def contacts_export(request):
+    """The vCard of my circle, my private notes included (the page says so); ``?notes=0`` without them."""
     version = "4.0" if request.GET.get("version") == "4.0" else "3.0"
-    response = StreamingHttpResponse(vcard_export_stream(owner=request.user, version=version),
+    with_notes = request.GET.get("notes") != "0"
+    response = StreamingHttpResponse(vcard_export_stream(owner=request.user, version=version, with_notes=with_notes),
                                      content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tablee-contacts.vcf"'
     return response

@@ -80,3 +80,22 @@ def test_a_semicolon_in_a_name_stays_inside_its_slot(member):
     card = _card(member)
     assert card.n.value.family == "Roy; Lucie" and card.n.value.given == "Dre"
     assert "N:Roy\\; Lucie;Dre;;;" in vcard_export(owner=member)
+
+
+def test_the_circle_page_says_the_vcard_carries_my_notes_and_offers_a_file_without_them(client, member, api):
+    """The note form promises « Personne d'autre que vous ne la voit »: the export says the file
+    holds the notes, and ``?notes=0`` (page and API) gives the same cards without them."""
+    contact = services.contact_create(owner=member, name="David Chen", email="david.chen@example.com")
+    services.note_add(owner=member, contact=contact, text="Note privée TEST-SECRET-NOTE sur David")
+    client.force_login(member)
+
+    page = client.get("/circle/").content.decode()
+    with_notes = b"".join(client.get("/circle/export.vcf").streaming_content).decode()
+    without = b"".join(client.get("/circle/export.vcf?notes=0").streaming_content).decode()
+    api_without = b"".join(api.get("/api/contacts/export.vcf?notes=0", user=member).streaming_content).decode()
+
+    block = page.split('data-testid="vcard-export"')[1].split("</div>")[0]
+    assert "Vos notes privées sont incluses dans le fichier." in block and 'href="/circle/export.vcf?notes=0"' in block
+    assert "TEST-SECRET-NOTE" in with_notes
+    assert "TEST-SECRET-NOTE" not in without and "NOTE:" not in without and "david.chen@example.com" in without
+    assert "TEST-SECRET-NOTE" not in api_without and "FN:David Chen" in api_without
