@@ -145,10 +145,20 @@ def _invalid_model(request, exc):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+def _operator(request) -> bool:
+    """A bearer token of a staff account or of an organizer: who may read the worker's heartbeat
+    and the outbox backlog. Anyone else (no token, a member's token, a bad one) is not."""
+    from tablee.members.access import organized_by
+
+    user = BearerToken()(request)
+    return user is not None and (user.is_staff or organized_by(user).exists())
+
+
 @api.get("/health", auth=None, tags=["system"], response={200: dict, 503: dict})
 def health(request):
-    """Database, the worker's last heartbeat, the outbox backlog. 503 when the database does not
-    answer or the worker has been silent for more than 5 minutes."""
+    """`{"status", "database"}` for everyone (a monitor's probe): 503 when the database does not
+    answer or the worker has been silent for more than 5 minutes. With the bearer token of a staff
+    account or an organizer, also the worker's last heartbeat and the outbox backlog."""
     from django.db import DatabaseError, connection
 
     from tablee.outbox.selectors import health as health_report
@@ -160,8 +170,9 @@ def health(request):
         report = health_report()
     except DatabaseError:
         return Status(503, {"status": "error", "database": "error"})
-    body = {"status": "ok" if report["ok"] else "degraded", "database": "ok",
-            "worker": report["worker"], "outbox": report["outbox"]}
+    body = {"status": "ok" if report["ok"] else "degraded", "database": "ok"}
+    if _operator(request):
+        body |= {"worker": report["worker"], "outbox": report["outbox"]}
     return Status(200 if report["ok"] else 503, body)
 
 

@@ -35,27 +35,47 @@ def test_a_tick_records_the_heartbeat():
     assert timezone.now() - Heartbeat.objects.get(name="worker").seen_at < timedelta(minutes=1)
 
 
-def test_health_reports_database_worker_and_backlog(client, db):
+def test_health_reports_database_worker_and_backlog_to_an_organizer(api, organizer):
     heartbeat_record()
-    data = client.get("/api/health").json()
-    assert client.get("/api/health").status_code == 200
+    response = api.get("/api/health", user=organizer)
+    data = response.json()
+    assert response.status_code == 200
     assert data["database"] == "ok" and data["worker"]["status"] == "ok"
     assert data["outbox"] == {"queued": 0, "oldest_seconds": 0}
 
 
-def test_health_is_503_when_the_worker_has_been_silent_for_five_minutes(client, db):
+def test_health_tells_anyone_else_only_the_status_and_the_database(api, client, member, make_person):
+    """A monitor's probe needs the status code and ``{"status", "database"}``; the worker's
+    heartbeat and the outbox queue are for the people who run the site."""
+    heartbeat_record()
+    Email.objects.create(key="k1", kind="test", to="a@example.org", subject="s", body_text="b")
+    staff = make_person(email="ops@example.org")
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+
+    anonymous, as_member = api.get("/api/health"), api.get("/api/health", user=member)
+    bad_token = client.get("/api/health", HTTP_AUTHORIZATION="Bearer tbl_not-a-token")
+
+    for response in (anonymous, as_member, bad_token):
+        assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok"})
+    assert api.get("/api/health", user=staff).json()["outbox"]["queued"] == 1
+
+
+def test_health_is_503_when_the_worker_has_been_silent_for_five_minutes(api, organizer):
     heartbeat_record(now=timezone.now() - timedelta(minutes=6))
-    response = client.get("/api/health")
+    anonymous = api.get("/api/health")
+    response = api.get("/api/health", user=organizer)
+    assert (anonymous.status_code, anonymous.json()) == (503, {"status": "degraded", "database": "ok"})
     assert response.status_code == 503
     assert response.json()["worker"]["status"] == "silent"
 
 
-def test_a_worker_never_seen_is_silent_once_mail_waits_five_minutes(client, db):
-    assert client.get("/api/health").status_code == 200  # fresh install, nothing waiting
+def test_a_worker_never_seen_is_silent_once_mail_waits_five_minutes(api, organizer):
+    assert api.get("/api/health").status_code == 200  # fresh install, nothing waiting
     email = Email.objects.create(key="k1", kind="test", to="a@example.org", subject="s", body_text="b")
-    assert client.get("/api/health").json()["outbox"]["queued"] == 1
+    assert api.get("/api/health", user=organizer).json()["outbox"]["queued"] == 1
     Email.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=6))
-    assert client.get("/api/health").status_code == 503
+    assert api.get("/api/health").status_code == 503
 
 
 def test_prune_blanks_old_email_bodies_and_keeps_recent_ones(db, settings):
