@@ -118,3 +118,20 @@ def test_the_directory_consent_shows_the_organization_to_the_whole_room(client, 
     client.post(f"/gatherings/{past_gathering.pk}/cards/", {"keep": [str(listed.pk)]})
     assert "Atelier public" in page
     assert Contact.objects.get(owner=member, user=listed).organization == "Atelier public"
+
+
+def test_a_mutual_continue_across_tables_gives_a_contact_without_the_table_mates_only_organization(
+    member, past_gathering, table_mates
+):
+    from tablee.circle import services
+
+    she = table_mates[2]
+    _consent(she, organization="Clinique Physio Limoilou")
+    _seat(past_gathering, [she, *table_mates[3:]], [member, *table_mates[:2]])
+    services.continue_wish_create(author=member, gathering=past_gathering, target_id=she.pk)
+    services.continue_wish_create(author=she, gathering=past_gathering, target_id=member.pk)
+
+    services.continue_followup_start(owner=member, gathering=past_gathering, other=she)
+
+    contact = Contact.objects.get(owner=member, user=she)
+    assert (contact.email, contact.organization) == ("", "")
