@@ -11,11 +11,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -25,7 +23,7 @@ from tablee.members.languages import language_names
 from tablee.members.models import LoginLink, Profile
 from tablee.members.onboarding_forms import SignInLinkForm, WelcomeForm
 from tablee.members.selectors import in_directory
-from tablee.members.services import profile_update
+from tablee.members.services import first_visit_complete
 
 _BACKEND = "tablee.members.backends.ModelBackend"  # the backend settings install (issue 13)
 
@@ -83,19 +81,12 @@ def welcome(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    profile_update(
-                        user=user, first_name=data["first_name"], last_name=data["last_name"],
-                        languages=data["languages"], preferred_language=data["preferred_language"],
-                        directory_visibility=(Profile.Visibility.MEMBERS if data["directory_consent"]
-                                              else Profile.Visibility.NOBODY),
-                        directory_consent=data["directory_consent"],
-                        tablemates_consent=data["tablemates_consent"],
-                    )
-                    Profile.objects.filter(pk=profile.pk).update(first_visit_at=timezone.now())
-                    if data.get("password1"):
-                        user.set_password(data["password1"])
-                        user.save(update_fields=["password"])
+                first_visit_complete(
+                    user=user, first_name=data["first_name"], last_name=data["last_name"],
+                    languages=data["languages"], preferred_language=data["preferred_language"],
+                    directory_consent=data["directory_consent"], tablemates_consent=data["tablemates_consent"],
+                    password=data.get("password1") or "",
+                )
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)

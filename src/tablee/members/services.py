@@ -152,6 +152,27 @@ def profile_update(*, user: User, directory_consent: bool | None = None, tablema
     return profile
 
 
+@transaction.atomic
+def first_visit_complete(*, user: User, first_name: str, last_name: str, languages: list[str],
+                         preferred_language: str, directory_consent: bool, tablemates_consent: bool,
+                         password: str = "") -> Profile:
+    """The first-visit page sent: the name, the languages and the two consents as the person left
+    them (the page shows those on file ticked, so sending it unchanged keeps them), the visit dated,
+    and a password when they chose one (only someone without one is offered it)."""
+    profile = profile_update(
+        user=user, first_name=first_name, last_name=last_name, languages=languages,
+        preferred_language=preferred_language,
+        directory_visibility=Profile.Visibility.MEMBERS if directory_consent else Profile.Visibility.NOBODY,
+        directory_consent=directory_consent, tablemates_consent=tablemates_consent,
+    )
+    profile.first_visit_at = timezone.now()
+    profile.save(update_fields=["first_visit_at"])
+    if password and not user.has_usable_password():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return profile
+
+
 def _shown_to_tablemates(profile: Profile) -> tuple | None:
     """What table-mates may read of a person (None: nothing but the name, no consent)."""
     if profile.tablemates_consent_at is None:

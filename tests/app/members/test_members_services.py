@@ -154,3 +154,24 @@ def test_language_names_and_codes_become_short_codes(written, code):
     from tablee.members.languages import language_code
 
     assert language_code(written) == code
+
+
+def test_the_first_visit_keeps_the_consents_sent_as_they_were_and_never_replaces_a_password(member, in_directory):
+    from django.utils import timezone
+
+    from tablee.members.services import first_visit_complete
+
+    in_directory(member)
+    Profile.objects.filter(user=member).update(tablemates_consent_at=timezone.now())
+    before = Profile.objects.get(user=member)
+
+    first_visit_complete(user=member, first_name="Marie", last_name="Tremblay", languages=["fr"],
+                         preferred_language="fr-ca", directory_consent=True, tablemates_consent=True,
+                         password="un-autre-mot-de-passe")
+
+    after = Profile.objects.get(user=member)
+    assert (after.directory_consent_at, after.tablemates_consent_at) == (
+        before.directory_consent_at, before.tablemates_consent_at)
+    assert after.first_visit_at is not None
+    member.refresh_from_db()
+    assert member.check_password("motdepasse-tablee-123")
