@@ -2,7 +2,7 @@
 and follow-ups and mutual « poursuivre » wishes of other attendees for the association's depth page.
 
 Idempotent: Marie's intentions and shares are rebuilt; circle rows are found again by their keys
-(contact by owner and email, card by gathering and contact) before anything is created.
+(contact by owner and person, card by gathering and contact) before anything is created.
 """
 
 from __future__ import annotations

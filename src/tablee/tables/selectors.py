@@ -68,8 +68,8 @@ def table_layout(*, attendees: int, gathering: Gathering, tables: int | None = N
 
 def shares_offers_and_needs(user: User) -> bool:
     """Consent decides what table-mates see (page, email, printed cards, why): the name always; the
-    organization, offers, needs and interests once the person consented to show them to table-mates
-    (Law 25, dated consent: ``Profile.tablemates_consent_at``)."""
+    offers, needs and interests once the person consented to show them to table-mates (Law 25, dated
+    consent: ``Profile.tablemates_consent_at``); the organization as ``organization_shown`` says."""
     profile = getattr(user, "profile", None)
     return profile is not None and profile.tablemates_consent_at is not None
 
