@@ -5,9 +5,11 @@ reads these rows; the selectors filter by owner and are the only way in.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tablee.gatherings.models import Gathering
@@ -109,6 +111,14 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The rule of the ``rhythm_ideal_before_max`` constraint, in the reader's words and on its field.
+        ideal, maximum = self.rhythm_ideal_days, self.rhythm_max_days
+        if ideal is not None and maximum is not None and ideal > maximum:
+            raise ValidationError({"rhythm_max_days": gettext(
+                "Le rythme maximal ne peut pas être plus court que le rythme idéal (%(ideal)s jours)."
+            ) % {"ideal": ideal}})
 
 
 class Card(models.Model):

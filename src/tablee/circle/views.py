@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tablee.circle import access, selectors, services
 from tablee.circle.drafts import DEFAULT_TONE, TONES, followup_draft, mailto_link, tone_switch
 from tablee.circle.exports import me_export_stream, vcard_export_stream
+from tablee.circle.forms import ContactForm
 from tablee.circle.import_preview import (
     contacts_preview_import,
     contacts_preview_start,
@@ -300,7 +301,13 @@ def _moves_out(request) -> Contact | None:
 @login_required
 def contact(request, contact_id: int):
     item = access.contact_for_owner(owner=request.user, contact_id=contact_id)
-    if request.method == "POST":
+    form = ContactForm.for_contact(item)
+    if request.method == "POST" and request.POST.get("action") == "edit":
+        form = ContactForm(request.POST)
+        if _contact_edit(request, item, form):
+            return redirect("circle:contact", contact_id=item.pk)
+        item.refresh_from_db()  # the page shows what is saved; the form, what was typed
+    elif request.method == "POST":
         try:
             _contact_action(request, item)
         except services.TierFull as exc:
@@ -320,8 +327,24 @@ def contact(request, contact_id: int):
         "deleted_note": deleted_note, "promises": Promise.objects.filter(owner=request.user, contact=item),
         "kinds": [(k, label) for k, label in Interaction.Kind.choices if k != Interaction.Kind.GATHERING],
         "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
-        "tier_others": tier_others,
-    })
+        "tier_others": tier_others, "form": form,
+    }, status=422 if form.errors else 200)
+
+
+def _contact_edit(request, item: Contact, form: ContactForm) -> bool:
+    """The card's form: a refused value (a rhythm whose ideal passes its maximum, a full tier) comes
+    back beside its field with what was typed, rather than as a message at the top of the page."""
+    if not form.is_valid():
+        return False
+    try:
+        services.contact_update(owner=request.user, contact=item, moves_out=_moves_out(request), **form.cleaned_data)
+    except services.TierFull as exc:
+        form.add_error("tier", f"{exc} " + ", ".join(c.name for c in exc.members))
+        return False
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
 
 
 def _contact_action(request, item: Contact) -> None:
@@ -351,13 +374,6 @@ def _contact_action(request, item: Contact) -> None:
             services.promise_close(owner=owner, promise=promise, kept=action == "kept")
     elif action == "interaction":
         services.interaction_record(owner=owner, contact=item, kind=post.get("kind", ""), summary=post.get("summary", ""))
-    elif action == "edit":
-        fields = {k: post.get(k, "").strip() for k in ("name", "email", "phone", "organization", "position",
-                                                         "pronunciation", "language", "tier")}
-        fields["trusted"] = post.get("trusted") == "on"
-        fields["rhythm_ideal_days"] = _int_or_none(post.get("rhythm_ideal_days"))
-        fields["rhythm_max_days"] = _int_or_none(post.get("rhythm_max_days"))
-        services.contact_update(owner=owner, contact=item, moves_out=_moves_out(request), **fields)
     elif action == "delete" and services.contact_delete(owner=owner, contact=item) is not None:
         messages.success(request, _("Contact supprimé : « %(name)s ». Vous pouvez annuler pendant %(minutes)s minutes.")
                              % {"name": item.name, "minutes": DeletedContact.UNDO_MINUTES})
