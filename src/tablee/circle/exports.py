@@ -1,4 +1,8 @@
-"""Export my circle: vCard 3.0 (4.0 on request) of my contacts, and a JSON of all my data (mine alone)."""
+"""Export my circle: vCard 3.0 (4.0 on request) of my contacts, and a JSON of all my data (mine alone).
+
+The JSON is what Law 25 calls portability: everything the person wrote or did, and nothing about
+other people beyond what the person already sees (the contacts of their own circle, the names of
+the members they chose in a wish)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Iterator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 
+from tablee.circle import hooks
 from tablee.circle.models import (
     Card,
     CircleSettings,
@@ -21,6 +26,9 @@ from tablee.circle.models import (
 )
 from tablee.circle.rendering import plain_text
 from tablee.gatherings.models import Rsvp
+from tablee.members.models import User
+from tablee.members.selectors import consents_of
+from tablee.outbox.selectors import refused_topics
 from tablee.sorting import by_name
 from tablee.tables.models import Wish
 from tablee.text.fold import fold
@@ -178,24 +186,41 @@ def vcard_export(*, owner, version: str = "3.0", with_notes: bool = True) -> str
 DERIVED = ("vectors", "vectors_key", "vector", "vector_key")
 
 
-def _row_iter(model: type[Model], owner_field: str, owner) -> Iterator[dict]:
+def _plain(row: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in DERIVED}
+
+
+def _row_iter(model: type[Model], owner_field: str, owner, *, drop: tuple[str, ...] = ()) -> Iterator[dict]:
     rows = model.objects.filter(**{f"{owner_field}_id": owner.pk}).order_by("pk").values()
     for row in rows.iterator(chunk_size=1000):
-        yield {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in DERIVED}
+        yield _plain({k: v for k, v in row.items() if k not in drop})
 
 
-# Everything Tablée keeps that I wrote, table by table: (key, model, the field naming me).
-_SECTIONS: list[tuple[str, type[Model], str]] = [
-    ("circle_settings", CircleSettings, "user"),
-    ("contacts", Contact, "owner"),
-    ("cards", Card, "owner"),
-    ("followups", FollowUp, "owner"),
-    ("interactions", Interaction, "owner"),
-    ("notes", Note, "owner"),
-    ("promises", Promise, "owner"),
-    ("continue_wishes", ContinueWish, "author"),
-    ("wishes", Wish, "author"),
-    ("rsvps", Rsvp, "user"),
+def _named_targets(model: type[Model], owner) -> Iterator[dict]:
+    """My wishes about other members: the person by the name I chose them by, never their internal id."""
+    rows = model.objects.filter(author_id=owner.pk).order_by("pk")
+    for row in rows.values().iterator(chunk_size=1000):
+        target_id = row.pop("target_id")
+        row["target"] = _member_name(target_id)
+        yield _plain(row)
+
+
+def _member_name(user_id: int) -> str:
+    user = User.objects.filter(pk=user_id).only("first_name", "last_name", "email").first()
+    return user.get_full_name() if user is not None else ""
+
+
+# Everything Tablée keeps that I wrote, table by table: (key, model, the field naming me, fields
+# left out). A contact that is a member of Tablée keeps its name, address and organization as I
+# have them in my circle, without that member's internal id.
+_SECTIONS: list[tuple[str, type[Model], str, tuple[str, ...]]] = [
+    ("circle_settings", CircleSettings, "user", ()),
+    ("contacts", Contact, "owner", ("user_id",)),
+    ("cards", Card, "owner", ()),
+    ("followups", FollowUp, "owner", ()),
+    ("interactions", Interaction, "owner", ()),
+    ("notes", Note, "owner", ()),
+    ("promises", Promise, "owner", ()),
 ]
 
 
@@ -210,11 +235,35 @@ def _me(owner) -> dict:
     }
 
 
+def _settings(owner) -> dict:
+    """What I agreed to (dated consents) and which emails I refused."""
+    return {
+        "consents": _plain(consents_of(user=owner)),
+        "email_preferences": {
+            "address": owner.email,
+            "refused": [_plain(row) for row in refused_topics(address=owner.email).values("topic", "scope", "created_at")],
+        },
+    }
+
+
+def _sections(owner) -> Iterator[tuple[str, Iterator[dict]]]:
+    """Every list of the export, key by key: my circle, my wishes and places, then the rooms above
+    (my journey: intentions, reflections, pace, shares) through ``circle.hooks``."""
+    for key, model, owner_field, drop in _SECTIONS:
+        yield key, _row_iter(model, owner_field, owner, drop=drop)
+    yield "continue_wishes", _named_targets(ContinueWish, owner)
+    yield "wishes", _named_targets(Wish, owner)
+    yield "rsvps", _row_iter(Rsvp, "user", owner)
+    for _room, reader in sorted(hooks.export_sections.items()):
+        yield from reader(owner=owner)
+
+
 def me_export(*, owner) -> dict:
-    """Everything Tablée keeps that I wrote: profile, settings and my circle. Nobody else's notes."""
-    data: dict = {"format": "tablee-export/1", "me": _me(owner)}
-    for key, model, owner_field in _SECTIONS:
-        data[key] = list(_row_iter(model, owner_field, owner))
+    """Everything Tablée keeps that I wrote or did: profile, consents, email choices, my circle,
+    wishes, places and journey. Nobody else's notes, and no other member's internal id."""
+    data: dict = {"format": "tablee-export/2", "me": _me(owner), **_settings(owner)}
+    for key, rows in _sections(owner):
+        data[key] = list(rows)
     return data
 
 
@@ -225,10 +274,12 @@ def me_export_stream(*, owner) -> Iterator[str]:
         return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
     def pieces() -> Iterator[str]:
-        yield '{"format": "tablee-export/1", "me": ' + dumps(_me(owner))
-        for key, model, owner_field in _SECTIONS:
+        yield '{"format": "tablee-export/2", "me": ' + dumps(_me(owner))
+        for key, value in _settings(owner).items():
+            yield f', "{key}": ' + dumps(value)
+        for key, rows in _sections(owner):
             yield f', "{key}": ['
-            for index, row in enumerate(_row_iter(model, owner_field, owner)):
+            for index, row in enumerate(rows):
                 yield (", " if index else "") + dumps(row)
             yield "]"
         yield "}\n"

@@ -12,3 +12,9 @@ class JourneyConfig(AppConfig):
         from tablee.members.hooks import register_eraser
 
         register_eraser("journey", erase)
+
+        from tablee.circle.hooks import register_export_section
+        from tablee.journey.exports import export_sections
+
+        # « Toutes mes données »: my intentions, reflections, pace and shares.
+        register_export_section("journey", export_sections)

@@ -104,3 +104,13 @@ def join_requests_pending(*, association: Association) -> QuerySet[JoinRequest]:
     """The association's « Demander à joindre » requests still waiting for an organizer, oldest first."""
     return JoinRequest.objects.filter(association=association, status=JoinRequest.Status.PENDING).order_by(
         "created_at", "pk")
+
+
+def consents_of(*, user: User) -> dict:
+    """What the person consented to, and since when (Law 25: a consent is dated; None: not given)."""
+    profile = Profile.objects.filter(user=user).first()
+    return {
+        "directory_visibility": profile.directory_visibility if profile else Profile.Visibility.NOBODY.value,
+        "directory_consent_at": profile.directory_consent_at if profile else None,
+        "tablemates_consent_at": profile.tablemates_consent_at if profile else None,
+    }

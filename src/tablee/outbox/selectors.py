@@ -51,3 +51,8 @@ def reachable(*, addresses: Iterable[str], topic: str = "") -> set[str]:
     refused = set(OptOut.objects.filter(address__in={a.strip().lower() for a in candidates}, topic=topic)
                   .values_list("address", flat=True))
     return {a for a in candidates if a.strip().lower() not in refused}
+
+
+def refused_topics(*, address: str):
+    """The topics an address refused (« Mes préférences de courriel », an unsubscribe link), oldest first."""
+    return OptOut.objects.filter(address=address.strip().lower()).order_by("created_at", "pk")
