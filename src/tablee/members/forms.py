@@ -42,8 +42,8 @@ class ProfileForm(forms.Form):
                           help_text=_("Quelques phrases, au plus 600 caractères."))
     preferred_language = forms.ChoiceField(label=_("Langue de l'interface et des courriels"),
                                            choices=Profile.Language.choices)
-    directory_visibility = forms.ChoiceField(label=_("Qui peut voir mon profil dans le répertoire"),
-                                             choices=Profile.Visibility.choices, widget=forms.RadioSelect)
+    # One control for the directory: ticked, the members of my associations see my profile there
+    # (visibility « members », consent dated); unticked, nobody does (consent withdrawn, date cleared).
     directory_consent = forms.BooleanField(
         label=_("J'accepte que mon nom, mon organisation et mon profil soient visibles par les membres "
                 "de mes associations. Je peux retirer ce consentement en tout temps."),

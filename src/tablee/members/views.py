@@ -26,9 +26,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
         if form.is_valid():
             fields = dict(form.cleaned_data)
+            # One box for the directory: it sets who sees me there and gives or withdraws the consent.
             consent = fields.pop("directory_consent")
-            if not consent and current.directory_consent_at is None:
-                consent = None  # never given: nothing to withdraw, the service asks for the box
+            fields["directory_visibility"] = Profile.Visibility.MEMBERS if consent else Profile.Visibility.NOBODY
             try:
                 profile_update(user=user, directory_consent=consent, **fields)
             except ValidationError as exc:
@@ -55,8 +55,8 @@ def profile(request: HttpRequest) -> HttpResponse:
                 "interests": current.interests,
                 "bio": current.bio,
                 "preferred_language": current.preferred_language,
-                "directory_visibility": current.directory_visibility,
-                "directory_consent": current.directory_consent_at is not None,
+                "directory_consent": (current.directory_visibility == Profile.Visibility.MEMBERS
+                                      and current.directory_consent_at is not None),
                 "tablemates_consent": current.tablemates_consent_at is not None,
             }
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tablee.members.models import Profile
 
@@ -29,12 +32,52 @@ def test_profile_page_shows_the_spoken_languages_by_name(login, member):
     assert 'value="français"' in page
 
 
-def test_directory_needs_the_consent_box(login, member):
+def test_the_directory_is_never_entered_without_the_consent_box(login, member):
+    # A form sent by an older page (or by hand) that still says « members » without the box.
     response = login(member).post(reverse("profile"), _data(directory_visibility="members"))
-    assert response.status_code == 200
-    assert "cochez la case de consentement" in response.content.decode()
+    assert response.status_code == 302
     profile = Profile.objects.get(user=member)
     assert profile.directory_visibility == "nobody" and profile.directory_consent_at is None
+
+
+def test_the_profile_page_has_one_control_for_the_directory(login, member):
+    page = login(member).get(reverse("profile")).content.decode()
+
+    assert 'name="directory_visibility"' not in page
+    assert page.count('name="directory_consent"') == 1
+
+
+def test_ticking_the_one_box_puts_me_in_the_directory_with_the_date_of_consent(login, member):
+    response = login(member).post(reverse("profile"), _data(directory_consent="on"))
+
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=member)
+    assert profile.directory_visibility == "members" and profile.directory_consent_at is not None
+    assert 'id="id_directory_consent" checked' in login(member).get(reverse("profile")).content.decode()
+
+
+def test_unticking_the_one_box_leaves_the_directory_and_withdraws_the_consent(login, member):
+    client = login(member)
+    client.post(reverse("profile"), _data(directory_consent="on"))
+
+    # The walk's case: the page of before still sent « members » from its radio; only the box was unticked.
+    response = client.post(reverse("profile"), _data(directory_visibility="members"))
+
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=member)
+    assert profile.directory_visibility == "nobody" and profile.directory_consent_at is None
+    assert 'id="id_directory_consent" checked' not in client.get(reverse("profile")).content.decode()
+
+
+def test_saving_the_profile_again_keeps_the_date_consent_was_first_given(login, member):
+    client = login(member)
+    client.post(reverse("profile"), _data(directory_consent="on"))
+    first = timezone.now() - timedelta(days=90)
+    Profile.objects.filter(user=member).update(directory_consent_at=first)
+
+    client.post(reverse("profile"), _data(directory_consent="on", organization="Coop Lévis"))
+
+    assert Profile.objects.get(user=member).directory_consent_at == first
 
 
 def test_consent_is_recorded_with_its_date_then_withdrawn(login, member):
