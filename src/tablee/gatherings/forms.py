@@ -24,7 +24,18 @@ class GatheringForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("Facultative. Après cette date, les membres ne peuvent plus s'inscrire en ligne."),
     )
-    state = forms.ChoiceField(label=_("État"), choices=Gathering.State.choices, initial=Gathering.State.OPEN)
+    state = forms.ChoiceField(label=_("État"), choices=Gathering.State.choices)
+
+    # A gathering being created starts as a draft (members see it once it is open), and cannot be
+    # created closed, finished or cancelled.
+    NEW_STATES = (Gathering.State.DRAFT, Gathering.State.OPEN)
+
+    def __init__(self, *args, new: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if new:
+            field = self.fields["state"]
+            field.choices = [(value, label) for value, label in Gathering.State.choices if value in self.NEW_STATES]
+            field.initial = Gathering.State.DRAFT
 
 
 WEEKDAYS = [

@@ -56,7 +56,7 @@ def association(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def gathering_new(request: HttpRequest, slug: str) -> HttpResponse:
     org = association_for_organizer(request.user, slug)
-    form = GatheringForm(request.POST or None)
+    form = GatheringForm(request.POST or None, new=True)
     if request.method == "POST" and form.is_valid():
         try:
             gathering = gathering_create(association=org, **form.cleaned_data)
