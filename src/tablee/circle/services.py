@@ -350,10 +350,31 @@ def promise_create(*, owner: User, contact: Contact, text: str, due_on: date | N
 
 
 def promise_close(*, owner: User, promise: Promise, kept: bool) -> Promise:
+    """« Marquer comme tenue » or « Abandonner » (asked first on the page); ``promise_reopen`` undoes
+    either for ``DeletedContact.UNDO_MINUTES``."""
     access.check_promise(owner=owner, promise=promise)
     promise.status = Promise.Status.KEPT if kept else Promise.Status.DROPPED
     promise.closed_at = timezone.now()
     promise.save(update_fields=["status", "closed_at"])
+    return promise
+
+
+def promise_undo_since() -> datetime:
+    """A promise closed after this moment can still be reopened."""
+    return timezone.now() - timedelta(minutes=DeletedContact.UNDO_MINUTES)
+
+
+def promise_reopen(*, owner: User, promise: Promise) -> Promise:
+    """« Annuler » after a promise was marked kept or given up: to keep again, as it was; refused
+    once the undo window is over."""
+    access.check_promise(owner=owner, promise=promise)
+    reopened = Promise.objects.filter(
+        pk=promise.pk, owner_id=owner.pk, status__in=[Promise.Status.KEPT, Promise.Status.DROPPED],
+        closed_at__gte=promise_undo_since(),
+    ).update(status=Promise.Status.OPEN, closed_at=None)
+    if not reopened:
+        raise CircleError(_("Il est trop tard pour annuler : cette promesse reste fermée."))
+    promise.refresh_from_db(fields=["status", "closed_at"])
     return promise
 
 

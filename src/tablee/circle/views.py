@@ -325,6 +325,7 @@ def contact(request, contact_id: int):
         "contact": item, "rhythm": selectors.rhythm_of(item), "timeline": selectors.timeline(contact=item),
         "notes": notes, "cards": item.cards.filter(owner=request.user).select_related("gathering"),
         "deleted_note": deleted_note, "promises": Promise.objects.filter(owner=request.user, contact=item),
+        "promise_undo_since": services.promise_undo_since(),
         "kinds": [(k, label) for k, label in Interaction.Kind.choices if k != Interaction.Kind.GATHERING],
         "tier_choices": Contact.Tier.choices, "language_choices": Contact.Language.choices,
         "tier_others": tier_others, "form": form,
@@ -368,10 +369,21 @@ def _contact_action(request, item: Contact) -> None:
         messages.success(request, _("La note est de retour."))
     elif action == "promise":
         services.promise_create(owner=owner, contact=item, text=post.get("text", ""), due_on=post.get("due_on") or None)
-    elif action in ("kept", "dropped"):
+    elif action in ("kept", "dropped", "promise_reopen"):
         promise = Promise.objects.filter(owner=owner, contact=item, pk=_int_or_none(post.get("promise"))).first()
-        if promise is not None:
+        if promise is None:
+            return
+        if action == "promise_reopen":
+            services.promise_reopen(owner=owner, promise=promise)
+            messages.success(request, _("La promesse est de nouveau à tenir."))
+        elif action == "dropped" and post.get("confirm") != "1":  # asked first on the page
+            messages.error(request, _("Confirmez l'abandon de la promesse."))
+        else:
             services.promise_close(owner=owner, promise=promise, kept=action == "kept")
+            messages.success(request, (_("Promesse tenue. Vous pouvez annuler pendant %(minutes)s minutes.")
+                                       if action == "kept" else
+                                       _("Promesse abandonnée. Vous pouvez annuler pendant %(minutes)s minutes."))
+                             % {"minutes": DeletedContact.UNDO_MINUTES})
     elif action == "interaction":
         services.interaction_record(owner=owner, contact=item, kind=post.get("kind", ""), summary=post.get("summary", ""))
     elif action == "delete" and services.contact_delete(owner=owner, contact=item) is not None:
