@@ -34,6 +34,7 @@ class GatheringForm(forms.Form):
         super().__init__(*args, **kwargs)
         if new:
             field = self.fields["state"]
+            assert isinstance(field, forms.ChoiceField)
             field.choices = [(value, label) for value, label in Gathering.State.choices if value in self.NEW_STATES]
             field.initial = Gathering.State.DRAFT
 
