@@ -1,8 +1,10 @@
-"""Forms of « Mon compte »: email change, notification preferences, API tokens, account deletion."""
+"""Forms of « Mon compte »: email change, new password, notification preferences, API tokens,
+account deletion."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from tablee.outbox.models import MEMBER_TOPICS
@@ -12,6 +14,23 @@ class EmailChangeForm(forms.Form):
     email = forms.EmailField(label=_("Nouveau courriel"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}),
                              help_text=_("Un lien de confirmation sera envoyé à cette adresse; le changement se fait quand vous l'ouvrez."))
+
+
+class _NewPasswordErrorsOnTheNewPassword:
+    """A password too short, too common or too close to the name is said under « Nouveau mot de
+    passe », where it was typed (Django says it under the confirmation); a mismatch stays under the
+    confirmation."""
+
+    def validate_password_for_user(self, user, password_field_name: str = "new_password2") -> None:
+        super().validate_password_for_user(user, password_field_name="new_password1")  # type: ignore[misc]
+
+
+class NewPasswordForm(_NewPasswordErrorsOnTheNewPassword, auth_forms.SetPasswordForm):
+    """A new password without the old one: a reset link, or an account that never had one."""
+
+
+class PasswordChangeForm(_NewPasswordErrorsOnTheNewPassword, auth_forms.PasswordChangeForm):
+    """A new password, the old one asked first."""
 
 
 class TokenCreateForm(forms.Form):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,8 @@ from tablee.members import invitations
 from tablee.members.account_forms import (
     DeleteAccountForm,
     EmailChangeForm,
+    NewPasswordForm,
+    PasswordChangeForm,
     PreferencesForm,
     TokenCreateForm,
 )
@@ -41,7 +42,7 @@ def _preferences_form(user, data=None) -> PreferencesForm:
 
 
 def _password_form(user, data=None):
-    return PasswordChangeForm(user, data) if user.has_usable_password() else SetPasswordForm(user, data)
+    return PasswordChangeForm(user, data) if user.has_usable_password() else NewPasswordForm(user, data)
 
 
 def _context(request: HttpRequest, **forms) -> dict:
@@ -116,6 +117,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
+        invitations.password_changed_notice(user=form.user)
         messages.success(request, _("Votre mot de passe est changé."))
         return redirect("members:account")
     return render(request, "members/account.html", _context(request, password_form=form))

@@ -8,6 +8,7 @@ at most once.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -37,6 +38,8 @@ LIFETIME = {
 }
 # Notices « your address changed » per old address per hour: a few, so a loop cannot flood a mailbox.
 EMAIL_CHANGED_NOTICES_PER_HOUR = 3
+# Notices « your password changed » per account per hour, for the same reason.
+PASSWORD_CHANGED_NOTICES_PER_HOUR = 3
 # One link of each kind per address per this long (a double click, a loop, someone else's address).
 EMAIL_LINK_WINDOW_SECONDS = 5 * 60
 
@@ -315,6 +318,24 @@ def _email_changed_notice(*, user: User, old: str) -> Email | None:
     link, raw = _link_create(user=user, purpose=Purpose.EMAIL_REVERT, new_email=old)
     return _queue(link=link, raw=raw, to=old, template="email_changed",
                   context={"new_email": masked(user.email), "old_email": old})
+
+
+def password_changed_notice(*, user: User) -> Email | None:
+    """« Votre mot de passe a été changé », to the account's address, after a reset or a change on
+    « Mon compte »; through the outbox, at most a few an hour. Its way back, if it was not them: a
+    new password through « Mot de passe oublié » (the link goes to this address), which closes every
+    session opened with the other one and revokes the API tokens."""
+    try:
+        throttle_hit(key=f"password-changed:{user.pk}", limit=PASSWORD_CHANGED_NOTICES_PER_HOUR, window=3600)
+    except Throttled:
+        return None
+    return email_render_queue(
+        key=f"password-changed:{user.pk}:{uuid.uuid4().hex}", kind="password_changed", to=user.email, user=user,
+        template="members/email/password_changed", language=language_of(user), context={
+            "name": user.first_name or user.email,
+            "url": settings.SITE_URL + reverse("password_reset"),
+            "site_url": settings.SITE_URL,
+        })
 
 
 def _apply_email_revert(link: LoginLink) -> None:

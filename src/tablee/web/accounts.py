@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tablee.members.account_forms import NewPasswordForm
 from tablee.throttle import Throttled, throttle_hit
 
 
@@ -62,6 +63,20 @@ class OutboxPasswordResetForm(PasswordResetForm):
             # The email says how long its link works (Django's PASSWORD_RESET_TIMEOUT, in whole days).
             context={**context, "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86_400)},
         )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password from a reset link: a refused password is said under the field it was typed
+    in, and the account's address is told the password changed (``password_changed_notice``)."""
+
+    form_class = NewPasswordForm
+
+    def form_valid(self, form):
+        from tablee.members.invitations import password_changed_notice
+
+        response = super().form_valid(form)
+        password_changed_notice(user=form.user)
+        return response
 
 
 class SignInView(auth_views.LoginView):
