@@ -25,9 +25,16 @@ class MembersConfig(AppConfig):
         ticks.register("join_request_notices", lambda: join_request_notices_due())
 
         from tablee.members.invitations import invitation_scope_name, recipient_language
+        from tablee.members.selectors import has_account
         from tablee.outbox.models import Topic
-        from tablee.outbox.wayback import register_language_reader, register_scope_reader
+        from tablee.outbox.wayback import (
+            register_account_reader,
+            register_language_reader,
+            register_scope_reader,
+        )
 
-        # The way back of an invitation names the association; its pages speak the member's language.
+        # The way back of an invitation names the association; its pages speak the member's language,
+        # and offer the preferences page only to an address with an account.
         register_scope_reader(Topic.INVITATIONS, invitation_scope_name)
         register_language_reader(recipient_language)
+        register_account_reader(has_account)

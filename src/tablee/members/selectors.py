@@ -42,6 +42,12 @@ def user_by_email(*, email: str) -> User | None:
     )
 
 
+def has_account(address: str) -> bool:
+    """Whether ``address`` is that of an active account (one that can sign in, by password or link)."""
+    user = user_by_email(email=address)
+    return user is not None and user.is_active
+
+
 def association_members(*, association: Association, role: str | None = None) -> QuerySet[User]:
     """Everyone active in the association (or only those with ``role``), with their profile, by last
     then first name. One filter() call, so role and association hold on the same membership."""

@@ -19,7 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from tablee.outbox.models import Topic
 from tablee.outbox.services import optout_set
-from tablee.outbox.wayback import recipient_language, scope_describe, unsubscribe_read
+from tablee.outbox.wayback import (
+    recipient_has_account,
+    recipient_language,
+    scope_describe,
+    unsubscribe_read,
+)
 
 
 @csrf_exempt
@@ -33,7 +38,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     address, topic, scope = read
     _speak_the_recipients_language(request, address)
     context = {"topic": topic, "topic_label": Topic(topic).label, "personal": topic == Topic.PERSONAL,
-               "invitation": topic == Topic.INVITATIONS, "scope_name": scope_describe(topic=topic, scope=scope)}
+               "invitation": topic == Topic.INVITATIONS, "scope_name": scope_describe(topic=topic, scope=scope),
+               # The preferences page is behind a sign-in: offered only to an address with an account.
+               "has_account": recipient_has_account(address)}
     if request.method == "POST":
         # The page after unsubscribing offers to take it back (a click by mistake); a mail client's
         # one-click POST never carries ``undo``.

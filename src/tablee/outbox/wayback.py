@@ -137,6 +137,20 @@ def register_language_reader(reader: Callable[[str], str]) -> None:
     _language_readers[:] = [reader]
 
 
+# Whether an address is that of an account that can sign in: the members room registers it. The
+# way-back pages offer « Mes préférences de courriel » (behind a sign-in) only to such an address;
+# someone outside Tablée (a follow-up, a share) has no session to open.
+_account_readers: list[Callable[[str], bool]] = []
+
+
+def register_account_reader(reader: Callable[[str], bool]) -> None:
+    _account_readers[:] = [reader]
+
+
+def recipient_has_account(address: str) -> bool:
+    return bool(_account_readers) and _account_readers[0](address)
+
+
 def scope_describe(*, topic: str, scope: str) -> str:
     """The name of what ``scope`` stands for ("" when it is gone or unknown)."""
     reader = _scope_readers.get(topic)

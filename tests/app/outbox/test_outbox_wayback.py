@@ -64,7 +64,7 @@ def _unsubscribe_path(email: Email) -> str:
     return url
 
 
-def test_one_click_post_without_cookie_or_csrf_refuses_that_topic_only(db):
+def test_one_click_post_without_cookie_or_csrf_refuses_that_topic_only(member):
     email = queue("Marie@Example.org", key="t:1", topic=Topic.REMINDERS)
     mail_client = Client(enforce_csrf_checks=True)
 
@@ -238,7 +238,7 @@ def test_a_personal_opt_out_by_mistake_is_taken_back_from_the_page_that_confirms
     assert queue("lucie@example.org", key="t:2", topic=Topic.PERSONAL).status == Email.Status.QUEUED
 
 
-def test_the_unsubscribe_page_asks_before_the_button_and_links_to_the_preferences(db):
+def test_the_unsubscribe_page_asks_before_the_button_and_links_to_the_preferences(member):
     path = wayback.unsubscribe_url(address="marie@example.org", topic=Topic.REMINDERS).removeprefix(SITE)
 
     page = Client().get(path).content.decode().replace("\u00a0", " ").replace("&#x27;", "'")
