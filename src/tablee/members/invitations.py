@@ -136,7 +136,17 @@ def invitation_send(*, association: Association, user: User, invited_by: User | 
     return _queue(link=link, raw=raw, to=user.email, template="invitation", context={
         "association": association,
         "organizer": _organizer_name(association, invited_by),
+        # Someone who already uses Tablée gets a link to their account, not a welcome.
+        "returning": account_in_use(user),
+        "has_password": user.has_usable_password(),
     }, topic=Topic.INVITATIONS, scope=invitation_scope(association), on_behalf_of=association.name)
+
+
+def account_in_use(user: User) -> bool:
+    """Whether the person already uses Tablée: signed in before, chose a password, or went through
+    the first visit."""
+    return (user.last_login is not None or user.has_usable_password()
+            or Profile.objects.filter(user_id=user.pk, first_visit_at__isnull=False).exists())
 
 
 def never_signed_in(*, association: Association):
