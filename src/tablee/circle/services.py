@@ -373,7 +373,7 @@ def promise_reopen(*, owner: User, promise: Promise) -> Promise:
         closed_at__gte=promise_undo_since(),
     ).update(status=Promise.Status.OPEN, closed_at=None)
     if not reopened:
-        raise CircleError(_("Il est trop tard pour annuler : cette promesse reste fermée."))
+        raise CircleError(_("Il est trop tard pour annuler : cette promesse reste fermée."))
     promise.refresh_from_db(fields=["status", "closed_at"])
     return promise
 

@@ -380,9 +380,9 @@ def _contact_action(request, item: Contact) -> None:
             messages.error(request, _("Confirmez l'abandon de la promesse."))
         else:
             services.promise_close(owner=owner, promise=promise, kept=action == "kept")
-            messages.success(request, (_("Promesse tenue. Vous pouvez annuler pendant %(minutes)s minutes.")
+            messages.success(request, (_("Promesse tenue. Vous pouvez annuler pendant %(minutes)s minutes.")
                                        if action == "kept" else
-                                       _("Promesse abandonnée. Vous pouvez annuler pendant %(minutes)s minutes."))
+                                       _("Promesse abandonnée. Vous pouvez annuler pendant %(minutes)s minutes."))
                              % {"minutes": DeletedContact.UNDO_MINUTES})
     elif action == "interaction":
         services.interaction_record(owner=owner, contact=item, kind=post.get("kind", ""), summary=post.get("summary", ""))

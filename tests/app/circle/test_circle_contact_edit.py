@@ -78,4 +78,4 @@ def test_the_page_speaks_english_to_an_english_reader(client, member, julie):
     response = _edit(client, julie, rhythm_ideal_days="60", rhythm_max_days="10")
 
     assert response.status_code == 422
-    assert "The longest gap cannot be shorter than the ideal one (60 days)." in response.content.decode()
+    assert "The maximum rhythm cannot be shorter than the ideal rhythm (60 days)." in response.content.decode()

@@ -57,3 +57,16 @@ def test_without_an_organizer_the_registered_member_still_hears_she_is_a_member(
     text = _plain(email.body_text)
     assert "Vous êtes membre du Réseau des gens d'affaires de Québec sur Tablée" in text
     assert "rejoindre" not in text
+
+
+def test_an_english_member_who_already_uses_tablee_reads_it_in_english(make_person, network, organizer):
+    karine = make_person(association=network, email="karine@example.org", first_name="Karine",
+                         preferred_language="en")
+    karine.last_login = timezone.now()
+    karine.save(update_fields=["last_login"])
+
+    email = invitation_send(association=network, user=karine, invited_by=organizer)
+
+    assert email.subject == "Your access to Réseau des gens d'affaires de Québec on Tablée"
+    assert "is sending you a link to your Tablée account" in email.body_text
+    assert "Open my account" in email.body_html
