@@ -79,3 +79,11 @@ def test_the_page_speaks_english_to_an_english_reader(client, member, julie):
 
     assert response.status_code == 422
     assert "The maximum rhythm cannot be shorter than the ideal rhythm (60 days)." in response.content.decode()
+
+
+def test_the_api_refuses_an_impossible_rhythm_in_words_on_its_field(api, member, julie):
+    response = api.patch(f"/api/contacts/{julie.pk}", {"rhythm_ideal_days": 60, "rhythm_max_days": 10}, user=member)
+
+    assert response.status_code == 422
+    [message] = response.json()["detail"]["rhythm_max_days"]
+    assert message == "Le rythme maximal ne peut pas être plus court que le rythme idéal (60 jours)."
