@@ -169,12 +169,36 @@ def plan_run(*, plan: Plan) -> Plan:
 
 
 def _solve(problem: dict, *, gathering: Gathering, plan: Plan, progress) -> dict:
+    """The engine's plan, its tables balanced (`_balanced`) unless the balance cannot keep the hard
+    rules (an avoid pair, a common language, pins): then within the looser bounds."""
     from tablee import engine
 
     alone = selectors.table_layout(attendees=len(problem["people"]), gathering=gathering,
                                    tables=problem["tables"])["alone"]
+    balanced = None if alone else _balanced(problem)
+    if balanced is not None:
+        try:
+            result = engine.plan(balanced, time_limit=plan.time_limit_s, seed=plan.seed, progress=progress, lang="fr")
+        except ValueError:  # pins that the balanced sizes cannot hold
+            result = None
+        if result is not None and not (result["stats"]["avoid_violations"] or result["stats"]["language_violations"]):
+            return result
     return engine.plan(_with_empty_chairs(problem, alone), time_limit=plan.time_limit_s, seed=plan.seed,
                        progress=progress, lang="fr")
+
+
+def _balanced(problem: dict) -> dict | None:
+    """The problem with table sizes that differ by one at most (30 people at 6 tables: 5 each);
+    None when its bounds are that tight already. The engine's objective sums what each pair at a
+    table brings, so a table of six counts fifteen pairs and two tables of four twelve: within
+    loose bounds (four to six) it fills some tables and leaves others short, and one move then
+    puts a short table under the minimum. A person expects even tables unless a rule forbids them."""
+    size, count, people = problem["table_size"], problem["tables"], len(problem["people"])
+    low, high = max(size["min"], people // count), min(size["max"], -(-people // count))
+    if low > high or (low, high) == (size["min"], size["max"]):
+        return None
+    return dict(problem, table_size={"min": low, "target": min(max(size.get("target", high), low), high),
+                                     "max": high})
 
 
 def _with_empty_chairs(problem: dict, count: int) -> dict:
