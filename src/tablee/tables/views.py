@@ -157,8 +157,9 @@ def _confirm_change(request, gathering, plan: Plan, moves: list[tuple[User, int]
                     back) -> object | None:
     """A move or a swap on a published plan: members see it at once and the people moved get an
     email, so the organizer confirms first (``confirm=1``). Returns the confirmation page to show,
-    or None to go ahead (an unpublished plan, confirmed, or nothing would change)."""
-    if plan.status != Plan.Status.PUBLISHED or request.POST.get("confirm") == "1":
+    or None to go ahead (an unpublished plan, a gathering begun: no email then, the door moves
+    people fast; confirmed; or nothing would change)."""
+    if not _emails_moves(plan) or request.POST.get("confirm") == "1":
         return None
     seats = selectors.seat_numbers(plan=plan, users=[user for user, _number in moves])
     changes = [{"name": user.get_full_name() or user.email, "source": seats[user.pk], "target": number}
@@ -170,11 +171,16 @@ def _confirm_change(request, gathering, plan: Plan, moves: list[tuple[User, int]
         "back": back.url})
 
 
+def _emails_moves(plan: Plan) -> bool:
+    """Whether a move now emails the people moved (`services._notify_seats`)."""
+    return plan.status == Plan.Status.PUBLISHED and plan.gathering.starts_at > timezone.now()
+
+
 def _changed(request, plan: Plan, violations) -> None:
     """After a move or a swap: the rules now broken; on a published plan, that the email left."""
     if violations is None:
         return
-    if plan.status == Plan.Status.PUBLISHED:
+    if _emails_moves(plan):
         messages.success(request, _("C'est fait : la nouvelle table part par courriel."))
     _warn(request, violations)
 

@@ -121,3 +121,19 @@ def test_a_move_rewrites_the_why_and_the_figures_of_both_tables(published):
                                                                  expected["why_own"])
     current = [list(Seat.objects.filter(table=t).values_list("user_id", flat=True)) for t in plan.tables.all()]
     assert plan.stats["need_offer_matches"] == services.seating_stats(problem, current)["need_offer_matches"]
+
+
+def test_at_the_door_once_it_began_a_move_is_not_asked_and_emails_nobody(client, organizer, published):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    gathering, plan, person, source, target = published
+    type(gathering).objects.filter(pk=gathering.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    client.force_login(organizer)
+
+    response = client.post(reverse("tables:plan_move", args=[gathering.pk]), {"user": person.pk, "table": target})
+
+    assert response.status_code == 302
+    assert _table_of(plan, person) == target
+    assert _told(person) == []
