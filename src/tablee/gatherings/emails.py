@@ -71,7 +71,8 @@ def queue_waitlist_promotion(*, rsvp: Rsvp) -> Email:
 
 def _table_to_come(rsvp: Rsvp) -> bool:
     """The tables are already published and this seat has no table yet (a late RSVP, a promotion):
-    the email says their table comes by email once the plan is repaired, never that they have one."""
+    the email says their table comes in an email of its own (the repair sends it, often the same
+    second), never that they have one, nor that they have none."""
     numbers = table_numbers(gathering=rsvp.gathering)
     return bool(numbers) and rsvp.user_id not in numbers
 

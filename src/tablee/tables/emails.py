@@ -20,6 +20,32 @@ def queue_plan_published(*, plan: Plan, seat: Seat, changed: bool = False):
     return email_queue(**render_plan_published(plan=plan, seat=seat, changed=changed))
 
 
+# A repair or the organizer's moves may give one person a new table several times before the
+# gathering: each new table is emailed, up to this many per person and plan (moving someone back and
+# forth cannot flood them); « Ma tablée » always shows the table of the moment.
+TABLE_EMAILS_PER_PERSON = 5
+
+
+def queue_table_changed(*, plan: Plan, seat: Seat):
+    """Queue "your table" for a person a repair seated or moved, or the organizer moved, on a
+    published plan: once per new table (never the table their last such email gave), at most
+    ``TABLE_EMAILS_PER_PERSON`` per plan. Returns the email, or None when none is due."""
+    from tablee.outbox.models import Email
+    from tablee.outbox.services import email_queue
+
+    prefix = f"tables:seat:{plan.pk}:{seat.user_id}:"
+    told = list(Email.objects.filter(key__startswith=prefix).order_by("-pk").values_list("key", flat=True))
+    number = str(seat.table.number)
+    if told and told[0].removeprefix(prefix).split(":")[0] == number:
+        return None  # this is the table they were told last
+    if len(told) >= TABLE_EMAILS_PER_PERSON:
+        return None
+    key = prefix + number
+    if key in told:  # back at a table they were told earlier: a new email, a new key
+        key = f"{key}:{len(told) + 1}"
+    return email_queue(**dict(render_plan_published(plan=plan, seat=seat, changed=True), key=key))
+
+
 def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> dict:
     """The email "your table" for one seated person, ready for ``email_queue`` (reads only: publishing
     renders the 240 emails of a big breakfast before it takes the write lock)."""

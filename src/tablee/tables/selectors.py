@@ -127,10 +127,11 @@ def history_for(*, gathering: Gathering, people: set[int]) -> list[list[list[int
 
 
 def wishes_known_at(plan: Plan | None) -> datetime | None:
-    """The last moment whose wishes bind ``plan``: its publication, once published; None (every
-    wish) before. A wish saved after publication applies to the plans built afterwards: acting on
-    it in a published plan would move someone for no reason the organizer or the table can see,
-    and that move would tell them who asked (the member is told so when saving the wish)."""
+    """The last moment whose wishes shape ``plan`` as published: its publication; None (every wish)
+    before. The why lines, the figures and the warnings of a published plan read these. A later
+    avoid wish still binds every change made to it afterwards (`avoid_binding`, a move refused by
+    `avoid_pairs_together`), but never moves the pair it finds at one table: that move would have
+    no reason the organizer or the table can see, and would tell them who asked."""
     if plan is None or plan.status != Plan.Status.PUBLISHED or plan.published_at is None:
         return None
     return plan.published_at
@@ -197,6 +198,12 @@ def published_table_numbers(*, gathering: Gathering) -> dict[int, int]:
     """{user id: table number} in the gathering's published plan; {} before publication (the
     check-in rows show them, through ``gatherings.hooks``)."""
     return dict(Seat.objects.filter(plan__gathering_id=gathering.pk, plan__status=Plan.Status.PUBLISHED)
+                .values_list("user_id", "table__number"))
+
+
+def seat_numbers(*, plan: Plan, users) -> dict[int, int]:
+    """{user id: table number} of these people in ``plan`` (those seated)."""
+    return dict(Seat.objects.filter(plan=plan, user_id__in=[u.pk for u in users])
                 .values_list("user_id", "table__number"))
 
 
@@ -269,15 +276,33 @@ def plan_violations(*, plan: Plan) -> list[rules.Violation]:
     return rules.violations(tables, size_min=layout["min"], size_max=layout["max"], languages=languages, avoid=avoid)
 
 
-def avoid_pairs_together(*, plan: Plan) -> int:
-    """How many avoid pairs the seating puts at one table (for services only: never shown)."""
+def avoid_pairs_together(*, plan: Plan) -> set[frozenset[int]]:
+    """The avoid pairs the seating puts at one table, by the wishes as they are now (for services
+    only: never shown). A manual change may add none (`services.plan_move`)."""
     tables: dict[int, list[int]] = defaultdict(list)
     for table_id, user_id in Seat.objects.filter(plan=plan).values_list("table_id", "user_id"):
         tables[table_id].append(user_id)
     people = {uid for ids in tables.values() for uid in ids}
-    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people,
-                                              made_by=wishes_known_at(plan))["avoid"]}
-    return sum(1 for ids in tables.values() for i, a in enumerate(ids) for b in ids[i + 1:] if frozenset((a, b)) in avoid)
+    avoid = {frozenset(p) for p in wish_pairs(association=plan.gathering.association_id, people=people)["avoid"]}
+    return {pair for ids in tables.values() for i, a in enumerate(ids) for b in ids[i + 1:]
+            if (pair := frozenset((a, b))) in avoid}
+
+
+def avoid_binding(*, plan: Plan, people: set[int], tables: list[list[int]]) -> list[list[int]]:
+    """The avoid pairs a change to ``plan``'s seating (a repair: a late RSVP, a re-booking, the
+    door) must keep apart: every avoid wish as it is now, so nobody is seated or moved next to
+    someone they asked to avoid, whenever they asked. One exception: a pair a wish saved after
+    publication found already at one table (``tables``: the seating kept) stays as published;
+    moving one of them away would be a move nothing else explains, and would tell who asked (the
+    member is told, on saving the wish, that she may still give up her seat)."""
+    association_id = plan.gathering.association_id
+    now = {frozenset(p) for p in wish_pairs(association=association_id, people=people)["avoid"]}
+    known_at = wishes_known_at(plan)
+    if known_at is not None:
+        known = {frozenset(p) for p in wish_pairs(association=association_id, people=people, made_by=known_at)["avoid"]}
+        together = {frozenset((a, b)) for t in tables for i, a in enumerate(t) for b in t[i + 1:]}
+        now -= (now - known) & together
+    return sorted(sorted(pair) for pair in now)
 
 
 def _common(theirs: list[str], mine: list[str]) -> list[str]:

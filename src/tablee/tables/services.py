@@ -169,12 +169,36 @@ def plan_run(*, plan: Plan) -> Plan:
 
 
 def _solve(problem: dict, *, gathering: Gathering, plan: Plan, progress) -> dict:
+    """The engine's plan, its tables balanced (`_balanced`) unless the balance cannot keep the hard
+    rules (an avoid pair, a common language, pins): then within the looser bounds."""
     from tablee import engine
 
     alone = selectors.table_layout(attendees=len(problem["people"]), gathering=gathering,
                                    tables=problem["tables"])["alone"]
+    balanced = None if alone else _balanced(problem)
+    if balanced is not None:
+        try:
+            result = engine.plan(balanced, time_limit=plan.time_limit_s, seed=plan.seed, progress=progress, lang="fr")
+        except ValueError:  # pins that the balanced sizes cannot hold
+            result = None
+        if result is not None and not (result["stats"]["avoid_violations"] or result["stats"]["language_violations"]):
+            return result
     return engine.plan(_with_empty_chairs(problem, alone), time_limit=plan.time_limit_s, seed=plan.seed,
                        progress=progress, lang="fr")
+
+
+def _balanced(problem: dict) -> dict | None:
+    """The problem with table sizes that differ by one at most (30 people at 6 tables: 5 each);
+    None when its bounds are that tight already. The engine's objective sums what each pair at a
+    table brings, so a table of six counts fifteen pairs and two tables of four twelve: within
+    loose bounds (four to six) it fills some tables and leaves others short, and one move then
+    puts a short table under the minimum. A person expects even tables unless a rule forbids them."""
+    size, count, people = problem["table_size"], problem["tables"], len(problem["people"])
+    low, high = max(size["min"], people // count), min(size["max"], -(-people // count))
+    if low > high or (low, high) == (size["min"], size["max"]):
+        return None
+    return dict(problem, table_size={"min": low, "target": min(max(size.get("target", high), low), high),
+                                     "max": high})
 
 
 def _with_empty_chairs(problem: dict, count: int) -> dict:
@@ -400,16 +424,19 @@ def _refresh_stats(plan: Plan, problem: dict) -> None:
     plan.stats = stats
 
 
-def _refuse_if_avoid_broken(plan: Plan, before: int) -> None:
+def _refuse_if_avoid_broken(plan: Plan, before: set[frozenset[int]]) -> None:
     """A manual change that seats an avoid pair together is refused, with a message that names
-    neither a person nor a rule (inside the caller's transaction: raising rolls the change back).
-    ``before``: avoid pairs seated together before the change (a wish made after the plan)."""
-    if selectors.avoid_pairs_together(plan=plan) > before:
+    neither a person nor a table nor a rule (inside the caller's transaction: raising rolls the
+    change back). Every avoid wish counts, whenever it was saved; ``before``: the pairs at one
+    table before the change (a wish saved after publication may find its pair seated together:
+    they stay, and only a change that puts them together again is refused)."""
+    if selectors.avoid_pairs_together(plan=plan) - before:
         raise PlanError(_("Ce déplacement n'est pas possible."))
 
 
 def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
-    """Move one person to another table (last seat). Returns the hard rules now broken."""
+    """Move one person to another table (last seat). Returns the hard rules now broken. On a
+    published plan, the person moved gets their new table by email (as after a repair)."""
     with transaction.atomic():
         plan = _editable(plan)
         seat = _seat_of(plan, user)
@@ -423,11 +450,13 @@ def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
             seat.save(update_fields=["table", "position"])
             _refuse_if_avoid_broken(plan, before)
             _refresh_explanations(plan, {source, to_table})
+            _notify_seats(plan, {user.pk})
     return selectors.plan_violations(plan=plan)
 
 
 def plan_swap(*, plan: Plan, a: User, b: User) -> list:
-    """Swap the seats of two people. Returns the hard rules now broken."""
+    """Swap the seats of two people. Returns the hard rules now broken. On a published plan, both
+    get their new table by email."""
     with transaction.atomic():
         plan = _editable(plan)
         seat_a, seat_b = _seat_of(plan, a), _seat_of(plan, b)
@@ -440,6 +469,7 @@ def plan_swap(*, plan: Plan, a: User, b: User) -> list:
         _refuse_if_avoid_broken(plan, before)
         if len(numbers) > 1:
             _refresh_explanations(plan, numbers)
+            _notify_seats(plan, {a.pk, b.pk})
     return selectors.plan_violations(plan=plan)
 
 
@@ -547,14 +577,19 @@ def _repair_compute(plan: Plan, gathering: Gathering) -> _Repair | None:
     if not absent and not walk_ins:
         return None
     # The engine needs everyone it is told about, the absent included, to read the old tables.
-    # A published plan answers to the wishes known when it was published: a later avoid wish moving
-    # someone here would be a move nothing else explains, and would tell the organizer who asked.
+    # The why lines and figures of a published plan read the wishes known when it was published;
+    # the avoid wishes bind as they are now: nobody seated or moved here (a late RSVP, a re-booking,
+    # a walk-in) sits next to someone they asked to avoid, whenever they asked. A pair a later wish
+    # finds at one table stays put (`selectors.avoid_binding`).
     problem = selectors.engine_problem_for(gathering=gathering, tables=len(tables),
                                            wishes_made_by=selectors.wishes_known_at(plan))
     known = {p["id"] for p in problem["people"]}
     missing = [uid for uid in seated if uid not in known]
     if missing:
         problem["people"] += [selectors.person_input(u) for u in User.objects.filter(pk__in=missing).select_related("profile")]
+    problem["avoid"] = selectors.avoid_binding(
+        plan=plan, people={p["id"] for p in problem["people"]},
+        tables=[[uid for uid in t if uid not in absent] for t in tables])
     numbers = list(plan.tables.values_list("number", flat=True))
     started = time.perf_counter()
     try:
@@ -633,7 +668,7 @@ def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
             return plan, []
         _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
         # Before the gathering, whoever is seated or moved learns their table (as after a late RSVP).
-        _notify_seats(plan, repair)
+        _notify_seats(plan, repair.moved | repair.seated)
         moved = list(User.objects.filter(pk__in=repair.moved).order_by(by_name("last_name"), by_name("first_name"), "email"))
     return plan, moved
 
@@ -674,20 +709,22 @@ def plan_repair_accept(*, plan: Plan) -> tuple[Plan, list[User]]:
                 _repair_propose(plan, current)
             raise PlanError(_("Les inscriptions ont changé : relisez la nouvelle proposition."))
         _repair_store(plan, current, present=len(selectors.attendees_now(gathering=plan.gathering)))
-        _notify_seats(plan, current)
+        _notify_seats(plan, current.moved | current.seated)
         moved = list(User.objects.filter(pk__in=current.moved).order_by(by_name("last_name"), by_name("first_name"), "email"))
     return plan, moved
 
 
-def _notify_seats(plan: Plan, repair: _Repair) -> None:
-    """Everyone newly seated or moved gets their table by email, before the gathering only."""
+def _notify_seats(plan: Plan, user_ids: set[int]) -> None:
+    """Everyone newly seated or moved (by a repair or by the organizer) gets their table by email,
+    before the gathering only, and only while the plan is published (``emails.queue_table_changed``
+    bounds how many one person gets)."""
     if plan.status != Plan.Status.PUBLISHED or plan.gathering.starts_at <= timezone.now():
         return
-    from tablee.tables.emails import queue_plan_published
+    from tablee.tables.emails import queue_table_changed
 
-    for seat in Seat.objects.filter(plan=plan, user_id__in=repair.moved | repair.seated).select_related(
+    for seat in Seat.objects.filter(plan=plan, user_id__in=user_ids).select_related(
             "user", "user__profile", "table"):
-        queue_plan_published(plan=plan, seat=seat, changed=True)
+        queue_table_changed(plan=plan, seat=seat)
 
 
 def plan_repair_after_rsvp(*, gathering: Gathering) -> str:
@@ -720,7 +757,7 @@ def _repair_after_rsvp(*, gathering: Gathering) -> str:
             _repair_propose(plan, repair)
             return "proposed: " + ", ".join(repair.broken)
         _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
-        _notify_seats(plan, repair)
+        _notify_seats(plan, repair.moved | repair.seated)
     return f"repaired: {len(repair.seated)} seated, {len(repair.moved)} moved, {len(repair.removed)} freed"
 
 

@@ -154,6 +154,38 @@ def plan_request(request, gathering_id: int):
     return _back(gathering.pk)
 
 
+def _confirm_change(request, gathering, plan: Plan, moves: list[tuple[User, int]], *, action: str, fields: list,
+                    back) -> object | None:
+    """A move or a swap on a published plan: members see it at once and the people moved get an
+    email, so the organizer confirms first (``confirm=1``). Returns the confirmation page to show,
+    or None to go ahead (an unpublished plan, a gathering begun: no email then, the door moves
+    people fast; confirmed; or nothing would change)."""
+    if not _emails_moves(plan) or request.POST.get("confirm") == "1":
+        return None
+    seats = selectors.seat_numbers(plan=plan, users=[user for user, _number in moves])
+    changes = [{"name": user.get_full_name() or user.email, "source": seats[user.pk], "target": number}
+               for user, number in moves if user.pk in seats and seats[user.pk] != number]
+    if not changes:
+        return None
+    return render(request, "tables/move_confirm.html", {
+        "gathering": gathering, "changes": changes, "swap": len(moves) > 1, "action": action, "fields": fields,
+        "back": back.url})
+
+
+def _emails_moves(plan: Plan) -> bool:
+    """Whether a move now emails the people moved (`services._notify_seats`)."""
+    return plan.status == Plan.Status.PUBLISHED and plan.gathering.starts_at > timezone.now()
+
+
+def _changed(request, plan: Plan, violations) -> None:
+    """After a move or a swap: the rules now broken; on a published plan, that the email left."""
+    if violations is None:
+        return
+    if _emails_moves(plan):
+        messages.success(request, _("C'est fait : la nouvelle table part par courriel."))
+    _warn(request, violations)
+
+
 @login_required
 @require_POST
 def plan_move(request, gathering_id: int):
@@ -161,7 +193,12 @@ def plan_move(request, gathering_id: int):
     plan, user = selectors.current_plan(gathering=gathering), _seated(gathering, request.POST.get("user"))
     table = _number(request.POST.get("table"))
     if plan and user and table:
-        _warn(request, _attempt(request, services.plan_move, plan=plan, user=user, to_table=table))
+        confirm = _confirm_change(request, gathering, plan, [(user, table)],
+                                  action=reverse("tables:plan_move", args=[gathering.pk]),
+                                  fields=[("user", user.pk), ("table", table)], back=_back(gathering.pk, table=table))
+        if confirm is not None:
+            return confirm
+        _changed(request, plan, _attempt(request, services.plan_move, plan=plan, user=user, to_table=table))
     return _back(gathering.pk, table=table)
 
 
@@ -172,7 +209,14 @@ def plan_swap(request, gathering_id: int):
     plan = selectors.current_plan(gathering=gathering)
     a, b = _seated(gathering, request.POST.get("a")), _seated(gathering, request.POST.get("b"))
     if plan and a and b:
-        _warn(request, _attempt(request, services.plan_swap, plan=plan, a=a, b=b))
+        seats = selectors.seat_numbers(plan=plan, users=[a, b])
+        if a.pk in seats and b.pk in seats:
+            confirm = _confirm_change(request, gathering, plan, [(a, seats[b.pk]), (b, seats[a.pk])],
+                                      action=reverse("tables:plan_swap", args=[gathering.pk]),
+                                      fields=[("a", a.pk), ("b", b.pk)], back=_back(gathering.pk))
+            if confirm is not None:
+                return confirm
+        _changed(request, plan, _attempt(request, services.plan_swap, plan=plan, a=a, b=b))
     return _back(gathering.pk)
 
 

@@ -59,9 +59,10 @@ def test_a_guest_is_seated_by_the_repair_and_shown_in_the_plan(
     assert listed["email"] == ""
     assert seat.table.number in {t["number"] for t in data["tables"]}
     assert not Email.objects.filter(to=guest.email, status=Email.Status.QUEUED).exists()
-    # The organizer can move the guest like anyone seated.
+    # The organizer can move the guest like anyone seated (the plan is published: confirmed first).
     other = next(t["number"] for t in data["tables"] if t["number"] != seat.table.number)
-    _as(client, organizer).post(reverse("tables:plan_move", args=[gathering.pk]), {"user": guest.pk, "table": other})
+    _as(client, organizer).post(reverse("tables:plan_move", args=[gathering.pk]),
+                                {"user": guest.pk, "table": other, "confirm": "1"})
     assert Seat.objects.get(plan=plan, user=guest).table.number == other
 
 

@@ -1,6 +1,9 @@
-"""An avoid wish saved after the plan is published: that plan stays as it is, the wish counts from
-the next plan, and nothing the organizer or the table sees changes because of it (a repair that
-moved the pair apart would list a move no RSVP explains, and so tell who asked)."""
+"""An avoid wish saved after the plan is published. The pair it finds at one table stays there:
+nothing the organizer or the table sees changes because of the wish alone (a repair that moved the
+pair apart would list a move no RSVP explains, and so tell who asked). But the wish binds every
+change made afterwards: a repair (a late RSVP, a re-booking, the door) seats nobody next to someone
+they asked to avoid, and a manual move that would put them together is refused, with the same
+neutral message as any avoid refusal, naming no one and no table."""
 
 from __future__ import annotations
 
@@ -131,19 +134,99 @@ def test_an_avoid_wish_saved_after_publication_separates_the_pair_in_the_next_pl
     assert seats[member.pk] != seats[mate.pk]
 
 
-def test_a_manual_move_on_the_published_plan_is_not_refused_because_of_a_later_avoid_wish(
+def test_a_later_avoid_wish_leaves_the_pair_seated_and_lets_the_organizer_move_them_apart(
     published, crowd, member, association
 ):
     gathering, plan, mate = published
     services.wish_create(author=member, association=association, kind="avoid", target=mate)
     source = Seat.objects.get(plan=plan, user=mate).table.number
     other = Seat.objects.filter(plan=plan).exclude(table__number=source).first().table.number
+
+    services.plan_move(plan=plan, user=member, to_table=source)  # a move within the table: nothing to refuse
     services.plan_move(plan=plan, user=mate, to_table=other)
 
-    # A refusal here would tell the organizer that a confidential rule ties the mate to the member.
-    services.plan_move(plan=plan, user=mate, to_table=source)
+    assert Seat.objects.get(plan=plan, user=mate).table.number == other
 
-    assert Seat.objects.get(plan=plan, user=mate).table.number == source
+
+def test_the_organizer_cannot_move_someone_back_next_to_a_person_who_since_asked_to_avoid_them(
+    published, crowd, member, association
+):
+    gathering, plan, mate = published
+    source = Seat.objects.get(plan=plan, user=mate).table.number
+    other = Seat.objects.filter(plan=plan).exclude(table__number=source).first().table.number
+    services.plan_move(plan=plan, user=mate, to_table=other)
+    services.wish_create(author=member, association=association, kind="avoid", target=mate)
+
+    with pytest.raises(services.PlanError) as refused:
+        services.plan_move(plan=plan, user=mate, to_table=source)
+
+    assert refused.value.message == "Ce déplacement n'est pas possible."
+    assert Seat.objects.get(plan=plan, user=mate).table.number == other
+
+
+def test_a_swap_that_parts_one_avoid_pair_but_seats_another_is_refused(published, crowd, member, association):
+    gathering, plan, mate = published
+    home = Seat.objects.get(plan=plan, user=member).table
+    away = Seat.objects.filter(plan=plan).exclude(table=home).first()
+    third = Seat.objects.filter(table=away.table).exclude(pk=away.pk).first().user
+    # The pair already together (a wish saved after publication), and one the swap would make.
+    services.wish_create(author=member, association=association, kind="avoid", target=mate)
+    services.wish_create(author=third, association=association, kind="avoid", target=mate)
+
+    with pytest.raises(services.PlanError):
+        services.plan_swap(plan=plan, a=mate, b=away.user)
+
+    assert Seat.objects.get(plan=plan, user=mate).table == home
+
+
+@pytest.fixture
+def two_full_tables(crowd, member, make_breakfast, planned):
+    """Eight people at two tables of four, published: every seat taken."""
+    gathering = make_breakfast([member, *crowd[:7]], tables=2, seats=4)
+    plan = planned(gathering, publish=True)
+    mate = Seat.objects.filter(plan=plan, table=Seat.objects.get(plan=plan, user=member).table).exclude(
+        user=member).first().user
+    return gathering, plan, mate
+
+
+def test_a_member_who_rebooks_after_an_avoid_wish_is_not_seated_next_to_that_person_again(
+    two_full_tables, member, association
+):
+    from tablee.gatherings.services import rsvp_cancel, rsvp_create
+    from tablee.outbox.models import Email
+
+    gathering, plan, mate = two_full_tables
+    services.wish_create(author=member, association=association, kind="avoid", target=mate)
+    rsvp_cancel(gathering=gathering, user=member)
+    assert services.plan_repair_after_rsvp(gathering=gathering).startswith("repaired")
+    assert not Seat.objects.filter(plan=plan, user=member).exists()  # the only free seat: next to the mate
+
+    rsvp_create(gathering=gathering, user=member)
+    services.plan_repair_after_rsvp(gathering=gathering)
+
+    seats = dict(Seat.objects.filter(plan=plan).values_list("user_id", "table__number"))
+    assert seats.get(member.pk) != seats[mate.pk]
+    assert member.pk in seats  # seated at the other table: someone moved to make room
+    told = Email.objects.filter(kind="plan_published", to=member.email).order_by("-pk").first()
+    assert told is not None and mate.get_full_name() not in told.body_text
+
+
+def test_a_late_rsvp_is_not_seated_next_to_someone_they_asked_to_avoid_after_publication(
+    two_full_tables, crowd, member, association
+):
+    from tablee.gatherings.services import rsvp_cancel, rsvp_create
+
+    gathering, plan, mate = two_full_tables
+    late = crowd[8]
+    rsvp_cancel(gathering=gathering, user=member)  # one free seat, at the mate's table
+    services.plan_repair_after_rsvp(gathering=gathering)
+    services.wish_create(author=late, association=association, kind="avoid", target=mate)
+
+    rsvp_create(gathering=gathering, user=late)
+    services.plan_repair_after_rsvp(gathering=gathering)
+
+    seats = dict(Seat.objects.filter(plan=plan).values_list("user_id", "table__number"))
+    assert late.pk in seats and seats[late.pk] != seats[mate.pk]
 
 
 def test_saving_an_avoid_wish_after_my_table_is_published_tells_me_it_applies_from_the_next_gathering(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from tablee.gatherings.models import Rsvp
@@ -26,6 +28,36 @@ def test_reoptimize_keeps_pinned_people_at_their_table(crowd, make_breakfast, pl
     assert after == pinned
     assert set(Seat.objects.filter(plan=plan, pinned=True).values_list("user_id", flat=True)) == set(pinned)
     assert Seat.objects.filter(plan=plan).count() == 42
+
+
+def _sizes(plan) -> list[int]:
+    return sorted(Counter(Seat.objects.filter(plan=plan).values_list("table__number", flat=True)).values())
+
+
+def test_thirty_people_at_six_tables_of_six_sit_five_at_each_table(crowd, make_breakfast, planned):
+    plan = planned(make_breakfast(crowd[:30], tables=6, seats=6))
+
+    assert _sizes(plan) == [5, 5, 5, 5, 5, 5]
+
+
+def test_tables_differ_by_one_person_at_most_when_the_count_does_not_divide(crowd, make_breakfast, planned):
+    plan = planned(make_breakfast(crowd[:33], tables=6, seats=6))
+
+    assert _sizes(plan) == [5, 5, 5, 6, 6, 6]
+
+
+def test_pins_that_even_tables_cannot_hold_still_give_a_plan(crowd, make_breakfast, planned):
+    plan = planned(make_breakfast(crowd[:30], tables=6, seats=6))
+    home = Seat.objects.get(plan=plan, user=crowd[0]).table.number
+    for user in crowd[1:6]:
+        services.plan_move(plan=plan, user=user, to_table=home)
+    for user in crowd[:6]:
+        services.plan_pin(plan=plan, user=user, pinned=True)
+
+    plan = services.plan_run(plan=services.plan_reoptimize(plan=plan, time_limit_s=0.5))
+
+    assert plan.status == Plan.Status.READY
+    assert set(Seat.objects.filter(plan=plan, user__in=crowd[:6]).values_list("table__number", flat=True)) == {home}
 
 
 def test_an_impossible_plan_fails_with_the_engines_message(crowd, make_breakfast, organizer):

@@ -78,7 +78,7 @@ def test_while_she_has_no_seat_she_is_not_told_she_has_a_table(client, pending):
     assert "votre table ne vous est pas encore attribuée" in page
     confirmation = Email.objects.get(kind="rsvp_confirmed", to=late.email)
     assert "Les tables sont déjà publiées" in confirmation.body_text
-    assert "vous la recevrez par courriel" in confirmation.body_html
+    assert "votre table vous arrive dans un courriel à part" in confirmation.body_html.replace("&#x27;", "'")
     assert not Email.objects.filter(kind="plan_published", to=late.email).exists()
 
 
@@ -100,8 +100,31 @@ def test_her_confirmation_never_says_a_place_waits_at_a_table_she_has_not_got(pe
     for body in (confirmation.body_text, confirmation.body_html):
         body = body.replace("\u00a0", " ").replace("&#x27;", "'")
         assert "C'est confirmé : votre place est réservée." in body
-        assert "votre table ne vous est pas encore attribuée" in body
+        assert "Les tables sont déjà publiées : votre table vous arrive dans un courriel à part." in body
         assert "vous attend à la table" not in body
+
+
+@pytest.mark.parametrize("language, says, never", [
+    ("fr-ca", "votre table vous arrive dans un courriel à part", "pas encore attribuée"),
+    ("en", "your table comes in a separate email", "not assigned yet"),
+])
+def test_a_late_sign_up_is_not_told_she_has_no_table_while_her_table_email_leaves_the_same_second(
+    crowd, make_breakfast, planned, language, says, never
+):
+    gathering = make_breakfast(crowd[:12], tables=2, seats=7)
+    plan = planned(gathering, publish=True)
+    late = crowd[12]
+    late.profile.preferred_language = language
+    late.profile.save()
+
+    rsvp_create(gathering=gathering, user=late)
+    assert services.plan_repair_after_rsvp(gathering=gathering).startswith("repaired")
+
+    assert late.pk in _seats(plan)
+    confirmation = Email.objects.get(kind="rsvp_confirmed", to=late.email)
+    for body in (confirmation.body_text, confirmation.body_html):
+        body = body.replace("\u00a0", " ").replace("&#x27;", "'").replace("&#39;", "'")
+        assert says in body and never not in body
 
 
 def test_a_repair_that_fails_in_the_worker_leaves_her_named_on_the_plan_page(
