@@ -1,4 +1,6 @@
-"""`tablee demo`: a demo association with fictional members, two past breakfasts and an upcoming one.
+"""`tablee demo`: a demo association with fictional members, two past breakfasts and an upcoming one,
+plus a short meeting later today whose door is already open and whose tables are not made yet
+(so check-in and « faire le plan, puis le publier » can be tried right after `make run`).
 
 Run it as often as you like: people are matched by email and brought back to the same profile;
 the demo association's gatherings are deleted and rebuilt, so two runs leave the same data.
@@ -15,7 +17,8 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from tablee.gatherings.models import Gathering, Rsvp, Series
@@ -39,6 +42,8 @@ MEMBER_EMAIL = f"marie.tremblay@{DOMAIN}"
 # Not signed up for the upcoming breakfast, so the sign-up itself can be tried.
 NEWCOMER_EMAIL = f"jean-francois.gagnon@{DOMAIN}"
 VENUE = "Café du Faubourg, 1025, rue Saint-Jean, Québec"
+DOOR_TITLE = "Rencontre express — essai de l'accueil"
+DOOR_ATTENDING = 14
 LOCAL = ZoneInfo("America/Toronto")
 
 MONTHS = (
@@ -170,6 +175,38 @@ def _person(email: str, first: str, last: str, profile: dict, *, password: str |
     return user
 
 
+def _door_gathering(association: Association, members: list, *, now: datetime, rng: random.Random) -> Gathering:
+    """A meeting starting in an hour or so (on the half hour): its door is open now, since check-in
+    opens three hours before the start (``gatherings.selectors.CHECKIN_OPENS_BEFORE``), and it stays
+    open until the end of that day. Registration is closed and it has no table plan yet, so the
+    organizer can try the door, walk-ins included, and make and publish a plan. Marie and the
+    newcomer are not in it: what the printed hint says about them stays true."""
+    soon = (now.astimezone(LOCAL) + timedelta(hours=1)).replace(second=0, microsecond=0)
+    soon += timedelta(minutes=-soon.minute % 30)
+    gathering = gathering_create(
+        association=association,
+        title=DOOR_TITLE,
+        starts_at=soon,
+        duration_minutes=90,
+        venue=VENUE,
+        tables=3,
+        seats_per_table=6,
+        rsvp_deadline=soon - timedelta(hours=2),
+        state=Gathering.State.CLOSED,
+    )
+    Gathering.objects.filter(pk=gathering.pk).update(reminder_sent_at=now)
+    pool = [u for u in members if u.email not in (MEMBER_EMAIL, NEWCOMER_EMAIL)]
+    _rsvps(gathering, rng.sample(pool, DOOR_ATTENDING), past=False, rng=rng)
+    return gathering
+
+
+def _clock(moment: datetime) -> str:
+    """« 14 h 30 », « 9 h » as Québec writes the time; "2:30 PM" in English."""
+    if not (translation.get_language() or "fr").startswith("fr"):
+        return time_format(moment.time())
+    return f"{moment.hour} h {moment:%M}" if moment.minute else f"{moment.hour} h"
+
+
 def _tuesday_at_7_30(day: date) -> datetime:
     while day.weekday() != 1:
         day += timedelta(days=1)
@@ -274,6 +311,10 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
 
     circle_demo(association=association, marie=marie, now=now)
 
+    # Last, so that the journey and circle demos above see only the three breakfasts.
+    door = _door_gathering(association, members, now=now, rng=rng)
+    door_at = door.starts_at.astimezone(LOCAL)
+
     site = os.environ.get("TABLEE_SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
     count = Membership.objects.filter(association=association).count()
     out.write(
@@ -284,6 +325,8 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
             "  Organisatrice : %(organizer)s / %(password)s\n"
             "  Membre :        %(member)s / %(password)s  (sa tablée est publiée)\n"
             "  Nouveau membre : %(newcomer)s / %(password)s  (pas encore inscrit)\n"
+            "  À la porte :     « %(door)s », le %(door_date)s à %(door_time)s (accueil ouvert, "
+            "plan de tables à faire)\n"
             "  (mot de passe de démonstration : ne l'utilisez nulle part ailleurs)\n"
         )
         % {
@@ -294,6 +337,9 @@ def load_demo(*, out: TextIO, now: datetime | None = None) -> Association:
             "organizer": ORGANIZER_EMAIL,
             "member": MEMBER_EMAIL,
             "newcomer": NEWCOMER_EMAIL,
+            "door": door.title,
+            "door_date": f"{door_at:%Y-%m-%d}",
+            "door_time": _clock(door_at),
             "password": PASSWORD,
         }
     )

@@ -38,7 +38,8 @@ def test_member_signs_in_rsvps_and_cancels_in_place(new_page, server):
     page = new_page()
     sign_in(page, NEWCOMER)
     screenshot(page, "my-gatherings-desktop")
-    page.locator(".card h3 a").first.click()
+    # The breakfast, not the demo's door meeting (sooner, registration closed).
+    page.locator(".card h3 a", has_text="Déjeuner-réseautage").first.click()
     url = page.url
     expect(page.get_by_role("link", name="Ma tablée")).to_have_count(0)
     page.get_by_role("button", name="Réserver ma place").click()
@@ -72,7 +73,8 @@ def test_member_page_on_a_phone(new_page):
     page = new_page(PHONE)
     sign_in(page, MEMBER)
     screenshot(page, "my-gatherings-phone")
-    page.locator(".card h3 a").first.click()
+    # The breakfast, not the demo's door meeting (sooner, registration closed).
+    page.locator(".card h3 a", has_text="Déjeuner-réseautage").first.click()
     expect(page.get_by_role("heading", name="Ma place")).to_be_visible()
     screenshot(page, "gathering-phone")
     page.goto("/profile/")

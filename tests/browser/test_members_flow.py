@@ -56,7 +56,8 @@ def test_an_invited_member_comes_in_by_the_link_and_reserves_a_seat(new_page, se
     screenshot(nadia, "first-visit-phone")
     nadia.get_by_role("button", name="C'est parti").click()
     nadia.wait_for_url("**/gatherings/")
-    nadia.locator(".card h3 a").first.click()
+    # The breakfast, not the demo's door meeting (sooner, registration closed).
+    nadia.locator(".card h3 a", has_text="Déjeuner-réseautage").first.click()
     nadia.get_by_role("button", name="Réserver ma place").click()
     expect(nadia.get_by_text("Annuler ma place", exact=True)).to_be_visible()
     screenshot(nadia, "invited-member-reserved-phone")

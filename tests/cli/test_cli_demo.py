@@ -6,7 +6,14 @@ import io
 from datetime import UTC, datetime
 
 from tablee.cli import main
-from tablee.demo import MEMBER_EMAIL, ORGANIZER_EMAIL, PASSWORD, load_demo
+from tablee.demo import (
+    DOOR_TITLE,
+    MEMBER_EMAIL,
+    NEWCOMER_EMAIL,
+    ORGANIZER_EMAIL,
+    PASSWORD,
+    load_demo,
+)
 
 
 def _snapshot():
@@ -66,6 +73,32 @@ def test_demo_command_prints_how_to_sign_in(db, capsys, monkeypatch, settings):
     out = capsys.readouterr().out
     assert "https://tablee.example.org" in out
     assert ORGANIZER_EMAIL in out and MEMBER_EMAIL in out and PASSWORD in out
+    assert f"«\u00a0{DOOR_TITLE}\u00a0»" in out
+
+
+def test_the_demo_has_a_meeting_whose_door_is_open_and_whose_tables_are_to_make(db):
+    """Check-in opens three hours before the start: a meeting an hour or so away can be tried at the
+    door right after `make run`, and its plan made and published (the breakfast's is already)."""
+    from tablee.gatherings.models import Gathering, Rsvp
+    from tablee.gatherings.selectors import checkin_state
+    from tablee.tables.models import Plan
+
+    now = datetime(2026, 11, 20, 15, 10, tzinfo=UTC)  # 10 h 10 in Québec
+    out = io.StringIO()
+    load_demo(out=out, now=now)
+
+    door = Gathering.objects.get(title=DOOR_TITLE)
+    assert door.starts_at == datetime(2026, 11, 20, 16, 30, tzinfo=UTC)  # 11 h 30, on the half hour
+    assert door.state == "closed" and checkin_state(gathering=door, now=now) == "open"
+    assert not Plan.objects.filter(gathering=door).exists()
+    attending = set(Rsvp.objects.filter(gathering=door, status="confirmed").values_list("user__email", flat=True))
+    assert len(attending) == 14 and not attending & {ORGANIZER_EMAIL, MEMBER_EMAIL, NEWCOMER_EMAIL}
+    assert "le 2026-11-20 à 11\u00a0h\u00a030" in out.getvalue()
+    # What the printed hint says still holds: Marie's table at the breakfast is published, and the
+    # newcomer has signed up for nothing to come.
+    breakfast = Gathering.objects.get(state="open")
+    assert Plan.objects.filter(gathering=breakfast, status="published", seats__user__email=MEMBER_EMAIL).exists()
+    assert not Rsvp.objects.filter(user__email=NEWCOMER_EMAIL, gathering__starts_at__gt=now).exists()
 
 
 def test_the_demo_tables_say_why_they_were_formed(db):
