@@ -2,6 +2,11 @@
 
 No JavaScript. Colours are dark enough on white for text contrast (WCAG AA); each chart also has
 a text equivalent in its <desc>, and the pages show the numbers in a table next to it.
+
+Drawn for a phone: the drawing is about as wide as a phone's card (360 units for about 310 px), so
+its 14-unit labels read at 12 px or more there; on a wide screen they grow with the card. The
+visible title is the page's <figcaption>, which wraps (an SVG text does not); the SVG keeps it as
+its <title> for screen readers.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 46
+WIDTH, HEIGHT = 360, 210
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 20, 44
+FONT = 14
 INK = "#1f2933"
 GRID = "#d9dee3"
 PALETTE = ("#1d5f8a", "#8a3b12", "#2d6a2f", "#6b3a8a")
@@ -48,8 +54,8 @@ def _list(items) -> str:
     return ("; " if _french() else ", ").join(items)
 
 
-# A label's width at font size 13, about: 7.5 px a character.
-CHAR_PX = 7.5
+# A label's width at font size 14, about: 8 units a character.
+CHAR_PX = 8.0
 
 
 def _label_step(labels: list[str], slot: float) -> int:
@@ -66,12 +72,11 @@ def _frame(title: str, description: str, body: list[str], top: float, ticks: lis
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" class="chart">',
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
-        f'<text x="{LEFT}" y="16" font-size="16" font-weight="600" fill="{INK}">{escape(title)}</text>',
     ]
     for tick in ticks:
         y = TOP + plot_h - plot_h * tick / top
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="13" text-anchor="end" fill="{INK}">'
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="{FONT}" text-anchor="end" fill="{INK}">'
                      f"{_fmt(tick)}{escape(unit)}</text>")
     parts.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" stroke="{INK}"/>')
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="{INK}"/>')
@@ -93,10 +98,10 @@ def bar_chart(*, title: str, labels: list[str], values: list[float], colour: str
         y = TOP + plot_h - h
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="{colour}">'
                     f"<title>{escape(label)}{_colon()}{_fmt(value)}{escape(unit)}</title></rect>")
-        body.append(f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" font-size="13" text-anchor="middle" '
+        body.append(f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" font-size="{FONT}" text-anchor="middle" '
                     f'fill="{INK}">{_fmt(value)}</text>')
         if k % step == 0:
-            body.append(f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
+            body.append(f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="{FONT}" '
                         f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
     description = _list(f"{label}{_colon()}{_fmt(v)}{unit}" for label, v in zip(labels, values, strict=True))
     return _frame(title, description, body, top, ticks, unit)
@@ -116,7 +121,7 @@ def line_chart(*, title: str, labels: list[str], lines: list[tuple[str, list[flo
     for k, label in enumerate(labels):
         if k % every:
             continue
-        body.append(f'<text x="{left + k * step:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="13" '
+        body.append(f'<text x="{left + k * step:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="{FONT}" '
                     f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
     descriptions = []
     for index, (name, values) in enumerate(lines):
@@ -129,6 +134,6 @@ def line_chart(*, title: str, labels: list[str], lines: list[tuple[str, list[flo
                         f"<title>{escape(name)}, {escape(label)}{_colon()}{_fmt(value)}{escape(unit)}</title></circle>")
         legend_x = LEFT + index * 170
         body.append(f'<rect x="{legend_x}" y="{HEIGHT - 16}" width="12" height="4" fill="{colour}"/>'
-                    f'<text x="{legend_x + 16}" y="{HEIGHT - 11}" font-size="13" fill="{INK}">{escape(name)}</text>')
+                    f'<text x="{legend_x + 16}" y="{HEIGHT - 11}" font-size="{FONT}" fill="{INK}">{escape(name)}</text>')
         descriptions.append(f"{name}{_colon()}" + _list(_fmt(v) for v in values))
     return _frame(title, " · ".join(descriptions), body, top, ticks, unit)

@@ -174,10 +174,11 @@ def parcours(*, user, today: date | None = None, months: int = MONTHS) -> dict:
     return {"months": keys, "series": series, "energy": energy}
 
 
-def month_label(month: date, *, year: bool = True) -> str:
+def month_label(month: date, *, year: bool = True, short: bool = False) -> str:
+    """« novembre 2026 », « novembre », or short for a chart's axis (a phone's width): « nov. »."""
     from django.utils.formats import date_format
 
-    return date_format(month, "F Y" if year else "F")
+    return date_format(month, "N" if short else "F Y" if year else "F")
 
 
 # Share with the few -------------------------------------------------------------------------------

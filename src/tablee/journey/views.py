@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
@@ -47,29 +48,35 @@ def _day(day) -> str:
     return french.dates_in(_language(), date_format(day, "MONTH_DAY_FORMAT"))
 
 
+def _titled(draw, title: str, **kwargs) -> tuple[str, SafeString]:
+    """A chart with its visible title, which the page shows as the figure's <figcaption>."""
+    return title, draw(title=title, **kwargs)
+
+
 @login_required
 def parcours(request):
     today = timezone.localdate()
     data = selectors.parcours(user=request.user, today=today)
     labels = [selectors.month_label(m) for m in data["months"]]
-    short = [selectors.month_label(m, year=False) for m in data["months"]]
+    short = [selectors.month_label(m, short=True) for m in data["months"]]
     bar_charts = [
-        charts.bar_chart(title=s.label, labels=short, values=s.values, colour=charts.PALETTE[k])
+        _titled(charts.bar_chart, s.label, labels=short, values=s.values, colour=charts.PALETTE[k])
         for k, s in enumerate(data["series"])
     ]
-    energy_chart = None
     if data["energy"]:
-        energy_chart = charts.line_chart(
-            title=_("Mon énergie avant et après"),
+        bar_charts.append(_titled(
+            charts.line_chart, _("Mon énergie avant et après"),
             labels=[_day(e[0]) for e in data["energy"]],
             lines=[(_("avant"), [e[1] for e in data["energy"]]), (_("après"), [e[2] for e in data["energy"]])],
             top=5,
-        )
+        ))
+    # A newcomer has nothing to count yet: a word on what will show here, not four charts of zeros.
+    nothing_yet = not data["energy"] and not any(v for s in data["series"] for v in s.values)
     return render(request, "journey/parcours.html", {
         "charts": bar_charts,
-        "energy_chart": energy_chart,
+        "nothing_yet": nothing_yet,
         "series": data["series"],
-        "rows": [(label, [s.values[k] for s in data["series"]]) for k, label in enumerate(labels)],
+        "rows": [(label, [(s.label, s.values[k]) for s in data["series"]]) for k, label in enumerate(labels)],
         "intentions": selectors.intentions_of(author=request.user)[:20],
         "recovery": selectors.recovery_reminder(user=request.user, today=today),
         "to_prepare": selectors.upcoming_to_prepare(user=request.user),
@@ -262,16 +269,16 @@ def _depth_context(request, slug: str) -> dict:
     labels = [_day(timezone.localtime(r.starts_at)) for r in rows]
     shares = [r for r in rows if r.followed_up_share is not None]
     depth_charts = [
-        charts.bar_chart(title=_("Nouvelles rencontres par membre"), labels=labels,
-                         values=[r.new_pairs_per_member for r in rows], colour=charts.PALETTE[0]),
-        charts.bar_chart(title=_("Taux de répétition (%)"), labels=labels,
-                         values=[round(100 * r.repeat_rate) for r in rows], colour=charts.PALETTE[1], top=100),
-        charts.bar_chart(title=_("Part des présents qui ont fait un suivi (%)"),
-                         labels=[_day(timezone.localtime(r.starts_at)) for r in shares],
-                         values=[round(100 * r.followed_up_share) for r in shares], colour=charts.PALETTE[2],
-                         top=100),
-        charts.bar_chart(title=_("Souhaits « poursuivre » réciproques"), labels=labels,
-                         values=[r.mutual_continues for r in rows], colour=charts.PALETTE[3]),
+        _titled(charts.bar_chart, _("Nouvelles rencontres par membre"), labels=labels,
+                values=[r.new_pairs_per_member for r in rows], colour=charts.PALETTE[0]),
+        _titled(charts.bar_chart, _("Taux de répétition (%)"), labels=labels,
+                values=[round(100 * r.repeat_rate) for r in rows], colour=charts.PALETTE[1], top=100),
+        _titled(charts.bar_chart, _("Part des présents qui ont fait un suivi (%)"),
+                labels=[_day(timezone.localtime(r.starts_at)) for r in shares],
+                values=[round(100 * r.followed_up_share) for r in shares], colour=charts.PALETTE[2],
+                top=100),
+        _titled(charts.bar_chart, _("Souhaits « poursuivre » réciproques"), labels=labels,
+                values=[r.mutual_continues for r in rows], colour=charts.PALETTE[3]),
     ]
     return {"association": association, "rows": rows, "charts": depth_charts,
             "season_start": selectors.season_start(timezone.localdate()),

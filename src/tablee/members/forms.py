@@ -11,11 +11,12 @@ from tablee.members.models import Profile
 
 
 class ListField(forms.CharField):
-    """Items typed on one line, separated by commas or semicolons."""
+    """Items separated by commas or semicolons. Typed in a box that wraps (a long list stays readable
+    on a phone), where a line break separates items too: a one-line answer reads as it always did."""
 
     def to_python(self, value) -> list[str]:
         text = super().to_python(value)
-        return [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
+        return [item.strip() for item in re.split(r"[;,\n]", text) if item.strip()]
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -23,8 +24,11 @@ class ListField(forms.CharField):
         return value
 
 
-def _list(label, help_text):
-    return ListField(label=label, required=False, help_text=help_text, max_length=3000)
+def _list(label, help_text, *, rows: int | None = None):
+    """A list typed on one line, or in a box of ``rows`` lines that wraps (what the planner reads first
+    is never cut off at a phone's width)."""
+    widget = forms.Textarea(attrs={"rows": rows, "class": "list-box"}) if rows else None
+    return ListField(label=label, required=False, help_text=help_text, max_length=3000, widget=widget)
 
 
 class ProfileForm(forms.Form):
@@ -34,9 +38,9 @@ class ProfileForm(forms.Form):
     sector = forms.CharField(label=_("Secteur"), max_length=100, required=False,
                              help_text=_("Par exemple : santé, techno, finance, culture."))
     languages = _list(_("Langues parlées"), _("Séparez-les par des virgules : français, anglais."))
-    offers = _list(_("Ce que j'offre"), _("Ce que vous pouvez apporter aux autres, séparé par des virgules."))
-    needs = _list(_("Ce que je cherche"), _("Ce qui vous aiderait en ce moment, séparé par des virgules."))
-    interests = _list(_("Intérêts"), _("Ce qui vous passionne en dehors du travail, séparé par des virgules."))
+    offers = _list(_("Ce que j'offre"), _("Ce que vous pouvez apporter aux autres, séparé par des virgules."), rows=2)
+    needs = _list(_("Ce que je cherche"), _("Ce qui vous aiderait en ce moment, séparé par des virgules."), rows=2)
+    interests = _list(_("Intérêts"), _("Ce qui vous passionne en dehors du travail, séparé par des virgules."), rows=2)
     bio = forms.CharField(label=_("Courte présentation"), required=False, max_length=600,
                           widget=forms.Textarea(attrs={"rows": 4}),
                           help_text=_("Quelques phrases, au plus 600 caractères."))

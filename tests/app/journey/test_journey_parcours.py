@@ -39,13 +39,25 @@ def test_the_parcours_counts_quick_follow_ups_kept_promises_and_reached_intentio
 
 
 def test_the_parcours_page_draws_charts_and_no_contact_count(client, member, make_contact):
-    for k in range(3):
-        make_contact(member, f"Contact {k}")
+    from tablee.circle.services import promise_close, promise_create
+
+    contacts = [make_contact(member, f"Contact {k}") for k in range(3)]
+    promise_close(owner=member, promise=promise_create(owner=member, contact=contacts[0], text="le rapport"), kept=True)
     client.force_login(member)
     html = client.get("/parcours/").content.decode()
     assert html.count("<svg") == 4
-    assert "Suivis envoyés en deux jours ou moins" in html
+    assert "<figcaption>Suivis envoyés en deux jours ou moins</figcaption>" in html
     assert "3 contacts" not in html and "Contact 0" not in html
+    assert 'data-testid="parcours-empty"' not in html
+
+
+def test_with_nothing_to_count_yet_the_parcours_says_what_will_show_instead_of_charts_of_zeros(
+        client, member, make_contact):
+    make_contact(member, "Contact 0")  # a contact is not a figure: it is never counted here
+    client.force_login(member)
+    html = client.get("/parcours/").content.decode()
+    assert html.count("<svg") == 0 and 'data-testid="parcours-table"' not in html
+    assert 'data-testid="parcours-empty"' in html and "Rien à compter pour l'instant" in html
 
 
 def test_a_bar_chart_is_accessible_svg_with_escaped_labels():
@@ -62,8 +74,12 @@ def test_a_line_chart_draws_one_line_per_series():
 
 
 
-def test_the_parcours_speaks_english_to_an_english_speaking_member(client, make_person, association):
+def test_the_parcours_speaks_english_to_an_english_speaking_member(client, make_person, association, make_contact):
+    from tablee.circle.services import promise_close, promise_create
+
     anglophone = make_person(association=association, email="ann@example.org", preferred_language="en")
+    promise = promise_create(owner=anglophone, contact=make_contact(anglophone, "Lee"), text="the report")
+    promise_close(owner=anglophone, promise=promise, kept=True)  # something to count: the charts show
     client.force_login(anglophone)
     html = client.get("/parcours/").content.decode()
     assert "My journey" in html and "Follow-ups sent within two days" in html
