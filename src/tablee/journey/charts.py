@@ -54,8 +54,8 @@ def _list(items) -> str:
     return ("; " if _french() else ", ").join(items)
 
 
-# A label's width at font size 14, about: 8 units a character.
-CHAR_PX = 8.0
+# A label's width at font size 14, about: 8.5 units a character (a little more than most fonts need).
+CHAR_PX = 8.5
 
 
 def _label_step(labels: list[str], slot: float) -> int:
@@ -112,7 +112,7 @@ def line_chart(*, title: str, labels: list[str], lines: list[tuple[str, list[flo
     """Several series over the same labels, each with its own colour and a legend below."""
     top, ticks = _scale([v for _n, vs in lines for v in vs], top)
     # Keeps the first and last labels inside the drawing.
-    pad = max(24, int(max((len(label) for label in labels), default=0) * CHAR_PX / 2) - RIGHT)
+    pad = max(24, int(max((len(label) for label in labels), default=0) * CHAR_PX / 2) - RIGHT + 4)
     plot_w, plot_h = WIDTH - LEFT - RIGHT - 2 * pad, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
     left = LEFT + pad
