@@ -33,9 +33,30 @@ def fill(text: str) -> tuple[str, int]:
     for block in text.split("\n\n"):
         lines = block.split("\n")
         singular, plural = _value(lines, "msgid"), _value(lines, "msgid_plural")
-        if (plural and not any(line.startswith("#~") for line in lines)
-                and _value(lines, "msgstr[0]") == ['""'] and _value(lines, "msgstr[1]") == ['""']):
-            keep = [line for line in lines if not line.startswith(("msgstr[0] ", "msgstr[1] "))]
+        # makemessages marks a new plural "fuzzy" when it guesses its forms from a neighbour (an
+        # older, different sentence): a fuzzy entry is not compiled, so it is filled again.
+        fuzzy = "#, fuzzy" in lines and singular != ['""']  # the header excepted
+        if fuzzy and not plural:  # a French sentence needs no translation: back to empty
+            keep, dropping = [], False
+            for line in lines:
+                if line.startswith("msgstr "):
+                    dropping = True
+                elif not line.startswith('"'):
+                    dropping = False
+                if not dropping and not line.startswith(("#| ", "#, fuzzy")):
+                    keep.append(line)
+            lines = [*keep, 'msgstr ""']
+            filled += 1
+        elif (plural and not any(line.startswith("#~") for line in lines)
+                and (fuzzy or (_value(lines, "msgstr[0]") == ['""'] and _value(lines, "msgstr[1]") == ['""']))):
+            keep, dropping = [], False
+            for line in lines:
+                if line.startswith(("msgstr[0] ", "msgstr[1] ")):
+                    dropping = True  # with its continuation lines
+                elif not line.startswith('"'):
+                    dropping = False
+                if not dropping and not line.startswith(("#| ", "#, fuzzy")):
+                    keep.append(line)
             keep += ["msgstr[0] " + singular[0], *singular[1:], "msgstr[1] " + plural[0], *plural[1:]]
             lines = keep
             filled += 1
