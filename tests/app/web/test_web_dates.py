@@ -25,6 +25,21 @@ def test_each_language_writes_its_dates_one_way(language, full, month_day):
         assert date_format(date(2026, 11, 12), "MONTH_DAY_FORMAT") == month_day
 
 
+@pytest.mark.parametrize(("language", "morning", "afternoon"), [
+    ("en", "7:30 AM", "1:05 PM"),
+    ("fr-ca", "7\xa0h\xa030", "13\xa0h\xa005"),
+])
+def test_each_language_writes_the_time_as_its_readers_do(language, morning, afternoon):
+    from datetime import datetime, time
+
+    from django.utils.formats import time_format
+
+    with translation.override(language):
+        assert time_format(time(7, 30)) == morning
+        assert time_format(time(13, 5)) == afternoon
+        assert date_format(datetime(2026, 11, 12, 7, 30), "DATETIME_FORMAT").endswith(morning)
+
+
 # A |date: or date_format(…) argument that spells out a pattern with a day in it ("j F Y": French
 # order in English too), not a format's name ("DATE_FORMAT") nor a translated pattern (_("l j F")).
 _LITERAL_PATTERN = re.compile(r"""(?:\|date:|date_format\((?:[^()]|\([^()]*\))*?,\s*)(["'])(?![A-Z_]+_FORMAT\1)[^"']*[jd][^"']*\1""")
