@@ -441,12 +441,14 @@ def test_the_start_sizes_have_the_most_pairs(bounds, data) -> None:
     assert int((sizes * (sizes - 1) // 2).sum()) == best
 
 
-def test_an_unknown_clock_or_start_is_refused() -> None:
+def test_an_unknown_clock_or_start_or_a_tournament_below_one_is_refused() -> None:
     instance = read_instance(DATA / "RanInt_n012_ss_03.txt")
     with pytest.raises(ValueError, match="clock"):
         solve_mdgp(instance, time_limit=1, seed=1, clock="sundial")
     with pytest.raises(ValueError, match="start"):
         solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(start="anywhere"))
+    with pytest.raises(ValueError, match="tournament"):
+        solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(tournament=0))
 
 
 def test_improved_at_is_the_iteration_where_the_best_was_found() -> None:

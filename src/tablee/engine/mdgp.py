@@ -202,8 +202,9 @@ def solve_mdgp(
     target: float | None = None,
 ) -> MdgpResult:
     """Best grouping found within `time_limit` seconds (and `max_iterations`, when given).
-    With `target`, the search also stops once its best reaches that value (at the end of a chunk;
-    `improved_at` is the iteration that reached it, as without `target`).
+    With `target`, the search also stops at the end of the first chunk whose best reaches that
+    value: the same trajectory as without it, cut short (the best may still improve within that
+    chunk; `improved_at` says where the returned best was found).
 
     `clock="wall"` (default) measures the limit in elapsed time; `clock="cpu"` in CPU time of this
     process, like the C++ IMS of Lai & Hao (its loop tests `clock()`), so that a benchmark on a
@@ -252,6 +253,8 @@ def _solve(
     upper = np.ascontiguousarray(instance.upper, dtype=np.int64)
     n, n_groups = instance.n, lower.size
     strong = params.strong if params.strong is not None else max(2, n // 8)
+    if params.tournament < 1:
+        raise ValueError(f"params.tournament must be at least 1 (got {params.tournament})")
 
     rng = new_stream(seed)
     # Bound of d used to skip hopeless swaps (see _mdgp_kernels.local_search).
