@@ -31,13 +31,16 @@ def main() -> int:
     parser.add_argument("--max-iterations", type=int, default=600_000)
     parser.add_argument("--seeds", default="1-11")
     parser.add_argument("--params", default="{}", help="MdgpParams fields as JSON")
+    parser.add_argument("--stop-at-target", action="store_true",
+                        help="stop each run once it reaches the target (same iteration counts)")
     args = parser.parse_args()
     instance = read_instance(args.instance)
     params = MdgpParams(**json.loads(args.params))
     reached = []
     for seed in _seeds(args.seeds):
         result = solve_mdgp(instance, time_limit=1e9, seed=seed, max_iterations=args.max_iterations,
-                            params=params, clock="cpu")
+                            params=params, clock="cpu",
+                            target=args.target if args.stop_at_target else None)
         hit = result.objective >= args.target - 1e-6
         reached.append(result.improved_at if hit else float("inf"))
         print(f"seed {seed}: best {result.objective:.2f} at iteration {result.improved_at}"

@@ -315,6 +315,34 @@ def test_the_search_with_the_updated_swap_bound_is_the_search_with_a_full_recomp
     assert checked[1] == plain[1]
 
 
+@pytest.mark.parametrize("case", range(4))
+def test_a_tournament_perturbation_step_makes_the_least_losing_of_its_draws(case: int) -> None:
+    """Each step of `perturb(..., tournament=T)` draws T random swaps (equal bounds: no moves) and
+    makes the best one: replay the draws on a copy of the stream and compare."""
+    instance = _random_instance(np.random.default_rng(60 + case), 30, [6] * 5, [6] * 5)
+    d, lower, upper = instance.d, instance.lower, instance.upper
+    rng = np.array([777 + case], dtype=np.uint64)
+    assign, _ = k.random_assignment(rng, instance.n, lower, upper)
+    members, size, pos = k.build_members(assign, lower.size, instance.n)
+    w = k.compute_gains(d, assign, lower.size)
+    for _ in range(5):  # five one-step perturbations of size 1, each checked
+        replay = rng.copy()
+        deltas = []
+        for _draw in range(6):
+            i = k._randint(replay, instance.n)
+            a = assign[i]
+            b = k._randint(replay, lower.size - 1)
+            b += b >= a
+            j = members[b, k._randint(replay, size[b])]
+            deltas.append(w[i, b] - w[i, a] + w[j, a] - w[j, b] - 2.0 * d[i, j])
+        before = k.objective_of(w, assign)
+        change = k.perturb(rng, d, assign, size, members, pos, w, lower, upper, 1, 0.5, None, 6)
+        assert rng[0] == replay[0]  # the same draws, no more
+        assert change == pytest.approx(max(deltas))
+        assert k.objective_of(w, assign) == pytest.approx(before + change)
+        assert max(deltas) > min(deltas)  # the choice mattered
+
+
 # --- determinism and the clock ----------------------------------------------------------------
 
 def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:
@@ -413,12 +441,14 @@ def test_the_start_sizes_have_the_most_pairs(bounds, data) -> None:
     assert int((sizes * (sizes - 1) // 2).sum()) == best
 
 
-def test_an_unknown_clock_or_start_is_refused() -> None:
+def test_an_unknown_clock_or_start_or_a_tournament_below_one_is_refused() -> None:
     instance = read_instance(DATA / "RanInt_n012_ss_03.txt")
     with pytest.raises(ValueError, match="clock"):
         solve_mdgp(instance, time_limit=1, seed=1, clock="sundial")
     with pytest.raises(ValueError, match="start"):
         solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(start="anywhere"))
+    with pytest.raises(ValueError, match="tournament"):
+        solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(tournament=0))
 
 
 def test_improved_at_is_the_iteration_where_the_best_was_found() -> None:
@@ -431,3 +461,16 @@ def test_improved_at_is_the_iteration_where_the_best_was_found() -> None:
 
     assert upto.objective == pytest.approx(full.objective)
     assert before.objective < full.objective - 1e-6
+
+
+def test_a_target_stops_the_search_once_its_best_reaches_it() -> None:
+    """Same trajectory as without a target, cut at the end of the first chunk whose best reaches
+    it (the best may improve again within that chunk)."""
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+    early = solve_mdgp(instance, time_limit=60, seed=3, max_iterations=500)
+    stopped = solve_mdgp(instance, time_limit=60, seed=3, max_iterations=100_000,
+                         target=early.objective - 1e-6)
+    assert stopped.objective >= early.objective - 1e-6
+    assert stopped.iterations < 100_000
+    same = solve_mdgp(instance, time_limit=60, seed=3, max_iterations=stopped.iterations)
+    assert (same.groups, same.improved_at) == (stopped.groups, stopped.improved_at)

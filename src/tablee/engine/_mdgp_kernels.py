@@ -322,33 +322,47 @@ def _descent(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, c
 
 @njit(cache=True)
 def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength, move_share=0.5,
-            bound=None):
+            bound=None, tournament=1):
     """`strength` random moves or swaps, whatever their value: a move (which changes two group
     sizes) with probability `move_share` when the bounds allow it. Returns the objective change.
     With `bound` (current on entry), it stays current (`_refresh_leave_gains` after each step), so
-    the descent that follows need not recompute it."""
+    the descent that follows need not recompute it. `tournament` > 1: each step draws that many
+    random moves or swaps and makes the one that loses least."""
     n = assign.shape[0]
     n_groups = lower.shape[0]
     change = 0.0
     if n_groups < 2:
         return change
     for _ in range(strength):
-        i = _randint(rng, n)
-        a = assign[i]
-        b = _randint(rng, n_groups - 1)
-        if b >= a:
-            b += 1
-        if size[a] > lower[a] and size[b] < upper[b] and _rand01(rng) < move_share:
-            change += w[i, b] - w[i, a]
-            _apply_move(d, assign, size, members, pos, w, i, b)
-            if bound is not None:
-                _refresh_leave_gains(w, members, size, bound, a, b)
-        elif size[b] > 0:
-            j = members[b, _randint(rng, size[b])]
-            change += w[i, b] - w[i, a] + w[j, a] - w[j, b] - 2.0 * d[i, j]
-            _apply_swap(d, assign, members, pos, w, i, j)
-            if bound is not None:
-                _refresh_leave_gains(w, members, size, bound, a, b)
+        best_i = best_j = best_b = -1
+        best_delta = -np.inf
+        for _draw in range(tournament):
+            i = _randint(rng, n)
+            a = assign[i]
+            b = _randint(rng, n_groups - 1)
+            if b >= a:
+                b += 1
+            if size[a] > lower[a] and size[b] < upper[b] and _rand01(rng) < move_share:
+                j = -1
+                delta = w[i, b] - w[i, a]
+            elif size[b] > 0:
+                j = members[b, _randint(rng, size[b])]
+                delta = w[i, b] - w[i, a] + w[j, a] - w[j, b] - 2.0 * d[i, j]
+            else:
+                continue
+            if delta > best_delta:
+                best_delta = delta
+                best_i, best_j, best_b = i, j, b
+        if best_i < 0:
+            continue
+        a = assign[best_i]
+        change += best_delta
+        if best_j < 0:
+            _apply_move(d, assign, size, members, pos, w, best_i, best_b)
+        else:
+            _apply_swap(d, assign, members, pos, w, best_i, best_j)
+        if bound is not None:
+            _refresh_leave_gains(w, members, size, bound, a, best_b)
     return change
 
 
@@ -489,20 +503,21 @@ def _pool_insert(pool, pool_values, counters, candidate, value):
 def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound, best,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
                            strong, move_share, pool, pool_values, walk_best, start_sizes,
-                           cross_share, check=False):
+                           cross_share, check=False, tournament=1):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
     moves or swaps), then descent; the new local optimum is always kept, so the search walks from
     maximum to maximum. After `alpha` iterations without improving the best of this walk, the next
     walk starts from a strong perturbation of the global best. `check`: see `local_search`.
+    `tournament`: see `perturb` (weak perturbations only; strong ones stay random).
     """
     # `bound` is current from here on: each weak perturbation and descent keeps it so.
     _best_leave_gains(members, size, w, bound)
     for _ in range(n_iterations):
         weak = weak_min + _randint(rng, weak_max - weak_min + 1)
         values[V_CUR] += perturb(rng, d, assign, size, members, pos, w, lower, upper, weak,
-                                 move_share, bound)
+                                 move_share, bound, tournament)
         if check:
             _check_leave_gains(members, size, w, bound)
         values[V_CUR] += _descent(rng, d, assign, size, members, pos, w, lower, upper, bound,
