@@ -363,7 +363,8 @@ def _initial_columns(season: Season, rnd: random.Random, plans: int,
 
 def season_upper_bound(season: Season, *, time_limit: float = 600.0, seed: int = 1,
                        gap: float = 1e-4, start: list[list[list[int]]] | None = None,
-                       per_round: int = 100, box: float = 2.0, verbose: bool = False) -> Bound:
+                       per_round: int = 100, box: float = 2.0, options: dict | None = None,
+                       verbose: bool = False) -> Bound:
     """Column generation on the set-partitioning LP (HiGHS, warm-started: columns and pair rows
     are added to the same model), then the Lagrangian bound of the module docstring with rc*_r
     computed exactly (`_best_table`). Stops at LP optimality (no table of positive reduced cost,
@@ -390,6 +391,8 @@ def season_upper_bound(season: Season, *, time_limit: float = 600.0, seed: int =
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    for name, value in (options or {}).items():
+        h.setOptionValue(name, value)
     # minimise -w. Rows: cover (= 1), tables per round (= K_r), then pair rows (<= 1) as needed.
     lower = np.concatenate([np.ones(n_cover), np.array(season.tables, dtype=float)])
     h.addRows(n_cover + rounds, lower, lower.copy(), 0, np.zeros(n_cover + rounds, dtype=np.int32),
@@ -463,7 +466,9 @@ def season_upper_bound(season: Season, *, time_limit: float = 600.0, seed: int =
     tables_k = np.array(season.tables, dtype=float)
     while True:
         it += 1
+        lp_started = time.process_time()
         h.run()
+        lp_cpu = time.process_time() - lp_started
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"LP: {h.getModelStatus()}")
         lp_value = -h.getInfo().objective_function_value
@@ -502,7 +507,8 @@ def season_upper_bound(season: Season, *, time_limit: float = 600.0, seed: int =
         cpu = time.process_time() - started
         if verbose:
             estimate = float(pi.sum() + sigma @ tables_k + mu.sum() / 2 + tables_k @ np.maximum(max_rc, 0))
-            print(f"    it {it}: cpu {cpu:.0f} s, lp {lp_value:.1f}, cols {len(columns)} (+{new_cols}), "
+            print(f"    it {it}: cpu {cpu:.0f} s (LP {lp_cpu:.1f} s), lp {lp_value:.1f}, "
+                  f"cols {len(columns)} (+{new_cols}), "
                   f"pair rows {len(pair_rows)} (+{len(viol)}), heuristic max rc {max_rc.max():.3f}, "
                   f"bound if the heuristic were exact {estimate:.1f}", flush=True)
         out_of_time = cpu > time_limit
@@ -548,6 +554,9 @@ def main() -> int:
                         help="seconds of the season solver whose plan seeds the LP (0: none)")
     parser.add_argument("--box", type=float, default=2.0,
                         help="the duals' box, times the most a person brings to a table")
+    parser.add_argument("--ipm", action="store_true",
+                        help="interior-point duals without crossover (central duals: less heading-in)")
+    parser.add_argument("--primal", action="store_true", help="primal simplex (warm after new columns)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     if "-" in args.seeds:
@@ -557,6 +566,11 @@ def main() -> int:
         seeds = [int(x) for x in args.seeds.split(",")]
     print(f"season upper bounds, column generation {args.time_limit:g} s of CPU, "
           f"start from {args.start_time:g} s of the solver, {os.cpu_count()} CPUs", flush=True)
+    options: dict = {}
+    if args.ipm:
+        options = {"solver": "ipm", "run_crossover": "off"}
+    if args.primal:
+        options = {"simplex_strategy": 4}
     for seed in seeds:
         problem = realistic_season(seed=seed)
         load = os.getloadavg()[0]
@@ -571,7 +585,7 @@ def main() -> int:
             start = result.rounds
             found = float(evaluate(parsed, scores, start)["need_offer_matches"])
         out = season_upper_bound(season_data(problem), time_limit=args.time_limit, seed=seed,
-                                 start=start, box=args.box, verbose=args.verbose)
+                                 start=start, box=args.box, verbose=args.verbose, options=options)
         wall = time.perf_counter() - wall
         print(f"  seed {seed}: bound {out.bound:.1f} = {out.bound / baseline:.3f}x random "
               f"({baseline:.1f}); LP {out.lp:.1f} = {out.lp / baseline:.3f}x; start plan {found:.0f} = "
