@@ -542,6 +542,70 @@ def season_upper_bound(season: Season, *, time_limit: float = 600.0, seed: int =
                  history=history)
 
 
+def meeting_lp_bound(problem_dict: dict, solver: str = "ipm") -> float:
+    """A bound between the degree bound and the table LP: the LP over meetings x_ijr in [0, 1]
+    (pair i, j together in round r, both attending, allowed) with, in each round, at most
+    (largest table - 1) meetings per attendee and at most the round's pair slots in all, and each
+    once-pair meeting at most once over the season. Every plan keeping the hard rules is a 0/1
+    point of it, so its optimum bounds the matches. Pairs worth 0 are left out (they only use
+    capacity: the optimum is the same without them). Unlike `bench_season.match_upper_bound`,
+    which counts each person's best partners at each end independently, the LP shares a
+    popular person's few seats among everyone who would like to meet them. It ignores that a
+    table is a clique."""
+    import highspy
+    from bench_season import largest_table_and_pairs
+
+    problem, value, copies = _meetings_allowed(problem_dict)
+    n, rounds = problem.n, problem.rounds
+    present = np.zeros((rounds, n), dtype=bool)
+    for r, att in enumerate(problem.attendance):
+        present[r, att] = True
+    deg_row = -np.ones((rounds, n), dtype=np.int64)
+    row_upper: list[float] = []
+    for r, att in enumerate(problem.attendance):
+        largest, _ = largest_table_and_pairs(len(att), problem.tables[r], problem.size_min,
+                                             problem.size_max)
+        for i in att:
+            deg_row[r, i] = len(row_upper)
+            row_upper.append(float(largest - 1))
+    slot_row = []
+    for r, att in enumerate(problem.attendance):
+        _, pairs = largest_table_and_pairs(len(att), problem.tables[r], problem.size_min,
+                                           problem.size_max)
+        slot_row.append(len(row_upper))
+        row_upper.append(float(pairs))
+    iu, ju = np.nonzero(np.triu((value > 0) & (copies > 0), 1))
+    pair_row = {}
+    for i, j in zip(iu, ju, strict=True):
+        if copies[i, j] == 1:
+            pair_row[(i, j)] = len(row_upper)
+            row_upper.append(1.0)
+    starts, idx, costs = [], [], []
+    for i, j in zip(iu, ju, strict=True):
+        for r in range(rounds):
+            if present[r, i] and present[r, j]:
+                starts.append(len(idx))
+                idx += [deg_row[r, i], deg_row[r, j], slot_row[r]]
+                if (i, j) in pair_row:
+                    idx.append(pair_row[(i, j)])
+                costs.append(-float(value[i, j]))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", solver)
+    m = len(row_upper)
+    h.addRows(m, np.full(m, -highspy.kHighsInf), np.array(row_upper), 0, np.zeros(m, dtype=np.int32),
+              np.array([], dtype=np.int32), np.array([], dtype=float))
+    k = len(costs)
+    h.addCols(k, np.array(costs), np.zeros(k), np.ones(k), len(idx), np.array(starts, dtype=np.int32),
+              np.array(idx, dtype=np.int32), np.ones(len(idx)))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"LP: {h.getModelStatus()}")
+    # HiGHS's objective is a floating-point optimum: the dual objective of an optimal basis
+    # equals it; a tiny margin covers rounding.
+    return -h.getInfo().objective_function_value + 1e-6
+
+
 def main() -> int:
     from tablee.engine.model import evaluate, parse_problem, score_matrices
     from tablee.engine.season import solve_season

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import random
 import sys
 from pathlib import Path
 
@@ -176,3 +177,19 @@ def test_the_bound_reads_the_rules_from_the_problem(sb):
     assert bound({**pairs, "history": past, "continue": [["a", "b"], ["c", "d"]]}) == pytest.approx(4)
     # c-d alone may not meet twice, so a-b cannot either (two tables of two): 2 + 1
     assert bound({**pairs, "history": [[["a", "b"]]], "continue": [["a", "b"]]}) == pytest.approx(3)
+
+
+def test_the_meeting_lp_lies_between_the_table_bound_and_the_degree_bound(sb):
+    # The meeting LP ignores tables (weaker than the table LP) but shares seats (no weaker than
+    # the degree bound); both are bounds, so neither is below the optimum.
+    bench = _bench_module("bench_season")
+    rnd = random.Random(5)
+    topics = ["financement", "mentorat", "export", "recrutement"]
+    people = [{"id": f"p{k}", "offers": rnd.sample(topics, 1), "needs": rnd.sample(topics, 1),
+               "interests": [], "sector": "", "languages": ["fr"]} for k in range(8)]
+    for extra in ({}, {"history": [[["p0", "p1"], ["p2", "p3"]]]}, {"avoid": [["p4", "p5"]]}):
+        problem = {"people": people, "rounds": 2, "table_size": {"min": 2, "max": 4}, **extra}
+        table = sb.season_upper_bound(sb.season_data(problem), time_limit=60).bound
+        meetings = sb.meeting_lp_bound(problem)
+        degree = bench.match_upper_bound(problem)
+        assert table - 1e-6 <= meetings <= degree + 1e-6
