@@ -542,7 +542,7 @@ def season_upper_bound(season: Season, *, time_limit: float = 600.0, seed: int =
                  history=history)
 
 
-def meeting_lp_bound(problem_dict: dict, solver: str = "ipm") -> float:
+def meeting_lp_bound(problem_dict: dict, solver: str = "ipm", duals: dict | None = None) -> float:
     """A bound between the degree bound and the table LP: the LP over meetings x_ijr in [0, 1]
     (pair i, j together in round r, both attending, allowed) with, in each round, at most
     (largest table - 1) meetings per attendee and at most the round's pair slots in all, and each
@@ -601,9 +601,38 @@ def meeting_lp_bound(problem_dict: dict, solver: str = "ipm") -> float:
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"LP: {h.getModelStatus()}")
+    if duals is not None:  # the pair rows' duals (>= 0 in the maximisation), for by_round_bound
+        row_dual = np.array(h.getSolution().row_dual)
+        for pair, row in pair_row.items():
+            duals[(int(pair[0]), int(pair[1]))] = max(0.0, -float(row_dual[row]))
     # HiGHS's objective is a floating-point optimum: the dual objective of an optimal basis
     # equals it; a tiny margin covers rounding.
     return -h.getInfo().objective_function_value + 1e-6
+
+
+def by_round_bound(problem_dict: dict, *, time_limit: float = 60.0, verbose: bool = False) -> float:
+    """Lagrangian decomposition by round: the pair-once rows priced at mu (the meeting LP's duals),
+    then each round alone bounded by `season_upper_bound` with values w - mu:
+    matches <= sum of mu over once-pairs + sum_r (best round-r partition under w - mu), valid for
+    any mu >= 0 (a plan meets each once-pair at most once, so it pays mu_ij at most once)."""
+    mu: dict[tuple[int, int], float] = {}
+    meeting_lp_bound(problem_dict, duals=mu)
+    season = season_data(problem_dict)
+    n = season.value.shape[0]
+    penalty = np.zeros((n, n))
+    for (i, j), x in mu.items():
+        penalty[i, j] = penalty[j, i] = x
+    total = float(sum(mu.values()))
+    for r, att in enumerate(season.attendance):
+        one = Season(value=season.value - penalty, forbidden=season.forbidden,
+                     once=np.zeros_like(season.once), attendance=[att], tables=[season.tables[r]],
+                     size_min=season.size_min, size_max=season.size_max)
+        out = season_upper_bound(one, time_limit=time_limit, seed=r + 1)
+        if verbose:
+            print(f"    round {r + 1}: bound {out.bound:.1f} (LP {out.lp:.1f}, "
+                  f"{'converged' if out.converged else 'stopped'}, {out.cpu:.0f} s CPU)", flush=True)
+        total += out.bound
+    return total
 
 
 def main() -> int:
