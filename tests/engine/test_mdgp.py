@@ -343,6 +343,55 @@ def test_a_tournament_perturbation_step_makes_the_least_losing_of_its_draws(case
         assert max(deltas) > min(deltas)  # the choice mattered
 
 
+@pytest.mark.parametrize("case", range(3))
+def test_a_tournament_share_makes_some_steps_random_and_the_others_tournaments(case: int) -> None:
+    """With `tournament_share` p < 1 each step first draws a chance: below p a tournament of T
+    swaps, else one random swap. Replay the draws on a copy of the stream; both kinds must occur."""
+    instance = _random_instance(np.random.default_rng(70 + case), 30, [6] * 5, [6] * 5)
+    d, lower, upper = instance.d, instance.lower, instance.upper
+    rng = np.array([888 + case], dtype=np.uint64)
+    assign, _ = k.random_assignment(rng, instance.n, lower, upper)
+    members, size, pos = k.build_members(assign, lower.size, instance.n)
+    w = k.compute_gains(d, assign, lower.size)
+    kinds = set()
+    for _ in range(12):  # twelve one-step perturbations, each checked
+        replay = rng.copy()
+        draws = 6 if k._rand01(replay) < 0.5 else 1
+        kinds.add(draws)
+        deltas = []
+        for _draw in range(draws):
+            i = k._randint(replay, instance.n)
+            a = assign[i]
+            b = k._randint(replay, lower.size - 1)
+            b += b >= a
+            j = members[b, k._randint(replay, size[b])]
+            deltas.append(w[i, b] - w[i, a] + w[j, a] - w[j, b] - 2.0 * d[i, j])
+        change = k.perturb(rng, d, assign, size, members, pos, w, lower, upper, 1, 0.5, None, 6,
+                           0.5)
+        assert rng[0] == replay[0]  # the same draws, no more
+        assert change == pytest.approx(max(deltas))
+    assert kinds == {1, 6}
+
+
+def test_a_tournament_stall_gives_way_to_random_steps_while_the_walk_is_stuck() -> None:
+    """`tournament_stall` K: tournaments until the walk's best has not improved for K iterations,
+    then random steps. K at or past alpha never triggers (the walk ends first): the same search as
+    without it; a small K changes the search."""
+    assert k.weak_tournament(16, 0, 10**6) == 16
+    assert k.weak_tournament(16, 250, 249) == 16
+    assert k.weak_tournament(16, 250, 250) == 1
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+
+    def run(stall: int) -> tuple[list[list[int]], int]:
+        result = solve_mdgp(instance, time_limit=60.0, seed=5, max_iterations=1500,
+                            params=MdgpParams(alpha=40, tournament=8, tournament_stall=stall))
+        return result.groups, result.improved_at
+
+    plain = run(0)
+    assert run(40) == plain
+    assert run(5) != plain
+
+
 # --- determinism and the clock ----------------------------------------------------------------
 
 def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:
@@ -449,6 +498,10 @@ def test_an_unknown_clock_or_start_or_a_tournament_below_one_is_refused() -> Non
         solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(start="anywhere"))
     with pytest.raises(ValueError, match="tournament"):
         solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(tournament=0))
+    with pytest.raises(ValueError, match="tournament_share"):
+        solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(tournament_share=1.5))
+    with pytest.raises(ValueError, match="tournament_stall"):
+        solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(tournament_stall=-1))
 
 
 def test_improved_at_is_the_iteration_where_the_best_was_found() -> None:

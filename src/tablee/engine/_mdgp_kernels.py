@@ -322,12 +322,14 @@ def _descent(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, c
 
 @njit(cache=True)
 def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength, move_share=0.5,
-            bound=None, tournament=1):
+            bound=None, tournament=1, tournament_share=1.0):
     """`strength` random moves or swaps, whatever their value: a move (which changes two group
     sizes) with probability `move_share` when the bounds allow it. Returns the objective change.
     With `bound` (current on entry), it stays current (`_refresh_leave_gains` after each step), so
     the descent that follows need not recompute it. `tournament` > 1: each step draws that many
-    random moves or swaps and makes the one that loses least."""
+    random moves or swaps and makes the one that loses least; with `tournament_share` < 1, each
+    step is such a tournament with that chance, else one random move or swap (one more draw per
+    step; none when the share is 1, so the stream is then unchanged)."""
     n = assign.shape[0]
     n_groups = lower.shape[0]
     change = 0.0
@@ -336,7 +338,10 @@ def perturb(rng, d, assign, size, members, pos, w, lower, upper, strength, move_
     for _ in range(strength):
         best_i = best_j = best_b = -1
         best_delta = -np.inf
-        for _draw in range(tournament):
+        draws = tournament
+        if tournament > 1 and tournament_share < 1.0 and _rand01(rng) >= tournament_share:
+            draws = 1
+        for _draw in range(draws):
             i = _randint(rng, n)
             a = assign[i]
             b = _randint(rng, n_groups - 1)
@@ -500,24 +505,37 @@ def _pool_insert(pool, pool_values, counters, candidate, value):
 
 
 @njit(cache=True)
+def weak_tournament(tournament, tournament_stall, stall):
+    """Draws per weak step after `stall` iterations without a better walk best: `tournament`,
+    or 1 (a random step) once `tournament_stall` > 0 of them have passed."""
+    if tournament_stall > 0 and stall >= tournament_stall:
+        return 1
+    return tournament
+
+
+@njit(cache=True)
 def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound, best,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
                            strong, move_share, pool, pool_values, walk_best, start_sizes,
-                           cross_share, check=False, tournament=1):
+                           cross_share, check=False, tournament=1, tournament_share=1.0,
+                           tournament_stall=0):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
     moves or swaps), then descent; the new local optimum is always kept, so the search walks from
     maximum to maximum. After `alpha` iterations without improving the best of this walk, the next
     walk starts from a strong perturbation of the global best. `check`: see `local_search`.
-    `tournament`: see `perturb` (weak perturbations only; strong ones stay random).
+    `tournament`, `tournament_share`: see `perturb` (weak perturbations only; strong ones stay
+    random). `tournament_stall` > 0: once the walk's best has not improved for that many
+    iterations, its weak steps are random (no tournament) until it improves or the walk ends.
     """
     # `bound` is current from here on: each weak perturbation and descent keeps it so.
     _best_leave_gains(members, size, w, bound)
     for _ in range(n_iterations):
         weak = weak_min + _randint(rng, weak_max - weak_min + 1)
+        draws = weak_tournament(tournament, tournament_stall, counters[C_STALL])
         values[V_CUR] += perturb(rng, d, assign, size, members, pos, w, lower, upper, weak,
-                                 move_share, bound, tournament)
+                                 move_share, bound, draws, tournament_share)
         if check:
             _check_leave_gains(members, size, w, bound)
         values[V_CUR] += _descent(rng, d, assign, size, members, pos, w, lower, upper, bound,

@@ -58,8 +58,11 @@ class MdgpParams:
     once the pool is full, chance that a walk starts from a crossover of two elite solutions
     rather than from the shaken best; `tournament`: each weak perturbation step draws this many
     random moves or swaps and makes the one that loses least (1: IMS's random step; strong
-    perturbations stay random; 16 reaches good values in far fewer iterations on n120, see
-    docs/engine_mdgp.md, but is not the default yet)."""
+    perturbations stay random; see docs/engine_mdgp.md); `tournament_share`: chance that a weak
+    step is such a tournament, else one random step (1: always; the default 16 with 0.5 keeps
+    most of pure tournament 16's gain on n120 without its stall on n240 `ss`); `tournament_stall`: once a walk's best
+    has not improved for this many iterations, its weak steps are random until it improves (0:
+    never; counts below `alpha` only matter, as a walk ends after `alpha`)."""
 
     alpha: int = 1000
     weak_min: int = 1
@@ -69,7 +72,9 @@ class MdgpParams:
     move_share: float = 0.5
     pool: int = 10
     cross_share: float = 0.5
-    tournament: int = 1
+    tournament: int = 16
+    tournament_share: float = 0.5
+    tournament_stall: int = 0
 
 
 def read_instance(path: str | Path) -> MdgpInstance:
@@ -255,6 +260,10 @@ def _solve(
     strong = params.strong if params.strong is not None else max(2, n // 8)
     if params.tournament < 1:
         raise ValueError(f"params.tournament must be at least 1 (got {params.tournament})")
+    if not 0.0 <= params.tournament_share <= 1.0:
+        raise ValueError(f"params.tournament_share must be in [0, 1] (got {params.tournament_share})")
+    if params.tournament_stall < 0:
+        raise ValueError(f"params.tournament_stall must be at least 0 (got {params.tournament_stall})")
 
     rng = new_stream(seed)
     # Bound of d used to skip hopeless swaps (see _mdgp_kernels.local_search).
@@ -294,7 +303,8 @@ def _solve(
                                  best, values, counters, rng, todo, params.alpha,
                                  params.weak_min, params.weak_max, strong, params.move_share,
                                  pool, pool_values, walk_best, start_sizes, params.cross_share,
-                                 False, params.tournament)
+                                 False, params.tournament, params.tournament_share,
+                                 params.tournament_stall)
         if target is not None and values[k.V_BEST] >= target:
             break
         spent = timer() - t0
