@@ -14,14 +14,9 @@ import json
 import os
 import statistics
 
+from mdgp_hitting import _seeds  # the same SEEDS syntax ("2-11" or "1,4,7"); bench/ is on the path
+
 from tablee.engine.mdgp import MdgpParams, read_instance, solve_mdgp
-
-
-def _seeds(text: str) -> list[int]:
-    if "-" in text:
-        first, last = text.split("-")
-        return list(range(int(first), int(last) + 1))
-    return [int(s) for s in text.split(",")]
 
 
 def main() -> int:
