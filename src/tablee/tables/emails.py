@@ -26,6 +26,11 @@ def queue_plan_published(*, plan: Plan, seat: Seat, changed: bool = False):
 TABLE_EMAILS_PER_PERSON = 5
 
 
+def _told_prefix(plan: Plan, user_id: int) -> str:
+    """The key prefix of the new tables emailed to one person for one plan (the cap counts them)."""
+    return f"tables:seat:{plan.pk}:{user_id}:"
+
+
 def queue_table_changed(*, plan: Plan, seat: Seat):
     """Queue "your table" for a person a repair seated or moved, or the organizer moved, on a
     published plan: once per new table (never the table their last such email gave), at most
@@ -33,7 +38,7 @@ def queue_table_changed(*, plan: Plan, seat: Seat):
     from tablee.outbox.models import Email
     from tablee.outbox.services import email_queue
 
-    prefix = f"tables:seat:{plan.pk}:{seat.user_id}:"
+    prefix = _told_prefix(plan, seat.user_id)
     told = list(Email.objects.filter(key__startswith=prefix).order_by("-pk").values_list("key", flat=True))
     number = str(seat.table.number)
     if told and told[0].removeprefix(prefix).split(":")[0] == number:
@@ -44,6 +49,18 @@ def queue_table_changed(*, plan: Plan, seat: Seat):
     if key in told:  # back at a table they were told earlier: a new email, a new key
         key = f"{key}:{len(told) + 1}"
     return email_queue(**dict(render_plan_published(plan=plan, seat=seat, changed=True), key=key))
+
+
+def table_emails_spent(*, plan: Plan, user_ids: list[int] | set[int]) -> set[int]:
+    """Those of ``user_ids`` who had ``TABLE_EMAILS_PER_PERSON`` new tables emailed for ``plan``
+    already: a new change reaches them in « Ma tablée » only (``queue_table_changed`` sends none)."""
+    from tablee.outbox.models import Email
+
+    spent = set()
+    for user_id in user_ids:
+        if Email.objects.filter(key__startswith=_told_prefix(plan, user_id)).count() >= TABLE_EMAILS_PER_PERSON:
+            spent.add(user_id)
+    return spent
 
 
 def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> dict:

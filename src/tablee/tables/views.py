@@ -20,6 +20,7 @@ from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 from tablee.members.selectors import organization_shown
 from tablee.tables import access, selectors, services
 from tablee.tables.api import late_wish_notice, pending_repair_out, warning_message
+from tablee.tables.emails import table_emails_spent
 from tablee.tables.models import Plan, Wish
 from tablee.text.fold import fold
 
@@ -163,13 +164,14 @@ def _confirm_change(request, gathering, plan: Plan, moves: list[tuple[User, int]
     if not _emails_moves(plan) or request.POST.get("confirm") == "1":
         return None
     seats = selectors.seat_numbers(plan=plan, users=[user for user, _number in moves])
-    changes = [{"name": user.get_full_name() or user.email, "source": seats[user.pk], "target": number}
+    spent = table_emails_spent(plan=plan, user_ids={user.pk for user, _number in moves})
+    changes = [{"name": _name(user), "source": seats[user.pk], "target": number, "emailed": user.pk not in spent}
                for user, number in moves if user.pk in seats and seats[user.pk] != number]
     if not changes:
         return None
     return render(request, "tables/move_confirm.html", {
         "gathering": gathering, "changes": changes, "swap": len(moves) > 1, "action": action, "fields": fields,
-        "back": back.url})
+        "back": back.url, "all_emailed": all(change["emailed"] for change in changes)})
 
 
 def _emails_moves(plan: Plan) -> bool:
@@ -177,13 +179,30 @@ def _emails_moves(plan: Plan) -> bool:
     return plan.status == Plan.Status.PUBLISHED and plan.gathering.starts_at > timezone.now()
 
 
-def _changed(request, plan: Plan, violations) -> None:
-    """After a move or a swap: the rules now broken; on a published plan, that the email left."""
+def _change(request, plan: Plan, people: list[User], fn, **kwargs) -> None:
+    """Make a move or a swap (``fn``), then say what happened: the rules now broken; on a published
+    plan, whether the new table left by email: not for someone who had ``TABLE_EMAILS_PER_PERSON``
+    new tables emailed already (``emails.queue_table_changed``), who sees it in « Ma tablée »."""
+    spent = table_emails_spent(plan=plan, user_ids={user.pk for user in people}) if _emails_moves(plan) else set()
+    violations = _attempt(request, fn, plan=plan, **kwargs)
     if violations is None:
         return
     if _emails_moves(plan):
-        messages.success(request, _("C'est fait : la nouvelle table part par courriel."))
+        if not spent:
+            messages.success(request, _("C'est fait : la nouvelle table part par courriel."))
+        for user in people:
+            if user.pk in spent:
+                messages.success(request, _(
+                    "C'est fait, sans courriel : %(name)s a déjà reçu plusieurs changements de table pour ce "
+                    "plan; cette personne verra sa nouvelle table dans « Ma tablée ».") % {"name": _name(user)})
+            elif spent:
+                messages.success(request, _("La nouvelle table de %(name)s part par courriel.")
+                                 % {"name": _name(user)})
     _warn(request, violations)
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.email
 
 
 @login_required
@@ -198,7 +217,7 @@ def plan_move(request, gathering_id: int):
                                   fields=[("user", user.pk), ("table", table)], back=_back(gathering.pk, table=table))
         if confirm is not None:
             return confirm
-        _changed(request, plan, _attempt(request, services.plan_move, plan=plan, user=user, to_table=table))
+        _change(request, plan, [user], services.plan_move, user=user, to_table=table)
     return _back(gathering.pk, table=table)
 
 
@@ -216,7 +235,7 @@ def plan_swap(request, gathering_id: int):
                                       fields=[("a", a.pk), ("b", b.pk)], back=_back(gathering.pk))
             if confirm is not None:
                 return confirm
-        _changed(request, plan, _attempt(request, services.plan_swap, plan=plan, a=a, b=b))
+        _change(request, plan, [a, b], services.plan_swap, a=a, b=b)
     return _back(gathering.pk)
 
 

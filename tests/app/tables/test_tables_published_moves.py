@@ -137,3 +137,61 @@ def test_at_the_door_once_it_began_a_move_is_not_asked_and_emails_nobody(client,
     assert response.status_code == 302
     assert _table_of(plan, person) == target
     assert _told(person) == []
+
+
+def _spend_the_table_emails(plan, person, source, target) -> None:
+    """Move ``person`` back and forth until the plan's table emails for them are all spent."""
+    tables = [target, source]
+    for k in range(TABLE_EMAILS_PER_PERSON):
+        services.plan_move(plan=plan, user=person, to_table=tables[k % 2])
+    assert len(_told(person)) == TABLE_EMAILS_PER_PERSON
+
+
+def test_a_move_past_the_email_cap_says_no_email_left_and_that_ma_tablee_shows_the_table(
+    client, organizer, published
+):
+    gathering, plan, person, source, target = published
+    _spend_the_table_emails(plan, person, source, target)
+    now = _table_of(plan, person)
+    other = source if now == target else target
+    client.force_login(organizer)
+
+    response = client.post(reverse("tables:plan_move", args=[gathering.pk]),
+                           {"user": person.pk, "table": other, "confirm": "1"}, follow=True)
+
+    page = response.content.decode().replace("&#x27;", "'").replace("\u00a0", " ")
+    assert _table_of(plan, person) == other
+    assert len(_told(person)) == TABLE_EMAILS_PER_PERSON  # nothing more left
+    assert "la nouvelle table part par courriel" not in page
+    assert "sans courriel" in page and "plusieurs changements de table" in page
+    assert "« Ma tablée »" in page
+
+
+def test_the_move_confirmation_past_the_email_cap_says_no_email_will_leave(client, organizer, published):
+    gathering, plan, person, source, target = published
+    _spend_the_table_emails(plan, person, source, target)
+    other = source if _table_of(plan, person) == target else target
+    client.force_login(organizer)
+
+    response = client.post(reverse("tables:plan_move", args=[gathering.pk]), {"user": person.pk, "table": other})
+
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert NOTICE not in page
+    assert 'data-testid="move-confirm-no-email"' in page
+    assert "et envoyer" not in page
+
+
+def test_a_swap_with_one_person_past_the_email_cap_says_who_gets_an_email(client, organizer, published):
+    gathering, plan, person, source, target = published
+    _spend_the_table_emails(plan, person, source, target)
+    mate = Seat.objects.filter(plan=plan).exclude(table__number=_table_of(plan, person)).first().user
+    client.force_login(organizer)
+
+    response = client.post(reverse("tables:plan_swap", args=[gathering.pk]),
+                           {"a": person.pk, "b": mate.pk, "confirm": "1"}, follow=True)
+
+    page = response.content.decode().replace("&#x27;", "'").replace("\u00a0", " ")
+    assert len(_told(person)) == TABLE_EMAILS_PER_PERSON and len(_told(mate)) == 1
+    assert f"La nouvelle table de {mate.get_full_name()} part par courriel." in page
+    assert f"C'est fait, sans courriel : {person.get_full_name()} a déjà reçu" in page
