@@ -100,6 +100,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "tables:plan_pin": ("POST", "33o4l"),
     "tables:plan_reoptimize": ("POST", "33o4l"),
     "tables:plan_publish": ("POST", "33o4l"),
+    "tables:plan_redo": ("POST", "33o4l"),
     "tables:plan_repair": ("POST", "33o4l"),
     "tables:plan_repair_accept": ("POST", "33o4l"),
     "tables:plan_print": ("GET", "33o4l"),

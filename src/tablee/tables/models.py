@@ -1,8 +1,9 @@
 """Table plans of a gathering, and the members' private wishes.
 
 One plan per gathering (a unique constraint): asking for a new plan replaces an unpublished one, and
-a published plan is only changed in place (moves, repair), so what members saw and the history the
-engine reads stay one and the same thing.
+a published plan is only changed in place (moves, repair, or redone before the gathering: it turns
+back into a draft that remembers the tables members were told, `Plan.told_tables`), so what members
+saw and the history the engine reads stay one and the same thing.
 """
 
 from django.conf import settings
@@ -39,6 +40,10 @@ class Plan(models.Model):
     # A repair that would break a rule (a repeat, an avoid, a language) waits here for the organizer:
     # {"tables", "numbers", "moved", "seated", "removed", "broken", "at"}; empty when none waits.
     pending_repair = models.JSONField(default=dict, blank=True)
+    # A published plan redone before the gathering (`services.plan_redo`) remembers the tables its
+    # people were told, {"<user id>": table number}, until it is published again: then only those
+    # whose table changed get an email. Empty for a plan never published.
+    told_tables = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("plan de tables")

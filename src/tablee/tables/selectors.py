@@ -214,14 +214,29 @@ def seats_held(*, plan: Plan) -> QuerySet[Seat]:
     return Seat.objects.filter(plan=plan, user_id__in=confirmed)
 
 
+def pinned_count(*, plan: Plan) -> int:
+    """How many people of ``plan`` are pinned to their table (a new computation keeps them there)."""
+    return Seat.objects.filter(plan=plan, pinned=True).count()
+
+
 def publish_audience(*, plan: Plan) -> dict[str, int]:
     """What publishing ``plan`` would send: ``seated``, the people it tells their table;
     ``emailed``, those of them the email really reaches; ``not_emailed``, the others (a guest's
     address, someone who refused the « plan published » emails: the outbox suppresses those; they
-    still see their table in « Ma tablée »)."""
-    addresses = list(seats_held(plan=plan).values_list("user__email", flat=True))
-    emailed = len(reachable(addresses=addresses, topic=Topic.PLAN_PUBLISHED))
-    return {"seated": len(addresses), "emailed": emailed, "not_emailed": len(addresses) - emailed}
+    still see their table in « Ma tablée »). A redone plan published again (``republish`` 1) tells
+    only those whose table changed; ``unchanged`` counts the others, and ``not_emailed`` includes
+    who had every new table email of the plan already (``emails.table_emails_spent``)."""
+    from tablee.tables.emails import table_emails_spent
+
+    told = plan.told_tables
+    rows = list(seats_held(plan=plan).values_list("user_id", "user__email", "table__number"))
+    changed = [(uid, email) for uid, email, number in rows if told.get(str(uid)) != number] if told else [
+        (uid, email) for uid, email, _number in rows]
+    spent = table_emails_spent(plan=plan, user_ids={uid for uid, _email in changed}) if told else set()
+    emailed = len(reachable(addresses=[email for uid, email in changed if uid not in spent],
+                            topic=Topic.PLAN_PUBLISHED))
+    return {"seated": len(rows), "emailed": emailed, "not_emailed": len(changed) - emailed,
+            "republish": int(bool(told)), "unchanged": len(rows) - len(changed)}
 
 
 def unseated(*, plan: Plan | None) -> list[User]:

@@ -8,6 +8,7 @@ breaks; an avoid wish shows up there only as "a confidential constraint", never 
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 import threading
 import time
@@ -56,7 +57,10 @@ def plan_request(*, gathering: Gathering, requested_by: User | None, time_limit_
                 raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
             if existing.status == Plan.Status.RUNNING and existing.updated_at > timezone.now() - STALE_AFTER:
                 return existing
+            told = existing.told_tables  # a redone plan replaced: its people were told their tables
             existing.delete()
+        else:
+            told = {}
         if len(selectors.attendees_now(gathering=gathering)) < 2:
             raise PlanError(_("Il faut au moins deux personnes confirmées pour faire un plan de tables."))
         plan = Plan.objects.create(
@@ -66,7 +70,35 @@ def plan_request(*, gathering: Gathering, requested_by: User | None, time_limit_
             progress_message=_("En attente du calcul…"),
             seed=random.SystemRandom().randint(1, 2**31 - 1),
             time_limit_s=time_limit,
+            told_tables=told,
         )
+        _enqueue(plan)
+    return plan
+
+
+def plan_redo(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
+    """Compute a published plan again before the gathering, in the worker, as a draft to publish
+    again: pinned people keep their table, avoid wishes bind as ever, the latest RSVPs, profiles and
+    wishes count. Nobody is emailed now; the draft remembers the tables its people were told
+    (``told_tables``), and publishing it again emails only those whose table changed."""
+    with transaction.atomic():
+        plan = _editable(plan)
+        if plan.status != Plan.Status.PUBLISHED:
+            raise PlanError(_("Ce plan n'est pas publié : refaites-le ou réoptimisez-le directement."))
+        if plan.gathering.starts_at <= timezone.now():
+            raise PlanError(_("La rencontre a commencé : utilisez « Réparer » pour ajuster le plan."))
+        if len(selectors.attendees_now(gathering=plan.gathering)) < 2:
+            raise PlanError(_("Il faut au moins deux personnes confirmées pour faire un plan de tables."))
+        plan.told_tables = {str(uid): number for uid, number in
+                            Seat.objects.filter(plan=plan).values_list("user_id", "table__number")}
+        plan.status = Plan.Status.RUNNING
+        plan.progress = 0.0
+        plan.progress_message = _("En attente du calcul…")
+        plan.pending_repair = {}
+        if time_limit_s:
+            plan.time_limit_s = min(max(float(time_limit_s), 0.2), MAX_TIME_LIMIT_S)
+        plan.seed = random.SystemRandom().randint(1, 2**31 - 1)
+        plan.save()
         _enqueue(plan)
     return plan
 
@@ -157,7 +189,9 @@ def plan_run(*, plan: Plan) -> Plan:
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != Plan.Status.RUNNING:
             return locked  # replaced or deleted meanwhile: nothing to store
-        _store(locked, tables, explained=explained, pinned=set(pins))
+        # A redone plan: its tables keep the numbers their people were told, as far as they can.
+        numbers = _numbers_kept(tables, told=locked.told_tables, pins=pins) if locked.told_tables else None
+        _store(locked, tables, explained=explained, pinned=set(pins), numbers=numbers)
         locked.stats = {**_public_stats(result["stats"], people=len(problem["people"])),
                         **seating_stats(problem, tables)}
         locked.status = Plan.Status.READY
@@ -166,6 +200,29 @@ def plan_run(*, plan: Plan) -> Plan:
         locked.error = ""
         locked.save()
     return locked
+
+
+def _numbers_kept(tables: list[list[int]], *, told: dict[str, int], pins: dict[int, int]) -> list[int]:
+    """The numbers of a redone plan's tables (``plan_redo``): a table where someone is pinned keeps
+    their number; each other table takes the number most of its people were told, the largest
+    groups first, so publishing again emails as few people as possible; the rest take the smallest
+    numbers left."""
+    numbers: list[int | None] = [None] * len(tables)
+    used: set[int] = set()
+    for k, people in enumerate(tables):
+        pinned = sorted({pins[uid] for uid in people if uid in pins} - used)
+        if pinned:
+            numbers[k] = pinned[0]
+            used.add(pinned[0])
+    overlaps = sorted(((sum(told.get(str(uid)) == n for uid in people), -k, n)
+                       for k, people in enumerate(tables) for n in {told.get(str(uid)) for uid in people} - {None}),
+                      reverse=True)
+    for _count, minus_k, n in overlaps:
+        if numbers[-minus_k] is None and n not in used:
+            numbers[-minus_k] = n
+            used.add(n)
+    free = (n for n in itertools.count(1) if n not in used)
+    return [n if n is not None else next(free) for n in numbers]
 
 
 def _solve(problem: dict, *, gathering: Gathering, plan: Plan, progress) -> dict:
@@ -506,6 +563,8 @@ def plan_reoptimize(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
 
 def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
     """Publish: every seated person sees Ma tablée and gets one email (queued, sent by the worker).
+    A redone plan published again (``plan_redo``) emails only those whose table changed, with the
+    bound of a move (``emails.queue_table_changed``); the others keep their table and hear nothing.
 
     The emails are rendered inside the transaction, once the plan is published: « Ma tablée » only
     shows a published plan, so an email rendered before would name no table and no table-mates.
@@ -513,7 +572,7 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
     from tablee.outbox.models import Topic
     from tablee.outbox.services import email_queue
     from tablee.outbox.wayback import unsubscribe_keys_known
-    from tablee.tables.emails import render_plan_published
+    from tablee.tables.emails import queue_table_changed, render_plan_published
 
     with transaction.atomic():
         plan = _editable(plan)
@@ -521,15 +580,22 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
             return plan
         if any(v.code == "avoid" for v in selectors.plan_violations(plan=plan)):
             raise PlanError(_("Une contrainte confidentielle n'est pas respectée : déplacez quelqu'un avant de publier."))
+        told = plan.told_tables
         plan.status = Plan.Status.PUBLISHED
         plan.published_at = timezone.now()
-        plan.save(update_fields=["status", "published_at", "updated_at"])
+        plan.told_tables = {}
+        plan.save(update_fields=["status", "published_at", "told_tables", "updated_at"])
         if notify:
             # Only those still coming: a person who cancelled since the plan was computed is not told a table.
             seats = list(selectors.seats_held(plan=plan).select_related("user", "user__profile", "table"))
+            if told:
+                seats = [seat for seat in seats if told.get(str(seat.user_id)) != seat.table.number]
             with unsubscribe_keys_known(pairs=[(seat.user.email, Topic.PLAN_PUBLISHED) for seat in seats]):
                 for seat in seats:
-                    email_queue(**render_plan_published(plan=plan, seat=seat))
+                    if told:
+                        queue_table_changed(plan=plan, seat=seat)
+                    else:
+                        email_queue(**render_plan_published(plan=plan, seat=seat))
     return plan
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("organize/gatherings/<int:gathering_id>/tables/pin/", views.plan_pin, name="plan_pin"),
     path("organize/gatherings/<int:gathering_id>/tables/reoptimize/", views.plan_reoptimize, name="plan_reoptimize"),
     path("organize/gatherings/<int:gathering_id>/tables/publish/", views.plan_publish, name="plan_publish"),
+    path("organize/gatherings/<int:gathering_id>/tables/redo/", views.plan_redo, name="plan_redo"),
     path("organize/gatherings/<int:gathering_id>/tables/repair/", views.plan_repair, name="plan_repair"),
     path("organize/gatherings/<int:gathering_id>/tables/repair/accept/", views.plan_repair_accept,
          name="plan_repair_accept"),

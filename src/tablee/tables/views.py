@@ -20,7 +20,7 @@ from tablee.members.models import GUEST_EMAIL_DOMAIN, User
 from tablee.members.selectors import organization_shown
 from tablee.tables import access, selectors, services
 from tablee.tables.api import late_wish_notice, pending_repair_out, warning_message
-from tablee.tables.emails import table_emails_spent
+from tablee.tables.emails import TABLE_EMAILS_PER_PERSON, table_emails_spent
 from tablee.tables.models import Plan, Wish
 from tablee.text.fold import fold
 
@@ -80,6 +80,8 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         "unseated": unseated,
         "seated_count": len(selectors.attendees_now(gathering=gathering)) - len(unseated),
         "pending": pending_repair_out(plan) if show_warnings and plan is not None else None,
+        # A published plan may be redone until the gathering begins (`services.plan_redo`).
+        "redoable": plan is not None and plan.status == Plan.Status.PUBLISHED and gathering.starts_at > timezone.now(),
         # The publish confirmation counts those the email really reaches (unsubscribed people are not).
         "audience": selectors.publish_audience(plan=plan) if plan is not None and plan.status == Plan.Status.READY
         else None,
@@ -269,9 +271,34 @@ def plan_publish(request, gathering_id: int):
         return _back(gathering.pk)
     audience = selectors.publish_audience(plan=plan) if plan else None
     if plan and audience and _attempt(request, services.plan_publish, plan=plan):
-        messages.success(request, ngettext("Plan publié : %(count)d personne reçoit sa table par courriel.",
-                                           "Plan publié : %(count)d personnes reçoivent leur table par courriel.",
-                                           audience["emailed"]) % {"count": audience["emailed"]})
+        if audience["republish"]:
+            messages.success(request, ngettext(
+                "Plan publié de nouveau : %(count)d personne dont la table a changé la reçoit par courriel.",
+                "Plan publié de nouveau : %(count)d personnes dont la table a changé la reçoivent par courriel.",
+                audience["emailed"]) % {"count": audience["emailed"]})
+        else:
+            messages.success(request, ngettext("Plan publié : %(count)d personne reçoit sa table par courriel.",
+                                               "Plan publié : %(count)d personnes reçoivent leur table par courriel.",
+                                               audience["emailed"]) % {"count": audience["emailed"]})
+    return _back(gathering.pk)
+
+
+@login_required
+@require_POST
+def plan_redo(request, gathering_id: int):
+    """Redo a published plan before the gathering: asked first on its own page (what is kept, who
+    will get an email), then a draft computed by the worker, to publish again."""
+    gathering = access.gathering_for_planner(request.user, gathering_id)
+    plan = selectors.current_plan(gathering=gathering)
+    if plan is None or plan.status != Plan.Status.PUBLISHED:
+        return _back(gathering.pk)
+    if request.POST.get("confirm") != "1":
+        return render(request, "tables/redo_confirm.html", {
+            "gathering": gathering, "plan": plan, "pinned": selectors.pinned_count(plan=plan),
+            "per_person": TABLE_EMAILS_PER_PERSON})
+    if _attempt(request, services.plan_redo, plan=plan):
+        messages.success(request, _("Le plan est en calcul : un brouillon, à publier de nouveau pour que les "
+                                    "membres voient leur table. Personne n'a reçu de courriel."))
     return _back(gathering.pk)
 
 
