@@ -169,7 +169,7 @@ def _person(email: str, first: str, last: str, profile: dict, *, password: str |
         return person_create(email=email, password=password, first_name=first, last_name=last,
                              **profile, **visibility)
     profile_update(user=user, first_name=first, last_name=last, **profile, **visibility)
-    if password:
+    if password and not user.check_password(password):  # unchanged: no « mot de passe changé » email
         user.set_password(password)
         user.save(update_fields=["password"])
     return user

@@ -111,8 +111,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    # Not a rule on the password: its hook revokes the API tokens whenever a password changes.
-    {"NAME": "tablee.members.passwords.RevokeApiTokensOnPasswordChange"},
+    # Not a rule on the password: its hook revokes the API tokens whenever a password changes, and
+    # tells the account's address when a password it had is replaced.
+    {"NAME": "tablee.members.passwords.PasswordChangeHooks"},
 ]
 
 LANGUAGE_CODE = "fr-ca"

@@ -39,6 +39,17 @@ def test_demo_twice_gives_the_same_data(db):
     assert _snapshot() == first
 
 
+def test_demo_twice_tells_nobody_their_password_changed(db):
+    from tablee.outbox.models import Email
+
+    now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    load_demo(out=io.StringIO(), now=now)
+
+    load_demo(out=io.StringIO(), now=now)
+
+    assert not Email.objects.filter(kind="password_changed").exists()
+
+
 def test_demo_has_members_past_breakfasts_and_an_upcoming_one(db):
     from tablee.gatherings.models import Gathering, Rsvp
     from tablee.members.models import Membership, User

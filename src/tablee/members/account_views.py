@@ -116,8 +116,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = _password_form(request.user, request.POST)
     if form.is_valid():
         form.save()
-        update_session_auth_hash(request, form.user)
-        invitations.password_changed_notice(user=form.user)
+        update_session_auth_hash(request, form.user)  # the address is told (``passwords.PasswordChangeHooks``)
         messages.success(request, _("Votre mot de passe est changé."))
         return redirect("members:account")
     return render(request, "members/account.html", _context(request, password_form=form))

@@ -331,8 +331,9 @@ def _email_changed_notice(*, user: User, old: str) -> Email | None:
 
 
 def password_changed_notice(*, user: User) -> Email | None:
-    """« Votre mot de passe a été changé », to the account's address, after a reset or a change on
-    « Mon compte »; through the outbox, at most a few an hour. Its way back, if it was not them: a
+    """« Votre mot de passe a été changé », to the account's address, when a password it had is
+    replaced, whatever the path (``passwords.PasswordChangeHooks``); through the outbox, at most a
+    few an hour. Its way back, if it was not them: a
     new password through « Mot de passe oublié » (the link goes to this address), which closes every
     session opened with the other one and revokes the API tokens."""
     try:

@@ -56,6 +56,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def set_password(self, raw_password: str | None) -> None:
+        # Whether this replaces a password the person could sign in with: not a first password (the
+        # welcome page, an account that had none), not an account being created. Read once saved by
+        # ``passwords.PasswordChangeHooks``, whatever path set it (a page, the admin, a command).
+        self._replaces_password = self.pk is not None and self.has_usable_password()
+        super().set_password(raw_password)
+
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 

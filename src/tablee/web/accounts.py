@@ -67,16 +67,10 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The new password from a reset link: a refused password is said under the field it was typed
-    in, and the account's address is told the password changed (``password_changed_notice``)."""
+    in. The account's address is told the password changed when it replaced one
+    (``members.passwords.PasswordChangeHooks``, as on every path)."""
 
     form_class = NewPasswordForm
-
-    def form_valid(self, form):
-        from tablee.members.invitations import password_changed_notice
-
-        response = super().form_valid(form)
-        password_changed_notice(user=form.user)
-        return response
 
 
 class SignInView(auth_views.LoginView):
