@@ -70,6 +70,13 @@ class Person:
     languages: frozenset[str]
     host: bool = False
     tags: frozenset[str] = frozenset()
+    # The words are folded to match (« IA » meets « ia »); the why lines show them as this person
+    # wrote them: folded word -> their spelling, for their offers, needs and interests.
+    spelling: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def spelled(self, word: str) -> str:
+        """``word`` (folded) as this person wrote it; as is when they did not."""
+        return self.spelling.get(word, word)
 
 
 @dataclass
@@ -110,6 +117,17 @@ def _strings(value: Any, where: str) -> frozenset[str]:
     return frozenset(v.strip().casefold() for v in value if v.strip())
 
 
+def _spelling(raw: dict[str, Any]) -> dict[str, str]:
+    """Each folded word of a person's offers, needs and interests -> how they wrote it (the first
+    spelling when they wrote it twice)."""
+    out: dict[str, str] = {}
+    for key in ("needs", "offers", "interests"):
+        for value in raw.get(key) or []:
+            if isinstance(value, str) and value.strip():
+                out.setdefault(value.strip().casefold(), value.strip())
+    return out
+
+
 def _int(value: Any, where: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ProblemError(f"{where}: expected an integer, got {value!r}")
@@ -141,6 +159,7 @@ def _person(raw: Any, k: int) -> Person:
         languages=_strings(raw.get("languages"), f"{where}.languages"),
         host=bool(raw.get("host", False)),
         tags=_strings(raw.get("tags"), f"{where}.tags"),
+        spelling=_spelling(raw),
     )
 
 

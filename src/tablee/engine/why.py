@@ -89,12 +89,14 @@ def table_why(problem: Problem, scores: Scores, table: list[int], met_before: np
             continue
         helped.add(a)
         key = "need_mine" if a == reader else "need_yours" if b == reader else "need"
-        out.append(text[key].format(a=people[a].name, b=people[b].name, topic=topic))
+        # The words match folded; a line shows the need as the person who has it wrote it.
+        out.append(text[key].format(a=people[a].name, b=people[b].name, topic=people[a].spelled(topic)))
     interests = Counter(x for i in table for x in people[i].interests)
     shared = sorted((-count, topic) for topic, count in interests.items() if count >= 2)
     if shared:
-        topic = shared[0][1]
-        holders = [i for i in table if topic in people[i].interests]
+        holders = [i for i in table if shared[0][1] in people[i].interests]
+        # As the reader wrote it when it is theirs too, else as the first of the others did.
+        topic = people[reader if reader in holders else holders[0]].spelled(shared[0][1])
         if len(holders) == len(table):
             out.append(text["interest_all"].format(topic=topic))
         elif reader in holders:
