@@ -186,3 +186,25 @@ def test_asking_for_a_new_plan_over_a_redone_draft_still_emails_only_the_changed
     people = {u.email: u.pk for u in crowd}
     assert {people[address] for address in _emailed(again)} == changed
     assert len(changed) < len(after)  # the tables kept the numbers most of their people were told
+
+
+def test_the_redo_page_hands_the_computation_to_the_worker_and_the_task_makes_the_draft(
+    client, organizer, published, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from tablee.tables.tasks import run_plan
+
+    gathering, plan = published
+    Plan.objects.filter(pk=plan.pk).update(time_limit_s=QUICK)
+    client.force_login(organizer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("tables:plan_redo", args=[gathering.pk]), {"confirm": "1"})
+
+    [queued] = DBTaskResult.objects.filter(task_path__endswith="run_plan")
+    assert queued.args_kwargs["args"] == [plan.pk]
+    assert run_plan.call(plan.pk) == Plan.Status.READY  # what the worker runs
+    page = client.get(reverse("tables:plan", args=[gathering.pk])).content.decode()
+    assert 'data-testid="plan-redone"' in page and 'data-testid="plan-publish"' in page
+    assert not Email.objects.exists()
