@@ -48,7 +48,9 @@ def queue_table_changed(*, plan: Plan, seat: Seat):
     key = prefix + number
     if key in told:  # back at a table they were told earlier: a new email, a new key
         key = f"{key}:{len(told) + 1}"
-    return email_queue(**dict(render_plan_published(plan=plan, seat=seat, changed=True), key=key))
+    # A late sign-up seated by a repair is told a table for the first time; anyone else, a change.
+    moved = bool(told) or Email.objects.filter(key=f"tables:published:{plan.pk}:{seat.user_id}").exists()
+    return email_queue(**dict(render_plan_published(plan=plan, seat=seat, changed=True, moved=moved), key=key))
 
 
 def table_emails_spent(*, plan: Plan, user_ids: list[int] | set[int]) -> set[int]:
@@ -63,9 +65,10 @@ def table_emails_spent(*, plan: Plan, user_ids: list[int] | set[int]) -> set[int
     return spent
 
 
-def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> dict:
+def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False, moved: bool = False) -> dict:
     """The email "your table" for one seated person, ready for ``email_queue`` (reads only: publishing
-    renders the 240 emails of a big breakfast before it takes the write lock)."""
+    renders the 240 emails of a big breakfast before it takes the write lock). ``moved``: they were
+    told another table before, and the email says that their table changed."""
     from tablee.outbox.models import Topic
     from tablee.outbox.rendering import render_email
 
@@ -75,13 +78,19 @@ def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False) -> d
     gathering = plan.gathering
     with translation.override(language):
         mine = selectors.my_table(gathering=gathering, user=user, language=language)
-        subject = _("Votre table %(at_event)s : table %(number)s") % {
-            "at_event": french.at_event(gathering.title, language=language), "number": seat.table.number}
+        at_event = french.at_event(gathering.title, language=language)
+        if moved:
+            subject = _("Nouvelle table %(at_event)s : table %(number)s") % {
+                "at_event": at_event, "number": seat.table.number}
+        else:
+            subject = _("Votre table %(at_event)s : table %(number)s") % {
+                "at_event": at_event, "number": seat.table.number}
     rendered = render_email(template="tables/email/plan_published", language=language, subject=subject, context={
         "user": user,
         "gathering": gathering,
         "association": gathering.association,
         "mine": mine,
+        "moved": moved,
         "url": settings.SITE_URL + reverse("tables:my_table", args=[gathering.pk]),
     })
     return dict(

@@ -58,6 +58,8 @@ def test_a_late_rsvp_is_seated_by_the_worker_with_few_moves_and_gets_an_email(
     assert set(Seat.objects.filter(plan=plan, moved=True).values_list("user_id", flat=True)) == moved | {late.pk}
     told = set(Email.objects.filter(kind="plan_published").values_list("to", flat=True))
     assert told == {u.email for u in crowd if u.pk in moved | {late.pk}}
+    [welcome] = Email.objects.filter(kind="plan_published", to=late.email)
+    assert welcome.subject.startswith("Votre table") and "a changé" not in welcome.body_text  # her first table
     # The organizer sees who moved or was seated.
     data = api.get(f"/api/gatherings/{gathering.pk}/plan", user=organizer).json()
     flagged = {m["email"] for t in data["tables"] for m in t["members"] if m["moved"]}

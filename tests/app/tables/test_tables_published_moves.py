@@ -195,3 +195,20 @@ def test_a_swap_with_one_person_past_the_email_cap_says_who_gets_an_email(client
     assert len(_told(person)) == TABLE_EMAILS_PER_PERSON and len(_told(mate)) == 1
     assert f"La nouvelle table de {mate.get_full_name()} part par courriel." in page
     assert f"C'est fait, sans courriel : {person.get_full_name()} a déjà reçu" in page
+
+
+def test_a_person_moved_after_being_told_a_table_hears_that_it_changed(crowd, make_breakfast, planned):
+    gathering = make_breakfast(crowd[:18], tables=3, seats=6)
+    plan = planned(gathering, publish=True)
+    person = crowd[0]
+    [first] = Email.objects.filter(kind="plan_published", to=person.email)
+    source = _table_of(plan, person)
+    target = next(n for n in (1, 2, 3) if n != source)
+
+    services.plan_move(plan=plan, user=person, to_table=target)
+
+    latest = Email.objects.filter(kind="plan_published", to=person.email).latest("pk")
+    assert first.subject.startswith("Votre table") and "a changé" not in first.body_text
+    assert latest.subject.startswith("Nouvelle table") and latest.subject.endswith(f"table {target}")
+    assert f"Votre table a changé pour « {gathering.title} »\u00a0: vous serez maintenant à la table {target}." \
+        in latest.body_text.replace("«\u00a0", "« ").replace("\u00a0»", " »")
