@@ -439,13 +439,15 @@ class WishCandidate:
 def wish_candidates(*, author, association: Association, query: str = "") -> list[WishCandidate]:
     """The wishes page's picker: among the people the author may name (``access.nameable``), those
     whose name holds every typed word, accents and case aside (« helene cote » finds Hélène Côté);
-    with nothing typed, the people the author sat with. By name, at most ``WISH_CANDIDATES``. The
-    organization as ``organization_shown`` says, the author being a table-mate of those they sat with."""
+    with nothing typed, the people the author shared a table with at a gathering already held (a
+    table to come is not shared yet). By name, at most ``WISH_CANDIDATES``. The organization as
+    ``organization_shown`` says, the author being a table-mate of those seated with them (as
+    « Ma tablée » shows them)."""
     words = fold(query).split()
     people = nameable(author=author, association=association).select_related("profile")
     mates = set(sat_with(author=author, association=association).values_list("user_id", flat=True))
     if not words:
-        people = people.filter(pk__in=mates)
+        people = people.filter(pk__in=sat_with(author=author, association=association, held_only=True))
     found = []
     for user in people.iterator(chunk_size=500):
         name = user.get_full_name() or user.first_name
