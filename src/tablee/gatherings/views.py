@@ -49,11 +49,7 @@ def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = ""
     rsvp = selectors.my_rsvp(gathering=gathering, user=request.user)
     now = timezone.now()
     cancelled = gathering.state == Gathering.State.CANCELLED
-    can_rsvp = (
-        gathering.state == Gathering.State.OPEN
-        and gathering.starts_at > now
-        and (gathering.rsvp_deadline is None or gathering.rsvp_deadline > now)
-    )
+    can_rsvp = gathering.takes_rsvps(now=now)
     return {
         "gathering": gathering,
         "rsvp": rsvp if rsvp is not None and rsvp.status != Rsvp.Status.CANCELLED else None,

@@ -261,6 +261,20 @@ def awaiting_seat(*, gathering: Gathering, user) -> bool:
             and not Seat.objects.filter(plan=plan, user_id=user.pk).exists())
 
 
+def no_seat_reason(*, gathering: Gathering, user) -> str | None:
+    """Why a member has no table to see although the gathering's tables are published: ``cancelled``
+    (she gave up her seat: her table is no longer shown), ``waitlisted``, or ``none`` (never booked).
+    None before publication, for a cancelled gathering, or when she holds a confirmed seat."""
+    if not getattr(user, "is_authenticated", False) or gathering.state == Gathering.State.CANCELLED:
+        return None
+    if not Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).exists():
+        return None
+    status = Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk).values_list("status", flat=True).first()
+    if status == Rsvp.Status.CONFIRMED:
+        return None
+    return {Rsvp.Status.CANCELLED: "cancelled", Rsvp.Status.WAITLISTED: "waitlisted"}.get(status, "none")
+
+
 def plan_tables(*, plan: Plan) -> list[PlanTable]:
     """The tables of a plan, each with ``people`` (its seats, users with profiles) in seat order."""
     tables = list(plan.tables.all())
