@@ -89,7 +89,7 @@ def queue_evening_after(*, now: datetime | None = None) -> int:
                 user = rsvp.user
                 # Met in person: their names, and their organization as their consent says.
                 mates = [{"name": u.get_full_name() or u.email, "organization": organization_shown(u, table_mate=True)}
-                         for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk]
+                         for u in tables.get(table_of.get(user.pk), []) if u.pk != user.pk and not u.is_ghost]
                 profile = getattr(user, "profile", None)
                 language = (profile.preferred_language if profile else None) or settings.LANGUAGE_CODE
                 with translation.override(language):

@@ -22,7 +22,7 @@ from tablee.circle.models import (
     Promise,
 )
 from tablee.gatherings.models import Gathering, Rsvp
-from tablee.members.models import GUEST_EMAIL_DOMAIN, User
+from tablee.members.models import GHOST_EMAIL_DOMAIN, GUEST_EMAIL_DOMAIN, User
 
 # Soft sizes of the tiers (Dunbar-like): beyond them, adding someone asks who moves out.
 TIER_SIZES = {Contact.Tier.CLOSE: 5, Contact.Tier.CIRCLE: 15, Contact.Tier.NETWORK: 50}
@@ -141,16 +141,19 @@ def table_mates_of(*, gathering: Gathering, user) -> set[int]:
                                user_id=user.pk).first()
     if seat is None:
         return set()
-    # A guest let in by name only has no account to keep in touch with: not offered as a card.
+    # A guest let in by name only has no account to keep in touch with, nor has a deleted account:
+    # not offered as a card.
     return set(Seat.objects.filter(table_id=seat.table_id).exclude(user_id=user.pk)
-               .exclude(user__email__endswith="@" + GUEST_EMAIL_DOMAIN).values_list("user_id", flat=True))
+               .exclude(user__email__endswith="@" + GUEST_EMAIL_DOMAIN)
+               .exclude(user__email__endswith="@" + GHOST_EMAIL_DOMAIN).values_list("user_id", flat=True))
 
 
 def attendees_for_cards(*, gathering: Gathering, user) -> list[User]:
-    """The other people of the gathering, the user's own table first when a plan was published."""
+    """The other people of the gathering, the user's own table first when a plan was published. A
+    deleted account (« Compte supprimé ») is nobody to keep in touch with."""
     from tablee.tables.selectors import attendees_now, my_table
 
-    people = [u for u in attendees_now(gathering=gathering) if u.pk != user.pk]
+    people = [u for u in attendees_now(gathering=gathering) if u.pk != user.pk and not u.is_ghost]
     table = my_table(gathering=gathering, user=user)
     if table is not None:
         names = {c["name"] for c in table["companions"]}

@@ -152,8 +152,8 @@ def _attendee_out(rsvp: Rsvp, position: int | None = None) -> AttendeeOut:
     profile = getattr(user, "profile", None)
     return AttendeeOut(
         user_id=user.pk,
-        email=user.email,
-        first_name=user.first_name,
+        email=user.address_shown,  # a deleted account's attendance is kept, as « Compte supprimé »
+        first_name=user.get_full_name() if user.is_ghost else user.first_name,
         last_name=user.last_name,
         organization=profile.organization if profile else "",
         status=rsvp.status,

@@ -43,9 +43,9 @@ def attendees_csv_response(*, gathering: Gathering) -> HttpResponse:
         writer.writerow([
             rsvp.get_status_display(),
             rsvp.waitlist_position or "",
-            rsvp.user.first_name,
+            rsvp.user.get_full_name() if rsvp.user.is_ghost else rsvp.user.first_name,  # « Compte supprimé »
             rsvp.user.last_name,
-            rsvp.user.email,
+            rsvp.user.address_shown,
             profile.organization if profile else "",
             profile.sector if profile else "",
             _yes_no(rsvp.present),

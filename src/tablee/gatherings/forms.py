@@ -63,6 +63,13 @@ class SeriesForm(forms.Form):
     rsvp_deadline_hours = forms.IntegerField(
         label=_("Fin des inscriptions (heures avant le début)"), min_value=0, max_value=24 * 30, initial=24
     )
+    # As a gathering being created: a draft by default (members see its gatherings once they are
+    # open), or open at once; never closed, finished or cancelled.
+    state = forms.ChoiceField(
+        label=_("État"), initial=Gathering.State.DRAFT,
+        choices=[(value, label) for value, label in Gathering.State.choices if value in GatheringForm.NEW_STATES],
+        help_text=_("En brouillon, les rencontres de la série restent cachées aux membres jusqu'à ce que vous les ouvriez."),
+    )
 
 
 class WalkinForm(forms.Form):

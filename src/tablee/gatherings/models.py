@@ -107,6 +107,13 @@ class Gathering(models.Model):
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
+    def takes_rsvps(self, *, now=None) -> bool:
+        """Whether a member may book (or join the waiting list) online now: open, not begun, before
+        its deadline (the rule ``services.rsvp_create`` enforces)."""
+        now = now or timezone.now()
+        return (self.state == self.State.OPEN and self.starts_at > now
+                and (self.rsvp_deadline is None or self.rsvp_deadline > now))
+
 
 class Rsvp(models.Model):
     class Status(models.TextChoices):

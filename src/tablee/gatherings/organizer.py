@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -199,6 +199,13 @@ def _checkin_context(gathering, query: str = "", member_query: str = "") -> dict
     }
 
 
+def _midnight_ending(moment: datetime) -> date | None:
+    """The day that ``moment`` ends when it is a local midnight (the door closes at the end of the
+    gathering's day: « mardi 6 octobre à minuit », never « mercredi 7 octobre · 0 h »); else None."""
+    local = timezone.localtime(moment)
+    return (local - timedelta(days=1)).date() if local.time() == time.min else None
+
+
 @login_required
 @require_GET
 def checkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
@@ -210,6 +217,7 @@ def checkin(request: HttpRequest, gathering_id: int) -> HttpResponse:
         # Weeks ahead (or once the day is over) the page says when the door opens, with no button.
         opens, closes = selectors.checkin_window(gathering=gathering)
         context = {"gathering": gathering, "door": door, "opens": opens, "closes": closes,
+                   "closes_at_midnight_of": _midnight_ending(closes),
                    "tally": selectors.checkin_counts(gathering=gathering)}
         response = render(request, "gatherings/organizer/checkin.html", context)
         if request.htmx:  # a search typed on a page left open past the day: show the whole page again

@@ -229,7 +229,7 @@ def checkin_people(*, gathering: Gathering, query: str = "") -> list[Rsvp]:
         def haystack(rsvp: Rsvp) -> str:
             profile = getattr(rsvp.user, "profile", None)
             organization = profile.organization if profile is not None else ""
-            email = "" if rsvp.user.is_guest else rsvp.user.email  # a guest's address is nobody's
+            email = rsvp.user.address_shown  # a guest's address is nobody's, a deleted account's is gone
             return fold(f"{rsvp.user.first_name} {rsvp.user.last_name} {email} {organization}")
 
         people = [r for r in people if all(word in haystack(r) for word in words)]

@@ -28,8 +28,12 @@ from tablee.members.access import is_organizer
 @require_GET
 def my_gatherings(request: HttpRequest) -> HttpResponse:
     upcoming, past = selectors.my_gatherings(user=request.user)
+    now = timezone.now()
     for gathering in upcoming:
         gathering.seats_left = max(gathering.capacity - gathering.confirmed_count, 0)
+        # Closed by the organizer or past its deadline: no seat to take, whatever is free.
+        gathering.rsvps_closed = gathering.state == Gathering.State.CLOSED or (
+            gathering.rsvp_deadline is not None and gathering.rsvp_deadline <= now)
     # « À faire »: gatherings I attended in the last week, to conclude (keep my cards, write).
     # Attended: a confirmed seat, not marked absent (``my_present`` comes with the list, no query).
     recent = timezone.now() - timedelta(days=7)
@@ -45,11 +49,7 @@ def _rsvp_context(request: HttpRequest, gathering: Gathering, *, error: str = ""
     rsvp = selectors.my_rsvp(gathering=gathering, user=request.user)
     now = timezone.now()
     cancelled = gathering.state == Gathering.State.CANCELLED
-    can_rsvp = (
-        gathering.state == Gathering.State.OPEN
-        and gathering.starts_at > now
-        and (gathering.rsvp_deadline is None or gathering.rsvp_deadline > now)
-    )
+    can_rsvp = gathering.takes_rsvps(now=now)
     return {
         "gathering": gathering,
         "rsvp": rsvp if rsvp is not None and rsvp.status != Rsvp.Status.CANCELLED else None,

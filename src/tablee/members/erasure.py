@@ -18,7 +18,14 @@ from django.conf import settings
 from django.db import transaction
 
 from tablee.members.hooks import erasers
-from tablee.members.models import JoinRequest, LoginLink, Membership, Profile, User
+from tablee.members.models import (
+    GHOST_EMAIL_DOMAIN,
+    JoinRequest,
+    LoginLink,
+    Membership,
+    Profile,
+    User,
+)
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.rendering import email_render_queue
 from tablee.outbox.services import optouts_forget
@@ -26,7 +33,7 @@ from tablee.outbox.wayback import unsubscribe_keys_forget
 
 logger = logging.getLogger(__name__)
 
-GHOST_DOMAIN = "deleted.invalid"
+GHOST_DOMAIN = GHOST_EMAIL_DOMAIN
 
 
 def ghost_create() -> User:

@@ -6,8 +6,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager):
@@ -31,6 +31,10 @@ class UserManager(BaseUserManager):
 # account at an address of this reserved domain (RFC 2606: `.invalid` is never delivered): it holds
 # their seat at the tables, never signs in, belongs to no association and is never emailed.
 GUEST_EMAIL_DOMAIN = "guest.invalid"
+
+# What is left of a deleted account (`members.erasure`): an inactive account at an address of this
+# reserved domain holds past attendance and past seats, with no name and no address of the person.
+GHOST_EMAIL_DOMAIN = "deleted.invalid"
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -64,6 +68,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().set_password(raw_password)
 
     def get_full_name(self) -> str:
+        if self.is_ghost:
+            return gettext("Compte supprimé")  # never the ghost's made-up address
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self) -> str:
@@ -73,6 +79,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_guest(self) -> bool:
         """A guest of one gathering, with a name and no account (see ``GUEST_EMAIL_DOMAIN``)."""
         return self.email.endswith("@" + GUEST_EMAIL_DOMAIN)
+
+    @property
+    def is_ghost(self) -> bool:
+        """What is left of a deleted account (see ``GHOST_EMAIL_DOMAIN``): shown as « Compte supprimé »."""
+        return self.email.endswith("@" + GHOST_EMAIL_DOMAIN)
+
+    @property
+    def address_shown(self) -> str:
+        """The address an organizer may read: none for a guest (it is nobody's) or a deleted account."""
+        return "" if self.is_guest or self.is_ghost else self.email
 
 
 class Association(models.Model):

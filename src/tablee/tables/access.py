@@ -10,11 +10,12 @@ Things a person may not see raise ``Http404``; things they may see but not chang
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from tablee.gatherings.access import gathering_for_member, gathering_for_organizer
-from tablee.gatherings.models import Gathering
+from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.access import Viewer, authenticated, is_member
 from tablee.members.models import Association, Profile, User
 from tablee.tables.models import Plan, Seat, Wish
@@ -36,12 +37,21 @@ def may_wish(*, author: Viewer, target: Viewer, association: Association) -> boo
     return is_member(author, association) and is_member(target, association)
 
 
-def sat_with(*, author: Viewer, association: Association) -> QuerySet:
-    """The ids of the people who shared a table with the author in a published plan of one of the
-    association's gatherings (their names were on the author's « Ma tablée »)."""
-    tables = Seat.objects.filter(user_id=author.pk, plan__status=Plan.Status.PUBLISHED,
-                                 plan__gathering__association_id=association.pk).values("table_id")
-    return Seat.objects.filter(table_id__in=tables).exclude(user_id=author.pk).values("user_id")
+def sat_with(*, author: Viewer, association: Association, held_only: bool = False) -> QuerySet:
+    """The ids of the people seated at the author's table in a published plan of one of the
+    association's gatherings (their names were on the author's « Ma tablée »).
+
+    With ``held_only``, the people the author really shared a table with: at a gathering that
+    began (not cancelled), both holding a confirmed seat and not marked absent. A table to come
+    is not shared yet."""
+    seats = Seat.objects.filter(plan__status=Plan.Status.PUBLISHED, plan__gathering__association_id=association.pk)
+    if held_only:
+        came = Rsvp.objects.filter(gathering_id=OuterRef("plan__gathering_id"), user_id=OuterRef("user_id"),
+                                   status=Rsvp.Status.CONFIRMED).exclude(present=False)
+        seats = (seats.filter(Exists(came), plan__gathering__starts_at__lte=timezone.now())
+                 .exclude(plan__gathering__state=Gathering.State.CANCELLED))
+    tables = seats.filter(user_id=author.pk).values("table_id")
+    return seats.filter(table_id__in=tables).exclude(user_id=author.pk).values("user_id")
 
 
 def nameable(*, author: Viewer, association: Association) -> QuerySet[User]:

@@ -216,8 +216,8 @@ def plan_out(plan: Plan, language: str) -> dict:
         "tables": [
             {
                 "number": t.number,
-                # A guest let in by name only has no address to give.
-                "members": [{"email": "" if s.user.is_guest else s.user.email, "name": s.user.get_full_name() or s.user.email,
+                # A guest let in by name only has no address to give, nor a deleted account.
+                "members": [{"email": s.user.address_shown, "name": s.user.get_full_name() or s.user.email,
                              "pinned": s.pinned, "moved": s.moved} for s in t.people],
                 "why": t.why(language),
                 "score": t.score,
@@ -228,7 +228,7 @@ def plan_out(plan: Plan, language: str) -> dict:
         "warnings": [{"code": v.code, "table": v.table or None, "message": warning_message(v)} for v in warnings],
         "published_at": plan.published_at.isoformat() if plan.published_at else None,
         "pending_repair": pending_repair_out(plan),
-        "unseated": [{"email": "" if u.is_guest else u.email, "name": u.get_full_name() or u.email}
+        "unseated": [{"email": u.address_shown, "name": u.get_full_name() or u.email}
                      for u in selectors.unseated(plan=plan)],
     }
 

@@ -261,6 +261,20 @@ def awaiting_seat(*, gathering: Gathering, user) -> bool:
             and not Seat.objects.filter(plan=plan, user_id=user.pk).exists())
 
 
+def no_seat_reason(*, gathering: Gathering, user) -> str | None:
+    """Why a member has no table to see although the gathering's tables are published: ``cancelled``
+    (she gave up her seat: her table is no longer shown), ``waitlisted``, or ``none`` (never booked).
+    None before publication, for a cancelled gathering, or when she holds a confirmed seat."""
+    if not getattr(user, "is_authenticated", False) or gathering.state == Gathering.State.CANCELLED:
+        return None
+    if not Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).exists():
+        return None
+    status = Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk).values_list("status", flat=True).first()
+    if status == Rsvp.Status.CONFIRMED:
+        return None
+    return {Rsvp.Status.CANCELLED: "cancelled", Rsvp.Status.WAITLISTED: "waitlisted"}.get(status, "none")
+
+
 def plan_tables(*, plan: Plan) -> list[PlanTable]:
     """The tables of a plan, each with ``people`` (its seats, users with profiles) in seat order."""
     tables = list(plan.tables.all())
@@ -439,13 +453,15 @@ class WishCandidate:
 def wish_candidates(*, author, association: Association, query: str = "") -> list[WishCandidate]:
     """The wishes page's picker: among the people the author may name (``access.nameable``), those
     whose name holds every typed word, accents and case aside (« helene cote » finds Hélène Côté);
-    with nothing typed, the people the author sat with. By name, at most ``WISH_CANDIDATES``. The
-    organization as ``organization_shown`` says, the author being a table-mate of those they sat with."""
+    with nothing typed, the people the author shared a table with at a gathering already held (a
+    table to come is not shared yet). By name, at most ``WISH_CANDIDATES``. The organization as
+    ``organization_shown`` says, the author being a table-mate of those seated with them (as
+    « Ma tablée » shows them)."""
     words = fold(query).split()
     people = nameable(author=author, association=association).select_related("profile")
     mates = set(sat_with(author=author, association=association).values_list("user_id", flat=True))
     if not words:
-        people = people.filter(pk__in=mates)
+        people = people.filter(pk__in=sat_with(author=author, association=association, held_only=True))
     found = []
     for user in people.iterator(chunk_size=500):
         name = user.get_full_name() or user.first_name

@@ -358,12 +358,15 @@ def my_table(request, gathering_id: int):
     gathering = access.gathering_for_guest(request.user, gathering_id)
     mine = selectors.my_table(gathering=gathering, user=request.user, language=_language())
     awaiting = not mine and selectors.awaiting_seat(gathering=gathering, user=request.user)
+    # Tables published, but no confirmed seat: say which (a seat given up, a place in line, none).
+    no_seat = None if mine or awaiting else selectors.no_seat_reason(gathering=gathering, user=request.user)
     # After it began, the page tells who was there, in the past tense, and offers no icebreakers.
     past = gathering.starts_at <= timezone.now()
     # No seat yet (tables not published, a late RSVP awaiting its table, a cancelled gathering) is a
     # normal state the page explains: 200. The API keeps its contract (404 until there is a seat).
-    return render(request, "tables/my_table.html", {"gathering": gathering, "mine": mine, "awaiting": awaiting,
-                                                     "past": past})
+    return render(request, "tables/my_table.html", {
+        "gathering": gathering, "mine": mine, "awaiting": awaiting, "past": past, "no_seat": no_seat,
+        "can_book": no_seat in ("cancelled", "none") and gathering.takes_rsvps()})
 
 
 @login_required

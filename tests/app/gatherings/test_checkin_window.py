@@ -163,3 +163,39 @@ def test_a_search_typed_on_a_page_left_open_past_the_day_reloads_the_page(client
     response = client.get(reverse("organizer:checkin", args=[next_week.pk]), {"q": "mar"}, HTTP_HX_REQUEST="true")
 
     assert response["HX-Refresh"] == "true"
+
+
+def _closed_page(client, organizer, make_gathering, starts_at, *, duration_minutes=120, language="fr-ca"):
+    gathering = make_gathering(starts_at=timezone.now() + timedelta(days=1), duration_minutes=duration_minutes)
+    gathering.starts_at = starts_at
+    gathering.save(update_fields=["starts_at"])
+    client.force_login(organizer)
+    page = client.get(reverse("organizer:checkin", args=[gathering.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    text = page.content.decode()
+    return text[text.index('data-testid="checkin-closed"'):]
+
+
+def test_a_past_door_closed_at_midnight_of_the_gatherings_own_day(client, organizer, make_gathering):
+    # Tuesday 6 October 2026 at 18 h (Toronto): the door closed at the end of that Tuesday.
+    closed = _closed_page(client, organizer, make_gathering, datetime(2026, 10, 6, 18, 0, tzinfo=TORONTO))
+
+    assert "mardi 6\u00a0octobre 2026 à minuit" in closed
+    assert "7\u00a0octobre" not in closed and "0\u00a0h" not in closed
+
+
+def test_in_english_the_door_closed_at_midnight_of_the_same_day(client, organizer, make_gathering):
+    organizer.profile.preferred_language = "en"
+    organizer.profile.save(update_fields=["preferred_language"])
+    closed = _closed_page(client, organizer, make_gathering, datetime(2026, 10, 6, 18, 0, tzinfo=TORONTO),
+                          language="en")
+
+    assert "Tuesday, October 6, 2026, at midnight" in closed
+    assert "October 7" not in closed
+
+
+def test_a_door_kept_open_past_midnight_says_the_hour_it_closed(client, organizer, make_gathering):
+    # From 22 h to 1 h: the door closed when the gathering ended, on the next day.
+    closed = _closed_page(client, organizer, make_gathering, datetime(2026, 10, 6, 22, 0, tzinfo=TORONTO),
+                          duration_minutes=180)
+
+    assert "mercredi 7\u00a0octobre 2026 · 1\u00a0h" in closed and "minuit" not in closed

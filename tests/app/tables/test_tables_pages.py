@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from tablee.gatherings.models import Rsvp
 from tablee.tables.models import Plan, Seat, Wish
 
 
@@ -189,16 +193,25 @@ def test_the_wishes_page_finds_people_by_name_without_accents_and_never_asks_an_
     assert Wish.objects.get().target == helene
 
 
-def test_with_nothing_typed_the_wishes_page_offers_the_people_i_sat_with(client, member, other_member, make_person,
-                                                                        association, gathering):
-    from tablee.tables.models import Plan, PlanTable, Seat
+def _held_tables(gathering, tables):
+    """A published plan of ``gathering`` seating ``tables`` (lists of people), each confirmed and present."""
+    from tablee.tables.models import PlanTable
 
-    stranger = make_person(association=association, first_name="Inconnue", last_name="Ailleurs")
     plan = Plan.objects.create(gathering=gathering, status=Plan.Status.PUBLISHED)
-    mine, theirs = PlanTable.objects.create(plan=plan, number=1), PlanTable.objects.create(plan=plan, number=2)
-    Seat.objects.create(plan=plan, table=mine, user=member)
-    Seat.objects.create(plan=plan, table=mine, user=other_member)
-    Seat.objects.create(plan=plan, table=theirs, user=stranger)
+    for number, people in enumerate(tables, 1):
+        table = PlanTable.objects.create(plan=plan, number=number)
+        for person in people:
+            Rsvp.objects.create(gathering=gathering, user=person, status=Rsvp.Status.CONFIRMED, present=True,
+                                queued_at=gathering.starts_at, confirmed_at=gathering.starts_at)
+            Seat.objects.create(plan=plan, table=table, user=person)
+    return plan
+
+
+def test_with_nothing_typed_the_wishes_page_offers_the_people_i_sat_with(client, member, other_member, make_person,
+                                                                        association, make_gathering):
+    stranger = make_person(association=association, first_name="Inconnue", last_name="Ailleurs")
+    held = make_gathering(starts_at=timezone.now() - timedelta(days=10))
+    _held_tables(held, [[member, other_member], [stranger]])
     client.force_login(member)
 
     page = client.get("/wishes/").content.decode()
@@ -207,6 +220,26 @@ def test_with_nothing_typed_the_wishes_page_offers_the_people_i_sat_with(client,
     assert "Inconnue" not in page
     client.post("/wishes/", {"association": association.pk, "kind": "avoid", "person": other_member.pk})
     assert Wish.objects.get().target == other_member
+
+
+def test_a_table_to_come_is_not_yet_a_table_shared(client, member, other_member, make_person, association,
+                                                   make_gathering):
+    """Seated together at a gathering not yet held, or at one where one of them did not come: not
+    listed as « partagé une table »; still nameable by name, as « Ma tablée » showed the name."""
+    absent = make_person(association=association, first_name="Absente", last_name="Pourtant-Assise")
+    coming = make_gathering(starts_at=timezone.now() + timedelta(days=7))
+    _held_tables(coming, [[member, other_member]])
+    held = make_gathering(starts_at=timezone.now() - timedelta(days=10))
+    _held_tables(held, [[member, absent]])
+    Rsvp.objects.filter(gathering=held, user=absent).update(present=False)
+    client.force_login(member)
+
+    page = client.get("/wishes/").content.decode()
+    assert "Samuel Roy" not in page and "Absente" not in page
+    assert "Personnes avec qui vous avez partagé une table" not in page
+
+    found = client.get("/wishes/", {"q": "samuel"}).content.decode()
+    assert f'name="person" value="{other_member.pk}"' in found
 
 
 def test_publishing_asks_first_it_emails_everyone(client, organizer, small, planned):

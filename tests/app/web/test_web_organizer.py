@@ -78,7 +78,7 @@ def test_organizer_creates_a_series_of_gatherings(login, organizer, association)
         {"title": "Premier mardi", "frequency": "monthly_nth_weekday", "week_of_month": 1, "weekday": 1,
          "start_time": "07:30", "first_date": (timezone.localdate() + timedelta(days=1)).isoformat(),
          "count": 4, "duration_minutes": 120, "venue": "", "tables": 6, "seats_per_table": 6,
-         "rsvp_deadline_hours": 24},
+         "rsvp_deadline_hours": 24, "state": "open"},
     )
     assert response.status_code == 302
     series = Series.objects.get(title="Premier mardi")
@@ -88,6 +88,35 @@ def test_organizer_creates_a_series_of_gatherings(login, organizer, association)
         local = timezone.localtime(g.starts_at)
         assert (local.weekday(), local.hour, local.minute) == (1, 7, 30)
         assert local.day <= 7
+        assert g.state == Gathering.State.OPEN
+
+
+def _series_post(**fields):
+    data = {"title": "Premier mardi", "frequency": "monthly_nth_weekday", "week_of_month": 1, "weekday": 1,
+            "start_time": "07:30", "first_date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+            "count": 3, "duration_minutes": 120, "venue": "", "tables": 6, "seats_per_table": 6,
+            "rsvp_deadline_hours": 24}
+    return {**data, **fields}
+
+
+def test_a_new_series_starts_as_drafts_hidden_from_members_unless_opened(login, organizer, member, association):
+    page = login(organizer).get(reverse("organizer:series_new", args=[association.slug])).content.decode()
+    assert '<option value="draft" selected>' in page and '<option value="open">' in page
+    assert 'value="closed"' not in page and 'value="cancelled"' not in page
+
+    response = login(organizer).post(reverse("organizer:series_new", args=[association.slug]),
+                                     _series_post(state="draft"))
+
+    assert response.status_code == 302
+    assert set(Series.objects.get().gatherings.values_list("state", flat=True)) == {Gathering.State.DRAFT}
+    assert "Premier mardi" not in login(member).get("/gatherings/").content.decode()
+
+
+def test_a_series_cannot_be_created_closed(login, organizer, association):
+    response = login(organizer).post(reverse("organizer:series_new", args=[association.slug]),
+                                     _series_post(state="closed"))
+
+    assert response.status_code == 200 and not Series.objects.exists()
 
 
 def test_attendees_page_lists_confirmed_then_waiting(login, organizer, member, other_member, make_gathering):
