@@ -114,9 +114,12 @@ def test_a_past_table_names_her_deleted_account_never_the_ghost_address(
 
 def test_at_the_door_of_a_gathering_begun_her_row_says_deleted_account(
         association, member, sophie, organizer, client, django_capture_on_commit_callbacks):
-    # Begun a minute ago: her seat stays (it is attendance), the door is still open.
+    # Begun a minute ago (or at midnight, when today is younger than that: the door closes at the end
+    # of the day it began): her seat stays (it is attendance), the door is still open.
+    now = timezone.localtime()
+    starts_at = max(now - timedelta(minutes=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
     begun = Gathering.objects.create(association=association, title="Cinq à sept", tables=1, seats_per_table=2,
-                                     starts_at=timezone.now() - timedelta(minutes=1), state=Gathering.State.OPEN)
+                                     starts_at=starts_at, state=Gathering.State.OPEN)
     _seated(begun, [member, sophie])
 
     _delete_account(sophie, django_capture_on_commit_callbacks)
