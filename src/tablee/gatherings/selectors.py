@@ -104,7 +104,7 @@ def _cards(user_id: int) -> QuerySet[Gathering]:
 
 
 _CARD_FIELDS = ("association__name", "title", "starts_at", "duration_minutes", "venue", "tables", "seats_per_table",
-                "state")
+                "state", "rsvp_deadline")
 PAST_LIMIT = 20
 _NOT_DONE = [state for state in Gathering.State.values if state != Gathering.State.DONE]
 # The member's page runs these on every visit: compiled once per connection (tablee.prepared).

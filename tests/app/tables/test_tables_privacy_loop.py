@@ -136,7 +136,7 @@ def test_a_cancelled_member_no_longer_sees_her_table(api, client, crowd, seated_
     assert api.get(f"/api/gatherings/{gathering.pk}/my-table", user=third).status_code == 404
     client.force_login(third)
     page = client.get(f"/gatherings/{gathering.pk}/my-table/").content.decode()
-    assert 'data-testid="no-table"' in page and 'data-testid="companion"' not in page
+    assert 'data-testid="no-seat"' in page and 'data-testid="companion"' not in page
 
 
 def test_interests_sector_and_organization_reach_table_mates_and_the_printed_cards_only_with_consent(
