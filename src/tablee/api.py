@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
@@ -176,10 +177,20 @@ def health(request):
     return Status(200 if report["ok"] else 503, body)
 
 
-def not_found(request, exception=None):
+def not_found(request, exception=None, **_path):
     """A path under /api/ that names nothing answers the API's JSON 404 (the handler above), not the
     site's HTML page (whose header reads the session, which the API's middleware does not load)."""
     return _not_found(request, exception)
+
+
+def urls() -> tuple[list, str, str]:
+    """The API's URLconf: ``api.urls``, then every other path under /api/, its root included (ninja's
+    root raises Http404), answered by ``not_found``. Django's 404 with DEBUG on is an HTML page: as a
+    route, not an exception, the API answers JSON whatever DEBUG says."""
+    patterns, app_name, namespace = api.urls
+    ours = [pattern for pattern in patterns if getattr(pattern, "name", None) != "api-root"]
+    return ([*ours, path("", not_found, name="api-root"), path("<path:rest>", not_found, name="api-unknown")],
+            app_name, namespace)
 
 
 def _add_routers() -> None:

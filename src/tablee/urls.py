@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.defaults import page_not_found
 
-from tablee.api import api
 from tablee.api import not_found as api_not_found
+from tablee.api import urls as api_urls
 from tablee.config import API_PREFIX
 from tablee.gatherings.urls import gathering_patterns, organizer_patterns
 from tablee.web import views as web_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(API_PREFIX.lstrip("/"), api.urls),
+    path(API_PREFIX.lstrip("/"), api_urls()),
     # The language switch: Django's, which also stores a signed-in person's choice (web/views.py).
     path("i18n/setlang/", web_views.set_language, name="set_language"),
     # The most visited pages first: Django tries the patterns in order (tests/app/web/test_web_urls.py

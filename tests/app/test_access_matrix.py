@@ -143,6 +143,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "api:openapi-json": ("GET", "ooooo"),
     "api:openapi-view": ("GET", "ooooo"),
     "api:api-root": ("GET", "44444"),  # ninja's root has no page
+    "api:api-unknown": ("GET", "44444"),  # any other path under /api/: the JSON 404
     # Django's admin: staff only (no persona here is staff), checked once for all its pages
     "admin:index": ("GET", "lllll"),
 }
@@ -316,7 +317,7 @@ def world(association, other_association, member, other_member, organizer, make_
                    "wish_id": wish.pk, "intention_id": intention.pk, "uidb64": "MQ", "token": "abc-def",
                    "token_id": ApiToken.objects.filter(user=member).first().pk, "request_id": join_request.pk,
                    "key": "no-such-feed", "job_id": job.pk, "preview_id": contacts_preview.pk,
-                   "trash_id": trash.pk, "note_id": note.pk},
+                   "trash_id": trash.pk, "note_id": note.pk, "rest": "no/such/path"},
         "member": member, "other_member": other_member, "contact": contact,
         # The members pages and operations name the organizers' members preview, not Marie's.
         "members_preview_id": members_preview.pk,

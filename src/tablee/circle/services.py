@@ -546,6 +546,23 @@ def _check_personal_email_quota(*, owner: User) -> None:
     )
 
 
+def personal_email_to(contact: Contact) -> str:
+    """The address a personal email (a follow-up, a share) to ``contact`` leaves for, or ``CircleError``.
+
+    The one the owner wrote down, else, for a member kept from a gathering, their account's, which
+    the sender never sees (the email's Reply-To is the sender: answering is the member's choice).
+    Refused when there is none, or when that address said no to personal emails relayed by Tablée.
+    """
+    to = contact.email or (contact.user.email if contact.user_id else "")
+    if not to:
+        raise CircleError(french.elide(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": contact.name},
+                                       translation.get_language() or "fr"))
+    if opted_out(address=to, topic=Topic.PERSONAL):
+        raise CircleError(_("%(name)s a choisi de ne plus recevoir de courriels via Tablée : écrivez-lui depuis "
+                            "votre propre messagerie.") % {"name": contact.name})
+    return to
+
+
 def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -> Email:
     """Send a follow-up through the outbox: exactly one email per follow-up, whatever the presses.
 
@@ -560,15 +577,7 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
         _check_personal_email_quota(owner=owner)
         if row.status not in (FollowUp.Status.PENDING,):
             raise CircleError(_("Ce suivi a déjà été traité."))
-        # A member kept from a gathering is written to at their account's address, which the sender
-        # never sees (the reply, if they answer, is their choice).
-        to = row.contact.email or (row.contact.user.email if row.contact.user_id else "")
-        if not to:
-            raise CircleError(french.elide(_("Ajoutez d'abord le courriel de %(name)s.") % {"name": row.contact.name},
-                                           translation.get_language() or "fr"))
-        if opted_out(address=to, topic=Topic.PERSONAL):
-            raise CircleError(_("%(name)s a choisi de ne plus recevoir de courriels via Tablée : écrivez-lui depuis "
-                                "votre propre messagerie.") % {"name": row.contact.name})
+        to = personal_email_to(row.contact)
         subject, body = subject.strip(), body.strip()
         if not subject or not body:
             raise ValidationError({"body": _("L'objet et le message sont requis.")})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
+from django.utils import translation
 from ninja import Router, Schema
 
 from tablee.jobs import selectors
@@ -32,12 +35,21 @@ class JobOut(Schema):
     url: str
 
 
+def in_askers_language(job: Job) -> AbstractContextManager:
+    """The API writes a job's lines in the language its asker's token speaks, kept with the job
+    (``params["language"]``); a job without one, in the request's."""
+    language = job.params.get("language")
+    return translation.override(language) if language else nullcontext()
+
+
 def job_out(job: Job) -> JobOut:
+    with in_askers_language(job):
+        errors, warnings = job.error_lines, job.warning_lines
     return JobOut(
         id=job.pk, kind=job.kind, status=job.status, detail=job.detail, total=job.total, done=job.done,
         percent=job.percent, created=job.created, updated=job.updated,
-        errors=[JobLineOut(line=line, reason=reason) for line, reason in job.errors],
-        warnings=[JobLineOut(line=line, reason=reason) for line, reason in job.warnings],
+        errors=[JobLineOut(line=line, reason=reason) for line, reason in errors],
+        warnings=[JobLineOut(line=line, reason=reason) for line, reason in warnings],
         outcome=job.outcome, url=f"/api/jobs/{job.pk}",
     )
 

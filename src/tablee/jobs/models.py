@@ -38,7 +38,9 @@ class Job(models.Model):
     done = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)  # [[line, reason], …]
+    # [[line, reason], …]: the reason as text, or as codes its kind's line reader writes out in the
+    # reader's language (``error_lines``, ``registry.register_line_reader``).
+    errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     # The longest write transaction of the job, in milliseconds (what the others waited at most).
     longest_write_ms = models.FloatField(default=0)
@@ -58,6 +60,19 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def error_lines(self) -> list[tuple[int, str]]:
+        """``errors`` as (line, reason), in the current language (``registry.read_lines``)."""
+        from tablee.jobs.registry import read_lines
+
+        return read_lines(self.kind, self.errors)
+
+    @property
+    def warning_lines(self) -> list[tuple[int, str]]:
+        from tablee.jobs.registry import read_lines
+
+        return read_lines(self.kind, self.warnings)
 
     @property
     def percent(self) -> int:

@@ -21,7 +21,6 @@ from tablee.gatherings.models import Gathering
 from tablee.journey.models import Intention, Pacing, Reflection, Share, ShareRecipient
 from tablee.journey.selectors import share_signature
 from tablee.members.models import User
-from tablee.text import french
 
 SHARE_MAX = 3
 
@@ -128,7 +127,9 @@ def share_body(*, note: str, text: str, signature: str) -> str:
 def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> Share:
     """Share a text with one to three contacts: one personal email each, through the follow-up outbox.
 
-    All or nothing: if one email cannot be queued (no address), nothing is stored or sent.
+    Each email goes where a follow-up would (``circle.services.personal_email_to``: a member kept
+    from a gathering at their account's address, which the author never sees), under the same daily
+    quota. All or nothing: if one email cannot be queued, nothing is stored or sent.
     """
     text = text.strip()
     if not text:
@@ -137,19 +138,21 @@ def share_send(*, author: User, text: str, picks: list[tuple[Contact, str]]) -> 
         raise ValidationError({"picks": _("Choisissez d'une à trois personnes.")})
     if len({contact.pk for contact, _note in picks}) != len(picks):
         raise ValidationError({"picks": _("Une même personne ne reçoit le partage qu'une fois.")})
-    with transaction.atomic():
-        share = Share.objects.create(author=author, text=text)
-        for contact, note in picks:
-            circle_access.check_contact(owner=author, contact=contact)
-            if not contact.email:
-                raise ValidationError({"picks": french.elide(_("Ajoutez d'abord le courriel de %(name)s.")
-                                                             % {"name": contact.name}, translation.get_language())})
-            body = share_body(note=note, text=text, signature=share_signature(author))
-            with translation.override(contact_language(contact)):
-                subject = _("Un lien pensé pour toi") if text.startswith("http") else _("Pensé pour toi")
-            followup = circle_services.followup_create(
-                owner=author, contact=contact, kind=FollowUp.Kind.SHARE, subject=subject, body=body
-            )
-            circle_services.followup_send(owner=author, followup=followup, subject=subject, body=body)
-            ShareRecipient.objects.create(share=share, contact=contact, followup=followup)
+    try:
+        with transaction.atomic():
+            for contact, _note in picks:  # every address first: a refusal names its person before any is sent
+                circle_access.check_contact(owner=author, contact=contact)
+                circle_services.personal_email_to(contact)
+            share = Share.objects.create(author=author, text=text)
+            for contact, note in picks:
+                body = share_body(note=note, text=text, signature=share_signature(author))
+                with translation.override(contact_language(contact)):
+                    subject = _("Un lien pensé pour toi") if text.startswith("http") else _("Pensé pour toi")
+                followup = circle_services.followup_create(
+                    owner=author, contact=contact, kind=FollowUp.Kind.SHARE, subject=subject, body=body
+                )
+                circle_services.followup_send(owner=author, followup=followup, subject=subject, body=body)
+                ShareRecipient.objects.create(share=share, contact=contact, followup=followup)
+    except circle_services.CircleError as exc:
+        raise ValidationError({"picks": str(exc)}) from exc
     return share

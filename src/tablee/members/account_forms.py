@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from tablee.outbox.models import MEMBER_TOPICS
+from tablee.outbox.models import MEMBER_TOPICS, Topic
 
 
 class EmailChangeForm(forms.Form):
@@ -42,10 +42,17 @@ class TokenCreateForm(forms.Form):
 class PreferencesForm(forms.Form):
     """One box per topic: checked means « send me these »."""
 
+    HELP = {
+        Topic.PERSONAL: _("Un suivi ou un partage qu'un membre vous écrit par Tablée. Sans cette case, les membres "
+                          "ne peuvent plus vous écrire par Tablée; ils le peuvent toujours depuis leur propre "
+                          "messagerie."),
+    }
+
     def __init__(self, *args, topics=MEMBER_TOPICS, **kwargs):
         super().__init__(*args, **kwargs)
         for topic in topics:
-            self.fields[topic.value] = forms.BooleanField(label=topic.label, required=False)
+            self.fields[topic.value] = forms.BooleanField(label=topic.label, required=False,
+                                                          help_text=self.HELP.get(topic, ""))
 
 
 class DeleteAccountForm(forms.Form):

@@ -10,7 +10,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from tablee.jobs.api import JobOut, job_out
+from tablee.jobs.api import JobOut, in_askers_language, job_out
 from tablee.jobs.models import Job
 from tablee.jobs.services import INLINE_MAX_ROWS, estimate_rows, job_queue
 from tablee.members import selectors
@@ -224,7 +224,8 @@ def _import_preview(association, job: Job):
 
     if not job.finished:
         return Status(202, job_out(job))
-    preview = preview_from_job(job)
+    with in_askers_language(job):
+        preview = preview_from_job(job)
     return Status(422 if preview.errors else 200, MembersPreviewOut(
         dry_run=True, preview_id=job.pk,
         import_url=f"/api/associations/{association.slug}/members/import/previews/{job.pk}/import",

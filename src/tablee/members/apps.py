@@ -18,6 +18,12 @@ class MembersConfig(AppConfig):
 
         register_runner(Job.Kind.MEMBERS_PREVIEW, members_preview_run)
 
+        from tablee.jobs.registry import register_line_reader
+        from tablee.members.csv_import import lines_from_json
+
+        # A preview keeps its file's problems as codes: they read in the language of who opens it.
+        register_line_reader(Job.Kind.MEMBERS_PREVIEW, lines_from_json)
+
         from tablee.members.join_notices import join_request_notices_due
         from tablee.outbox import ticks
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from tablee.members.normalize import (
     MAX_ITEM_LENGTH,
@@ -72,6 +71,99 @@ _ALIASES = {
 FRENCH_COLUMNS = ("courriel", "prénom", "nom", "organisation", "secteur", "langues", "offres", "besoins", "intérêts")
 
 
+# The columns as a person reads them in an error, in the page's language.
+COLUMN_LABELS = {
+    "email": gettext_lazy("courriel"), "first_name": gettext_lazy("prénom"), "last_name": gettext_lazy("nom"),
+    "organization": gettext_lazy("organisation"), "sector": gettext_lazy("secteur"),
+    "languages": gettext_lazy("langues"), "offers": gettext_lazy("offres"), "needs": gettext_lazy("besoins"),
+    "interests": gettext_lazy("intérêts"),
+}
+
+# What can be wrong with a file or one of its lines, by code. A problem is kept as its code and
+# values (``Problem``) and written out when it is read: a preview kept in a job speaks the language
+# of whoever opens it, not that of the upload. A ``column`` value, and the ``names`` of the codes in
+# ``_COLUMN_NAMES``, are column keys, written as ``COLUMN_LABELS`` says.
+_TEXTS = {
+    "missing_columns": gettext_lazy("colonnes obligatoires absentes : %(names)s"),
+    "duplicate_columns": gettext_lazy("colonnes en double : %(names)s"),
+    "unknown_columns": gettext_lazy("colonnes inconnues : %(names)s"),
+    "expected_header": gettext_lazy("en-tête attendu : %(english)s ou, en français, %(french)s"),
+    "empty": gettext_lazy("« %(column)s » est vide"),
+    "bad_email": gettext_lazy("courriel invalide : « %(email)s »"),
+    "too_long": gettext_lazy("« %(column)s » est trop long (%(length)d caractères, au plus %(max)d)"),
+    "unknown_language": gettext_lazy("langue inconnue : « %(name)s »"),
+    "too_many_items": gettext_lazy("« %(column)s » a %(count)d éléments (au plus %(max)d)"),
+    "item_too_long": gettext_lazy(
+        "« %(item)s… » dans « %(column)s » est trop long (au plus %(max)d caractères)"),
+    "extra_values": ngettext_lazy("%(count)d valeur de trop (en-tête : %(columns)d colonnes)",
+                                  "%(count)d valeurs de trop (en-tête : %(columns)d colonnes)", "count"),
+    "missing_cells": gettext_lazy("colonnes manquantes sur cette ligne : %(names)s"),
+    "duplicate_email": gettext_lazy("courriel en double : « %(email)s » est déjà à la ligne %(line)d"),
+    "utf16_unreadable": gettext_lazy("le fichier UTF-16 est illisible : enregistrez-le en UTF-8 (CSV UTF-8)"),
+    "encoding_unclear": gettext_lazy(
+        "impossible de savoir si ce fichier vient de Windows ou d'un Mac (les accents se lisent des "
+        "deux façons) : enregistrez-le en « CSV UTF-8 »"),
+    "utf16_without_bom": gettext_lazy(
+        "le fichier contient des caractères nuls (UTF-16 sans marque d'ordre?) : enregistrez-le en « CSV UTF-8 »"),
+    "not_text": gettext_lazy("Ce fichier n'est pas un fichier CSV (texte)."),
+    "mixed_encodings": gettext_lazy(
+        "le fichier mélange UTF-8 et Windows-1252 (« %(text)s ») : enregistrez-le en UTF-8"),
+    "mac_roman": gettext_lazy(
+        "fichier lu comme « CSV (Macintosh) » (Mac Roman) : vérifiez les accents des noms importés"),
+    "ignored_columns": gettext_lazy("colonnes ignorées (Tablée ne les garde pas) : %(names)s"),
+    "unreadable_csv": gettext_lazy(
+        "CSV illisible : un guillemet n'est pas refermé ou une cellule est trop longue"),
+    "empty_file": gettext_lazy("le fichier est vide : il faut au moins l'en-tête"),
+    "header_only": gettext_lazy("aucun membre dans le fichier, seulement l'en-tête"),
+}
+
+
+_COLUMN_NAMES = ("missing_columns", "missing_cells")
+
+
+def _label(column: str) -> str:
+    return str(COLUMN_LABELS.get(column, column))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file or a line, as a code and its values (JSON: ``[code, params]``)."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        params = dict(self.params)
+        if "column" in params:
+            params["column"] = _label(params["column"])
+        if isinstance(params.get("names"), list):
+            params["names"] = ", ".join(_label(n) if self.code in _COLUMN_NAMES else n for n in params["names"])
+        return str(_TEXTS[self.code] % params) if params else str(_TEXTS[self.code])
+
+    def as_json(self) -> list:
+        return [self.code, self.params]
+
+
+Lines = list[tuple[int, list[Problem]]]
+
+
+def lines_text(lines: Lines) -> list[tuple[int, str]]:
+    """(line, reason) in the current language: a line's problems joined by « ; »."""
+    return [(line, "; ".join(str(p) for p in problems)) for line, problems in lines]
+
+
+def lines_json(lines: Lines) -> list:
+    return [[line, [p.as_json() for p in problems]] for line, problems in lines]
+
+
+def lines_from_json(stored: list) -> list[tuple[int, str]]:
+    """What ``lines_json`` kept, written in the current language (a reason stored as text, by an
+    older version, is shown as it is)."""
+    return [(line, reason if isinstance(reason, str) else "; ".join(str(Problem(code, params))
+                                                                    for code, params in reason))
+            for line, reason in stored]
+
+
 @dataclass(frozen=True)
 class MemberRow:
     line: int
@@ -88,9 +180,21 @@ class MemberRow:
 @dataclass
 class ParsedCsv:
     rows: list[MemberRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    problems: Lines = field(default_factory=list)
     # Kept and shown after the import; they do not stop it.
-    warnings: list[tuple[int, str]] = field(default_factory=list)
+    notices: Lines = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[tuple[int, str]]:
+        return lines_text(self.problems)
+
+    @property
+    def warnings(self) -> list[tuple[int, str]]:
+        return lines_text(self.notices)
+
+    def refuse(self, line: int, code: str, **params) -> ParsedCsv:
+        self.problems.append((line, [Problem(code, params)]))
+        return self
 
 
 # UTF-8 bytes of « é », « à », « ç »… read as Windows-1252 look like "Ã©", "Ã ", "Ã§".
@@ -172,7 +276,7 @@ def _split_list(column: str, cell: str) -> list[str]:
     return clean_list(re.split(pattern, cell))
 
 
-def _header(cells: list[str]) -> tuple[list[str | None], list[str], list[str]]:
+def _header(cells: list[str]) -> tuple[list[str | None], list[Problem], list[str]]:
     """The column each cell names (None for an empty cell or a column Tablée does not keep), what is
     wrong with the header (refuses the file), and the unknown columns (ignored, with a warning)."""
     names: list[str | None] = []
@@ -193,35 +297,31 @@ def _header(cells: list[str]) -> tuple[list[str | None], list[str], list[str]]:
     problems = []
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        problems.append(_("colonnes obligatoires absentes : %(names)s") % {"names": ", ".join(missing)})
+        problems.append(Problem("missing_columns", {"names": missing}))
     if duplicates:
-        problems.append(_("colonnes en double : %(names)s") % {"names": ", ".join(duplicates)})
+        problems.append(Problem("duplicate_columns", {"names": duplicates}))
     if problems:
         if unknown:
-            problems.append(_("colonnes inconnues : %(names)s") % {"names": ", ".join(unknown)})
-        problems.append(_("en-tête attendu : %(english)s ou, en français, %(french)s")
-                        % {"english": ",".join(COLUMNS), "french": ",".join(FRENCH_COLUMNS)})
+            problems.append(Problem("unknown_columns", {"names": unknown}))
+        problems.append(Problem("expected_header", {"english": ",".join(COLUMNS), "french": ",".join(FRENCH_COLUMNS)}))
     return names, problems, unknown
 
 
-def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list[str]]:
-    problems: list[str] = []
+def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list[Problem]]:
+    problems: list[Problem] = []
     for column in REQUIRED:
         if column in named and not named[column].strip():
-            problems.append(_("« %(column)s » est vide") % {"column": column})
+            problems.append(Problem("empty", {"column": column}))
     email = named.get("email", "").strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(_("courriel invalide : « %(email)s »") % {"email": email})
+            problems.append(Problem("bad_email", {"email": email}))
     for column, limit in MAX_LENGTHS.items():
         value = named.get(column, "").strip()
         if len(value) > limit:
-            problems.append(
-                _("« %(column)s » est trop long (%(length)d caractères, au plus %(max)d)")
-                % {"column": column, "length": len(value), "max": limit}
-            )
+            problems.append(Problem("too_long", {"column": column, "length": len(value), "max": limit}))
     values: dict = {}
     for column in ("organization", "sector"):
         value = " ".join(named.get(column, "").split())
@@ -232,18 +332,12 @@ def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list
         if column == "languages":
             items, unknown = languages_normalize(items)
             for name in unknown:
-                problems.append(_("langue inconnue : « %(name)s »") % {"name": name})
+                problems.append(Problem("unknown_language", {"name": name}))
         if len(items) > MAX_LIST_ITEMS:
-            problems.append(
-                _("« %(column)s » a %(count)d éléments (au plus %(max)d)")
-                % {"column": column, "count": len(items), "max": MAX_LIST_ITEMS}
-            )
+            problems.append(Problem("too_many_items", {"column": column, "count": len(items), "max": MAX_LIST_ITEMS}))
         for item in items:
             if len(item) > MAX_ITEM_LENGTH:
-                problems.append(
-                    _("« %(item)s… » dans « %(column)s » est trop long (au plus %(max)d caractères)")
-                    % {"item": item[:30], "column": column, "max": MAX_ITEM_LENGTH}
-                )
+                problems.append(Problem("item_too_long", {"item": item[:30], "column": column, "max": MAX_ITEM_LENGTH}))
         if items:
             values[column] = items
     if problems:
@@ -258,39 +352,36 @@ def _check_row(line: int, named: dict[str, str]) -> tuple[MemberRow | None, list
     return row, []
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """Text in UTF-16 without its byte-order mark: of each pair of bytes, one is almost always nul
+    (Latin letters), and not both."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return False
+    even, odd = sample[0 : 2 * pairs : 2], sample[1 : 2 * pairs : 2]
+    return max(even.count(0), odd.count(0)) >= 0.9 * pairs and min(even.count(0), odd.count(0)) <= 0.1 * pairs
+
+
 def parse_members_csv(data: bytes) -> ParsedCsv:
     result = ParsedCsv()
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not _looks_utf16(data):
+        return result.refuse(1, "not_text")  # an image, a spreadsheet, a PDF renamed .csv
     try:
         text, encoding = decode(data)
     except UnicodeDecodeError:
-        result.errors.append((1, _("le fichier UTF-16 est illisible : enregistrez-le en UTF-8 (CSV UTF-8)")))
-        return result
+        return result.refuse(1, "utf16_unreadable")
     except EncodingUnclear:
         first = next(i for i, byte in enumerate(data) if byte >= 0x80)
-        result.errors.append((len(re.findall(rb"\r\n|\r|\n", data[:first])) + 1, _(
-            "impossible de savoir si ce fichier vient de Windows ou d'un Mac (les accents se lisent des "
-            "deux façons) : enregistrez-le en « CSV UTF-8 »")))
-        return result
+        return result.refuse(len(re.findall(rb"\r\n|\r|\n", data[:first])) + 1, "encoding_unclear")
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        result.errors.append((line, _(
-            "le fichier contient des caractères nuls (UTF-16 sans marque d'ordre?) : enregistrez-le en « CSV UTF-8 »")))
-        return result
+        return result.refuse(text.count("\n", 0, text.index("\x00")) + 1, "utf16_without_bom")
     # A file mostly in UTF-8 with one stray byte would otherwise import "FranÃ§ois" silently.
     garbled = None if encoding == "utf-8" else _MOJIBAKE.search(text)
     if garbled is not None:
-        line = text.count("\n", 0, garbled.start()) + 1
-        result.errors.append(
-            (
-                line,
-                _("le fichier mélange UTF-8 et Windows-1252 (« %(text)s ») : enregistrez-le en UTF-8")
-                % {"text": garbled.group()},
-            )
-        )
-        return result
+        return result.refuse(text.count("\n", 0, garbled.start()) + 1, "mixed_encodings", text=garbled.group())
     if encoding == "mac_roman":
-        result.warnings.append((1, _(
-            "fichier lu comme « CSV (Macintosh) » (Mac Roman) : vérifiez les accents des noms importés")))
+        result.notices.append((1, [Problem("mac_roman")]))
     stream = io.StringIO(text, newline="")
     first_line = stream.readline()
     line = 1
@@ -312,13 +403,12 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
             if not any(cell.strip() for cell in cells):
                 continue
             if names is None:
-                names, problems, unknown = _header(cells)
-                if problems:
-                    result.errors.append((start, "; ".join(problems)))
+                names, header_problems, unknown = _header(cells)
+                if header_problems:
+                    result.problems.append((start, header_problems))
                     return result
                 if unknown:
-                    result.warnings.append((start, _("colonnes ignorées (Tablée ne les garde pas) : %(names)s")
-                                            % {"names": ", ".join(unknown)}))
+                    result.notices.append((start, [Problem("ignored_columns", {"names": unknown})]))
                 continue
             named: dict[str, str] = {}
             extra = 0
@@ -330,39 +420,27 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
                     extra += 1
             problems = []
             if extra:
-                problems.append(
-                    ngettext("%(count)d valeur de trop (en-tête : %(columns)d colonnes)",
-                             "%(count)d valeurs de trop (en-tête : %(columns)d colonnes)", extra)
-                    % {"count": extra, "columns": len(names)}
-                )
+                problems.append(Problem("extra_values", {"count": extra, "columns": len(names)}))
             missing = [n for n in names[len(cells) :] if n]
             if missing:
-                problems.append(
-                    _("colonnes manquantes sur cette ligne : %(names)s") % {"names": ", ".join(missing)}
-                )
+                problems.append(Problem("missing_cells", {"names": missing}))
             row, row_problems = _check_row(start, named)
             problems.extend(row_problems)
             email = named.get("email", "").strip().lower()
             if email in first_line_of:
-                problems.append(
-                    _("courriel en double : « %(email)s » est déjà à la ligne %(line)d")
-                    % {"email": email, "line": first_line_of[email]}
-                )
+                problems.append(Problem("duplicate_email", {"email": email, "line": first_line_of[email]}))
             elif email:
                 first_line_of[email] = start
             if row is not None and not problems:
                 result.rows.append(row)
             if problems:
-                result.errors.append((start, "; ".join(problems)))
+                result.problems.append((start, problems))
     except csv.Error:
-        result.errors.append(
-            (skipped + reader.line_num, _("CSV illisible : un guillemet n'est pas refermé ou une cellule est trop longue"))
-        )
-        return result
+        return result.refuse(skipped + reader.line_num, "unreadable_csv")
     if names is None:
-        result.errors.append((1, _("le fichier est vide : il faut au moins l'en-tête")))
-    elif not result.rows and not result.errors:
-        result.errors.append((2, _("aucun membre dans le fichier, seulement l'en-tête")))
+        result.refuse(1, "empty_file")
+    elif not result.rows and not result.problems:
+        result.refuse(2, "header_only")
     return result
 
 
@@ -390,11 +468,7 @@ class FieldChange:
 
     @property
     def label(self) -> str:
-        return {
-            "first_name": _("prénom"), "last_name": _("nom"), "organization": _("organisation"),
-            "sector": _("secteur"), "languages": _("langues"), "offers": _("offres"), "needs": _("besoins"),
-            "interests": _("intérêts"),
-        }[self.column]
+        return _label(self.column)
 
     @property
     def before_text(self) -> str:

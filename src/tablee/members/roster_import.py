@@ -31,7 +31,14 @@ from tablee.jobs.services import (
     preview_release,
     preview_take,
 )
-from tablee.members.csv_import import FieldChange, parse_members_csv, row_changes, stored_values
+from tablee.members.csv_import import (
+    FieldChange,
+    ParsedCsv,
+    lines_json,
+    parse_members_csv,
+    row_changes,
+    stored_values,
+)
 from tablee.members.models import Association, Membership, User
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -61,6 +68,10 @@ class PreviewRow:
 class ImportPreview:
     rows: list[PreviewRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # What does not stop the import (a column Tablée does not keep, a Mac file): shown with the preview.
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    # The file as read, its problems as codes (what a job keeps); None for a preview read from a job.
+    parsed: ParsedCsv | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -118,7 +129,7 @@ def import_preview(*, association: Association, data: bytes,
     """Read the file and say what importing it would do; writes nothing. ``progress(done, total)``
     is called after each 500 addresses looked up (the worker saves it)."""
     parsed = parse_members_csv(data)
-    preview = ImportPreview(errors=list(parsed.errors))
+    preview = ImportPreview(errors=list(parsed.errors), warnings=list(parsed.warnings), parsed=parsed)
     emails = [row.email for row in parsed.rows]
     accounts: dict[str, User] = {}
     for start in range(0, len(emails), 500):
@@ -151,7 +162,7 @@ def preview_rows_json(preview: ImportPreview) -> list:
 
 def preview_from_job(job: Job) -> ImportPreview:
     return ImportPreview(
-        errors=[(line, reason) for line, reason in job.errors],
+        errors=job.error_lines, warnings=job.warning_lines,
         rows=[PreviewRow(line=line, email=email, name=name, action=action,
                          changes=[FieldChange(*change) for change in changes])
               for line, email, name, action, changes in job.preview])
@@ -172,8 +183,10 @@ def members_preview_run(*, job: Job) -> Job:
     return job_finish(
         job=job, status=Job.Status.FAILED if failed else Job.Status.DONE, keep_data=not failed,
         total=len(preview.rows), done=len(preview.rows), created=preview.created, updated=preview.updated,
-        outcome={"conflicts": preview.conflicts}, errors=[list(e) for e in preview.errors],
-        preview=preview_rows_json(preview))
+        outcome={"conflicts": preview.conflicts}, preview=preview_rows_json(preview),
+        # As codes: the page and the API write them in the language of whoever opens the preview.
+        errors=lines_json(preview.parsed.problems) if preview.parsed else [],
+        warnings=lines_json(preview.parsed.notices) if preview.parsed else [])
 
 
 def members_preview_start(*, organizer: User, association: Association, data: bytes, file_name: str = "",

@@ -24,7 +24,10 @@ class Topic(models.TextChoices):
     INVITATIONS = "invitations", _("Invitations à rejoindre une association")
 
 
-MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST)
+# Offered on the preferences page to everyone with an account. ``personal`` too: a member's
+# follow-ups and shares reach a fellow member through Tablée, and a refusal made from one of those
+# emails must be seen, and taken back, there.
+MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST, Topic.PERSONAL)
 # Offered on the preferences page to those who organize an association.
 ORGANIZER_TOPICS = (Topic.JOIN_REQUESTS,)
 

@@ -88,3 +88,25 @@ def test_an_unknown_api_path_answers_a_json_404_without_redirect(api, member, pa
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/api/me/", "/api/gatherings/x/y", "/api/"])
+def test_an_unknown_api_path_answers_json_under_debug_too(api, client, member, settings, path):
+    settings.DEBUG = True  # Django's debug 404 page is HTML: the API never answers with it
+
+    signed = api.get(path, user=member)
+    posted = api.post(path, {"x": 1}, user=member)
+    anonymous = client.get(path)
+
+    for response in (signed, posted, anonymous):
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_a_known_api_path_keeps_its_answers_beside_the_unknown_ones(api, member, settings):
+    settings.DEBUG = True
+
+    assert api.get("/api/me", user=member).status_code == 200
+    assert api.get("/api/me").status_code == 401
+    assert api.delete("/api/me", user=member).status_code == 405

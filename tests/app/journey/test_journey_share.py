@@ -163,3 +163,65 @@ def test_a_note_without_the_drafted_signature_keeps_the_shared_text_after_it(mem
 
     share_send(author=member, text="https://exemple.ca/x", picks=[(circle["lavoie"], "Bonjour Sophie,\n\nRegarde ça !")])
     assert FollowUp.objects.get().body == "Bonjour Sophie,\n\nRegarde ça !\n\nhttps://exemple.ca/x"
+
+
+@pytest.fixture
+def kept_member(member, other_member):
+    """Samuel, kept by Marie from a gathering: linked to his account, no address of his own in her circle."""
+    from tablee.circle.services import attendee_contact
+
+    contact = attendee_contact(owner=member, member=other_member, gathering=None)
+    assert contact.email == ""
+    return contact
+
+
+def test_a_member_kept_from_a_gathering_receives_the_share_at_an_address_marie_never_sees(member, kept_member):
+    from tablee.journey.services import share_send
+
+    share = share_send(author=member, text="https://exemple.ca/coop", picks=[(kept_member, "Bonjour Samuel")])
+    email = Email.objects.get()
+    assert (email.to, email.reply_to, email.topic) == ("samuel@example.org", "marie@example.org", "personal")
+    assert ShareRecipient.objects.get(share=share).followup.email_id == email.pk
+    kept_member.refresh_from_db()
+    assert kept_member.email == ""  # the address stays his: nothing of it lands in Marie's circle
+
+
+def test_the_share_page_sends_to_a_kept_member_without_showing_their_address(client, member, kept_member):
+    client.force_login(member)
+    sent = client.post("/parcours/share/", {"text": "Un lien", "step": "send", "contact": [kept_member.pk],
+                                            f"note_{kept_member.pk}": "Bonjour Samuel"}, follow=True)
+    html = sent.content.decode().replace("\u00a0", " ")
+    assert "Partagé avec 1 personne" in html and "samuel@example.org" not in html
+    assert list(Email.objects.values_list("to", flat=True)) == ["samuel@example.org"]
+
+
+def test_a_member_who_refused_personal_emails_gets_no_share_and_marie_is_told(client, member, kept_member):
+    from tablee.outbox.services import optout_set
+
+    optout_set(address="samuel@example.org", topic="personal", refuse=True)
+    client.force_login(member)
+    page = client.post("/parcours/share/", {"text": "Un lien", "step": "send", "contact": [kept_member.pk]})
+    assert page.status_code == 200
+    assert "a choisi de ne plus recevoir de courriels via Tablée" in page.content.decode()
+    assert not Email.objects.exists() and not FollowUp.objects.exists() and not Share.objects.exists()
+
+
+def test_the_api_shares_with_a_kept_member_and_refuses_one_who_opted_out(api, member, kept_member):
+    from tablee.outbox.services import optout_set
+
+    sent = api.post("/api/share", {"text": "Un lien", "picks": [{"contact_id": kept_member.pk, "note": "Salut"}]},
+                    user=member)
+    assert sent.status_code == 201 and "samuel@example.org" not in sent.content.decode()
+    optout_set(address="samuel@example.org", topic="personal", refuse=True)
+    refused = api.post("/api/share", {"text": "Encore", "picks": [{"contact_id": kept_member.pk, "note": ""}]},
+                       user=member)
+    assert refused.status_code == 422
+    assert Email.objects.count() == 1
+
+
+def test_a_contact_with_neither_address_nor_account_is_named_in_the_refusal(client, member, make_contact):
+    nameless = make_contact(member, "Chloé Girard", email="")
+    client.force_login(member)
+    page = client.post("/parcours/share/", {"text": "Un lien", "step": "send", "contact": [nameless.pk]})
+    assert "Ajoutez d'abord le courriel de Chloé Girard." in page.content.decode().replace("&#x27;", "'")
+    assert not Email.objects.exists() and not Share.objects.exists()

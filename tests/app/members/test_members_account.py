@@ -202,12 +202,40 @@ def test_preferences_switch_topics_off_and_on(member):
     browser = Client()
     browser.force_login(member)
 
-    browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on"})
+    browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "personal": "on"})
     assert set(OptOut.objects.filter(address=member.email).values_list("topic", flat=True)) == {
         Topic.SUGGESTIONS, Topic.DIGEST}
     browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "suggestions": "on",
-                                           "digest": "on"})
+                                           "digest": "on", "personal": "on"})
     assert not OptOut.objects.exists()
+
+
+def test_personal_emails_refused_from_a_follow_up_show_in_my_preferences_and_can_be_taken_back(member, other_member):
+    from tablee.circle.services import attendee_contact, followup_create, followup_send
+
+    kept = attendee_contact(owner=member, member=other_member, gathering=None)
+    email = followup_send(owner=member, followup=followup_create(owner=member, contact=kept),
+                          subject="Suite", body="Bonjour Samuel")
+    [link] = re.findall(r"https?://[^/\s]+(/email/unsubscribe/[^/\s]+/)", email.body_text)
+    browser = Client()
+    page = browser.get(link).content.decode().replace("\u00a0", " ")
+    assert "Ou choisissez vos courriels un à un dans vos préférences" in page
+    done = browser.post(link).content.decode().replace("\u00a0", " ")
+    assert "Vous pouvez changer d'avis dans vos préférences, case « Courriels personnels envoyés via Tablée »" \
+        in done.replace("&#x27;", "'")
+    assert OptOut.objects.filter(address="samuel@example.org", topic=Topic.PERSONAL).exists()
+
+    browser.force_login(other_member)
+    html = browser.get("/account/preferences/").content.decode()
+    box = re.search(r'<input type="checkbox" name="personal"[^>]*>', html)
+    assert box is not None and "checked" not in box.group(0)
+    assert "Courriels personnels envoyés via Tablée" in html
+    browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "suggestions": "on",
+                                           "digest": "on", "personal": "on"})
+    assert not OptOut.objects.exists()
+    again = followup_send(owner=member, followup=followup_create(owner=member, contact=kept),
+                          subject="Encore", body="Bonjour Samuel")
+    assert again.status == Email.Status.QUEUED
 
 
 def test_the_preferences_page_needs_a_session(db):
@@ -324,12 +352,13 @@ def test_changing_a_password_needs_the_old_one(member):
 
 def test_my_tokens_are_listed_and_revocable_but_not_anyone_elses(member, other_member):
     mine = ApiToken.objects.create(user=member, key_hash=ApiToken.hash(ApiToken.new_raw()), label="mon script")
-    theirs = ApiToken.objects.create(user=other_member, key_hash=ApiToken.hash(ApiToken.new_raw()), label="leur")
+    theirs = ApiToken.objects.create(user=other_member, key_hash=ApiToken.hash(ApiToken.new_raw()),
+                                    label="script de Samuel")
     browser = Client()
     browser.force_login(member)
 
     page = browser.get("/account/").content.decode()
-    assert "mon script" in page and "leur" not in page
+    assert "mon script" in page and "script de Samuel" not in page
     assert 'data-testid="revoke-confirm"' in page and 'name="confirm" value="1"' in page
     browser.post(f"/account/tokens/{mine.pk}/revoke/")  # not confirmed: nothing happens
     mine.refresh_from_db()
