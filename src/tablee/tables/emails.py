@@ -31,10 +31,12 @@ def _told_prefix(plan: Plan, user_id: int) -> str:
     return f"tables:seat:{plan.pk}:{user_id}:"
 
 
-def queue_table_changed(*, plan: Plan, seat: Seat):
+def queue_table_changed(*, plan: Plan, seat: Seat, moved: bool = True):
     """Queue "your table" for a person a repair seated or moved, or the organizer moved, on a
     published plan: once per new table (never the table their last such email gave), at most
-    ``TABLE_EMAILS_PER_PERSON`` per plan. Returns the email, or None when none is due."""
+    ``TABLE_EMAILS_PER_PERSON`` per plan. ``moved``: they had another table on this plan (the email
+    says their table changed); not for a late sign-up seated for the first time. Returns the email,
+    or None when none is due."""
     from tablee.outbox.models import Email
     from tablee.outbox.services import email_queue
 
@@ -48,8 +50,6 @@ def queue_table_changed(*, plan: Plan, seat: Seat):
     key = prefix + number
     if key in told:  # back at a table they were told earlier: a new email, a new key
         key = f"{key}:{len(told) + 1}"
-    # A late sign-up seated by a repair is told a table for the first time; anyone else, a change.
-    moved = bool(told) or Email.objects.filter(key=f"tables:published:{plan.pk}:{seat.user_id}").exists()
     return email_queue(**dict(render_plan_published(plan=plan, seat=seat, changed=True, moved=moved), key=key))
 
 

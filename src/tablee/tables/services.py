@@ -593,7 +593,7 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
             with unsubscribe_keys_known(pairs=[(seat.user.email, Topic.PLAN_PUBLISHED) for seat in seats]):
                 for seat in seats:
                     if told:
-                        queue_table_changed(plan=plan, seat=seat)
+                        queue_table_changed(plan=plan, seat=seat, moved=str(seat.user_id) in told)
                     else:
                         email_queue(**render_plan_published(plan=plan, seat=seat))
     return plan
@@ -734,7 +734,7 @@ def plan_repair(*, gathering: Gathering) -> tuple[Plan, list[User]]:
             return plan, []
         _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
         # Before the gathering, whoever is seated or moved learns their table (as after a late RSVP).
-        _notify_seats(plan, repair.moved | repair.seated)
+        _notify_seats(plan, repair.moved | repair.seated, first=repair.seated)
         moved = list(User.objects.filter(pk__in=repair.moved).order_by(by_name("last_name"), by_name("first_name"), "email"))
     return plan, moved
 
@@ -775,22 +775,23 @@ def plan_repair_accept(*, plan: Plan) -> tuple[Plan, list[User]]:
                 _repair_propose(plan, current)
             raise PlanError(_("Les inscriptions ont changé : relisez la nouvelle proposition."))
         _repair_store(plan, current, present=len(selectors.attendees_now(gathering=plan.gathering)))
-        _notify_seats(plan, current.moved | current.seated)
+        _notify_seats(plan, current.moved | current.seated, first=current.seated)
         moved = list(User.objects.filter(pk__in=current.moved).order_by(by_name("last_name"), by_name("first_name"), "email"))
     return plan, moved
 
 
-def _notify_seats(plan: Plan, user_ids: set[int]) -> None:
+def _notify_seats(plan: Plan, user_ids: set[int], *, first: set[int] | frozenset[int] = frozenset()) -> None:
     """Everyone newly seated or moved (by a repair or by the organizer) gets their table by email,
     before the gathering only, and only while the plan is published (``emails.queue_table_changed``
-    bounds how many one person gets)."""
+    bounds how many one person gets). ``first``: those seated for the first time (told their table,
+    not a change)."""
     if plan.status != Plan.Status.PUBLISHED or plan.gathering.starts_at <= timezone.now():
         return
     from tablee.tables.emails import queue_table_changed
 
     for seat in Seat.objects.filter(plan=plan, user_id__in=user_ids).select_related(
             "user", "user__profile", "table"):
-        queue_table_changed(plan=plan, seat=seat)
+        queue_table_changed(plan=plan, seat=seat, moved=seat.user_id not in first)
 
 
 def plan_repair_after_rsvp(*, gathering: Gathering) -> str:
@@ -823,7 +824,7 @@ def _repair_after_rsvp(*, gathering: Gathering) -> str:
             _repair_propose(plan, repair)
             return "proposed: " + ", ".join(repair.broken)
         _repair_store(plan, repair, present=len(selectors.attendees_now(gathering=gathering)))
-        _notify_seats(plan, repair.moved | repair.seated)
+        _notify_seats(plan, repair.moved | repair.seated, first=repair.seated)
     return f"repaired: {len(repair.seated)} seated, {len(repair.moved)} moved, {len(repair.removed)} freed"
 
 

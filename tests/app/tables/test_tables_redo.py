@@ -147,6 +147,9 @@ def test_publishing_a_redone_plan_again_emails_only_the_people_whose_table_chang
     assert {people[address] for address in emails} == changed
     for address, subject in emails.items():
         assert subject.endswith(f"table {after[people[address]]}")
+        # Told another table before (even with no email on record, as the demo publishes): « Nouvelle
+        # table »; the late sign-up hears her first table.
+        assert subject.startswith("Votre table" if people[address] == late.pk else "Nouvelle table")
     assert f"{len(changed)} personne" in page and "dont la table a changé recevr" in page
     assert "Plan publié de nouveau" in response.content.decode()
 
