@@ -91,6 +91,14 @@ def test_a_picture_renamed_csv_is_said_not_to_be_a_csv_file(browser):
 
     assert "Ce fichier n'est pas un fichier CSV (texte)." in page
     assert "UTF-16" not in page and "caractères nuls" not in page
+    # The whole file is refused, not one of its lines.
+    assert "Ce fichier ne peut pas être importé tel quel" in page and "ligne fautive" not in page
+
+
+def test_a_file_with_a_bad_data_line_counts_its_bad_lines(browser):
+    page = _text(browser.get(_preview(browser, b"email,first_name,last_name\nnot-an-address,Anne,Roy\n")))
+
+    assert "1 ligne fautive : rien ne sera importé." in page and "tel quel" not in page
 
 
 def test_utf16_without_its_mark_keeps_the_utf16_hint(association):
