@@ -193,6 +193,8 @@ def footer(*, to: str, topic: str, sender_name: str = "", sender_address: str = 
         "association": on_behalf_of,
         "personal": topic == Topic.PERSONAL,
         "invitation": topic == Topic.INVITATIONS,
+        # A personal email may reach someone outside Tablée: the preferences page only for an account.
+        "has_account": topic == Topic.PERSONAL and recipient_has_account(to),
     }
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         context["topic_label"] = str(Topic(topic).label)

@@ -41,3 +41,16 @@ def test_after_the_one_click_refusal_no_personal_email_goes_there(member, outsid
         services.followup_send(owner=member, followup=again, subject="Re", body="Encore")
     assert Email.objects.count() == 1
     assert FollowUp.objects.get(pk=again.pk).status == FollowUp.Status.PENDING
+
+
+def test_a_personal_email_offers_the_preferences_page_only_to_an_address_with_an_account(
+        member, other_member, outside_followup):
+    outside = services.followup_send(owner=member, followup=outside_followup, subject="Suite", body="Bonjour Paul")
+    contact = services.contact_create(owner=member, name="Samuel Roy", email=other_member.email)
+    inside = services.followup_send(
+        owner=member, followup=services.followup_create(owner=member, contact=contact, subject="Suite", body="Bonjour"),
+        subject="Suite", body="Bonjour Samuel")
+
+    assert "/account/preferences/" not in outside.body_text
+    assert "/account/preferences/" in inside.body_text
+    assert "Ne plus recevoir de courriels via Tablée" in inside.body_text
