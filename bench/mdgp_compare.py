@@ -37,7 +37,8 @@ def main() -> int:
         for name, params in variants.items():
             result = solve_mdgp(instance, time_limit=args.budget, seed=seed, params=params, clock="cpu")
             found[name].append(result.objective)
-            line.append(f"{name} {result.objective:.2f} ({result.iterations} it.)")
+            restarts = f", {result.pool_restarts} restarts" if result.pool_restarts else ""
+            line.append(f"{name} {result.objective:.2f} ({result.iterations} it.{restarts})")
         print(" ".join(line), f"load {os.getloadavg()[0]:.2f}", flush=True)
     for name, values in found.items():
         print(f"{name}: median {statistics.median(values):.2f}, mean {statistics.fmean(values):.2f}, "

@@ -44,7 +44,8 @@ def main() -> int:
         hit = result.objective >= args.target - 1e-6
         reached.append(result.improved_at if hit else float("inf"))
         print(f"seed {seed}: best {result.objective:.2f} at iteration {result.improved_at}"
-              f"{'' if hit else ' (target not reached)'}, {result.cpu_s:.1f} s CPU", flush=True)
+              f"{'' if hit else ' (target not reached)'}, {result.cpu_s:.1f} s CPU"
+              f"{f', {result.pool_restarts} pool restarts' if result.pool_restarts else ''}", flush=True)
     print(f"reached {sum(r != float('inf') for r in reached)}/{len(reached)}, "
           f"median iterations {statistics.median(reached):.0f}")
     return 0

@@ -392,6 +392,55 @@ def test_a_tournament_stall_gives_way_to_random_steps_while_the_walk_is_stuck() 
     assert run(5) != plain
 
 
+def test_a_pool_restart_keeps_only_the_pools_best_and_counts_itself() -> None:
+    pool = np.arange(12, dtype=np.int64).reshape(4, 3)
+    pool_values = np.array([5.0, 9.0, 7.0, 1.0])
+    counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
+    counters[k.C_POOL], counters[k.C_POOL_STALL] = 4, 30
+    k._pool_restart(pool, pool_values, counters)
+    assert counters[k.C_POOL] == 1 and counters[k.C_POOL_STALL] == 0
+    assert counters[k.C_POOL_RESTARTS] == 1
+    assert pool[0].tolist() == [3, 4, 5] and pool_values[0] == 9.0
+    assert np.all(pool_values[1:] == k.EMPTY)
+    # A refused candidate (a value already held, or below the worst of a full pool) says so.
+    assert not k._pool_insert(pool, pool_values, counters, pool[2], 9.0)
+    assert k._pool_insert(pool, pool_values, counters, pool[2], 8.0)
+    # Without keep_best the pool is emptied entirely.
+    k._pool_restart(pool, pool_values, counters, False)
+    assert counters[k.C_POOL] == 0 and counters[k.C_POOL_RESTARTS] == 2
+    assert np.all(pool_values == k.EMPTY)
+
+
+def test_a_frozen_pool_is_restarted_after_pool_restart_walks_without_an_entry() -> None:
+    """`pool_restart` R: once R walks in a row end without entering the full pool, it is emptied
+    down to its best and refilled from fresh groupings. Deterministic at a fixed number of
+    iterations; an R the search never reaches is the search without it; a small R changes it."""
+    instance = read_instance(DATA / "RanReal_n060_ss_04.txt")
+
+    def run(restart: int, keep: bool = True) -> mdgp.MdgpResult:
+        return solve_mdgp(instance, time_limit=60.0, seed=3, max_iterations=600,
+                          params=MdgpParams(alpha=10, pool=4, pool_restart=restart,
+                                            pool_restart_keep=keep))
+
+    plain = run(0)
+    assert plain.pool_restarts == 0
+    assert (run(10**6).groups, run(10**6).improved_at) == (plain.groups, plain.improved_at)
+    restarted = run(3)
+    assert restarted.pool_restarts > 0
+    assert restarted.groups != plain.groups
+    again = run(3)
+    assert (again.groups, again.improved_at, again.pool_restarts) == (
+        restarted.groups, restarted.improved_at, restarted.pool_restarts)
+    assert sorted(i for g in restarted.groups for i in g) == list(range(instance.n))
+    # Emptying the whole pool (and shaking this restart's best) is another search, as repeatable.
+    emptied = run(3, keep=False)
+    assert emptied.pool_restarts > 0
+    assert (emptied.groups, emptied.improved_at) != (restarted.groups, restarted.improved_at)
+    assert (run(3, keep=False).groups, run(3, keep=False).improved_at) == (
+        emptied.groups, emptied.improved_at)
+    assert run(10**6, keep=False).groups == plain.groups
+
+
 # --- determinism and the clock ----------------------------------------------------------------
 
 def test_same_seed_and_iteration_budget_give_the_same_grouping() -> None:
@@ -502,6 +551,8 @@ def test_an_unknown_clock_or_start_or_a_tournament_below_one_is_refused() -> Non
         solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(tournament_share=1.5))
     with pytest.raises(ValueError, match="tournament_stall"):
         solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(tournament_stall=-1))
+    with pytest.raises(ValueError, match="pool_restart"):
+        solve_mdgp(instance, time_limit=1, seed=1, params=MdgpParams(pool_restart=-1))
 
 
 def test_improved_at_is_the_iteration_where_the_best_was_found() -> None:

@@ -26,7 +26,9 @@ C_STALL = 1  # maxima-search rounds since its best improved
 C_ROUNDS = 2  # maxima searches finished (strong perturbations)
 C_IMPROVED_AT = 3  # iteration at which the global best last improved
 C_POOL = 4  # elite solutions held in the pool so far
-N_COUNTERS = 5
+C_POOL_STALL = 5  # walks since the pool last took a solution
+C_POOL_RESTARTS = 6  # times the pool was emptied down to its best (`pool_restart`)
+N_COUNTERS = 7
 
 # Layout of the float64 `values` array.
 V_CUR = 0  # objective of the current solution
@@ -485,16 +487,17 @@ def crossover(rng, d, first, second, lower, upper, child):
 
 @njit(cache=True)
 def _pool_insert(pool, pool_values, counters, candidate, value):
-    """Keep `candidate` in the elite pool if it is new and better than the worst held."""
+    """Keep `candidate` in the elite pool if it is new and better than the worst held.
+    Returns whether it was kept."""
     held = counters[C_POOL]
     for p in range(held):
         if abs(pool_values[p] - value) <= EPS:
-            return
+            return False
     if held < pool.shape[0]:
         pool[held] = candidate
         pool_values[held] = value
         counters[C_POOL] = held + 1
-        return
+        return True
     worst = 0
     for p in range(1, held):
         if pool_values[p] < pool_values[worst]:
@@ -502,6 +505,29 @@ def _pool_insert(pool, pool_values, counters, candidate, value):
     if value > pool_values[worst] + EPS:
         pool[worst] = candidate
         pool_values[worst] = value
+        return True
+    return False
+
+
+@njit(cache=True)
+def _pool_restart(pool, pool_values, counters, keep_best=True):
+    """Empty the pool down to its best solution (kept in slot 0), or entirely (`keep_best`
+    False), so that the next walks start from fresh groupings again until it is full."""
+    held = counters[C_POOL]
+    top = 0
+    for p in range(1, held):
+        if pool_values[p] > pool_values[top]:
+            top = p
+    if top != 0:
+        pool[0] = pool[top]
+        pool_values[0] = pool_values[top]
+    for p in range(1, held):
+        pool_values[p] = EMPTY
+    if not keep_best:
+        pool_values[0] = EMPTY
+    counters[C_POOL] = min(held, 1) if keep_best else 0
+    counters[C_POOL_STALL] = 0
+    counters[C_POOL_RESTARTS] += 1
 
 
 @njit(cache=True)
@@ -518,7 +544,7 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
                            values, counters, rng, n_iterations, alpha, weak_min, weak_max,
                            strong, move_share, pool, pool_values, walk_best, start_sizes,
                            cross_share, check=False, tournament=1, tournament_share=1.0,
-                           tournament_stall=0):
+                           tournament_stall=0, pool_restart=0, pool_restart_keep=True):
     """Run `n_iterations` iterations of Iterated Maxima Search on the given state.
 
     One iteration: weak perturbation of the current local optimum (weak_min to weak_max random
@@ -528,6 +554,12 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
     `tournament`, `tournament_share`: see `perturb` (weak perturbations only; strong ones stay
     random). `tournament_stall` > 0: once the walk's best has not improved for that many
     iterations, its weak steps are random (no tournament) until it improves or the walk ends.
+    `pool_restart` > 0: once that many walks in a row have ended without their best entering the
+    full pool, the pool is emptied down to its best (`_pool_restart`), and the following walks
+    start from fresh groupings until it is full again (0: never). `pool_restart_keep` False:
+    the pool is emptied entirely, and from then on the shaken walks start from the pool's best
+    rather than the global best (each restart begins an independent search; the global best is
+    still kept and returned).
     """
     # `bound` is current from here on: each weak perturbation and descent keeps it so.
     _best_leave_gains(members, size, w, bound)
@@ -556,7 +588,12 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
             held = 0
             cross = fill = False
             if pool.shape[0] > 0:
-                _pool_insert(pool, pool_values, counters, walk_best, values[V_MS_BEST])
+                if _pool_insert(pool, pool_values, counters, walk_best, values[V_MS_BEST]):
+                    counters[C_POOL_STALL] = 0
+                else:
+                    counters[C_POOL_STALL] += 1
+                    if pool_restart > 0 and counters[C_POOL_STALL] >= pool_restart:
+                        _pool_restart(pool, pool_values, counters, pool_restart_keep)
                 held = counters[C_POOL]
                 # The first walks start from fresh random groupings until the pool is full; then
                 # a walk starts from a crossover of two random elite solutions (cross_share) or,
@@ -574,8 +611,16 @@ def iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w,
                 crossover(rng, d, pool[p1], pool[p2], lower, upper, walk_best)
                 _reset(d, walk_best, assign, size, members, pos, w)
             else:
-                # Start afresh from the best with an exact W: this also clears float drift.
-                _reset(d, best, assign, size, members, pos, w)
+                # Start afresh from the best with an exact W: this also clears float drift. After
+                # a restart that emptied the whole pool, the best is the pool's (this epoch's).
+                if counters[C_POOL_RESTARTS] > 0 and not pool_restart_keep:
+                    top = 0
+                    for p in range(1, held):
+                        if pool_values[p] > pool_values[top]:
+                            top = p
+                    _reset(d, pool[top], assign, size, members, pos, w)
+                else:
+                    _reset(d, best, assign, size, members, pos, w)
                 perturb(rng, d, assign, size, members, pos, w, lower, upper, strong, move_share)
             local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin, check)
             values[V_CUR] = objective_of(w, assign)

@@ -44,6 +44,7 @@ class MdgpResult:
     iterations: int = 0
     cpu_s: float = 0.0  # CPU time of this process during the solve
     improved_at: int = 0  # the iteration at which the best grouping was found (time to target, in work)
+    pool_restarts: int = 0  # times the elite pool was emptied down to its best (`pool_restart`)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,12 @@ class MdgpParams:
     step is such a tournament, else one random step (1: always; the default 16 with 0.5 keeps
     most of pure tournament 16's gain on n120 without its stall on n240 `ss`); `tournament_stall`: once a walk's best
     has not improved for this many iterations, its weak steps are random until it improves (0:
-    never; counts below `alpha` only matter, as a walk ends after `alpha`)."""
+    never; counts below `alpha` only matter, as a walk ends after `alpha`); `pool_restart`: once
+    this many walks in a row have ended without their best entering the full pool (a frozen pool,
+    whose crossovers keep leading back to the same basins), the pool is emptied down to its best
+    and refilled from fresh groupings (0: never); `pool_restart_keep` False: emptied entirely, and
+    the shaken walks then start from the pool's best, not the global best (an independent search
+    per restart; the global best is still returned)."""
 
     alpha: int = 1000
     weak_min: int = 1
@@ -75,6 +81,8 @@ class MdgpParams:
     tournament: int = 16
     tournament_share: float = 0.5
     tournament_stall: int = 0
+    pool_restart: int = 0
+    pool_restart_keep: bool = True
 
 
 def read_instance(path: str | Path) -> MdgpInstance:
@@ -264,6 +272,8 @@ def _solve(
         raise ValueError(f"params.tournament_share must be in [0, 1] (got {params.tournament_share})")
     if params.tournament_stall < 0:
         raise ValueError(f"params.tournament_stall must be at least 0 (got {params.tournament_stall})")
+    if params.pool_restart < 0:
+        raise ValueError(f"params.pool_restart must be at least 0 (got {params.pool_restart})")
 
     rng = new_stream(seed)
     # Bound of d used to skip hopeless swaps (see _mdgp_kernels.local_search).
@@ -304,7 +314,8 @@ def _solve(
                                  params.weak_min, params.weak_max, strong, params.move_share,
                                  pool, pool_values, walk_best, start_sizes, params.cross_share,
                                  False, params.tournament, params.tournament_share,
-                                 params.tournament_stall)
+                                 params.tournament_stall, params.pool_restart,
+                                 params.pool_restart_keep)
         if target is not None and values[k.V_BEST] >= target:
             break
         spent = timer() - t0
@@ -323,4 +334,5 @@ def _solve(
         iterations=int(counters[k.C_ITER]),
         cpu_s=time.process_time() - cpu_started,
         improved_at=int(counters[k.C_IMPROVED_AT]),
+        pool_restarts=int(counters[k.C_POOL_RESTARTS]),
     )
