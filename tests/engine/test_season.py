@@ -7,6 +7,7 @@ import itertools
 import random
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -328,13 +329,17 @@ def test_invalid_problems_are_clear_errors(change, message):
 
 
 def test_the_time_limit_is_honoured_and_progress_is_reported():
-    problem = season_problem(people=240, rounds=3, seed=5)
-    plan(problem, time_limit=5, seed=0, max_iterations=3)  # kernels loaded: the run measures search
+    parsed = parse_problem(season_problem(people=240, rounds=3, seed=5))
+    scores = score_matrices(parsed)
+    solve_season(parsed, scores, time_limit=5, seed=0, max_iterations=3)  # kernels loaded: the run measures search
     reports = []
 
-    result = plan(problem, time_limit=2, seed=0, progress=lambda f, m: reports.append((f, m)))
+    # On this process's CPU clock: a loaded machine may starve the process of a second of wall time,
+    # which no solver can help; what the solver owes is to look at its clock often (~50 ms of work).
+    result = solve_season(parsed, scores, time_limit=2, seed=0, progress=lambda f, m: reports.append((f, m)),
+                          timer=time.process_time)
 
-    assert result["stats"]["elapsed_s"] <= 2.5
+    assert 2 <= result.elapsed_s <= 2.5
     fractions = [f for f, _ in reports]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert all(m.startswith("objectif") for _, m in reports)
