@@ -29,6 +29,7 @@ tuples or flat values; ``orm()`` runs the plain queryset, which the tests compar
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -147,6 +148,9 @@ class _Compiled:
         return objects
 
 
+_KEYS = itertools.count()
+
+
 class Prepared:
     """A read query compiled once per connection (see the module's docstring)."""
 
@@ -156,6 +160,9 @@ class Prepared:
                 raise TypeError(f"prepared query: {name} must be one of int, str, datetime, list")
         self._build = build
         self._kinds = kinds
+        # What a connection's compiled statements are kept under: never reused, unlike ``id(self)``,
+        # which a new query may take once an old one is freed (it then ran the old one's SQL).
+        self._key = next(_KEYS)
 
     def orm(self, **values: Any) -> list:
         """The same rows through the plain ORM: built and compiled on this call."""
@@ -179,7 +186,7 @@ class Prepared:
         # The thread's connection (Django keeps one per thread) holds what was compiled on it.
         connection = connections[DEFAULT_DB_ALIAS]
         cache: dict = connection.__dict__.setdefault("_tablee_prepared", {})
-        key = (id(self), tuple(lengths))
+        key = (self._key, tuple(lengths))
         compiled = cache.get(key)
         if compiled is None:
             placeholders = {}
