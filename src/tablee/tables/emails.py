@@ -55,14 +55,19 @@ def queue_table_changed(*, plan: Plan, seat: Seat, moved: bool = True):
 
 def table_emails_spent(*, plan: Plan, user_ids: list[int] | set[int]) -> set[int]:
     """Those of ``user_ids`` who had ``TABLE_EMAILS_PER_PERSON`` new tables emailed for ``plan``
-    already: a new change reaches them in « Ma tablée » only (``queue_table_changed`` sends none)."""
+    already: a new change reaches them in « Ma tablée » only (``queue_table_changed`` sends none).
+    One query for the whole plan (the publish box asks it for everyone whose table changed)."""
+    from collections import Counter
+
     from tablee.outbox.models import Email
 
-    spent = set()
-    for user_id in user_ids:
-        if Email.objects.filter(key__startswith=_told_prefix(plan, user_id)).count() >= TABLE_EMAILS_PER_PERSON:
-            spent.add(user_id)
-    return spent
+    wanted = {str(user_id) for user_id in user_ids}
+    if not wanted:
+        return set()
+    prefix = f"tables:seat:{plan.pk}:"
+    told = Counter(key.removeprefix(prefix).split(":")[0]
+                   for key in Email.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+    return {int(user_id) for user_id in wanted if told[user_id] >= TABLE_EMAILS_PER_PERSON}
 
 
 def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False, moved: bool = False) -> dict:

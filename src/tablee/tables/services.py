@@ -91,16 +91,22 @@ def plan_redo(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
             raise PlanError(_("Il faut au moins deux personnes confirmées pour faire un plan de tables."))
         plan.told_tables = {str(uid): number for uid, number in
                             Seat.objects.filter(plan=plan).values_list("user_id", "table__number")}
-        plan.status = Plan.Status.RUNNING
-        plan.progress = 0.0
-        plan.progress_message = _("En attente du calcul…")
         plan.pending_repair = {}
-        if time_limit_s:
-            plan.time_limit_s = min(max(float(time_limit_s), 0.2), MAX_TIME_LIMIT_S)
-        plan.seed = random.SystemRandom().randint(1, 2**31 - 1)
-        plan.save()
-        _enqueue(plan)
+        _compute_again(plan, time_limit_s)
     return plan
+
+
+def _compute_again(plan: Plan, time_limit_s: float | None) -> None:
+    """Hand a plan back to the worker with a fresh seed (a redo, a re-optimization), in the caller's
+    transaction."""
+    plan.status = Plan.Status.RUNNING
+    plan.progress = 0.0
+    plan.progress_message = _("En attente du calcul…")
+    if time_limit_s:
+        plan.time_limit_s = min(max(float(time_limit_s), 0.2), MAX_TIME_LIMIT_S)
+    plan.seed = random.SystemRandom().randint(1, 2**31 - 1)
+    plan.save()
+    _enqueue(plan)
 
 
 def _enqueue(plan: Plan) -> None:
@@ -546,14 +552,7 @@ def plan_reoptimize(*, plan: Plan, time_limit_s: float | None = None) -> Plan:
         plan = _editable(plan)
         if plan.status == Plan.Status.PUBLISHED:
             raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
-        plan.status = Plan.Status.RUNNING
-        plan.progress = 0.0
-        plan.progress_message = _("En attente du calcul…")
-        if time_limit_s:
-            plan.time_limit_s = min(max(float(time_limit_s), 0.2), MAX_TIME_LIMIT_S)
-        plan.seed = random.SystemRandom().randint(1, 2**31 - 1)
-        plan.save()
-        _enqueue(plan)
+        _compute_again(plan, time_limit_s)
     return plan
 
 
