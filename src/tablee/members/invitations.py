@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -84,15 +85,18 @@ def invitation_scope_name(scope: str) -> str:
 
 
 def _queue(*, link: LoginLink, raw: str, to: str, template: str, context: dict, topic: str = "", scope: str = "",
-           on_behalf_of: str = "") -> Email:
+           on_behalf_of: str = "", next_path: str = "") -> Email:
     user = link.user
+    url = link_url(raw)
+    if next_path:
+        url = f"{url}?{urlencode({'next': next_path})}"
     return email_render_queue(
         key=f"login-link:{link.pk}", kind=template, to=to, user=user, topic=topic, scope=scope,
         on_behalf_of=on_behalf_of,
         template=f"members/email/{template}", language=language_of(user), context={
             "user": user,
             "name": user.first_name or user.email,
-            "url": link_url(raw),
+            "url": url,
             "expires_at": link.expires_at,
             "site_url": settings.SITE_URL,
             **context,
@@ -228,18 +232,19 @@ def declined_phrase(count: int) -> str:
                     "envoyée.", count) % {"count": count}
 
 
-def sign_in_link_send(*, email: str) -> Email | None:
+def sign_in_link_send(*, email: str, next_path: str = "") -> Email | None:
     """« Recevoir un lien de connexion »: a link if the address has an active account.
 
     Says nothing to the caller about whether the account exists (the page shows the same answer),
-    and sends at most one per address per five minutes.
+    and sends at most one per address per five minutes. ``next_path`` (a path of this site, checked
+    by the caller) is where the link leads once used: the page the person was trying to open.
     """
     user = user_by_email(email=email)
     if user is None or not user.is_active or _throttled(to=user.email, kind="sign_in"):
         return None
     with transaction.atomic():
         link, raw = _link_create(user=user, purpose=Purpose.SIGN_IN)
-        return _queue(link=link, raw=raw, to=user.email, template="sign_in", context={})
+        return _queue(link=link, raw=raw, to=user.email, template="sign_in", context={}, next_path=next_path)
 
 
 def activation_send(*, user: User) -> Email | None:

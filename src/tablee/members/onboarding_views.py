@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -39,17 +40,31 @@ def _gone(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "members/link_invalid.html", status=410)
 
 
+def _next_path(request: HttpRequest) -> str:
+    """Where the person was going before a sign-in by link (``?next=``): a path of this site, else ""."""
+    path = request.POST.get("next") or request.GET.get("next") or ""
+    if path and path.startswith("/") and url_has_allowed_host_and_scheme(
+            path, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return path
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
-    if request.method == "GET":
+    signed_in = request.user if request.user.is_authenticated else None
+    if request.method == "GET" or (signed_in is not None and request.POST.get("switch") != "1"):
         found = invitations.link_valid(raw=token)
         if found is None:
             return _gone(request, token)
-        signed_in = request.user if request.user.is_authenticated else None
-        return render(request, "members/link.html", {
-            "link": found, "signed_in": signed_in,
-            "someone_else": signed_in is not None and signed_in.pk != found.user_id,
-        })
+        someone_else = signed_in is not None and signed_in.pk != found.user_id
+        if request.method == "GET" or someone_else:
+            # Signed in as someone else, a link never switches accounts unless the page said so
+            # and the person chose it (``switch``): a forwarded email or a shared tablet.
+            return render(request, "members/link.html", {
+                "link": found, "signed_in": signed_in, "someone_else": someone_else,
+                "next": _next_path(request),
+            })
+    next_path = _next_path(request)
     try:
         used = invitations.link_consume(raw=token)
     except ValidationError as exc:
@@ -67,8 +82,9 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(reverse("members:account") + "#mot-de-passe")
     profile = Profile.objects.filter(user=used.user).first()
     if profile is None or profile.first_visit_at is None:
-        return redirect("members:welcome")
-    return redirect(settings.LOGIN_REDIRECT_URL)
+        welcome = reverse("members:welcome")
+        return redirect(f"{welcome}?{urlencode({'next': next_path})}" if next_path else welcome)
+    return redirect(next_path or settings.LOGIN_REDIRECT_URL)
 
 
 @login_required
@@ -105,7 +121,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
                           "C'est ce qui place à votre table les personnes que vous pouvez aider, et celles "
                           "qui peuvent vous aider."),
                         reverse("profile"), _("Compléter mon profil")))
-                return redirect(settings.LOGIN_REDIRECT_URL)
+                return redirect(_next_path(request) or settings.LOGIN_REDIRECT_URL)
     else:
         # What the association's file said, to confirm: the languages by their names. The two
         # consents as they stand on file (given on the profile page or by the API before a link
@@ -127,11 +143,12 @@ def welcome(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     """« Recevoir un lien de connexion »: the same answer whether or not the address has an account."""
+    next_path = _next_path(request)
     if request.method == "POST":
         form = SignInLinkForm(request.POST)
         if form.is_valid():
-            invitations.sign_in_link_send(email=form.cleaned_data["email"])
+            invitations.sign_in_link_send(email=form.cleaned_data["email"], next_path=next_path)
             return render(request, "members/sign_in_link_sent.html", {"email": form.cleaned_data["email"]})
     else:
         form = SignInLinkForm()
-    return render(request, "members/sign_in_link.html", {"form": form})
+    return render(request, "members/sign_in_link.html", {"form": form, "next": next_path})

@@ -58,7 +58,10 @@ def test_someone_elses_invitation_says_whose_it_is_and_keeps_my_session_unless_i
     assert f'href="{MINE}"' in page and "Continuer avec cette adresse" in page
     assert _who(client) == str(other_member.pk)  # opening it changed nothing
 
-    client.post(invitation)  # « Continuer avec cette adresse », under the sentence that says what it does
+    client.post(invitation)  # a form sent without the choice (a page opened before signing in) switches nothing
+    assert _who(client) == str(other_member.pk)
+
+    client.post(invitation, {"switch": "1"})  # « Continuer avec cette adresse », under the sentence that says what it does
 
     assert _who(client) != str(other_member.pk)
 
