@@ -30,3 +30,15 @@ def test_the_why_lines_show_the_topics_as_their_person_wrote_them():
 
     assert "Marie cherche «\u00a0IA\u00a0»\u00a0: Paul peut l'aider." in why
     assert "Vous partagez un intérêt\u00a0: Vélo." in why
+
+
+def test_a_need_reworded_to_match_an_offer_is_quoted_in_its_persons_words():
+    reworded = {**PROBLEM, "people": [
+        person("a", name="Jean", needs=["capital de risque"],
+               needs_as_written={"capital de risque": "financement de démarrage"}),
+        person("b", name="Paul", offers=["capital de risque"])]}
+
+    why = plan(reworded, time_limit=1, seed=0)["rounds"][0][0]["why"]
+
+    assert "Jean cherche «\u00a0financement de démarrage\u00a0»\u00a0: Paul peut l'aider." in why
+    assert not any("capital de risque" in line for line in why)

@@ -119,8 +119,16 @@ def _strings(value: Any, where: str) -> frozenset[str]:
 
 def _spelling(raw: dict[str, Any]) -> dict[str, str]:
     """Each folded word of a person's offers, needs and interests -> how they wrote it (the first
-    spelling when they wrote it twice)."""
+    spelling when they wrote it twice). ``needs_as_written`` (optional: need as matched -> as the
+    person wrote it) names a need reworded to match an offer in the person's own words."""
     out: dict[str, str] = {}
+    as_written = raw.get("needs_as_written") or {}
+    if not isinstance(as_written, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in as_written.items()):
+        raise ProblemError(f"people[{raw.get('id')!r}].needs_as_written: expected an object of strings")
+    for matched, written in as_written.items():
+        if matched.strip() and written.strip():
+            out.setdefault(matched.strip().casefold(), written.strip())
     for key in ("needs", "offers", "interests"):
         for value in raw.get(key) or []:
             if isinstance(value, str) and value.strip():

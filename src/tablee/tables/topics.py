@@ -81,7 +81,8 @@ def align_needs_to_offers(people: list[dict], *, semantic: bool = True) -> list[
     """People as the engine reads them, with each need worded like the offer it best matches.
 
     A need already equal to someone else's offer is kept; a need that matches nobody's offer
-    is kept as written. A person's own offers never count.
+    is kept as written. A person's own offers never count. ``needs_as_written`` maps each reworded
+    need back to the person's words, which are the ones a "why" line quotes.
     """
     offers: dict[str, set] = {}  # casefolded offer phrase -> ids of the people offering it
     wording: dict[str, str] = {}
@@ -96,6 +97,7 @@ def align_needs_to_offers(people: list[dict], *, semantic: bool = True) -> list[
     aligned = []
     for person in people:
         mine = []
+        as_written: dict[str, str] = {}
         for phrase in person.get("needs", []):
             key = phrase.strip().casefold()
             if offers.get(key, set()) - {person["id"]}:
@@ -107,8 +109,12 @@ def align_needs_to_offers(people: list[dict], *, semantic: bool = True) -> list[
                 if offers[other] - {person["id"]}
             ]
             best = max(candidates, default=(0.0, 0, ""))
-            mine.append(wording[best[2]] if best[0] > 0 else phrase)
-        aligned.append({**person, "needs": list(dict.fromkeys(mine))})
+            if best[0] > 0:
+                mine.append(wording[best[2]])
+                as_written.setdefault(wording[best[2]], phrase.strip())
+            else:
+                mine.append(phrase)
+        aligned.append({**person, "needs": list(dict.fromkeys(mine)), "needs_as_written": as_written})
     return aligned
 
 

@@ -15,6 +15,8 @@ def test_a_need_in_other_words_takes_the_wording_of_the_matching_offer():
     ]
     aligned = align_needs_to_offers(people)
     assert aligned[0]["needs"] == ["financement de démarrage", "comptabilité pour PME"]
+    assert aligned[0]["needs_as_written"] == {"financement de démarrage": "Trouver du financement",
+                                              "comptabilité pour PME": "un comptable de confiance"}
 
 
 def test_an_english_need_meets_a_french_offer():
