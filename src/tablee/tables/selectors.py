@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association, User
@@ -28,6 +29,20 @@ SIZE_SLACK = 2  # a table may hold this many fewer people than the gathering's s
 
 def current_plan(*, gathering: Gathering) -> Plan | None:
     return Plan.objects.filter(gathering_id=gathering.pk).first()
+
+
+def moves_open(*, gathering: Gathering, now: datetime | None = None) -> bool:
+    """Whether the organizer may still move or swap people by hand: until the gathering ends. While
+    it is on, the door moves people (no email then, ``services._notify_seats``); once it is over, its
+    plan is what happened (the history the next plans read) and stays as it is."""
+    return (now or timezone.now()) < gathering.ends_at
+
+
+def pins_open(*, gathering: Gathering, now: datetime | None = None) -> bool:
+    """Whether a seat may still be pinned or unpinned: before the gathering begins. A pin only tells
+    a new computation (re-optimize, redo) to keep the person's table; once it began, nothing
+    computes the plan again (« Réparer » adjusts it), so a pin would promise nothing."""
+    return (now or timezone.now()) < gathering.starts_at
 
 
 def attendees_now(*, gathering: Gathering) -> list[User]:

@@ -497,11 +497,19 @@ def _refuse_if_avoid_broken(plan: Plan, before: set[frozenset[int]]) -> None:
         raise PlanError(_("Ce déplacement n'est pas possible."))
 
 
+def _refuse_if_over(plan: Plan) -> None:
+    """A gathering that ended keeps the plan it had: no move, no swap (``selectors.moves_open``)."""
+    if not selectors.moves_open(gathering=plan.gathering):
+        raise PlanError(_("La rencontre est terminée : son plan de tables ne change plus."))
+
+
 def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
     """Move one person to another table (last seat). Returns the hard rules now broken. On a
-    published plan, the person moved gets their new table by email (as after a repair)."""
+    published plan, the person moved gets their new table by email (as after a repair). Refused
+    once the gathering is over."""
     with transaction.atomic():
         plan = _editable(plan)
+        _refuse_if_over(plan)
         seat = _seat_of(plan, user)
         target = _table(plan, to_table)
         source = seat.table.number
@@ -519,9 +527,10 @@ def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
 
 def plan_swap(*, plan: Plan, a: User, b: User) -> list:
     """Swap the seats of two people. Returns the hard rules now broken. On a published plan, both
-    get their new table by email."""
+    get their new table by email. Refused once the gathering is over."""
     with transaction.atomic():
         plan = _editable(plan)
+        _refuse_if_over(plan)
         seat_a, seat_b = _seat_of(plan, a), _seat_of(plan, b)
         numbers = {seat_a.table.number, seat_b.table.number}
         before = selectors.avoid_pairs_together(plan=plan)
@@ -537,9 +546,13 @@ def plan_swap(*, plan: Plan, a: User, b: User) -> list:
 
 
 def plan_pin(*, plan: Plan, user: User, pinned: bool) -> Seat:
-    """Pin a person to their table: re-optimising keeps them there."""
+    """Pin a person to their table: re-optimising (or redoing) keeps them there. Refused once the
+    gathering began (``selectors.pins_open``): nothing computes its plan again then."""
     with transaction.atomic():
         plan = _editable(plan)
+        if not selectors.pins_open(gathering=plan.gathering):
+            raise PlanError(_("La rencontre a commencé : une place ne s'épingle plus. "
+                              "Utilisez « Réparer » pour ajuster le plan."))
         seat = _seat_of(plan, user)
         seat.pinned = pinned
         seat.save(update_fields=["pinned"])

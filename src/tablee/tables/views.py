@@ -80,6 +80,13 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         "unseated": unseated,
         "seated_count": len(selectors.attendees_now(gathering=gathering)) - len(unseated),
         "pending": pending_repair_out(plan) if show_warnings and plan is not None else None,
+        # Moves and swaps until the gathering ends (the door), pins until it begins (`selectors.moves_open`,
+        # `selectors.pins_open`): the services refuse them after, so the page does not offer them.
+        "movable": plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
+        and selectors.moves_open(gathering=gathering),
+        "pinnable": plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
+        and selectors.pins_open(gathering=gathering),
+        "over": not selectors.moves_open(gathering=gathering),
         # A published plan may be redone until the gathering begins (`services.plan_redo`).
         "redoable": plan is not None and plan.status == Plan.Status.PUBLISHED and gathering.starts_at > timezone.now(),
         # The publish confirmation counts those the email really reaches (unsubscribed people are not).
