@@ -305,7 +305,8 @@ def plan_redo(request, gathering_id: int):
             "per_person": TABLE_EMAILS_PER_PERSON})
     if _attempt(request, services.plan_redo, plan=plan):
         messages.success(request, _("Le plan est en calcul : un brouillon, à publier de nouveau pour que les "
-                                    "membres voient leur table. Personne n'a reçu de courriel."))
+                                    "membres voient leur nouvelle table (d'ici là, ils voient celle qui leur a été "
+                                    "annoncée). Personne n'a reçu de courriel."))
     return _back(gathering.pk)
 
 
