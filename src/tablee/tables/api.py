@@ -104,6 +104,9 @@ class MyTableOut(Schema):
     why: list[str]
     companions: list[CompanionOut]
     conversation_starters: list[str]
+    # The organizer is redoing the published plan: `table` is the one the member was told, and
+    # `why` is empty; an email comes if it changes when the plan is published again.
+    revising: bool = False
 
 
 class WishIn(Schema):

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association, User
 from tablee.members.selectors import organization_shown
 from tablee.outbox.models import Topic
 from tablee.outbox.selectors import reachable
+from tablee.sorting import by_name
 from tablee.tables import questions, rules
 from tablee.tables.access import nameable, sat_with
 from tablee.tables.models import Plan, PlanTable, Seat, Wish
@@ -28,6 +30,20 @@ SIZE_SLACK = 2  # a table may hold this many fewer people than the gathering's s
 
 def current_plan(*, gathering: Gathering) -> Plan | None:
     return Plan.objects.filter(gathering_id=gathering.pk).first()
+
+
+def moves_open(*, gathering: Gathering, now: datetime | None = None) -> bool:
+    """Whether the organizer may still move or swap people by hand: until the gathering ends. While
+    it is on, the door moves people (no email then, ``services._notify_seats``); once it is over, its
+    plan is what happened (the history the next plans read) and stays as it is."""
+    return (now or timezone.now()) < gathering.ends_at
+
+
+def pins_open(*, gathering: Gathering, now: datetime | None = None) -> bool:
+    """Whether a seat may still be pinned or unpinned: before the gathering begins. A pin only tells
+    a new computation (re-optimize, redo) to keep the person's table; once it began, nothing
+    computes the plan again (« Réparer » adjusts it), so a pin would promise nothing."""
+    return (now or timezone.now()) < gathering.starts_at
 
 
 def attendees_now(*, gathering: Gathering) -> list[User]:
@@ -369,48 +385,73 @@ def my_table(*, gathering: Gathering, user, language: str = "fr-ca") -> dict | N
 
     The table-mates are the people of her table who still hold a confirmed seat: someone who
     cancelled is gone from their view at once, not only after the worker's repair frees the seat
-    (a repair may also wait for the organizer, or not run at all with fewer than two people)."""
-    if gathering.state == Gathering.State.CANCELLED:
+    (a repair may also wait for the organizer, or not run at all with fewer than two people).
+
+    While a published plan is redone (``services.plan_redo``: a draft until published again), the
+    member still sees the table she was told (``Plan.told_tables``) with ``revising`` set: the
+    people told the same table who still hold a confirmed seat, on the same consent rules; never
+    the draft's seats nor its why lines (they speak of a table not hers yet). Someone told no table
+    (a later sign-up) sees none until the plan is published again."""
+    if gathering.state == Gathering.State.CANCELLED or not getattr(user, "is_authenticated", False):
         return None
-    plan = Plan.objects.filter(gathering_id=gathering.pk, status=Plan.Status.PUBLISHED).first()
-    if plan is None or not getattr(user, "is_authenticated", False):
+    plan = Plan.objects.filter(gathering_id=gathering.pk).first()
+    if plan is None or (plan.status != Plan.Status.PUBLISHED and not plan.told_tables):
         return None
     if not Rsvp.objects.filter(gathering_id=gathering.pk, user_id=user.pk, status=Rsvp.Status.CONFIRMED).exists():
         return None
-    seat = Seat.objects.filter(plan=plan, user_id=user.pk).select_related("table", "user__profile").first()
-    if seat is None:
+    if plan.status == Plan.Status.PUBLISHED:
+        seat = Seat.objects.filter(plan=plan, user_id=user.pk).select_related("table", "user__profile").first()
+        if seat is None:
+            return None
+        mates = [s.user for s in seats_held(plan=plan).filter(table=seat.table)
+                 .select_related("user", "user__profile").order_by("position", "pk") if s.user_id != user.pk]
+        return _table_seen(plan=plan, gathering=gathering, me=seat.user, number=seat.table.number,
+                           why=seat.table.why(language, reader=user.pk), mates=mates, language=language)
+    number = plan.told_tables.get(str(user.pk))
+    if number is None:
         return None
-    mates = [
-        s for s in seats_held(plan=plan).filter(table=seat.table)
-        .select_related("user", "user__profile").order_by("position", "pk") if s.user_id != user.pk
-    ]
-    me = person_input(seat.user)
+    told_same = [int(uid) for uid, n in plan.told_tables.items() if n == number and uid != str(user.pk)]
+    confirmed = Rsvp.objects.filter(gathering_id=gathering.pk, status=Rsvp.Status.CONFIRMED).values("user_id")
+    mates = list(User.objects.filter(pk__in=told_same).filter(pk__in=confirmed).select_related("profile")
+                 .order_by(by_name("last_name"), by_name("first_name"), "pk"))
+    me = User.objects.select_related("profile").get(pk=user.pk)
+    return _table_seen(plan=plan, gathering=gathering, me=me, number=number, why=[], mates=mates,
+                       language=language, revising=True)
+
+
+def _table_seen(*, plan: Plan, gathering: Gathering, me: User, number: int, why: list[str], mates: list[User],
+                language: str, revising: bool = False) -> dict:
+    """« Ma tablée » of ``me`` at table ``number`` with these table-mates: each mate as their consent
+    allows, the conversation starters drawn from what may be shown."""
+    mine = person_input(me)
     companions = []
-    topics = list(me["needs"]) + list(me["interests"])
+    topics = list(mine["needs"]) + list(mine["interests"])
     for mate in mates:
-        other = person_input(mate.user)
+        other = person_input(mate)
         # Law 25: table-mates see a person's offers and needs only with their consent (given on the
         # first visit or the profile); the organization as ``organization_shown`` says; else the name alone.
-        shares = shares_offers_and_needs(mate.user)
+        shares = shares_offers_and_needs(mate)
         if not shares:
             other = {**other, "offers": [], "needs": [], "interests": [], "sector": ""}
         companions.append({
             "name": other["name"],
-            "organization": organization_shown(mate.user, table_mate=True),
+            "organization": organization_shown(mate, table_mate=True),
             "offers": other["offers"],
             "needs": other["needs"],
-            "why": _companion_why(me, other, language, shares=shares),
+            "why": _companion_why(mine, other, language, shares=shares),
         })
         if shares:
             topics += other["needs"] + other["interests"] + other["offers"]
     return {
         "plan": plan,
-        "table": seat.table.number,
-        "why": seat.table.why(language, reader=user.pk),
+        "table": number,
+        "why": why,
         "companions": companions,
         "conversation_starters": questions.starters(
-            gathering_id=gathering.pk, user_id=user.pk, language=language, topics=topics
+            gathering_id=gathering.pk, user_id=me.pk, language=language, topics=topics
         ),
+        # The organizer is redoing the plan: this is the table the member was told, which may change.
+        "revising": revising,
     }
 
 

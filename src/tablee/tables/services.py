@@ -57,10 +57,11 @@ def plan_request(*, gathering: Gathering, requested_by: User | None, time_limit_
                 raise PlanError(_("Le plan est déjà publié : utilisez « Réparer » pour l'ajuster."))
             if existing.status == Plan.Status.RUNNING and existing.updated_at > timezone.now() - STALE_AFTER:
                 return existing
-            told = existing.told_tables  # a redone plan replaced: its people were told their tables
+            # A redone plan replaced: its people were told their tables, when it was published.
+            told, published_at = existing.told_tables, existing.published_at if existing.told_tables else None
             existing.delete()
         else:
-            told = {}
+            told, published_at = {}, None
         if len(selectors.attendees_now(gathering=gathering)) < 2:
             raise PlanError(_("Il faut au moins deux personnes confirmées pour faire un plan de tables."))
         plan = Plan.objects.create(
@@ -71,6 +72,7 @@ def plan_request(*, gathering: Gathering, requested_by: User | None, time_limit_
             seed=random.SystemRandom().randint(1, 2**31 - 1),
             time_limit_s=time_limit,
             told_tables=told,
+            published_at=published_at,
         )
         _enqueue(plan)
     return plan
@@ -176,13 +178,15 @@ def plan_run(*, plan: Plan) -> Plan:
         tables=tables_before if pins else None,
     )
     progress = _progress_writer(plan)
+    # A redo keeps people with those they were told (unless a wish was saved since: `_keep_told`).
+    told = plan.told_tables if plan.told_tables and not _wished_since(plan, problem) else {}
     try:
-        result = _solve(problem, gathering=gathering, plan=plan, progress=progress)
+        result = _solve(_keep_told(problem, told), gathering=gathering, plan=plan, progress=progress)
         # An avoid rule binds: when the tables chosen cannot keep it (three people, one table), the
         # room's other tables are used, even if someone then sits alone.
         while result["stats"]["avoid_violations"] and not pins and problem["tables"] < gathering.tables:
             problem = selectors.engine_problem_for(gathering=gathering, tables=problem["tables"] + 1)
-            result = _solve(problem, gathering=gathering, plan=plan, progress=progress)
+            result = _solve(_keep_told(problem, told), gathering=gathering, plan=plan, progress=progress)
     except ValueError as exc:  # the engine's ProblemError included: its message says what is wrong
         Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.FAILED, error=str(exc), progress=1.0)
         plan.refresh_from_db()
@@ -206,6 +210,41 @@ def plan_run(*, plan: Plan) -> Plan:
         locked.error = ""
         locked.save()
     return locked
+
+
+def _keep_told(problem: dict, told: dict[str, int]) -> dict:
+    """The engine's problem for a redone plan (``plan_redo``), which should move as few people as it
+    can: each pair told the same table who are both still coming becomes a meet wish for the
+    engine, rewarded once (``engine.model.Weights.meet``), never a rule. An avoid pair is left out
+    (an avoid binds, and the engine refuses a pair that is both), and the history penalty of a pair
+    who met before stays whole (a meet wish, unlike a continue wish, does not lift it). Only the
+    search reads it: the why lines and the figures read ``problem`` as it is, so no table or figure
+    counts a wish nobody made. ``problem`` as is without told tables."""
+    if not told:
+        return problem
+    here = {p["id"] for p in problem["people"]}
+    tables: dict[int, list[int]] = {}
+    for uid, number in told.items():
+        if int(uid) in here:
+            tables.setdefault(number, []).append(int(uid))
+    taken = {frozenset(pair) for key in ("avoid", "meet", "continue") for pair in problem.get(key, [])}
+    kept = [[a, b] for people in tables.values() for a, b in itertools.combinations(sorted(people), 2)
+            if frozenset((a, b)) not in taken]
+    return dict(problem, meet=[*problem.get("meet", []), *kept])
+
+
+def _wished_since(plan: Plan, problem: dict) -> bool:
+    """Whether a wish between people of ``problem`` (avoid, meet or continue) was saved since ``plan``
+    was published. A redo then computes the plan from scratch, as it always did (no `_keep_told`):
+    with everyone else kept, the few people it would move, to grant a meet wish or keep an avoid
+    one, would point at the wish and at who made it. A change of RSVPs or profiles shows no one's."""
+    if plan.published_at is None:
+        return True
+    people = {p["id"] for p in problem["people"]}
+    then = selectors.wish_pairs(association=plan.gathering.association_id, people=people,
+                                made_by=plan.published_at)
+    return any({tuple(pair) for pair in problem.get(key, [])} - {tuple(pair) for pair in then[key]}
+               for key in ("avoid", "meet", "continue"))
 
 
 def _numbers_kept(tables: list[list[int]], *, told: dict[str, int], pins: dict[int, int]) -> list[int]:
@@ -497,11 +536,19 @@ def _refuse_if_avoid_broken(plan: Plan, before: set[frozenset[int]]) -> None:
         raise PlanError(_("Ce déplacement n'est pas possible."))
 
 
+def _refuse_if_over(plan: Plan) -> None:
+    """A gathering that ended keeps the plan it had: no move, no swap (``selectors.moves_open``)."""
+    if not selectors.moves_open(gathering=plan.gathering):
+        raise PlanError(_("La rencontre est terminée : son plan de tables ne change plus."))
+
+
 def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
     """Move one person to another table (last seat). Returns the hard rules now broken. On a
-    published plan, the person moved gets their new table by email (as after a repair)."""
+    published plan, the person moved gets their new table by email (as after a repair). Refused
+    once the gathering is over."""
     with transaction.atomic():
         plan = _editable(plan)
+        _refuse_if_over(plan)
         seat = _seat_of(plan, user)
         target = _table(plan, to_table)
         source = seat.table.number
@@ -519,9 +566,10 @@ def plan_move(*, plan: Plan, user: User, to_table: int) -> list:
 
 def plan_swap(*, plan: Plan, a: User, b: User) -> list:
     """Swap the seats of two people. Returns the hard rules now broken. On a published plan, both
-    get their new table by email."""
+    get their new table by email. Refused once the gathering is over."""
     with transaction.atomic():
         plan = _editable(plan)
+        _refuse_if_over(plan)
         seat_a, seat_b = _seat_of(plan, a), _seat_of(plan, b)
         numbers = {seat_a.table.number, seat_b.table.number}
         before = selectors.avoid_pairs_together(plan=plan)
@@ -537,9 +585,13 @@ def plan_swap(*, plan: Plan, a: User, b: User) -> list:
 
 
 def plan_pin(*, plan: Plan, user: User, pinned: bool) -> Seat:
-    """Pin a person to their table: re-optimising keeps them there."""
+    """Pin a person to their table: re-optimising (or redoing) keeps them there. Refused once the
+    gathering began (``selectors.pins_open``): nothing computes its plan again then."""
     with transaction.atomic():
         plan = _editable(plan)
+        if not selectors.pins_open(gathering=plan.gathering):
+            raise PlanError(_("La rencontre a commencé : une place ne s'épingle plus. "
+                              "Utilisez « Réparer » pour ajuster le plan."))
         seat = _seat_of(plan, user)
         seat.pinned = pinned
         seat.save(update_fields=["pinned"])

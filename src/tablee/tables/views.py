@@ -80,6 +80,13 @@ def _plan_context(gathering, plan: Plan | None) -> dict:
         "unseated": unseated,
         "seated_count": len(selectors.attendees_now(gathering=gathering)) - len(unseated),
         "pending": pending_repair_out(plan) if show_warnings and plan is not None else None,
+        # Moves and swaps until the gathering ends (the door), pins until it begins (`selectors.moves_open`,
+        # `selectors.pins_open`): the services refuse them after, so the page does not offer them.
+        "movable": plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
+        and selectors.moves_open(gathering=gathering),
+        "pinnable": plan is not None and plan.status in (Plan.Status.READY, Plan.Status.PUBLISHED)
+        and selectors.pins_open(gathering=gathering),
+        "over": not selectors.moves_open(gathering=gathering),
         # A published plan may be redone until the gathering begins (`services.plan_redo`).
         "redoable": plan is not None and plan.status == Plan.Status.PUBLISHED and gathering.starts_at > timezone.now(),
         # The publish confirmation counts those the email really reaches (unsubscribed people are not).
@@ -298,7 +305,8 @@ def plan_redo(request, gathering_id: int):
             "per_person": TABLE_EMAILS_PER_PERSON})
     if _attempt(request, services.plan_redo, plan=plan):
         messages.success(request, _("Le plan est en calcul : un brouillon, à publier de nouveau pour que les "
-                                    "membres voient leur table. Personne n'a reçu de courriel."))
+                                    "membres voient leur nouvelle table (d'ici là, ils voient celle qui leur a été "
+                                    "annoncée). Personne n'a reçu de courriel."))
     return _back(gathering.pk)
 
 

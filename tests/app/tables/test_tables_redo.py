@@ -81,7 +81,9 @@ def test_a_confirmed_redo_makes_a_draft_that_remembers_the_told_tables_and_email
     assert plan.status == Plan.Status.RUNNING
     assert plan.told_tables == {str(uid): number for uid, number in told.items()}
     assert not Email.objects.exists()
-    assert selectors.my_table(gathering=gathering, user=plan.seats.first().user) is None  # until published again
+    person = plan.seats.first().user
+    seen = selectors.my_table(gathering=gathering, user=person)  # the table she was told, until published again
+    assert (seen["table"], seen["revising"]) == (told[person.pk], True)
 
 
 def test_the_plan_page_offers_to_redo_a_published_plan_only_before_the_gathering(client, organizer, published):
