@@ -1,9 +1,9 @@
 """The MDGP elite pool along one run: values, distances, size profiles (issue 14, session 12).
 
-Runs the search of `solve_mdgp` by fixed iteration chunks (the same search, see
-`test_chunk_boundaries_do_not_change_the_search`) and prints after each chunk the global best, the
-pool's values, each member's distance to the best and the pool's mean and smallest pairwise
-distance. Distance: the number of pairs grouped together in one solution and not in the other.
+Runs the search of `solve_mdgp` (`mdgp.start_state`, then `SearchState.advance`) by fixed
+iteration chunks (the same search, see `test_chunk_boundaries_do_not_change_the_search`) and prints
+after each chunk the global best, the pool's values, each member's distance to the best and the
+pool's mean and smallest pairwise distance. Distance: the number of pairs grouped together in one solution and not in the other.
 
     .venv/bin/python bench/mdgp_pool_state.py /work/shared/bench/mdgplib/RanReal_n120_ds_01.txt \
         --seed 2 --iterations 600000 --every 50000 [--params '{"pool_restart": 20}']
@@ -17,8 +17,7 @@ import json
 import numpy as np
 
 from tablee.engine import _mdgp_kernels as k
-from tablee.engine._random import new_stream
-from tablee.engine.mdgp import MdgpParams, load_kernels, most_pairs_sizes, read_instance
+from tablee.engine.mdgp import MdgpParams, load_kernels, read_instance, start_state
 
 
 def pair_distance(a: np.ndarray, b: np.ndarray) -> int:
@@ -38,34 +37,13 @@ def main() -> int:
     params = MdgpParams(**json.loads(args.params))
     instance = read_instance(args.instance)
     load_kernels()
-    d, lower, upper, n = instance.d, instance.lower, instance.upper, instance.n
-    n_groups = lower.size
-    strong = params.strong if params.strong is not None else max(2, n // 8)
-    # The set-up of mdgp._solve (start "most_pairs").
-    rng = new_stream(args.seed)
-    dmin = float(d[~np.eye(n, dtype=bool)].min())
-    start_sizes = most_pairs_sizes(lower, upper, n)
-    assign, _ = k.random_assignment(rng, n, start_sizes, start_sizes)
-    members, size, pos = k.build_members(assign, n_groups, int(min(upper.max(), n)))
-    w = k.compute_gains(d, assign, n_groups)
-    bound = np.empty((n_groups, n_groups))
-    k.local_search(rng, d, assign, size, members, pos, w, lower, upper, bound, dmin)
-    values = np.full(k.N_VALUES, k.objective_of(w, assign))
-    counters = np.zeros(k.N_COUNTERS, dtype=np.int64)
-    best = assign.copy()
-    pool = np.zeros((params.pool, n), dtype=np.int64)
-    pool_values = np.full(params.pool, k.EMPTY)
-    walk_best = assign.copy()
-    print(f"most-pairs sizes {start_sizes.tolist()}")
+    state = start_state(instance, seed=args.seed, params=params)
+    n_groups = instance.lower.size
+    counters, values, pool, pool_values, best = (state.counters, state.values, state.pool,
+                                                 state.pool_values, state.best)
+    print(f"most-pairs sizes {state.start_sizes.tolist()}")
     while counters[k.C_ITER] < args.iterations:
-        k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
-                                 best, values, counters, rng,
-                                 min(args.every, args.iterations - counters[k.C_ITER]),
-                                 params.alpha, params.weak_min, params.weak_max, strong,
-                                 params.move_share, pool, pool_values, walk_best, start_sizes,
-                                 params.cross_share, False, params.tournament,
-                                 params.tournament_share, params.tournament_stall,
-                                 params.pool_restart, params.pool_restart_keep)
+        state.advance(min(args.every, args.iterations - counters[k.C_ITER]))
         held = int(counters[k.C_POOL])
         order = np.argsort(-pool_values[:held])
         to_best = [pair_distance(pool[p], best) for p in order]

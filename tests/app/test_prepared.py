@@ -73,6 +73,35 @@ def test_model_rows_come_with_their_select_related_objects_and_no_further_query(
     assert found._state.adding is False
 
 
+
+def test_a_new_query_never_runs_the_sql_of_a_freed_one_that_had_its_address(member):
+    # CPython gives a freed object's memory to the next object of its size, so a new prepared query
+    # soon has the id() of one dropped before it, while the connection keeps what the old one
+    # compiled. Same parameter, other SQL: a stale statement would run without an error.
+    def emails(user_id):
+        return User.objects.filter(pk=user_id).values_list("email", flat=True)
+
+    def ids(user_id):
+        return User.objects.filter(pk=user_id).values_list("pk", flat=True)
+
+    freed: set[int] = set()
+    new = None
+    for _ in range(100):
+        old = Prepared(emails, user_id=int)
+        assert old(user_id=member.pk) == ["marie@example.org"]
+        freed.add(id(old))
+        del old
+        candidate = Prepared(ids, user_id=int)
+        if id(candidate) in freed:
+            new = candidate
+            break
+        del candidate
+    if new is None:
+        pytest.fail("no new query took the address of a freed one: nothing was checked")
+
+    assert new(user_id=member.pk) == [member.pk]
+
+
 def test_an_in_list_is_compiled_per_length_and_an_empty_list_needs_no_sql(member, organizer, other_member):
     emails = Prepared(lambda ids: User.objects.filter(pk__in=ids).order_by("email").values_list("email", flat=True),
                       ids=list)

@@ -9,19 +9,22 @@ the members table wider than a phone, who attended the last breakfast.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from axe import assert_no_serious_violations
 from conftest import DESKTOP, NARROW, ORGANIZER, demo_server, page_overflow, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
-SETUP = """
+LONG_EMAIL = "marie-christine.bergeron-lapointe@cooperative-regionale-de-solidarite.example.org"
+SETUP = f"""
 from django.utils import timezone
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.members.models import Association
 from tablee.members.services import member_join, person_create
 association = Association.objects.get(slug="demo")
-long = person_create(email="marie-christine.bergeron-lapointe@cooperative-regionale-de-solidarite.example.org",
+long = person_create(email="{LONG_EMAIL}",
                      first_name="Marie-Christine-Évangéline", last_name="Bergeron-Lapointe-Desrosiers",
                      organization="Coopérative régionale de solidarité en habitation communautaire")
 member_join(association=association, user=long)
@@ -42,6 +45,18 @@ def wide_server(tmp_path_factory):
 @pytest.fixture
 def page_for(open_page, wide_server):
     return lambda device: open_page(wide_server, device, bypass_csp=True)  # axe-core runs on these pages
+
+
+# Each email address on the page as the lines it is drawn on.
+ADDRESS_LINES = """els => els.map(a => {
+  const rows = new Map(), walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+  for (let t; (t = walker.nextNode());) for (let i = 0; i < t.length; i++) {
+    const range = document.createRange(); range.setStart(t, i); range.setEnd(t, i + 1);
+    const box = range.getClientRects()[0];
+    if (box) rows.set(Math.round(box.bottom), (rows.get(Math.round(box.bottom)) || "") + t.data[i]);
+  }
+  return [...rows.values()];
+})"""
 
 
 def _regions(page) -> list[dict]:
@@ -84,5 +99,11 @@ def test_the_attendees_page_is_usable_and_accessible_with_a_wide_table(page_for,
         assert not any(r["scrolls"] for r in regions)
         presence = page.locator("td[data-label='Présence']").first.bounding_box()
         assert presence and presence["x"] + presence["width"] <= 375
+        # An address that fits a line is not broken; a longer one only after « @ » or before « . ».
+        addresses = page.eval_on_selector_all("a[href^='mailto:']", ADDRESS_LINES)
+        assert len(addresses) > 10
+        assert ["".join(lines) for lines in addresses if len(lines) > 1] == [LONG_EMAIL]
+        for lines in addresses:
+            assert all(line.endswith("@") or after.startswith(".") for line, after in pairwise(lines)), lines
     assert page_overflow(page) <= 0
     assert_no_serious_violations(page)

@@ -130,12 +130,31 @@ def test_it_is_deterministic_for_a_seed_and_an_iteration_budget():
     assert other_seed.rounds != runs[0].rounds
 
 
+def load_kernels_of_8_4_10():
+    """Compile (or load from numba's cache) every kernel a search of 8-4-10 may call, so that a
+    measured run measures the search. Which ones a short run reaches depends on its clock."""
+    far = time.perf_counter() + 600
+    designs.exact_rounds(groups=8, size=4, rounds=10, deadline=far, seed=0)  # finds one
+    designs.cyclic_schedule(groups=10, size=6, rounds=7, deadline=far, seed=1)  # finds one
+    solve_golfers(
+        groups=8, size=4, rounds=10, time_limit=60, seed=0, max_iterations=10, use_designs=False
+    )
+
+
 def test_it_returns_its_best_schedule_when_time_runs_out():
-    result = solve_golfers(groups=8, size=4, rounds=10, time_limit=0.3, seed=0)
+    load_kernels_of_8_4_10()
+
+    # On this process's CPU clock: a loaded machine may starve the process of wall time, which no
+    # solver can help; what it owes is to look at its clock often (~50 ms of work).
+    started = time.process_time()
+    result = solve_golfers(
+        groups=8, size=4, rounds=10, time_limit=0.3, seed=0, timer=time.process_time
+    )
+    took = time.process_time() - started
 
     assert_is_schedule(result.rounds, groups=8, size=4, n_rounds=10)
-    assert result.repeats == brute_force_repeats(result.rounds)
-    assert result.elapsed_s < 2
+    assert result.repeats == brute_force_repeats(result.rounds) > 0  # the clock ended it
+    assert 0.3 <= result.elapsed_s <= took < 0.3 + 0.25
 
 
 def test_it_reports_progress_as_a_fraction():

@@ -32,7 +32,8 @@ most once. That is a search over one round of n players instead of W rounds.
 
 Nothing here names an instance: for G, S, W each family applies when its arithmetic does, and
 every schedule is checked by `golfers.count_repeats` before use. When no base round is found in
-time the caller falls back to its local search.
+time the caller falls back to its local search. A `deadline` is a value of the family's `timer`
+(elapsed time by default; the caller's clock, which a test may make this process's CPU time).
 """
 
 from __future__ import annotations
@@ -51,10 +52,16 @@ DFS_NODES = 2_000_000
 
 
 def rotational_rounds(
-    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+    *,
+    groups: int,
+    size: int,
+    rounds: int,
+    deadline: float,
+    seed: int,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> np.ndarray | None:
     """The first `rounds` rounds of a 1-rotational resolvable design, or None (the arithmetic
-    does not apply, no such design exists, or `deadline`, a time.perf_counter() value, passed)."""
+    does not apply, no such design exists, or `deadline`, a `timer()` value, passed)."""
     n = groups * size
     if groups < 2 or size < 2 or (n - 1) % (size - 1) or (groups - 1) % (size - 1):
         return None
@@ -69,14 +76,14 @@ def rotational_rounds(
     while not found:
         # No more nodes than the time left allows at a guessed speed (the clock is read between
         # two searches only).
-        left = deadline - time.perf_counter()
+        left = deadline - timer()
         nodes = min(DFS_NODES, max(50_000, int(NODES_PER_SECOND * left)))
         status = kernels.rotational_dfs(N, n_rounds, size, r, order, nodes, out)
         if status == 0:
             return None
         found = status == 1
         if not found:
-            if time.perf_counter() >= deadline:
+            if timer() >= deadline:
                 return None
             # A new candidate order restarts the search elsewhere (heavy-tailed run times).
             for i in range(len(order) - 1, 0, -1):
@@ -111,19 +118,25 @@ def candidate_orbits(*, groups: int, size: int, rounds: int) -> list[tuple[int, 
 
 
 def cyclic_schedule(
-    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+    *,
+    groups: int,
+    size: int,
+    rounds: int,
+    deadline: float,
+    seed: int,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> np.ndarray | None:
     """`rounds` rounds (W×G×S array of players 0..n−1) with no repeat, or None.
 
     Tries each split of `candidate_orbits` in turn, sharing the time left until `deadline` (a
-    time.perf_counter() value), the first one getting at least a quarter of it.
+    `timer()` value), the first one getting at least a quarter of it.
     """
     if groups < 2 or size < 2 or rounds < 2:
         return None
     candidates = candidate_orbits(groups=groups, size=size, rounds=rounds)
     rng = new_stream(seed)
     for index, (m, levels, fixed) in enumerate(candidates):
-        now = time.perf_counter()
+        now = timer()
         if now >= deadline:
             return None
         left = deadline - now
@@ -131,7 +144,14 @@ def cyclic_schedule(
         if index == 0:
             share = max(share, left / 4)
         base = _search_base_round(
-            groups=groups, size=size, m=m, levels=levels, fixed=fixed, until=now + share, rng=rng
+            groups=groups,
+            size=size,
+            m=m,
+            levels=levels,
+            fixed=fixed,
+            until=now + share,
+            rng=rng,
+            timer=timer,
         )
         if base is not None:
             return develop(base, m=m, levels=levels, rounds=rounds)
@@ -158,7 +178,15 @@ def pair_keys(*, n: int, m: int, levels: int, fixed: int) -> np.ndarray:
 
 
 def _search_base_round(
-    *, groups: int, size: int, m: int, levels: int, fixed: int, until: float, rng: np.ndarray
+    *,
+    groups: int,
+    size: int,
+    m: int,
+    levels: int,
+    fixed: int,
+    until: float,
+    rng: np.ndarray,
+    timer: Callable[[], float],
 ) -> np.ndarray | None:
     n = groups * size
     keys = pair_keys(n=n, m=m, levels=levels, fixed=fixed)
@@ -172,7 +200,7 @@ def _search_base_round(
     for g in range(groups):
         for s in range(size):
             blocks[g, s] = levels * m + g if s == 0 and g < fixed else points.pop()
-    while time.perf_counter() < until:
+    while timer() < until:
         cost, _ = kernels.base_round_search(
             blocks, groups, keys, n_keys, rng, TABU_CHUNK, TABU_TENURE
         )
@@ -262,29 +290,41 @@ def _partitions(total: int, parts: list[int], *, limit: int) -> list[tuple[int, 
 
 
 def orbit_rounds(
-    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+    *,
+    groups: int,
+    size: int,
+    rounds: int,
+    deadline: float,
+    seed: int,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> np.ndarray | None:
     """`rounds` rounds without repeat from the round-orbit family over Z_m × levels, or None.
 
     Passes over `orbit_configurations` with a node budget that doubles at each pass, the k-th
     configuration getting 1/k² of it (earlier ones are preferred, none is starved); a
-    configuration proven empty is dropped. Stops at `deadline` (a time.perf_counter() value)
+    configuration proven empty is dropped. Stops at `deadline` (a `timer()` value)
     between two searches.
     Each search after the first pass tries the lifts in a new random order (the run time of a
     depth-first search is heavy-tailed); deterministic for a seed when no deadline cuts it.
     """
     searches = _orbit_searches(groups=groups, size=size, rounds=rounds)
-    return _budgeted(searches, deadline=deadline, seed=seed)
+    return _budgeted(searches, deadline=deadline, seed=seed, timer=timer)
 
 
 def exact_rounds(
-    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+    *,
+    groups: int,
+    size: int,
+    rounds: int,
+    deadline: float,
+    seed: int,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> np.ndarray | None:
     """`orbit_rounds` and `fixed_point_rounds` side by side: one pass over both families'
     searches, the k-th of each family getting 1/k² of the budget."""
     searches = _orbit_searches(groups=groups, size=size, rounds=rounds)
     searches += _fixed_point_searches(groups=groups, size=size, rounds=rounds)
-    return _budgeted(searches, deadline=deadline, seed=seed)
+    return _budgeted(searches, deadline=deadline, seed=seed, timer=timer)
 
 
 def _orbit_searches(*, groups: int, size: int, rounds: int) -> list[tuple[int, int, int, Search]]:
@@ -319,7 +359,13 @@ def fixed_point_configurations(*, groups: int, size: int, rounds: int) -> list[i
 
 
 def fixed_point_rounds(
-    *, groups: int, size: int, rounds: int, deadline: float, seed: int
+    *,
+    groups: int,
+    size: int,
+    rounds: int,
+    deadline: float,
+    seed: int,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> np.ndarray | None:
     """`rounds` rounds without repeat, each invariant under Z_m, over Z_m × levels ∪ {∞}, or None.
 
@@ -331,7 +377,7 @@ def fixed_point_rounds(
     The same exact search and budgets as `orbit_rounds`.
     """
     searches = _fixed_point_searches(groups=groups, size=size, rounds=rounds)
-    return _budgeted(searches, deadline=deadline, seed=seed)
+    return _budgeted(searches, deadline=deadline, seed=seed, timer=timer)
 
 
 def _fixed_point_searches(
@@ -352,7 +398,11 @@ NODES_PER_SECOND = 2_000_000
 
 
 def _budgeted(
-    searches: list[tuple[int, int, int, Search]], *, deadline: float, seed: int
+    searches: list[tuple[int, int, int, Search]],
+    *,
+    deadline: float,
+    seed: int,
+    timer: Callable[[], float],
 ) -> np.ndarray | None:
     """Runs the exact searches (rank, m, orbits, search(node_limit, lift_order)) in passes with a
     doubling node budget, the one of rank k getting 1/(k + 1)² of it, until one finds rounds, all
@@ -364,7 +414,7 @@ def _budgeted(
     while open_searches:
         still_open = []
         for rank, m, orbits, search in open_searches:
-            now = time.perf_counter()
+            now = timer()
             if now >= deadline:
                 return None
             # One permutation of 0…m−1 per orbit: the order in which lifts are tried.
@@ -378,7 +428,7 @@ def _budgeted(
             if schedule is not None:
                 return schedule
             if status < 0:
-                took = time.perf_counter() - now
+                took = timer() - now
                 if took > 0.01:
                     rate = nodes / took
                 still_open.append((rank, m, orbits, search))

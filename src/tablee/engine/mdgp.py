@@ -246,21 +246,48 @@ def load_kernels() -> float:
     return time.perf_counter() - started
 
 
-def _solve(
-    instance: MdgpInstance,
-    *,
-    time_limit: float,
-    seed: int,
-    progress: Callable[[float, str], None] | None,
-    max_iterations: int | None,
-    params: MdgpParams | None,
-    timer: Callable[[], float],
-    target: float | None = None,
-) -> MdgpResult:
-    wall_started, cpu_started = time.perf_counter(), time.process_time()
-    started = timer()
+@dataclass
+class SearchState:
+    """One search's arrays, which the kernels change in place: `start_state` makes them, `advance`
+    runs the search on. `_solve` advances it by chunks sized to its clock; a bench may advance it
+    by fixed chunks and look at the pool in between (the same search whatever the chunks)."""
+
+    params: MdgpParams
+    d: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    strong: int
+    dmin: float
+    rng: np.ndarray
+    start_sizes: np.ndarray
+    assign: np.ndarray
+    size: np.ndarray
+    members: np.ndarray
+    pos: np.ndarray
+    w: np.ndarray
+    bound: np.ndarray
+    best: np.ndarray
+    values: np.ndarray
+    counters: np.ndarray
+    pool: np.ndarray
+    pool_values: np.ndarray
+    walk_best: np.ndarray
+
+    def advance(self, iterations: int) -> None:
+        p = self.params
+        k.iterated_maxima_search(self.d, self.dmin, self.lower, self.upper, self.assign, self.size,
+                                 self.members, self.pos, self.w, self.bound, self.best, self.values,
+                                 self.counters, self.rng, iterations, p.alpha, p.weak_min,
+                                 p.weak_max, self.strong, p.move_share, self.pool,
+                                 self.pool_values, self.walk_best, self.start_sizes,
+                                 p.cross_share, False, p.tournament, p.tournament_share,
+                                 p.tournament_stall, p.pool_restart, p.pool_restart_keep)
+
+
+def start_state(instance: MdgpInstance, *, seed: int, params: MdgpParams) -> SearchState:
+    """The start of a search: the instance and parameters checked, a first grouping (random at the
+    start sizes, then a descent), no iteration done, the elite pool empty."""
     check_instance(instance)
-    params = params or MdgpParams()
     d = np.ascontiguousarray(instance.d, dtype=np.float64)
     lower = np.ascontiguousarray(instance.lower, dtype=np.int64)
     upper = np.ascontiguousarray(instance.upper, dtype=np.int64)
@@ -297,7 +324,27 @@ def _solve(
     pool = np.zeros((params.pool, n), dtype=np.int64)
     pool_values = np.full(params.pool, k.EMPTY)
     walk_best = assign.copy()
+    return SearchState(params=params, d=d, lower=lower, upper=upper, strong=strong, dmin=dmin,
+                       rng=rng, start_sizes=start_sizes, assign=assign, size=size, members=members,
+                       pos=pos, w=w, bound=bound, best=best, values=values, counters=counters,
+                       pool=pool, pool_values=pool_values, walk_best=walk_best)
 
+
+def _solve(
+    instance: MdgpInstance,
+    *,
+    time_limit: float,
+    seed: int,
+    progress: Callable[[float, str], None] | None,
+    max_iterations: int | None,
+    params: MdgpParams | None,
+    timer: Callable[[], float],
+    target: float | None = None,
+) -> MdgpResult:
+    wall_started, cpu_started = time.perf_counter(), time.process_time()
+    started = timer()
+    state = start_state(instance, seed=seed, params=params or MdgpParams())
+    counters, values = state.counters, state.values
     deadline = started + time_limit
     chunk, last_report = 1, -1.0
     while max_iterations is None or counters[k.C_ITER] < max_iterations:
@@ -309,13 +356,7 @@ def _solve(
             progress(min(1.0, (now - started) / time_limit), f"{values[k.V_BEST]:.2f}")
         todo = chunk if max_iterations is None else min(chunk, max_iterations - counters[k.C_ITER])
         t0 = timer()
-        k.iterated_maxima_search(d, dmin, lower, upper, assign, size, members, pos, w, bound,
-                                 best, values, counters, rng, todo, params.alpha,
-                                 params.weak_min, params.weak_max, strong, params.move_share,
-                                 pool, pool_values, walk_best, start_sizes, params.cross_share,
-                                 False, params.tournament, params.tournament_share,
-                                 params.tournament_stall, params.pool_restart,
-                                 params.pool_restart_keep)
+        state.advance(todo)
         if target is not None and values[k.V_BEST] >= target:
             break
         spent = timer() - t0
@@ -324,11 +365,12 @@ def _solve(
         room = max(deadline - timer(), 0.0)
         chunk = max(1, int(min(0.02, room) / per_iteration))
 
-    groups = [sorted(int(i) for i in np.flatnonzero(best == g)) for g in range(n_groups)]
+    groups = [sorted(int(i) for i in np.flatnonzero(state.best == g))
+              for g in range(state.lower.size)]
     if progress is not None:
         progress(1.0, f"{values[k.V_BEST]:.2f}")
     return MdgpResult(
-        objective=objective(d, groups),
+        objective=objective(state.d, groups),
         groups=groups,
         elapsed_s=time.perf_counter() - wall_started,
         iterations=int(counters[k.C_ITER]),

@@ -21,8 +21,10 @@ class MembersConfig(AppConfig):
         from tablee.jobs.registry import register_line_reader
         from tablee.members.csv_import import lines_from_json
 
-        # A preview keeps its file's problems as codes: they read in the language of who opens it.
+        # A preview and a big import keep their file's problems as codes: they read in the language
+        # of who opens them.
         register_line_reader(Job.Kind.MEMBERS_PREVIEW, lines_from_json)
+        register_line_reader(Job.Kind.MEMBERS_IMPORT, lines_from_json)
 
         from tablee.members.join_notices import join_request_notices_due
         from tablee.outbox import ticks

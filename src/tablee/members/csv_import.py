@@ -177,12 +177,12 @@ class MemberRow:
         return dict(self.values)
 
 
-@dataclass
-class ParsedCsv:
-    rows: list[MemberRow] = field(default_factory=list)
-    problems: Lines = field(default_factory=list)
-    # Kept and shown after the import; they do not stop it.
-    notices: Lines = field(default_factory=list)
+class WithProblems:
+    """``problems`` (what stops a file) and ``notices`` (what does not), kept as codes, read as
+    (line, reason) in the current language."""
+
+    problems: Lines
+    notices: Lines
 
     @property
     def errors(self) -> list[tuple[int, str]]:
@@ -191,6 +191,14 @@ class ParsedCsv:
     @property
     def warnings(self) -> list[tuple[int, str]]:
         return lines_text(self.notices)
+
+
+@dataclass
+class ParsedCsv(WithProblems):
+    rows: list[MemberRow] = field(default_factory=list)
+    problems: Lines = field(default_factory=list)
+    # Kept and shown after the import; they do not stop it.
+    notices: Lines = field(default_factory=list)
 
     def refuse(self, line: int, code: str, **params) -> ParsedCsv:
         self.problems.append((line, [Problem(code, params)]))

@@ -3,17 +3,16 @@
 Above ``jobs.services.INLINE_MAX_ROWS`` rows, the organizer's import (the members page after its
 preview, or ``POST /api/associations/{slug}/members/import``) answers with a job and the worker runs
 ``members_import_run``: ``services.members_import`` checks the whole file first (one bad line and
-nothing is written, every bad line listed in the organizer's language), then writes it in batches
-of short transactions, saving progress after each. Invitations, if asked, go through the outbox
-afterwards, a few per transaction, with the usual per-address limit.
+nothing is written, every bad line kept as codes, written in the language of whoever reads the job),
+then writes it in batches of short transactions, saving progress after each. Invitations, if
+asked, go through the outbox afterwards, a few per transaction, with the usual per-address limit.
 """
 
 from __future__ import annotations
 
-from django.utils import translation
-
 from tablee.jobs.models import Job
 from tablee.jobs.services import job_claim, job_finish
+from tablee.members.csv_import import lines_json
 from tablee.members.models import Association, User
 
 
@@ -35,12 +34,12 @@ def members_import_run(*, job: Job) -> Job:
     association = Association.objects.filter(pk=job.params.get("association")).first()
     if association is None:  # deleted since
         return job_finish(job=job, status=Job.Status.FAILED)
-    with translation.override(job.params.get("language") or None):
-        result = members_import(association=association, data=bytes(job.data), job=job,
-                                overwrite=bool(job.params.get("overwrite")))
-    warnings = [list(w) for w in result.warnings]
-    if result.errors:
-        return job_finish(job=job, status=Job.Status.FAILED, errors=[list(e) for e in result.errors],
+    result = members_import(association=association, data=bytes(job.data), job=job,
+                            overwrite=bool(job.params.get("overwrite")))
+    # As codes: the job's page and the API write them in their reader's language (``lines_from_json``).
+    warnings = lines_json(result.notices)
+    if result.problems:
+        return job_finish(job=job, status=Job.Status.FAILED, errors=lines_json(result.problems),
                           warnings=warnings)
     invited = 0
     if job.params.get("invite"):

@@ -21,6 +21,13 @@ from tablee.jobs.inserts import PreparedInsert
 from tablee.jobs.models import Job
 from tablee.jobs.services import WriteTimer, job_write_in_batches
 from tablee.members import hooks
+from tablee.members.csv_import import (
+    Lines,
+    WithProblems,
+    parse_members_csv,
+    row_changes,
+    stored_values,
+)
 from tablee.members.models import (
     GUEST_EMAIL_DOMAIN,
     ApiToken,
@@ -297,15 +304,17 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int | None = None) -> 
 
 
 @dataclass
-class ImportResult:
+class ImportResult(WithProblems):
     created: int = 0
     updated: int = 0
     # Of the updated people, those who were not yet members of the association.
     joined: int = 0
-    # (physical line in the file, reason); when there is any, nothing was written.
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    # (line, reason) worth knowing that did not stop the import (an ignored column, a Mac file).
-    warnings: list[tuple[int, str]] = field(default_factory=list)
+    # The file's problems by physical line, as codes (``csv_import.Problem``: a job keeps them so, to
+    # be written in the language of whoever reads it; ``errors`` writes them in the current one);
+    # when there is any, nothing was written.
+    problems: Lines = field(default_factory=list)
+    # Lines worth knowing about that did not stop the import (an ignored column, a Mac file).
+    notices: Lines = field(default_factory=list)
     # Every address in the file (lowercased), created or updated.
     emails: list[str] = field(default_factory=list)
     # Values existing people had filled in that the file would have changed, left as they were.
@@ -317,7 +326,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
 
 
 # Rows per write transaction: each inserts or updates an account, a profile and a membership.
@@ -347,13 +356,11 @@ def members_import(
     replace the filled ones too, for people already members of this association only: a person
     from another association who joins through the file keeps their profile whatever the mode.
     """
-    from tablee.members.csv_import import parse_members_csv
-
     parsed = parse_members_csv(data)
-    if parsed.errors:
-        return ImportResult(errors=parsed.errors, warnings=parsed.warnings)
+    if parsed.problems:
+        return ImportResult(problems=parsed.problems, notices=parsed.notices)
     rows = parsed.rows
-    result = ImportResult(warnings=parsed.warnings, emails=[row.email for row in rows])
+    result = ImportResult(notices=parsed.notices, emails=[row.email for row in rows])
     member_ids = set(
         Membership.all_objects.filter(association=association).values_list("user_id", flat=True)
     )
@@ -373,8 +380,6 @@ def _import_batch(*, association: Association, rows, member_ids: set[int], resul
                   timer: WriteTimer, overwritable: frozenset[int]) -> tuple[int, int]:
     """One batch: read and decide outside the transaction, then insert and update in one short one.
     ``overwritable``: the people whose filled values the file may replace."""
-    from tablee.members.csv_import import row_changes, stored_values
-
     existing: dict[str, User] = {
         user.email.lower(): user
         for user in User.objects.annotate(email_lower=Lower("email"))

@@ -57,3 +57,16 @@ def test_the_attendees_page_reads_in_a_bounded_number_of_queries(browser, make_g
     with django_assert_max_num_queries(12):
         big = browser.get(url)
     assert len(_emails(small.content.decode())) == 5 and len(_emails(big.content.decode())) == 20
+
+
+def test_an_address_may_break_only_after_its_at_sign_or_before_a_dot(browser, make_gathering, association,
+                                                                      make_person):
+    from tablee.gatherings.services import rsvp_create
+
+    gathering = make_gathering()
+    rsvp_create(gathering=gathering, user=make_person(association=association, email="o'brien.jo@coop.example.org"))
+
+    page = browser.get(f"/organize/gatherings/{gathering.pk}/attendees/").content.decode()
+
+    assert ('<a href="mailto:o&#x27;brien.jo@coop.example.org">o&#x27;brien<wbr>.jo@<wbr>coop<wbr>.example<wbr>.org</a>'
+            in page)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tablee.jobs.models import Job
@@ -123,6 +124,38 @@ def test_one_bad_line_in_a_big_file_writes_nothing_and_is_listed_in_the_organize
     assert job["status"] == "failed" and [e["line"] for e in job["errors"]] == [125]
     assert job["errors"][0]["reason"] == "invalid email: “pas-un-courriel”"
     assert _imported() == 0
+
+
+
+def test_a_big_imports_errors_are_written_in_the_language_of_whoever_opens_its_page(api, organizer, browser,
+                                                                                   run_queued):
+    lines = members_csv(400, bad_line=123).decode().splitlines()
+    data = "\n".join([lines[0] + ",Téléphone"] + [line + ",418 555-0100" for line in lines[1:]]) + "\n"
+    response = run_queued(lambda: api.upload(API, "m.csv", data.encode(), user=organizer))  # sent in French
+    page = PAGE + f"import/{response.json()['id']}/"
+    french = browser.get(page).content.decode().replace("\u00a0", " ")
+    assert "Ligne 125 : courriel invalide : « pas-un-courriel »" in french
+    assert "Ligne 1 : colonnes ignorées (Tablée ne les garde pas) : Téléphone" in french
+
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = browser.get(page).content.decode()
+
+    assert "Line 125: invalid email: “pas-un-courriel”" in english
+    assert "Line 1: columns ignored (Tablée does not keep them): Téléphone" in english
+    assert "courriel invalide" not in english and "colonnes ignorées" not in english
+
+
+
+def test_a_big_imports_errors_kept_as_text_by_an_earlier_version_are_shown_as_they_are(browser, organizer,
+                                                                                      association):
+    job = Job.objects.create(kind=Job.Kind.MEMBERS_IMPORT, owner=organizer, status=Job.Status.FAILED,
+                             params={"association": association.pk, "language": "fr"},
+                             errors=[[125, "courriel invalide : « pas-un-courriel »"]])
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = browser.get(PAGE + f"import/{job.pk}/").content.decode()
+
+    assert "Line 125: courriel invalide : « pas-un-courriel »" in page
 
 
 def test_importing_the_same_big_file_twice_makes_no_duplicates(api, organizer, run_queued):
