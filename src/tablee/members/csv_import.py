@@ -449,6 +449,8 @@ def parse_members_csv(data: bytes) -> ParsedCsv:
         result.refuse(1, "empty_file")
     elif not result.rows and not result.problems:
         result.refuse(2, "header_only")
+    if result.problems:
+        result.rows = []  # all or nothing: a file with a bad line imports no line
     return result
 
 

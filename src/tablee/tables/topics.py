@@ -114,6 +114,9 @@ def align_needs_to_offers(people: list[dict], *, semantic: bool = True) -> list[
                 as_written.setdefault(wording[best[2]], phrase.strip())
             else:
                 mine.append(phrase)
+        # A need also written word for word by the person is quoted as they wrote it.
+        own = {phrase.strip().casefold() for phrase in person.get("needs", [])}
+        as_written = {matched: written for matched, written in as_written.items() if matched.casefold() not in own}
         aligned.append({**person, "needs": list(dict.fromkeys(mine)), "needs_as_written": as_written})
     return aligned
 

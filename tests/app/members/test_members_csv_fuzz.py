@@ -35,3 +35,9 @@ def test_rows_under_a_good_header_give_rows_or_errors_with_lines_in_the_file(row
     assert not (result.rows and result.errors)
     for line, _reason in result.errors:
         assert 1 <= line <= lines
+
+
+def test_a_good_line_before_a_bad_one_is_not_kept_either():
+    result = parse_members_csv(HEADER + b"a@b.ca,fr,fr,fr,fr,fr,fr,,\n;")
+
+    assert result.rows == [] and [line for line, _reason in result.errors] == [3]

@@ -106,3 +106,11 @@ def test_the_need_offer_matrix_comes_from_the_same_vectors():
     m = need_offer_similarity(people)
     assert m.shape == (3, 3) and m.dtype.name == "float32"
     assert m[0, 1] > 0.55 and m[0, 2] == 0 and m[1, 0] == 0 and m[0, 0] == 0
+
+
+def test_a_need_also_written_word_for_word_is_quoted_as_written():
+    people = [_person(1, needs=["coaching de négociation", "mentorat"]), _person(2, offers=["mentorat"])]
+
+    aligned = align_needs_to_offers(people)[0]
+
+    assert aligned["needs"] == ["mentorat"] and aligned["needs_as_written"] == {}
