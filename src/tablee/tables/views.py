@@ -198,14 +198,16 @@ def _change(request, plan: Plan, people: list[User], fn, **kwargs) -> None:
         return
     if _emails_moves(plan):
         if not spent:
-            messages.success(request, _("C'est fait : la nouvelle table part par courriel."))
+            messages.success(request, _("C'est fait : la nouvelle table est dans « Ma tablée » et part par courriel, sauf pour qui a refusé "
+                                      "les courriels de plan de tables."))
         for user in people:
             if user.pk in spent:
                 messages.success(request, _(
                     "C'est fait, sans courriel : %(name)s a déjà reçu plusieurs changements de table pour ce "
                     "plan; cette personne verra sa nouvelle table dans « Ma tablée ».") % {"name": _name(user)})
             elif spent:
-                messages.success(request, _("La nouvelle table de %(name)s part par courriel.")
+                messages.success(request, _("La nouvelle table de %(name)s part par courriel, si cette personne reçoit les courriels "
+                                   "de plan de tables.")
                                  % {"name": _name(user)})
     _warn(request, violations)
 

@@ -11,7 +11,8 @@ from tablee.tables import selectors, services
 from tablee.tables.emails import TABLE_EMAILS_PER_PERSON
 from tablee.tables.models import PlanTable, Seat
 
-NOTICE = "Ce plan est publié\u00a0: la personne déplacée recevra sa nouvelle table par courriel."
+NOTICE = ("Ce plan est publié\u00a0: la personne déplacée verra sa nouvelle table dans «\u00a0Ma tablée\u00a0» et la "
+          "recevra par courriel, sauf si elle a refusé les courriels de plan de tables.")
 
 
 @pytest.fixture
@@ -162,7 +163,7 @@ def test_a_move_past_the_email_cap_says_no_email_left_and_that_ma_tablee_shows_t
     page = response.content.decode().replace("&#x27;", "'").replace("\u00a0", " ")
     assert _table_of(plan, person) == other
     assert len(_told(person)) == TABLE_EMAILS_PER_PERSON  # nothing more left
-    assert "la nouvelle table part par courriel" not in page
+    assert "et part par courriel" not in page
     assert "sans courriel" in page and "plusieurs changements de table" in page
     assert "« Ma tablée »" in page
 
@@ -193,7 +194,8 @@ def test_a_swap_with_one_person_past_the_email_cap_says_who_gets_an_email(client
 
     page = response.content.decode().replace("&#x27;", "'").replace("\u00a0", " ")
     assert len(_told(person)) == TABLE_EMAILS_PER_PERSON and len(_told(mate)) == 1
-    assert f"La nouvelle table de {mate.get_full_name()} part par courriel." in page
+    assert (f"La nouvelle table de {mate.get_full_name()} part par courriel, si cette personne reçoit les courriels "
+            "de plan de tables.") in page
     assert f"C'est fait, sans courriel : {person.get_full_name()} a déjà reçu" in page
 
 
