@@ -62,10 +62,12 @@ def _cited(phrase: str, language: str) -> str:
 
 
 def contact_language(contact: Contact) -> str:
+    """The language of everything a personal email to ``contact`` says (subject, draft, footer): the
+    one written on the contact, else the member's own, else French."""
     if contact.language:
         return contact.language
     profile = getattr(contact.user, "profile", None) if contact.user_id else None
-    return profile.preferred_language if profile else "fr-ca"
+    return (profile.preferred_language if profile else "") or "fr-ca"
 
 
 def _plain(text: str) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tablee.circle import access, selectors
-from tablee.circle.drafts import followup_draft
+from tablee.circle.drafts import contact_language, followup_draft
 from tablee.circle.models import (
     CARD_BUDGET_MAX,
     CARD_BUDGET_MIN,
@@ -587,7 +587,8 @@ def followup_send(*, owner: User, followup: FollowUp, subject: str, body: str) -
         email = email_queue(key=row.outbox_key, kind="followup", to=to, subject=subject,
                             body_text=body, user=None, sender_name=owner.get_full_name() or owner.email,
                             reply_to=owner.email, topic=Topic.PERSONAL, on_behalf_of=associations,
-                            language=row.contact.language or settings.LANGUAGE_CODE)
+                            # The footer in the language of the subject and the draft (one rule).
+                            language=contact_language(row.contact))
         now = timezone.now()
         row.email = email
         row.subject, row.body = subject, body

@@ -1,5 +1,10 @@
 """The emails a gathering sends: RSVP confirmation, waiting list, promotion, cancellation, reminder.
 
+Who may refuse which: the answers to what the person just did (a seat taken, the waiting list
+joined or left) are the topic « Confirmations de mes inscriptions »; the reminder is « Rappels avant
+une rencontre ». The news about a seat they hold (one freed for them, the gathering changed or
+cancelled) is always sent, and says so in its footer, beside the preferences link.
+
 Each is rendered in the member's own language (not the language of whoever triggered it, e.g. an
 organizer cancelling a seat) and stored in the outbox; the worker sends it. Keys make every email
 idempotent: a retried transaction stores nothing new, a fresh confirmation after a cancellation does.
@@ -11,6 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -25,7 +31,7 @@ from tablee.gatherings.hooks import table_numbers
 from tablee.gatherings.models import Gathering, Rsvp
 from tablee.outbox.models import Email, Topic
 from tablee.outbox.rendering import email_render_queue
-from tablee.outbox.wayback import unsubscribe_keys_known
+from tablee.outbox.wayback import preferences_url, unsubscribe_keys_known
 from tablee.text import french
 
 TEMPLATES = "gatherings/email"
@@ -84,8 +90,10 @@ CANCELLATIONS_PER_DAY = 3
 
 def queue_rsvp_cancellation(*, rsvp: Rsvp, was_waitlisted: bool = False) -> Email | None:
     """A seat given up (or a place in line left): a short note with METHOD:CANCEL, so the calendar
-    that got the invitation drops the event. Reusable for any one-person cancellation. None past
-    the daily quota."""
+    that got the invitation drops the event. A place in line left carries no CANCEL unless a
+    (tentative) invitation reached them while they waited: none was sent with the waiting-list
+    email, and a calendar would show a cancellation of nothing. Reusable for any one-person
+    cancellation. None past the daily quota."""
     since = timezone.now() - timedelta(days=1)
     sent = Email.objects.filter(kind="rsvp_cancelled", key__startswith=f"rsvp-cancelled:{rsvp.pk}:",
                                 created_at__gte=since).count()
@@ -95,9 +103,17 @@ def queue_rsvp_cancellation(*, rsvp: Rsvp, was_waitlisted: bool = False) -> Emai
         rsvp=rsvp,
         kind="rsvp_cancelled",
         key=f"rsvp-cancelled:{rsvp.pk}:{_stamp(rsvp.cancelled_at)}",
-        ics=rsvp_cancel_ics(rsvp=rsvp),
+        ics=rsvp_cancel_ics(rsvp=rsvp) if not was_waitlisted or _invited_while_waiting(rsvp) else b"",
         extra={"was_waitlisted": was_waitlisted},
     )
+
+
+def _invited_while_waiting(rsvp: Rsvp) -> bool:
+    """Whether a change of the gathering emailed this person a (tentative) invitation since they
+    joined the waiting list (``queue_gathering_notices``)."""
+    return (Email.objects.filter(user_id=rsvp.user_id, kind="gathering_changed", created_at__gte=rsvp.queued_at,
+                                 key__startswith=f"gathering_changed:{rsvp.gathering_id}:")
+            .exclude(ics="").exclude(status=Email.Status.SUPPRESSED).exists())
 
 
 def queue_due_reminders(*, now: datetime | None = None) -> int:
@@ -152,6 +168,7 @@ def queue_gathering_notices(*, gathering: Gathering, before: dict | None = None)
         # Each person's own view of the event: a seat is an invitation, the waiting list TENTATIVE,
         # a cancelled gathering a CANCEL (same UID, the gathering's new SEQUENCE).
         extra = _what_it_was(gathering, before, _language_of(rsvp.user)) if kind == "gathering_changed" else {}
+        extra["waitlisted"] = rsvp.status == Rsvp.Status.WAITLISTED  # no seat to free: their own wording
         email = _queue(rsvp=rsvp, kind=kind, key=f"{kind}:{gathering.pk}:{gathering.sequence}:{rsvp.user_id}",
                        ics=member_calendar_ics(gathering=gathering, user=rsvp.user), extra=extra)
         count += email.status != Email.Status.SUPPRESSED
@@ -173,6 +190,16 @@ def _what_it_was(gathering: Gathering, before: dict | None, language: str) -> di
     return out
 
 
+# The emails that can be refused, and under which topic; the others (a seat freed for the person,
+# the gathering changed or cancelled) are always sent.
+TOPICS = {
+    "rsvp_confirmed": Topic.RSVP_CONFIRMATIONS,
+    "rsvp_waitlisted": Topic.RSVP_CONFIRMATIONS,
+    "rsvp_cancelled": Topic.RSVP_CONFIRMATIONS,
+    "reminder": Topic.REMINDERS,
+}
+
+
 def _queue(
     *, rsvp: Rsvp, kind: str, key: str, with_ics: bool = False, ics: bytes = b"", extra: dict | None = None
 ) -> Email:
@@ -184,8 +211,7 @@ def _queue(
         to=user.email,
         user=user,
         ics=ics or (_invitation(rsvp) if with_ics else ""),
-        # A reminder is not an answer to something the person just did: it can be refused.
-        topic=Topic.REMINDERS if kind == "reminder" else "",
+        topic=TOPICS.get(kind, ""),
         template=f"{TEMPLATES}/{kind}",
         language=language,
         context={
@@ -194,6 +220,8 @@ def _queue(
             "gathering": gathering,
             "association": gathering.association,
             "url": gathering_url(gathering),
+            "mine_url": settings.SITE_URL + reverse("gatherings:mine"),
+            "preferences_url": preferences_url(),
             "site_url": settings.SITE_URL,
             **_when(gathering, language),
             **(extra or {}),

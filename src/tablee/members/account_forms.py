@@ -43,6 +43,9 @@ class PreferencesForm(forms.Form):
     """One box per topic: checked means « send me these »."""
 
     HELP = {
+        Topic.RSVP_CONFIRMATIONS: _("Le courriel qui confirme votre place, votre rang sur la liste d'attente ou votre "
+                                    "désistement. Sans cette case, votre inscription se fait quand même, sans "
+                                    "courriel."),
         Topic.PERSONAL: _("Un suivi ou un partage qu'un membre vous écrit par Tablée. Sans cette case, les membres "
                           "ne peuvent plus vous écrire par Tablée; ils le peuvent toujours depuis leur propre "
                           "messagerie."),

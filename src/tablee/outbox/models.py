@@ -5,16 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Topic(models.TextChoices):
-    """What a non-transactional email is about. Each can be refused on its own.
+    """What an email that can be refused is about. Each can be refused on its own.
 
-    Transactional emails (an RSVP confirmation, a sign-in link, a reset) have no topic: they answer
-    something the person just did. ``personal`` is an email a member sends through Tablée to an
-    address outside it (a follow-up, a share).
+    Emails with no topic are always sent: the account's own (a sign-in link, a reset, a password
+    changed) and the news a person must have about a seat (a seat freed for them from the waiting
+    list, a gathering changed or cancelled). ``rsvp_confirmations`` answers what the person just did
+    (took a seat, joined or left the waiting list): the RSVP happens whether the email goes or not.
+    ``personal`` is an email a member sends through Tablée to an address outside it (a follow-up, a
+    share).
     """
 
+    RSVP_CONFIRMATIONS = "rsvp_confirmations", _("Confirmations de mes inscriptions")
     REMINDERS = "reminders", _("Rappels avant une rencontre")
     PLAN_PUBLISHED = "plan_published", _("Plan de tables publié")
     SUGGESTIONS = "suggestions", _("Suggestions et suites d'une rencontre")
+    # Nothing sends it (yet): kept so the refusals already stored still read, never offered.
     DIGEST = "digest", _("Résumé de la semaine")
     PERSONAL = "personal", _("Courriels personnels envoyés via Tablée")
     # For organizers: someone asked to join an association they organize (one notice an hour at most).
@@ -27,7 +32,8 @@ class Topic(models.TextChoices):
 # Offered on the preferences page to everyone with an account. ``personal`` too: a member's
 # follow-ups and shares reach a fellow member through Tablée, and a refusal made from one of those
 # emails must be seen, and taken back, there.
-MEMBER_TOPICS = (Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.DIGEST, Topic.PERSONAL)
+# ``digest`` is not offered: no email of it exists.
+MEMBER_TOPICS = (Topic.RSVP_CONFIRMATIONS, Topic.REMINDERS, Topic.PLAN_PUBLISHED, Topic.SUGGESTIONS, Topic.PERSONAL)
 # Offered on the preferences page to those who organize an association.
 ORGANIZER_TOPICS = (Topic.JOIN_REQUESTS,)
 

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEText
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tablee.outbox.models import Email, OptOut, Topic
 from tablee.outbox.selectors import undeliverable
@@ -271,11 +272,19 @@ def _build_message(email: Email) -> EmailMultiAlternatives:
         message.attach_alternative(email.body_html, "text/html")
     if email.ics:
         part = SafeMIMEText(email.ics, "calendar", "utf-8")
-        match = _METHOD.search(email.ics)
-        part.set_param("method", match.group(1) if match else "PUBLISH")
-        part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+        method = match.group(1) if (match := _METHOD.search(email.ics)) else "PUBLISH"
+        part.set_param("method", method)
+        part.add_header("Content-Disposition", "attachment", filename=ics_filename(email=email, method=method))
         message.attach(part)
     return message
+
+
+def ics_filename(*, email: Email, method: str) -> str:
+    """The attachment's name, in the recipient's language: a cancellation is not an invitation."""
+    from tablee.outbox.wayback import recipient_language
+
+    with translation.override(recipient_language(email.to) or settings.LANGUAGE_CODE):
+        return _("annulation.ics") if method == "CANCEL" else _("invitation.ics")
 
 
 def opted_out(*, address: str, topic: str, scope: str = "") -> bool:

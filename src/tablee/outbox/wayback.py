@@ -203,9 +203,25 @@ def footer(*, to: str, topic: str, sender_name: str = "", sender_address: str = 
     return text, html
 
 
+# Marks of ``outbox/email_base.html``'s footer cell: the sentence that says why (the default one,
+# « membre de … sur Tablée »), and the place after whatever the template said there.
+_WHY, _WHY_END, _SLOT = "<!--tablee:why-->", "<!--/tablee:why-->", "<!--tablee:wayback-->"
+
+
 def with_footer(*, body_text: str, body_html: str, text: str, html: str) -> tuple[str, str]:
+    """The way back appended to both bodies. In the HTML it goes into the card's footer, once: in
+    place of the base's default reason (the way back gives its own, the topic), else after the reason
+    the template wrote itself; an HTML body not built on the base gets it before ``</body>``."""
     body_text = body_text.rstrip("\n") + "\n\n-- \n" + text.strip() + "\n"
     if body_html:
-        marker = body_html.rfind("</body>")
-        body_html = body_html[:marker] + html + body_html[marker:] if marker >= 0 else body_html + html
+        start, end = body_html.find(_WHY), body_html.find(_WHY_END)
+        slot = body_html.find(_SLOT)
+        if 0 <= start < end:
+            body_html = body_html[:start] + html + body_html[end + len(_WHY_END):]
+        elif slot >= 0:
+            body_html = body_html[:slot] + html + body_html[slot:]
+        else:
+            marker = body_html.rfind("</body>")
+            html = f'<div style="max-width:560px;margin:0 auto;padding:12px 20px 24px 20px;">{html}</div>'
+            body_html = body_html[:marker] + html + body_html[marker:] if marker >= 0 else body_html + html
     return body_text, body_html

@@ -23,13 +23,13 @@ def test_confirmation_is_written_in_quebec_french_with_the_invitation(gathering,
     assert (stored.kind, stored.to, stored.user) == ("rsvp_confirmed", "marie@example.org", member)
     assert stored.subject == "C'est confirmé\u00a0: votre place à «\u00a0Déjeuner de la Saint-Roch\u00a0»"
     assert stored.body_text.startswith("Bonjour Marie,\n\nC'est confirmé\u00a0: votre place est réservée.")
-    assert "mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_text
+    assert "Mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_text
     assert "Café Saint-Roch, Québec" in stored.body_text
     assert "L'équipe de Café-rencontres de Québec" in stored.body_text
     assert f"\nhttp://127.0.0.1:8000/gatherings/{gathering.pk}/\n" in stored.body_text
     assert f'href="http://127.0.0.1:8000/gatherings/{gathering.pk}/"' in stored.body_html
     assert '<html lang="fr-ca">' in stored.body_html
-    assert "mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_html
+    assert "Mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030" in stored.body_html
     assert "L'équipe de Café-rencontres de Québec" in stored.body_html
     event = Calendar.from_ical(stored.ics).walk("VEVENT")[0]
     assert str(event["ATTENDEE"]) == "mailto:marie@example.org"
@@ -237,3 +237,27 @@ def test_zero_reminder_days_switches_reminders_off(settings, make_gathering, mak
 
     assert emails.queue_due_reminders(now=now) == 0
     assert Email.objects.count() == 0
+
+
+def test_the_date_of_a_gathering_opens_its_line_with_a_capital_as_in_the_table_emails(gathering, member, make_rsvp):
+    from tablee.members.models import Profile
+
+    french = emails.queue_rsvp_confirmation(rsvp=make_rsvp(gathering, member))
+    Profile.objects.filter(user=member).update(preferred_language="en")
+    member.profile.refresh_from_db()
+    english = emails.queue_waitlist_promotion(rsvp=Rsvp.objects.get(user=member))
+
+    assert "\nMardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030\n" in french.body_text
+    assert "\nTuesday, November 4, 2031, from 7:30 AM to 9:30 AM\n" in english.body_text
+
+
+def test_a_promotion_in_english_offers_to_free_up_the_seat_for_the_next_person(gathering, member, make_rsvp):
+    from tablee.members.models import Profile
+
+    Profile.objects.filter(user=member).update(preferred_language="en")
+    member.profile.refresh_from_db()
+
+    email = emails.queue_waitlist_promotion(rsvp=make_rsvp(gathering, member))
+
+    assert "Can't make it after all? Free up the seat for the next person:" in email.body_text
+    assert "It doesn't suit you anymore" not in email.body_text

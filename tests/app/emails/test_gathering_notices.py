@@ -201,3 +201,48 @@ def test_an_organizer_cancels_from_the_edit_form(seats, organizer, member):
 
     assert response.status_code == 302
     assert Email.objects.filter(kind="gathering_cancelled", to=member.email).count() == 1
+
+
+def test_a_cancellation_says_which_date_time_and_place_and_links_to_my_gatherings(seats, member):
+    gathering_cancel(gathering=seats)
+
+    notice = Email.objects.get(kind="gathering_cancelled", to=member.email)
+    when = "Mardi 4\u00a0novembre 2031, de 7\u00a0h\u00a030 à 9\u00a0h\u00a030"
+    for body in (notice.body_text, notice.body_html):
+        assert when in body and "Café Saint-Roch, Québec" in body
+        assert "http://127.0.0.1:8000/gatherings/" in body and "Mes rencontres" in body
+    assert 'href="http://127.0.0.1:8000/gatherings/"' in notice.body_html
+
+
+def test_a_change_offers_a_seat_holder_to_free_her_seat_in_both_parts_with_the_new_details(seats, member):
+    gathering_update(gathering=seats, venue="Auberge Saint-Antoine")
+
+    notice = Email.objects.get(kind="gathering_changed", to=member.email)
+    for body in (notice.body_text, notice.body_html):
+        assert "Voici les nouveaux détails\u00a0:" in body and "ce qui tient maintenant" not in body
+        assert "Ça ne vous convient plus? Libérez votre place\u00a0:" in body
+        assert "liste d'attente" not in body
+
+
+def test_a_change_tells_someone_waiting_that_she_is_still_waiting_with_no_seat_to_free(seats, other_member):
+    gathering_update(gathering=seats, venue="Auberge Saint-Antoine")
+
+    notice = Email.objects.get(kind="gathering_changed", to=other_member.email)
+    for body in (notice.body_text, notice.body_html):
+        assert "Vous êtes toujours sur la liste d'attente." in body
+        assert "Quittez la liste d'attente\u00a0:" in body
+        assert "Libérez votre place" not in body and "remplacera l'ancienne" not in body
+
+
+def test_a_change_in_english_reads_here_are_the_new_details_and_previously_at(seats, member):
+    from tablee.members.models import Profile
+
+    Profile.objects.filter(user=member).update(preferred_language="en")
+    gathering_update(gathering=seats, venue="Auberge Saint-Antoine")
+
+    notice = Email.objects.get(kind="gathering_changed", to=member.email)
+    assert notice.subject == "Changed: Déjeuner de la Saint-Roch"
+    assert "Here are the new details:" in notice.body_text
+    assert "Previously at: Café Saint-Roch, Québec" in notice.body_text
+    assert "Can't make it after all? Free up your seat:" in notice.body_text
+    assert "The team at Café-rencontres de Québec" in notice.body_text

@@ -58,7 +58,8 @@ def test_taking_the_seat_again_supersedes_the_cancel(gathering, member):
     assert int(_event(again.ics)[1]["SEQUENCE"]) > int(_event(cancel.ics)[1]["SEQUENCE"])
 
 
-def test_leaving_the_waiting_list_says_so(gathering, member, other_member, organizer):
+def test_leaving_the_waiting_list_says_so_without_cancelling_an_invitation_never_sent(
+        gathering, member, other_member, organizer):
     _open(gathering, seats=2)
     services.rsvp_create(gathering=gathering, user=other_member)
     services.rsvp_create(gathering=gathering, user=organizer)
@@ -68,7 +69,40 @@ def test_leaving_the_waiting_list_says_so(gathering, member, other_member, organ
 
     cancel = Email.objects.get(kind="rsvp_cancelled", user=member)
     assert "liste d'attente" in cancel.subject
+    assert Email.objects.get(kind="rsvp_waitlisted", user=member).ics == ""
+    assert cancel.ics == ""  # no METHOD:CANCEL for an event their calendar never got
+
+
+def test_leaving_the_waiting_list_cancels_the_tentative_invitation_a_change_sent_meanwhile(
+        gathering, member, other_member, organizer):
+    _open(gathering, seats=2)
+    services.rsvp_create(gathering=gathering, user=other_member)
+    services.rsvp_create(gathering=gathering, user=organizer)
+    services.rsvp_create(gathering=gathering, user=member)
+    services.gathering_update(gathering=gathering, venue="Auberge Saint-Antoine")  # a TENTATIVE reaches her
+
+    services.rsvp_cancel(gathering=gathering, user=member)
+
+    cancel = Email.objects.get(kind="rsvp_cancelled", user=member)
     assert str(_event(cancel.ics)[0]["METHOD"]) == "CANCEL"
+
+
+def test_a_cancellation_is_attached_as_a_cancellation_not_an_invitation(gathering, member):
+    from tablee.members.models import Profile
+
+    _open(gathering)
+    services.rsvp_create(gathering=gathering, user=member)
+    services.rsvp_cancel(gathering=gathering, user=member)
+    confirmed, cancelled = (Email.objects.get(kind=kind, user=member) for kind in ("rsvp_confirmed", "rsvp_cancelled"))
+
+    def filename(email):
+        [part] = [p for p in _build_message(email).message().walk() if p.get_content_type() == "text/calendar"]
+        return part.get_filename()
+
+    assert filename(confirmed) == "invitation.ics"
+    assert filename(cancelled) == "annulation.ics"
+    Profile.objects.filter(user=member).update(preferred_language="en")
+    assert filename(cancelled) == "cancellation.ics"
 
 
 def test_cancellation_emails_have_a_daily_quota(gathering, member):

@@ -204,10 +204,25 @@ def test_preferences_switch_topics_off_and_on(member):
 
     browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "personal": "on"})
     assert set(OptOut.objects.filter(address=member.email).values_list("topic", flat=True)) == {
-        Topic.SUGGESTIONS, Topic.DIGEST}
+        Topic.SUGGESTIONS, Topic.RSVP_CONFIRMATIONS}
     browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "suggestions": "on",
-                                           "digest": "on", "personal": "on"})
+                                           "rsvp_confirmations": "on", "personal": "on"})
     assert not OptOut.objects.exists()
+
+
+def test_preferences_offer_the_rsvp_confirmations_and_no_longer_the_weekly_digest_nothing_sends(member):
+    optout_set(address=member.email, topic=Topic.DIGEST, refuse=True)  # refused before the box went away
+    browser = Client()
+    browser.force_login(member)
+
+    page = browser.get("/account/preferences/").content.decode()
+    browser.post("/account/preferences/", {"rsvp_confirmations": "on", "reminders": "on", "plan_published": "on",
+                                           "suggestions": "on", "personal": "on"})
+
+    assert 'name="rsvp_confirmations"' in page and "Confirmations de mes inscriptions" in page
+    assert 'name="digest"' not in page and "Résumé de la semaine" not in page
+    # Saving the page neither shows nor touches the old refusal: it stays, harmless.
+    assert list(OptOut.objects.filter(address=member.email).values_list("topic", flat=True)) == [Topic.DIGEST]
 
 
 def test_personal_emails_refused_from_a_follow_up_show_in_my_preferences_and_can_be_taken_back(member, other_member):
@@ -231,7 +246,7 @@ def test_personal_emails_refused_from_a_follow_up_show_in_my_preferences_and_can
     assert box is not None and "checked" not in box.group(0)
     assert "Courriels personnels envoyés via Tablée" in html
     browser.post("/account/preferences/", {"reminders": "on", "plan_published": "on", "suggestions": "on",
-                                           "digest": "on", "personal": "on"})
+                                           "rsvp_confirmations": "on", "personal": "on"})
     assert not OptOut.objects.exists()
     again = followup_send(owner=member, followup=followup_create(owner=member, contact=kept),
                           subject="Encore", body="Bonjour Samuel")

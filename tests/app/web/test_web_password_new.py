@@ -122,4 +122,4 @@ def test_the_notice_is_written_in_the_member_s_language(client, member):
 
     client.post(page, {"new_password1": STRONG, "new_password2": STRONG})
 
-    assert _notice().subject == "The password of your Tablée account changed"
+    assert _notice().subject == "Your Tablée password was changed"
