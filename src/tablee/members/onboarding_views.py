@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -49,6 +50,17 @@ def _next_path(request: HttpRequest) -> str:
     return ""
 
 
+def _speak_the_owners_language(request: HttpRequest, link: LoginLink) -> None:
+    """Signed out, the page speaks the language of the person the link was sent to (their email did),
+    unless this browser chose one; signed in, the session's own language stands."""
+    if request.user.is_authenticated or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return
+    language = invitations.language_of(link.user)
+    if language and translation.check_for_language(language):
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
     signed_in = request.user if request.user.is_authenticated else None
@@ -56,6 +68,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         found = invitations.link_valid(raw=token)
         if found is None:
             return _gone(request, token)
+        _speak_the_owners_language(request, found)
         someone_else = signed_in is not None and signed_in.pk != found.user_id
         if request.method == "GET" or someone_else:
             # Signed in as someone else, a link never switches accounts unless the page said so

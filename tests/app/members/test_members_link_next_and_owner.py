@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.utils import timezone
@@ -131,3 +132,19 @@ def test_a_link_never_leads_off_the_site(member, elsewhere):
 
     assert "next" not in path
     assert Client().post(path + f"?next={elsewhere}")["Location"] == "/gatherings/"
+
+
+# The page's language -----------------------------------------------------------------------------
+
+def test_a_link_opened_signed_out_speaks_the_language_of_the_person_it_was_sent_to(member):
+    member.profile.__class__.objects.filter(user=member).update(preferred_language="en")
+    invitations.sign_in_link_send(email=member.email)
+    path = _link_path(Email.objects.get(kind="sign_in"))
+
+    english = Client(HTTP_ACCEPT_LANGUAGE="fr-CA").get(path).content.decode()
+    chosen = Client(HTTP_ACCEPT_LANGUAGE="fr-CA")
+    chosen.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    french = chosen.get(path).content.decode()
+
+    assert "<h1>Sign in to Tablée</h1>" in english and "You will sign in with the account marie@example.org." in english
+    assert "<h1>Entrer dans Tablée</h1>" in french and "Vous entrerez avec le compte marie@example.org." in french
