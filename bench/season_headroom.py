@@ -3,6 +3,8 @@
     .venv/bin/python bench/season_headroom.py base --seeds 2,24,1,8 [--cpu 15]
     .venv/bin/python bench/season_headroom.py resolve --seed 2 [--budget 5] [--sweeps 2]
     .venv/bin/python bench/season_headroom.py lagrange --seed 2 [--cpu 600] [--round-budget 1]
+    .venv/bin/python bench/season_headroom.py sequential --seed 2 [--polish 15]
+    .venv/bin/python bench/season_headroom.py polish --seed 2 --plan FILE [--polish 15]
 
 `base` runs the season solver (`solve_season`, on the CPU clock) and keeps its plan in --cache;
 the other commands start from that plan (or run the solver first). Development seasons only
@@ -33,7 +35,11 @@ Polyak step theta * (L - best feasible) / |g|^2, theta halved after 5 iterations
 Repair of each iteration's union into a season: the rounds are fixed one at a time (each round
 re-solved with the pairs of the rounds already fixed forbidden, from its Lagrangian solution, the
 other pairs priced w - mu), then one `resolve` sweep; the best feasible season is kept and, at
-the end, optionally polished by the season solver's own tabu search started from it (--polish).
+the end, optionally polished by the season solver's own tabu search started from it (`polish`).
+
+**sequential**: that repair alone at mu = 0 (each round's best grouping alone, then the rounds
+fixed in order), then optionally the solver's tabu search from its plan (--polish seconds).
+Figures and what they mean: bench/RESULTS.md, "Season, issue 14 session 13".
 """
 
 from __future__ import annotations
@@ -514,7 +520,8 @@ def cmd_lagrange(args: argparse.Namespace) -> None:
                     best_feasible = ev_rep["objective"]
                 repairs.append(f"price {price:g}: objective {ev_rep['objective']:.1f}, "
                                f"{ev_rep['need_offer_matches']} matches ({ev_rep['ratio']:.3f}x)"
-                               f"{'' if ev_rep['rules_ok'] else ' RULE BROKEN'}{' NEW BEST' if improved else ''}")
+                               f"{'' if ev_rep['rules_ok'] else ' RULE BROKEN (' + describe(season, ev_rep) + ')'}"
+                               f"{' NEW BEST' if improved else ''}")
         # Lagrangian in the same units as the objective of a feasible season (language ignored).
         step = theta * max(L - best_feasible, 1.0) / max(norm, 1.0)
         mu = np.where(once_pairs, np.maximum(0.0, mu + step * np.where(once_pairs, meet - 1, 0)), 0.0)
