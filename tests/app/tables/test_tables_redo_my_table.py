@@ -206,3 +206,17 @@ def test_a_redo_the_gathering_never_republished_still_shows_the_told_table_once_
     mine = selectors.my_table(gathering=gathering, user=person)
 
     assert (mine["table"], mine["revising"]) == (told[person.pk], True)
+
+
+def test_the_intention_page_shows_the_told_table_with_a_revising_notice_during_a_redo(client, crowd, published):
+    gathering, plan = published
+    person = crowd[0]
+    told = _told(plan)
+    client.force_login(person)
+    before = client.get(reverse("journey:intention_new") + f"?gathering={gathering.pk}").content.decode()
+    _redo(plan, compute=True)
+
+    page = client.get(reverse("journey:intention_new") + f"?gathering={gathering.pk}").content.decode()
+
+    assert 'data-testid="my-table-revising"' not in before
+    assert 'data-testid="my-table-revising"' in page and f"(table {told[person.pk]})" in page
