@@ -319,6 +319,11 @@ def _apply_email_change(link: LoginLink) -> None:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["email"])
     optouts_move(old=old, new=user.email)
+    # The links still waiting in the old mailbox (sign-in, activation, invitation, another change)
+    # would let whoever reads it in, and show the new address: spent. The ways back of earlier
+    # changes stay, each one its owner's.
+    LoginLink.objects.filter(user=user, used_at__isnull=True).exclude(pk=link.pk).exclude(
+        purpose=Purpose.EMAIL_REVERT).update(used_at=timezone.now())
     link.user = user
     _email_changed_notice(user=user, old=old)
 

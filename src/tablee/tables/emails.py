@@ -96,6 +96,7 @@ def render_plan_published(*, plan: Plan, seat: Seat, changed: bool = False, move
         "association": gathering.association,
         "mine": mine,
         "moved": moved,
+        "at_event": at_event,
         "url": settings.SITE_URL + reverse("tables:my_table", args=[gathering.pk]),
     })
     return dict(

@@ -44,6 +44,8 @@ def test_an_email_change_link_opened_by_someone_else_says_whose_account_it_is(ot
     assert "Ce lien est pour un autre compte" in page
     assert "Il confirme la nouvelle adresse marie.t@nouveau.example du compte marie@example.org." in page
     assert "Vous utilisez le compte samuel@example.org." in page
+    assert ("Le compte marie@example.org est aussi le vôtre? Continuer lui donne l'adresse marie.t@nouveau.example, "
+            "ferme votre session actuelle et ouvre la sienne.") in page.replace("&#x27;", "'")
     assert "Votre compte utilisera" not in page
 
 
@@ -148,3 +150,15 @@ def test_a_link_opened_signed_out_speaks_the_language_of_the_person_it_was_sent_
 
     assert "<h1>Sign in to Tablée</h1>" in english and "You will sign in with the account marie@example.org." in english
     assert "<h1>Entrer dans Tablée</h1>" in french and "Vous entrerez avec le compte marie@example.org." in french
+
+
+def test_an_email_change_spends_the_links_still_waiting_in_the_old_mailbox(member, email_change_link):
+    invitations.sign_in_link_send(email=member.email)
+    old_link = _link_path(Email.objects.get(kind="sign_in"))
+
+    Client().post(email_change_link)
+
+    browser = Client()
+    page = browser.get(old_link)
+    assert page.status_code == 410 and "marie.t@nouveau.example" not in page.content.decode()
+    assert browser.post(old_link).status_code == 410 and SESSION_KEY not in browser.session

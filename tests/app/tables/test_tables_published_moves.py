@@ -10,6 +10,7 @@ from tablee.outbox.models import Email
 from tablee.tables import selectors, services
 from tablee.tables.emails import TABLE_EMAILS_PER_PERSON
 from tablee.tables.models import PlanTable, Seat
+from tablee.text.french import at_event
 
 NOTICE = ("Ce plan est publié\u00a0: la personne déplacée verra sa nouvelle table dans «\u00a0Ma tablée\u00a0» et la "
           "recevra par courriel, sauf si elle a refusé les courriels de plan de tables.")
@@ -212,5 +213,5 @@ def test_a_person_moved_after_being_told_a_table_hears_that_it_changed(crowd, ma
     latest = Email.objects.filter(kind="plan_published", to=person.email).latest("pk")
     assert first.subject.startswith("Votre table") and "a changé" not in first.body_text
     assert latest.subject.startswith("Nouvelle table") and latest.subject.endswith(f"table {target}")
-    assert f"Votre table a changé pour « {gathering.title} »\u00a0: vous serez maintenant à la table {target}." \
-        in latest.body_text.replace("«\u00a0", "« ").replace("\u00a0»", " »")
+    assert f"Votre table {at_event(gathering.title)} a changé\u00a0: vous serez maintenant à la table {target}." \
+        in latest.body_text
