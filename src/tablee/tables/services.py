@@ -647,7 +647,17 @@ def plan_publish(*, plan: Plan, notify: bool = True) -> Plan:
                         queue_table_changed(plan=plan, seat=seat, moved=str(seat.user_id) in told)
                     else:
                         email_queue(**render_plan_published(plan=plan, seat=seat))
+            # Someone who confirmed after the plan was computed (during a redo, say) is seated by the
+            # worker's repair, as a late RSVP after publication is, and gets their table by email.
+            if plan.gathering.starts_at > timezone.now() and selectors.unseated(plan=plan):
+                _repair_in_the_worker(plan.gathering_id)
     return plan
+
+
+def _repair_in_the_worker(gathering_id: int) -> None:
+    from tablee.tables.tasks import repair_after_rsvp
+
+    transaction.on_commit(lambda: repair_after_rsvp.enqueue(gathering_id))
 
 
 def _seating(plan: Plan) -> list[tuple[int, int, int]]:

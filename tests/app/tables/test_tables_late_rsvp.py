@@ -164,3 +164,27 @@ def test_no_repair_is_enqueued_without_a_published_plan(crowd, make_breakfast, p
         rsvp_create(gathering=gathering, user=crowd[12])
     assert not DBTaskResult.objects.filter(task_path__endswith="repair_after_rsvp").exists()
     assert services.plan_repair_after_rsvp(gathering=gathering) == "no published plan"
+
+
+def test_someone_who_confirmed_while_a_redo_waited_is_seated_once_it_is_published_again(
+    crowd, make_breakfast, planned, api, django_capture_on_commit_callbacks
+):
+    gathering = make_breakfast(crowd[:30], tables=6, seats=6)
+    plan = planned(gathering, publish=True)
+    late = crowd[30]
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.plan_redo(plan=plan, time_limit_s=0.5)
+    _run_worker()  # the redo computes a draft; the repair of a draft does not run
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_create(gathering=gathering, user=late)
+    _run_worker()
+    Email.objects.all().delete()
+    assert late.pk not in _seats(plan)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_publish(plan=Plan.objects.get(pk=plan.pk))
+    _run_worker()
+
+    assert late.pk in _seats(plan)
+    assert api.get(f"/api/gatherings/{gathering.pk}/my-table", user=late).status_code == 200
+    assert Email.objects.filter(kind="plan_published", to=late.email).count() == 1
